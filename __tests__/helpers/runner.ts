@@ -1,0 +1,88 @@
+/** Runs the action's bundles the way a GitHub runner does: INPUT_*, GITHUB_OUTPUT, GITHUB_STATE, STATE_*. */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const ROOT = join(import.meta.dirname, '..', '..')
+
+export interface StepResult {
+  readonly code: number
+  readonly log: string
+  readonly outputs: Record<string, string>
+  /** What the step saved with core.saveState, as the runner hands it to the post step (STATE_<name>). */
+  readonly state: Record<string, string>
+  readonly summary: string
+  readonly errors: string[]
+}
+
+/** Parses a GITHUB_OUTPUT / GITHUB_STATE file (`name<<delimiter` blocks). */
+export function parseCommandFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (m) {
+      const end = lines.indexOf(m[2], i + 1)
+      out[m[1]] = lines.slice(i + 1, end).join('\n')
+      i = end
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      out[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return out
+}
+
+export interface Runner {
+  readonly toolCache: string
+  readonly temp: string
+  /** Environment every step of this runner gets (RUNNER_*, GITHUB_* ...). */
+  readonly env: Record<string, string>
+}
+
+export async function newRunner(toolCache?: string): Promise<Runner> {
+  const home = await mkdtemp(join(tmpdir(), 'archway-runner-'))
+  const tc = toolCache ?? join(home, 'tool-cache')
+  return {
+    toolCache: tc,
+    temp: join(home, 'temp'),
+    env: {
+      RUNNER_TOOL_CACHE: tc,
+      RUNNER_TEMP: join(home, 'temp'),
+      GITHUB_WORKSPACE: home,
+      GITHUB_RUN_ID: '1001',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_JOB: 'image',
+      GITHUB_REPOSITORY: 'acme/app',
+      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+      GITHUB_SERVER_URL: 'https://github.com'
+    }
+  }
+}
+
+/** Runs `dist/<entry>.js` with the given inputs; `state` is what an earlier main step saved. */
+export async function runStep(runner: Runner, entry: 'main' | 'post', inputs: Record<string, string>, state: Record<string, string> = {}, extraEnv: Record<string, string> = {}): Promise<StepResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'archway-step-'))
+  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
+  await Promise.all(Object.values(files).map(f => writeFile(f, '')))
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('INPUT_') && !k.startsWith('STATE_') && !k.startsWith('GITHUB_') && !k.startsWith('RUNNER_') && !k.startsWith('ACTIONS_')) env[k] = v
+  Object.assign(env, runner.env, files, extraEnv)
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v
+  const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`)], { env, cwd: runner.env.GITHUB_WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] })
+  let log = ''
+  child.stdout.on('data', d => (log += d))
+  child.stderr.on('data', d => (log += d))
+  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
+  const read = (f: string) => readFile(f, 'utf8')
+  return {
+    code,
+    log,
+    outputs: parseCommandFile(await read(files.GITHUB_OUTPUT)),
+    state: parseCommandFile(await read(files.GITHUB_STATE)),
+    summary: await read(files.GITHUB_STEP_SUMMARY),
+    errors: log.split('\n').filter(l => l.startsWith('::error'))
+  }
+}

@@ -1,0 +1,50 @@
+/** The real test environment that scripts/test-env.sh brings up. Missing pieces fail, never skip. */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+
+export interface TestEnv {
+  readonly dir: string
+  readonly dockerContainerd: string
+  readonly dockerClassic: string
+  readonly registryOpen: string
+  readonly registryAuth: string
+  readonly registryUser: string
+  readonly registryPassword: string
+  readonly busyboxDir: string
+}
+
+export function testEnv(): TestEnv {
+  const dir = process.env.ARCHWAY_TEST_ENV_DIR ?? '/var/lib/archway-test-env'
+  const file = `${dir}/env.sh`
+  if (!existsSync(file)) throw new Error(`The test environment is not up (${file} is missing): run \`bash scripts/test-env.sh up\` first`)
+  const vars: Record<string, string> = {}
+  for (const m of readFileSync(file, 'utf8').matchAll(/^export (\w+)=(.*)$/gm)) vars[m[1]] = m[2].replace(/^["']|["']$/g, '')
+  const get = (k: string) => {
+    const v = process.env[k] ?? vars[k]
+    if (!v) throw new Error(`The test environment does not define ${k}: run \`bash scripts/test-env.sh up\``)
+    return v
+  }
+  const env: TestEnv = {
+    dir,
+    dockerContainerd: get('ARCHWAY_DOCKER_HOST_CONTAINERD'),
+    dockerClassic: get('ARCHWAY_DOCKER_HOST_CLASSIC'),
+    registryOpen: get('ARCHWAY_REGISTRY_OPEN'),
+    registryAuth: get('ARCHWAY_REGISTRY_AUTH'),
+    registryUser: get('ARCHWAY_REGISTRY_USER'),
+    registryPassword: get('ARCHWAY_REGISTRY_PASSWORD'),
+    busyboxDir: get('ARCHWAY_BUSYBOX_DIR')
+  }
+  for (const host of [env.dockerContainerd, env.dockerClassic]) {
+    try {
+      execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { env: { ...process.env, DOCKER_HOST: host }, stdio: 'pipe' })
+    } catch {
+      throw new Error(`The Docker engine at ${host} does not answer: run \`bash scripts/test-env.sh up\``)
+    }
+  }
+  return env
+}
+
+/** Runs docker against one engine and returns its standard output; throws with stderr on failure. */
+export function docker(host: string, args: string[], options: { cwd?: string } = {}): string {
+  return execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: host }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+}

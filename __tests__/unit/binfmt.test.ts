@@ -1,0 +1,114 @@
+import { jest } from '@jest/globals'
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const getExecOutput = jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer }) => Promise<{ exitCode: number; stdout: string; stderr: string }>>()
+jest.unstable_mockModule('@actions/exec', () => ({ getExecOutput }))
+const { Binfmt, MAGIC, parseEntryFile, parseRegistrationLine, registrationLine, sameEntry, wantedEntry } = await import('../../src/binfmt.js')
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'debian-binfmt.d')
+
+describe('binfmt_misc registration lines', () => {
+  it('holds the magic and mask of every emulator to the lines Debian ships', async () => {
+    const files = (await readdir(fixtures)).filter(f => f.endsWith('.conf'))
+    expect(files.length).toBe(Object.keys(MAGIC).length)
+    for (const file of files) {
+      const debian = parseRegistrationLine(await readFile(join(fixtures, file), 'utf8'))
+      const emulator = debian.name.replace(/^qemu-/, '')
+      expect({ emulator, magic: MAGIC[emulator]?.magic, mask: MAGIC[emulator]?.mask }).toEqual({ emulator, magic: debian.magic, mask: debian.mask })
+    }
+  })
+
+  it('writes the kernel line with escaped magic and mask, the interpreter and the flags', () => {
+    expect(registrationLine(wantedEntry('aarch64', '/opt/tc/qemu/1%3a10.0/amd64/qemu-aarch64', 'F'))).toBe(
+      ':qemu-aarch64:M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:/opt/tc/qemu/1%3a10.0/amd64/qemu-aarch64:F'
+    )
+  })
+
+  it('refuses an interpreter path with a colon, which would break the line', () => {
+    expect(() => registrationLine(wantedEntry('s390x', '/tc/qemu/1:10.0/qemu-s390x', 'F'))).toThrow('contains a colon')
+  })
+})
+
+const kernelEntry = (interpreter: string, flags: string) =>
+  `enabled\ninterpreter ${interpreter}\nflags: ${flags}\noffset 0\nmagic ${MAGIC.aarch64.magic}\nmask ${MAGIC.aarch64.mask}\n`
+
+describe('existing entries', () => {
+  const wanted = wantedEntry('aarch64', '/tc/qemu-aarch64', 'F')
+
+  it('count as the same when interpreter, magic, mask and flags match', () => {
+    expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/tc/qemu-aarch64', 'F')), wanted)).toBe(true)
+  })
+
+  it('differ on another interpreter, other flags, or when disabled', () => {
+    expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/usr/bin/qemu-aarch64-static', 'F')), wanted)).toBe(false)
+    expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/tc/qemu-aarch64', 'POCF')), wanted)).toBe(false)
+    expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/tc/qemu-aarch64', 'F').replace('enabled', 'disabled')), wanted)).toBe(false)
+  })
+
+  it('compare flags as the kernel prints them: C implies O, in its own order', () => {
+    const cf = wantedEntry('aarch64', '/tc/qemu-aarch64', 'FPC')
+    expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/tc/qemu-aarch64', 'POCF')), cf)).toBe(true)
+  })
+})
+
+describe('a binfmt_misc folder written as root', () => {
+  it('leaves an identical entry alone and replaces a different one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    await writeFile(join(dir, 'register'), '')
+    await writeFile(join(dir, 'qemu-aarch64'), kernelEntry('/tc/qemu-aarch64', 'F'))
+    await writeFile(join(dir, 'qemu-s390x'), kernelEntry('/elsewhere/qemu-s390x', 'F'))
+    const b = new Binfmt(dir, true)
+    expect(await b.ensure(wantedEntry('aarch64', '/tc/qemu-aarch64', 'F'))).toBe('unchanged')
+    expect(await readFile(join(dir, 'register'), 'utf8')).toBe('')
+    // A plain folder does not behave like the kernel's, so the replaced entry reads back as it was: the
+    // write of -1 and then of the new line is what this pins.
+    await expect(b.ensure(wantedEntry('s390x', '/tc/qemu-s390x', 'F'))).resolves.toBe('replaced')
+    expect(await readFile(join(dir, 'qemu-s390x'), 'utf8')).toBe('-1')
+    expect(await readFile(join(dir, 'register'), 'utf8')).toBe(registrationLine(wantedEntry('s390x', '/tc/qemu-s390x', 'F')))
+    expect(getExecOutput).not.toHaveBeenCalled()
+  })
+})
+
+describe('a binfmt_misc folder written by a user who is not root', () => {
+  beforeEach(() => getExecOutput.mockReset())
+
+  it('mounts through sudo when register is missing', async () => {
+    getExecOutput.mockResolvedValue({ exitCode: 0, stdout: '', stderr: '' })
+    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    expect(await new Binfmt(dir, false).ensureMounted()).toBe(true)
+    expect(getExecOutput).toHaveBeenCalledWith('sudo', ['-n', 'mount', '-t', 'binfmt_misc', 'binfmt_misc', dir], expect.anything())
+  })
+
+  it('registers through sudo tee with the line on standard input', async () => {
+    getExecOutput.mockResolvedValue({ exitCode: 0, stdout: '', stderr: '' })
+    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    await writeFile(join(dir, 'register'), '')
+    const wanted = wantedEntry('riscv64', '/tc/qemu-riscv64', 'F')
+    expect(await new Binfmt(dir, false).ensure(wanted)).toBe('registered')
+    expect(getExecOutput).toHaveBeenCalledTimes(1)
+    const [cmd, args, opts] = getExecOutput.mock.calls[0]
+    expect([cmd, args]).toEqual(['sudo', ['-n', 'tee', join(dir, 'register')]])
+    expect(opts?.input?.toString()).toBe(registrationLine(wanted))
+  })
+
+  it('removes a different entry through sudo before registering', async () => {
+    getExecOutput.mockResolvedValue({ exitCode: 0, stdout: '', stderr: '' })
+    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    await writeFile(join(dir, 'register'), '')
+    await writeFile(join(dir, 'qemu-aarch64'), kernelEntry('/usr/bin/qemu-aarch64-static', 'OCF'))
+    expect(await new Binfmt(dir, false).ensure(wantedEntry('aarch64', '/tc/qemu-aarch64', 'F'))).toBe('replaced')
+    expect(getExecOutput.mock.calls.map(c => [c[0], c[1], c[2]?.input?.toString().slice(0, 14)])).toEqual([
+      ['sudo', ['-n', 'tee', join(dir, 'qemu-aarch64')], '-1'],
+      ['sudo', ['-n', 'tee', join(dir, 'register')], ':qemu-aarch64:']
+    ])
+  })
+
+  it('fails with one line naming the entry when sudo refuses', async () => {
+    getExecOutput.mockResolvedValue({ exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' })
+    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    await writeFile(join(dir, 'register'), '')
+    await expect(new Binfmt(dir, false).ensure(wantedEntry('s390x', '/tc/qemu-s390x', 'F'))).rejects.toThrow(/registering qemu-s390x with binfmt_misc failed: .*a password is required/)
+  })
+})

@@ -1,0 +1,67 @@
+import { InputError } from '../../src/errors.js'
+import { getInputs } from '../../src/inputs.js'
+import { formatPlatform } from '../../src/platform.js'
+
+const read = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+
+describe('inputs', () => {
+  it('gives the documented defaults when nothing is set', () => {
+    const i = getInputs(read({}))
+    expect({ ...i, platforms: i.platforms.map(formatPlatform) }).toEqual({
+      platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/386', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64', 'linux/mips64le', 'linux/loong64'],
+      qemuVersion: { kind: 'stable', text: 'stable' },
+      qemuMirror: 'http://deb.debian.org/debian',
+      binfmtFlags: 'F',
+      cache: true
+    })
+  })
+
+  it('reads every input when set', () => {
+    const i = getInputs(read({ platforms: 'arm64\ns390x', 'qemu-version': '1:11.1.3+ds-1', 'qemu-mirror': 'https://mirror.example/debian/', 'binfmt-flags': 'pcf', cache: 'false' }))
+    expect({ ...i, platforms: i.platforms.map(formatPlatform) }).toEqual({
+      platforms: ['linux/arm64', 'linux/s390x'],
+      qemuVersion: { kind: 'exact', text: '1:11.1.3+ds-1' },
+      qemuMirror: 'https://mirror.example/debian',
+      binfmtFlags: 'FPC',
+      cache: false
+    })
+  })
+
+  it.each([
+    ['latest', { kind: 'latest', text: 'latest' }],
+    ['11.1', { kind: 'range', text: '11.1', range: '>=11.1.0 <11.2.0-0' }],
+    ['7.2', { kind: 'range', text: '7.2', range: '>=7.2.0 <7.3.0-0' }],
+    ['>=10', { kind: 'range', text: '>=10', range: '>=10.0.0' }],
+    ['10.0.13', { kind: 'range', text: '10.0.13', range: '10.0.13' }],
+    ['1:7.2+dfsg-7+deb12u18+b3', { kind: 'exact', text: '1:7.2+dfsg-7+deb12u18+b3' }],
+    ['10.0.13+ds-0+deb13u1', { kind: 'exact', text: '10.0.13+ds-0+deb13u1' }]
+  ])('reads qemu-version %j', (text, expected) => {
+    expect(getInputs(read({ 'qemu-version': text })).qemuVersion).toEqual(expected)
+  })
+
+  it.each([
+    ['platforms', 'linux/sparc64', 'linux/sparc64'],
+    ['platforms', 'arm64,windows/amd64', 'windows/amd64'],
+    ['qemu-version', 'banana', 'stable, latest'],
+    ['qemu-version', '*', 'semver range'],
+    ['qemu-mirror', 'ftp://deb.debian.org/debian', 'http://'],
+    ['qemu-mirror', 'not a url', 'http://'],
+    ['qemu-mirror', 'https://user:secret@mirror.example/debian', 'without credentials'],
+    ['binfmt-flags', 'FX', 'F, P, C, O'],
+    ['binfmt-flags', 'FF', 'each at most once'],
+    ['cache', 'yes', 'true or false']
+  ])('refuses %s=%j in one line naming the input, the value and what is accepted', (input, value, accepted) => {
+    let error: unknown
+    try {
+      getInputs(read({ [input]: value }))
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(InputError)
+    const message = (error as Error).message
+    expect(message).toContain(`"${input}"`)
+    expect(message).toContain(value.split(',').pop())
+    expect(message).toContain(accepted)
+    expect(message).not.toContain('\n')
+  })
+})

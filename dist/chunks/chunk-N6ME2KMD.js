@@ -1,0 +1,81 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+
+// src/qemu/toolcache.ts
+import { createHash } from "node:crypto";
+import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+var MANIFEST = "archway-qemu.json";
+function qemuRoot(toolCache) {
+  return join(toolCache, "qemu");
+}
+function versionDir(toolCache, debianVersion, host) {
+  return join(qemuRoot(toolCache), debianVersion.replace(/:/g, "%3a"), host);
+}
+function binaryPath(installed, emulator) {
+  return join(installed.dir, `qemu-${emulator}`);
+}
+function sha256(data) {
+  return createHash("sha256").update(data).digest("hex");
+}
+async function lookup(toolCache, debianVersion, host, emulators) {
+  const dir = versionDir(toolCache, debianVersion, host);
+  let installed;
+  try {
+    await readFile(`${dir}.complete`);
+    installed = { ...JSON.parse(await readFile(join(dir, MANIFEST), "utf8")), dir };
+  } catch {
+    return { state: "missing" };
+  }
+  for (const e of emulators) {
+    const want = installed.binaries[e];
+    if (want === void 0) continue;
+    const path = binaryPath(installed, e);
+    let data;
+    try {
+      data = await readFile(path);
+    } catch {
+      return { state: "altered", path };
+    }
+    if (sha256(data) !== want) return { state: "altered", path };
+  }
+  return { state: "ok", installed };
+}
+async function evict(toolCache, debianVersion, host) {
+  const dir = versionDir(toolCache, debianVersion, host);
+  await rm(`${dir}.complete`, { force: true });
+  await rm(dir, { recursive: true, force: true });
+}
+async function commit(staged, toolCache, installed, host) {
+  const dir = versionDir(toolCache, installed.debianVersion, host);
+  await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}
+`);
+  await mkdir(join(dir, ".."), { recursive: true });
+  if (await exists(`${dir}.complete`)) {
+    await rm(staged, { recursive: true, force: true });
+    return { ...installed, dir };
+  }
+  await rm(dir, { recursive: true, force: true });
+  try {
+    await rename(staged, dir);
+  } catch (err) {
+    if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
+    await rm(staged, { recursive: true, force: true });
+  }
+  await writeFile(`${dir}.complete`, "");
+  return { ...installed, dir };
+}
+async function exists(path) {
+  return access(path).then(
+    () => true,
+    () => false
+  );
+}
+
+export {
+  qemuRoot,
+  binaryPath,
+  sha256,
+  lookup,
+  evict,
+  commit
+};

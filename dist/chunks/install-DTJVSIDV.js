@@ -1,0 +1,122 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+import {
+  commit,
+  qemuRoot,
+  sha256
+} from "./chunk-N6ME2KMD.js";
+import {
+  fetchOrExplain
+} from "./chunk-DLT3LZKJ.js";
+import {
+  run
+} from "./chunk-Q2D36NRX.js";
+import {
+  VerificationError
+} from "./chunk-WXXSKNG5.js";
+import "./chunk-7GJN7XK5.js";
+import "./chunk-QFDZJLFJ.js";
+
+// src/qemu/install.ts
+import { chmod, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/elf.ts
+var PT_INTERP = 3;
+function parseElf(buf) {
+  if (buf.length < 52 || buf.readUInt32BE(0) !== 2135247942) return void 0;
+  const bits = buf[4] === 2 ? 64 : buf[4] === 1 ? 32 : void 0;
+  const endian = buf[5] === 1 ? "little" : buf[5] === 2 ? "big" : void 0;
+  if (!bits || !endian) return void 0;
+  const le = endian === "little";
+  const u16 = (o) => le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
+  const u32 = (o) => le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
+  const addr = (o) => bits === 64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o);
+  const machine = u16(18);
+  const phoff = addr(bits === 64 ? 32 : 28);
+  const flags = u32(bits === 64 ? 48 : 36);
+  const phentsize = u16(bits === 64 ? 54 : 42);
+  const phnum = u16(bits === 64 ? 56 : 44);
+  let dynamic = false;
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    if (at + 4 > buf.length) break;
+    if (u32(at) === PT_INTERP) dynamic = true;
+  }
+  return { bits, endian, machine, flags, dynamic };
+}
+
+// src/qemu/deb.ts
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+var AR_MAGIC = "!<arch>\n";
+var HEADER = 60;
+function parseArMembers(deb) {
+  if (deb.toString("latin1", 0, 8) !== AR_MAGIC) throw new VerificationError("not a Debian package: no ar header");
+  const members = [];
+  for (let at = 8; at + HEADER <= deb.length; ) {
+    if (deb.toString("latin1", at + 58, at + 60) !== "`\n") throw new VerificationError(`not a Debian package: bad ar member header at byte ${at}`);
+    const name = deb.toString("latin1", at, at + 16).trim().replace(/\/$/, "");
+    const size = Number(deb.toString("latin1", at + 48, at + 58).trim());
+    if (!Number.isSafeInteger(size) || at + HEADER + size > deb.length) throw new VerificationError(`not a Debian package: member ${name} overruns the file`);
+    members.push({ name, offset: at + HEADER, size });
+    at += HEADER + size + size % 2;
+  }
+  return members;
+}
+var TAR_FLAGS = { "data.tar.xz": "-J", "data.tar.gz": "-z", "data.tar.zst": "--zstd", "data.tar": void 0 };
+async function extractFromDeb(deb, paths, dest, scratch) {
+  const data = parseArMembers(deb).find((m) => m.name in TAR_FLAGS);
+  if (!data) throw new VerificationError("not a Debian package: no data.tar member");
+  const tarFile = join(scratch, data.name);
+  await writeFile(tarFile, deb.subarray(data.offset, data.offset + data.size));
+  const flag = TAR_FLAGS[data.name];
+  const result = await run("tar", ["-x", ...flag ? [flag] : [], "-f", tarFile, "-C", dest, ...paths], { allowFailure: true });
+  const notFound = new Set([...result.stderr.matchAll(/(\S+): Not found in archive/g)].map((m) => m[1]));
+  const otherErrors = result.stderr.split("\n").filter((l) => l.trim() && !/Not found in archive|Exiting with failure status/.test(l));
+  if (result.exitCode !== 0 && otherErrors.length > 0) throw new VerificationError(`could not unpack ${data.name}: ${otherErrors[0]}`);
+  return paths.filter((p) => !notFound.has(p));
+}
+
+// src/qemu/install.ts
+function packagePath(pkg, emulator) {
+  return pkg.layout === "static-suffix" ? `./usr/bin/qemu-${emulator}-static` : `./usr/bin/qemu-${emulator}`;
+}
+async function install(pkg, o) {
+  const url = `${o.mirror}/${pkg.filename}`;
+  await mkdir(qemuRoot(o.toolCache), { recursive: true });
+  const work = await mkdtemp(join2(qemuRoot(o.toolCache), ".work-"));
+  try {
+    const debFile = await fetchOrExplain(o.fetch, url, `${pkg.package} ${pkg.debianVersion}`);
+    const deb = await readFile(debFile);
+    await rm(debFile, { force: true });
+    const debSha256 = sha256(deb);
+    if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
+      throw new VerificationError(`${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`);
+    }
+    const unpacked = join2(work, "unpacked");
+    const staged = join2(work, "staged");
+    await mkdir(unpacked);
+    await mkdir(staged);
+    const wanted = o.emulators.map((e) => packagePath(pkg, e));
+    const got = new Set(await extractFromDeb(deb, wanted, unpacked, work));
+    const binaries = {};
+    for (const e of o.emulators) {
+      const from = packagePath(pkg, e);
+      if (!got.has(from)) continue;
+      const data = await readFile(join2(unpacked, from));
+      const elf = parseElf(data.subarray(0, 64 * 1024));
+      if (!elf || elf.dynamic) throw new VerificationError(`${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`);
+      const to = join2(staged, `qemu-${e}`);
+      await rename(join2(unpacked, from), to);
+      await chmod(to, 493);
+      binaries[e] = sha256(data);
+    }
+    return await commit(staged, o.toolCache, { ...pkg, debSha256, url, binaries }, o.host);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+export {
+  install,
+  packagePath
+};

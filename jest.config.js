@@ -1,0 +1,16 @@
+// Two projects: fast unit tests, and end-to-end tests against the real engine, registry and kernel.
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }] }
+const common = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: { globalsCleanup: 'on' },
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform
+}
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/__tests__/e2e/setup.ts'] }
+  ]
+}

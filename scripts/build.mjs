@@ -1,0 +1,20 @@
+// Bundles src/entrypoints/{main,post}.ts into dist/main.js and dist/post.js (ESM, Node 20+).
+import { build } from 'esbuild'
+import { rm } from 'node:fs/promises'
+
+const outdir = process.argv[2] ?? 'dist'
+await rm(outdir, { recursive: true, force: true })
+await build({
+  entryPoints: { main: 'src/entrypoints/main.ts', post: 'src/entrypoints/post.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Some bundled CommonJS dependencies call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);" }
+})

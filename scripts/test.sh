@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, brings up the real test environment,
+# type-checks, then runs the unit and end-to-end tests. Prints "N passed, N failed" last.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+bash scripts/test-env.sh up
+npx tsc --noEmit
+
+report=$(mktemp)
+status=0
+node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --json --outputFile="$report" "$@" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`archway: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+  if (r.numTotalTests === 0) { console.error("archway: no test ran"); process.exit(1) }
+' "$report" || status=1
+rm -f "$report"
+exit "$status"

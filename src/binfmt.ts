@@ -1,0 +1,155 @@
+/**
+ * binfmt_misc: the registration lines (pure), and mounting, reading and registering
+ * entries on the host, as root directly or through `sudo` otherwise.
+ */
+import { access, readFile, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { EnvironmentError, errorMessage } from './errors.js'
+import { run } from './exec.js'
+
+/** ELF header magic and mask per emulator (the first 20 bytes: ident, e_type, e_machine). */
+export const MAGIC: Readonly<Record<string, { readonly magic: string; readonly mask: string }>> = {
+  aarch64: { magic: '7f454c460201010000000000000000000200b700', mask: 'ffffffffffffff00fffffffffffffffffeffffff' },
+  arm: { magic: '7f454c4601010100000000000000000002002800', mask: 'ffffffffffffff00fffffffffffffffffeffffff' },
+  s390x: { magic: '7f454c4602020100000000000000000000020016', mask: 'fffffffffffffffcfffffffffffffffffffeffff' },
+  ppc64le: { magic: '7f454c4602010100000000000000000002001500', mask: 'fffffffffffffffcfffffffffffffffffeffff00' },
+  riscv64: { magic: '7f454c460201010000000000000000000200f300', mask: 'ffffffffffffff00fffffffffffffffffeffffff' },
+  mips64el: { magic: '7f454c4602010100000000000000000002000800', mask: 'ffffffffffffff0000fffffffffffffffeffffff' },
+  loongarch64: { magic: '7f454c4602010100000000000000000002000201', mask: 'fffffffffffffffc00fffffffffffffffeffffff' },
+  i386: { magic: '7f454c4601010100000000000000000002000300', mask: 'fffffffffffefefcfffffffffffffffffeffffff' },
+  x86_64: { magic: '7f454c4602010100000000000000000002003e00', mask: 'fffffffffffefefcfffffffffffffffffeffffff' }
+}
+
+export interface Entry {
+  readonly name: string
+  readonly interpreter: string
+  readonly magic: string
+  readonly mask: string
+  readonly offset: number
+  readonly flags: string
+}
+
+export function entryName(emulator: string): string {
+  return `qemu-${emulator}`
+}
+
+export function wantedEntry(emulator: string, interpreter: string, flags: string): Entry {
+  const m = MAGIC[emulator]
+  if (!m) throw new Error(`no binfmt_misc magic known for ${emulator}`)
+  return { name: entryName(emulator), interpreter, magic: m.magic, mask: m.mask, offset: 0, flags }
+}
+
+const escape = (hex: string) => hex.replace(/../g, b => `\\x${b}`)
+
+/** The line written to `register`: `:name:M:offset:magic:mask:interpreter:flags`. Pure. */
+export function registrationLine(e: Entry): string {
+  if (e.interpreter.includes(':')) throw new EnvironmentError(`binfmt_misc interpreter path ${e.interpreter} contains a colon`)
+  return `:${e.name}:M:${e.offset || ''}:${escape(e.magic)}:${escape(e.mask)}:${e.interpreter}:${e.flags}`
+}
+
+/** Parses a registration line as Debian's /usr/lib/binfmt.d files write them. Pure. */
+export function parseRegistrationLine(line: string): Entry {
+  const [, name, , offset, magic, mask, interpreter, flags] = line.trim().split(':')
+  const unescape = (s: string) => s.replace(/\\x([0-9a-fA-F]{2})/g, '$1').toLowerCase()
+  return { name, interpreter, magic: unescape(magic), mask: unescape(mask), offset: Number(offset || 0), flags: flags ?? '' }
+}
+
+/** Parses `/proc/sys/fs/binfmt_misc/<name>` as the kernel prints it. Pure. */
+export function parseEntryFile(name: string, text: string): Entry & { readonly enabled: boolean } {
+  const field = (f: string) => new RegExp(`^${f}[ :]+(.*)$`, 'm').exec(text)?.[1]?.trim() ?? ''
+  return {
+    name,
+    enabled: /^enabled$/m.test(text),
+    interpreter: field('interpreter'),
+    flags: field('flags'),
+    offset: Number(field('offset') || 0),
+    magic: field('magic'),
+    mask: field('mask')
+  }
+}
+
+/** The kernel turns on O whenever C is given, and prints flags in its own order. */
+function flagSet(flags: string): string {
+  const s = new Set(flags.toUpperCase())
+  if (s.has('C')) s.add('O')
+  return ['P', 'O', 'C', 'F'].filter(f => s.has(f)).join('')
+}
+
+/** True when an existing entry does exactly what `wanted` would. Pure. */
+export function sameEntry(existing: Entry & { enabled: boolean }, wanted: Entry): boolean {
+  return (
+    existing.enabled &&
+    existing.interpreter === wanted.interpreter &&
+    existing.offset === wanted.offset &&
+    existing.magic === wanted.magic &&
+    // The kernel prints the magic already masked and the mask in full.
+    existing.mask === wanted.mask &&
+    flagSet(existing.flags) === flagSet(wanted.flags)
+  )
+}
+
+export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
+
+export type Outcome = 'registered' | 'unchanged' | 'replaced'
+
+/** The host's binfmt_misc. Writes go straight to /proc as root, through `sudo -n` otherwise. */
+export class Binfmt {
+  constructor(
+    readonly dir: string = BINFMT_DIR,
+    readonly root: boolean = process.getuid?.() === 0
+  ) {}
+
+  async mounted(): Promise<boolean> {
+    return access(join(this.dir, 'register')).then(
+      () => true,
+      () => false
+    )
+  }
+
+  async ensureMounted(): Promise<boolean> {
+    if (await this.mounted()) return false
+    const args = ['-t', 'binfmt_misc', 'binfmt_misc', this.dir]
+    try {
+      await (this.root ? run('mount', args) : run('sudo', ['-n', 'mount', ...args]))
+    } catch (err) {
+      throw new EnvironmentError(`binfmt_misc is not mounted at ${this.dir} and mounting it failed: ${errorMessage(err)}`, { cause: err })
+    }
+    return true
+  }
+
+  async read(name: string): Promise<(Entry & { enabled: boolean }) | undefined> {
+    try {
+      return parseEntryFile(name, await readFile(join(this.dir, name), 'utf8'))
+    } catch {
+      return undefined
+    }
+  }
+
+  async list(): Promise<string[]> {
+    return (await readdir(this.dir)).filter(n => n !== 'register' && n !== 'status').sort()
+  }
+
+  private async write(file: string, text: string): Promise<void> {
+    const path = join(this.dir, file)
+    if (this.root) await writeFile(path, text)
+    else await run('sudo', ['-n', 'tee', path], { input: Buffer.from(text) })
+  }
+
+  /**
+   * Makes `wanted` the host's entry: left alone when identical, replaced when different.
+   * Another process registering the same entry at the same moment is not an error.
+   */
+  async ensure(wanted: Entry): Promise<Outcome> {
+    const before = await this.read(wanted.name)
+    if (before && sameEntry(before, wanted)) return 'unchanged'
+    if (before) await this.write(wanted.name, '-1').catch(() => undefined)
+    try {
+      await this.write('register', registrationLine(wanted))
+    } catch (err) {
+      const now = await this.read(wanted.name)
+      if (now && sameEntry(now, wanted)) return before ? 'replaced' : 'registered'
+      throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err)}`, { cause: err })
+    }
+    return before ? 'replaced' : 'registered'
+  }
+}

@@ -1,0 +1,60 @@
+/** Download a resolved QEMU package, verify it, and put its static emulators in the tool cache. */
+import { chmod, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { VerificationError } from '../errors.js'
+import { parseElf } from '../elf.js'
+import { type Fetcher, fetchOrExplain } from './archive.js'
+import { extractFromDeb } from './deb.js'
+import type { QemuPackage } from './resolve.js'
+import { type Installed, commit, qemuRoot, sha256 } from './toolcache.js'
+
+/** Where each emulator sits inside the package, by layout. */
+export function packagePath(pkg: Pick<QemuPackage, 'layout'>, emulator: string): string {
+  return pkg.layout === 'static-suffix' ? `./usr/bin/qemu-${emulator}-static` : `./usr/bin/qemu-${emulator}`
+}
+
+export interface InstallOptions {
+  readonly mirror: string
+  readonly toolCache: string
+  readonly host: string
+  /** Every emulator this host can use; the cache holds them all, whatever one run asks for. */
+  readonly emulators: readonly string[]
+  readonly fetch: Fetcher
+}
+
+export async function install(pkg: QemuPackage, o: InstallOptions): Promise<Installed> {
+  const url = `${o.mirror}/${pkg.filename}`
+  // Staged inside the tool cache's own folder, so the final rename stays on one file system.
+  await mkdir(qemuRoot(o.toolCache), { recursive: true })
+  const work = await mkdtemp(join(qemuRoot(o.toolCache), '.work-'))
+  try {
+    const debFile = await fetchOrExplain(o.fetch, url, `${pkg.package} ${pkg.debianVersion}`)
+    const deb = await readFile(debFile)
+    await rm(debFile, { force: true })
+    const debSha256 = sha256(deb)
+    if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
+      throw new VerificationError(`${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`)
+    }
+    const unpacked = join(work, 'unpacked')
+    const staged = join(work, 'staged')
+    await mkdir(unpacked)
+    await mkdir(staged)
+    const wanted = o.emulators.map(e => packagePath(pkg, e))
+    const got = new Set(await extractFromDeb(deb, wanted, unpacked, work))
+    const binaries: Record<string, string> = {}
+    for (const e of o.emulators) {
+      const from = packagePath(pkg, e)
+      if (!got.has(from)) continue
+      const data = await readFile(join(unpacked, from))
+      const elf = parseElf(data.subarray(0, 64 * 1024))
+      if (!elf || elf.dynamic) throw new VerificationError(`${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`)
+      const to = join(staged, `qemu-${e}`)
+      await rename(join(unpacked, from), to)
+      await chmod(to, 0o755)
+      binaries[e] = sha256(data)
+    }
+    return await commit(staged, o.toolCache, { ...pkg, debSha256, url, binaries }, o.host)
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}

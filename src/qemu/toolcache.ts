@@ -1,0 +1,105 @@
+/**
+ * The runner's tool cache: `<RUNNER_TOOL_CACHE>/qemu/<exact Debian version>/<host arch>/`
+ * holds the static emulators (`qemu-<arch>`) and a manifest with each file's SHA-256,
+ * so a binary altered after it was cached is noticed before it is used. The colon of a
+ * Debian epoch is written `%3a`, as apt names its cached .debs: binfmt_misc separates
+ * its fields with colons, so the interpreter path must not contain one.
+ */
+import { createHash } from 'node:crypto'
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { QemuPackage } from './resolve.js'
+
+export const MANIFEST = 'archway-qemu.json'
+
+export interface Installed extends QemuPackage {
+  readonly dir: string
+  /** SHA-256 of the .deb the binaries came from. */
+  readonly debSha256: string
+  readonly url: string
+  /** Emulator name (`aarch64`) -> SHA-256 of `qemu-<name>` in `dir`. */
+  readonly binaries: Readonly<Record<string, string>>
+}
+
+export function qemuRoot(toolCache: string): string {
+  return join(toolCache, 'qemu')
+}
+
+export function versionDir(toolCache: string, debianVersion: string, host: string): string {
+  return join(qemuRoot(toolCache), debianVersion.replace(/:/g, '%3a'), host)
+}
+
+export function binaryPath(installed: Pick<Installed, 'dir'>, emulator: string): string {
+  return join(installed.dir, `qemu-${emulator}`)
+}
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+export type Lookup =
+  | { readonly state: 'missing' }
+  | { readonly state: 'altered'; readonly path: string }
+  | { readonly state: 'ok'; readonly installed: Installed }
+
+/** Looks a version up; the binaries in `emulators` are hashed and checked against the manifest. */
+export async function lookup(toolCache: string, debianVersion: string, host: string, emulators: readonly string[]): Promise<Lookup> {
+  const dir = versionDir(toolCache, debianVersion, host)
+  let installed: Installed
+  try {
+    await readFile(`${dir}.complete`)
+    installed = { ...(JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Installed), dir }
+  } catch {
+    return { state: 'missing' }
+  }
+  for (const e of emulators) {
+    const want = installed.binaries[e]
+    if (want === undefined) continue // the package has no such emulator; the caller says so
+    const path = binaryPath(installed, e)
+    let data: Buffer
+    try {
+      data = await readFile(path)
+    } catch {
+      return { state: 'altered', path }
+    }
+    if (sha256(data) !== want) return { state: 'altered', path }
+  }
+  return { state: 'ok', installed }
+}
+
+/** Removes a version's entry, so it is fetched again. */
+export async function evict(toolCache: string, debianVersion: string, host: string): Promise<void> {
+  const dir = versionDir(toolCache, debianVersion, host)
+  await rm(`${dir}.complete`, { force: true })
+  await rm(dir, { recursive: true, force: true })
+}
+
+/**
+ * Moves a staged directory of binaries into place and writes the manifest, then the
+ * `.complete` marker last. When another process got there first, its entry is kept.
+ */
+export async function commit(staged: string, toolCache: string, installed: Omit<Installed, 'dir'>, host: string): Promise<Installed> {
+  const dir = versionDir(toolCache, installed.debianVersion, host)
+  await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}\n`)
+  await mkdir(join(dir, '..'), { recursive: true })
+  if (await exists(`${dir}.complete`)) {
+    await rm(staged, { recursive: true, force: true })
+    return { ...installed, dir }
+  }
+  await rm(dir, { recursive: true, force: true })
+  try {
+    await rename(staged, dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    await rm(staged, { recursive: true, force: true })
+  }
+  await writeFile(`${dir}.complete`, '')
+  return { ...installed, dir }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false
+  )
+}
