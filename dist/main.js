@@ -336,8 +336,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-256UPBU4.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-3M32QNB3.js"),
-      import("./chunks/install-DTJVSIDV.js"),
+      import("./chunks/resolve-ZL3M2PMZ.js"),
+      import("./chunks/install-XRNEEERX.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-SUBG3ZKU.js")
     ]);

@@ -15,10 +15,11 @@ mkdir -p "$demo/tool-cache" "$demo/temp" "$demo/step"
 : > "$demo/step/output"; : > "$demo/step/state"; : > "$demo/step/summary"
 export RUNNER_TOOL_CACHE="$demo/tool-cache" RUNNER_TEMP="$demo/temp"
 export GITHUB_OUTPUT="$demo/step/output" GITHUB_STATE="$demo/step/state" GITHUB_STEP_SUMMARY="$demo/step/summary"
-export INPUT_PLATFORMS="$PLATFORMS" INPUT_QEMU_VERSION="${QEMU_VERSION:-stable}"
+export INPUT_PLATFORMS="$PLATFORMS"
 
 echo "== node dist/main.js (platforms: $PLATFORMS)"
-node dist/main.js
+# The runner names inputs INPUT_<NAME> with the hyphen kept, which only env(1) can set.
+env "INPUT_QEMU-VERSION=${QEMU_VERSION:-stable}" node dist/main.js
 echo "== outputs"
 grep -v '^ghadelimiter' "$GITHUB_OUTPUT" | paste - - | sed 's/<<[^\t]*\t/ = /'
 

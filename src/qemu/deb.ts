@@ -28,7 +28,8 @@ export function parseArMembers(deb: Buffer): ArMember[] {
   return members
 }
 
-const TAR_FLAGS: Record<string, string | undefined> = { 'data.tar.xz': '-J', 'data.tar.gz': '-z', 'data.tar.zst': '--zstd', 'data.tar': undefined }
+/** How tar reads each compression; xz decompresses Debian's multi-block data.tar.xz on every core. */
+const TAR_FLAGS: Record<string, readonly string[]> = { 'data.tar.xz': ['-I', 'xz -T0'], 'data.tar.gz': ['-z'], 'data.tar.zst': ['--zstd'], 'data.tar': [] }
 
 /**
  * Extracts the listed paths (`./usr/bin/qemu-aarch64`, ...) of a .deb, already verified,
@@ -39,8 +40,8 @@ export async function extractFromDeb(deb: Buffer, paths: readonly string[], dest
   if (!data) throw new VerificationError('not a Debian package: no data.tar member')
   const tarFile = join(scratch, data.name)
   await writeFile(tarFile, deb.subarray(data.offset, data.offset + data.size))
-  const flag = TAR_FLAGS[data.name]
-  const result = await run('tar', ['-x', ...(flag ? [flag] : []), '-f', tarFile, '-C', dest, ...paths], { allowFailure: true })
+  // --occurrence=1: stop reading once every named member is out (the binaries come before the docs).
+  const result = await run('tar', ['-x', ...TAR_FLAGS[data.name], '--occurrence=1', '-f', tarFile, '-C', dest, ...paths], { allowFailure: true })
   const notFound = new Set([...result.stderr.matchAll(/(\S+): Not found in archive/g)].map(m => m[1]))
   const otherErrors = result.stderr.split('\n').filter(l => l.trim() && !/Not found in archive|Exiting with failure status/.test(l))
   if (result.exitCode !== 0 && otherErrors.length > 0) throw new VerificationError(`could not unpack ${data.name}: ${otherErrors[0]}`)

@@ -93,5 +93,10 @@ export async function resolveQemu(q: QemuQuery, o: ArchiveOptions): Promise<Qemu
   if (!chosen) {
     throw new InputError('qemu-version', q.text, `no QEMU in ${o.mirror} matches it for ${o.arch}; the archive holds ${describeAvailable(candidates) || 'none'}`)
   }
+  // Only the suite the package comes from matters to the user: one line for it, if it is past its Valid-Until.
+  const from = suites.find(s => s.alias === chosen.suite)?.release
+  if (from?.validUntil && from.validUntil < (o.now ?? new Date())) {
+    o.warn?.(`Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${from.validUntil.toISOString()}); using it, as its signature and hashes are intact`)
+  }
   return chosen
 }

@@ -5,7 +5,7 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   readSuite
-} from "./chunk-DLT3LZKJ.js";
+} from "./chunk-PW4PSLNM.js";
 import "./chunk-Q2D36NRX.js";
 import {
   InputError
@@ -73,6 +73,10 @@ async function resolveQemu(q, o) {
   const chosen = choose(q, candidates);
   if (!chosen) {
     throw new InputError("qemu-version", q.text, `no QEMU in ${o.mirror} matches it for ${o.arch}; the archive holds ${describeAvailable(candidates) || "none"}`);
+  }
+  const from = suites.find((s) => s.alias === chosen.suite)?.release;
+  if (from?.validUntil && from.validUntil < (o.now ?? /* @__PURE__ */ new Date())) {
+    o.warn?.(`Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${from.validUntil.toISOString()}); using it, as its signature and hashes are intact`);
   }
   return chosen;
 }

@@ -11,6 +11,7 @@ import {
 // src/qemu/archive.ts
 import { createHash as createHash2 } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
 
 // node_modules/openpgp/dist/node/openpgp.mjs
 import { createRequire } from "module";
@@ -25612,19 +25613,16 @@ async function readSuite(alias, names, o) {
   const signed = await verifyInRelease(await readFile(inReleaseFile, "utf8"), o.keys, `${base}/InRelease`);
   await rm(inReleaseFile, { force: true });
   const release = parseRelease(signed);
-  const now = o.now ?? /* @__PURE__ */ new Date();
-  if (release.validUntil && release.validUntil < now) {
-    o.warn?.(`Debian suite ${alias} (${release.codename}) has a Valid-Until of ${release.validUntil.toISOString()}, already past; using it, as its signature and hashes are intact`);
-  }
-  const path = `main/binary-${o.arch}/Packages.xz`;
+  const gz = `main/binary-${o.arch}/Packages.gz`;
+  const path = release.files.has(gz) ? gz : `main/binary-${o.arch}/Packages.xz`;
   const entry = release.files.get(path);
-  if (!entry) throw new VerificationError(`${base}/InRelease lists no SHA-256 for ${path}`);
-  const xzFile = await fetchVerified(o.fetch, `${base}/${path}`, entry, `the Packages index of ${alias}`);
+  if (!entry) throw new VerificationError(`${base}/InRelease lists no SHA-256 for main/binary-${o.arch}/Packages.gz or .xz`);
+  const file = await fetchVerified(o.fetch, `${base}/${path}`, entry, `the Packages index of ${alias}`);
   try {
-    const text = (await run("xz", ["-dc", xzFile])).stdout;
+    const text = path === gz ? gunzipSync(await readFile(file)).toString("utf8") : (await run("xz", ["-dc", file])).stdout;
     return { alias, release, packages: parsePackages(text, names) };
   } finally {
-    await rm(xzFile, { force: true });
+    await rm(file, { force: true });
   }
 }
 

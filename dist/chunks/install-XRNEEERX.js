@@ -6,7 +6,7 @@ import {
 } from "./chunk-N6ME2KMD.js";
 import {
   fetchOrExplain
-} from "./chunk-DLT3LZKJ.js";
+} from "./chunk-PW4PSLNM.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";
@@ -63,14 +63,13 @@ function parseArMembers(deb) {
   }
   return members;
 }
-var TAR_FLAGS = { "data.tar.xz": "-J", "data.tar.gz": "-z", "data.tar.zst": "--zstd", "data.tar": void 0 };
+var TAR_FLAGS = { "data.tar.xz": ["-I", "xz -T0"], "data.tar.gz": ["-z"], "data.tar.zst": ["--zstd"], "data.tar": [] };
 async function extractFromDeb(deb, paths, dest, scratch) {
   const data = parseArMembers(deb).find((m) => m.name in TAR_FLAGS);
   if (!data) throw new VerificationError("not a Debian package: no data.tar member");
   const tarFile = join(scratch, data.name);
   await writeFile(tarFile, deb.subarray(data.offset, data.offset + data.size));
-  const flag = TAR_FLAGS[data.name];
-  const result = await run("tar", ["-x", ...flag ? [flag] : [], "-f", tarFile, "-C", dest, ...paths], { allowFailure: true });
+  const result = await run("tar", ["-x", ...TAR_FLAGS[data.name], "--occurrence=1", "-f", tarFile, "-C", dest, ...paths], { allowFailure: true });
   const notFound = new Set([...result.stderr.matchAll(/(\S+): Not found in archive/g)].map((m) => m[1]));
   const otherErrors = result.stderr.split("\n").filter((l) => l.trim() && !/Not found in archive|Exiting with failure status/.test(l));
   if (result.exitCode !== 0 && otherErrors.length > 0) throw new VerificationError(`could not unpack ${data.name}: ${otherErrors[0]}`);

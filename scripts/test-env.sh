@@ -1,0 +1,697 @@
+#!/usr/bin/env bash
+# Archway's real test environment on a Debian bookworm machine (run as root).
+#
+#   bash scripts/test-env.sh up      install and start everything (idempotent; fast when already up)
+#   bash scripts/test-env.sh status  show what is up; exits non-zero if anything is missing
+#   bash scripts/test-env.sh down    stop the engines and registries started here (keeps files)
+#   bash scripts/test-env.sh env     print `export` lines for tests (eval "$(... env)")
+#
+# Any piece that cannot be brought up ends `up` with a non-zero exit and a last line
+# "test-env: FAILED: <piece>: <why>", with CI=true or without (nothing is skipped silently; the
+# only optional item, the loong64 busybox, is reported when absent).
+#
+# Pieces: Debian packages; Docker engine 28.5 and buildx from Debian sid; two engines side by side
+# (containerd image store on the default socket, classic store on its own socket); binfmt_misc
+# mounted (no QEMU entry is registered: that is the action's job); two loopback registries (open
+# and htpasswd); static busybox binaries for each architecture the tests build for.
+#
+# Everything lives under $ARCHWAY_TEST_ENV_DIR (default /var/lib/archway-test-env). Only the
+# Debian archive is reachable, so nothing here talks to any other host. Foreign-architecture
+# and newer-suite packages come through private apt states under the state dir: the system's
+# dpkg architectures and sources are never changed.
+set -euo pipefail
+set -E # functions and subshells inherit the ERR trap
+
+STATE=${ARCHWAY_TEST_ENV_DIR:-/var/lib/archway-test-env}
+MIRROR=http://deb.debian.org/debian
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+RUN_DIR=/run/archway-test-env # exec-roots: short paths (unix socket length limit) that a reboot clears
+
+DOCKER_SERIES=28.5 # the engine GitHub's containerd-store behaviour is tested against (sid's docker.io)
+BUILDX_PLUGIN=/usr/local/lib/docker/cli-plugins/docker-buildx
+
+ENGINE_CONTAINERD_SOCK=/var/run/docker.sock # default engine: containerd image store, as on GitHub runners
+ENGINE_CLASSIC_SOCK=/var/run/archway-classic.sock
+BRIDGE_CONTAINERD=archway-cd0 # host-only bridges, one per engine (see piece_bridges)
+BRIDGE_CONTAINERD_CIDR=172.30.250.1/24
+BRIDGE_CLASSIC=archway-cl0
+BRIDGE_CLASSIC_CIDR=172.30.251.1/24
+
+REGISTRY_OPEN=127.0.0.1:5000
+REGISTRY_AUTH=127.0.0.1:5001
+REGISTRY_USER=archway
+REGISTRY_PASSWORD=archway-test-secret
+
+SYSTEM_PACKAGES=(containerd runc skopeo docker-registry busybox-static xz-utils ca-certificates curl
+  dpkg-dev apache2-utils file iproute2 procps)
+
+# key (docker platform) : Debian architecture : suite : ELF class (32/64) : endianness : ELF e_machine
+BUSYBOX_TARGETS=(
+  amd64:amd64:bookworm:64:le:62
+  arm64:arm64:bookworm:64:le:183
+  armv7:armhf:bookworm:32:le:40
+  armv6:armel:bookworm:32:le:40
+  386:i386:bookworm:32:le:3
+  s390x:s390x:bookworm:64:be:22
+  ppc64le:ppc64el:bookworm:64:le:21
+  mips64le:mips64el:bookworm:64:le:8
+  riscv64:riscv64:trixie:64:le:243
+  loong64:loong64:sid:64:le:258
+)
+BUSYBOX_OPTIONAL=(loong64) # only in sid; its absence is reported, not fatal
+
+PIECE=setup
+export DEBIAN_FRONTEND=noninteractive
+
+# --- helpers -----------------------------------------------------------------------------------
+
+log() { echo "test-env: $*" >&2; }
+
+# die MESSAGE: the last line printed on any failure names the piece that failed.
+die() {
+  echo "test-env: FAILED: $PIECE: $*" >&2
+  exit 1
+}
+
+on_err() {
+  local rc=$1 line=$2 cmd=$3
+  # Inside a subshell only leave; the parent reports once.
+  [[ $BASHPID == "$$" ]] || exit "$rc"
+  die "command failed (exit $rc, line $line): $cmd"
+}
+trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
+
+# run_logged LOGFILE CMD...: append the command's output to LOGFILE; on failure show its tail.
+run_logged() {
+  local logfile=$1 rc=0
+  shift
+  mkdir -p "$(dirname "$logfile")"
+  echo "+ $*" >>"$logfile"
+  "$@" >>"$logfile" 2>&1 </dev/null || rc=$?
+  if ((rc != 0)); then
+    tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+    die "'$*' exited $rc (full log: $logfile)"
+  fi
+}
+
+# fresh FILE MINUTES: true if FILE exists and was modified less than MINUTES ago.
+fresh() { [[ -e $1 && -n $(find "$1" -mmin "-$2" 2>/dev/null) ]]; }
+
+# write_file FILE CONTENT: write only when the content differs (keeps mtimes stable);
+# FILE_CHANGED tells whether it did.
+FILE_CHANGED=0
+write_file() {
+  mkdir -p "$(dirname "$1")"
+  FILE_CHANGED=0
+  if ! printf '%s\n' "$2" | cmp -s - "$1"; then
+    printf '%s\n' "$2" >"$1"
+    FILE_CHANGED=1
+  fi
+}
+
+cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null; }
+
+# alive PID: the process exists and is not a zombie (pid 1 on these VMs reaps lazily).
+alive() { [[ -e /proc/$1 ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
+# pid_of PIDFILE MARK: print the pid recorded in PIDFILE if that process is alive and its
+# command line contains MARK (so a recycled pid is never mistaken for ours).
+pid_of() {
+  local pid
+  [[ -f $1 ]] || return 1
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
+  tr '\0' ' ' </proc/"$pid"/cmdline | grep -qF -- "$2" || return 1
+  echo "$pid"
+}
+
+# stop_pid PIDFILE MARK NAME: SIGTERM our process, wait up to 30 s, then SIGKILL.
+stop_pid() {
+  local pid i
+  if ! pid=$(pid_of "$1" "$2"); then
+    rm -f "$1"
+    return 0
+  fi
+  log "stopping $3 (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 60; i++)); do
+    alive "$pid" || break
+    sleep 0.5
+  done
+  if alive "$pid"; then
+    log "$3 did not stop in 30 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$1"
+}
+
+# with_no_service_start CMD...: Debian maintainer scripts must not start services (the packaged
+# docker-registry would take port 5000): policy-rc.d answering 101 forbids it.
+with_no_service_start() {
+  local prc=/usr/sbin/policy-rc.d created=0 rc=0
+  if [[ ! -e $prc ]] || grep -q archway-test-env "$prc"; then
+    printf '#!/bin/sh\n# archway-test-env: no service starts during package installs\nexit 101\n' >"$prc"
+    chmod 755 "$prc"
+    created=1
+  fi
+  "$@" || rc=$?
+  if ((created)); then rm -f "$prc"; fi
+  return "$rc"
+}
+
+# private_apt NAME ARCHS APT-ARGS...: apt-get on a private state under $STATE/apt/NAME, whose
+# sources.list private_apt_prepare wrote. The system's lists, sources and dpkg architectures
+# stay untouched. sid's InRelease carries a Valid-Until already past on this frozen mirror;
+# its signature is still checked, so an expired date is accepted (as this machine's own apt
+# configuration does) rather than refusing the suite.
+private_apt() {
+  local name=$1 archs=$2 root=$STATE/apt/$1
+  shift 2
+  apt-get -q \
+    -o Dir::State="$root/state" \
+    -o Dir::State::status=/var/lib/dpkg/status \
+    -o Dir::Etc::sourcelist="$root/sources.list" \
+    -o Dir::Etc::sourceparts=- \
+    -o Dir::Cache="$root/cache" \
+    -o APT::Architectures="$archs" \
+    -o APT::Sandbox::User=root \
+    -o Acquire::Check-Valid-Until=false \
+    -o Acquire::Languages=none \
+    "$@"
+}
+
+# private_apt_prepare NAME SUITE ARCHS: write the private sources.list and refresh its indexes
+# unless they were fetched less than an hour ago for the same sources and architectures.
+private_apt_prepare() {
+  local name=$1 suite=$2 archs=$3 root=$STATE/apt/$1
+  mkdir -p "$root/state/lists/partial" "$root/cache/archives/partial"
+  local sources="deb [signed-by=$KEYRING] $MIRROR $suite main"
+  if [[ ! -f $root/sources.list ]] || [[ "$(cat "$root/sources.list")" != "$sources" ]] ||
+    [[ "$(cat "$root/archs" 2>/dev/null)" != "$archs" ]]; then
+    printf '%s\n' "$sources" >"$root/sources.list"
+    printf '%s\n' "$archs" >"$root/archs"
+    rm -f "$root/updated"
+  fi
+  if fresh "$root/updated" 60; then return 0; fi
+  log "fetching package indexes of $suite ($archs) into a private apt state"
+  run_logged "$STATE/logs/apt-$name.log" private_apt "$name" "$archs" update
+  touch "$root/updated"
+}
+
+# download_into DIR NAME ARCHS PACKAGE...: apt-get download from private state NAME into DIR.
+download_into() {
+  local dir=$1 name=$2 archs=$3 here=$PWD
+  shift 3
+  mkdir -p "$dir"
+  cd "$dir"
+  run_logged "$STATE/logs/apt-$name.log" private_apt "$name" "$archs" download "$@"
+  cd "$here"
+}
+
+docker_at() { # docker_at SOCKET ARGS...
+  local sock=$1
+  shift
+  env -u DOCKER_CONTEXT DOCKER_HOST="unix://$sock" docker "$@"
+}
+
+# --- pieces ------------------------------------------------------------------------------------
+
+missing_system_packages() {
+  local p
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    [[ "$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)" == installed ]] || echo "$p"
+  done
+}
+
+system_apt_update() {
+  local stamp=$STATE/stamps/apt-update
+  if fresh "$stamp" 60; then return 0; fi
+  log "apt-get update"
+  run_logged "$STATE/logs/apt.log" apt-get update
+  mkdir -p "$(dirname "$stamp")"
+  touch "$stamp"
+}
+
+piece_packages() {
+  PIECE=packages
+  local missing
+  missing=$(missing_system_packages | tr '\n' ' ')
+  if [[ -z ${missing// /} ]]; then
+    log "packages: all installed"
+    return 0
+  fi
+  system_apt_update
+  log "installing: $missing"
+  # shellcheck disable=SC2086 # one word per package
+  run_logged "$STATE/logs/apt.log" with_no_service_start apt-get install -y --no-install-recommends $missing
+  missing=$(missing_system_packages | tr '\n' ' ')
+  [[ -z ${missing// /} ]] || die "still not installed: $missing"
+  # A docker-registry service started earlier by hand would hold port 5000 with its own auth.
+  if [[ -x /etc/init.d/docker-registry ]] && /etc/init.d/docker-registry status >/dev/null 2>&1; then
+    log "stopping the packaged docker-registry service (it would hold port 5000)"
+    /etc/init.d/docker-registry stop >/dev/null 2>&1 || true
+  fi
+}
+
+engine_installed() {
+  command -v dockerd >/dev/null && dockerd --version 2>/dev/null | grep -q "version ${DOCKER_SERIES//./\\.}\."
+}
+
+piece_docker_engine() {
+  PIECE=docker-engine
+  if engine_installed; then
+    log "docker engine: $(dockerd --version)"
+    return 0
+  fi
+  system_apt_update # the .debs' dependencies (containerd, runc, iptables...) come from bookworm
+  private_apt_prepare sid sid amd64
+  local dl=$STATE/downloads/docker
+  mkdir -p "$dl"
+  rm -f "$dl"/*.deb
+  log "downloading docker.io, docker-cli and tini-static from sid"
+  download_into "$dl" sid amd64 docker.io docker-cli tini-static
+  log "installing $(cd "$dl" && echo *.deb)"
+  run_logged "$STATE/logs/apt.log" with_no_service_start apt-get install -y --no-install-recommends "$dl"/*.deb
+  engine_installed || die "dockerd is not $DOCKER_SERIES after install: $(dockerd --version 2>&1 || true)"
+  log "docker engine: $(dockerd --version)"
+}
+
+buildx_works() { [[ -x $BUILDX_PLUGIN ]] && docker buildx version >/dev/null 2>&1; }
+
+# install_buildx_from SUITE: the plugin is one static binary; take it out of the .deb.
+install_buildx_from() {
+  local suite=$1 dl=$STATE/downloads/buildx-$1
+  private_apt_prepare "$suite" "$suite" amd64
+  mkdir -p "$dl"
+  rm -rf "$dl"/*.deb "$dl/root"
+  download_into "$dl" "$suite" amd64 docker-buildx
+  dpkg-deb -x "$dl"/docker-buildx_*.deb "$dl/root"
+  install -D -m 755 "$dl/root/usr/libexec/docker/cli-plugins/docker-buildx" "$BUILDX_PLUGIN"
+  rm -rf "$dl/root"
+}
+
+piece_docker_buildx() {
+  PIECE=docker-buildx
+  if buildx_works; then
+    log "buildx: $(docker buildx version)"
+    return 0
+  fi
+  log "installing docker-buildx from sid"
+  install_buildx_from sid
+  if ! buildx_works; then
+    log "sid's docker-buildx does not run here; trying trixie's"
+    install_buildx_from trixie
+  fi
+  buildx_works || die "docker buildx version fails: $(docker buildx version 2>&1 | head -n 1)"
+  log "buildx: $(docker buildx version)"
+}
+
+piece_binfmt() {
+  PIECE=binfmt
+  local dir=/proc/sys/fs/binfmt_misc
+  if [[ ! -e $dir/status ]]; then
+    log "mounting binfmt_misc"
+    mount -t binfmt_misc binfmt_misc "$dir" || die "cannot mount binfmt_misc at $dir"
+  fi
+  [[ -e $dir/register ]] || die "$dir has no register file"
+  log "binfmt_misc: mounted ($(cat "$dir/status"))"
+}
+
+# engine_store SOCKET: print "containerd" or "classic:<driver>" for the engine on SOCKET.
+engine_store() {
+  local status driver
+  status=$(docker_at "$1" info --format '{{json .DriverStatus}}' 2>/dev/null) || return 1
+  driver=$(docker_at "$1" info --format '{{.Driver}}' 2>/dev/null) || return 1
+  if [[ $status == *io.containerd.snapshotter.v1* ]]; then echo containerd; else echo "classic:$driver"; fi
+}
+
+# start_engine NAME SOCKET WANT(containerd|classic:overlay2) DAEMON_JSON [EXTRA_FLAGS...]
+# An engine of ours already answering with the same configuration is left alone; one whose
+# daemon.json or flags changed is restarted.
+start_engine() {
+  local name=$1 sock=$2 want=$3 config=$4
+  shift 4
+  PIECE=engine-$name
+  local dir=$STATE/engines/$name pidfile=$STATE/run/dockerd-$name.pid
+  local logfile=$STATE/logs/dockerd-$name.log conf=$STATE/engines/$name/daemon.json
+  local pid store changed
+  mkdir -p "$dir/data" "$STATE/run" "$STATE/logs" "$RUN_DIR"
+  write_file "$conf" "$config"
+  changed=$FILE_CHANGED
+  local cmd=(dockerd --config-file "$conf" --data-root "$dir/data" --exec-root "$RUN_DIR/$name"
+    --pidfile "$pidfile" -H "unix://$sock" "$@")
+
+  if store=$(engine_store "$sock"); then
+    pid=$(pid_of "$pidfile" "$pidfile") ||
+      die "an engine not started by test-env answers on unix://$sock (store: $store); stop it first"
+    if [[ $store == "$want" && $changed == 0 && "$(cmdline_of "$pid")" == "${cmd[*]} " ]]; then
+      log "engine $name: up on unix://$sock ($store store)"
+      return 0
+    fi
+    log "engine $name: configuration changed; restarting it"
+    stop_pid "$pidfile" "$pidfile" "dockerd $name"
+  fi
+
+  if ! pid=$(pid_of "$pidfile" "$pidfile"); then
+    rm -f "$pidfile"
+    log "starting engine $name on unix://$sock (log: $logfile)"
+    echo "=== $(date -u +%FT%TZ) test-env start" >>"$logfile"
+    setsid "${cmd[@]}" </dev/null >>"$logfile" 2>&1 &
+    pid=$!
+  fi
+  store=
+  local deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    if store=$(engine_store "$sock"); then break; fi
+    store=
+    if ! alive "$pid"; then
+      tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+      die "dockerd exited before answering on unix://$sock (log: $logfile)"
+    fi
+    sleep 0.5
+  done
+  if [[ -z $store ]]; then
+    tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+    die "dockerd did not answer on unix://$sock within 60 s (log: $logfile)"
+  fi
+  [[ $store == "$want" ]] || die "engine on unix://$sock runs the $store store, expected $want"
+  log "engine $name: up on unix://$sock ($store store, $(docker_at "$sock" version --format '{{.Server.Version}}'))"
+}
+
+# ensure_bridge NAME CIDR: a Linux bridge of our own for one engine. Two dockerds cannot share
+# docker0, and dockerd only uses a bridge other than docker0 if it already exists.
+ensure_bridge() {
+  local name=$1 cidr=$2
+  ip link show dev "$name" >/dev/null 2>&1 || ip link add name "$name" type bridge
+  ip -4 addr show dev "$name" | grep -qF "inet $cidr " || ip addr add "$cidr" dev "$name"
+  ip link set dev "$name" up
+}
+
+# BuildKit's RUN steps need the engine's default "bridge" network (with --bridge=none they fail
+# with "network bridge not found"), so each engine gets its own host-only bridge. No iptables
+# rules, no NAT and no IP forwarding: nothing a container does leaves this machine.
+piece_bridges() {
+  PIECE=bridges
+  ensure_bridge "$BRIDGE_CONTAINERD" "$BRIDGE_CONTAINERD_CIDR"
+  ensure_bridge "$BRIDGE_CLASSIC" "$BRIDGE_CLASSIC_CIDR"
+  log "bridges: $BRIDGE_CONTAINERD ($BRIDGE_CONTAINERD_CIDR), $BRIDGE_CLASSIC ($BRIDGE_CLASSIC_CIDR)"
+}
+
+bridges_up() {
+  ip -4 addr show dev "$BRIDGE_CONTAINERD" 2>/dev/null | grep -qF "inet $BRIDGE_CONTAINERD_CIDR " &&
+    ip -4 addr show dev "$BRIDGE_CLASSIC" 2>/dev/null | grep -qF "inet $BRIDGE_CLASSIC_CIDR "
+}
+
+# Each dockerd starts and supervises its own containerd under its exec-root; the classic engine
+# also uses containerd namespaces of its own in case both ever share a system containerd.
+piece_engine_containerd() {
+  start_engine containerd "$ENGINE_CONTAINERD_SOCK" containerd \
+    '{"features":{"containerd-snapshotter":true}}' \
+    --bridge="$BRIDGE_CONTAINERD" --iptables=false --ip6tables=false --ip-forward=false
+}
+
+piece_engine_classic() {
+  start_engine classic "$ENGINE_CLASSIC_SOCK" classic:overlay2 \
+    '{"features":{"containerd-snapshotter":false},"storage-driver":"overlay2"}' \
+    --bridge="$BRIDGE_CLASSIC" --iptables=false --ip6tables=false --ip-forward=false \
+    --containerd-namespace=archway-classic --containerd-plugins-namespace=archway-classic-plugins
+}
+
+# registry_code ADDR [CURL-ARGS...]: HTTP status of GET /v2/ (000 when nothing answers).
+registry_code() {
+  local addr=$1
+  shift
+  curl -s -o /dev/null -m 5 -w '%{http_code}' "$@" "http://$addr/v2/" 2>/dev/null || true
+}
+
+# start_registry NAME ADDR EXPECTED-CODE [AUTH-YAML]
+start_registry() {
+  local name=$1 addr=$2 want=$3 auth=${4:-}
+  PIECE=registry-$name
+  local dir=$STATE/registries/$name pidfile=$STATE/run/registry-$name.pid
+  local logfile=$STATE/logs/registry-$name.log conf=$STATE/registries/$name/config.yml
+  local pid code holder
+  mkdir -p "$dir/data" "$STATE/run" "$STATE/logs"
+  write_file "$conf" "version: 0.1
+log:
+  level: info
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: $addr
+  headers:
+    X-Content-Type-Options: [nosniff]
+$auth"
+
+  if pid=$(pid_of "$pidfile" "$conf"); then
+    code=$(registry_code "$addr")
+    if [[ $code == "$want" && $FILE_CHANGED == 0 ]]; then
+      log "registry $name: up on $addr (GET /v2/ -> $code)"
+      return 0
+    fi
+    log "registry $name: configuration changed or GET /v2/ gives $code; restarting it"
+    stop_pid "$pidfile" "$conf" "registry $name"
+  fi
+  rm -f "$pidfile"
+  holder=$(ss -Hltnp "( sport = :${addr##*:} )" 2>/dev/null | head -n 1)
+  [[ -z $holder ]] || die "port ${addr##*:} is held by another process: $holder"
+  log "starting registry $name on $addr (log: $logfile)"
+  setsid docker-registry serve "$conf" </dev/null >>"$logfile" 2>&1 &
+  pid=$!
+  echo "$pid" >"$pidfile"
+  local deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)); do
+    code=$(registry_code "$addr")
+    [[ $code == "$want" ]] && break
+    if ! alive "$pid"; then
+      tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+      die "docker-registry exited (log: $logfile)"
+    fi
+    sleep 0.5
+  done
+  [[ $code == "$want" ]] || die "GET http://$addr/v2/ gives $code, expected $want (log: $logfile)"
+  log "registry $name: up on $addr (GET /v2/ -> $code)"
+}
+
+piece_registry_open() {
+  start_registry open "$REGISTRY_OPEN" 200
+}
+
+piece_registry_auth() {
+  PIECE=registry-auth
+  local htpasswd=$STATE/registries/auth/htpasswd
+  mkdir -p "$(dirname "$htpasswd")"
+  if ! htpasswd -vb "$htpasswd" "$REGISTRY_USER" "$REGISTRY_PASSWORD" >/dev/null 2>&1; then
+    htpasswd -cbB "$htpasswd" "$REGISTRY_USER" "$REGISTRY_PASSWORD" >/dev/null 2>&1 ||
+      die "htpasswd could not write $htpasswd"
+  fi
+  start_registry auth "$REGISTRY_AUTH" 401 "auth:
+  htpasswd:
+    realm: archway-test
+    path: $htpasswd"
+  local code
+  code=$(registry_code "$REGISTRY_AUTH" -u "$REGISTRY_USER:$REGISTRY_PASSWORD")
+  [[ $code == 200 ]] || die "GET /v2/ with $REGISTRY_USER's password gives $code, expected 200"
+}
+
+# elf_matches FILE CLASS ENDIAN MACHINE: check the ELF header (ident bytes and e_machine).
+elf_matches() {
+  local b
+  [[ -f $1 ]] || return 1
+  read -r -a b < <(od -An -v -w20 -t u1 -N 20 "$1" 2>/dev/null) || return 1
+  ((${#b[@]} == 20)) || return 1
+  [[ "${b[0]} ${b[1]} ${b[2]} ${b[3]}" == "127 69 76 70" ]] || return 1
+  local class=$((b[4] == 2 ? 64 : 32)) endian machine
+  if ((b[5] == 2)); then
+    endian=be machine=$((b[18] * 256 + b[19]))
+  else
+    endian=le machine=$((b[19] * 256 + b[18]))
+  fi
+  [[ $class == "$2" && $endian == "$3" && $machine == "$4" ]]
+}
+
+busybox_key_of() { # Debian architecture -> docker platform key
+  local t
+  for t in "${BUSYBOX_TARGETS[@]}"; do [[ $t == *:"$1":* ]] && echo "${t%%:*}" && return 0; done
+  return 1
+}
+
+is_optional_busybox() { [[ " ${BUSYBOX_OPTIONAL[*]} " == *" $1 "* ]]; }
+
+piece_busybox() {
+  PIECE=busybox
+  local out=$STATE/busybox dl=$STATE/downloads/busybox
+  local target key arch suite class endian machine
+  local -A need=() # suite -> "arch arch ..."
+  local -A archs_of=()
+  mkdir -p "$out" "$dl"
+  for target in "${BUSYBOX_TARGETS[@]}"; do
+    IFS=: read -r key arch suite class endian machine <<<"$target"
+    if elf_matches "$out/$key" "$class" "$endian" "$machine"; then continue; fi
+    if is_optional_busybox "$key" && fresh "$STATE/stamps/busybox-$key-unavailable" 1440; then continue; fi
+    need[$suite]+="$arch "
+  done
+  if ((${#need[@]} == 0)); then
+    log "busybox: $(cd "$out" && echo *) in $out"
+    return 0
+  fi
+
+  # One private apt state per suite, each knowing only the architectures wanted from it.
+  for target in "${BUSYBOX_TARGETS[@]}"; do
+    IFS=: read -r key arch suite class endian machine <<<"$target"
+    archs_of[$suite]+="${archs_of[$suite]:+,}$arch"
+  done
+  local s a
+  for s in "${!need[@]}"; do
+    private_apt_prepare "busybox-$s" "$s" "${archs_of[$s]}"
+    for a in ${need[$s]}; do
+      if ! compgen -G "$dl/busybox-static_*_$a.deb" >/dev/null; then
+        log "downloading busybox-static:$a from $s"
+        if is_optional_busybox "$(busybox_key_of "$a")"; then
+          # Optional: a failed download is reported below, not fatal.
+          (cd "$dl" && private_apt "busybox-$s" "${archs_of[$s]}" download "busybox-static:$a") \
+            >>"$STATE/logs/apt-busybox-$s.log" 2>&1 || true
+        else
+          download_into "$dl" "busybox-$s" "${archs_of[$s]}" "busybox-static:$a"
+        fi
+      fi
+    done
+  done
+
+  local deb tmp missing_optional=()
+  for target in "${BUSYBOX_TARGETS[@]}"; do
+    IFS=: read -r key arch suite class endian machine <<<"$target"
+    if elf_matches "$out/$key" "$class" "$endian" "$machine"; then continue; fi
+    deb=$(compgen -G "$dl/busybox-static_*_$arch.deb" | sort -V | tail -n 1 || true)
+    if [[ -z $deb ]]; then
+      if is_optional_busybox "$key"; then
+        missing_optional+=("$key")
+        mkdir -p "$STATE/stamps"
+        touch "$STATE/stamps/busybox-$key-unavailable"
+        continue
+      fi
+      die "busybox-static:$arch could not be downloaded from $suite (log: $STATE/logs/apt-busybox-$suite.log)"
+    fi
+    tmp=$(mktemp -d)
+    dpkg-deb -x "$deb" "$tmp"
+    if [[ -f $tmp/bin/busybox ]]; then
+      install -m 755 "$tmp/bin/busybox" "$out/$key" # bookworm layout
+    elif [[ -f $tmp/usr/bin/busybox ]]; then
+      install -m 755 "$tmp/usr/bin/busybox" "$out/$key" # trixie and later (merged /usr)
+    else
+      rm -rf "$tmp"
+      die "no busybox binary in $(basename "$deb")"
+    fi
+    rm -rf "$tmp"
+    elf_matches "$out/$key" "$class" "$endian" "$machine" ||
+      die "$out/$key is not a $class-bit $endian ELF for machine $machine: $(file -b "$out/$key" 2>/dev/null || true)"
+    log "busybox $key <- $(basename "$deb")"
+  done
+  for key in "${missing_optional[@]}"; do
+    log "busybox $key: no busybox-static for it in the reachable archive; skipped (optional)"
+  done
+  log "busybox: $(cd "$out" && echo *) in $out"
+}
+
+env_lines() {
+  cat <<EOF
+export ARCHWAY_TEST_ENV_DIR=$STATE
+export ARCHWAY_DOCKER_HOST_CONTAINERD=unix://$ENGINE_CONTAINERD_SOCK
+export ARCHWAY_DOCKER_HOST_CLASSIC=unix://$ENGINE_CLASSIC_SOCK
+export ARCHWAY_REGISTRY_OPEN=$REGISTRY_OPEN
+export ARCHWAY_REGISTRY_AUTH=$REGISTRY_AUTH
+export ARCHWAY_REGISTRY_USER=$REGISTRY_USER
+export ARCHWAY_REGISTRY_PASSWORD=$REGISTRY_PASSWORD
+export ARCHWAY_BUSYBOX_DIR=$STATE/busybox
+EOF
+}
+
+piece_env_file() {
+  PIECE=env-file
+  write_file "$STATE/env.sh" "$(env_lines)"
+}
+
+# --- commands ----------------------------------------------------------------------------------
+
+cmd_up() {
+  [[ $(id -u) == 0 ]] || die "must run as root"
+  mkdir -p "$STATE"
+  piece_packages
+  piece_docker_engine
+  piece_docker_buildx
+  piece_binfmt
+  piece_bridges
+  piece_engine_containerd
+  piece_engine_classic
+  piece_registry_open
+  piece_registry_auth
+  piece_busybox
+  piece_env_file
+  log "up (eval \"\$(bash scripts/test-env.sh env)\" or source $STATE/env.sh)"
+}
+
+cmd_down() {
+  PIECE=down
+  stop_pid "$STATE/run/registry-auth.pid" "$STATE/registries/auth/config.yml" "registry auth"
+  stop_pid "$STATE/run/registry-open.pid" "$STATE/registries/open/config.yml" "registry open"
+  stop_pid "$STATE/run/dockerd-classic.pid" "$STATE/run/dockerd-classic.pid" "engine classic"
+  stop_pid "$STATE/run/dockerd-containerd.pid" "$STATE/run/dockerd-containerd.pid" "engine containerd"
+  log "down (packages and files under $STATE kept)"
+}
+
+cmd_status() {
+  local bad=0 missing store code target key arch suite class endian machine
+  report() { # report OK|MISSING|OPTIONAL PIECE DETAIL
+    printf '%-8s %-18s %s\n' "$1" "$2" "$3"
+    [[ $1 != MISSING ]] || bad=1
+  }
+  missing=$(missing_system_packages | tr '\n' ' ')
+  if [[ -z ${missing// /} ]]; then report ok packages "${#SYSTEM_PACKAGES[@]} installed"; else report MISSING packages "$missing"; fi
+  if engine_installed; then report ok docker-engine "$(dockerd --version)"; else report MISSING docker-engine "no dockerd $DOCKER_SERIES"; fi
+  if buildx_works; then report ok docker-buildx "$(docker buildx version)"; else report MISSING docker-buildx "$BUILDX_PLUGIN"; fi
+  if [[ -e /proc/sys/fs/binfmt_misc/status ]]; then report ok binfmt "mounted"; else report MISSING binfmt "not mounted"; fi
+  if bridges_up; then report ok bridges "$BRIDGE_CONTAINERD, $BRIDGE_CLASSIC"; else report MISSING bridges "$BRIDGE_CONTAINERD/$BRIDGE_CLASSIC"; fi
+  store=$(engine_store "$ENGINE_CONTAINERD_SOCK" 2>/dev/null || echo down)
+  if [[ $store == containerd ]]; then report ok engine-containerd "unix://$ENGINE_CONTAINERD_SOCK"; else report MISSING engine-containerd "unix://$ENGINE_CONTAINERD_SOCK: $store"; fi
+  store=$(engine_store "$ENGINE_CLASSIC_SOCK" 2>/dev/null || echo down)
+  if [[ $store == classic:overlay2 ]]; then report ok engine-classic "unix://$ENGINE_CLASSIC_SOCK"; else report MISSING engine-classic "unix://$ENGINE_CLASSIC_SOCK: $store"; fi
+  code=$(registry_code "$REGISTRY_OPEN")
+  if [[ $code == 200 ]]; then report ok registry-open "$REGISTRY_OPEN"; else report MISSING registry-open "$REGISTRY_OPEN: GET /v2/ -> $code"; fi
+  code=$(registry_code "$REGISTRY_AUTH")
+  if [[ $code == 401 ]]; then report ok registry-auth "$REGISTRY_AUTH"; else report MISSING registry-auth "$REGISTRY_AUTH: GET /v2/ -> $code"; fi
+  for target in "${BUSYBOX_TARGETS[@]}"; do
+    IFS=: read -r key arch suite class endian machine <<<"$target"
+    if elf_matches "$STATE/busybox/$key" "$class" "$endian" "$machine"; then
+      report ok "busybox-$key" "$STATE/busybox/$key"
+    elif is_optional_busybox "$key"; then
+      report optional "busybox-$key" "absent"
+    else
+      report MISSING "busybox-$key" "$STATE/busybox/$key"
+    fi
+  done
+  return "$bad"
+}
+
+cmd_env() {
+  env_lines
+  if [[ -w $STATE || ( ! -e $STATE && -w $(dirname "$STATE") ) ]]; then
+    mkdir -p "$STATE"
+    write_file "$STATE/env.sh" "$(env_lines)"
+  fi
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status || exit 1 ;;
+  env) cmd_env ;;
+  *)
+    echo "usage: bash scripts/test-env.sh up|status|down|env" >&2
+    exit 2
+    ;;
+esac
