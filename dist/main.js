@@ -336,8 +336,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-256UPBU4.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-ZL3M2PMZ.js"),
-      import("./chunks/install-XRNEEERX.js"),
+      import("./chunks/resolve-62K6XQZV.js"),
+      import("./chunks/install-E7T2LSK6.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-SUBG3ZKU.js")
     ]);
@@ -373,9 +373,11 @@ async function setupQemu(o) {
   const fetch = o.fetch ?? download;
   const pkg = await resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys: o.keys ?? DEBIAN_ARCHIVE_KEYS, fetch, now: o.now, warn: (m) => o.log.warning(m) });
   const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
-  const installed = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256 ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch });
+  const reuse = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256;
+  if (existing.state === "ok" && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host);
+  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch });
   if (o.query.kind !== "exact") await remember(o.toolCache, memoKey, pkg.debianVersion, o.now);
-  return checked({ installed, source: existing.state === "ok" && installed === existing.installed ? "tool cache" : "Debian archive", saveKey, cachePaths }, o.needed);
+  return checked({ installed, source: reuse ? "tool cache" : "Debian archive", saveKey, cachePaths }, o.needed);
 }
 function checked(setup, needed) {
   const missing = needed.filter((e) => !(e in setup.installed.binaries));

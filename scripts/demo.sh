@@ -33,7 +33,7 @@ docker buildx build --quiet --platform "$PLATFORMS" --load -t archway-demo:examp
 IFS=',' read -ra list <<< "$PLATFORMS"
 for p in "${list[@]}"; do
   printf '%-14s ' "$p"
-  docker run --rm --platform "$p" archway-demo:example
+  docker run --rm --network none --platform "$p" archway-demo:example
 done
 echo "== node dist/post.js"
 # The runner hands the post step what main saved with saveState, as STATE_<name>.

@@ -151,8 +151,12 @@ export interface ArchiveOptions {
 export async function readSuite(alias: string, names: readonly string[], o: ArchiveOptions): Promise<Suite> {
   const base = `${o.mirror}/dists/${alias}`
   const inReleaseFile = await fetchOrExplain(o.fetch, `${base}/InRelease`, `the InRelease of ${alias}`)
-  const signed = await verifyInRelease(await readFile(inReleaseFile, 'utf8'), o.keys, `${base}/InRelease`)
-  await rm(inReleaseFile, { force: true })
+  let signed: string
+  try {
+    signed = await verifyInRelease(await readFile(inReleaseFile, 'utf8'), o.keys, `${base}/InRelease`)
+  } finally {
+    await rm(inReleaseFile, { force: true })
+  }
   const release = parseRelease(signed)
   // Packages.gz unpacks in-process several times faster than Packages.xz; backports suites list only the latter.
   const gz = `main/binary-${o.arch}/Packages.gz`

@@ -87,7 +87,11 @@ export function describeAvailable(candidates: readonly QemuPackage[]): string {
 }
 
 export async function resolveQemu(q: QemuQuery, o: ArchiveOptions): Promise<QemuPackage> {
-  const suites = await Promise.all(suitesFor(q).map(alias => readSuite(alias, PACKAGE_NAMES, o)))
+  // Settle every suite before failing, so no download is still writing when the caller cleans up.
+  const settled = await Promise.allSettled(suitesFor(q).map(alias => readSuite(alias, PACKAGE_NAMES, o)))
+  const failed = settled.find(r => r.status === 'rejected')
+  if (failed) throw failed.reason
+  const suites = settled.map(r => (r as PromiseFulfilledResult<Suite>).value)
   const candidates = suites.flatMap(staticPackage)
   const chosen = choose(q, candidates)
   if (!chosen) {

@@ -78,13 +78,13 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
   const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive()
   const fetch = o.fetch ?? download
   const pkg = await resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys: o.keys ?? DEBIAN_ARCHIVE_KEYS, fetch, now: o.now, warn: m => o.log.warning(m) })
+  // The same version from another build (another mirror, a binNMU) replaces what the tool cache holds.
   const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed)
-  const installed =
-    existing.state === 'ok' && existing.installed.debSha256 === pkg.sha256
-      ? existing.installed
-      : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch })
+  const reuse = existing.state === 'ok' && existing.installed.debSha256 === pkg.sha256
+  if (existing.state === 'ok' && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host)
+  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch })
   if (o.query.kind !== 'exact') await remember(o.toolCache, memoKey, pkg.debianVersion, o.now)
-  return checked({ installed, source: existing.state === 'ok' && installed === existing.installed ? 'tool cache' : 'Debian archive', saveKey, cachePaths }, o.needed)
+  return checked({ installed, source: reuse ? 'tool cache' : 'Debian archive', saveKey, cachePaths }, o.needed)
 }
 
 /** Every needed emulator must be in the package: QEMU 7.2, say, has no loongarch64. */

@@ -5,7 +5,7 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   readSuite
-} from "./chunk-PW4PSLNM.js";
+} from "./chunk-R2J47E3K.js";
 import "./chunk-Q2D36NRX.js";
 import {
   InputError
@@ -68,7 +68,10 @@ function describeAvailable(candidates) {
   return candidates.map((c) => `${c.qemuVersion} (${c.debianVersion}, ${c.suite}/${c.codename})`).join(", ");
 }
 async function resolveQemu(q, o) {
-  const suites = await Promise.all(suitesFor(q).map((alias) => readSuite(alias, PACKAGE_NAMES, o)));
+  const settled = await Promise.allSettled(suitesFor(q).map((alias) => readSuite(alias, PACKAGE_NAMES, o)));
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const suites = settled.map((r) => r.value);
   const candidates = suites.flatMap(staticPackage);
   const chosen = choose(q, candidates);
   if (!chosen) {

@@ -25610,8 +25610,12 @@ async function fetchOrExplain(fetch, url, what) {
 async function readSuite(alias, names, o) {
   const base = `${o.mirror}/dists/${alias}`;
   const inReleaseFile = await fetchOrExplain(o.fetch, `${base}/InRelease`, `the InRelease of ${alias}`);
-  const signed = await verifyInRelease(await readFile(inReleaseFile, "utf8"), o.keys, `${base}/InRelease`);
-  await rm(inReleaseFile, { force: true });
+  let signed;
+  try {
+    signed = await verifyInRelease(await readFile(inReleaseFile, "utf8"), o.keys, `${base}/InRelease`);
+  } finally {
+    await rm(inReleaseFile, { force: true });
+  }
   const release = parseRelease(signed);
   const gz = `main/binary-${o.arch}/Packages.gz`;
   const path = release.files.has(gz) ? gz : `main/binary-${o.arch}/Packages.xz`;

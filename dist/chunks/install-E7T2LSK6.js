@@ -6,7 +6,7 @@ import {
 } from "./chunk-N6ME2KMD.js";
 import {
   fetchOrExplain
-} from "./chunk-PW4PSLNM.js";
+} from "./chunk-R2J47E3K.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";
@@ -44,6 +44,29 @@ function parseElf(buf) {
   }
   return { bits, endian, machine, flags, dynamic };
 }
+var EM = {
+  I386: 3,
+  MIPS: 8,
+  PPC64: 21,
+  S390: 22,
+  ARM: 40,
+  X86_64: 62,
+  AARCH64: 183,
+  RISCV: 243,
+  LOONGARCH: 258
+};
+var MACHINE_NAMES = {
+  [EM.I386]: "i386",
+  [EM.MIPS]: "MIPS",
+  20: "PowerPC",
+  [EM.PPC64]: "PPC64",
+  [EM.S390]: "S390",
+  [EM.ARM]: "ARM",
+  [EM.X86_64]: "x86-64",
+  [EM.AARCH64]: "AArch64",
+  [EM.RISCV]: "RISC-V",
+  [EM.LOONGARCH]: "LoongArch"
+};
 
 // src/qemu/deb.ts
 import { writeFile } from "node:fs/promises";
