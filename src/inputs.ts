@@ -1,6 +1,8 @@
 /** Inputs: read once, validated once. Nothing else reads `INPUT_*`. */
 import * as core from '@actions/core'
+import { existsSync, statSync } from 'node:fs'
 import { InputError } from './errors.js'
+import { type ImageReference, ImageReferenceError, parseReference } from './registry/reference.js'
 import { type Platform, parsePlatformList, PlatformListError, SUPPORTED_PLATFORMS } from './platform.js'
 import { type QemuQuery, parseQemuQuery } from './qemu/query.js'
 
@@ -10,13 +12,35 @@ export interface Inputs {
   readonly qemuMirror: string
   readonly binfmtFlags: string
   readonly cache: boolean
+  /** Present when `image` is given: build, test, verify and (with `push`) publish. */
+  readonly build?: BuildInputs
+}
+
+export type KeyValue = readonly [string, string]
+
+export interface BuildInputs {
+  /** The image's name, without tag or digest. */
+  readonly image: ImageReference
+  /** Where the index goes: one reference with a tag for each entry of `tags`. */
+  readonly tags: readonly ImageReference[]
+  readonly context: string
+  readonly file?: string
+  readonly buildArgs: readonly KeyValue[]
+  readonly target?: string
+  readonly labels: readonly KeyValue[]
+  readonly annotations: readonly KeyValue[]
+  readonly test?: string
+  readonly push: boolean
+  readonly credentials?: { readonly username: string; readonly password: string }
+  readonly verifyArch: boolean
+  readonly builder?: string
 }
 
 export const DEFAULTS = {
   platforms: 'all',
   qemuVersion: 'stable',
   qemuMirror: 'http://deb.debian.org/debian',
-  binfmtFlags: 'F',
+  binfmtFlags: 'FP',
   cache: 'true'
 } as const
 
@@ -30,13 +54,125 @@ export function getInputs(read: InputReader = readInput): Inputs {
     const v = read(name).trim()
     return v === '' ? fallback : v
   }
+  // The password is masked before anything else can print it.
+  const password = read('password')
+  if (password) core.setSecret(password)
   return {
     platforms: parsePlatforms(get('platforms', DEFAULTS.platforms)),
     qemuVersion: parseQemuVersion(get('qemu-version', DEFAULTS.qemuVersion)),
     qemuMirror: parseMirror(get('qemu-mirror', DEFAULTS.qemuMirror)),
     binfmtFlags: parseBinfmtFlags(get('binfmt-flags', DEFAULTS.binfmtFlags)),
-    cache: parseBoolean('cache', get('cache', DEFAULTS.cache))
+    cache: parseBoolean('cache', get('cache', DEFAULTS.cache)),
+    ...buildInputs(get, password)
   }
+}
+
+/** What the post step needs again: the image and the credentials (never kept in state). */
+export function getCredentials(read: InputReader = readInput): Pick<BuildInputs, 'image' | 'credentials'> {
+  const password = read('password')
+  if (password) core.setSecret(password)
+  const username = read('username').trim()
+  return { image: parseImage(read('image').trim()), credentials: username && password ? { username, password } : undefined }
+}
+
+const BUILD_ONLY = ['tags', 'file', 'build-args', 'target', 'labels', 'annotations', 'test', 'username', 'password', 'builder'] as const
+
+function buildInputs(get: (name: string, fallback: string) => string, password: string): { build?: BuildInputs } {
+  const imageText = get('image', '')
+  const push = parseBoolean('push', get('push', 'false'))
+  const verifyArch = parseBoolean('verify-arch', get('verify-arch', 'true'))
+  if (imageText === '') {
+    const stray = BUILD_ONLY.find(name => get(name, '') !== '') ?? (push ? 'push' : undefined)
+    if (stray) throw new InputError('image', '', `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`)
+    return {}
+  }
+  const image = parseImage(imageText)
+  const username = get('username', '')
+  if ((username === '') !== (password === '')) {
+    throw new InputError(username ? 'password' : 'username', '', 'accepted: username and password given together, or neither (then the docker config credentials are used)')
+  }
+  return {
+    build: {
+      image,
+      tags: parseTags(get('tags', 'latest'), image),
+      context: parseContext(get('context', '.')),
+      file: optional(get('file', ''), parseFile),
+      buildArgs: parseKeyValues('build-args', get('build-args', '')),
+      target: optional(get('target', ''), v => parseName('target', v)),
+      labels: parseKeyValues('labels', get('labels', '')),
+      annotations: parseKeyValues('annotations', get('annotations', ''), /^index:/),
+      test: optional(get('test', ''), v => v),
+      push,
+      credentials: username ? { username, password } : undefined,
+      verifyArch,
+      builder: optional(get('builder', ''), v => parseName('builder', v))
+    }
+  }
+}
+
+function optional<T>(value: string, parse: (v: string) => T): T | undefined {
+  return value === '' ? undefined : parse(value)
+}
+
+export function parseImage(value: string): ImageReference {
+  let ref: ImageReference
+  try {
+    ref = parseReference(value)
+  } catch (err) {
+    if (!(err instanceof ImageReferenceError)) throw err
+    throw new InputError('image', value, `accepted: an image name such as ghcr.io/acme/app or 127.0.0.1:5000/app (${err.reason})`)
+  }
+  if (ref.tag !== undefined || ref.digest !== undefined) throw new InputError('image', value, 'accepted: an image name without tag or digest; give tags in "tags"')
+  return ref
+}
+
+/** Tags, comma- or newline-separated: a bare tag (`1.4.2`) for `image`, or a full reference with a tag. */
+export function parseTags(value: string, image: ImageReference): ImageReference[] {
+  const items = value.split(/[,\n]/).map(s => s.trim()).filter(s => s !== '')
+  const accepted = 'accepted: tags such as latest,1.4.2 (comma- or newline-separated) or full references such as ghcr.io/acme/app:1.4.2'
+  if (items.length === 0) throw new InputError('tags', value, accepted)
+  const out = new Map<string, ImageReference>()
+  for (const item of items) {
+    let ref: ImageReference
+    try {
+      ref = /[/:@]/.test(item) ? parseReference(item) : parseReference(`${image.registry}/${image.repository}:${item}`)
+    } catch {
+      throw new InputError('tags', item, accepted)
+    }
+    if (ref.tag === undefined || ref.digest !== undefined) throw new InputError('tags', item, accepted)
+    out.set(`${ref.registry}/${ref.repository}:${ref.tag}`, ref)
+  }
+  return [...out.values()]
+}
+
+function parseContext(value: string): string {
+  if (/^(https?|git):\/\/|^git@/.test(value)) return value
+  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InputError('context', value, 'accepted: a directory that exists (relative to the workspace) or a Git URL')
+  return value
+}
+
+function parseFile(value: string): string {
+  if (!existsSync(value) || !statSync(value).isFile()) throw new InputError('file', value, 'accepted: the path of a Dockerfile that exists')
+  return value
+}
+
+function parseName(input: string, value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) throw new InputError(input, value, 'accepted: a name of letters, digits, ".", "_" and "-"')
+  return value
+}
+
+/** `KEY=VALUE` lines (values may hold commas and `=`); `prefix`, where given, may lead a line and is dropped. */
+export function parseKeyValues(input: string, value: string, prefix?: RegExp): KeyValue[] {
+  return value
+    .split('\n')
+    .map(l => l.trim())
+    .filter(l => l !== '')
+    .map(line => {
+      const text = prefix ? line.replace(prefix, '') : line
+      const at = text.indexOf('=')
+      if (at <= 0 || /\s/.test(text.slice(0, at))) throw new InputError(input, line, 'accepted: KEY=VALUE lines, one per line')
+      return [text.slice(0, at), text.slice(at + 1)] as const
+    })
 }
 
 export function parsePlatforms(value: string): Platform[] {
@@ -75,7 +211,7 @@ const BINFMT_FLAGS = ['F', 'P', 'C', 'O'] as const
 export function parseBinfmtFlags(value: string): string {
   const chars = [...value.toUpperCase()]
   const ok = chars.every(c => (BINFMT_FLAGS as readonly string[]).includes(c)) && new Set(chars).size === chars.length
-  if (!ok) throw new InputError('binfmt-flags', value, 'accepted: any subset of the letters F, P, C, O, each at most once (default F)')
+  if (!ok) throw new InputError('binfmt-flags', value, 'accepted: any subset of the letters F, P, C, O, each at most once (default FP)')
   return BINFMT_FLAGS.filter(f => chars.includes(f)).join('')
 }
 

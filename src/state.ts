@@ -4,10 +4,21 @@ import * as core from '@actions/core'
 export const STATE_VERSION = 1
 const KEY = 'archway'
 
+export interface PublishState {
+  /** Each repository the tags name, with its tags. */
+  readonly targets: readonly { readonly registry: string; readonly repository: string; readonly tags: readonly string[] }[]
+  /** Every platform image, pushed by digest to every target. */
+  readonly images: readonly { readonly platform: string; readonly mediaType: string; readonly digest: string; readonly size: number }[]
+  readonly annotations: readonly (readonly [string, string])[]
+  /** The index digest main computed and gave as an output: the post step must publish exactly it. */
+  readonly digest: string
+}
+
 export interface PostState {
   readonly version: typeof STATE_VERSION
   /** Set when the Actions cache missed: save the QEMU tool-cache folder under this key. */
-  readonly qemuCache?: { readonly key: string; readonly paths: string[] }
+  readonly qemuCache?: { readonly key: string; readonly paths: readonly string[] }
+  readonly publish?: PublishState
 }
 
 export function saveState(state: Omit<PostState, 'version'>): void {

@@ -1,22 +1,51 @@
-/** The job summary, rendered from the same facts as the outputs. */
+/** The job summary, rendered from the same facts as the outputs. Rendering is pure. */
 import * as core from '@actions/core'
 import type { Registration } from './emulation.js'
+import type { PipelineResult, PlatformResult } from './pipeline.js'
+import { formatPlatform } from './platform.js'
 import type { QemuSetup } from './qemu/setup.js'
 
 export interface SummaryFacts {
   readonly platforms: readonly string[]
   readonly host: string
   readonly emulation?: { readonly setup: QemuSetup; readonly registered: readonly Registration[] }
+  readonly pipeline?: PipelineResult
+  readonly index?: { readonly digest: string; readonly tags: readonly string[]; readonly pushed: boolean }
 }
 
-/** One line of Markdown. Pure. */
-export function summaryLine(f: SummaryFacts): string {
+export function emulationLine(f: SummaryFacts): string {
   if (!f.emulation) return `**Archway**: ${f.platforms.join(', ')}: all native on this ${f.host} host, no emulation needed.`
   const q = f.emulation.setup.installed
   return `**Archway**: QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${f.emulation.setup.source}) emulates ${f.emulation.registered.map(r => r.name).join(', ')} for ${f.platforms.join(', ')} on this ${f.host} host.`
 }
 
-export async function writeSummary(f: SummaryFacts): Promise<void> {
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`
+}
+
+function row(r: PlatformResult): string {
+  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? ' (all)' : ''}`
+  const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s)` : 'none'
+  const arch = r.arch ? (r.arch.config.ok && r.arch.mismatches.length === 0 ? `ok (${r.arch.elfChecked} ELF)` : `**failed** (${r.arch.mismatches.length} files)`) : 'off'
+  const digest = r.published ? `\`${r.published.descriptor.digest}\`` : 'not pushed'
+  const bytes = r.published ? size(r.published.compressedSize) : ''
+  return `| ${formatPlatform(r.platform)} | ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`
+}
+
+/** The whole summary as Markdown. Pure. */
+export function renderSummary(f: SummaryFacts): string {
+  const lines = [emulationLine(f)]
+  if (f.pipeline) {
+    lines.push('', '| Platform | Build | Test | Architecture | Digest | Compressed |', '| --- | --- | --- | --- | --- | --- |', ...f.pipeline.platforms.map(row))
+  }
+  if (f.index) {
+    lines.push('', `Index \`${f.index.digest}\` ${f.index.pushed ? 'published' : 'to be published by the post step'} as ${f.index.tags.map(t => `\`${t}\``).join(', ')}.`)
+  }
+  if (f.emulation) lines.push('', `QEMU \`${f.emulation.setup.installed.debianVersion}\``)
+  return `${lines.join('\n')}\n`
+}
+
+export async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  await core.summary.addRaw(summaryLine(f), true).write()
+  await core.summary.addRaw(markdown, true).write()
 }

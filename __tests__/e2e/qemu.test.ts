@@ -49,14 +49,14 @@ describe('setting up QEMU from a bare kernel', () => {
     first = await runStep(runner, 'main', { platforms, 'qemu-mirror': mirror.url })
   })
 
-  it('succeeds, mounts binfmt_misc and registers one F entry per foreign emulator with the cached binary', () => {
+  it('succeeds, mounts binfmt_misc and registers one entry per foreign emulator, flags P and F, with the cached binary', () => {
     expect(first.errors).toEqual([])
     expect(first.code).toBe(0)
     const entries = binfmtSnapshot()
     expect(entries['(mounted)']).toBe('yes')
     for (const emulator of ['aarch64', 'arm', 's390x', 'ppc64le', 'riscv64']) {
       expect(entries[`qemu-${emulator}`]).toContain(`interpreter ${first.outputs['qemu-path']}/qemu-${emulator}\n`)
-      expect(entries[`qemu-${emulator}`]).toMatch(/^flags: F$/m)
+      expect(entries[`qemu-${emulator}`]).toMatch(/^flags: PF$/m)
     }
     expect(Object.keys(entries).filter(n => n.startsWith('qemu-')).sort()).toEqual(['qemu-aarch64', 'qemu-arm', 'qemu-ppc64le', 'qemu-riscv64', 'qemu-s390x'])
   })
@@ -88,6 +88,13 @@ describe('setting up QEMU from a bare kernel', () => {
     docker(env.dockerContainerd, ['buildx', 'build', '--platform', platforms, '--load', '-t', 'archway-e2e/busybox:qemu', ctx])
     for (const f of FOREIGN) {
       expect({ platform: f.platform, uname: docker(env.dockerContainerd, ['run', '--rm', '--platform', f.platform, 'archway-e2e/busybox:qemu', 'uname', '-m']).trim() }).toEqual({ platform: f.platform, uname: f.uname })
+    }
+  })
+
+  it('lets a multi-call busybox start a nested shell, which needs argv[0] kept (flag P)', () => {
+    for (const f of FOREIGN) {
+      const nested = docker(env.dockerContainerd, ['run', '--rm', '--platform', f.platform, 'archway-e2e/busybox:qemu', 'sh', '-c', 'sh -c "uname -m"']).trim()
+      expect({ platform: f.platform, nested }).toEqual({ platform: f.platform, nested: f.uname })
     }
   })
 

@@ -1,6 +1,6 @@
 /** Runs the action's bundles the way a GitHub runner does: INPUT_*, GITHUB_OUTPUT, GITHUB_STATE, STATE_*. */
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -34,6 +34,9 @@ export function parseCommandFile(text: string): Record<string, string> {
   return out
 }
 
+const SHA = '0123456789abcdef0123456789abcdef01234567'
+export const COMMIT_TIME = '2026-11-20T09:30:00+01:00'
+
 export interface Runner {
   readonly toolCache: string
   readonly temp: string
@@ -44,6 +47,9 @@ export interface Runner {
 export async function newRunner(toolCache?: string): Promise<Runner> {
   const home = await mkdtemp(join(tmpdir(), 'archway-runner-'))
   const tc = toolCache ?? join(home, 'tool-cache')
+  await mkdir(join(home, 'temp'))
+  // A push event's payload, as the runner writes it; its head commit time is the index's created time.
+  await writeFile(join(home, 'event.json'), JSON.stringify({ head_commit: { id: SHA, timestamp: COMMIT_TIME } }))
   return {
     toolCache: tc,
     temp: join(home, 'temp'),
@@ -55,7 +61,9 @@ export async function newRunner(toolCache?: string): Promise<Runner> {
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_JOB: 'image',
       GITHUB_REPOSITORY: 'acme/app',
-      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+      GITHUB_SHA: SHA,
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: join(home, 'event.json'),
       GITHUB_SERVER_URL: 'https://github.com'
     }
   }

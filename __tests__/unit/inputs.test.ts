@@ -11,7 +11,7 @@ describe('inputs', () => {
       platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/386', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64', 'linux/mips64le', 'linux/loong64'],
       qemuVersion: { kind: 'stable', text: 'stable' },
       qemuMirror: 'http://deb.debian.org/debian',
-      binfmtFlags: 'F',
+      binfmtFlags: 'FP',
       cache: true
     })
   })
@@ -63,5 +63,63 @@ describe('inputs', () => {
     expect(message).toContain(value.split(',').pop())
     expect(message).toContain(accepted)
     expect(message).not.toContain('\n')
+  })
+})
+
+describe('build inputs', () => {
+  const base = { image: 'ghcr.io/acme/app' }
+
+  it('are absent without an image, so the step only sets up emulation', () => {
+    expect(getInputs(read({})).build).toBeUndefined()
+  })
+
+  it('default to the latest tag, the current folder, no push and architecture checks on', () => {
+    const b = getInputs(read(base)).build!
+    expect(b.image).toEqual({ registry: 'ghcr.io', repository: 'acme/app' })
+    expect(b.tags).toEqual([{ registry: 'ghcr.io', repository: 'acme/app', tag: 'latest' }])
+    expect([b.context, b.push, b.verifyArch, b.test, b.credentials, b.builder]).toEqual(['.', false, true, undefined, undefined, undefined])
+  })
+
+  it('read tags as bare tags or full references, commas or lines, without duplicates', () => {
+    const b = getInputs(read({ ...base, tags: 'latest,1.4.2\nghcr.io/acme/app:1.4\n127.0.0.1:5000/mirror/app:1.4.2\nlatest' })).build!
+    expect(b.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`)).toEqual(['ghcr.io/acme/app:latest', 'ghcr.io/acme/app:1.4.2', 'ghcr.io/acme/app:1.4', '127.0.0.1:5000/mirror/app:1.4.2'])
+  })
+
+  it('read build-args, labels and annotations as KEY=VALUE lines whose values keep commas and equals signs', () => {
+    const b = getInputs(read({ ...base, 'build-args': 'A=1\nB=x=y,z\n', labels: 'l=v', annotations: 'index:org.opencontainers.image.title=App\nk=v' })).build!
+    expect(b.buildArgs).toEqual([['A', '1'], ['B', 'x=y,z']])
+    expect(b.labels).toEqual([['l', 'v']])
+    expect(b.annotations).toEqual([['org.opencontainers.image.title', 'App'], ['k', 'v']])
+  })
+
+  it('take username and password together', () => {
+    expect(getInputs(read({ ...base, username: 'u', password: 'p' })).build!.credentials).toEqual({ username: 'u', password: 'p' })
+  })
+
+  it.each([
+    [{ image: 'ghcr.io/Acme/App' }, 'image', 'ghcr.io/Acme/App'],
+    [{ image: 'ghcr.io/acme/app:1.0' }, 'image', 'without tag'],
+    [{ ...base, tags: 'bad tag!' }, 'tags', 'bad tag!'],
+    [{ ...base, tags: 'ghcr.io/acme/app' }, 'tags', 'ghcr.io/acme/app'],
+    [{ ...base, context: '/does/not/exist' }, 'context', '/does/not/exist'],
+    [{ ...base, file: 'no-such-Dockerfile' }, 'file', 'no-such-Dockerfile'],
+    [{ ...base, 'build-args': 'NOEQUALS' }, 'build-args', 'NOEQUALS'],
+    [{ ...base, push: 'yes' }, 'push', 'yes'],
+    [{ ...base, 'verify-arch': 'nope' }, 'verify-arch', 'nope'],
+    [{ ...base, username: 'u' }, 'password', 'together'],
+    [{ ...base, builder: 'my builder' }, 'builder', 'my builder'],
+    [{ tags: 'latest' }, 'image', 'required when "tags"'],
+    [{ push: 'true' }, 'image', 'required when "push"']
+  ])('refuse %j in one line naming %s', (values, input, fragment) => {
+    let error: unknown
+    try {
+      getInputs(read(values as Record<string, string>))
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as Error).message).toContain(`"${input}"`)
+    expect((error as Error).message).toContain(fragment)
+    expect((error as Error).message).not.toContain('\n')
   })
 })

@@ -99,7 +99,8 @@ export function scrub(text: string, secrets: Iterable<string>): string {
 }
 
 function describeFailure(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause)
-  const code = (cause as NodeJS.ErrnoException).code
-  return code && !cause.message.includes(code) ? `${code} (${cause.message})` : cause.message
+  // Duck-typed: errors made by Node's own modules can come from another realm, where `instanceof Error` is false.
+  const { code, message } = (typeof cause === 'object' && cause !== null ? cause : {}) as { code?: unknown; message?: unknown }
+  if (typeof message !== 'string') return String(cause)
+  return typeof code === 'string' && !message.includes(code) ? `${code} (${message})` : message
 }

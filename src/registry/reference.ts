@@ -97,6 +97,12 @@ export function registryApiHost(registry: string): string {
   return host === DOCKER_HUB || host === LEGACY_DOCKER_HUB ? DOCKER_HUB_API : host
 }
 
+/** Throws ImageReferenceError unless `registry` is a host[:port] (`ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`). */
+export function validateRegistry(registry: string): string {
+  if (!DOMAIN.test(registry)) throw new ImageReferenceError(registry, 'a registry is a host name or address, with an optional :port')
+  return registry
+}
+
 /** Throws ImageReferenceError unless `name` is a repository path the distribution spec allows. */
 export function validateRepository(name: string): string {
   const problem = repositoryProblem(name)

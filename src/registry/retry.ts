@@ -28,9 +28,10 @@ const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', '
 
 /** A network failure worth another try: reset, refused, timed out, socket hang up. */
 export function isRetryableNetworkError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false
-  const code = (err as NodeJS.ErrnoException).code
-  return (code !== undefined && RETRYABLE_CODES.has(code)) || /socket hang up/i.test(err.message)
+  // Duck-typed, not `instanceof Error`: errors made by Node's own modules can come from another realm (vm contexts, test runners).
+  if (typeof err !== 'object' || err === null) return false
+  const { code, message } = err as { code?: unknown; message?: unknown }
+  return (typeof code === 'string' && RETRYABLE_CODES.has(code)) || (typeof message === 'string' && /socket hang up/i.test(message))
 }
 
 /** A RegistryError with a retryable status or a retryable network cause, or such a network error itself. */

@@ -1,5 +1,8 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  parseElf
+} from "./chunk-YSR6EK6T.js";
+import {
   commit,
   qemuRoot,
   sha256
@@ -19,54 +22,6 @@ import "./chunk-QFDZJLFJ.js";
 // src/qemu/install.ts
 import { chmod, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { join as join2 } from "node:path";
-
-// src/elf.ts
-var PT_INTERP = 3;
-function parseElf(buf) {
-  if (buf.length < 52 || buf.readUInt32BE(0) !== 2135247942) return void 0;
-  const bits = buf[4] === 2 ? 64 : buf[4] === 1 ? 32 : void 0;
-  const endian = buf[5] === 1 ? "little" : buf[5] === 2 ? "big" : void 0;
-  if (!bits || !endian) return void 0;
-  const le = endian === "little";
-  const u16 = (o) => le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
-  const u32 = (o) => le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
-  const addr = (o) => bits === 64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o);
-  const machine = u16(18);
-  const phoff = addr(bits === 64 ? 32 : 28);
-  const flags = u32(bits === 64 ? 48 : 36);
-  const phentsize = u16(bits === 64 ? 54 : 42);
-  const phnum = u16(bits === 64 ? 56 : 44);
-  let dynamic = false;
-  for (let i = 0; i < phnum; i++) {
-    const at = phoff + i * phentsize;
-    if (at + 4 > buf.length) break;
-    if (u32(at) === PT_INTERP) dynamic = true;
-  }
-  return { bits, endian, machine, flags, dynamic };
-}
-var EM = {
-  I386: 3,
-  MIPS: 8,
-  PPC64: 21,
-  S390: 22,
-  ARM: 40,
-  X86_64: 62,
-  AARCH64: 183,
-  RISCV: 243,
-  LOONGARCH: 258
-};
-var MACHINE_NAMES = {
-  [EM.I386]: "i386",
-  [EM.MIPS]: "MIPS",
-  20: "PowerPC",
-  [EM.PPC64]: "PPC64",
-  [EM.S390]: "S390",
-  [EM.ARM]: "ARM",
-  [EM.X86_64]: "x86-64",
-  [EM.AARCH64]: "AArch64",
-  [EM.RISCV]: "RISC-V",
-  [EM.LOONGARCH]: "LoongArch"
-};
 
 // src/qemu/deb.ts
 import { writeFile } from "node:fs/promises";

@@ -1,0 +1,175 @@
+/**
+ * The whole pipeline through the runner's entry points, node dist/main.js then node
+ * dist/post.js, on both image stores, against the loopback registries.
+ */
+import { randomBytes } from 'node:crypto'
+import { COMMIT_TIME, type Runner, type StepResult, newRunner, runStep } from '../helpers/runner.js'
+import { SIX, sampleContext } from '../helpers/sample.js'
+import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { testEnv } from '../helpers/testenv.js'
+
+const env = testEnv()
+const UNAME: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64', 'linux/arm/v7': 'armv7l', 'linux/s390x': 's390x', 'linux/ppc64le': 'ppc64le', 'linux/riscv64': 'riscv64' }
+const PLATFORM_OBJECT = (p: string) => {
+  const [os, architecture, variant] = p.split('/')
+  return { architecture, os, ...(variant ? { variant } : {}) }
+}
+
+interface Job {
+  readonly main: StepResult
+  readonly post?: StepResult
+}
+
+/** One job: main, then post only when main succeeded (post-if: success()), as the runner does. */
+async function job(runner: Runner, dockerHost: string, inputs: Record<string, string>): Promise<Job> {
+  const extra = { DOCKER_HOST: dockerHost }
+  const main = await runStep(runner, 'main', inputs, {}, extra)
+  if (main.code !== 0) return { main }
+  const post = await runStep(runner, 'post', inputs, main.state, extra)
+  return { main, post }
+}
+
+const unique = (what: string) => `e2e/${what}-${randomBytes(4).toString('hex')}`
+
+describe.each([
+  ['containerd', env.dockerContainerd],
+  ['classic', env.dockerClassic]
+])('on the %s image store', (store, dockerHost) => {
+  let runner: Runner
+  beforeAll(async () => {
+    runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+  })
+
+  it('builds, tests, verifies and pushes six platforms by digest, and the post step publishes one OCI index under every tag', async () => {
+    const repository = unique(`six-${store}`)
+    const image = `${env.registryOpen}/${repository}`
+    const { main, post } = await job(runner, dockerHost, {
+      platforms: SIX.join(','),
+      image,
+      tags: 'latest,1.4.2',
+      context: sampleContext(env.busyboxDir),
+      test: 'sh /app/run-tests.sh',
+      push: 'true',
+      annotations: 'org.opencontainers.image.title=Archway sample'
+    })
+    expect(main.errors).toEqual([])
+    expect(main.code).toBe(0)
+    expect(post?.errors).toEqual([])
+    expect(post?.code).toBe(0)
+
+    // The tests really ran inside each platform's image, under emulation where foreign.
+    for (const p of SIX) expect(main.log).toContain(`ok: hello from ${UNAME[p]}: `)
+
+    const raw = skopeoRaw(`${image}:1.4.2`)
+    expect(sha256(raw)).toBe(main.outputs.digest)
+    expect(sha256(skopeoRaw(`${image}:latest`))).toBe(main.outputs.digest)
+    const index = JSON.parse(raw.toString())
+    expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json')
+    expect(index.manifests.map((m: { platform: unknown }) => m.platform)).toEqual(SIX.map(PLATFORM_OBJECT))
+    expect(JSON.stringify(index)).not.toContain('unknown')
+    expect(index.annotations).toEqual({
+      'org.opencontainers.image.created': new Date(COMMIT_TIME).toISOString(),
+      'org.opencontainers.image.revision': runner.env.GITHUB_SHA,
+      'org.opencontainers.image.source': `https://github.com/${runner.env.GITHUB_REPOSITORY}`,
+      'org.opencontainers.image.title': 'Archway sample'
+    })
+
+    const platformDigests = JSON.parse(main.outputs['platform-digests'])
+    for (const m of index.manifests) {
+      const p = SIX.find(s => JSON.stringify(PLATFORM_OBJECT(s)) === JSON.stringify(m.platform))!
+      expect(platformDigests[p]).toBe(m.digest)
+      const manifest = skopeoRaw(`${image}@${m.digest}`)
+      expect(sha256(manifest)).toBe(m.digest)
+      const config = JSON.parse(manifest.toString()).config
+      expect(config.mediaType).toBe('application/vnd.oci.image.config.v1+json')
+    }
+    expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual(['1.4.2', 'latest'])
+    expect(main.summary).toContain('| linux/riscv64 |')
+    expect(post?.summary).toContain(main.outputs.digest)
+  })
+
+  it('moves no tag when the tests fail on one platform, and names it, its exit code and its last lines', async () => {
+    const repository = unique(`failing-${store}`)
+    const { main, post } = await job(runner, dockerHost, {
+      platforms: 'linux/amd64,linux/arm64,linux/s390x',
+      image: `${env.registryOpen}/${repository}`,
+      context: sampleContext(env.busyboxDir),
+      test: 'echo "checking $(uname -m)"; [ "$(uname -m)" != s390x ] || { echo "s390x is not supported yet"; exit 3; }',
+      push: 'true'
+    })
+    expect(main.code).toBe(1)
+    expect(post).toBeUndefined()
+    expect(main.errors).toHaveLength(1)
+    expect(main.errors[0]).toContain('Tests failed on linux/s390x with exit code 3')
+    expect(main.errors[0]).toContain('s390x is not supported yet')
+    expect(main.errors[0]).not.toContain('linux/arm64')
+    expect(main.outputs.digest).toBeUndefined()
+    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+    // Even a post step run by hand has nothing to publish.
+    const manual = await runStep(runner, 'post', {}, main.state, { DOCKER_HOST: dockerHost })
+    expect(manual.code).toBe(0)
+    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+  })
+
+  it('refuses an image that holds amd64 programs on every platform, naming the file, and pushes nothing', async () => {
+    const repository = unique(`trap-${store}`)
+    const dockerfile = ['FROM scratch', 'COPY .busybox/amd64 /bin/busybox', 'COPY hello.sh run-tests.sh /app/', ''].join('\n')
+    const { main } = await job(runner, dockerHost, {
+      platforms: 'linux/amd64,linux/arm64,linux/riscv64',
+      image: `${env.registryOpen}/${repository}`,
+      context: sampleContext(env.busyboxDir, dockerfile),
+      push: 'true'
+    })
+    expect(main.code).toBe(1)
+    expect(main.errors).toHaveLength(1)
+    expect(main.errors[0]).toMatch(/Architecture check failed: linux\/arm64: 1 of 1 ELF files? is not AArch64 64-bit LSB: \/bin\/busybox \(x86-64/)
+    expect(main.errors[0]).toMatch(/linux\/riscv64: .*\/bin\/busybox/)
+    expect(main.errors[0]).not.toContain('linux/amd64:')
+    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+  })
+})
+
+describe('a registry with htpasswd basic auth', () => {
+  it('takes username and password, publishes, and never prints the password', async () => {
+    const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    const repository = unique('auth')
+    const inputs = {
+      platforms: 'linux/amd64,linux/arm64',
+      image: `${env.registryAuth}/${repository}`,
+      tags: 'v1',
+      context: sampleContext(env.busyboxDir),
+      test: 'sh /app/run-tests.sh',
+      push: 'true',
+      username: env.registryUser,
+      password: env.registryPassword
+    }
+    const { main, post } = await job(runner, env.dockerContainerd, inputs)
+    expect([main.code, post?.code]).toEqual([0, 0])
+    const creds = { username: env.registryUser, password: env.registryPassword }
+    expect(await tagsOf(env.registryAuth, repository, creds)).toEqual(['v1'])
+    expect(sha256(skopeoRaw(`${env.registryAuth}/${repository}:v1`, `${creds.username}:${creds.password}`))).toBe(main.outputs.digest)
+    for (const step of [main, post!]) {
+      expect(step.log).toContain(`::add-mask::${env.registryPassword}`)
+      const lines = step.log.split('\n').filter(l => !l.startsWith('::add-mask::'))
+      expect(lines.filter(l => l.includes(env.registryPassword))).toEqual([])
+      expect(JSON.stringify(step.state)).not.toContain(env.registryPassword)
+    }
+  })
+
+  it('fails in one line naming the registry and 401 on a wrong password, which it does not print', async () => {
+    const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    const wrong = `wrong-${randomBytes(6).toString('hex')}`
+    const { main } = await job(runner, env.dockerContainerd, {
+      platforms: 'linux/amd64',
+      image: `${env.registryAuth}/${unique('denied')}`,
+      context: sampleContext(env.busyboxDir),
+      push: 'true',
+      username: env.registryUser,
+      password: wrong
+    })
+    expect(main.code).toBe(1)
+    expect(main.errors).toHaveLength(1)
+    expect(main.errors[0]).toMatch(/401/)
+    expect(main.log.split('\n').filter(l => !l.startsWith('::add-mask::') && l.includes(wrong))).toEqual([])
+  })
+})

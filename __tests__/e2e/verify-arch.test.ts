@@ -1,0 +1,177 @@
+/**
+ * Architecture verification of real images: FROM-scratch busybox images built by the real
+ * engine (no RUN step, so no emulation needed), exported as OCI layouts both ways the build
+ * step can (buildx `type=oci`, and `--load` then `docker save --platform`), verified from the
+ * layout; then the trap, an image that copies the amd64 busybox into every platform.
+ */
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { findPlatformImage, listImages, readLayoutIndex } from '../../src/oci/layout.js'
+import { MediaType, isAttestation, platformKey } from '../../src/oci/types.js'
+import type { ImageIndex } from '../../src/oci/types.js'
+import { type Platform, formatPlatform, parsePlatform } from '../../src/platform.js'
+import { archFailure, archOk, verifyArch } from '../../src/verify/arch.js'
+import { docker, testEnv } from '../helpers/testenv.js'
+
+const env = testEnv()
+const host = env.dockerContainerd
+/** Platform, and the busybox file that `${TARGETARCH}${TARGETVARIANT}` names. */
+const TARGETS: ReadonlyArray<[string, string]> = [
+  ['linux/arm64', 'arm64'],
+  ['linux/arm/v7', 'armv7'],
+  ['linux/s390x', 's390x'],
+  ['linux/ppc64le', 'ppc64le'],
+  ['linux/riscv64', 'riscv64'],
+  ['linux/amd64', 'amd64']
+]
+const PLATFORMS = TARGETS.map(([p]) => p).join(',')
+const platform = (p: string): Platform => parsePlatform(p) as Platform
+const work = mkdtempSync(join(tmpdir(), 'archway-verify-e2e-'))
+const tag = (name: string) => `archway-e2e/verify-arch:${name}-${process.pid}`
+const tags: string[] = []
+
+/** A build context holding every platform's busybox; `trap` copies the amd64 one whatever the target. */
+function context(name: string, trap: boolean): string {
+  const ctx = join(work, `ctx-${name}`)
+  mkdirSync(ctx, { recursive: true })
+  for (const [, file] of TARGETS) cpSync(join(env.busyboxDir, file), join(ctx, `busybox-${file}`))
+  const copy = trap ? 'COPY busybox-amd64 /bin/busybox' : 'COPY busybox-${TARGETARCH}${TARGETVARIANT} /bin/busybox'
+  writeFileSync(join(ctx, 'Dockerfile'), ['FROM scratch', 'ARG TARGETARCH', 'ARG TARGETVARIANT', copy, ''].join('\n'))
+  return ctx
+}
+
+/** `docker buildx build --output type=oci,tar=false,dest=DIR` for all the platforms; returns DIR. */
+function buildOci(name: string, ctx: string, extra: string[] = [], output = ''): string {
+  const dest = join(work, `oci-${name}`)
+  docker(host, ['buildx', 'build', '--platform', PLATFORMS, ...extra, '--output', `type=oci,tar=false,dest=${dest}${output}`, ctx])
+  return dest
+}
+
+/** `--load` into the containerd store, then `docker save --platform P` and unpack the tar; returns the layout's directory. */
+function loadAndSave(name: string, ctx: string, savePlatform: string): string {
+  const image = tag(name)
+  tags.push(image)
+  docker(host, ['buildx', 'build', '--platform', PLATFORMS, '--load', '-t', image, ctx])
+  const tar = join(work, `${name}.tar`)
+  docker(host, ['save', '--platform', savePlatform, image, '-o', tar])
+  const dir = join(work, `saved-${name}`)
+  mkdirSync(dir)
+  execFileSync('tar', ['-xf', tar, '-C', dir])
+  return dir
+}
+
+afterAll(() => {
+  for (const t of tags) {
+    try {
+      docker(host, ['rmi', '-f', t])
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe('verifying busybox images built for six platforms', () => {
+  const ctx = context('ok', false)
+
+  it('passes every platform of a buildx type=oci layout (provenance on), from its nested index', async () => {
+    const dir = buildOci('ok', ctx)
+    const top = await readLayoutIndex(dir)
+    expect(top.manifests.map(m => m.mediaType)).toEqual([MediaType.OciIndex])
+    const nested = JSON.parse(readFileSync(join(dir, 'blobs', 'sha256', top.manifests[0].digest.slice(7)), 'utf8')) as ImageIndex
+    const attestations = nested.manifests.filter(isAttestation)
+    expect(attestations.map(a => platformKey(a.platform ?? { os: '?', architecture: '?' }))).toEqual(TARGETS.map(() => 'unknown/unknown'))
+    expect((await listImages(dir)).map(i => platformKey(i.platform))).toEqual(TARGETS.map(([p]) => p))
+    for (const [p] of TARGETS) {
+      const report = await verifyArch(dir, platform(p))
+      expect({ platform: p, failure: archFailure(report), files: report.filesChecked, elf: report.elfChecked }).toEqual({ platform: p, failure: undefined, files: 1, elf: 1 })
+    }
+  })
+
+  it('passes every platform with --provenance=false, and with zstd layers', async () => {
+    const plain = buildOci('noprov', ctx, ['--provenance=false'])
+    const nested = await findPlatformImage(plain, platform('linux/riscv64'))
+    expect(nested.manifest.layers.map(l => l.mediaType)).toEqual([MediaType.OciLayerGzip])
+    const zstd = buildOci('zstd', ctx, ['--provenance=false'], ',compression=zstd,force-compression=true')
+    expect((await findPlatformImage(zstd, platform('linux/s390x'))).manifest.layers.map(l => l.mediaType)).toEqual([MediaType.OciLayerZstd])
+    for (const dir of [plain, zstd]) {
+      for (const [p] of TARGETS) expect({ dir, platform: p, ok: archOk(await verifyArch(dir, platform(p))) }).toEqual({ dir, platform: p, ok: true })
+    }
+  })
+
+  it('passes an arm64 image loaded into the containerd store and written by docker save --platform', async () => {
+    const dir = loadAndSave('ok', ctx, 'linux/arm64')
+    const top = await readLayoutIndex(dir)
+    // A flat index: the arm64 manifest itself, with its platform; no attestation in it.
+    expect(top.manifests.map(m => [m.mediaType, platformKey(m.platform ?? {})])).toEqual([[MediaType.OciManifest, 'linux/arm64']])
+    const report = await verifyArch(dir, platform('linux/arm64'))
+    expect(report).toMatchObject({ filesChecked: 1, elfChecked: 1, mismatches: [], config: { ok: true, found: 'linux/arm64' } })
+    await expect(verifyArch(dir, platform('linux/amd64'))).rejects.toThrow('holds no image for linux/amd64 (it holds: linux/arm64)')
+  })
+
+  it('passes an arm64 image written by docker save on the classic store (no platform in index.json, uncompressed layer)', async () => {
+    const image = tag('classic')
+    docker(env.dockerClassic, ['buildx', 'build', '--platform', 'linux/arm64', '--load', '-t', image, ctx])
+    try {
+      const tar = join(work, 'classic.tar')
+      docker(env.dockerClassic, ['save', image, '-o', tar])
+      const dir = join(work, 'saved-classic')
+      mkdirSync(dir)
+      execFileSync('tar', ['-xf', tar, '-C', dir])
+      const found = await findPlatformImage(dir, platform('linux/arm64'))
+      expect(found.descriptor.platform).toBeUndefined()
+      expect(found.manifest.layers.map(l => l.mediaType)).toEqual([MediaType.OciLayer])
+      expect(archOk(await verifyArch(dir, platform('linux/arm64')))).toBe(true)
+    } finally {
+      docker(env.dockerClassic, ['rmi', '-f', image])
+    }
+  })
+})
+
+describe('the trap: the amd64 busybox copied into every platform', () => {
+  const ctx = context('trap', true)
+
+  it.each([
+    ['provenance on', []],
+    ['--provenance=false', ['--provenance=false']]
+  ])('fails every non-amd64 platform of a type=oci layout, naming /bin/busybox (%s)', async (_name, extra) => {
+    const dir = buildOci(`trap-${extra.length}`, ctx, extra)
+    for (const [p] of TARGETS) {
+      const report = await verifyArch(dir, platform(p))
+      // buildx writes the target platform into the config whatever was copied: only the ELF check catches it.
+      expect(report.config).toEqual({ ok: true, found: p })
+      if (p === 'linux/amd64') {
+        expect(archFailure(report)).toBeUndefined()
+        continue
+      }
+      expect({ platform: p, mismatches: report.mismatches }).toEqual({ platform: p, mismatches: [{ path: '/bin/busybox', found: 'x86-64 64-bit LSB' }] })
+      expect(archFailure(report)).toBe(`${formatPlatform(platform(p))}: 1 of 1 ELF files is not ${report.expected}: /bin/busybox (x86-64 64-bit LSB)`)
+    }
+  })
+
+  it('fails the arm64 image that docker save --platform writes from the containerd store', async () => {
+    const dir = loadAndSave('trap', ctx, 'linux/arm64')
+    const report = await verifyArch(dir, platform('linux/arm64'))
+    expect(report.mismatches).toEqual([{ path: '/bin/busybox', found: 'x86-64 64-bit LSB' }])
+    expect(archFailure(report)).toBe('linux/arm64: 1 of 1 ELF files is not AArch64 64-bit LSB: /bin/busybox (x86-64 64-bit LSB)')
+  })
+})
+
+describe('real ARM busybox builds against the ARM rules', () => {
+  it('reads Debian\'s armhf busybox as ARMv7 hard-float and armel as ARMv5TE soft-float, and holds each to its variant', async () => {
+    const ctx = join(work, 'ctx-arm')
+    mkdirSync(ctx, { recursive: true })
+    cpSync(join(env.busyboxDir, 'armv7'), join(ctx, 'busybox-armv7'))
+    cpSync(join(env.busyboxDir, 'armv6'), join(ctx, 'busybox-armv6'))
+    // Each arm variant gets the other's busybox.
+    writeFileSync(join(ctx, 'Dockerfile'), ['FROM scratch', 'COPY busybox-armv7 /bin/armhf', 'COPY busybox-armv6 /bin/armel', ''].join('\n'))
+    const dest = join(work, 'oci-arm')
+    docker(host, ['buildx', 'build', '--provenance=false', '--platform', 'linux/arm/v7,linux/arm/v6', '--output', `type=oci,tar=false,dest=${dest}`, ctx])
+    const v7 = await verifyArch(dest, platform('linux/arm/v7'))
+    expect(v7.mismatches).toEqual([{ path: '/bin/armel', found: 'ARM 32-bit LSB EABI5 soft-float ARMv5TE' }])
+    const v6 = await verifyArch(dest, platform('linux/arm/v6'))
+    expect(v6.mismatches).toEqual([{ path: '/bin/armhf', found: 'ARM 32-bit LSB EABI5 hard-float ARMv7' }])
+  })
+})

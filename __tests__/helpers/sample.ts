@@ -1,0 +1,20 @@
+/** The sample project the end-to-end tests build: the bundled example, with each platform's static busybox. */
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT } from './runner.js'
+
+/** A copy of example/ with `.busybox/` filled in; `dockerfile` replaces its Dockerfile when given. */
+export function sampleContext(busyboxDir: string, dockerfile?: string): string {
+  const ctx = mkdtempSync(join(tmpdir(), 'archway-sample-'))
+  cpSync(join(ROOT, 'example'), ctx, { recursive: true, filter: src => !src.includes('.busybox') })
+  cpSync(busyboxDir, join(ctx, '.busybox'), { recursive: true })
+  if (dockerfile) writeFileSync(join(ctx, 'Dockerfile'), dockerfile)
+  return ctx
+}
+
+export function busyboxKeys(busyboxDir: string): string[] {
+  return readdirSync(busyboxDir)
+}
+
+export const SIX = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64']

@@ -1,0 +1,1305 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+import {
+  parseDebianVersion
+} from "./chunk-ZCJDHQZA.js";
+import {
+  run
+} from "./chunk-Q2D36NRX.js";
+import {
+  ArchwayError,
+  EnvironmentError,
+  InputError,
+  VerificationError,
+  errorMessage,
+  oneLine
+} from "./chunk-WXXSKNG5.js";
+import {
+  debug,
+  getInput,
+  getState,
+  saveState,
+  setSecret
+} from "./chunk-7J353CZK.js";
+import {
+  require_semver
+} from "./chunk-IR6WKKZB.js";
+import {
+  __toESM
+} from "./chunk-QFDZJLFJ.js";
+
+// src/platform.ts
+var TABLE = [
+  { platform: { os: "linux", architecture: "amd64" }, qemu: "x86_64", debian: "amd64", aliases: ["amd64", "x86_64", "x86-64"] },
+  { platform: { os: "linux", architecture: "arm64" }, qemu: "aarch64", debian: "arm64", aliases: ["arm64", "arm64/v8", "aarch64"] },
+  { platform: { os: "linux", architecture: "arm", variant: "v7" }, qemu: "arm", debian: "armhf", aliases: ["arm/v7", "arm", "armv7", "armhf"] },
+  { platform: { os: "linux", architecture: "arm", variant: "v6" }, qemu: "arm", debian: "armel", aliases: ["arm/v6", "armv6", "armel"] },
+  { platform: { os: "linux", architecture: "386" }, qemu: "i386", debian: "i386", aliases: ["386", "i386", "x86"] },
+  { platform: { os: "linux", architecture: "s390x" }, qemu: "s390x", debian: "s390x", aliases: ["s390x"] },
+  { platform: { os: "linux", architecture: "ppc64le" }, qemu: "ppc64le", debian: "ppc64el", aliases: ["ppc64le", "ppc64el"] },
+  { platform: { os: "linux", architecture: "riscv64" }, qemu: "riscv64", debian: "riscv64", aliases: ["riscv64"] },
+  { platform: { os: "linux", architecture: "mips64le" }, qemu: "mips64el", debian: "mips64el", aliases: ["mips64le", "mips64el"] },
+  { platform: { os: "linux", architecture: "loong64" }, qemu: "loongarch64", debian: "loong64", aliases: ["loong64", "loongarch64"] }
+];
+var BY_ALIAS = new Map(TABLE.flatMap((f) => f.aliases.map((a) => [a, f])));
+var BY_KEY = new Map(TABLE.map((f) => [formatPlatform(f.platform), f]));
+var SUPPORTED_PLATFORMS = TABLE.map((f) => formatPlatform(f.platform));
+function formatPlatform(p) {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+}
+function parsePlatform(text) {
+  const lower = text.trim().toLowerCase();
+  const bare = lower.startsWith("linux/") ? lower.slice("linux/".length) : lower;
+  return BY_ALIAS.get(bare)?.platform;
+}
+var PlatformListError = class extends Error {
+  constructor(value) {
+    super(`unsupported platform "${value}"`);
+    this.value = value;
+  }
+  value;
+};
+function parsePlatformList(text) {
+  const items = text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== "");
+  if (items.length === 0) throw new PlatformListError(text);
+  const wanted = /* @__PURE__ */ new Set();
+  for (const item of items) {
+    if (item.toLowerCase() === "all") {
+      SUPPORTED_PLATFORMS.forEach((k) => wanted.add(k));
+      continue;
+    }
+    const p = parsePlatform(item);
+    if (!p) throw new PlatformListError(item);
+    wanted.add(formatPlatform(p));
+  }
+  return TABLE.map((f) => f.platform).filter((p) => wanted.has(formatPlatform(p)));
+}
+function facts(p) {
+  const f = BY_KEY.get(formatPlatform(p));
+  if (!f) throw new Error(`unsupported platform ${formatPlatform(p)}`);
+  return f;
+}
+function qemuArch(p) {
+  return facts(p).qemu;
+}
+function hostDebianArch(nodeArch = process.arch) {
+  if (nodeArch === "x64") return "amd64";
+  if (nodeArch === "arm64") return "arm64";
+  throw new Error(`Archway runs on amd64 and arm64 hosts; this host is ${nodeArch}`);
+}
+function emulatorsNeeded(platforms, host) {
+  const native = host === "amd64" ? /* @__PURE__ */ new Set(["x86_64", "i386"]) : /* @__PURE__ */ new Set(["aarch64"]);
+  return [...new Set(platforms.map(qemuArch))].filter((q) => !native.has(q));
+}
+var ALL_PLATFORMS = TABLE.map((f) => f.platform);
+
+// src/inputs.ts
+import { existsSync, statSync } from "node:fs";
+
+// src/registry/reference.ts
+var ImageReferenceError = class extends ArchwayError {
+  constructor(reference, reason) {
+    super(`Image reference "${reference}" is not valid: ${reason}`);
+    this.reference = reference;
+    this.reason = reason;
+  }
+  reference;
+  reason;
+};
+var DOCKER_HUB = "docker.io";
+var DOCKER_HUB_API = "registry-1.docker.io";
+var LEGACY_DOCKER_HUB = "index.docker.io";
+var NAME_TOTAL_MAX = 255;
+var COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+var TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+var LABEL = "(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])";
+var DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?$`);
+function parseReference(input) {
+  const fail = (reason) => {
+    throw new ImageReferenceError(input, reason);
+  };
+  if (input === "") fail("it is empty");
+  if (/\s/.test(input)) fail("it contains white space");
+  let rest = input;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) fail(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) fail(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
+  }
+  const slash = rest.indexOf("/");
+  const first = slash < 0 ? "" : rest.slice(0, slash);
+  let registry = DOCKER_HUB;
+  let path = rest;
+  if (slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
+    if (!DOMAIN.test(first)) fail(`"${first}" is not a registry host[:port]`);
+    registry = first.toLowerCase();
+    path = rest.slice(slash + 1);
+  }
+  if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
+  if (registry === DOCKER_HUB && path !== "" && !path.includes("/")) path = `library/${path}`;
+  const problem = repositoryProblem(path);
+  if (problem) fail(problem);
+  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail(`the name is longer than ${NAME_TOTAL_MAX} characters`);
+  return { registry, repository: path, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
+}
+function registryApiHost(registry) {
+  const host = registry.toLowerCase();
+  return host === DOCKER_HUB || host === LEGACY_DOCKER_HUB ? DOCKER_HUB_API : host;
+}
+function validateRegistry(registry) {
+  if (!DOMAIN.test(registry)) throw new ImageReferenceError(registry, "a registry is a host name or address, with an optional :port");
+  return registry;
+}
+function validateRepository(name) {
+  const problem = repositoryProblem(name);
+  if (problem) throw new ImageReferenceError(name, problem);
+  return name;
+}
+function validateTag(tag) {
+  if (!TAG.test(tag)) throw new ImageReferenceError(tag, "a tag is [A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-]");
+  return tag;
+}
+function validateDigest(digest) {
+  if (!DIGEST.test(digest)) throw new ImageReferenceError(digest, "a digest is sha256: and 64 lower-case hex digits (or sha512: and 128)");
+  return digest;
+}
+function isDigest(ref) {
+  return DIGEST.test(ref);
+}
+function validateManifestRef(ref) {
+  return ref.includes(":") ? validateDigest(ref) : validateTag(ref);
+}
+function repositoryProblem(path) {
+  if (path === "") return "the repository name is empty";
+  if (path.length > NAME_TOTAL_MAX) return `the repository name is longer than ${NAME_TOTAL_MAX} characters`;
+  if (path !== path.toLowerCase()) return "the repository name must be lower-case";
+  for (const component of path.split("/")) {
+    if (!COMPONENT.test(component)) {
+      return `"${component}" is not a repository path component (lower-case letters and digits, separated by ".", "_", "__" or dashes)`;
+    }
+  }
+  return void 0;
+}
+function isInsecureRegistry(registry) {
+  const host = hostOf(registry).toLowerCase();
+  if (host === "localhost" || host === "::1") return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+function hostOf(registry) {
+  if (registry.startsWith("[")) {
+    const end = registry.indexOf("]");
+    return end < 0 ? registry : registry.slice(1, end);
+  }
+  const colon = registry.lastIndexOf(":");
+  return colon >= 0 && registry.indexOf(":") === colon ? registry.slice(0, colon) : registry;
+}
+
+// src/qemu/query.ts
+var import_semver = __toESM(require_semver(), 1);
+function parseQemuQuery(value) {
+  const text = value.trim();
+  const lower = text.toLowerCase();
+  if (lower === "stable") return { kind: "stable", text: lower };
+  if (lower === "latest") return { kind: "latest", text: lower };
+  if (/^\d\S*[:+~-]/.test(text) && parseDebianVersion(text)) {
+    return { kind: "exact", text };
+  }
+  const range = import_semver.default.validRange(text);
+  if (range !== null && text !== "" && text !== "*") return { kind: "range", text, range };
+  return void 0;
+}
+
+// src/inputs.ts
+var DEFAULTS = {
+  platforms: "all",
+  qemuVersion: "stable",
+  qemuMirror: "http://deb.debian.org/debian",
+  binfmtFlags: "FP",
+  cache: "true"
+};
+var readInput = (name) => getInput(name);
+function getInputs(read = readInput) {
+  const get = (name, fallback) => {
+    const v = read(name).trim();
+    return v === "" ? fallback : v;
+  };
+  const password = read("password");
+  if (password) setSecret(password);
+  return {
+    platforms: parsePlatforms(get("platforms", DEFAULTS.platforms)),
+    qemuVersion: parseQemuVersion(get("qemu-version", DEFAULTS.qemuVersion)),
+    qemuMirror: parseMirror(get("qemu-mirror", DEFAULTS.qemuMirror)),
+    binfmtFlags: parseBinfmtFlags(get("binfmt-flags", DEFAULTS.binfmtFlags)),
+    cache: parseBoolean("cache", get("cache", DEFAULTS.cache)),
+    ...buildInputs(get, password)
+  };
+}
+function getCredentials(read = readInput) {
+  const password = read("password");
+  if (password) setSecret(password);
+  const username = read("username").trim();
+  return { image: parseImage(read("image").trim()), credentials: username && password ? { username, password } : void 0 };
+}
+var BUILD_ONLY = ["tags", "file", "build-args", "target", "labels", "annotations", "test", "username", "password", "builder"];
+function buildInputs(get, password) {
+  const imageText = get("image", "");
+  const push = parseBoolean("push", get("push", "false"));
+  const verifyArch = parseBoolean("verify-arch", get("verify-arch", "true"));
+  if (imageText === "") {
+    const stray = BUILD_ONLY.find((name) => get(name, "") !== "") ?? (push ? "push" : void 0);
+    if (stray) throw new InputError("image", "", `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`);
+    return {};
+  }
+  const image = parseImage(imageText);
+  const username = get("username", "");
+  if (username === "" !== (password === "")) {
+    throw new InputError(username ? "password" : "username", "", "accepted: username and password given together, or neither (then the docker config credentials are used)");
+  }
+  return {
+    build: {
+      image,
+      tags: parseTags(get("tags", "latest"), image),
+      context: parseContext(get("context", ".")),
+      file: optional(get("file", ""), parseFile),
+      buildArgs: parseKeyValues("build-args", get("build-args", "")),
+      target: optional(get("target", ""), (v) => parseName("target", v)),
+      labels: parseKeyValues("labels", get("labels", "")),
+      annotations: parseKeyValues("annotations", get("annotations", ""), /^index:/),
+      test: optional(get("test", ""), (v) => v),
+      push,
+      credentials: username ? { username, password } : void 0,
+      verifyArch,
+      builder: optional(get("builder", ""), (v) => parseName("builder", v))
+    }
+  };
+}
+function optional(value, parse) {
+  return value === "" ? void 0 : parse(value);
+}
+function parseImage(value) {
+  let ref;
+  try {
+    ref = parseReference(value);
+  } catch (err) {
+    if (!(err instanceof ImageReferenceError)) throw err;
+    throw new InputError("image", value, `accepted: an image name such as ghcr.io/acme/app or 127.0.0.1:5000/app (${err.reason})`);
+  }
+  if (ref.tag !== void 0 || ref.digest !== void 0) throw new InputError("image", value, 'accepted: an image name without tag or digest; give tags in "tags"');
+  return ref;
+}
+function parseTags(value, image) {
+  const items = value.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== "");
+  const accepted = "accepted: tags such as latest,1.4.2 (comma- or newline-separated) or full references such as ghcr.io/acme/app:1.4.2";
+  if (items.length === 0) throw new InputError("tags", value, accepted);
+  const out = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    let ref;
+    try {
+      ref = /[/:@]/.test(item) ? parseReference(item) : parseReference(`${image.registry}/${image.repository}:${item}`);
+    } catch {
+      throw new InputError("tags", item, accepted);
+    }
+    if (ref.tag === void 0 || ref.digest !== void 0) throw new InputError("tags", item, accepted);
+    out.set(`${ref.registry}/${ref.repository}:${ref.tag}`, ref);
+  }
+  return [...out.values()];
+}
+function parseContext(value) {
+  if (/^(https?|git):\/\/|^git@/.test(value)) return value;
+  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InputError("context", value, "accepted: a directory that exists (relative to the workspace) or a Git URL");
+  return value;
+}
+function parseFile(value) {
+  if (!existsSync(value) || !statSync(value).isFile()) throw new InputError("file", value, "accepted: the path of a Dockerfile that exists");
+  return value;
+}
+function parseName(input, value) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) throw new InputError(input, value, 'accepted: a name of letters, digits, ".", "_" and "-"');
+  return value;
+}
+function parseKeyValues(input, value, prefix) {
+  return value.split("\n").map((l) => l.trim()).filter((l) => l !== "").map((line) => {
+    const text = prefix ? line.replace(prefix, "") : line;
+    const at = text.indexOf("=");
+    if (at <= 0 || /\s/.test(text.slice(0, at))) throw new InputError(input, line, "accepted: KEY=VALUE lines, one per line");
+    return [text.slice(0, at), text.slice(at + 1)];
+  });
+}
+function parsePlatforms(value) {
+  try {
+    return parsePlatformList(value);
+  } catch (err) {
+    if (!(err instanceof PlatformListError)) throw err;
+    throw new InputError("platforms", err.value, `accepted: ${SUPPORTED_PLATFORMS.join(", ")}, their bare forms (arm64), or all; comma- or newline-separated`);
+  }
+}
+function parseQemuVersion(value) {
+  const q = parseQemuQuery(value);
+  if (!q) {
+    throw new InputError("qemu-version", value, "accepted: stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)");
+  }
+  return q;
+}
+function parseMirror(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    url = void 0;
+  }
+  if (!url || url.protocol !== "http:" && url.protocol !== "https:" || url.username || url.password || url.search || url.hash) {
+    throw new InputError("qemu-mirror", value, "accepted: an http:// or https:// Debian archive base URL without credentials or query, such as http://deb.debian.org/debian");
+  }
+  return url.href.replace(/\/+$/, "");
+}
+var BINFMT_FLAGS = ["F", "P", "C", "O"];
+function parseBinfmtFlags(value) {
+  const chars = [...value.toUpperCase()];
+  const ok = chars.every((c) => BINFMT_FLAGS.includes(c)) && new Set(chars).size === chars.length;
+  if (!ok) throw new InputError("binfmt-flags", value, "accepted: any subset of the letters F, P, C, O, each at most once (default FP)");
+  return BINFMT_FLAGS.filter((f) => chars.includes(f)).join("");
+}
+function parseBoolean(name, value) {
+  if (/^(true|True|TRUE)$/.test(value)) return true;
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  throw new InputError(name, value, "accepted: true or false");
+}
+
+// src/registry/client.ts
+import { createHash } from "node:crypto";
+import { stat as stat2 } from "node:fs/promises";
+
+// src/registry/errors.ts
+import { STATUS_CODES } from "node:http";
+var RegistryError = class extends ArchwayError {
+  method;
+  /** The URL with credentials and every query value that is not known to be harmless redacted. */
+  url;
+  status;
+  codes;
+  retryAfterMs;
+  constructor(init) {
+    const secrets = [...init.secrets ?? []];
+    const url = scrub(redactUrl(init.url), secrets);
+    const codes = init.codes ?? [];
+    const what = init.status === void 0 ? `failed: ${describeFailure(init.cause)}` : `answered ${init.status} ${STATUS_CODES[init.status] ?? ""}`.trimEnd() + (codes.length ? ` (${codes.map((c) => c.message ? `${c.code}: ${c.message}` : c.code).join("; ")})` : init.text ? ` (${init.text})` : "");
+    super(scrub(oneLine(`${init.method} ${url} ${what}`), secrets), { cause: init.cause });
+    this.method = init.method;
+    this.url = url;
+    this.status = init.status;
+    this.codes = codes.map((c) => ({ code: c.code, message: scrub(c.message, secrets) }));
+    this.retryAfterMs = init.retryAfterMs;
+  }
+  /** Whether the registry named this error code (`MANIFEST_UNKNOWN`, `UNSUPPORTED` ...). */
+  has(code) {
+    return this.codes.some((c) => c.code === code);
+  }
+};
+function parseErrorBody(body) {
+  try {
+    const json = JSON.parse(body.toString());
+    if (!Array.isArray(json.errors)) return [];
+    return json.errors.filter((e) => typeof e === "object" && e !== null && "code" in e).map((e) => ({ code: String(e.code), message: typeof e.message === "string" ? oneLine(e.message).slice(0, 300) : "" }));
+  } catch {
+    return [];
+  }
+}
+var HARMLESS_QUERY = /* @__PURE__ */ new Set(["digest", "mount", "from", "n", "last", "service", "scope", "artifactType"]);
+function redactUrl(input) {
+  let url;
+  try {
+    url = new URL(String(input));
+  } catch {
+    return "(a URL that does not parse)";
+  }
+  url.username = "";
+  url.password = "";
+  const params = [...url.searchParams.entries()];
+  if (params.length === 0) return url.toString();
+  const query = params.map(([k, v]) => `${encodeURIComponent(k)}=${HARMLESS_QUERY.has(k) ? encodeURIComponent(v) : "REDACTED"}`).join("&");
+  url.search = `?${query}`;
+  return url.toString();
+}
+function scrub(text, secrets) {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
+  return out;
+}
+function describeFailure(cause) {
+  const { code, message } = typeof cause === "object" && cause !== null ? cause : {};
+  if (typeof message !== "string") return String(cause);
+  return typeof code === "string" && !message.includes(code) ? `${code} (${message})` : message;
+}
+
+// src/registry/auth.ts
+var TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]/;
+function parseChallenges(value) {
+  if (value === void 0) return [];
+  if (typeof value !== "string") return value.flatMap((v) => parseChallenges(v));
+  const s = value;
+  let i = 0;
+  const skip = (chars) => {
+    while (i < s.length && chars.test(s[i])) i++;
+  };
+  const token = () => {
+    const start = i;
+    while (i < s.length && TOKEN.test(s[i])) i++;
+    return s.slice(start, i);
+  };
+  const paramAhead = () => {
+    const save = i;
+    const name = token();
+    skip(/[ \t]/);
+    const yes = name !== "" && s[i] === "=";
+    i = save;
+    return yes;
+  };
+  const challenges = [];
+  while (i < s.length) {
+    skip(/[ \t,]/);
+    const scheme = token();
+    if (scheme === "") {
+      i++;
+      continue;
+    }
+    const params = {};
+    skip(/[ \t]/);
+    while (i < s.length && paramAhead()) {
+      const name = token().toLowerCase();
+      skip(/[ \t]/);
+      i++;
+      skip(/[ \t]/);
+      let val = "";
+      if (s[i] === '"') {
+        i++;
+        while (i < s.length && s[i] !== '"') {
+          if (s[i] === "\\" && i + 1 < s.length) i++;
+          val += s[i++];
+        }
+        i++;
+      } else {
+        val = token();
+      }
+      params[name] = val;
+      skip(/[ \t]/);
+      if (s[i] !== ",") break;
+      i++;
+      skip(/[ \t,]/);
+    }
+    challenges.push({ scheme: scheme.toLowerCase(), params });
+  }
+  return challenges;
+}
+function basicAuthorization(c) {
+  return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
+}
+function repositoryScope(repository, actions) {
+  return `repository:${repository}:${actions}`;
+}
+var RegistryAuth = class {
+  constructor(o) {
+    this.o = o;
+    this.basic = o.credentials ? basicAuthorization(o.credentials) : void 0;
+    if (o.credentials) o.secrets.add(o.credentials.password).add(this.basic.slice("Basic ".length));
+  }
+  o;
+  challenge;
+  tokens = /* @__PURE__ */ new Map();
+  basic;
+  /** The Authorization value for a request needing `scopes`, before any 401: none until a challenge was seen. */
+  async authorization(scopes) {
+    const c = this.challenge;
+    if (!c) return void 0;
+    if (c.scheme === "basic") return this.basic;
+    return `Bearer ${(await this.token(c, scopes, false)).token}`;
+  }
+  /**
+   * Reads the challenge of a 401 answer to a request that carried `sent`; returns the
+   * Authorization to send the request once more with, or undefined when another try cannot
+   * help (no credentials for Basic, the same credentials or token refused again).
+   */
+  async challenged(res, scopes, sent) {
+    const challenges = parseChallenges(res.headers["www-authenticate"]);
+    const bearer = challenges.find((c) => c.scheme === "bearer" && c.params.realm);
+    if (bearer) {
+      this.challenge = bearer;
+      const asked = bearer.params.scope ? bearer.params.scope.split(" ") : [];
+      const wanted = [...scopes, ...asked.filter((a) => a !== "" && !covered(a, scopes))];
+      const fresh = `Bearer ${(await this.token(bearer, wanted, true)).token}`;
+      if (wanted.length !== scopes.length) this.tokens.set(scopeKey(scopes), this.tokens.get(scopeKey(wanted)));
+      return fresh === sent ? void 0 : fresh;
+    }
+    if (challenges.some((c) => c.scheme === "basic") && this.basic) {
+      this.challenge = { scheme: "basic", params: {} };
+      return sent === this.basic ? void 0 : this.basic;
+    }
+    return void 0;
+  }
+  token(c, scopes, renew) {
+    const key = scopeKey(scopes);
+    const now = this.o.now ?? Date.now;
+    const cached = this.tokens.get(key);
+    if (cached && !renew) {
+      return cached.then((t) => t.expiresAt > now() ? t : this.token(c, scopes, true));
+    }
+    const pending = this.fetchToken(c, scopes);
+    this.tokens.set(key, pending);
+    pending.catch(() => {
+      if (this.tokens.get(key) === pending) this.tokens.delete(key);
+    });
+    return pending;
+  }
+  async fetchToken(c, scopes) {
+    let realm;
+    try {
+      realm = new URL(c.params.realm);
+    } catch (cause) {
+      throw new RegistryError({ method: "GET", url: this.o.registry, cause: new Error(`the token realm "${c.params.realm}" is not a URL`, { cause }) });
+    }
+    if (realm.protocol !== "https:" && realm.protocol !== "http:") {
+      throw new RegistryError({ method: "GET", url: realm, cause: new Error(`the token realm is not http(s)`) });
+    }
+    if (c.params.service) realm.searchParams.set("service", c.params.service);
+    for (const s of scopes) realm.searchParams.append("scope", s);
+    const headers = {};
+    if (this.basic) {
+      const safe = realm.protocol === "https:" || realm.host === this.o.registry.host || isInsecureRegistry(realm.host);
+      if (!safe) {
+        throw new RegistryError({
+          method: "GET",
+          url: realm,
+          cause: new Error(`refusing to send the credentials for ${this.o.registry.host} to a plain-HTTP token realm on ${realm.host}`)
+        });
+      }
+      headers.authorization = this.basic;
+    }
+    const res = await this.o.get(realm, headers);
+    const secrets = this.o.secrets;
+    if (res.status !== 200) {
+      throw new RegistryError({ method: "GET", url: realm, status: res.status, codes: parseErrorBody(res.body), secrets });
+    }
+    let answer;
+    try {
+      answer = JSON.parse(res.body.toString());
+    } catch {
+      answer = {};
+    }
+    const token = typeof answer.token === "string" && answer.token ? answer.token : typeof answer.access_token === "string" ? answer.access_token : "";
+    if (!token) throw new RegistryError({ method: "GET", url: realm, status: res.status, text: "the answer holds no token", secrets });
+    secrets.add(token);
+    const lifetime = typeof answer.expires_in === "number" && answer.expires_in > 0 ? answer.expires_in : 60;
+    this.o.log?.(`Got a token for ${scopes.join(" ") || "the registry"} from ${realm.host} (valid ${lifetime} s)`);
+    return { token, expiresAt: (this.o.now ?? Date.now)() + lifetime * 1e3 - Math.min(1e4, lifetime * 1e3 / 2) };
+  }
+};
+function covered(scope, scopes) {
+  const split = (s) => [s.slice(0, s.lastIndexOf(":")), s.slice(s.lastIndexOf(":") + 1).split(",")];
+  const [resource, actions] = split(scope);
+  return scopes.some((s) => {
+    const [r, a] = split(s);
+    return r === resource && actions.every((x) => a.includes(x));
+  });
+}
+function scopeKey(scopes) {
+  return [...scopes].sort().join(" ");
+}
+
+// src/registry/retry.ts
+import { setTimeout as delay } from "node:timers/promises";
+var DEFAULT_RETRY_POLICY = { attempts: 5, baseMs: 500, maxMs: 3e4 };
+var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var RETRYABLE_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+function isRetryableNetworkError(err) {
+  if (typeof err !== "object" || err === null) return false;
+  const { code, message } = err;
+  return typeof code === "string" && RETRYABLE_CODES.has(code) || typeof message === "string" && /socket hang up/i.test(message);
+}
+function isRetryable(err) {
+  if (err instanceof RegistryError) return err.status === void 0 ? isRetryableNetworkError(err.cause) : RETRYABLE_STATUSES.has(err.status);
+  return isRetryableNetworkError(err);
+}
+function parseRetryAfter(value, now = Date.now()) {
+  if (value === void 0) return void 0;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1e3;
+  if (!/[A-Za-z]/.test(v)) return void 0;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function backoffMs(policy, retry) {
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (retry - 1));
+  return Math.round(ceiling / 2 + (policy.random ?? Math.random)() * (ceiling / 2));
+}
+async function withRetry(policy, op, hooks = {}) {
+  const retryable = hooks.retryable ?? isRetryable;
+  const sleep = policy.sleep ?? ((ms) => delay(ms).then(() => void 0));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op(attempt);
+    } catch (err) {
+      if (attempt >= policy.attempts || !retryable(err)) throw err;
+      const hinted = err instanceof RegistryError ? err.retryAfterMs : void 0;
+      const wait = hinted === void 0 ? backoffMs(policy, attempt) : Math.min(hinted, policy.maxMs);
+      hooks.onRetry?.(err, attempt, wait);
+      await sleep(wait);
+    }
+  }
+}
+
+// src/registry/transport.ts
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import * as http from "node:http";
+import * as https from "node:https";
+var DEFAULT_TIMEOUT_MS = 3e4;
+var MAX_REDIRECTS = 5;
+var TransportError = class extends ArchwayError {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+  code;
+};
+function bodySize(body) {
+  return body === void 0 ? 0 : Buffer.isBuffer(body) ? body.length : body.size;
+}
+function header(res, name) {
+  const v = res.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+function sameOrigin(a, b) {
+  return a.origin === b.origin;
+}
+async function send(request, options = {}) {
+  const { url, method, body } = request;
+  const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : void 0;
+  if (!client) throw new TransportError(`${url.protocol} is not http: or https:`, "EPROTOCOL");
+  if (body !== void 0 && !Buffer.isBuffer(body)) {
+    const size = (await stat(body.path)).size;
+    if (size < (body.offset ?? 0) + body.size) {
+      throw new TransportError(`${body.path} has ${size} bytes, fewer than the ${(body.offset ?? 0) + body.size} to send`, "ESHORTFILE");
+    }
+  }
+  const headers = { ...request.headers };
+  if (body !== void 0 || !["GET", "HEAD", "DELETE"].includes(method)) headers["content-length"] = String(bodySize(body));
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const readTimeoutMs = options.readTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (err, res) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(connectTimer);
+      if (err) reject(err);
+      else resolve(res);
+    };
+    const req = client.request(url, { method, headers });
+    const connectTimer = setTimeout(
+      () => req.destroy(new TransportError(`no connection to ${url.host} within ${connectTimeoutMs} ms`, "ETIMEDOUT")),
+      connectTimeoutMs
+    );
+    req.on("socket", (socket) => {
+      if (!socket.connecting) clearTimeout(connectTimer);
+      else socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => clearTimeout(connectTimer));
+    });
+    req.setTimeout(readTimeoutMs, () => req.destroy(new TransportError(`${url.host} was silent for ${readTimeoutMs} ms`, "ETIMEDOUT")));
+    req.on("error", (err) => finish(err));
+    req.on("response", (res) => {
+      clearTimeout(connectTimer);
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("error", (err) => finish(err));
+      res.on("close", () => {
+        if (!res.complete) finish(Object.assign(new Error("the connection closed before the whole answer arrived"), { code: "ECONNRESET" }));
+      });
+      res.on("end", () => finish(void 0, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url }));
+    });
+    if (body === void 0 || bodySize(body) === 0) req.end();
+    else if (Buffer.isBuffer(body)) req.end(body);
+    else {
+      const offset = body.offset ?? 0;
+      const stream = createReadStream(body.path, { start: offset, end: offset + body.size - 1 });
+      stream.on("error", (err) => req.destroy(err));
+      stream.pipe(req);
+    }
+  });
+}
+var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+async function sendFollowingRedirects(request, options = {}) {
+  const origin = request.url;
+  const max = options.maxRedirects ?? MAX_REDIRECTS;
+  let current = { ...request, headers: lowerCaseKeys(request.headers ?? {}) };
+  for (let hop = 0; ; hop++) {
+    const res = await send(current, options);
+    const location = header(res, "location");
+    if (!REDIRECTS.has(res.status) || location === void 0) return res;
+    if (hop >= max) throw new TransportError(`more than ${max} redirects from ${origin.host}`, "EREDIRECTS");
+    const next = new URL(location, current.url);
+    let { method, body } = current;
+    const headers = { ...current.headers };
+    if (res.status === 303 && method !== "HEAD" || (res.status === 301 || res.status === 302) && method === "POST") {
+      method = "GET";
+      body = void 0;
+      delete headers["content-type"];
+    }
+    if (!sameOrigin(next, origin)) delete headers.authorization;
+    current = { method, url: next, headers, body };
+  }
+}
+function lowerCaseKeys(headers) {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+// src/registry/client.ts
+var MEDIA_TYPES = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json"
+};
+var MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.dockerManifest].join(", ");
+var MiB = 1024 * 1024;
+var DEFAULT_CHUNKED_UPLOAD_THRESHOLD = 64 * MiB;
+var DEFAULT_CHUNK_SIZE = 16 * MiB;
+function digestOf(bytes, algorithm = "sha256") {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;
+}
+function nextLink(value) {
+  if (!value) return void 0;
+  for (const m of value.matchAll(/<([^>]*)>([^<]*)/g)) {
+    if (/;\s*rel\s*=\s*(?:"[^"]*\bnext\b[^"]*"|next\b)/i.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+var RegistryClient = class {
+  /** As given: `ghcr.io`, `127.0.0.1:5000`. */
+  registry;
+  /** `https://ghcr.io/`, `http://127.0.0.1:5000/`. */
+  baseUrl;
+  auth;
+  /** Passwords and tokens: scrubbed from every error message. */
+  secrets = /* @__PURE__ */ new Set();
+  retryPolicy;
+  transport;
+  userAgent;
+  log;
+  chunkThreshold;
+  chunkSize;
+  constructor(options) {
+    this.registry = validateRegistry(options.registry);
+    const insecure = options.insecure ?? isInsecureRegistry(options.registry);
+    this.baseUrl = new URL(`${insecure ? "http" : "https"}://${registryApiHost(options.registry)}/`);
+    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.transport = { connectTimeoutMs: options.timeoutMs, readTimeoutMs: options.timeoutMs };
+    this.userAgent = options.userAgent ?? "archway";
+    this.log = options.log ?? (() => {
+    });
+    this.chunkThreshold = options.chunkedUploadThreshold ?? DEFAULT_CHUNKED_UPLOAD_THRESHOLD;
+    this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+    this.auth = new RegistryAuth({
+      registry: this.baseUrl,
+      credentials: options.credentials,
+      secrets: this.secrets,
+      log: this.log,
+      get: (url, headers) => this.exchange({ method: "GET", url, scopes: [], headers }, void 0)
+    });
+  }
+  /** GET /v2/: checks that the registry answers and, with credentials, that they are accepted. */
+  async ping() {
+    const res = await this.call({ method: "GET", url: this.url("/v2/"), scopes: [] });
+    if (res.status !== 200) throw this.error("GET", res);
+  }
+  async blobExists(repo, digest) {
+    validateRepository(repo);
+    validateDigest(digest);
+    return this.exists(repo, digest, [repositoryScope(repo, "pull")]);
+  }
+  /** The blob's bytes, checked against its digest (redirects to storage are followed, without credentials). */
+  async getBlob(repo, digest) {
+    validateRepository(repo);
+    validateDigest(digest);
+    const res = await this.call({ method: "GET", url: this.url(`/v2/${repo}/blobs/${digest}`), scopes: [repositoryScope(repo, "pull")] });
+    if (res.status !== 200) throw this.error("GET", res);
+    const actual = digestOf(res.body, algorithmOf(digest));
+    if (actual !== digest) throw new VerificationError(`Blob ${repo}@${digest} from ${this.registry} has the digest ${actual}: refused`);
+    return res.body;
+  }
+  /**
+   * Uploads a blob unless the repository has it: mounted from `mountFrom` when that
+   * repository has it, else one POST then a PUT of the whole blob, or (above the chunked
+   * threshold) PATCHes of chunks then a closing PUT. A Buffer is checked against the digest
+   * before anything is sent; a file's digest is checked by the registry.
+   */
+  async pushBlob(repo, digest, source, options = {}) {
+    validateRepository(repo);
+    validateDigest(digest);
+    const from = options.mountFrom !== void 0 && options.mountFrom !== repo ? validateRepository(options.mountFrom) : void 0;
+    const size = await sourceSize(repo, digest, source);
+    const scopes = [repositoryScope(repo, "pull,push"), ...from ? [repositoryScope(from, "pull")] : []];
+    if (await this.exists(repo, digest, scopes)) {
+      this.log(`Blob ${digest} is already in ${repo}`);
+      return;
+    }
+    try {
+      await this.upload(repo, digest, source, size, scopes, from);
+    } catch (err) {
+      if (err instanceof RegistryError && await this.exists(repo, digest, scopes).catch(() => false)) return;
+      throw err;
+    }
+  }
+  /** The manifest's digest, media type and size, or undefined when the registry has no such manifest. */
+  async headManifest(repo, ref) {
+    validateRepository(repo);
+    validateManifestRef(ref);
+    const res = await this.call({ method: "HEAD", url: this.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, "pull")], headers: { accept: MANIFEST_ACCEPT } });
+    if (res.status === 404) return void 0;
+    if (res.status !== 200) throw this.error("HEAD", res);
+    const digest = header(res, "docker-content-digest");
+    const size = Number(header(res, "content-length") ?? NaN);
+    const mediaType = bareMediaType(header(res, "content-type"));
+    if (digest && isDigest(digest) && Number.isInteger(size) && mediaType && !GENERIC_TYPES.has(mediaType)) {
+      if (isDigest(ref) && algorithmOf(digest) === algorithmOf(ref) && digest !== ref) {
+        throw new VerificationError(`Manifest ${repo}@${ref} on ${this.registry}: the registry gives its digest as ${digest}`);
+      }
+      return { digest: isDigest(ref) ? ref : digest, mediaType, size };
+    }
+    const m = await this.getManifest(repo, ref);
+    return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+  }
+  /** The manifest's exact bytes; when `ref` is a digest, bytes that do not match it are refused. */
+  async getManifest(repo, ref) {
+    validateRepository(repo);
+    validateManifestRef(ref);
+    const res = await this.call({ method: "GET", url: this.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, "pull")], headers: { accept: MANIFEST_ACCEPT } });
+    if (res.status !== 200) throw this.error("GET", res);
+    const algorithm = isDigest(ref) ? algorithmOf(ref) : "sha256";
+    const digest = digestOf(res.body, algorithm);
+    if (isDigest(ref) && digest !== ref) {
+      throw new VerificationError(`Manifest ${repo}@${ref} from ${this.registry}: the bytes sent have the digest ${digest}: refused`);
+    }
+    const claimed = header(res, "docker-content-digest");
+    if (claimed && algorithmOf(claimed) === algorithm && claimed !== digest) {
+      throw new VerificationError(`Manifest ${repo}:${ref} from ${this.registry}: the registry names it ${claimed} but the bytes sent have the digest ${digest}: refused`);
+    }
+    return { bytes: res.body, mediaType: manifestMediaType(header(res, "content-type"), res.body), digest };
+  }
+  /**
+   * PUTs the exact bytes under a tag or their digest, with `mediaType` as Content-Type, and
+   * returns their sha256 digest (checked against Docker-Content-Digest when the registry
+   * sends one).
+   */
+  async putManifest(repo, ref, bytes, mediaType) {
+    validateRepository(repo);
+    validateManifestRef(ref);
+    if (!/^[\w.+-]+\/[\w.+-]+$/.test(mediaType)) throw new ArchwayError(`"${mediaType}" is not a media type (type/subtype)`);
+    const digest = digestOf(bytes);
+    if (isDigest(ref) && digestOf(bytes, algorithmOf(ref)) !== ref) {
+      throw new VerificationError(`Manifest for ${repo}@${ref}: the bytes to send have the digest ${digestOf(bytes, algorithmOf(ref))}`);
+    }
+    const res = await this.call({
+      method: "PUT",
+      url: this.url(`/v2/${repo}/manifests/${ref}`),
+      scopes: [repositoryScope(repo, "pull,push")],
+      headers: { "content-type": mediaType },
+      body: bytes
+    });
+    if (![200, 201, 202].includes(res.status)) throw this.error("PUT", res);
+    const claimed = header(res, "docker-content-digest");
+    if (claimed && algorithmOf(claimed) === "sha256" && claimed !== digest) {
+      throw new VerificationError(`Manifest ${repo}:${ref} on ${this.registry}: the registry stored it as ${claimed}, but the bytes sent have the digest ${digest}`);
+    }
+    this.log(`Manifest ${digest} (${mediaType}) is in ${repo}${isDigest(ref) ? "" : ` as ${ref}`}`);
+    return digest;
+  }
+  /** Every tag, across `Link` pages; none for a repository the registry does not know (404). */
+  async listTags(repo) {
+    validateRepository(repo);
+    const tags = [];
+    for await (const page of this.pages(this.url(`/v2/${repo}/tags/list`), [repositoryScope(repo, "pull")], {})) {
+      const list = page.tags;
+      if (Array.isArray(list)) tags.push(...list.filter((t) => typeof t === "string"));
+    }
+    return tags;
+  }
+  /** Deletes a manifest by digest: true when deleted, false when the registry does not allow deletion (405, UNSUPPORTED). */
+  async deleteManifest(repo, digest) {
+    validateRepository(repo);
+    validateDigest(digest);
+    const res = await this.call({ method: "DELETE", url: this.url(`/v2/${repo}/manifests/${digest}`), scopes: [repositoryScope(repo, "delete")] });
+    if ([200, 202, 204].includes(res.status)) return true;
+    if (res.status === 405 || parseErrorBody(res.body).some((c) => c.code === "UNSUPPORTED")) return false;
+    throw this.error("DELETE", res);
+  }
+  /** The manifests whose `subject` is `digest` (the referrers API); none when the registry lacks the API (404). */
+  async referrers(repo, digest, artifactType) {
+    validateRepository(repo);
+    validateDigest(digest);
+    const url = this.url(`/v2/${repo}/referrers/${digest}`);
+    if (artifactType !== void 0) url.searchParams.set("artifactType", artifactType);
+    const found = [];
+    for await (const page of this.pages(url, [repositoryScope(repo, "pull")], { accept: MEDIA_TYPES.ociIndex })) {
+      const list = page.manifests;
+      if (Array.isArray(list)) found.push(...list.filter(isDescriptor));
+    }
+    return artifactType === void 0 ? found : found.filter((d) => d.artifactType === artifactType);
+  }
+  // --- Uploads ----------------------------------------------------------------------
+  async exists(repo, digest, scopes) {
+    const res = await this.call({ method: "HEAD", url: this.url(`/v2/${repo}/blobs/${digest}`), scopes });
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw this.error("HEAD", res);
+  }
+  async upload(repo, digest, source, size, scopes, from) {
+    const start = this.url(`/v2/${repo}/blobs/uploads/`);
+    if (from) {
+      start.searchParams.set("mount", digest);
+      start.searchParams.set("from", from);
+    }
+    const begin = async (retry) => {
+      const res = await this.call({ method: "POST", url: start, scopes, retry });
+      if (res.status === 201 && from) {
+        this.log(`Blob ${digest} mounted into ${repo} from ${from}`);
+        return void 0;
+      }
+      const least = Number(header(res, "oci-chunk-min-length"));
+      return { session: this.location("POST", res, 202), chunkSize: Number.isSafeInteger(least) && least > this.chunkSize ? least : this.chunkSize };
+    };
+    const octets = { "content-type": "application/octet-stream" };
+    if (size <= this.chunkThreshold) {
+      const opened = await begin(true);
+      if (!opened) return;
+      const res = await this.call({ method: "PUT", url: withQuery(opened.session, "digest", digest), scopes, headers: octets, body: source });
+      if (res.status !== 201) throw this.error("PUT", res);
+      this.log(`Blob ${digest} (${size} bytes) uploaded to ${repo} in one PUT`);
+      return;
+    }
+    await withRetry(
+      this.retryPolicy,
+      async () => {
+        const opened = await begin(false);
+        if (!opened) return;
+        let session = opened.session;
+        let chunks = 0;
+        for (let offset = 0; offset < size; offset += opened.chunkSize) {
+          const n = Math.min(opened.chunkSize, size - offset);
+          const body = Buffer.isBuffer(source) ? source.subarray(offset, offset + n) : { path: source.path, offset, size: n };
+          const res2 = await this.call({ method: "PATCH", url: session, scopes, retry: false, headers: { ...octets, "content-range": `${offset}-${offset + n - 1}` }, body });
+          session = this.location("PATCH", res2, 202);
+          chunks++;
+        }
+        const res = await this.call({ method: "PUT", url: withQuery(session, "digest", digest), scopes, retry: false });
+        if (res.status !== 201) throw this.error("PUT", res);
+        this.log(`Blob ${digest} (${size} bytes) uploaded to ${repo} in ${chunks} chunks`);
+      },
+      { onRetry: (err, n, wait) => this.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err)}`) }
+    );
+  }
+  /** The Location of an answer with the expected status, resolved against the URL that answered. */
+  location(method, res, expected) {
+    if (res.status !== expected) throw this.error(method, res);
+    const loc = header(res, "location");
+    if (!loc) throw new RegistryError({ method, url: res.url, status: res.status, text: "the answer has no Location", secrets: this.secrets });
+    return new URL(loc, res.url);
+  }
+  // --- Requests ---------------------------------------------------------------------
+  url(path) {
+    return new URL(path, this.baseUrl);
+  }
+  /** Pages of a JSON list, following `Link: <...>; rel="next"`; nothing when the first page is a 404. */
+  async *pages(first, scopes, headers) {
+    const seen = /* @__PURE__ */ new Set();
+    let url = first;
+    while (url) {
+      seen.add(url.href);
+      const res = await this.call({ method: "GET", url, scopes, headers });
+      if (res.status === 404 && url === first) return;
+      if (res.status !== 200) throw this.error("GET", res);
+      try {
+        yield JSON.parse(res.body.toString());
+      } catch (err) {
+        if (!(err instanceof SyntaxError)) throw err;
+        throw new RegistryError({ method: "GET", url: res.url, status: res.status, text: "the answer is not JSON", secrets: this.secrets });
+      }
+      const next = nextLink(header(res, "link"));
+      url = next === void 0 ? void 0 : new URL(next, res.url);
+      if (url && seen.has(url.href)) throw new RegistryError({ method: "GET", url, status: res.status, text: "the next page link goes round in a circle", secrets: this.secrets });
+    }
+  }
+  /** A request with the registry's authentication: on a 401 from the registry, one more try with what its challenge asks for. */
+  async call(c) {
+    const own = sameOrigin(c.url, this.baseUrl);
+    const sent = own ? await this.auth.authorization(c.scopes) : void 0;
+    const res = await this.exchange(c, sent);
+    if (!own || res.status !== 401 || !sameOrigin(res.url, this.baseUrl)) return res;
+    const again = await this.auth.challenged(res, c.scopes, sent);
+    return again === void 0 ? res : this.exchange(c, again);
+  }
+  /** One request with its retries; Authorization, when given, is sent to c.url's origin only. */
+  async exchange(c, authorization) {
+    const headers = { "user-agent": this.userAgent, ...c.headers };
+    if (authorization !== void 0) headers.authorization = authorization;
+    const once = async () => {
+      let res;
+      try {
+        res = await sendFollowingRedirects({ method: c.method, url: c.url, headers, body: c.body }, this.transport);
+      } catch (cause) {
+        throw new RegistryError({ method: c.method, url: c.url, cause, secrets: this.secrets });
+      }
+      this.log(`${c.method} ${redactUrl(res.url)}: ${res.status}`);
+      if (RETRYABLE_STATUSES.has(res.status)) throw this.error(c.method, res);
+      return res;
+    };
+    if (c.retry === false) return once();
+    return withRetry(this.retryPolicy, once, {
+      onRetry: (err, n, wait) => this.log(`Retry ${n} of ${c.method} ${redactUrl(c.url)} in ${wait} ms: ${errorMessage(err)}`)
+    });
+  }
+  error(method, res) {
+    const codes = parseErrorBody(res.body);
+    const text = codes.length === 0 ? bodySnippet(res) : void 0;
+    return new RegistryError({ method, url: res.url, status: res.status, codes, text, retryAfterMs: parseRetryAfter(header(res, "retry-after")), secrets: this.secrets });
+  }
+};
+function withQuery(url, name, value) {
+  const u = new URL(url);
+  const pair = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+  u.search = u.search ? `${u.search}&${pair}` : `?${pair}`;
+  return u;
+}
+function algorithmOf(digest) {
+  return digest.slice(0, digest.indexOf(":"));
+}
+async function sourceSize(repo, digest, source) {
+  if (Buffer.isBuffer(source)) {
+    const actual = digestOf(source, algorithmOf(digest));
+    if (actual !== digest) throw new VerificationError(`Blob for ${repo}: the bytes given have the digest ${actual}, not ${digest}`);
+    return source.length;
+  }
+  const { size } = await stat2(source.path);
+  if (size !== source.size) throw new VerificationError(`Blob ${digest} for ${repo}: ${source.path} has ${size} bytes, not ${source.size}`);
+  return size;
+}
+var GENERIC_TYPES = /* @__PURE__ */ new Set(["", "application/json", "application/octet-stream", "text/plain"]);
+function bareMediaType(contentType) {
+  return (contentType ?? "").split(";")[0].trim();
+}
+function manifestMediaType(contentType, bytes) {
+  const type = bareMediaType(contentType);
+  if (!GENERIC_TYPES.has(type)) return type;
+  try {
+    const field = JSON.parse(bytes.toString()).mediaType;
+    return typeof field === "string" ? field : type;
+  } catch {
+    return type;
+  }
+}
+function isDescriptor(d) {
+  if (typeof d !== "object" || d === null) return false;
+  const o = d;
+  return typeof o.mediaType === "string" && typeof o.digest === "string" && typeof o.size === "number";
+}
+function bodySnippet(res) {
+  const text = res.body.subarray(0, 200).toString().replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  return text === "" ? void 0 : text;
+}
+
+// src/registry/docker-config.ts
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set([DOCKER_HUB, "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+function dockerConfigPath(options = {}) {
+  const dir = (options.env ?? process.env).DOCKER_CONFIG;
+  return dir ? join(dir, "config.json") : join(options.home ?? homedir(), ".docker", "config.json");
+}
+function configKeyRegistry(key) {
+  const host = key.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, "").split("/")[0];
+  return DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host;
+}
+function dockerServerAddress(registry) {
+  const r = configKeyRegistry(registry);
+  return r === DOCKER_HUB ? DOCKER_HUB_CONFIG_KEY : r;
+}
+async function dockerCredentials(registry, options = {}) {
+  const file = dockerConfigPath(options);
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if (err.code === "ENOENT") return void 0;
+    throw new EnvironmentError(`Cannot read the docker config ${file}: ${errorMessage(err)}`, { cause: err });
+  }
+  return credentialsFromConfig(parseDockerConfig(text, file), registry);
+}
+function parseDockerConfig(text, file) {
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new EnvironmentError(`The docker config ${file} is not valid JSON`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new EnvironmentError(`The docker config ${file} is not a JSON object`);
+  return json;
+}
+async function credentialsFromConfig(config, registry) {
+  const wanted = configKeyRegistry(registry);
+  const helper = lookup(config.credHelpers, wanted) ?? config.credsStore;
+  if (helper) {
+    const found = await fromHelper(helper, dockerServerAddress(registry));
+    if (found) return found;
+  }
+  const entry = lookup(config.auths, wanted);
+  if (!entry) return void 0;
+  if (entry.auth) {
+    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon <= 0) throw new EnvironmentError(`The docker config's "auth" for ${wanted} is not base64 of user:password`);
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+  if (entry.username && entry.password) return { username: entry.username, password: entry.password };
+  return void 0;
+}
+function lookup(map, registry) {
+  if (!map) return void 0;
+  const keys = Object.keys(map);
+  const exact = keys.find((k) => k === registry || registry === DOCKER_HUB && k === DOCKER_HUB_CONFIG_KEY);
+  const key = exact ?? keys.find((k) => configKeyRegistry(k) === registry);
+  return key === void 0 ? void 0 : map[key];
+}
+async function fromHelper(name, serverAddress) {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new EnvironmentError(`The docker config names a credential helper "${name}" that is not a plain name`);
+  const command = `docker-credential-${name}`;
+  let result;
+  try {
+    result = await run(command, ["get"], { input: Buffer.from(serverAddress), allowFailure: true });
+  } catch (err) {
+    throw new EnvironmentError(`The docker credential helper ${command} could not be run: ${errorMessage(err)}`, { cause: err });
+  }
+  if (result.exitCode !== 0) {
+    if (/credentials not found/i.test(`${result.stdout}
+${result.stderr}`)) return void 0;
+    const said = oneLine(result.stderr.trim()).slice(0, 200);
+    throw new EnvironmentError(`${command} get for ${serverAddress} exited with ${result.exitCode}${said ? `: ${said}` : ""}`);
+  }
+  let answer;
+  try {
+    answer = JSON.parse(result.stdout);
+  } catch {
+    throw new EnvironmentError(`${command} get for ${serverAddress} did not answer with JSON`);
+  }
+  if (typeof answer.Username !== "string" || typeof answer.Secret !== "string" || answer.Secret === "") return void 0;
+  if (answer.Username === "<token>") return void 0;
+  return { username: answer.Username, password: answer.Secret };
+}
+
+// src/registry/connect.ts
+async function connect(registry, build) {
+  const credentials = build.credentials && registry === build.image.registry ? build.credentials : await dockerCredentials(registry);
+  if (credentials?.password) setSecret(credentials.password);
+  return new RegistryClient({ registry, credentials, log: (line) => debug(line) });
+}
+function targetsOf(build) {
+  const out = /* @__PURE__ */ new Map();
+  for (const t of build.tags) {
+    const key = `${t.registry}/${t.repository}`;
+    const entry = out.get(key) ?? { registry: t.registry, repository: t.repository, tags: [] };
+    entry.tags.push(t.tag);
+    out.set(key, entry);
+  }
+  return [...out.values()];
+}
+
+// src/publish/index-manifest.ts
+import { createHash as createHash2 } from "node:crypto";
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+function sorted(entries) {
+  return Object.fromEntries([...entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+}
+function buildIndex(images, annotations) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const i of images) {
+    const key = formatPlatform(i.platform);
+    if (seen.has(key)) throw new Error(`two images for ${key}`);
+    seen.add(key);
+  }
+  const order = (p) => SUPPORTED_PLATFORMS.indexOf(formatPlatform(p));
+  const manifests = [...images].sort((a, b) => order(a.platform) - order(b.platform)).map((i) => ({
+    mediaType: i.manifest.mediaType,
+    digest: i.manifest.digest,
+    size: i.manifest.size,
+    platform: { architecture: i.platform.architecture, os: i.platform.os, ...i.platform.variant ? { variant: i.platform.variant } : {} }
+  }));
+  const notes = sorted(annotations);
+  const doc = { schemaVersion: 2, mediaType: OCI_INDEX, manifests, ...Object.keys(notes).length ? { annotations: notes } : {} };
+  const bytes = Buffer.from(JSON.stringify(doc));
+  return { bytes, digest: `sha256:${createHash2("sha256").update(bytes).digest("hex")}`, mediaType: OCI_INDEX };
+}
+function indexAnnotations(user, facts2) {
+  const out = /* @__PURE__ */ new Map();
+  if (facts2.serverUrl && facts2.repository) out.set("org.opencontainers.image.source", `${facts2.serverUrl}/${facts2.repository}`);
+  if (facts2.sha) out.set("org.opencontainers.image.revision", facts2.sha);
+  if (facts2.created) out.set("org.opencontainers.image.created", facts2.created);
+  for (const [k, v] of user) out.set(k, v);
+  return [...out];
+}
+
+// src/state.ts
+var STATE_VERSION = 1;
+var KEY = "archway";
+function saveState2(state) {
+  saveState(KEY, JSON.stringify({ version: STATE_VERSION, ...state }));
+}
+function loadState() {
+  const raw = getState(KEY);
+  if (!raw) return void 0;
+  try {
+    const s = JSON.parse(raw);
+    return s.version === STATE_VERSION ? s : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/concurrency.ts
+async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export {
+  formatPlatform,
+  parsePlatform,
+  qemuArch,
+  hostDebianArch,
+  emulatorsNeeded,
+  ALL_PLATFORMS,
+  getInputs,
+  getCredentials,
+  mapLimit,
+  connect,
+  targetsOf,
+  buildIndex,
+  indexAnnotations,
+  saveState2 as saveState,
+  loadState
+};

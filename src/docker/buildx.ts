@@ -1,0 +1,37 @@
+/** `docker buildx build` command lines (pure) and the builds themselves. */
+import type { Platform } from '../platform.js'
+import { formatPlatform } from '../platform.js'
+
+export interface BuildSpec {
+  readonly context: string
+  readonly file?: string
+  readonly buildArgs: readonly (readonly [string, string])[]
+  readonly target?: string
+  readonly labels: readonly (readonly [string, string])[]
+  readonly builder?: string
+}
+
+/**
+ * One build, loaded into the engine under `tag`. With the containerd store and buildx's
+ * `docker` driver one call builds every platform; otherwise it is called per platform.
+ */
+export function buildArgv(spec: BuildSpec, platforms: readonly Platform[], tag: string): string[] {
+  return [
+    'buildx',
+    'build',
+    ...(spec.builder ? ['--builder', spec.builder] : []),
+    '--platform',
+    platforms.map(formatPlatform).join(','),
+    ...(spec.file ? ['--file', spec.file] : []),
+    ...(spec.target ? ['--target', spec.target] : []),
+    ...spec.buildArgs.flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+    ...spec.labels.flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+    // Attestations would show as unknown/unknown index entries: off.
+    '--provenance=false',
+    '--sbom=false',
+    '--load',
+    '--tag',
+    tag,
+    spec.context
+  ]
+}

@@ -1,0 +1,149 @@
+/**
+ * Build every platform, then per platform: save its OCI layout, run the tests inside it,
+ * verify its architecture, and (when asked) push it by digest. Nothing is pushed unless
+ * every platform passed, so a failure anywhere moves nothing.
+ */
+import * as core from '@actions/core'
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { buildArgv } from './docker/buildx.js'
+import { type EngineInfo, docker, engineInfo } from './docker/engine.js'
+import { type TestResult, runTest } from './docker/test-run.js'
+import { ArchwayError } from './errors.js'
+import { run } from './exec.js'
+import type { BuildInputs } from './inputs.js'
+import { type PlatformImage, findPlatformImage } from './oci/layout.js'
+import { type Platform, formatPlatform } from './platform.js'
+import { type Published, prepareImage, pushImage } from './publish/push-image.js'
+import { connect, targetsOf } from './registry/connect.js'
+import { type ArchReport, archFailure, archOk, verifyImageArch } from './verify/arch.js'
+
+export interface PlatformResult {
+  readonly platform: Platform
+  readonly buildSeconds: number
+  /** True when one build served every platform (its time is shared). */
+  readonly sharedBuild: boolean
+  readonly test?: TestResult
+  readonly arch?: ArchReport
+  readonly published?: Published
+}
+
+export interface PipelineResult {
+  readonly engine: EngineInfo
+  readonly platforms: readonly PlatformResult[]
+}
+
+const seconds = (since: number) => (Date.now() - since) / 1000
+const keyOf = (p: Platform) => formatPlatform(p).replace(/^linux\//, '').replace(/\//g, '')
+
+/** A local tag no one else uses: the build is loaded into the engine under it. Pure. */
+export function localTag(repository: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): string {
+  const name = repository.split('/').pop()!.replace(/[^a-z0-9._-]/g, '-')
+  return `archway.local/${name}:${env.GITHUB_RUN_ID ?? 'run'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${pid}`
+}
+
+interface Built {
+  readonly ref: (p: Platform) => string
+  readonly seconds: (p: Platform) => number
+  readonly shared: boolean
+}
+
+async function buildAll(b: BuildInputs, platforms: readonly Platform[], engine: EngineInfo, tag: string): Promise<Built> {
+  if (engine.store === 'containerd' && !b.builder) {
+    const started = Date.now()
+    await core.group(`Build ${platforms.map(formatPlatform).join(', ')} (one build, containerd image store)`, () => docker(buildArgv(b, platforms, tag), { echo: true }))
+    const took = seconds(started)
+    core.info(`Built ${platforms.length} platform(s) in ${took.toFixed(1)} s`)
+    return { ref: () => tag, seconds: () => took, shared: true }
+  }
+  const took = new Map<string, number>()
+  for (const p of platforms) {
+    const started = Date.now()
+    await core.group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], `${tag}-${keyOf(p)}`), { echo: true }))
+    took.set(formatPlatform(p), seconds(started))
+  }
+  return { ref: p => `${tag}-${keyOf(p)}`, seconds: p => took.get(formatPlatform(p)) ?? 0, shared: false }
+}
+
+/** `docker save` of one platform, unpacked: the OCI layout the checks and the push read. */
+async function saveLayout(engine: EngineInfo, ref: string, p: Platform, dir: string): Promise<PlatformImage> {
+  await mkdir(dir, { recursive: true })
+  const tar = join(dir, '..', `${keyOf(p)}.tar`)
+  await docker(['save', ...(engine.store === 'containerd' ? ['--platform', formatPlatform(p)] : []), '-o', tar, ref])
+  await run('tar', ['-xf', tar, '-C', dir])
+  await rm(tar, { force: true })
+  return findPlatformImage(dir, p)
+}
+
+export interface PipelineOptions {
+  readonly scratch: string
+  /** The QEMU in use, for the hint when an emulated test crashes. */
+  readonly qemuVersion?: string
+  /** Platforms that run under emulation on this host. */
+  readonly emulated: ReadonlySet<string>
+}
+
+export async function runPipeline(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions): Promise<PipelineResult> {
+  const engine = await engineInfo()
+  core.info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ''}`)
+  const tag = localTag(b.image.repository)
+  const built = await buildAll(b, platforms, engine, tag)
+
+  const checked: { platform: Platform; image: PlatformImage; test?: TestResult; arch?: ArchReport }[] = []
+  for (const p of platforms) {
+    const name = formatPlatform(p)
+    const entry = await core.group(`Test and verify ${name}`, async () => {
+      const image = await saveLayout(engine, built.ref(p), p, join(o.scratch, keyOf(p), 'layout'))
+      core.info(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
+      const test = b.test ? await runTest(built.ref(p), p, b.test, line => core.info(line)) : undefined
+      if (test) core.info(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
+      const arch = b.verifyArch ? await verifyImageArch(image) : undefined
+      if (arch) core.info(archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`)
+      return { platform: p, image, test, arch }
+    })
+    checked.push(entry)
+  }
+
+  const failures = checked.flatMap(c => failureLines(c, o))
+  if (failures.length > 0) throw new ArchwayError(`${failures.join('; ')}. Nothing was pushed.`)
+
+  const published = new Map<string, Published>()
+  if (b.push) {
+    for (const target of targetsOf(b)) {
+      const client = await connect(target.registry, b)
+      for (const c of checked) {
+        const name = formatPlatform(c.platform)
+        const prepared = await prepareImage(c.image, join(o.scratch, keyOf(c.platform)))
+        const doc = await core.group(`Push ${name} to ${target.registry}/${target.repository}`, async () => {
+          const started = Date.now()
+          const d = await pushImage(client, target.repository, prepared)
+          core.info(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`)
+          return d
+        })
+        const before = published.get(name)
+        if (before && before.descriptor.digest !== doc.descriptor.digest) throw new ArchwayError(`${name} was published with two digests`)
+        published.set(name, doc)
+      }
+    }
+  }
+  return {
+    engine,
+    platforms: checked.map(c => ({ platform: c.platform, buildSeconds: built.seconds(c.platform), sharedBuild: built.shared, test: c.test, arch: c.arch, published: published.get(formatPlatform(c.platform)) }))
+  }
+}
+
+/** Why a platform failed, one clause each; none when it passed. Pure. */
+export function failureLines(c: { platform: Platform; test?: TestResult; arch?: ArchReport }, o: Pick<PipelineOptions, 'qemuVersion' | 'emulated'>): string[] {
+  const name = formatPlatform(c.platform)
+  const out: string[] = []
+  const tail = (t: TestResult) => (t.tail.length ? `; last lines: ${t.tail.slice(-5).join(' | ')}` : '')
+  const t = c.test
+  if (t?.outcome.kind === 'failed') out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`)
+  if (t?.outcome.kind === 'crashed') {
+    const emulated = o.emulated.has(name)
+    const hint = emulated ? ` under QEMU ${o.qemuVersion ?? '(unknown)'}; an emulator crash depends on the QEMU version: try another qemu-version (stable, latest, 10.0, 7.2)` : ''
+    out.push(`Tests crashed on ${name} with ${t.outcome.signal} (exit code ${t.outcome.exitCode})${hint}${tail(t)}`)
+  }
+  if (c.arch && !archOk(c.arch)) out.push(`Architecture check failed: ${archFailure(c.arch)}`)
+  return out
+}

@@ -1,0 +1,51 @@
+/**
+ * What a platform image is published as: an OCI image manifest over the layout's own
+ * config and layers. Docker schema 2 media types are renamed to their OCI equals (same
+ * bytes); uncompressed layers (the classic store's `docker save`) are to be gzipped first.
+ * Pure.
+ */
+import { createHash } from 'node:crypto'
+import type { Descriptor, ImageManifest } from '../oci/types.js'
+import { MediaType } from '../oci/types.js'
+
+const OCI_EQUIVALENT: Readonly<Record<string, string>> = {
+  [MediaType.DockerConfig]: MediaType.OciConfig,
+  [MediaType.DockerLayerGzip]: MediaType.OciLayerGzip,
+  [MediaType.DockerLayerZstd]: MediaType.OciLayerZstd,
+  [MediaType.DockerLayer]: MediaType.OciLayer
+}
+
+/** The layers that must be compressed before they are published. */
+export function uncompressedLayers(manifest: ImageManifest): Descriptor[] {
+  return manifest.layers.filter(l => l.mediaType === MediaType.OciLayer || l.mediaType === MediaType.DockerLayer)
+}
+
+export interface OciManifestDocument {
+  readonly bytes: Buffer
+  readonly descriptor: { readonly mediaType: string; readonly digest: string; readonly size: number }
+}
+
+const digestOf = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`
+
+/**
+ * The OCI manifest to publish. `replaced` maps an uncompressed layer's digest to its gzipped
+ * descriptor. When nothing changes (already OCI, already compressed), `original` is kept
+ * byte for byte, so the published digest is the one that was built and tested.
+ */
+export function ociManifest(manifest: ImageManifest, original: Buffer, replaced: ReadonlyMap<string, Descriptor> = new Map()): OciManifestDocument {
+  const rename = (d: Descriptor): Descriptor => {
+    const swapped = replaced.get(d.digest)
+    if (swapped) return { mediaType: swapped.mediaType, digest: swapped.digest, size: swapped.size }
+    return { ...d, mediaType: OCI_EQUIVALENT[d.mediaType] ?? d.mediaType }
+  }
+  const config = rename(manifest.config)
+  const layers = manifest.layers.map(rename)
+  const unchanged =
+    manifest.mediaType === MediaType.OciManifest &&
+    config.mediaType === manifest.config.mediaType &&
+    layers.every((l, i) => l.digest === manifest.layers[i].digest && l.mediaType === manifest.layers[i].mediaType)
+  const bytes = unchanged
+    ? original
+    : Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers, ...(manifest.annotations ? { annotations: manifest.annotations } : {}) }))
+  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length } }
+}
