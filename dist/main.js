@@ -2667,7 +2667,7 @@ function lastLines(text, n = 20) {
   return text.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "").slice(-n);
 }
 function testArgv(image, platform, command) {
-  return ["run", "--rm", "--network", "none", "--platform", formatPlatform(platform), "--entrypoint", "sh", image, "-c", command];
+  return ["run", "--rm", "--init", "--network", "none", "--platform", formatPlatform(platform), "--entrypoint", "sh", image, "-c", command];
 }
 async function runTest(image, platform, command, echo) {
   const started = Date.now();

@@ -12,8 +12,10 @@
 #
 # Pieces: Debian packages; Docker engine 28.5 and buildx from Debian sid; two engines side by side
 # (containerd image store on the default socket, classic store on its own socket); binfmt_misc
-# mounted (no QEMU entry is registered: that is the action's job); two loopback registries (open
-# and htpasswd); static busybox binaries for each architecture the tests build for.
+# mounted (no QEMU entry is registered: that is the action's job); three loopback registries (open,
+# htpasswd, and token auth whose issuer the tests run themselves on 127.0.0.1:5003, signing with
+# a key and self-signed certificate generated here); static busybox binaries for each architecture
+# the tests build for.
 #
 # Everything lives under $ARCHWAY_TEST_ENV_DIR (default /var/lib/archway-test-env). Only the
 # Debian archive is reachable, so nothing here talks to any other host. Foreign-architecture
@@ -41,9 +43,15 @@ REGISTRY_OPEN=127.0.0.1:5000
 REGISTRY_AUTH=127.0.0.1:5001
 REGISTRY_USER=archway
 REGISTRY_PASSWORD=archway-test-secret
+REGISTRY_TOKEN=127.0.0.1:5002 # auth: token; the realm is a token issuer the tests start and stop themselves
+TOKEN_REALM_PORT=5003
+TOKEN_REALM=http://127.0.0.1:$TOKEN_REALM_PORT/token
+TOKEN_SERVICE=archway-test-registry
+TOKEN_ISSUER=archway-test-issuer
+TOKEN_DIR=$STATE/registries/token # issuer.key (RSA, signs the tokens) and issuer.crt (the registry's rootcertbundle)
 
 SYSTEM_PACKAGES=(containerd runc skopeo docker-registry busybox-static xz-utils ca-certificates curl
-  dpkg-dev apache2-utils file iproute2 procps)
+  dpkg-dev apache2-utils file iproute2 procps openssl)
 
 # key (docker platform) : Debian architecture : suite : ELF class (32/64) : endianness : ELF e_machine
 BUSYBOX_TARGETS=(
@@ -499,6 +507,52 @@ piece_registry_auth() {
   [[ $code == 200 ]] || die "GET /v2/ with $REGISTRY_USER's password gives $code, expected 200"
 }
 
+# registry_challenge ADDR: the WWW-Authenticate header of GET /v2/ (empty when there is none).
+registry_challenge() {
+  curl -s -o /dev/null -m 5 -D - "http://$1/v2/" 2>/dev/null | tr -d '\r' |
+    sed -n 's/^[Ww][Ww][Ww]-[Aa]uthenticate:[[:space:]]*//p' | head -n 1 || true
+}
+
+# token_issuer_ok: the issuer's key and certificate exist, belong together and stay valid a day.
+token_issuer_ok() {
+  local key=$TOKEN_DIR/issuer.key crt=$TOKEN_DIR/issuer.crt
+  [[ -s $key && -s $crt ]] || return 1
+  openssl x509 -in "$crt" -noout -checkend 86400 >/dev/null 2>&1 || return 1
+  [[ "$(openssl x509 -in "$crt" -noout -pubkey 2>/dev/null)" == "$(openssl pkey -in "$key" -pubout 2>/dev/null)" ]]
+}
+
+# The registry checks each token's signature against issuer.crt (its rootcertbundle); the tests'
+# issuer signs with issuer.key and names the certificate in the token's x5c header. The
+# certificate's fingerprint goes into the registry's config, so a new certificate restarts it.
+piece_registry_token() {
+  PIECE=registry-token
+  local key=$TOKEN_DIR/issuer.key crt=$TOKEN_DIR/issuer.crt fingerprint challenge
+  mkdir -p "$TOKEN_DIR"
+  if ! token_issuer_ok; then
+    log "generating the token issuer's key and self-signed certificate in $TOKEN_DIR"
+    rm -f "$key" "$crt"
+    run_logged "$STATE/logs/registry-token-openssl.log" openssl req -x509 -newkey rsa:2048 -nodes \
+      -keyout "$key" -out "$crt" -days 3650 -subj "/CN=$TOKEN_ISSUER"
+    chmod 600 "$key"
+    token_issuer_ok || die "openssl did not leave a matching key and certificate in $TOKEN_DIR"
+  fi
+  fingerprint=$(openssl x509 -in "$crt" -noout -fingerprint -sha256 | sed 's/^.*=//')
+  start_registry token "$REGISTRY_TOKEN" 401 "auth:
+  token:
+    # issuer certificate sha256 $fingerprint
+    realm: $TOKEN_REALM
+    service: $TOKEN_SERVICE
+    issuer: $TOKEN_ISSUER
+    rootcertbundle: $crt"
+  challenge=$(registry_challenge "$REGISTRY_TOKEN")
+  [[ $challenge == "Bearer realm=\"$TOKEN_REALM\""* ]] ||
+    die "GET /v2/ gives WWW-Authenticate '$challenge', expected Bearer realm=\"$TOKEN_REALM\""
+}
+
+token_registry_up() {
+  [[ $(registry_code "$REGISTRY_TOKEN") == 401 && $(registry_challenge "$REGISTRY_TOKEN") == "Bearer realm=\"$TOKEN_REALM\""* ]]
+}
+
 # elf_matches FILE CLASS ENDIAN MACHINE: check the ELF header (ident bytes and e_machine).
 elf_matches() {
   local b
@@ -607,6 +661,12 @@ export ARCHWAY_REGISTRY_OPEN=$REGISTRY_OPEN
 export ARCHWAY_REGISTRY_AUTH=$REGISTRY_AUTH
 export ARCHWAY_REGISTRY_USER=$REGISTRY_USER
 export ARCHWAY_REGISTRY_PASSWORD=$REGISTRY_PASSWORD
+export ARCHWAY_REGISTRY_TOKEN=$REGISTRY_TOKEN
+export ARCHWAY_TOKEN_REALM_PORT=$TOKEN_REALM_PORT
+export ARCHWAY_TOKEN_SERVICE=$TOKEN_SERVICE
+export ARCHWAY_TOKEN_ISSUER=$TOKEN_ISSUER
+export ARCHWAY_TOKEN_ISSUER_KEY=$TOKEN_DIR/issuer.key
+export ARCHWAY_TOKEN_ISSUER_CERT=$TOKEN_DIR/issuer.crt
 export ARCHWAY_BUSYBOX_DIR=$STATE/busybox
 EOF
 }
@@ -630,6 +690,7 @@ cmd_up() {
   piece_engine_classic
   piece_registry_open
   piece_registry_auth
+  piece_registry_token
   piece_busybox
   piece_env_file
   log "up (eval \"\$(bash scripts/test-env.sh env)\" or source $STATE/env.sh)"
@@ -637,6 +698,7 @@ cmd_up() {
 
 cmd_down() {
   PIECE=down
+  stop_pid "$STATE/run/registry-token.pid" "$STATE/registries/token/config.yml" "registry token"
   stop_pid "$STATE/run/registry-auth.pid" "$STATE/registries/auth/config.yml" "registry auth"
   stop_pid "$STATE/run/registry-open.pid" "$STATE/registries/open/config.yml" "registry open"
   stop_pid "$STATE/run/dockerd-classic.pid" "$STATE/run/dockerd-classic.pid" "engine classic"
@@ -664,6 +726,13 @@ cmd_status() {
   if [[ $code == 200 ]]; then report ok registry-open "$REGISTRY_OPEN"; else report MISSING registry-open "$REGISTRY_OPEN: GET /v2/ -> $code"; fi
   code=$(registry_code "$REGISTRY_AUTH")
   if [[ $code == 401 ]]; then report ok registry-auth "$REGISTRY_AUTH"; else report MISSING registry-auth "$REGISTRY_AUTH: GET /v2/ -> $code"; fi
+  if token_registry_up && token_issuer_ok; then
+    report ok registry-token "$REGISTRY_TOKEN (realm $TOKEN_REALM)"
+  elif ! token_issuer_ok; then
+    report MISSING registry-token "no valid issuer key and certificate in $TOKEN_DIR"
+  else
+    report MISSING registry-token "$REGISTRY_TOKEN: GET /v2/ -> $(registry_code "$REGISTRY_TOKEN") $(registry_challenge "$REGISTRY_TOKEN")"
+  fi
   for target in "${BUSYBOX_TARGETS[@]}"; do
     IFS=: read -r key arch suite class endian machine <<<"$target"
     if elf_matches "$STATE/busybox/$key" "$class" "$endian" "$machine"; then

@@ -129,6 +129,24 @@ describe.each([
   })
 })
 
+describe('a crash under emulation', () => {
+  it('is reported as a crash with the signal, the QEMU version and a hint to try another qemu-version', async () => {
+    const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    const { main } = await job(runner, env.dockerContainerd, {
+      platforms: 'linux/amd64,linux/arm64',
+      image: `${env.registryOpen}/${unique('crash')}`,
+      context: sampleContext(env.busyboxDir),
+      // The arm64 program dies of SIGSEGV, as a program does when the emulator mistranslates it.
+      test: '[ "$(uname -m)" != aarch64 ] || kill -SEGV $$'
+    })
+    expect(main.code).toBe(1)
+    expect(main.errors).toHaveLength(1)
+    expect(main.errors[0]).toContain(`Tests crashed on linux/arm64 with SIGSEGV (exit code 139) under QEMU ${main.outputs['qemu-version']}`)
+    expect(main.errors[0]).toContain('try another qemu-version')
+    expect(main.errors[0]).not.toContain('linux/amd64')
+  })
+})
+
 describe('a registry with htpasswd basic auth', () => {
   it('takes username and password, publishes, and never prints the password', async () => {
     const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')

@@ -86,8 +86,11 @@ export interface TestRegistry {
   manifest(repo: string, ref: string): { readonly bytes: Buffer; readonly mediaType: string; readonly digest: string } | undefined
   tags(repo: string): string[]
   fail(fault: Fault): void
-  /** Serves `bytes` for this manifest, with the stored digest still in Docker-Content-Digest. */
-  tamper(repo: string, ref: string, bytes: Buffer): void
+  /**
+   * Serves `bytes` for this manifest, with the stored digest still in Docker-Content-Digest,
+   * or (`lying`) with the digest of the bytes served, as a registry that lies consistently would.
+   */
+  tamper(repo: string, ref: string, bytes: Buffer, options?: { lying?: boolean }): void
   /** Every token issued so far stops being accepted. */
   revokeTokens(): void
   /** Forgets requests, faults, tampering, tokens and the redirect switch; keeps content. */
@@ -138,7 +141,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
   const manifests = new Map<string, Map<string, { bytes: Buffer; mediaType: string }>>()
   const tagMap = new Map<string, Map<string, string>>()
   const sessions = new Map<string, Session>()
-  const tampered = new Map<string, Buffer>()
+  const tampered = new Map<string, { bytes: Buffer; lying: boolean }>()
   const faults: Array<Fault & { left: number }> = []
   let registryUrl = ''
   let storageUrl = ''
@@ -185,7 +188,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     },
     tags: repo => [...(tagMap.get(repo)?.keys() ?? [])].sort(),
     fail: fault => void faults.push({ ...fault, left: fault.times ?? 1 }),
-    tamper: (repo, ref, bytes) => void tampered.set(`${repo}@${ref}`, bytes),
+    tamper: (repo, ref, bytes, o = {}) => void tampered.set(`${repo}@${ref}`, { bytes, lying: o.lying ?? false }),
     revokeTokens: () => {
       for (const t of tokens.keys()) revoked.add(t)
     },
@@ -398,8 +401,9 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     if (method === 'GET' || method === 'HEAD') {
       const found = registry.manifest(repo, ref)
       if (!found) return error(res, req, 404, 'MANIFEST_UNKNOWN', 'manifest unknown')
-      const bytes = tampered.get(`${repo}@${ref}`) ?? found.bytes
-      return send(res, req, 200, { 'content-type': found.mediaType, 'docker-content-digest': found.digest }, bytes)
+      const fake = tampered.get(`${repo}@${ref}`)
+      const bytes = fake?.bytes ?? found.bytes
+      return send(res, req, 200, { 'content-type': found.mediaType, 'docker-content-digest': fake?.lying ? sha256(bytes) : found.digest }, bytes)
     }
     if (method === 'PUT') {
       const mediaType = req.headers['content-type']

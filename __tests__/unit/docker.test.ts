@@ -44,6 +44,6 @@ describe('test outcomes', () => {
   })
 
   it('run the test with the image shell, no network, on the platform asked for', () => {
-    expect(testArgv('img:1', parsePlatformList('s390x')[0], 'make check')).toEqual(['run', '--rm', '--network', 'none', '--platform', 'linux/s390x', '--entrypoint', 'sh', 'img:1', '-c', 'make check'])
+    expect(testArgv('img:1', parsePlatformList('s390x')[0], 'make check')).toEqual(['run', '--rm', '--init', '--network', 'none', '--platform', 'linux/s390x', '--entrypoint', 'sh', 'img:1', '-c', 'make check'])
   })
 })

@@ -31,9 +31,13 @@ export function lastLines(text: string, n = 20): string[] {
   return text.split('\n').map(l => l.trimEnd()).filter(l => l !== '').slice(-n)
 }
 
-/** `docker run` argv for the test: no network, the image's own shell. Pure. */
+/**
+ * `docker run` argv for the test: no network, the image's own shell, and `--init`, so the test
+ * is not PID 1: PID 1 ignores the signal a crashing program sends itself, and an emulated one
+ * then hangs instead of dying. Pure.
+ */
 export function testArgv(image: string, platform: Platform, command: string): string[] {
-  return ['run', '--rm', '--network', 'none', '--platform', formatPlatform(platform), '--entrypoint', 'sh', image, '-c', command]
+  return ['run', '--rm', '--init', '--network', 'none', '--platform', formatPlatform(platform), '--entrypoint', 'sh', image, '-c', command]
 }
 
 export async function runTest(image: string, platform: Platform, command: string, echo: (line: string) => void): Promise<TestResult> {
