@@ -9,10 +9,13 @@ import {
   hostDebianArch,
   indexAnnotations,
   mapLimit,
+  mergeStaged,
   qemuArch,
+  releaseKey,
+  releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-GPSP5DG4.js";
+} from "./chunks/chunk-XA7NCKXN.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,
@@ -30,7 +33,7 @@ import {
   lookup,
   qemuRoot,
   sha256
-} from "./chunks/chunk-N6ME2KMD.js";
+} from "./chunks/chunk-6MP5SEOQ.js";
 import {
   run
 } from "./chunks/chunk-Q2D36NRX.js";
@@ -2588,6 +2591,7 @@ var Binfmt = class {
     } catch (err2) {
       const now = await this.read(wanted.name);
       if (now && sameEntry(now, wanted)) return before ? "replaced" : "registered";
+      if (now?.enabled && now.magic === wanted.magic && now.mask === wanted.mask && now.offset === wanted.offset) return "kept";
       throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err2)}`, { cause: err2 });
     }
     return before ? "replaced" : "registered";
@@ -2604,9 +2608,10 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
     out.push({ name: entry.name, interpreter: entry.interpreter, outcome });
   }
   const by = (o) => out.filter((r) => r.outcome === o).map((r) => r.name);
-  const parts = ["registered", "replaced", "unchanged"].filter((o) => by(o).length).map((o) => `${o} ${by(o).join(", ")}`);
+  const parts = ["registered", "replaced", "unchanged", "kept"].filter((o) => by(o).length).map((o) => `${o} ${by(o).join(", ")}`);
   log(`binfmt_misc (flags ${flags || "none"}): ${parts.join("; ")}`);
   for (const name of by("replaced")) log(`Replaced an existing, different ${name} entry`);
+  for (const name of by("kept")) log(`Kept the ${name} entry another process registered at the same moment, for the same binaries`);
   return out;
 }
 
@@ -4095,11 +4100,11 @@ async function remember(toolCache, k, debianVersion, now) {
 
 // src/qemu/setup.ts
 var cold = {
-  actionsCache: () => import("./chunks/actions-cache-256UPBU4.js"),
+  actionsCache: () => import("./chunks/actions-cache-7XQE6PXR.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
       import("./chunks/resolve-62K6XQZV.js"),
-      import("./chunks/install-QNXR2VRG.js"),
+      import("./chunks/install-PJHGCWHB.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-SUBG3ZKU.js")
     ]);
@@ -4196,39 +4201,68 @@ async function main(inputs) {
   const host = hostDebianArch();
   const platforms = inputs.platforms.map(formatPlatform);
   setOutput("platforms", platforms.join(","));
-  const emulation = await setUpEmulation(inputs, host);
+  const build = inputs.build;
+  if (build?.mode === "merge") return merge(build, inputs.platforms);
+  const share = build?.share ?? inputs.platforms;
+  const emulation = await setUpEmulation(inputs, share, host);
   const facts = { platforms, host, emulation };
-  let qemuCache;
-  if (emulation?.setup.saveKey) qemuCache = { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths };
-  if (!inputs.build) {
+  const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : void 0;
+  if (!build) {
     saveState({ qemuCache });
     await writeSummary(renderSummary(facts));
     return;
   }
-  const build = inputs.build;
-  const needed = new Set(emulatorsNeeded(inputs.platforms, host));
-  const emulated = new Set(inputs.platforms.filter((p) => needed.has(qemuArch(p))).map(formatPlatform));
+  const needed = new Set(emulatorsNeeded(share, host));
+  const emulated = new Set(share.filter((p) => needed.has(qemuArch(p))).map(formatPlatform));
+  const tags = build.tags.map((t) => `${t.registry}/${t.repository}:${t.tag}`);
   let pipeline3;
   let publish;
   try {
-    pipeline3 = await runPipeline(build, inputs.platforms, { scratch: await scratchDir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated });
-    if (build.push) publish = await publishState(build, pipeline3, inputs.platforms);
+    pipeline3 = await runPipeline(build, share, { scratch: await scratchDir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated });
+    if (build.push) publish = await publishState(build, pipeline3, share, build.share ? release(tags, inputs.platforms, build.mode) : void 0);
   } finally {
     saveState({ qemuCache, publish });
   }
   setOutput("image", `${build.image.registry}/${build.image.repository}`);
-  setOutput("tags", build.tags.map((t) => `${t.registry}/${t.repository}:${t.tag}`).join(","));
+  setOutput("tags", tags.join(","));
   if (publish) {
-    setOutput("digest", publish.digest);
     setOutput("platform-digests", JSON.stringify(Object.fromEntries(publish.images.map((i) => [i.platform, i.digest]))));
-    info(`Index ${publish.digest}: the post step publishes it as ${build.tags.map((t) => `${t.registry}/${t.repository}:${t.tag}`).join(", ")} once the job has succeeded`);
+    if (publish.digest) {
+      setOutput("digest", publish.digest);
+      info(`Index ${publish.digest}: the post step publishes it as ${tags.join(", ")} once the job has succeeded`);
+    } else {
+      info(`The post step stages ${share.map(formatPlatform).join(", ")} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags.join(", ")}`);
+    }
   }
-  await writeSummary(renderSummary({ ...facts, pipeline: pipeline3, index: publish ? { digest: publish.digest, tags: build.tags.map((t) => `${t.registry}/${t.repository}:${t.tag}`), pushed: false } : void 0 }));
+  await writeSummary(renderSummary({ ...facts, pipeline: pipeline3, index: publish?.digest ? { digest: publish.digest, tags, pushed: false } : void 0 }));
 }
-async function setUpEmulation(inputs, host) {
-  const needed = emulatorsNeeded(inputs.platforms, host);
+function release(tags, all, mode = "auto") {
+  const runId = process.env.GITHUB_RUN_ID;
+  if (!runId) throw new ArchwayError("GITHUB_RUN_ID is not set; a matrix of jobs (the build input) is coordinated per workflow run");
+  return { key: releaseKey(runId, tags, all), attempt: process.env.GITHUB_RUN_ATTEMPT ?? "1", platforms: all.map(formatPlatform), publish: mode !== "stage" };
+}
+async function merge(build, all) {
+  const tags = build.tags.map((t) => `${t.registry}/${t.repository}:${t.tag}`);
+  const r = release(tags, all);
+  const annotations = indexAnnotations(build.annotations, await runnerFacts());
+  const outcome = await group("Publish the index from the staged platforms", async () => {
+    const o = await mergeStaged(targetsOf(build), releaseOf(r), annotations, build);
+    o.lines.forEach((line) => info(line));
+    return o;
+  });
+  const index = outcome.index;
+  const images = JSON.parse(index.bytes.toString()).manifests;
+  setOutput("image", `${build.image.registry}/${build.image.repository}`);
+  setOutput("tags", tags.join(","));
+  setOutput("digest", index.digest);
+  setOutput("platform-digests", JSON.stringify(Object.fromEntries(images.map((m) => [formatPlatform({ os: "linux", architecture: m.platform.architecture, variant: m.platform.variant }), m.digest]))));
+  await writeSummary(`**Archway**: index \`${index.digest}\` published as ${tags.map((t) => `\`${t}\``).join(", ")} from the platforms this run staged.
+`);
+}
+async function setUpEmulation(inputs, platforms, host) {
+  const needed = emulatorsNeeded(platforms, host);
   if (needed.length === 0) {
-    info(`Every requested platform (${inputs.platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`);
+    info(`Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`);
     return void 0;
   }
   const toolCache = process.env.RUNNER_TOOL_CACHE;
@@ -4264,13 +4298,13 @@ async function scratchDir() {
   await mkdir3(base, { recursive: true });
   return mkdtemp(join6(base, "archway-"));
 }
-async function publishState(build, pipeline3, platforms) {
+async function publishState(build, pipeline3, share, release2) {
   const results = pipeline3?.platforms ?? [];
   const images = results.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
-  if (images.length !== platforms.length) throw new ArchwayError("not every platform was pushed; no index");
+  if (images.length !== share.length) throw new ArchwayError("not every platform was pushed; no index");
   const annotations = indexAnnotations(build.annotations, await runnerFacts());
-  const index = buildIndex(images, annotations);
-  return { targets: targetsOf(build), images: images.map((i) => ({ platform: formatPlatform(i.platform), ...i.manifest })), annotations, digest: index.digest };
+  const state = { targets: targetsOf(build), images: images.map((i) => ({ platform: formatPlatform(i.platform), ...i.manifest })), annotations };
+  return release2 ? { ...state, release: release2 } : { ...state, digest: buildIndex(images, annotations).digest };
 }
 
 // src/entrypoints/main.ts

@@ -1,17 +1,16 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  buildIndex,
-  connect,
   getCredentials,
   loadState,
-  mapLimit,
-  parsePlatform
-} from "./chunks/chunk-GPSP5DG4.js";
+  publishIndex,
+  releaseOf,
+  stageAndPublish
+} from "./chunks/chunk-XA7NCKXN.js";
 import {
   save
-} from "./chunks/chunk-FVWPQ27C.js";
+} from "./chunks/chunk-EYJ3WKHZ.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-N6ME2KMD.js";
+import "./chunks/chunk-6MP5SEOQ.js";
 import "./chunks/chunk-Q2D36NRX.js";
 import {
   ArchwayError,
@@ -28,41 +27,20 @@ import "./chunks/chunk-IR6WKKZB.js";
 import "./chunks/chunk-7GJN7XK5.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 
-// src/publish/publish-index.ts
-function indexFromState(s) {
-  const images = s.images.map((i) => {
-    const platform = parsePlatform(i.platform);
-    if (!platform) throw new ArchwayError(`post state names an unknown platform ${i.platform}`);
-    return { platform, manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } };
-  });
-  const index = buildIndex(images, s.annotations);
-  if (index.digest !== s.digest) throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`);
-  return index;
-}
-async function publishIndex(s, build, log) {
-  const index = indexFromState(s);
-  for (const target of s.targets) {
-    const client = await connect(target.registry, build);
-    const name = `${target.registry}/${target.repository}`;
-    const missing = (await mapLimit(s.images, 8, async (i) => await client.headManifest(target.repository, i.digest) ? void 0 : i.platform)).filter(Boolean);
-    if (missing.length) throw new ArchwayError(`${name} lacks the image of ${missing.join(", ")}; no tag was moved`);
-    await client.putManifest(target.repository, index.digest, index.bytes, index.mediaType);
-    await mapLimit(target.tags, 8, (tag) => client.putManifest(target.repository, tag, index.bytes, index.mediaType));
-    log(`Published ${index.digest} as ${target.tags.map((t) => `${name}:${t}`).join(", ")}`);
-  }
-  return index;
-}
-
 // src/post.ts
 async function run() {
   const state = loadState();
   if (state?.publish) {
     try {
       const publish = state.publish;
-      const index = await group("Publish the index", () => publishIndex(publish, getCredentials(), (line) => info(line)));
-      const tags = publish.targets.flatMap((t) => t.tags.map((tag) => `${t.registry}/${t.repository}:${tag}`));
-      if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(`
-Index \`${index.digest}\` published as ${tags.map((t) => `\`${t}\``).join(", ")}.
+      const access = getCredentials();
+      const outcome = await group("Publish the index", async () => {
+        const o = publish.release ? await stageAndPublish(publish, releaseOf(publish.release), access) : await publishIndex(publish, access);
+        o.lines.forEach((line) => info(line));
+        return o;
+      });
+      if (outcome.index && process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(`
+${outcome.lines.join("\n\n")}
 `, true).write();
     } catch (err) {
       setFailed(err instanceof ArchwayError ? err.message : `Archway could not publish the index: ${errorMessage(err)}`);

@@ -90,7 +90,8 @@ export function sameEntry(existing: Entry & { enabled: boolean }, wanted: Entry)
 
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
 
-export type Outcome = 'registered' | 'unchanged' | 'replaced'
+/** `kept`: another process registered its own emulator for the same binaries at the same moment. */
+export type Outcome = 'registered' | 'unchanged' | 'replaced' | 'kept'
 
 /** The host's binfmt_misc. Writes go straight to /proc as root, through `sudo -n` otherwise. */
 export class Binfmt {
@@ -148,6 +149,7 @@ export class Binfmt {
     } catch (err) {
       const now = await this.read(wanted.name)
       if (now && sameEntry(now, wanted)) return before ? 'replaced' : 'registered'
+      if (now?.enabled && now.magic === wanted.magic && now.mask === wanted.mask && now.offset === wanted.offset) return 'kept'
       throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err)}`, { cause: err })
     }
     return before ? 'replaced' : 'registered'

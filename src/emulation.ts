@@ -17,8 +17,9 @@ export async function registerEmulators(installed: Installed, needed: readonly s
     out.push({ name: entry.name, interpreter: entry.interpreter, outcome })
   }
   const by = (o: Outcome) => out.filter(r => r.outcome === o).map(r => r.name)
-  const parts = (['registered', 'replaced', 'unchanged'] as const).filter(o => by(o).length).map(o => `${o} ${by(o).join(', ')}`)
+  const parts = (['registered', 'replaced', 'unchanged', 'kept'] as const).filter(o => by(o).length).map(o => `${o} ${by(o).join(', ')}`)
   log(`binfmt_misc (flags ${flags || 'none'}): ${parts.join('; ')}`)
   for (const name of by('replaced')) log(`Replaced an existing, different ${name} entry`)
+  for (const name of by('kept')) log(`Kept the ${name} entry another process registered at the same moment, for the same binaries`)
   return out
 }

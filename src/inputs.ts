@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import { InputError } from './errors.js'
 import { type ImageReference, ImageReferenceError, parseReference } from './registry/reference.js'
-import { type Platform, parsePlatformList, PlatformListError, SUPPORTED_PLATFORMS } from './platform.js'
+import { type Platform, formatPlatform, parsePlatformList, PlatformListError, SUPPORTED_PLATFORMS } from './platform.js'
 import { type QemuQuery, parseQemuQuery } from './qemu/query.js'
 
 export interface Inputs {
@@ -34,6 +34,14 @@ export interface BuildInputs {
   readonly credentials?: { readonly username: string; readonly password: string }
   readonly verifyArch: boolean
   readonly builder?: string
+  /** `build`: this job's share of `platforms`, in a matrix of jobs; absent when it builds them all. */
+  readonly share?: readonly Platform[]
+  /**
+   * `auto`: publish the index once every platform is there; `stage`: a matrix job that only
+   * stages its share, for a separate `merge` job, which builds nothing and publishes what the
+   * run's jobs staged.
+   */
+  readonly mode: 'auto' | 'stage' | 'merge'
 }
 
 export const DEFAULTS = {
@@ -57,13 +65,14 @@ export function getInputs(read: InputReader = readInput): Inputs {
   // The password is masked before anything else can print it.
   const password = read('password')
   if (password) core.setSecret(password)
+  const platforms = parsePlatforms(get('platforms', DEFAULTS.platforms))
   return {
-    platforms: parsePlatforms(get('platforms', DEFAULTS.platforms)),
+    platforms,
     qemuVersion: parseQemuVersion(get('qemu-version', DEFAULTS.qemuVersion)),
     qemuMirror: parseMirror(get('qemu-mirror', DEFAULTS.qemuMirror)),
     binfmtFlags: parseBinfmtFlags(get('binfmt-flags', DEFAULTS.binfmtFlags)),
     cache: parseBoolean('cache', get('cache', DEFAULTS.cache)),
-    ...buildInputs(get, password)
+    ...buildInputs(get, password, platforms)
   }
 }
 
@@ -75,9 +84,9 @@ export function getCredentials(read: InputReader = readInput): Pick<BuildInputs,
   return { image: parseImage(read('image').trim()), credentials: username && password ? { username, password } : undefined }
 }
 
-const BUILD_ONLY = ['tags', 'file', 'build-args', 'target', 'labels', 'annotations', 'test', 'username', 'password', 'builder'] as const
+const BUILD_ONLY = ['tags', 'file', 'build-args', 'target', 'labels', 'annotations', 'test', 'username', 'password', 'builder', 'build', 'mode'] as const
 
-function buildInputs(get: (name: string, fallback: string) => string, password: string): { build?: BuildInputs } {
+function buildInputs(get: (name: string, fallback: string) => string, password: string, platforms: readonly Platform[]): { build?: BuildInputs } {
   const imageText = get('image', '')
   const push = parseBoolean('push', get('push', 'false'))
   const verifyArch = parseBoolean('verify-arch', get('verify-arch', 'true'))
@@ -105,9 +114,33 @@ function buildInputs(get: (name: string, fallback: string) => string, password: 
       push,
       credentials: username ? { username, password } : undefined,
       verifyArch,
-      builder: optional(get('builder', ''), v => parseName('builder', v))
+      builder: optional(get('builder', ''), v => parseName('builder', v)),
+      ...shareAndMode(get('build', ''), get('mode', 'auto'), platforms)
     }
   }
+}
+
+/** `build` must be a share of `platforms`; `mode: merge` builds nothing, so it takes no share. */
+function shareAndMode(buildText: string, modeText: string, platforms: readonly Platform[]): Pick<BuildInputs, 'share' | 'mode'> {
+  if (modeText !== 'auto' && modeText !== 'stage' && modeText !== 'merge') {
+    throw new InputError('mode', modeText, 'accepted: auto (publish once every platform is there), stage (only stage this job\'s share, for a merge job) or merge (publish what the run staged)')
+  }
+  const mode = modeText
+  if (mode === 'stage' && buildText === '') throw new InputError('build', '', 'accepted: this job\'s share of platforms; mode: stage needs it')
+  if (buildText === '') return { mode }
+  if (mode === 'merge') throw new InputError('build', buildText, 'accepted: nothing with mode: merge, which builds no platform')
+  let share: Platform[]
+  try {
+    share = parsePlatformList(buildText)
+  } catch {
+    share = []
+  }
+  const all = new Set(platforms.map(formatPlatform))
+  const outside = share.map(formatPlatform).filter(p => !all.has(p))
+  if (share.length === 0 || outside.length > 0) {
+    throw new InputError('build', buildText, `accepted: this job's share of platforms (${[...all].join(', ')}), such as \${{ matrix.platform }}`)
+  }
+  return { share, mode }
 }
 
 function optional<T>(value: string, parse: (v: string) => T): T | undefined {

@@ -10,6 +10,8 @@ import { type PipelineResult, runPipeline } from './pipeline.js'
 import { ALL_PLATFORMS, type Platform, emulatorsNeeded, formatPlatform, hostDebianArch, qemuArch } from './platform.js'
 import { buildIndex, indexAnnotations } from './publish/index-manifest.js'
 import { runnerFacts } from './publish/runner-facts.js'
+import { mergeStaged, releaseOf } from './publish/publish-index.js'
+import { releaseKey } from './publish/stage.js'
 import { targetsOf } from './registry/connect.js'
 import { setupQemu } from './qemu/setup.js'
 import { type PublishState, saveState } from './state.js'
@@ -28,42 +30,76 @@ async function main(inputs: Inputs): Promise<void> {
   const host = hostDebianArch()
   const platforms = inputs.platforms.map(formatPlatform)
   core.setOutput('platforms', platforms.join(','))
-  const emulation = await setUpEmulation(inputs, host)
-  const facts: SummaryFacts = { platforms, host, emulation }
-  let qemuCache: { key: string; paths: string[] } | undefined
-  if (emulation?.setup.saveKey) qemuCache = { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths }
+  const build = inputs.build
+  if (build?.mode === 'merge') return merge(build, inputs.platforms)
 
-  if (!inputs.build) {
+  // In a matrix, this job builds (and so emulates) only its share.
+  const share = build?.share ?? inputs.platforms
+  const emulation = await setUpEmulation(inputs, share, host)
+  const facts: SummaryFacts = { platforms, host, emulation }
+  const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : undefined
+  if (!build) {
     saveState({ qemuCache })
     await writeSummary(renderSummary(facts))
     return
   }
-  const build = inputs.build
-  const needed = new Set(emulatorsNeeded(inputs.platforms, host))
-  const emulated = new Set(inputs.platforms.filter(p => needed.has(qemuArch(p))).map(formatPlatform))
+
+  const needed = new Set(emulatorsNeeded(share, host))
+  const emulated = new Set(share.filter(p => needed.has(qemuArch(p))).map(formatPlatform))
+  const tags = build.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
   try {
-    pipeline = await runPipeline(build, inputs.platforms, { scratch: await scratchDir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated })
-    if (build.push) publish = await publishState(build, pipeline, inputs.platforms)
+    pipeline = await runPipeline(build, share, { scratch: await scratchDir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated })
+    if (build.push) publish = await publishState(build, pipeline, share, build.share ? release(tags, inputs.platforms, build.mode) : undefined)
   } finally {
     // Saved whatever happens: the QEMU cache is worth keeping even when the build fails.
     saveState({ qemuCache, publish })
   }
   core.setOutput('image', `${build.image.registry}/${build.image.repository}`)
-  core.setOutput('tags', build.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`).join(','))
+  core.setOutput('tags', tags.join(','))
   if (publish) {
-    core.setOutput('digest', publish.digest)
     core.setOutput('platform-digests', JSON.stringify(Object.fromEntries(publish.images.map(i => [i.platform, i.digest]))))
-    core.info(`Index ${publish.digest}: the post step publishes it as ${build.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`).join(', ')} once the job has succeeded`)
+    if (publish.digest) {
+      core.setOutput('digest', publish.digest)
+      core.info(`Index ${publish.digest}: the post step publishes it as ${tags.join(', ')} once the job has succeeded`)
+    } else {
+      core.info(`The post step stages ${share.map(formatPlatform).join(', ')} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags.join(', ')}`)
+    }
   }
-  await writeSummary(renderSummary({ ...facts, pipeline, index: publish ? { digest: publish.digest, tags: build.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`), pushed: false } : undefined }))
+  await writeSummary(renderSummary({ ...facts, pipeline, index: publish?.digest ? { digest: publish.digest, tags, pushed: false } : undefined }))
 }
 
-async function setUpEmulation(inputs: Inputs, host: 'amd64' | 'arm64'): Promise<SummaryFacts['emulation']> {
-  const needed = emulatorsNeeded(inputs.platforms, host)
+/** The release a matrix job belongs to: this run, these tags, all these platforms. */
+function release(tags: readonly string[], all: readonly Platform[], mode: BuildInputs['mode'] = 'auto'): NonNullable<PublishState['release']> {
+  const runId = process.env.GITHUB_RUN_ID
+  if (!runId) throw new ArchwayError('GITHUB_RUN_ID is not set; a matrix of jobs (the build input) is coordinated per workflow run')
+  return { key: releaseKey(runId, tags, all), attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1', platforms: all.map(formatPlatform), publish: mode !== 'stage' }
+}
+
+/** `mode: merge`: a job of its own that publishes what this run's jobs staged. */
+async function merge(build: BuildInputs, all: readonly Platform[]): Promise<void> {
+  const tags = build.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`)
+  const r = release(tags, all)
+  const annotations = indexAnnotations(build.annotations, await runnerFacts())
+  const outcome = await core.group('Publish the index from the staged platforms', async () => {
+    const o = await mergeStaged(targetsOf(build), releaseOf(r), annotations, build)
+    o.lines.forEach(line => core.info(line))
+    return o
+  })
+  const index = outcome.index!
+  const images = (JSON.parse(index.bytes.toString()) as { manifests: { digest: string; platform: { os: string; architecture: string; variant?: string } }[] }).manifests
+  core.setOutput('image', `${build.image.registry}/${build.image.repository}`)
+  core.setOutput('tags', tags.join(','))
+  core.setOutput('digest', index.digest)
+  core.setOutput('platform-digests', JSON.stringify(Object.fromEntries(images.map(m => [formatPlatform({ os: 'linux', architecture: m.platform.architecture, variant: m.platform.variant }), m.digest]))))
+  await writeSummary(`**Archway**: index \`${index.digest}\` published as ${tags.map(t => `\`${t}\``).join(', ')} from the platforms this run staged.\n`)
+}
+
+async function setUpEmulation(inputs: Inputs, platforms: readonly Platform[], host: 'amd64' | 'arm64'): Promise<SummaryFacts['emulation']> {
+  const needed = emulatorsNeeded(platforms, host)
   if (needed.length === 0) {
-    core.info(`Every requested platform (${inputs.platforms.map(formatPlatform).join(', ')}) runs natively on this ${host} host; no emulation set up`)
+    core.info(`Every platform to build (${platforms.map(formatPlatform).join(', ')}) runs natively on this ${host} host; no emulation set up`)
     return undefined
   }
   const toolCache = process.env.RUNNER_TOOL_CACHE
@@ -101,11 +137,12 @@ async function scratchDir(): Promise<string> {
   return mkdtemp(join(base, 'archway-'))
 }
 
-async function publishState(build: BuildInputs, pipeline: PipelineResult | undefined, platforms: readonly Platform[]): Promise<PublishState> {
+async function publishState(build: BuildInputs, pipeline: PipelineResult | undefined, share: readonly Platform[], release?: PublishState['release']): Promise<PublishState> {
   const results = pipeline?.platforms ?? []
   const images = results.flatMap(r => (r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []))
-  if (images.length !== platforms.length) throw new ArchwayError('not every platform was pushed; no index')
+  if (images.length !== share.length) throw new ArchwayError('not every platform was pushed; no index')
   const annotations = indexAnnotations(build.annotations, await runnerFacts())
-  const index = buildIndex(images, annotations)
-  return { targets: targetsOf(build), images: images.map(i => ({ platform: formatPlatform(i.platform), ...i.manifest })), annotations, digest: index.digest }
+  const state = { targets: targetsOf(build), images: images.map(i => ({ platform: formatPlatform(i.platform), ...i.manifest })), annotations }
+  // One job with every platform knows its index now; a matrix job learns it only when the last platform is staged.
+  return release ? { ...state, release } : { ...state, digest: buildIndex(images, annotations).digest }
 }

@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import { ArchwayError, errorMessage } from './errors.js'
 import { getCredentials } from './inputs.js'
-import { publishIndex } from './publish/publish-index.js'
+import { publishIndex, releaseOf, stageAndPublish } from './publish/publish-index.js'
 import { save } from './qemu/actions-cache.js'
 import { loadState } from './state.js'
 
@@ -11,9 +11,13 @@ export async function run(): Promise<void> {
   if (state?.publish) {
     try {
       const publish = state.publish
-      const index = await core.group('Publish the index', () => publishIndex(publish, getCredentials(), line => core.info(line)))
-      const tags = publish.targets.flatMap(t => t.tags.map(tag => `${t.registry}/${t.repository}:${tag}`))
-      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`\nIndex \`${index.digest}\` published as ${tags.map(t => `\`${t}\``).join(', ')}.\n`, true).write()
+      const access = getCredentials()
+      const outcome = await core.group('Publish the index', async () => {
+        const o = publish.release ? await stageAndPublish(publish, releaseOf(publish.release), access) : await publishIndex(publish, access)
+        o.lines.forEach(line => core.info(line))
+        return o
+      })
+      if (outcome.index && process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`\n${outcome.lines.join('\n\n')}\n`, true).write()
     } catch (err) {
       core.setFailed(err instanceof ArchwayError ? err.message : `Archway could not publish the index: ${errorMessage(err)}`)
       return

@@ -10,8 +10,10 @@ export interface PublishState {
   /** Every platform image, pushed by digest to every target. */
   readonly images: readonly { readonly platform: string; readonly mediaType: string; readonly digest: string; readonly size: number }[]
   readonly annotations: readonly (readonly [string, string])[]
-  /** The index digest main computed and gave as an output: the post step must publish exactly it. */
-  readonly digest: string
+  /** The index digest main computed and gave as an output (one job building every platform). */
+  readonly digest?: string
+  /** In a matrix: the release this job's platforms belong to, and every platform it needs. */
+  readonly release?: { readonly key: string; readonly attempt: string; readonly platforms: readonly string[]; readonly publish: boolean }
 }
 
 export interface PostState {

@@ -112,3 +112,32 @@ describe('a binfmt_misc folder written by a user who is not root', () => {
     await expect(new Binfmt(dir, false).ensure(wantedEntry('s390x', '/tc/qemu-s390x', 'F'))).rejects.toThrow(/registering qemu-s390x with binfmt_misc failed: .*a password is required/)
   })
 })
+
+describe('two processes registering at the same moment', () => {
+  it('keep the entry the other one registered for the same binaries, when the kernel refuses the second line', async () => {
+    getExecOutput.mockReset()
+    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    // The kernel's register file refuses a name that exists: here, a register that is a folder refuses every write.
+    const { mkdir } = await import('node:fs/promises')
+    await mkdir(join(dir, 'register'))
+    const b = new Binfmt(dir, true)
+    const wanted = wantedEntry('aarch64', '/runner-a/qemu-aarch64', 'FP')
+    // What the other process registered before our write reached the kernel.
+    const other = kernelEntry('/runner-b/qemu-aarch64', 'PF')
+    const read = b.read.bind(b)
+    let calls = 0
+    b.read = async (name: string) => (calls++ === 0 ? undefined : (parseEntryFile(name, other) as Awaited<ReturnType<typeof read>>))
+    expect(await b.ensure(wanted)).toBe('kept')
+  })
+
+  it('still fail when what is there emulates something else', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    const { mkdir } = await import('node:fs/promises')
+    await mkdir(join(dir, 'register'))
+    const b = new Binfmt(dir, true)
+    const wrong = kernelEntry('/elsewhere/qemu', 'F').replace(MAGIC.aarch64.magic, MAGIC.riscv64.magic)
+    let calls = 0
+    b.read = async (name: string) => (calls++ === 0 ? undefined : { ...parseEntryFile(name, wrong) })
+    await expect(b.ensure(wantedEntry('aarch64', '/runner-a/qemu-aarch64', 'FP'))).rejects.toThrow('registering qemu-aarch64 with binfmt_misc failed')
+  })
+})

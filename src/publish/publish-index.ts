@@ -1,35 +1,118 @@
-/** The post step's work: the index, under every tag, once every child manifest is there. */
+/** Publishing the index: straight from one job's state, or through the registry's staging tags for a matrix. */
 import { mapLimit } from '../concurrency.js'
 import { ArchwayError } from '../errors.js'
 import type { BuildInputs } from '../inputs.js'
-import { parsePlatform } from '../platform.js'
+import { type Platform, formatPlatform, parsePlatform } from '../platform.js'
+import type { RegistryClient } from '../registry/client.js'
 import { connect } from '../registry/connect.js'
 import type { PublishState } from '../state.js'
-import { type IndexDocument, buildIndex } from './index-manifest.js'
+import { type Descriptor, type IndexDocument, buildIndex } from './index-manifest.js'
+import { cleanUp, readStaged, stage } from './stage.js'
 
-/** Rebuilds the index from the state's facts; it must be the one main announced. Pure. */
+type Images = readonly { readonly platform: Platform; readonly manifest: Descriptor }[]
+type Target = PublishState['targets'][number]
+type Access = Pick<BuildInputs, 'image' | 'credentials'>
+
+/** Every child must be there before any tag points at the index; then the index by digest, then each tag. */
+async function putIndex(client: RegistryClient, target: Target, index: IndexDocument, images: Images): Promise<void> {
+  const name = `${target.registry}/${target.repository}`
+  const missing = (await mapLimit(images, 8, async i => ((await client.headManifest(target.repository, i.manifest.digest)) ? undefined : formatPlatform(i.platform)))).filter(Boolean)
+  if (missing.length) throw new ArchwayError(`${name} lacks the image of ${missing.join(', ')}; no tag was moved`)
+  await client.putManifest(target.repository, index.digest, index.bytes, index.mediaType)
+  await mapLimit(target.tags, 8, tag => client.putManifest(target.repository, tag, index.bytes, index.mediaType))
+}
+
+function imagesOf(s: PublishState): Images {
+  return s.images.map(i => ({ platform: parsePlatform(i.platform) ?? fail(`post state names an unknown platform ${i.platform}`), manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } }))
+}
+
+/** Rebuilds the index from a single job's state; it must be the one main announced. Pure. */
 export function indexFromState(s: PublishState): IndexDocument {
-  const images = s.images.map(i => {
-    const platform = parsePlatform(i.platform)
-    if (!platform) throw new ArchwayError(`post state names an unknown platform ${i.platform}`)
-    return { platform, manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } }
-  })
-  const index = buildIndex(images, s.annotations)
-  if (index.digest !== s.digest) throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`)
+  const index = buildIndex(imagesOf(s), s.annotations)
+  if (s.digest && index.digest !== s.digest) throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`)
   return index
 }
 
-export async function publishIndex(s: PublishState, build: Pick<BuildInputs, 'image' | 'credentials'>, log: (line: string) => void): Promise<IndexDocument> {
+export interface Outcome {
+  /** The index published, or undefined when this job left it to another. */
+  readonly index?: IndexDocument
+  readonly lines: string[]
+}
+
+const refs = (t: Target) => t.tags.map(tag => `${t.registry}/${t.repository}:${tag}`).join(', ')
+
+/** A job that built every platform: publish its index. */
+export async function publishIndex(s: PublishState, access: Access): Promise<Outcome> {
   const index = indexFromState(s)
+  const images = imagesOf(s)
+  const lines: string[] = []
   for (const target of s.targets) {
-    const client = await connect(target.registry, build)
-    const name = `${target.registry}/${target.repository}`
-    // Every child must be there before any tag points at the index.
-    const missing = (await mapLimit(s.images, 8, async i => ((await client.headManifest(target.repository, i.digest)) ? undefined : i.platform))).filter(Boolean)
-    if (missing.length) throw new ArchwayError(`${name} lacks the image of ${missing.join(', ')}; no tag was moved`)
-    await client.putManifest(target.repository, index.digest, index.bytes, index.mediaType)
-    await mapLimit(target.tags, 8, tag => client.putManifest(target.repository, tag, index.bytes, index.mediaType))
-    log(`Published ${index.digest} as ${target.tags.map(t => `${name}:${t}`).join(', ')}`)
+    await putIndex(await connect(target.registry, access), target, index, images)
+    lines.push(`Published ${index.digest} as ${refs(target)}`)
   }
+  return { index, lines }
+}
+
+export interface Release {
+  readonly key: string
+  readonly attempt: string
+  readonly platforms: readonly Platform[]
+  /** False for `mode: stage`: a merge job publishes. */
+  readonly publish: boolean
+}
+
+/** The release a state names, its platforms parsed. */
+export function releaseOf(r: NonNullable<PublishState['release']>): Release {
+  return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map(p => parsePlatform(p) ?? fail(`post state names an unknown platform ${p}`)) }
+}
+
+function fail(message: string): never {
+  throw new ArchwayError(message)
+}
+
+/**
+ * One job of a matrix: stage this job's platforms, then publish if every platform of the
+ * release is staged; otherwise leave it to the job that stages last.
+ */
+export async function stageAndPublish(s: PublishState, release: Release, access: Access): Promise<Outcome> {
+  const own = imagesOf(s)
+  const lines: string[] = []
+  let published: IndexDocument | undefined
+  for (const target of s.targets) {
+    const client = await connect(target.registry, access)
+    await stage(client, target.repository, release.key, release.attempt, own)
+    lines.push(`Staged ${own.map(i => formatPlatform(i.platform)).join(', ')} for release ${release.key} in ${target.registry}/${target.repository}`)
+    if (!release.publish) continue
+    const outcome = await publishStaged(client, target, release, s.annotations, lines)
+    if (!outcome) continue
+    published = outcome
+  }
+  return { index: published, lines }
+}
+
+/** `mode: merge`: publish what the run staged; every platform must be there. */
+export async function mergeStaged(targets: readonly Target[], release: Release, annotations: PublishState['annotations'], access: Access): Promise<Outcome> {
+  const lines: string[] = []
+  let published: IndexDocument | undefined
+  for (const target of targets) {
+    const index = await publishStaged(await connect(target.registry, access), target, release, annotations, lines)
+    if (!index) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`)
+    published = index
+  }
+  return { index: published, lines }
+}
+
+async function publishStaged(client: RegistryClient, target: Target, release: Release, annotations: PublishState['annotations'], lines: string[]): Promise<IndexDocument | undefined> {
+  const staged = await readStaged(client, target.repository, release.key, release.platforms)
+  const waiting = staged.filter(x => !x.image).map(x => formatPlatform(x.platform))
+  if (waiting.length) {
+    lines.push(`${target.registry}/${target.repository}: ${waiting.join(', ')} not staged yet by this run; the job that stages the last platform publishes the index`)
+    return undefined
+  }
+  const images = staged.map(x => ({ platform: x.platform, manifest: x.image! }))
+  const index = buildIndex(images, annotations)
+  await putIndex(client, target, index, images)
+  lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`)
+  lines.push((await cleanUp(client, target.repository, staged)) ? 'Deleted the staging tags' : 'The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images')
   return index
 }

@@ -82,19 +82,33 @@ export async function commit(staged: string, toolCache: string, installed: Omit<
   const dir = versionDir(toolCache, installed.debianVersion, host)
   await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}\n`)
   await mkdir(join(dir, '..'), { recursive: true })
-  if (await exists(`${dir}.complete`)) {
-    await rm(staged, { recursive: true, force: true })
-    return { ...installed, dir }
-  }
-  await rm(dir, { recursive: true, force: true })
   try {
     await rename(staged, dir)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    await rm(staged, { recursive: true, force: true })
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err
+    // Another job on this machine is committing the same version: its marker follows its rename.
+    if (await waitFor(`${dir}.complete`, COMMIT_WAIT_MS)) {
+      await rm(staged, { recursive: true, force: true })
+      return { ...installed, dir }
+    }
+    // No marker came: the leftover of an interrupted run. Set it aside and take its place.
+    const aside = `${dir}.stale-${process.pid}-${Date.now()}`
+    await rename(dir, aside)
+    await rm(aside, { recursive: true, force: true })
+    await rename(staged, dir)
   }
   await writeFile(`${dir}.complete`, '')
   return { ...installed, dir }
+}
+
+const COMMIT_WAIT_MS = 10_000
+
+async function waitFor(path: string, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise(r => setTimeout(r, 100))) {
+    if (await exists(path)) return true
+  }
+  return exists(path)
 }
 
 async function exists(path: string): Promise<boolean> {

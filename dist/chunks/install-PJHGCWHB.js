@@ -6,7 +6,7 @@ import {
   commit,
   qemuRoot,
   sha256
-} from "./chunk-N6ME2KMD.js";
+} from "./chunk-6MP5SEOQ.js";
 import {
   fetchOrExplain
 } from "./chunk-R2J47E3K.js";

@@ -115,40 +115,40 @@ var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 var LABEL = "(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])";
 var DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?$`);
 function parseReference(input) {
-  const fail = (reason) => {
+  const fail2 = (reason) => {
     throw new ImageReferenceError(input, reason);
   };
-  if (input === "") fail("it is empty");
-  if (/\s/.test(input)) fail("it contains white space");
+  if (input === "") fail2("it is empty");
+  if (/\s/.test(input)) fail2("it contains white space");
   let rest = input;
   let digest;
   const at = rest.indexOf("@");
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) fail(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
+    if (!DIGEST.test(digest)) fail2(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
   }
   let tag;
   const colon = rest.lastIndexOf(":");
   if (colon > rest.lastIndexOf("/")) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) fail(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
+    if (!TAG.test(tag)) fail2(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
   }
   const slash = rest.indexOf("/");
   const first = slash < 0 ? "" : rest.slice(0, slash);
   let registry = DOCKER_HUB;
   let path = rest;
   if (slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
-    if (!DOMAIN.test(first)) fail(`"${first}" is not a registry host[:port]`);
+    if (!DOMAIN.test(first)) fail2(`"${first}" is not a registry host[:port]`);
     registry = first.toLowerCase();
     path = rest.slice(slash + 1);
   }
   if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && path !== "" && !path.includes("/")) path = `library/${path}`;
   const problem = repositoryProblem(path);
-  if (problem) fail(problem);
-  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail(`the name is longer than ${NAME_TOTAL_MAX} characters`);
+  if (problem) fail2(problem);
+  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail2(`the name is longer than ${NAME_TOTAL_MAX} characters`);
   return { registry, repository: path, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
 }
 function registryApiHost(registry) {
@@ -235,13 +235,14 @@ function getInputs(read = readInput) {
   };
   const password = read("password");
   if (password) setSecret(password);
+  const platforms = parsePlatforms(get("platforms", DEFAULTS.platforms));
   return {
-    platforms: parsePlatforms(get("platforms", DEFAULTS.platforms)),
+    platforms,
     qemuVersion: parseQemuVersion(get("qemu-version", DEFAULTS.qemuVersion)),
     qemuMirror: parseMirror(get("qemu-mirror", DEFAULTS.qemuMirror)),
     binfmtFlags: parseBinfmtFlags(get("binfmt-flags", DEFAULTS.binfmtFlags)),
     cache: parseBoolean("cache", get("cache", DEFAULTS.cache)),
-    ...buildInputs(get, password)
+    ...buildInputs(get, password, platforms)
   };
 }
 function getCredentials(read = readInput) {
@@ -250,8 +251,8 @@ function getCredentials(read = readInput) {
   const username = read("username").trim();
   return { image: parseImage(read("image").trim()), credentials: username && password ? { username, password } : void 0 };
 }
-var BUILD_ONLY = ["tags", "file", "build-args", "target", "labels", "annotations", "test", "username", "password", "builder"];
-function buildInputs(get, password) {
+var BUILD_ONLY = ["tags", "file", "build-args", "target", "labels", "annotations", "test", "username", "password", "builder", "build", "mode"];
+function buildInputs(get, password, platforms) {
   const imageText = get("image", "");
   const push = parseBoolean("push", get("push", "false"));
   const verifyArch = parseBoolean("verify-arch", get("verify-arch", "true"));
@@ -279,9 +280,31 @@ function buildInputs(get, password) {
       push,
       credentials: username ? { username, password } : void 0,
       verifyArch,
-      builder: optional(get("builder", ""), (v) => parseName("builder", v))
+      builder: optional(get("builder", ""), (v) => parseName("builder", v)),
+      ...shareAndMode(get("build", ""), get("mode", "auto"), platforms)
     }
   };
+}
+function shareAndMode(buildText, modeText, platforms) {
+  if (modeText !== "auto" && modeText !== "stage" && modeText !== "merge") {
+    throw new InputError("mode", modeText, "accepted: auto (publish once every platform is there), stage (only stage this job's share, for a merge job) or merge (publish what the run staged)");
+  }
+  const mode = modeText;
+  if (mode === "stage" && buildText === "") throw new InputError("build", "", "accepted: this job's share of platforms; mode: stage needs it");
+  if (buildText === "") return { mode };
+  if (mode === "merge") throw new InputError("build", buildText, "accepted: nothing with mode: merge, which builds no platform");
+  let share;
+  try {
+    share = parsePlatformList(buildText);
+  } catch {
+    share = [];
+  }
+  const all = new Set(platforms.map(formatPlatform));
+  const outside = share.map(formatPlatform).filter((p) => !all.has(p));
+  if (share.length === 0 || outside.length > 0) {
+    throw new InputError("build", buildText, `accepted: this job's share of platforms (${[...all].join(", ")}), such as \${{ matrix.platform }}`);
+  }
+  return { share, mode };
 }
 function optional(value, parse) {
   return value === "" ? void 0 : parse(value);
@@ -1255,6 +1278,157 @@ function indexAnnotations(user, facts2) {
   return [...out];
 }
 
+// src/publish/stage.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/concurrency.ts
+async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// src/publish/stage.ts
+var STAGE_ARTIFACT = "application/vnd.archway.stage.v1+json";
+var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+var EMPTY = { mediaType: "application/vnd.oci.empty.v1+json", digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", size: 2 };
+var EMPTY_BLOB = Buffer.from("{}");
+var A = { run: "io.archway.run", attempt: "io.archway.attempt", platform: "io.archway.platform", release: "io.archway.release" };
+function releaseKey(runId, tags, platforms) {
+  const what = `${[...tags].sort().join(",")}
+${platforms.map(formatPlatform).sort().join(",")}`;
+  return `${runId}-${createHash3("sha256").update(what).digest("hex").slice(0, 12)}`;
+}
+function stageTag(key, platform) {
+  return `archway-stage-${key}-${formatPlatform(platform).replace(/\//g, "-")}`;
+}
+function stageManifest(key, attempt, platform, subject) {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: STAGE_ARTIFACT,
+      config: EMPTY,
+      layers: [EMPTY],
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+      annotations: { [A.attempt]: attempt, [A.platform]: formatPlatform(platform), [A.release]: key }
+    })
+  );
+}
+function readStageManifest(bytes, key) {
+  try {
+    const doc = JSON.parse(bytes.toString());
+    const platform = parsePlatform(doc.annotations?.[A.platform] ?? "");
+    if (doc.artifactType !== STAGE_ARTIFACT || doc.annotations?.[A.release] !== key || !platform || !doc.subject) return void 0;
+    return { platform, subject: { mediaType: doc.subject.mediaType, digest: doc.subject.digest, size: doc.subject.size } };
+  } catch {
+    return void 0;
+  }
+}
+async function stage(client, repository, key, attempt, images) {
+  await client.pushBlob(repository, EMPTY.digest, EMPTY_BLOB);
+  await mapLimit(images, 8, (i) => client.putManifest(repository, stageTag(key, i.platform), stageManifest(key, attempt, i.platform, i.manifest), OCI_MANIFEST));
+}
+async function readStaged(client, repository, key, platforms) {
+  return mapLimit(platforms, 8, async (platform) => {
+    const m = await client.getManifest(repository, stageTag(key, platform)).catch((err) => {
+      if (err instanceof RegistryError && err.status === 404) return void 0;
+      throw err;
+    });
+    if (!m) return { platform };
+    const read = readStageManifest(m.bytes, key);
+    return read && formatPlatform(read.platform) === formatPlatform(platform) ? { platform, image: read.subject, stagingDigest: m.digest } : { platform };
+  });
+}
+async function cleanUp(client, repository, staged) {
+  const results = await mapLimit(
+    staged.filter((s) => s.stagingDigest),
+    8,
+    (s) => client.deleteManifest(repository, s.stagingDigest).catch(() => false)
+  );
+  return results.every(Boolean);
+}
+
+// src/publish/publish-index.ts
+async function putIndex(client, target, index, images) {
+  const name = `${target.registry}/${target.repository}`;
+  const missing = (await mapLimit(images, 8, async (i) => await client.headManifest(target.repository, i.manifest.digest) ? void 0 : formatPlatform(i.platform))).filter(Boolean);
+  if (missing.length) throw new ArchwayError(`${name} lacks the image of ${missing.join(", ")}; no tag was moved`);
+  await client.putManifest(target.repository, index.digest, index.bytes, index.mediaType);
+  await mapLimit(target.tags, 8, (tag) => client.putManifest(target.repository, tag, index.bytes, index.mediaType));
+}
+function imagesOf(s) {
+  return s.images.map((i) => ({ platform: parsePlatform(i.platform) ?? fail(`post state names an unknown platform ${i.platform}`), manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } }));
+}
+function indexFromState(s) {
+  const index = buildIndex(imagesOf(s), s.annotations);
+  if (s.digest && index.digest !== s.digest) throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`);
+  return index;
+}
+var refs = (t) => t.tags.map((tag) => `${t.registry}/${t.repository}:${tag}`).join(", ");
+async function publishIndex(s, access) {
+  const index = indexFromState(s);
+  const images = imagesOf(s);
+  const lines = [];
+  for (const target of s.targets) {
+    await putIndex(await connect(target.registry, access), target, index, images);
+    lines.push(`Published ${index.digest} as ${refs(target)}`);
+  }
+  return { index, lines };
+}
+function releaseOf(r) {
+  return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map((p) => parsePlatform(p) ?? fail(`post state names an unknown platform ${p}`)) };
+}
+function fail(message) {
+  throw new ArchwayError(message);
+}
+async function stageAndPublish(s, release, access) {
+  const own = imagesOf(s);
+  const lines = [];
+  let published;
+  for (const target of s.targets) {
+    const client = await connect(target.registry, access);
+    await stage(client, target.repository, release.key, release.attempt, own);
+    lines.push(`Staged ${own.map((i) => formatPlatform(i.platform)).join(", ")} for release ${release.key} in ${target.registry}/${target.repository}`);
+    if (!release.publish) continue;
+    const outcome = await publishStaged(client, target, release, s.annotations, lines);
+    if (!outcome) continue;
+    published = outcome;
+  }
+  return { index: published, lines };
+}
+async function mergeStaged(targets, release, annotations, access) {
+  const lines = [];
+  let published;
+  for (const target of targets) {
+    const index = await publishStaged(await connect(target.registry, access), target, release, annotations, lines);
+    if (!index) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`);
+    published = index;
+  }
+  return { index: published, lines };
+}
+async function publishStaged(client, target, release, annotations, lines) {
+  const staged = await readStaged(client, target.repository, release.key, release.platforms);
+  const waiting = staged.filter((x) => !x.image).map((x) => formatPlatform(x.platform));
+  if (waiting.length) {
+    lines.push(`${target.registry}/${target.repository}: ${waiting.join(", ")} not staged yet by this run; the job that stages the last platform publishes the index`);
+    return void 0;
+  }
+  const images = staged.map((x) => ({ platform: x.platform, manifest: x.image }));
+  const index = buildIndex(images, annotations);
+  await putIndex(client, target, index, images);
+  lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`);
+  lines.push(await cleanUp(client, target.repository, staged) ? "Deleted the staging tags" : "The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images");
+  return index;
+}
+
 // src/state.ts
 var STATE_VERSION = 1;
 var KEY = "archway";
@@ -1272,23 +1446,8 @@ function loadState() {
   }
 }
 
-// src/concurrency.ts
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 export {
   formatPlatform,
-  parsePlatform,
   qemuArch,
   hostDebianArch,
   emulatorsNeeded,
@@ -1300,6 +1459,11 @@ export {
   targetsOf,
   buildIndex,
   indexAnnotations,
+  releaseKey,
+  publishIndex,
+  releaseOf,
+  stageAndPublish,
+  mergeStaged,
   saveState2 as saveState,
   loadState
 };

@@ -1,7 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   sha256
-} from "./chunk-N6ME2KMD.js";
+} from "./chunk-6MP5SEOQ.js";
 import {
   errorMessage
 } from "./chunk-WXXSKNG5.js";

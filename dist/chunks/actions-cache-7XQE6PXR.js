@@ -4,8 +4,8 @@ import {
   cacheKey,
   restore,
   save
-} from "./chunk-FVWPQ27C.js";
-import "./chunk-N6ME2KMD.js";
+} from "./chunk-EYJ3WKHZ.js";
+import "./chunk-6MP5SEOQ.js";
 import "./chunk-WXXSKNG5.js";
 import "./chunk-7J353CZK.js";
 import "./chunk-IR6WKKZB.js";

@@ -50,19 +50,29 @@ async function commit(staged, toolCache, installed, host) {
   await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}
 `);
   await mkdir(join(dir, ".."), { recursive: true });
-  if (await exists(`${dir}.complete`)) {
-    await rm(staged, { recursive: true, force: true });
-    return { ...installed, dir };
-  }
-  await rm(dir, { recursive: true, force: true });
   try {
     await rename(staged, dir);
   } catch (err) {
-    if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
-    await rm(staged, { recursive: true, force: true });
+    const code = err.code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
+    if (await waitFor(`${dir}.complete`, COMMIT_WAIT_MS)) {
+      await rm(staged, { recursive: true, force: true });
+      return { ...installed, dir };
+    }
+    const aside = `${dir}.stale-${process.pid}-${Date.now()}`;
+    await rename(dir, aside);
+    await rm(aside, { recursive: true, force: true });
+    await rename(staged, dir);
   }
   await writeFile(`${dir}.complete`, "");
   return { ...installed, dir };
+}
+var COMMIT_WAIT_MS = 1e4;
+async function waitFor(path, ms) {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    if (await exists(path)) return true;
+  }
+  return exists(path);
 }
 async function exists(path) {
   return access(path).then(

@@ -1,0 +1,103 @@
+/**
+ * Matrix coordination through the registry. Each job, once its platforms are pushed and
+ * the job has succeeded, writes one staging manifest per platform under a run-scoped tag
+ * only it writes; then it reads every platform's staging tag. Whoever sees them all
+ * publishes the index: because each job writes before it reads, the last one always sees
+ * everything, and because the index bytes are deterministic, two jobs publishing at once
+ * write the same thing. A failed platform is never staged, so there is no index; a re-run
+ * of it stages it and completes the release.
+ *
+ * A staging manifest is a small OCI artifact whose `subject` is the platform's manifest,
+ * so deleting it (by its own digest) never touches the image.
+ */
+import { createHash } from 'node:crypto'
+import { mapLimit } from '../concurrency.js'
+import { type Platform, formatPlatform, parsePlatform } from '../platform.js'
+import type { RegistryClient } from '../registry/client.js'
+import { RegistryError } from '../registry/errors.js'
+import type { Descriptor } from './index-manifest.js'
+
+export const STAGE_ARTIFACT = 'application/vnd.archway.stage.v1+json'
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+const EMPTY = { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 } as const
+export const EMPTY_BLOB = Buffer.from('{}')
+
+const A = { run: 'io.archway.run', attempt: 'io.archway.attempt', platform: 'io.archway.platform', release: 'io.archway.release' } as const
+
+/**
+ * What identifies one release of one run: the run id, and the tags and platforms it
+ * publishes (so two jobs of a run that publish different images keep apart, and a separate
+ * merge job with the same inputs finds them). Pure.
+ */
+export function releaseKey(runId: string, tags: readonly string[], platforms: readonly Platform[]): string {
+  const what = `${[...tags].sort().join(',')}\n${platforms.map(formatPlatform).sort().join(',')}`
+  return `${runId}-${createHash('sha256').update(what).digest('hex').slice(0, 12)}`
+}
+
+/** The staging tag of one platform of one release. Pure. */
+export function stageTag(key: string, platform: Platform): string {
+  return `archway-stage-${key}-${formatPlatform(platform).replace(/\//g, '-')}`
+}
+
+/** The staging manifest's bytes (pure): unique per run attempt, pointing at the platform's manifest. */
+export function stageManifest(key: string, attempt: string, platform: Platform, subject: Descriptor): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: STAGE_ARTIFACT,
+      config: EMPTY,
+      layers: [EMPTY],
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+      annotations: { [A.attempt]: attempt, [A.platform]: formatPlatform(platform), [A.release]: key }
+    })
+  )
+}
+
+/** Reads a staging manifest back: the platform it stands for and its image's descriptor. Pure. */
+export function readStageManifest(bytes: Buffer, key: string): { platform: Platform; subject: Descriptor } | undefined {
+  try {
+    const doc = JSON.parse(bytes.toString()) as { artifactType?: string; subject?: Descriptor; annotations?: Record<string, string> }
+    const platform = parsePlatform(doc.annotations?.[A.platform] ?? '')
+    if (doc.artifactType !== STAGE_ARTIFACT || doc.annotations?.[A.release] !== key || !platform || !doc.subject) return undefined
+    return { platform, subject: { mediaType: doc.subject.mediaType, digest: doc.subject.digest, size: doc.subject.size } }
+  } catch {
+    return undefined
+  }
+}
+
+export async function stage(client: RegistryClient, repository: string, key: string, attempt: string, images: readonly { platform: Platform; manifest: Descriptor }[]): Promise<void> {
+  await client.pushBlob(repository, EMPTY.digest, EMPTY_BLOB)
+  await mapLimit(images, 8, i => client.putManifest(repository, stageTag(key, i.platform), stageManifest(key, attempt, i.platform, i.manifest), OCI_MANIFEST))
+}
+
+export interface Staged {
+  readonly platform: Platform
+  /** The platform's image, or undefined while no job of the run has staged it. */
+  readonly image?: Descriptor
+  /** The staging manifest's own digest, for the clean-up. */
+  readonly stagingDigest?: string
+}
+
+export async function readStaged(client: RegistryClient, repository: string, key: string, platforms: readonly Platform[]): Promise<Staged[]> {
+  return mapLimit(platforms, 8, async platform => {
+    // A tag may vanish between any two requests (the publisher deletes the staging tags): a 404 is "not staged".
+    const m = await client.getManifest(repository, stageTag(key, platform)).catch((err: unknown) => {
+      if (err instanceof RegistryError && err.status === 404) return undefined
+      throw err
+    })
+    if (!m) return { platform }
+    const read = readStageManifest(m.bytes, key)
+    return read && formatPlatform(read.platform) === formatPlatform(platform) ? { platform, image: read.subject, stagingDigest: m.digest } : { platform }
+  })
+}
+
+/** Deletes the staging manifests (and with them their tags) where the registry allows it; false where it does not. */
+export async function cleanUp(client: RegistryClient, repository: string, staged: readonly Staged[]): Promise<boolean> {
+  const results = await mapLimit(
+    staged.filter(s => s.stagingDigest),
+    8,
+    s => client.deleteManifest(repository, s.stagingDigest!).catch(() => false)
+  )
+  return results.every(Boolean)
+}
