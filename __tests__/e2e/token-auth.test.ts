@@ -160,10 +160,10 @@ describe('a registry with token auth (Bearer realm on the test token issuer)', (
     const repository = unique('token-denied')
     const wrong = `wrong-${randomBytes(6).toString('hex')}`
     const { main, post, asked } = await job(runner, env.dockerContainerd, {
+      // The host's own platform only: the refusal does not depend on emulation.
       image: `${tokens.registry}/${repository}`,
-      platforms: 'linux/amd64,linux/arm64',
+      platforms: 'linux/amd64',
       context: sampleContext(env.busyboxDir),
-      test: 'sh /app/run-tests.sh',
       push: 'true',
       username: USER,
       password: wrong
