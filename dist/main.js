@@ -15,7 +15,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-XA7NCKXN.js";
+} from "./chunks/chunk-P3DCK2CK.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,

@@ -5,7 +5,7 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-XA7NCKXN.js";
+} from "./chunks/chunk-P3DCK2CK.js";
 import {
   save
 } from "./chunks/chunk-EYJ3WKHZ.js";

@@ -157,7 +157,8 @@ export class RegistryAuth {
       this.challenge = bearer
       const asked = bearer.params.scope ? bearer.params.scope.split(' ') : []
       const wanted = [...scopes, ...asked.filter(a => a !== '' && !covered(a, scopes))]
-      const fresh = `Bearer ${(await this.token(bearer, wanted, true)).token}`
+      // Requests sent at once all meet the first 401: they share one token, fetched once.
+      const fresh = (await this.reusable(wanted, sent)) ?? `Bearer ${(await this.token(bearer, wanted, true)).token}`
       if (wanted.length !== scopes.length) this.tokens.set(scopeKey(scopes), this.tokens.get(scopeKey(wanted))!)
       return fresh === sent ? undefined : fresh
     }
@@ -166,6 +167,14 @@ export class RegistryAuth {
       return sent === this.basic ? undefined : this.basic
     }
     return undefined
+  }
+
+  /** A token for `scopes` that is fetched or being fetched, still valid, and not the one just refused. */
+  private async reusable(scopes: readonly string[], refused: string | undefined): Promise<string | undefined> {
+    const t = await this.tokens.get(scopeKey(scopes))?.catch(() => undefined)
+    if (!t || t.expiresAt <= (this.o.now ?? Date.now)()) return undefined
+    const value = `Bearer ${t.token}`
+    return value === refused ? undefined : value
   }
 
   private token(c: Challenge, scopes: readonly string[], renew: boolean): Promise<Token> {

@@ -112,6 +112,13 @@ describe('Bearer tokens', () => {
     expect(unauthorised(server)).toBe(1)
   })
 
+  it('shares one token among requests sent at once that all meet the first challenge', async () => {
+    const c = client(server)
+    await Promise.all(['v1', 'v2', 'v3', 'v4'].map(tag => c.headManifest('acme/app', tag)))
+    expect(server.tokenRequests).toHaveLength(1)
+    expect(unauthorised(server)).toBe(4)
+  })
+
   it('gets a new token, once, when the registry stops accepting the old one', async () => {
     const c = client(server)
     await c.headManifest('acme/app', 'v1')

@@ -558,7 +558,7 @@ var RegistryAuth = class {
       this.challenge = bearer;
       const asked = bearer.params.scope ? bearer.params.scope.split(" ") : [];
       const wanted = [...scopes, ...asked.filter((a) => a !== "" && !covered(a, scopes))];
-      const fresh = `Bearer ${(await this.token(bearer, wanted, true)).token}`;
+      const fresh = await this.reusable(wanted, sent) ?? `Bearer ${(await this.token(bearer, wanted, true)).token}`;
       if (wanted.length !== scopes.length) this.tokens.set(scopeKey(scopes), this.tokens.get(scopeKey(wanted)));
       return fresh === sent ? void 0 : fresh;
     }
@@ -567,6 +567,13 @@ var RegistryAuth = class {
       return sent === this.basic ? void 0 : this.basic;
     }
     return void 0;
+  }
+  /** A token for `scopes` that is fetched or being fetched, still valid, and not the one just refused. */
+  async reusable(scopes, refused) {
+    const t = await this.tokens.get(scopeKey(scopes))?.catch(() => void 0);
+    if (!t || t.expiresAt <= (this.o.now ?? Date.now)()) return void 0;
+    const value = `Bearer ${t.token}`;
+    return value === refused ? void 0 : value;
   }
   token(c, scopes, renew) {
     const key = scopeKey(scopes);
