@@ -15,7 +15,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-P3DCK2CK.js";
+} from "./chunks/chunk-E32DX2CW.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,
@@ -45,13 +45,15 @@ import {
 } from "./chunks/chunk-WXXSKNG5.js";
 import {
   debug,
+  endGroup,
   group,
   info,
   setFailed,
   setOutput,
+  startGroup,
   summary,
   warning
-} from "./chunks/chunk-7J353CZK.js";
+} from "./chunks/chunk-4MOIXKYJ.js";
 import "./chunks/chunk-IR6WKKZB.js";
 import "./chunks/chunk-7GJN7XK5.js";
 import {
@@ -2487,7 +2489,7 @@ var require_tar_stream = __commonJS({
 });
 
 // src/main.ts
-import { mkdir as mkdir3, mkdtemp } from "node:fs/promises";
+import { mkdir as mkdir4, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
 
@@ -2616,7 +2618,8 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 }
 
 // src/pipeline.ts
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir as mkdir2, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join as join4 } from "node:path";
 
 // src/docker/buildx.ts
@@ -2909,6 +2912,7 @@ async function findPlatformImage(dir, platform) {
 // src/publish/push-image.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { join as join3 } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -2956,6 +2960,7 @@ async function gzipLayer(image, layer, scratch) {
   return { descriptor: { mediaType: MediaType.OciLayerGzip, digest: `sha256:${hash.digest("hex")}`, size: size2 }, path };
 }
 async function prepareImage(image, scratch) {
+  await mkdir(scratch, { recursive: true });
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
   for (const layer of uncompressedLayers(image.manifest)) {
@@ -3979,52 +3984,75 @@ async function buildAll(b, platforms, engine, tag) {
   }
   return { ref: (p) => `${tag}-${keyOf(p)}`, seconds: (p) => took.get(formatPlatform(p)) ?? 0, shared: false };
 }
-async function saveLayout(engine, ref, p, dir) {
-  await mkdir(dir, { recursive: true });
-  const tar = join4(dir, "..", `${keyOf(p)}.tar`);
-  await docker(["save", ...engine.store === "containerd" ? ["--platform", formatPlatform(p)] : [], "-o", tar, ref]);
-  await run("tar", ["-xf", tar, "-C", dir]);
-  await rm(tar, { force: true });
-  return findPlatformImage(dir, p);
+async function saveLayouts(built, platforms, scratch) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of platforms) groups.set(built.ref(p), [...groups.get(built.ref(p)) ?? [], p]);
+  const out = /* @__PURE__ */ new Map();
+  let n = 0;
+  for (const [ref, members] of groups) {
+    const dir = join4(scratch, `layout-${n++}`);
+    await mkdir2(dir, { recursive: true });
+    const tar = `${dir}.tar`;
+    await docker(["save", "-o", tar, ref]);
+    await run("tar", ["-xf", tar, "-C", dir]);
+    await rm(tar, { force: true });
+    for (const p of members) out.set(formatPlatform(p), await findPlatformImage(dir, p));
+  }
+  return out;
 }
+async function grouped(name, work) {
+  const lines = [];
+  try {
+    return await work((line) => lines.push(line));
+  } finally {
+    startGroup(name);
+    for (const line of lines) info(line);
+    endGroup();
+  }
+}
+var PARALLEL = Math.max(2, availableParallelism());
 async function runPipeline(b, platforms, o) {
   const engine = await engineInfo();
   info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ""}`);
   const tag = localTag(b.image.repository);
   const built = await buildAll(b, platforms, engine, tag);
-  const checked2 = [];
-  for (const p of platforms) {
-    const name = formatPlatform(p);
-    const entry = await group(`Test and verify ${name}`, async () => {
-      const image = await saveLayout(engine, built.ref(p), p, join4(o.scratch, keyOf(p), "layout"));
-      info(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);
-      const test = b.test ? await runTest(built.ref(p), p, b.test, (line) => info(line)) : void 0;
-      if (test) info(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
+  const layouts = await group("Save each platform as an OCI layout", async () => {
+    const started = Date.now();
+    const l = await saveLayouts(built, platforms, o.scratch);
+    info(`Saved in ${seconds(started).toFixed(1)} s`);
+    return l;
+  });
+  const checked2 = await mapLimit(
+    platforms,
+    PARALLEL,
+    (p) => grouped(`Test and verify ${formatPlatform(p)}`, async (log) => {
+      const image = layouts.get(formatPlatform(p));
+      log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);
+      const test = b.test ? await runTest(built.ref(p), p, b.test, log) : void 0;
+      if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
       const arch = b.verifyArch ? await verifyImageArch(image) : void 0;
-      if (arch) info(archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`);
+      if (arch) log(archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`);
       return { platform: p, image, test, arch };
-    });
-    checked2.push(entry);
-  }
+    })
+  );
   const failures = checked2.flatMap((c) => failureLines(c, o));
   if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. Nothing was pushed.`);
   const published = /* @__PURE__ */ new Map();
   if (b.push) {
+    const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join4(o.scratch, keyOf(c.platform))));
     for (const target2 of targetsOf(b)) {
       const client = await connect(target2.registry, b);
-      for (const c of checked2) {
-        const name = formatPlatform(c.platform);
-        const prepared = await prepareImage(c.image, join4(o.scratch, keyOf(c.platform)));
-        const doc = await group(`Push ${name} to ${target2.registry}/${target2.repository}`, async () => {
+      const docs = await mapLimit(
+        checked2,
+        PARALLEL,
+        (c, i) => grouped(`Push ${formatPlatform(c.platform)} to ${target2.registry}/${target2.repository}`, async (log) => {
           const started = Date.now();
-          const d = await pushImage(client, target2.repository, prepared);
-          info(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`);
+          const d = await pushImage(client, target2.repository, prepared[i]);
+          log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`);
           return d;
-        });
-        const before = published.get(name);
-        if (before && before.descriptor.digest !== doc.descriptor.digest) throw new ArchwayError(`${name} was published with two digests`);
-        published.set(name, doc);
-      }
+        })
+      );
+      checked2.forEach((c, i) => published.set(formatPlatform(c.platform), docs[i]));
     }
   }
   return {
@@ -4071,7 +4099,7 @@ async function createdTime(env) {
 }
 
 // src/qemu/memo.ts
-import { mkdir as mkdir2, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
 function memoFile(toolCache, k) {
@@ -4092,7 +4120,7 @@ async function recall(toolCache, k, now) {
 }
 async function remember(toolCache, k, debianVersion, now) {
   const file = memoFile(toolCache, k);
-  await mkdir2(join5(file, ".."), { recursive: true });
+  await mkdir3(join5(file, ".."), { recursive: true });
   const m = { query: k.query.text, mirror: k.mirror, host: k.host, debianVersion, resolvedAt: now.toISOString() };
   await writeFile2(file, `${JSON.stringify(m)}
 `);
@@ -4100,13 +4128,13 @@ async function remember(toolCache, k, debianVersion, now) {
 
 // src/qemu/setup.ts
 var cold = {
-  actionsCache: () => import("./chunks/actions-cache-7XQE6PXR.js"),
+  actionsCache: () => import("./chunks/actions-cache-4GJZVLDU.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
       import("./chunks/resolve-62K6XQZV.js"),
       import("./chunks/install-PJHGCWHB.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
-      import("./chunks/tool-cache-SUBG3ZKU.js")
+      import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
     return { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download: (url) => tc.downloadTool(url) };
   }
@@ -4295,7 +4323,7 @@ async function setUpEmulation(inputs, platforms, host) {
 }
 async function scratchDir() {
   const base = process.env.RUNNER_TEMP || tmpdir();
-  await mkdir3(base, { recursive: true });
+  await mkdir4(base, { recursive: true });
   return mkdtemp(join6(base, "archway-"));
 }
 async function publishState(build, pipeline3, share, release2) {

@@ -5,12 +5,8 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-P3DCK2CK.js";
-import {
-  save
-} from "./chunks/chunk-EYJ3WKHZ.js";
+} from "./chunks/chunk-E32DX2CW.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-6MP5SEOQ.js";
 import "./chunks/chunk-Q2D36NRX.js";
 import {
   ArchwayError,
@@ -22,7 +18,7 @@ import {
   setFailed,
   summary,
   warning
-} from "./chunks/chunk-7J353CZK.js";
+} from "./chunks/chunk-4MOIXKYJ.js";
 import "./chunks/chunk-IR6WKKZB.js";
 import "./chunks/chunk-7GJN7XK5.js";
 import "./chunks/chunk-QFDZJLFJ.js";
@@ -48,6 +44,7 @@ ${outcome.lines.join("\n\n")}
     }
   }
   if (state?.qemuCache) {
+    const { save } = await import("./chunks/actions-cache-4GJZVLDU.js");
     await save([...state.qemuCache.paths], state.qemuCache.key, { warning: (m) => warning(m), info: (m) => info(m) }).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
   }
 }

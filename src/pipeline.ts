@@ -5,7 +5,9 @@
  */
 import * as core from '@actions/core'
 import { mkdir, rm } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import { mapLimit } from './concurrency.js'
 import { buildArgv } from './docker/buildx.js'
 import { type EngineInfo, docker, engineInfo } from './docker/engine.js'
 import { type TestResult, runTest } from './docker/test-run.js'
@@ -65,15 +67,42 @@ async function buildAll(b: BuildInputs, platforms: readonly Platform[], engine: 
   return { ref: p => `${tag}-${keyOf(p)}`, seconds: p => took.get(formatPlatform(p)) ?? 0, shared: false }
 }
 
-/** `docker save` of one platform, unpacked: the OCI layout the checks and the push read. */
-async function saveLayout(engine: EngineInfo, ref: string, p: Platform, dir: string): Promise<PlatformImage> {
-  await mkdir(dir, { recursive: true })
-  const tar = join(dir, '..', `${keyOf(p)}.tar`)
-  await docker(['save', ...(engine.store === 'containerd' ? ['--platform', formatPlatform(p)] : []), '-o', tar, ref])
-  await run('tar', ['-xf', tar, '-C', dir])
-  await rm(tar, { force: true })
-  return findPlatformImage(dir, p)
+/**
+ * `docker save`, unpacked: the OCI layout the tests' checks and the push read. On the
+ * containerd store one save holds every platform (through its nested index); on the classic
+ * store, or with per-platform builds, each platform's tag is saved on its own.
+ */
+async function saveLayouts(built: Built, platforms: readonly Platform[], scratch: string): Promise<Map<string, PlatformImage>> {
+  const groups = new Map<string, Platform[]>()
+  for (const p of platforms) groups.set(built.ref(p), [...(groups.get(built.ref(p)) ?? []), p])
+  const out = new Map<string, PlatformImage>()
+  let n = 0
+  for (const [ref, members] of groups) {
+    const dir = join(scratch, `layout-${n++}`)
+    await mkdir(dir, { recursive: true })
+    const tar = `${dir}.tar`
+    await docker(['save', '-o', tar, ref])
+    await run('tar', ['-xf', tar, '-C', dir])
+    await rm(tar, { force: true })
+    for (const p of members) out.set(formatPlatform(p), await findPlatformImage(dir, p))
+  }
+  return out
 }
+
+/** Runs `work` with its log lines held back, then prints them as one group: groups of parallel work stay whole. */
+async function grouped<T>(name: string, work: (log: (line: string) => void) => Promise<T>): Promise<T> {
+  const lines: string[] = []
+  try {
+    return await work(line => lines.push(line))
+  } finally {
+    core.startGroup(name)
+    for (const line of lines) core.info(line)
+    core.endGroup()
+  }
+}
+
+/** Tests and pushes run this many platforms at once. */
+const PARALLEL = Math.max(2, availableParallelism())
 
 export interface PipelineOptions {
   readonly scratch: string
@@ -89,41 +118,41 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   const tag = localTag(b.image.repository)
   const built = await buildAll(b, platforms, engine, tag)
 
-  const checked: { platform: Platform; image: PlatformImage; test?: TestResult; arch?: ArchReport }[] = []
-  for (const p of platforms) {
-    const name = formatPlatform(p)
-    const entry = await core.group(`Test and verify ${name}`, async () => {
-      const image = await saveLayout(engine, built.ref(p), p, join(o.scratch, keyOf(p), 'layout'))
-      core.info(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
-      const test = b.test ? await runTest(built.ref(p), p, b.test, line => core.info(line)) : undefined
-      if (test) core.info(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
+  const layouts = await core.group('Save each platform as an OCI layout', async () => {
+    const started = Date.now()
+    const l = await saveLayouts(built, platforms, o.scratch)
+    core.info(`Saved in ${seconds(started).toFixed(1)} s`)
+    return l
+  })
+  const checked = await mapLimit(platforms, PARALLEL, p =>
+    grouped(`Test and verify ${formatPlatform(p)}`, async log => {
+      const image = layouts.get(formatPlatform(p))!
+      log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
+      const test = b.test ? await runTest(built.ref(p), p, b.test, log) : undefined
+      if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
       const arch = b.verifyArch ? await verifyImageArch(image) : undefined
-      if (arch) core.info(archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`)
+      if (arch) log(archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`)
       return { platform: p, image, test, arch }
     })
-    checked.push(entry)
-  }
+  )
 
   const failures = checked.flatMap(c => failureLines(c, o))
   if (failures.length > 0) throw new ArchwayError(`${failures.join('; ')}. Nothing was pushed.`)
 
   const published = new Map<string, Published>()
   if (b.push) {
+    const prepared = await mapLimit(checked, PARALLEL, c => prepareImage(c.image, join(o.scratch, keyOf(c.platform))))
     for (const target of targetsOf(b)) {
       const client = await connect(target.registry, b)
-      for (const c of checked) {
-        const name = formatPlatform(c.platform)
-        const prepared = await prepareImage(c.image, join(o.scratch, keyOf(c.platform)))
-        const doc = await core.group(`Push ${name} to ${target.registry}/${target.repository}`, async () => {
+      const docs = await mapLimit(checked, PARALLEL, (c, i) =>
+        grouped(`Push ${formatPlatform(c.platform)} to ${target.registry}/${target.repository}`, async log => {
           const started = Date.now()
-          const d = await pushImage(client, target.repository, prepared)
-          core.info(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`)
+          const d = await pushImage(client, target.repository, prepared[i])
+          log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`)
           return d
         })
-        const before = published.get(name)
-        if (before && before.descriptor.digest !== doc.descriptor.digest) throw new ArchwayError(`${name} was published with two digests`)
-        published.set(name, doc)
-      }
+      )
+      checked.forEach((c, i) => published.set(formatPlatform(c.platform), docs[i]))
     }
   }
   return {

@@ -3,7 +3,6 @@ import * as core from '@actions/core'
 import { ArchwayError, errorMessage } from './errors.js'
 import { getCredentials } from './inputs.js'
 import { publishIndex, releaseOf, stageAndPublish } from './publish/publish-index.js'
-import { save } from './qemu/actions-cache.js'
 import { loadState } from './state.js'
 
 export async function run(): Promise<void> {
@@ -25,6 +24,8 @@ export async function run(): Promise<void> {
   }
   if (state?.qemuCache) {
     // Saving the cache never fails a job whose work is done.
+    // Loaded only when there is something to save: the cache service client is most of the bundle.
+    const { save } = await import('./qemu/actions-cache.js')
     await save([...state.qemuCache.paths], state.qemuCache.key, { warning: m => core.warning(m), info: m => core.info(m) }).catch(err => core.warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`))
   }
 }

@@ -13,12 +13,12 @@ type Images = readonly { readonly platform: Platform; readonly manifest: Descrip
 type Target = PublishState['targets'][number]
 type Access = Pick<BuildInputs, 'image' | 'credentials'>
 
-/** Every child must be there before any tag points at the index; then the index by digest, then each tag. */
+/** Every child must be there before any tag points at the index; then each tag. */
 async function putIndex(client: RegistryClient, target: Target, index: IndexDocument, images: Images): Promise<void> {
   const name = `${target.registry}/${target.repository}`
   const missing = (await mapLimit(images, 8, async i => ((await client.headManifest(target.repository, i.manifest.digest)) ? undefined : formatPlatform(i.platform)))).filter(Boolean)
   if (missing.length) throw new ArchwayError(`${name} lacks the image of ${missing.join(', ')}; no tag was moved`)
-  await client.putManifest(target.repository, index.digest, index.bytes, index.mediaType)
+  // Each tag PUT carries the index's bytes, which makes it reachable by digest too: all in one round.
   await mapLimit(target.tags, 8, tag => client.putManifest(target.repository, tag, index.bytes, index.mediaType))
 }
 

@@ -1,6 +1,7 @@
 /** Pushes one platform image from its OCI layout, by digest only: blobs, then the manifest. */
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -37,6 +38,7 @@ export interface Published extends OciManifestDocument {
 
 /** The manifest to publish and where each blob lies, without touching the registry. */
 export async function prepareImage(image: PlatformImage, scratch: string): Promise<{ doc: Published; blobs: { digest: string; size: number; path: string }[] }> {
+  await mkdir(scratch, { recursive: true })
   const replaced = new Map<string, Descriptor>()
   const paths = new Map<string, string>()
   for (const layer of uncompressedLayers(image.manifest)) {

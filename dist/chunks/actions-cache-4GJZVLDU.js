@@ -16,7 +16,7 @@ import {
   isDebug,
   setSecret,
   warning
-} from "./chunk-7J353CZK.js";
+} from "./chunk-4MOIXKYJ.js";
 import {
   require_semver
 } from "./chunk-IR6WKKZB.js";
@@ -45588,10 +45588,9 @@ async function save(paths, key, log2) {
     log2.warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`);
   }
 }
-
 export {
-  cacheKey,
   available,
+  cacheKey,
   restore,
   save
 };

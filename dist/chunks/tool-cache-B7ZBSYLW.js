@@ -4,7 +4,7 @@ import {
   debug,
   info,
   isDebug
-} from "./chunk-7J353CZK.js";
+} from "./chunk-4MOIXKYJ.js";
 import {
   require_semver
 } from "./chunk-IR6WKKZB.js";

@@ -20390,6 +20390,8 @@ export {
   error,
   warning,
   info,
+  startGroup,
+  endGroup,
   group,
   saveState,
   getState

@@ -19,7 +19,7 @@ import {
   getState,
   saveState,
   setSecret
-} from "./chunk-7J353CZK.js";
+} from "./chunk-4MOIXKYJ.js";
 import {
   require_semver
 } from "./chunk-IR6WKKZB.js";
@@ -1368,7 +1368,6 @@ async function putIndex(client, target, index, images) {
   const name = `${target.registry}/${target.repository}`;
   const missing = (await mapLimit(images, 8, async (i) => await client.headManifest(target.repository, i.manifest.digest) ? void 0 : formatPlatform(i.platform))).filter(Boolean);
   if (missing.length) throw new ArchwayError(`${name} lacks the image of ${missing.join(", ")}; no tag was moved`);
-  await client.putManifest(target.repository, index.digest, index.bytes, index.mediaType);
   await mapLimit(target.tags, 8, (tag) => client.putManifest(target.repository, tag, index.bytes, index.mediaType));
 }
 function imagesOf(s) {
