@@ -15,7 +15,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-E32DX2CW.js";
+} from "./chunks/chunk-QNDRPDSS.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,

@@ -5,7 +5,7 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-E32DX2CW.js";
+} from "./chunks/chunk-QNDRPDSS.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-Q2D36NRX.js";
 import {

@@ -7,7 +7,13 @@ import { dockerCredentials } from './docker-config.js'
 export async function connect(registry: string, build: Pick<BuildInputs, 'image' | 'credentials'>): Promise<RegistryClient> {
   const credentials = build.credentials && registry === build.image.registry ? build.credentials : await dockerCredentials(registry)
   if (credentials?.password) core.setSecret(credentials.password)
-  return new RegistryClient({ registry, credentials, log: line => core.debug(line) })
+  return new RegistryClient({ registry, credentials, timeoutMs: timeoutFromEnv(), log: line => core.debug(line) })
+}
+
+/** ARCHWAY_REGISTRY_TIMEOUT_MS: the connect and read timeout of each registry request (default 30 s). */
+export function timeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env.ARCHWAY_REGISTRY_TIMEOUT_MS
+  return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined
 }
 
 /** The distinct repositories the tags name, each with its tags. Pure. */

@@ -1238,7 +1238,11 @@ ${result.stderr}`)) return void 0;
 async function connect(registry, build) {
   const credentials = build.credentials && registry === build.image.registry ? build.credentials : await dockerCredentials(registry);
   if (credentials?.password) setSecret(credentials.password);
-  return new RegistryClient({ registry, credentials, log: (line) => debug(line) });
+  return new RegistryClient({ registry, credentials, timeoutMs: timeoutFromEnv(), log: (line) => debug(line) });
+}
+function timeoutFromEnv(env = process.env) {
+  const v = env.ARCHWAY_REGISTRY_TIMEOUT_MS;
+  return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : void 0;
 }
 function targetsOf(build) {
   const out = /* @__PURE__ */ new Map();
