@@ -1,33 +1,7 @@
 import { parseElf } from '../../src/elf.js'
+import { elfHeader } from '../helpers/elf.js'
 
-/** A minimal ELF header: class, byte order, machine, and `phnum` program headers of the given types. */
-function elf(bits: 32 | 64, endian: 'little' | 'big', machine: number, phTypes: number[] = [], flags = 0): Buffer {
-  const ehsize = bits === 64 ? 64 : 52
-  const phentsize = bits === 64 ? 56 : 32
-  const b = Buffer.alloc(ehsize + phentsize * phTypes.length)
-  const le = endian === 'little'
-  const u16 = (v: number, o: number) => (le ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o))
-  const u32 = (v: number, o: number) => (le ? b.writeUInt32LE(v, o) : b.writeUInt32BE(v, o))
-  b.writeUInt32BE(0x7f454c46, 0)
-  b[4] = bits === 64 ? 2 : 1
-  b[5] = le ? 1 : 2
-  b[6] = 1
-  u16(2, 16)
-  u16(machine, 18)
-  if (bits === 64) {
-    le ? b.writeBigUInt64LE(BigInt(ehsize), 32) : b.writeBigUInt64BE(BigInt(ehsize), 32)
-    u32(flags, 48)
-    u16(phentsize, 54)
-    u16(phTypes.length, 56)
-  } else {
-    u32(ehsize, 28)
-    u32(flags, 36)
-    u16(phentsize, 42)
-    u16(phTypes.length, 44)
-  }
-  phTypes.forEach((t, i) => u32(t, ehsize + i * phentsize))
-  return b
-}
+const elf = (bits: 32 | 64, endian: 'little' | 'big', machine: number, phTypes: number[] = [], flags = 0) => elfHeader(bits, endian, machine, { phTypes, flags })
 
 describe('ELF headers', () => {
   it('reads class, byte order and machine', () => {

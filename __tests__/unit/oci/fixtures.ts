@@ -8,23 +8,11 @@ import { gzipSync } from 'node:zlib'
 import { pack } from 'tar-stream'
 import type { Descriptor, DescriptorPlatform } from '../../../src/oci/types.js'
 import { MediaType } from '../../../src/oci/types.js'
+import { elfHeader } from '../../helpers/elf.js'
 
-/** A minimal ELF header (as in elf.test.ts): class, byte order, machine and e_flags. */
+/** A minimal ELF header: class, byte order, machine and e_flags (and 16 bytes after it). */
 export function elf(bits: 32 | 64, endian: 'little' | 'big', machine: number, flags = 0): Buffer {
-  const ehsize = bits === 64 ? 64 : 52
-  const b = Buffer.alloc(ehsize + 16)
-  const le = endian === 'little'
-  const u16 = (v: number, o: number) => (le ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o))
-  const u32 = (v: number, o: number) => (le ? b.writeUInt32LE(v, o) : b.writeUInt32BE(v, o))
-  b.writeUInt32BE(0x7f454c46, 0)
-  b[4] = bits === 64 ? 2 : 1
-  b[5] = le ? 1 : 2
-  b[6] = 1
-  u16(2, 16)
-  u16(machine, 18)
-  u32(flags, bits === 64 ? 48 : 36)
-  u16(ehsize, bits === 64 ? 52 : 40)
-  return b
+  return Buffer.concat([elfHeader(bits, endian, machine, { flags }), Buffer.alloc(16)])
 }
 
 /** The contents of an `.ARM.attributes` section: vendor "aeabi", file scope, Tag_CPU_name and Tag_CPU_arch (and a few other tags around them). */
