@@ -15,34 +15,33 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-QNDRPDSS.js";
+} from "./chunks/chunk-NAQF742T.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,
   armArchLevel,
   armEabiVersion,
   armFloatAbi,
-  describeElf,
-  machineName,
-  parseElf,
-  readArmAttributes
-} from "./chunks/chunk-YSR6EK6T.js";
-import {
   binaryPath,
+  describeElf,
   evict,
   lookup,
+  machineName,
+  parseElf,
   qemuRoot,
-  sha256
-} from "./chunks/chunk-6MP5SEOQ.js";
+  readArmAttributes
+} from "./chunks/chunk-KFZ77FFH.js";
 import {
   run
-} from "./chunks/chunk-Q2D36NRX.js";
+} from "./chunks/chunk-OXQEGQ3V.js";
 import {
   ArchwayError,
   EnvironmentError,
   VerificationError,
-  errorMessage
-} from "./chunks/chunk-WXXSKNG5.js";
+  digestOf,
+  errorMessage,
+  sha256Hex
+} from "./chunks/chunk-4C3OO4YK.js";
 import {
   debug,
   endGroup,
@@ -2910,7 +2909,7 @@ async function findPlatformImage(dir, platform) {
 }
 
 // src/publish/push-image.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join as join3 } from "node:path";
@@ -2919,7 +2918,6 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 
 // src/publish/oci-manifest.ts
-import { createHash as createHash2 } from "node:crypto";
 var OCI_EQUIVALENT = {
   [MediaType.DockerConfig]: MediaType.OciConfig,
   [MediaType.DockerLayerGzip]: MediaType.OciLayerGzip,
@@ -2929,7 +2927,6 @@ var OCI_EQUIVALENT = {
 function uncompressedLayers(manifest) {
   return manifest.layers.filter((l) => l.mediaType === MediaType.OciLayer || l.mediaType === MediaType.DockerLayer);
 }
-var digestOf = (b) => `sha256:${createHash2("sha256").update(b).digest("hex")}`;
 function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map()) {
   const rename = (d) => {
     const swapped = replaced.get(d.digest);
@@ -2947,7 +2944,7 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map()) {
 var PARALLEL_BLOBS = 4;
 async function gzipLayer(image, layer, scratch) {
   const path = join3(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
-  const hash = createHash3("sha256");
+  const hash = createHash2("sha256");
   let size2 = 0;
   const tap = new Transform({
     transform(chunk, _enc, done) {
@@ -2982,7 +2979,7 @@ async function pushImage(client, repository, prepared) {
 }
 
 // src/oci/layer.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { PassThrough, Transform as Transform2 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 import * as zlib from "node:zlib";
@@ -3797,7 +3794,7 @@ function decompressorFor(layer) {
 function diffIdCheck(diffId, layer) {
   const [algorithm, hex] = diffId.split(":");
   if (!/^sha(256|512)$/.test(algorithm) || !hex) throw new VerificationError(`the config gives layer ${layer} the diff_id "${diffId}", which is not a digest`);
-  const hash = createHash4(algorithm);
+  const hash = createHash3(algorithm);
   return new Transform2({
     transform(chunk, _enc, cb) {
       hash.update(chunk);
@@ -4103,7 +4100,7 @@ import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile2 } from 
 import { join as join5 } from "node:path";
 var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
 function memoFile(toolCache, k) {
-  const id = sha256(Buffer.from(`${k.query.text}
+  const id = sha256Hex(Buffer.from(`${k.query.text}
 ${k.mirror}
 ${k.host}`)).slice(0, 16);
   return join5(qemuRoot(toolCache), "resolved", `${id}.json`);
@@ -4128,11 +4125,11 @@ async function remember(toolCache, k, debianVersion, now) {
 
 // src/qemu/setup.ts
 var cold = {
-  actionsCache: () => import("./chunks/actions-cache-4GJZVLDU.js"),
+  actionsCache: () => import("./chunks/actions-cache-INVLV2CS.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-62K6XQZV.js"),
-      import("./chunks/install-PJHGCWHB.js"),
+      import("./chunks/resolve-3JOMAMJW.js"),
+      import("./chunks/install-7NWSBH43.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);

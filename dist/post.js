@@ -5,13 +5,13 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-QNDRPDSS.js";
+} from "./chunks/chunk-NAQF742T.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-Q2D36NRX.js";
+import "./chunks/chunk-OXQEGQ3V.js";
 import {
   ArchwayError,
   errorMessage
-} from "./chunks/chunk-WXXSKNG5.js";
+} from "./chunks/chunk-4C3OO4YK.js";
 import {
   group,
   info,
@@ -44,7 +44,7 @@ ${outcome.lines.join("\n\n")}
     }
   }
   if (state?.qemuCache) {
-    const { save } = await import("./chunks/actions-cache-4GJZVLDU.js");
+    const { save } = await import("./chunks/actions-cache-INVLV2CS.js");
     await save([...state.qemuCache.paths], state.qemuCache.key, { warning: (m) => warning(m), info: (m) => info(m) }).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
   }
 }

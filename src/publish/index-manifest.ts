@@ -3,7 +3,7 @@
  * and annotations: platforms in one fixed order, annotations sorted, no wall-clock field
  * unless given, so the same facts always give the same bytes and the same digest.
  */
-import { createHash } from 'node:crypto'
+import { digestOf } from '../digest.js'
 import { type Platform, SUPPORTED_PLATFORMS, formatPlatform } from '../platform.js'
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
@@ -48,7 +48,7 @@ export function buildIndex(images: readonly PlatformImage[], annotations: Iterab
   const notes = sorted(annotations)
   const doc = { schemaVersion: 2, mediaType: OCI_INDEX, manifests, ...(Object.keys(notes).length ? { annotations: notes } : {}) }
   const bytes = Buffer.from(JSON.stringify(doc))
-  return { bytes, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, mediaType: OCI_INDEX }
+  return { bytes, digest: digestOf(bytes), mediaType: OCI_INDEX }
 }
 
 export interface RunnerFacts {

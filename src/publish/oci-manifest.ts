@@ -4,7 +4,7 @@
  * bytes); uncompressed layers (the classic store's `docker save`) are to be gzipped first.
  * Pure.
  */
-import { createHash } from 'node:crypto'
+import { digestOf } from '../digest.js'
 import type { Descriptor, ImageManifest } from '../oci/types.js'
 import { MediaType } from '../oci/types.js'
 
@@ -24,8 +24,6 @@ export interface OciManifestDocument {
   readonly bytes: Buffer
   readonly descriptor: { readonly mediaType: string; readonly digest: string; readonly size: number }
 }
-
-const digestOf = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`
 
 /**
  * The OCI manifest to publish. `replaced` maps an uncompressed layer's digest to its gzipped

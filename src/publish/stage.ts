@@ -10,7 +10,7 @@
  * A staging manifest is a small OCI artifact whose `subject` is the platform's manifest,
  * so deleting it (by its own digest) never touches the image.
  */
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../digest.js'
 import { mapLimit } from '../concurrency.js'
 import { type Platform, formatPlatform, parsePlatform } from '../platform.js'
 import type { RegistryClient } from '../registry/client.js'
@@ -31,7 +31,7 @@ const A = { run: 'io.archway.run', attempt: 'io.archway.attempt', platform: 'io.
  */
 export function releaseKey(runId: string, tags: readonly string[], platforms: readonly Platform[]): string {
   const what = `${[...tags].sort().join(',')}\n${platforms.map(formatPlatform).sort().join(',')}`
-  return `${runId}-${createHash('sha256').update(what).digest('hex').slice(0, 12)}`
+  return `${runId}-${sha256Hex(what).slice(0, 12)}`
 }
 
 /** The staging tag of one platform of one release. Pure. */

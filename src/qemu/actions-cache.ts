@@ -6,7 +6,7 @@
 import * as cache from '@actions/cache'
 import { errorMessage } from '../errors.js'
 import type { MemoKey } from './memo.js'
-import { sha256 } from './toolcache.js'
+import { sha256Hex as sha256 } from '../digest.js'
 
 /** The cache key. Pure: the day is part of a non-exact query's key, so its resolution lasts at most a day. */
 export function cacheKey(k: MemoKey, now: Date): string {

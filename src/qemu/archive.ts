@@ -3,7 +3,7 @@
  * signature checked against the shipped archive keys), then the Packages index (checked
  * against the SHA-256 in InRelease). Parsers are pure; fetching goes through a Fetcher.
  */
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../digest.js'
 import { readFile, rm } from 'node:fs/promises'
 import { gunzipSync } from 'node:zlib'
 import * as openpgp from 'openpgp'
@@ -110,7 +110,7 @@ export async function verifyInRelease(armored: string, armoredKeys: readonly str
 }
 
 export async function sha256File(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex')
+  return sha256Hex(await readFile(file))
 }
 
 /** Fetches a file and checks it against an expected hash; the file is deleted on a mismatch. */

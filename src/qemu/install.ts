@@ -6,7 +6,8 @@ import { parseElf } from '../elf.js'
 import { type Fetcher, fetchOrExplain } from './archive.js'
 import { extractFromDeb } from './deb.js'
 import type { QemuPackage } from './resolve.js'
-import { type Installed, commit, qemuRoot, sha256 } from './toolcache.js'
+import { sha256Hex as sha256 } from '../digest.js'
+import { type Installed, commit, qemuRoot } from './toolcache.js'
 
 /** Where each emulator sits inside the package, by layout. */
 export function packagePath(pkg: Pick<QemuPackage, 'layout'>, emulator: string): string {

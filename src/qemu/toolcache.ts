@@ -5,8 +5,8 @@
  * Debian epoch is written `%3a`, as apt names its cached .debs: binfmt_misc separates
  * its fields with colons, so the interpreter path must not contain one.
  */
-import { createHash } from 'node:crypto'
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { sha256Hex as sha256 } from '../digest.js'
 import { join } from 'node:path'
 import type { QemuPackage } from './resolve.js'
 
@@ -33,9 +33,6 @@ export function binaryPath(installed: Pick<Installed, 'dir'>, emulator: string):
   return join(installed.dir, `qemu-${emulator}`)
 }
 
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex')
-}
 
 export type Lookup =
   | { readonly state: 'missing' }

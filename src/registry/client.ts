@@ -4,7 +4,7 @@
  * try) -> retry (requests safe to repeat) -> redirects (Authorization kept to the
  * registry's origin) -> one HTTP exchange.
  */
-import { createHash } from 'node:crypto'
+import { digestOf } from '../digest.js'
 import { stat } from 'node:fs/promises'
 import { ArchwayError, VerificationError, errorMessage } from '../errors.js'
 import { type Credentials, RegistryAuth, repositoryScope } from './auth.js'
@@ -84,9 +84,7 @@ interface Call {
   readonly retry?: boolean
 }
 
-export function digestOf(bytes: Buffer, algorithm = 'sha256'): string {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`
-}
+export { digestOf }
 
 /** The target of `rel="next"` in a `Link` header (RFC 8288), as the tags list and referrers paginate. */
 export function nextLink(value: string | undefined): string | undefined {

@@ -1,15 +1,15 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   run
-} from "./chunk-Q2D36NRX.js";
+} from "./chunk-OXQEGQ3V.js";
 import {
   DownloadError,
   VerificationError,
-  errorMessage
-} from "./chunk-WXXSKNG5.js";
+  errorMessage,
+  sha256Hex
+} from "./chunk-4C3OO4YK.js";
 
 // src/qemu/archive.ts
-import { createHash as createHash2 } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 
@@ -25589,7 +25589,7 @@ async function verifyInRelease(armored, armoredKeys, what) {
   return message.getText();
 }
 async function sha256File(file) {
-  return createHash2("sha256").update(await readFile(file)).digest("hex");
+  return sha256Hex(await readFile(file));
 }
 async function fetchVerified(fetch, url, expected, what) {
   const file = await fetchOrExplain(fetch, url, what);

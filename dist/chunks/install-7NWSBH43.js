@@ -1,21 +1,19 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  parseElf
-} from "./chunk-YSR6EK6T.js";
-import {
   commit,
-  qemuRoot,
-  sha256
-} from "./chunk-6MP5SEOQ.js";
+  parseElf,
+  qemuRoot
+} from "./chunk-KFZ77FFH.js";
 import {
   fetchOrExplain
-} from "./chunk-R2J47E3K.js";
+} from "./chunk-XTPYJR6E.js";
 import {
   run
-} from "./chunk-Q2D36NRX.js";
+} from "./chunk-OXQEGQ3V.js";
 import {
-  VerificationError
-} from "./chunk-WXXSKNG5.js";
+  VerificationError,
+  sha256Hex
+} from "./chunk-4C3OO4YK.js";
 import "./chunk-7GJN7XK5.js";
 import "./chunk-QFDZJLFJ.js";
 
@@ -66,7 +64,7 @@ async function install(pkg, o) {
     const debFile = await fetchOrExplain(o.fetch, url, `${pkg.package} ${pkg.debianVersion}`);
     const deb = await readFile(debFile);
     await rm(debFile, { force: true });
-    const debSha256 = sha256(deb);
+    const debSha256 = sha256Hex(deb);
     if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
       throw new VerificationError(`${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`);
     }
@@ -86,7 +84,7 @@ async function install(pkg, o) {
       const to = join2(staged, `qemu-${e}`);
       await rename(join2(unpacked, from), to);
       await chmod(to, 493);
-      binaries[e] = sha256(data);
+      binaries[e] = sha256Hex(data);
     }
     return await commit(staged, o.toolCache, { ...pkg, debSha256, url, binaries }, o.host);
   } finally {

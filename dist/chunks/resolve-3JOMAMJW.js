@@ -5,11 +5,11 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   readSuite
-} from "./chunk-R2J47E3K.js";
-import "./chunk-Q2D36NRX.js";
+} from "./chunk-XTPYJR6E.js";
+import "./chunk-OXQEGQ3V.js";
 import {
   InputError
-} from "./chunk-WXXSKNG5.js";
+} from "./chunk-4C3OO4YK.js";
 import {
   require_semver
 } from "./chunk-IR6WKKZB.js";

@@ -1,10 +1,8 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  sha256
-} from "./chunk-6MP5SEOQ.js";
-import {
-  errorMessage
-} from "./chunk-WXXSKNG5.js";
+  errorMessage,
+  sha256Hex
+} from "./chunk-4C3OO4YK.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -45557,7 +45555,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 function cacheKey(k, now) {
   if (k.query.kind === "exact") return `archway-qemu-${k.host}-${k.query.text}`;
   const day = now.toISOString().slice(0, 10).replace(/-/g, "");
-  const id = sha256(Buffer.from(`${k.query.text}
+  const id = sha256Hex(Buffer.from(`${k.query.text}
 ${k.mirror}`)).slice(0, 12);
   return `archway-qemu-${k.host}-${k.query.kind}-${id}-${day}`;
 }

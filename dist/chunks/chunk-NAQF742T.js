@@ -4,15 +4,17 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   run
-} from "./chunk-Q2D36NRX.js";
+} from "./chunk-OXQEGQ3V.js";
 import {
   ArchwayError,
   EnvironmentError,
   InputError,
   VerificationError,
+  digestOf,
   errorMessage,
-  oneLine
-} from "./chunk-WXXSKNG5.js";
+  oneLine,
+  sha256Hex
+} from "./chunk-4C3OO4YK.js";
 import {
   debug,
   getInput,
@@ -399,7 +401,6 @@ function parseBoolean(name, value) {
 }
 
 // src/registry/client.ts
-import { createHash } from "node:crypto";
 import { stat as stat2 } from "node:fs/promises";
 
 // src/registry/errors.ts
@@ -801,9 +802,6 @@ var MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPE
 var MiB = 1024 * 1024;
 var DEFAULT_CHUNKED_UPLOAD_THRESHOLD = 64 * MiB;
 var DEFAULT_CHUNK_SIZE = 16 * MiB;
-function digestOf(bytes, algorithm = "sha256") {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;
-}
 function nextLink(value) {
   if (!value) return void 0;
   for (const m of value.matchAll(/<([^>]*)>([^<]*)/g)) {
@@ -1256,7 +1254,6 @@ function targetsOf(build) {
 }
 
 // src/publish/index-manifest.ts
-import { createHash as createHash2 } from "node:crypto";
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 function sorted(entries) {
   return Object.fromEntries([...entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
@@ -1278,7 +1275,7 @@ function buildIndex(images, annotations) {
   const notes = sorted(annotations);
   const doc = { schemaVersion: 2, mediaType: OCI_INDEX, manifests, ...Object.keys(notes).length ? { annotations: notes } : {} };
   const bytes = Buffer.from(JSON.stringify(doc));
-  return { bytes, digest: `sha256:${createHash2("sha256").update(bytes).digest("hex")}`, mediaType: OCI_INDEX };
+  return { bytes, digest: digestOf(bytes), mediaType: OCI_INDEX };
 }
 function indexAnnotations(user, facts2) {
   const out = /* @__PURE__ */ new Map();
@@ -1288,9 +1285,6 @@ function indexAnnotations(user, facts2) {
   for (const [k, v] of user) out.set(k, v);
   return [...out];
 }
-
-// src/publish/stage.ts
-import { createHash as createHash3 } from "node:crypto";
 
 // src/concurrency.ts
 async function mapLimit(items, limit, fn) {
@@ -1315,7 +1309,7 @@ var A = { run: "io.archway.run", attempt: "io.archway.attempt", platform: "io.ar
 function releaseKey(runId, tags, platforms) {
   const what = `${[...tags].sort().join(",")}
 ${platforms.map(formatPlatform).sort().join(",")}`;
-  return `${runId}-${createHash3("sha256").update(what).digest("hex").slice(0, 12)}`;
+  return `${runId}-${sha256Hex(what).slice(0, 12)}`;
 }
 function stageTag(key, platform) {
   return `archway-stage-${key}-${formatPlatform(platform).replace(/\//g, "-")}`;
