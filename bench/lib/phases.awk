@@ -1,19 +1,18 @@
 # Phases of Archway's main step, from its log stamped by stamp.mjs ("<ms> <line>"); prints
 # "name seconds" lines. boot: node, the bundle and the inputs, up to the QEMU group; qemu: the
 # QEMU group; engine: docker info and the rest up to the build; build: docker buildx build
-# --load; save, test, verify: summed over the platforms' "Test and verify" groups (docker save
-# and unpacking of the layout; the docker run of the test; the ELF check); push: every
-# platform's gzip and push; exit: from the index line to the end of the process.
+# --load; save: the "Save each platform" group (docker save and unpacking of the layout);
+# test+verify: the platforms' tests and ELF checks, which run in parallel, from the end of the
+# save to the last "Test and verify" group; push: every platform's gzip and push, to the index
+# line; exit: from the index line to the end of the process.
 function t() { return $1 / 1000 }
 $2 == "::group::QEMU" { boot = t(); q0 = t() }
 $2 == "::endgroup::" && q0 && !q1 { q1 = t() }
 $2 ~ /^::group::Build/ { b0 = t() }
 $2 == "Built" { b1 = t() }
-$2 == "::group::Test" { g0 = t(); if (!first) first = g0 }
-$2 == "Image" && g0 { i0 = t(); save += i0 - g0 }
-$2 == "Test" && $3 ~ /^(passed|failed|crashed)$/ { r0 = t(); test += r0 - i0 }
-$2 == "Architecture:" { verify += t() - r0 }
-$2 == "::endgroup::" && g0 && !p0 { tend = t() }
+$2 == "::group::Save" { s0 = t() }
+$2 == "::endgroup::" && s0 && !s1 { s1 = t() }
+$2 == "::group::Test" { tv = t() }
 $2 ~ /^::group::Push/ && !p0 { p0 = t() }
 $2 == "Index" { p1 = t() }
 $2 == "EOF" { end = t() }
@@ -25,9 +24,8 @@ END {
   out("qemu", q0 && q1, q1 - q0)
   out("engine", q1 && b0, b0 - q1)
   out("build", b0 && b1, b1 - b0)
-  out("save", first && tend, save)
-  out("test", first && tend, test)
-  out("verify", first && tend, verify)
-  out("push", tend && p1, p1 - tend)
+  out("save", s0 && s1, s1 - s0)
+  out("test+verify", s1 && tv, tv - s1)
+  out("push", tv && p1, p1 - tv)
   out("exit", p1 && end, end - p1)
 }
