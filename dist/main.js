@@ -10,12 +10,13 @@ import {
   indexAnnotations,
   mapLimit,
   mergeStaged,
+  provenanceText,
   qemuArch,
   releaseKey,
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-NAQF742T.js";
+} from "./chunks/chunk-H2RUWIRC.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,
@@ -37,6 +38,7 @@ import {
 import {
   ArchwayError,
   EnvironmentError,
+  InputError,
   VerificationError,
   digestOf,
   errorMessage,
@@ -2633,8 +2635,9 @@ function buildArgv(spec, platforms, tag) {
     ...spec.target ? ["--target", spec.target] : [],
     ...spec.buildArgs.flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
     ...spec.labels.flatMap(([k, v]) => ["--label", `${k}=${v}`]),
-    // Attestations would show as unknown/unknown index entries: off.
-    "--provenance=false",
+    // Off unless asked for. When on (containerd store only), buildx stores one attestation
+    // manifest per platform (unknown/unknown); it is published as an OCI referrer, never in the index.
+    spec.provenance ? `--provenance=mode=${spec.provenance}` : "--provenance=false",
     "--sbom=false",
     "--load",
     "--tag",
@@ -2906,6 +2909,95 @@ async function findPlatformImage(dir, platform) {
   if (!isImageConfigMediaType(manifest.config.mediaType)) throw new LayoutError(`manifest ${descriptor.digest} has a config of type ${manifest.config.mediaType}, not an image config`);
   const config = await readJsonBlob(dir, manifest.config);
   return { dir, platform, descriptor, manifest, config };
+}
+
+// src/publish/provenance.ts
+var ATTESTATION_ARTIFACT_TYPE = "application/vnd.docker.attestation.manifest.v1+json";
+var MAX_DEPTH = 8;
+function attestationsFor(descriptors, subject) {
+  const out = /* @__PURE__ */ new Map();
+  for (const d of descriptors) if (isAttestation(d) && d.annotations?.[Annotation.ReferenceDigest] === subject && !out.has(d.digest)) out.set(d.digest, d);
+  return [...out.values()];
+}
+async function findAttestation(dir, subject) {
+  const found = /* @__PURE__ */ new Map();
+  const visit = async (descriptors, depth, seen) => {
+    for (const d of attestationsFor(descriptors, subject)) found.set(d.digest, d);
+    for (const d of descriptors) {
+      if (!isIndexMediaType(d.mediaType)) continue;
+      if (depth >= MAX_DEPTH || seen.has(d.digest)) throw new LayoutError(`image indexes nest too deep (or in a cycle) at ${d.digest}`);
+      const child = await readJsonBlob(dir, d);
+      if (child?.schemaVersion !== 2 || !Array.isArray(child.manifests)) throw new LayoutError(`index ${d.digest} is not an image index (schemaVersion 2 with manifests)`);
+      await visit(child.manifests, depth + 1, /* @__PURE__ */ new Set([...seen, d.digest]));
+    }
+  };
+  await visit((await readLayoutIndex(dir)).manifests, 0, /* @__PURE__ */ new Set());
+  if (found.size === 0) return void 0;
+  if (found.size > 1) throw new LayoutError(`the OCI layout ${dir} holds ${found.size} different attestation manifests for ${subject}: ${[...found.keys()].join(", ")}`);
+  const descriptor = [...found.values()][0];
+  if (!isManifestMediaType(descriptor.mediaType)) throw new LayoutError(`attestation ${descriptor.digest} for ${subject} is of type ${descriptor.mediaType}, not an image manifest`);
+  const manifest = await readJsonBlob(dir, descriptor);
+  if (manifest?.schemaVersion !== 2 || !manifest.config || !Array.isArray(manifest.layers)) {
+    throw new LayoutError(`attestation ${descriptor.digest} is not an image manifest (schemaVersion 2 with config and layers)`);
+  }
+  return { dir, descriptor, manifest };
+}
+function referrerManifest(attestation, subject) {
+  const annotations = { ...attestation.annotations ?? {}, [Annotation.ReferenceType]: ATTESTATION_MANIFEST };
+  const doc = {
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    artifactType: ATTESTATION_ARTIFACT_TYPE,
+    config: attestation.config,
+    layers: attestation.layers,
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations
+  };
+  const bytes = Buffer.from(JSON.stringify(doc));
+  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length, artifactType: ATTESTATION_ARTIFACT_TYPE, annotations } };
+}
+function referrersTag(digest) {
+  return digest.replace(/[^a-zA-Z0-9._-]/g, "-").slice(0, 128);
+}
+function mergeReferrersIndex(existing, add, name = "the referrers tag") {
+  let base = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+  if (existing) {
+    let parsed;
+    try {
+      parsed = JSON.parse(existing.toString());
+    } catch {
+      parsed = void 0;
+    }
+    const p = parsed;
+    if (p?.schemaVersion !== 2 || !Array.isArray(p.manifests) || p.mediaType !== void 0 && p.mediaType !== MediaType.OciIndex) {
+      throw new ArchwayError(`${name} holds something other than an OCI image index (the referrers tag schema's); it was left as it is`);
+    }
+    base = p;
+  }
+  const manifests = [...base.manifests];
+  for (const d of add) {
+    const entry = { mediaType: d.mediaType, digest: d.digest, size: d.size, artifactType: d.artifactType, ...d.annotations ? { annotations: d.annotations } : {} };
+    const at = manifests.findIndex((m) => m.digest === d.digest);
+    if (at >= 0) manifests[at] = entry;
+    else manifests.push(entry);
+  }
+  const merged = { ...base, schemaVersion: 2, mediaType: MediaType.OciIndex, manifests };
+  const bytes = Buffer.from(JSON.stringify(merged));
+  const changed = !existing || JSON.stringify(JSON.parse(existing.toString())) !== bytes.toString();
+  return { bytes, changed };
+}
+async function attachProvenance(client, repository, attestation, subject) {
+  const blobs = new Map([attestation.manifest.config, ...attestation.manifest.layers].map((d) => [d.digest, d]));
+  for (const b of blobs.values()) await client.pushBlob(repository, b.digest, { path: blobPath(attestation.dir, b.digest), size: b.size });
+  const doc = referrerManifest(attestation.manifest, subject);
+  await client.putManifest(repository, doc.descriptor.digest, doc.bytes, MediaType.OciManifest);
+  const listed = await client.referrers(repository, subject.digest);
+  if (listed.some((d) => d.digest === doc.descriptor.digest)) return { referrer: doc.descriptor, via: "referrers API" };
+  const tag = referrersTag(subject.digest);
+  const existing = await client.headManifest(repository, tag) ? (await client.getManifest(repository, tag)).bytes : void 0;
+  const merged = mergeReferrersIndex(existing, [doc.descriptor], `${client.registry}/${repository}:${tag}`);
+  if (merged.changed) await client.putManifest(repository, tag, merged.bytes, MediaType.OciIndex);
+  return { referrer: doc.descriptor, via: `tag ${tag}` };
 }
 
 // src/publish/push-image.ts
@@ -4008,9 +4100,23 @@ async function grouped(name, work) {
   }
 }
 var PARALLEL = Math.max(2, availableParallelism());
+function checkProvenanceStore(b, store) {
+  if (b.provenance && store === "classic") {
+    throw new InputError("provenance", provenanceText(b.provenance), "accepted: false here, since this Docker engine runs the classic image store, which cannot hold attestations; true and mode=max need the containerd image store (as GitHub's runners have)");
+  }
+}
+async function checkProvenanceEngine(b) {
+  if (b.provenance) checkProvenanceStore(b, (await engineInfo()).store);
+}
+async function requireAttestation(image) {
+  const found = await findAttestation(image.dir, image.descriptor.digest);
+  if (!found) throw new ArchwayError(`provenance: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`);
+  return found;
+}
 async function runPipeline(b, platforms, o) {
   const engine = await engineInfo();
   info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ""}`);
+  checkProvenanceStore(b, engine.store);
   const tag = localTag(b.image.repository);
   const built = await buildAll(b, platforms, engine, tag);
   const layouts = await group("Save each platform as an OCI layout", async () => {
@@ -4037,6 +4143,7 @@ async function runPipeline(b, platforms, o) {
   const published = /* @__PURE__ */ new Map();
   if (b.push) {
     const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join4(o.scratch, keyOf(c.platform))));
+    const attestations = b.provenance ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
     for (const target2 of targetsOf(b)) {
       const client = await connect(target2.registry, b);
       const docs = await mapLimit(
@@ -4046,6 +4153,10 @@ async function runPipeline(b, platforms, o) {
           const started = Date.now();
           const d = await pushImage(client, target2.repository, prepared[i]);
           log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`);
+          if (attestations) {
+            const a = await attachProvenance(client, target2.repository, attestations[i], d.descriptor);
+            log(`Provenance ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`);
+          }
           return d;
         })
       );
@@ -4228,6 +4339,7 @@ async function main(inputs) {
   setOutput("platforms", platforms.join(","));
   const build = inputs.build;
   if (build?.mode === "merge") return merge(build, inputs.platforms);
+  if (build) await checkProvenanceEngine(build);
   const share = build?.share ?? inputs.platforms;
   const emulation = await setUpEmulation(inputs, share, host);
   const facts = { platforms, host, emulation };

@@ -18,6 +18,9 @@ export interface Inputs {
 
 export type KeyValue = readonly [string, string]
 
+/** What `provenance` asks buildx for: no attestation, or a provenance attestation in its `min` or `max` mode. */
+export type ProvenanceMode = false | 'min' | 'max'
+
 export interface BuildInputs {
   /** The image's name, without tag or digest. */
   readonly image: ImageReference
@@ -33,6 +36,8 @@ export interface BuildInputs {
   readonly push: boolean
   readonly credentials?: { readonly username: string; readonly password: string }
   readonly verifyArch: boolean
+  /** `provenance`: buildx's SLSA provenance mode, or false for none (the default). */
+  readonly provenance: ProvenanceMode
   readonly builder?: string
   /** `build`: this job's share of `platforms`, in a matrix of jobs; absent when it builds them all. */
   readonly share?: readonly Platform[]
@@ -90,8 +95,9 @@ function buildInputs(get: (name: string, fallback: string) => string, password: 
   const imageText = get('image', '')
   const push = parseBoolean('push', get('push', 'false'))
   const verifyArch = parseBoolean('verify-arch', get('verify-arch', 'true'))
+  const provenance = parseProvenance(get('provenance', 'false'))
   if (imageText === '') {
-    const stray = BUILD_ONLY.find(name => get(name, '') !== '') ?? (push ? 'push' : undefined)
+    const stray = BUILD_ONLY.find(name => get(name, '') !== '') ?? (push ? 'push' : provenance ? 'provenance' : undefined)
     if (stray) throw new InputError('image', '', `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`)
     return {}
   }
@@ -114,6 +120,7 @@ function buildInputs(get: (name: string, fallback: string) => string, password: 
       push,
       credentials: username ? { username, password } : undefined,
       verifyArch,
+      provenance,
       builder: optional(get('builder', ''), v => parseName('builder', v)),
       ...shareAndMode(get('build', ''), get('mode', 'auto'), platforms)
     }
@@ -246,6 +253,19 @@ export function parseBinfmtFlags(value: string): string {
   const ok = chars.every(c => (BINFMT_FLAGS as readonly string[]).includes(c)) && new Set(chars).size === chars.length
   if (!ok) throw new InputError('binfmt-flags', value, 'accepted: any subset of the letters F, P, C, O, each at most once (default FP)')
   return BINFMT_FLAGS.filter(f => chars.includes(f)).join('')
+}
+
+/** `provenance`: false, true (= mode=min), mode=min or mode=max. */
+export function parseProvenance(value: string): ProvenanceMode {
+  if (/^(false|False|FALSE)$/.test(value)) return false
+  if (/^(true|True|TRUE)$/.test(value) || value === 'mode=min') return 'min'
+  if (value === 'mode=max') return 'max'
+  throw new InputError('provenance', value, 'accepted: false (no attestation), true or mode=min (a SLSA provenance attestation per platform, published as an OCI referrer of its image), or mode=max (the same, with the build definition and Dockerfile too)')
+}
+
+/** The value of `provenance` as a user writes it: true, mode=max. Pure. */
+export function provenanceText(mode: ProvenanceMode): string {
+  return mode === false ? 'false' : mode === 'min' ? 'true' : 'mode=max'
 }
 
 export function parseBoolean(name: string, value: string): boolean {

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { registerEmulators } from './emulation.js'
 import { ArchwayError, errorMessage } from './errors.js'
 import { type BuildInputs, type Inputs, getInputs } from './inputs.js'
-import { type PipelineResult, runPipeline } from './pipeline.js'
+import { type PipelineResult, checkProvenanceEngine, runPipeline } from './pipeline.js'
 import { ALL_PLATFORMS, type Platform, emulatorsNeeded, formatPlatform, hostDebianArch, qemuArch } from './platform.js'
 import { buildIndex, indexAnnotations } from './publish/index-manifest.js'
 import { runnerFacts } from './publish/runner-facts.js'
@@ -32,6 +32,8 @@ async function main(inputs: Inputs): Promise<void> {
   core.setOutput('platforms', platforms.join(','))
   const build = inputs.build
   if (build?.mode === 'merge') return merge(build, inputs.platforms)
+  // provenance needs the containerd image store: checked before anything is set up or built.
+  if (build) await checkProvenanceEngine(build)
 
   // In a matrix, this job builds (and so emulates) only its share.
   const share = build?.share ?? inputs.platforms

@@ -9,13 +9,14 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { mapLimit } from './concurrency.js'
 import { buildArgv } from './docker/buildx.js'
-import { type EngineInfo, docker, engineInfo } from './docker/engine.js'
+import { type EngineInfo, type ImageStore, docker, engineInfo } from './docker/engine.js'
 import { type TestResult, runTest } from './docker/test-run.js'
-import { ArchwayError } from './errors.js'
+import { ArchwayError, InputError } from './errors.js'
 import { run } from './exec.js'
-import type { BuildInputs } from './inputs.js'
+import { type BuildInputs, provenanceText } from './inputs.js'
 import { type PlatformImage, findPlatformImage } from './oci/layout.js'
 import { type Platform, formatPlatform } from './platform.js'
+import { type Attestation, attachProvenance, findAttestation } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
 import { connect, targetsOf } from './registry/connect.js'
 import { type ArchReport, archFailure, archOk, verifyImageArch } from './verify/arch.js'
@@ -112,9 +113,29 @@ export interface PipelineOptions {
   readonly emulated: ReadonlySet<string>
 }
 
+/** `provenance` needs the containerd image store: the classic store cannot hold attestations. Pure. */
+export function checkProvenanceStore(b: Pick<BuildInputs, 'provenance'>, store: ImageStore): void {
+  if (b.provenance && store === 'classic') {
+    throw new InputError('provenance', provenanceText(b.provenance), 'accepted: false here, since this Docker engine runs the classic image store, which cannot hold attestations; true and mode=max need the containerd image store (as GitHub\'s runners have)')
+  }
+}
+
+/** The engine check of `provenance`, before anything is set up or built. */
+export async function checkProvenanceEngine(b: Pick<BuildInputs, 'provenance'>): Promise<void> {
+  if (b.provenance) checkProvenanceStore(b, (await engineInfo()).store)
+}
+
+/** The attestation buildx stored for a platform's image; its absence fails the push before anything is sent. */
+async function requireAttestation(image: PlatformImage): Promise<Attestation> {
+  const found = await findAttestation(image.dir, image.descriptor.digest)
+  if (!found) throw new ArchwayError(`provenance: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`)
+  return found
+}
+
 export async function runPipeline(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions): Promise<PipelineResult> {
   const engine = await engineInfo()
   core.info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ''}`)
+  checkProvenanceStore(b, engine.store)
   const tag = localTag(b.image.repository)
   const built = await buildAll(b, platforms, engine, tag)
 
@@ -142,6 +163,7 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   const published = new Map<string, Published>()
   if (b.push) {
     const prepared = await mapLimit(checked, PARALLEL, c => prepareImage(c.image, join(o.scratch, keyOf(c.platform))))
+    const attestations = b.provenance ? await mapLimit(checked, PARALLEL, c => requireAttestation(c.image)) : undefined
     for (const target of targetsOf(b)) {
       const client = await connect(target.registry, b)
       const docs = await mapLimit(checked, PARALLEL, (c, i) =>
@@ -149,6 +171,10 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
           const started = Date.now()
           const d = await pushImage(client, target.repository, prepared[i])
           log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`)
+          if (attestations) {
+            const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor)
+            log(`Provenance ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`)
+          }
           return d
         })
       )

@@ -13,6 +13,14 @@ describe('buildx command lines', () => {
     ])
   })
 
+  it('ask for a provenance attestation in the mode given, and keep SBOMs off', () => {
+    const spec = { context: '.', buildArgs: [], labels: [] }
+    const argv = (provenance: false | 'min' | 'max') => buildArgv({ ...spec, provenance }, parsePlatformList('amd64,arm64'), 't').filter(a => /^--(provenance|sbom)/.test(a))
+    expect(argv(false)).toEqual(['--provenance=false', '--sbom=false'])
+    expect(argv('min')).toEqual(['--provenance=mode=min', '--sbom=false'])
+    expect(argv('max')).toEqual(['--provenance=mode=max', '--sbom=false'])
+  })
+
   it('use the builder a user names', () => {
     expect(buildArgv({ context: '.', buildArgs: [], labels: [], builder: 'native-arm' }, parsePlatformList('arm64'), 't').slice(0, 4)).toEqual(['buildx', 'build', '--builder', 'native-arm'])
   })

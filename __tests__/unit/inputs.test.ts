@@ -77,7 +77,17 @@ describe('build inputs', () => {
     const b = getInputs(read(base)).build!
     expect(b.image).toEqual({ registry: 'ghcr.io', repository: 'acme/app' })
     expect(b.tags).toEqual([{ registry: 'ghcr.io', repository: 'acme/app', tag: 'latest' }])
-    expect([b.context, b.push, b.verifyArch, b.test, b.credentials, b.builder]).toEqual(['.', false, true, undefined, undefined, undefined])
+    expect([b.context, b.push, b.verifyArch, b.test, b.credentials, b.builder, b.provenance]).toEqual(['.', false, true, undefined, undefined, undefined, false])
+  })
+
+  it.each([
+    ['false', false],
+    ['true', 'min'],
+    ['True', 'min'],
+    ['mode=min', 'min'],
+    ['mode=max', 'max']
+  ])('read provenance %j', (text, mode) => {
+    expect(getInputs(read({ ...base, provenance: text })).build!.provenance).toBe(mode)
   })
 
   it('read tags as bare tags or full references, commas or lines, without duplicates', () => {
@@ -109,6 +119,9 @@ describe('build inputs', () => {
     [{ ...base, username: 'u' }, 'password', 'together'],
     [{ ...base, builder: 'my builder' }, 'builder', 'my builder'],
     [{ tags: 'latest' }, 'image', 'required when "tags"'],
+    [{ ...base, provenance: 'yes' }, 'provenance', 'mode=max'],
+    [{ ...base, provenance: 'mode=full' }, 'provenance', 'mode=full'],
+    [{ provenance: 'true' }, 'image', 'required when "provenance"'],
     [{ push: 'true' }, 'image', 'required when "push"']
   ])('refuse %j in one line naming %s', (values, input, fragment) => {
     let error: unknown

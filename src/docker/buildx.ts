@@ -9,6 +9,8 @@ export interface BuildSpec {
   readonly target?: string
   readonly labels: readonly (readonly [string, string])[]
   readonly builder?: string
+  /** A SLSA provenance attestation per platform (`min` or `max` mode); none when false or absent. */
+  readonly provenance?: false | 'min' | 'max'
 }
 
 /**
@@ -26,8 +28,9 @@ export function buildArgv(spec: BuildSpec, platforms: readonly Platform[], tag: 
     ...(spec.target ? ['--target', spec.target] : []),
     ...spec.buildArgs.flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
     ...spec.labels.flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-    // Attestations would show as unknown/unknown index entries: off.
-    '--provenance=false',
+    // Off unless asked for. When on (containerd store only), buildx stores one attestation
+    // manifest per platform (unknown/unknown); it is published as an OCI referrer, never in the index.
+    spec.provenance ? `--provenance=mode=${spec.provenance}` : '--provenance=false',
     '--sbom=false',
     '--load',
     '--tag',

@@ -258,8 +258,9 @@ function buildInputs(get, password, platforms) {
   const imageText = get("image", "");
   const push = parseBoolean("push", get("push", "false"));
   const verifyArch = parseBoolean("verify-arch", get("verify-arch", "true"));
+  const provenance = parseProvenance(get("provenance", "false"));
   if (imageText === "") {
-    const stray = BUILD_ONLY.find((name) => get(name, "") !== "") ?? (push ? "push" : void 0);
+    const stray = BUILD_ONLY.find((name) => get(name, "") !== "") ?? (push ? "push" : provenance ? "provenance" : void 0);
     if (stray) throw new InputError("image", "", `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`);
     return {};
   }
@@ -282,6 +283,7 @@ function buildInputs(get, password, platforms) {
       push,
       credentials: username ? { username, password } : void 0,
       verifyArch,
+      provenance,
       builder: optional(get("builder", ""), (v) => parseName("builder", v)),
       ...shareAndMode(get("build", ""), get("mode", "auto"), platforms)
     }
@@ -393,6 +395,15 @@ function parseBinfmtFlags(value) {
   const ok = chars.every((c) => BINFMT_FLAGS.includes(c)) && new Set(chars).size === chars.length;
   if (!ok) throw new InputError("binfmt-flags", value, "accepted: any subset of the letters F, P, C, O, each at most once (default FP)");
   return BINFMT_FLAGS.filter((f) => chars.includes(f)).join("");
+}
+function parseProvenance(value) {
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  if (/^(true|True|TRUE)$/.test(value) || value === "mode=min") return "min";
+  if (value === "mode=max") return "max";
+  throw new InputError("provenance", value, "accepted: false (no attestation), true or mode=min (a SLSA provenance attestation per platform, published as an OCI referrer of its image), or mode=max (the same, with the build definition and Dockerfile too)");
+}
+function provenanceText(mode) {
+  return mode === false ? "false" : mode === "min" ? "true" : "mode=max";
 }
 function parseBoolean(name, value) {
   if (/^(true|True|TRUE)$/.test(value)) return true;
@@ -1458,6 +1469,7 @@ export {
   ALL_PLATFORMS,
   getInputs,
   getCredentials,
+  provenanceText,
   mapLimit,
   connect,
   targetsOf,

@@ -1,0 +1,179 @@
+/**
+ * Provenance attestations, published as OCI referrers of the platform manifests they
+ * describe, never as entries of the index.
+ *
+ * With `--provenance`, buildx stores one attestation manifest per platform beside the
+ * platform manifests in its image index (platform `unknown/unknown`, annotations
+ * `vnd.docker.reference.type: attestation-manifest` and `vnd.docker.reference.digest:
+ * <platform manifest digest>`); `docker save` keeps it in the OCI layout. Each one is
+ * published as an OCI image manifest with `artifactType` and `subject` (the published
+ * platform manifest) over the attestation's own config and in-toto layers, pushed by digest.
+ * A registry with the referrers API lists it by itself; for one without (distribution 2.8),
+ * the distribution spec's referrers tag schema is kept: the tag `sha256-<hex>` names an
+ * image index listing the subject's referrers, merged with what it already lists.
+ */
+import { ArchwayError } from '../errors.js'
+import { digestOf } from '../digest.js'
+import { LayoutError, blobPath, readJsonBlob, readLayoutIndex } from '../oci/layout.js'
+import { Annotation, ATTESTATION_MANIFEST, type Descriptor, type ImageIndex, type ImageManifest, MediaType, isAttestation, isIndexMediaType, isManifestMediaType } from '../oci/types.js'
+import type { RegistryClient } from '../registry/client.js'
+
+/**
+ * The referrer's `artifactType`: buildkit's own type for an attestation manifest, the one it
+ * gives when it exports attestations as OCI artifacts (`oci-artifact=true`), so that buildx
+ * imagetools, Docker Scout and other readers of buildkit attestations know it. The in-toto
+ * type (`application/vnd.in-toto+json`) is the type of each layer, one statement each; the
+ * manifest is the bundle of a platform's statements, which is what this type names.
+ */
+export const ATTESTATION_ARTIFACT_TYPE = 'application/vnd.docker.attestation.manifest.v1+json'
+
+/** How deep indexes may nest while looking for an attestation (buildx: index.json -> image index -> manifests). */
+const MAX_DEPTH = 8
+
+/** A descriptor with what a referrers list gives for each entry. */
+export interface ReferrerDescriptor {
+  readonly mediaType: string
+  readonly digest: string
+  readonly size: number
+  readonly artifactType: string
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+/** The attestation manifest of one platform image, read from a layout (checked against its digest). */
+export interface Attestation {
+  readonly dir: string
+  readonly descriptor: Descriptor
+  readonly manifest: ImageManifest
+}
+
+/**
+ * The attestation descriptors among `descriptors` that name `subject` (the platform
+ * manifest's digest in the layout), each once. Pure.
+ */
+export function attestationsFor(descriptors: readonly Descriptor[], subject: string): Descriptor[] {
+  const out = new Map<string, Descriptor>()
+  for (const d of descriptors) if (isAttestation(d) && d.annotations?.[Annotation.ReferenceDigest] === subject && !out.has(d.digest)) out.set(d.digest, d)
+  return [...out.values()]
+}
+
+/**
+ * The attestation manifest of the image whose manifest digest in the layout is `subject`,
+ * searched through the layout's nested indexes; undefined when there is none. Throws
+ * LayoutError when several different ones name it, or when it is no manifest.
+ */
+export async function findAttestation(dir: string, subject: string): Promise<Attestation | undefined> {
+  const found = new Map<string, Descriptor>()
+  const visit = async (descriptors: readonly Descriptor[], depth: number, seen: ReadonlySet<string>): Promise<void> => {
+    for (const d of attestationsFor(descriptors, subject)) found.set(d.digest, d)
+    for (const d of descriptors) {
+      if (!isIndexMediaType(d.mediaType)) continue
+      if (depth >= MAX_DEPTH || seen.has(d.digest)) throw new LayoutError(`image indexes nest too deep (or in a cycle) at ${d.digest}`)
+      const child = await readJsonBlob<ImageIndex>(dir, d)
+      if (child?.schemaVersion !== 2 || !Array.isArray(child.manifests)) throw new LayoutError(`index ${d.digest} is not an image index (schemaVersion 2 with manifests)`)
+      await visit(child.manifests, depth + 1, new Set([...seen, d.digest]))
+    }
+  }
+  await visit((await readLayoutIndex(dir)).manifests, 0, new Set())
+  if (found.size === 0) return undefined
+  if (found.size > 1) throw new LayoutError(`the OCI layout ${dir} holds ${found.size} different attestation manifests for ${subject}: ${[...found.keys()].join(', ')}`)
+  const descriptor = [...found.values()][0]
+  if (!isManifestMediaType(descriptor.mediaType)) throw new LayoutError(`attestation ${descriptor.digest} for ${subject} is of type ${descriptor.mediaType}, not an image manifest`)
+  const manifest = await readJsonBlob<ImageManifest>(dir, descriptor)
+  if (manifest?.schemaVersion !== 2 || !manifest.config || !Array.isArray(manifest.layers)) {
+    throw new LayoutError(`attestation ${descriptor.digest} is not an image manifest (schemaVersion 2 with config and layers)`)
+  }
+  return { dir, descriptor, manifest }
+}
+
+export interface ReferrerDocument {
+  readonly bytes: Buffer
+  /** As the referrers list gives it: with the artifact type and the manifest's annotations. */
+  readonly descriptor: ReferrerDescriptor
+}
+
+/**
+ * The manifest an attestation is published as: an OCI image manifest with `artifactType`,
+ * the attestation's config and layers as they are (the in-toto statements are not
+ * touched), and `subject`, the published platform manifest. Deterministic. Pure.
+ */
+export function referrerManifest(attestation: ImageManifest, subject: { readonly mediaType: string; readonly digest: string; readonly size: number }): ReferrerDocument {
+  const annotations = { ...(attestation.annotations ?? {}), [Annotation.ReferenceType]: ATTESTATION_MANIFEST }
+  const doc = {
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    artifactType: ATTESTATION_ARTIFACT_TYPE,
+    config: attestation.config,
+    layers: attestation.layers,
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations
+  }
+  const bytes = Buffer.from(JSON.stringify(doc))
+  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length, artifactType: ATTESTATION_ARTIFACT_TYPE, annotations } }
+}
+
+/**
+ * The referrers tag schema's tag for a subject: `<algorithm>-<encoded>`, characters a tag
+ * may not hold replaced by `-`, at most 128 characters (OCI distribution spec). Pure.
+ */
+export function referrersTag(digest: string): string {
+  return digest.replace(/[^a-zA-Z0-9._-]/g, '-').slice(0, 128)
+}
+
+/**
+ * The referrers index under the fallback tag with `add` in it: the existing index's entries
+ * kept in their order (one of the same digest replaced in place), new ones appended.
+ * `changed` is false when the existing index already lists them as given. Pure.
+ */
+export function mergeReferrersIndex(existing: Buffer | undefined, add: readonly ReferrerDescriptor[], name = 'the referrers tag'): { bytes: Buffer; changed: boolean } {
+  let base: { manifests: Descriptor[]; [k: string]: unknown } = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] }
+  if (existing) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(existing.toString())
+    } catch {
+      parsed = undefined
+    }
+    const p = parsed as { schemaVersion?: unknown; mediaType?: unknown; manifests?: unknown } | undefined
+    if (p?.schemaVersion !== 2 || !Array.isArray(p.manifests) || (p.mediaType !== undefined && p.mediaType !== MediaType.OciIndex)) {
+      throw new ArchwayError(`${name} holds something other than an OCI image index (the referrers tag schema's); it was left as it is`)
+    }
+    base = p as typeof base
+  }
+  const manifests = [...base.manifests]
+  for (const d of add) {
+    const entry: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size, artifactType: d.artifactType, ...(d.annotations ? { annotations: d.annotations } : {}) }
+    const at = manifests.findIndex(m => m.digest === d.digest)
+    if (at >= 0) manifests[at] = entry
+    else manifests.push(entry)
+  }
+  const merged = { ...base, schemaVersion: 2, mediaType: MediaType.OciIndex, manifests }
+  const bytes = Buffer.from(JSON.stringify(merged))
+  const changed = !existing || JSON.stringify(JSON.parse(existing.toString())) !== bytes.toString()
+  return { bytes, changed }
+}
+
+export interface AttachedProvenance {
+  readonly referrer: ReferrerDescriptor
+  /** `referrers API`, or the fallback tag written (`tag sha256-...`). */
+  readonly via: string
+}
+
+/**
+ * Pushes an attestation as a referrer of the published platform manifest `subject`: its
+ * blobs, then its manifest by digest. Then asks the referrers API for the subject's
+ * referrers: a registry with the API lists the new one; one without answers 404 (an empty
+ * list), and the referrers tag schema's index is read, merged and put back.
+ */
+export async function attachProvenance(client: RegistryClient, repository: string, attestation: Attestation, subject: { readonly mediaType: string; readonly digest: string; readonly size: number }): Promise<AttachedProvenance> {
+  const blobs = new Map<string, Descriptor>([attestation.manifest.config, ...attestation.manifest.layers].map(d => [d.digest, d]))
+  for (const b of blobs.values()) await client.pushBlob(repository, b.digest, { path: blobPath(attestation.dir, b.digest), size: b.size })
+  const doc = referrerManifest(attestation.manifest, subject)
+  await client.putManifest(repository, doc.descriptor.digest, doc.bytes, MediaType.OciManifest)
+  const listed = await client.referrers(repository, subject.digest)
+  if (listed.some(d => d.digest === doc.descriptor.digest)) return { referrer: doc.descriptor, via: 'referrers API' }
+  const tag = referrersTag(subject.digest)
+  const existing = (await client.headManifest(repository, tag)) ? (await client.getManifest(repository, tag)).bytes : undefined
+  const merged = mergeReferrersIndex(existing, [doc.descriptor], `${client.registry}/${repository}:${tag}`)
+  if (merged.changed) await client.putManifest(repository, tag, merged.bytes, MediaType.OciIndex)
+  return { referrer: doc.descriptor, via: `tag ${tag}` }
+}
