@@ -5,6 +5,7 @@ import {
   connect,
   emulatorsNeeded,
   formatPlatform,
+  formatReference,
   getInputs,
   hostDebianArch,
   indexAnnotations,
@@ -16,7 +17,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-H2RUWIRC.js";
+} from "./chunks/chunk-UVHXYVKB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,
@@ -4351,7 +4352,7 @@ async function main(inputs) {
   }
   const needed = new Set(emulatorsNeeded(share, host));
   const emulated = new Set(share.filter((p) => needed.has(qemuArch(p))).map(formatPlatform));
-  const tags = build.tags.map((t) => `${t.registry}/${t.repository}:${t.tag}`);
+  const tags = build.tags.map(formatReference);
   let pipeline3;
   let publish;
   try {
@@ -4379,7 +4380,7 @@ function release(tags, all, mode = "auto") {
   return { key: releaseKey(runId, tags, all), attempt: process.env.GITHUB_RUN_ATTEMPT ?? "1", platforms: all.map(formatPlatform), publish: mode !== "stage" };
 }
 async function merge(build, all) {
-  const tags = build.tags.map((t) => `${t.registry}/${t.repository}:${t.tag}`);
+  const tags = build.tags.map(formatReference);
   const r = release(tags, all);
   const annotations = indexAnnotations(build.annotations, await runnerFacts());
   const outcome = await group("Publish the index from the staged platforms", async () => {

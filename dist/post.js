@@ -5,7 +5,7 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-H2RUWIRC.js";
+} from "./chunks/chunk-UVHXYVKB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-OXQEGQ3V.js";
 import {

@@ -13,6 +13,7 @@ import { runnerFacts } from './publish/runner-facts.js'
 import { mergeStaged, releaseOf } from './publish/publish-index.js'
 import { releaseKey } from './publish/stage.js'
 import { targetsOf } from './registry/connect.js'
+import { formatReference } from './registry/reference.js'
 import { setupQemu } from './qemu/setup.js'
 import { type PublishState, saveState } from './state.js'
 import { type SummaryFacts, renderSummary, writeSummary } from './summary.js'
@@ -48,7 +49,7 @@ async function main(inputs: Inputs): Promise<void> {
 
   const needed = new Set(emulatorsNeeded(share, host))
   const emulated = new Set(share.filter(p => needed.has(qemuArch(p))).map(formatPlatform))
-  const tags = build.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`)
+  const tags = build.tags.map(formatReference)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
   try {
@@ -81,7 +82,7 @@ function release(tags: readonly string[], all: readonly Platform[], mode: BuildI
 
 /** `mode: merge`: a job of its own that publishes what this run's jobs staged. */
 async function merge(build: BuildInputs, all: readonly Platform[]): Promise<void> {
-  const tags = build.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`)
+  const tags = build.tags.map(formatReference)
   const r = release(tags, all)
   const annotations = indexAnnotations(build.annotations, await runnerFacts())
   const outcome = await core.group('Publish the index from the staged platforms', async () => {

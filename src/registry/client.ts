@@ -82,6 +82,8 @@ interface Call {
   readonly body?: RequestBody
   /** Whether the request may be sent again after a retryable failure (default true). */
   readonly retry?: boolean
+  /** A redirect to another origin is refused (a manifest PUT: only the registry can say it moved a tag). */
+  readonly sameOriginOnly?: boolean
 }
 
 export { digestOf }
@@ -234,7 +236,8 @@ export class RegistryClient {
       url: this.url(`/v2/${repo}/manifests/${ref}`),
       scopes: [repositoryScope(repo, 'pull,push')],
       headers: { 'content-type': mediaType },
-      body: bytes
+      body: bytes,
+      sameOriginOnly: true
     })
     if (![200, 201, 202].includes(res.status)) throw this.error('PUT', res)
     const claimed = header(res, 'docker-content-digest')
@@ -308,12 +311,19 @@ export class RegistryClient {
     const octets = { 'content-type': 'application/octet-stream' }
 
     if (size <= this.chunkThreshold) {
-      // Retried request by request: the POST only opens a session, and the PUT carries the whole (replayable) blob.
-      const opened = await begin(true)
-      if (!opened) return
-      const res = await this.call({ method: 'PUT', url: withQuery(opened.session, 'digest', digest), scopes, headers: octets, body: source })
-      if (res.status !== 201) throw this.error('PUT', res)
-      this.log(`Blob ${digest} (${size} bytes) uploaded to ${repo} in one PUT`)
+      // A PUT cut off after part of the blob reached the registry leaves that session holding
+      // the part (a second PUT to it is refused: BLOB_UPLOAD_INVALID): every try opens a new one.
+      await withRetry(
+        this.retryPolicy,
+        async () => {
+          const opened = await begin(false)
+          if (!opened) return
+          const res = await this.call({ method: 'PUT', url: withQuery(opened.session, 'digest', digest), scopes, headers: octets, body: source, retry: false })
+          if (res.status !== 201) throw this.error('PUT', res)
+          this.log(`Blob ${digest} (${size} bytes) uploaded to ${repo} in one PUT`)
+        },
+        { onRetry: (err, n, wait) => this.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err)}`) }
+      )
       return
     }
 
@@ -392,7 +402,7 @@ export class RegistryClient {
     const once = async (): Promise<TransportResponse> => {
       let res: TransportResponse
       try {
-        res = await sendFollowingRedirects({ method: c.method, url: c.url, headers, body: c.body }, this.transport)
+        res = await sendFollowingRedirects({ method: c.method, url: c.url, headers, body: c.body }, { ...this.transport, sameOriginOnly: c.sameOriginOnly })
       } catch (cause) {
         throw new RegistryError({ method: c.method, url: c.url, cause, secrets: this.secrets })
       }

@@ -57,6 +57,8 @@ export interface TransportOptions {
   readonly readTimeoutMs?: number
   /** Default 5. */
   readonly maxRedirects?: number
+  /** Refuse a redirect that leaves the first URL's origin (default false). */
+  readonly sameOriginOnly?: boolean
 }
 
 /** A failure below HTTP that is not an OS error: a timeout (`ETIMEDOUT`), too many redirects. */
@@ -157,6 +159,9 @@ export async function sendFollowingRedirects(request: TransportRequest, options:
     if (!REDIRECTS.has(res.status) || location === undefined) return res
     if (hop >= max) throw new TransportError(`more than ${max} redirects from ${origin.host}`, 'EREDIRECTS')
     const next = new URL(location, current.url)
+    if (options.sameOriginOnly && !sameOrigin(next, origin)) {
+      throw new TransportError(`${origin.host} redirected ${current.method} to another host, ${next.host}: refused`, 'ECROSSORIGIN')
+    }
     let { method, body } = current
     const headers: Record<string, string> = { ...current.headers }
     if ((res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) {

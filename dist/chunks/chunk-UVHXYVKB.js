@@ -29,6 +29,118 @@ import {
   __toESM
 } from "./chunk-QFDZJLFJ.js";
 
+// src/registry/reference.ts
+var ImageReferenceError = class extends ArchwayError {
+  constructor(reference, reason) {
+    super(`Image reference "${reference}" is not valid: ${reason}`);
+    this.reference = reference;
+    this.reason = reason;
+  }
+  reference;
+  reason;
+};
+var DOCKER_HUB = "docker.io";
+var DOCKER_HUB_API = "registry-1.docker.io";
+var LEGACY_DOCKER_HUB = "index.docker.io";
+var NAME_TOTAL_MAX = 255;
+var COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+var TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+var LABEL = "(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])";
+var DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?$`);
+function parseReference(input) {
+  const fail2 = (reason) => {
+    throw new ImageReferenceError(input, reason);
+  };
+  if (input === "") fail2("it is empty");
+  if (/\s/.test(input)) fail2("it contains white space");
+  let rest = input;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) fail2(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) fail2(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
+  }
+  const slash = rest.indexOf("/");
+  const first = slash < 0 ? "" : rest.slice(0, slash);
+  let registry = DOCKER_HUB;
+  let path = rest;
+  if (slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
+    if (!DOMAIN.test(first)) fail2(`"${first}" is not a registry host[:port]`);
+    registry = first.toLowerCase();
+    path = rest.slice(slash + 1);
+  }
+  if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
+  if (registry === DOCKER_HUB && path !== "" && !path.includes("/")) path = `library/${path}`;
+  const problem = repositoryProblem(path);
+  if (problem) fail2(problem);
+  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail2(`the name is longer than ${NAME_TOTAL_MAX} characters`);
+  return { registry, repository: path, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
+}
+function formatReference(ref) {
+  return `${ref.registry}/${ref.repository}${ref.tag === void 0 ? "" : `:${ref.tag}`}${ref.digest === void 0 ? "" : `@${ref.digest}`}`;
+}
+function registryApiHost(registry) {
+  const host = registry.toLowerCase();
+  return host === DOCKER_HUB || host === LEGACY_DOCKER_HUB ? DOCKER_HUB_API : host;
+}
+function validateRegistry(registry) {
+  if (!DOMAIN.test(registry)) throw new ImageReferenceError(registry, "a registry is a host name or address, with an optional :port");
+  return registry;
+}
+function validateRepository(name) {
+  const problem = repositoryProblem(name);
+  if (problem) throw new ImageReferenceError(name, problem);
+  return name;
+}
+function validateTag(tag) {
+  if (!TAG.test(tag)) throw new ImageReferenceError(tag, "a tag is [A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-]");
+  return tag;
+}
+function validateDigest(digest) {
+  if (!DIGEST.test(digest)) throw new ImageReferenceError(digest, "a digest is sha256: and 64 lower-case hex digits (or sha512: and 128)");
+  return digest;
+}
+function isDigest(ref) {
+  return DIGEST.test(ref);
+}
+function validateManifestRef(ref) {
+  return ref.includes(":") ? validateDigest(ref) : validateTag(ref);
+}
+function repositoryProblem(path) {
+  if (path === "") return "the repository name is empty";
+  if (path.length > NAME_TOTAL_MAX) return `the repository name is longer than ${NAME_TOTAL_MAX} characters`;
+  if (path !== path.toLowerCase()) return "the repository name must be lower-case";
+  for (const component of path.split("/")) {
+    if (!COMPONENT.test(component)) {
+      return `"${component}" is not a repository path component (lower-case letters and digits, separated by ".", "_", "__" or dashes)`;
+    }
+  }
+  return void 0;
+}
+function isInsecureRegistry(registry) {
+  const host = hostOf(registry).toLowerCase();
+  if (host === "localhost" || host === "::1") return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+function hostOf(registry) {
+  if (registry.startsWith("[")) {
+    const end = registry.indexOf("]");
+    return end < 0 ? registry : registry.slice(1, end);
+  }
+  const colon = registry.lastIndexOf(":");
+  return colon >= 0 && registry.indexOf(":") === colon ? registry.slice(0, colon) : registry;
+}
+
 // src/platform.ts
 var TABLE = [
   { platform: { os: "linux", architecture: "amd64" }, qemu: "x86_64", debian: "amd64", aliases: ["amd64", "x86_64", "x86-64"] },
@@ -96,115 +208,6 @@ var ALL_PLATFORMS = TABLE.map((f) => f.platform);
 
 // src/inputs.ts
 import { existsSync, statSync } from "node:fs";
-
-// src/registry/reference.ts
-var ImageReferenceError = class extends ArchwayError {
-  constructor(reference, reason) {
-    super(`Image reference "${reference}" is not valid: ${reason}`);
-    this.reference = reference;
-    this.reason = reason;
-  }
-  reference;
-  reason;
-};
-var DOCKER_HUB = "docker.io";
-var DOCKER_HUB_API = "registry-1.docker.io";
-var LEGACY_DOCKER_HUB = "index.docker.io";
-var NAME_TOTAL_MAX = 255;
-var COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-var TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-var LABEL = "(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])";
-var DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?$`);
-function parseReference(input) {
-  const fail2 = (reason) => {
-    throw new ImageReferenceError(input, reason);
-  };
-  if (input === "") fail2("it is empty");
-  if (/\s/.test(input)) fail2("it contains white space");
-  let rest = input;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) fail2(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
-  }
-  let tag;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) fail2(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
-  }
-  const slash = rest.indexOf("/");
-  const first = slash < 0 ? "" : rest.slice(0, slash);
-  let registry = DOCKER_HUB;
-  let path = rest;
-  if (slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
-    if (!DOMAIN.test(first)) fail2(`"${first}" is not a registry host[:port]`);
-    registry = first.toLowerCase();
-    path = rest.slice(slash + 1);
-  }
-  if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
-  if (registry === DOCKER_HUB && path !== "" && !path.includes("/")) path = `library/${path}`;
-  const problem = repositoryProblem(path);
-  if (problem) fail2(problem);
-  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail2(`the name is longer than ${NAME_TOTAL_MAX} characters`);
-  return { registry, repository: path, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
-}
-function registryApiHost(registry) {
-  const host = registry.toLowerCase();
-  return host === DOCKER_HUB || host === LEGACY_DOCKER_HUB ? DOCKER_HUB_API : host;
-}
-function validateRegistry(registry) {
-  if (!DOMAIN.test(registry)) throw new ImageReferenceError(registry, "a registry is a host name or address, with an optional :port");
-  return registry;
-}
-function validateRepository(name) {
-  const problem = repositoryProblem(name);
-  if (problem) throw new ImageReferenceError(name, problem);
-  return name;
-}
-function validateTag(tag) {
-  if (!TAG.test(tag)) throw new ImageReferenceError(tag, "a tag is [A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-]");
-  return tag;
-}
-function validateDigest(digest) {
-  if (!DIGEST.test(digest)) throw new ImageReferenceError(digest, "a digest is sha256: and 64 lower-case hex digits (or sha512: and 128)");
-  return digest;
-}
-function isDigest(ref) {
-  return DIGEST.test(ref);
-}
-function validateManifestRef(ref) {
-  return ref.includes(":") ? validateDigest(ref) : validateTag(ref);
-}
-function repositoryProblem(path) {
-  if (path === "") return "the repository name is empty";
-  if (path.length > NAME_TOTAL_MAX) return `the repository name is longer than ${NAME_TOTAL_MAX} characters`;
-  if (path !== path.toLowerCase()) return "the repository name must be lower-case";
-  for (const component of path.split("/")) {
-    if (!COMPONENT.test(component)) {
-      return `"${component}" is not a repository path component (lower-case letters and digits, separated by ".", "_", "__" or dashes)`;
-    }
-  }
-  return void 0;
-}
-function isInsecureRegistry(registry) {
-  const host = hostOf(registry).toLowerCase();
-  if (host === "localhost" || host === "::1") return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
-}
-function hostOf(registry) {
-  if (registry.startsWith("[")) {
-    const end = registry.indexOf("]");
-    return end < 0 ? registry : registry.slice(1, end);
-  }
-  const colon = registry.lastIndexOf(":");
-  return colon >= 0 && registry.indexOf(":") === colon ? registry.slice(0, colon) : registry;
-}
 
 // src/qemu/query.ts
 var import_semver = __toESM(require_semver(), 1);
@@ -787,6 +790,9 @@ async function sendFollowingRedirects(request, options = {}) {
     if (!REDIRECTS.has(res.status) || location === void 0) return res;
     if (hop >= max) throw new TransportError(`more than ${max} redirects from ${origin.host}`, "EREDIRECTS");
     const next = new URL(location, current.url);
+    if (options.sameOriginOnly && !sameOrigin(next, origin)) {
+      throw new TransportError(`${origin.host} redirected ${current.method} to another host, ${next.host}: refused`, "ECROSSORIGIN");
+    }
     let { method, body } = current;
     const headers = { ...current.headers };
     if (res.status === 303 && method !== "HEAD" || (res.status === 301 || res.status === 302) && method === "POST") {
@@ -950,7 +956,8 @@ var RegistryClient = class {
       url: this.url(`/v2/${repo}/manifests/${ref}`),
       scopes: [repositoryScope(repo, "pull,push")],
       headers: { "content-type": mediaType },
-      body: bytes
+      body: bytes,
+      sameOriginOnly: true
     });
     if (![200, 201, 202].includes(res.status)) throw this.error("PUT", res);
     const claimed = header(res, "docker-content-digest");
@@ -1016,11 +1023,17 @@ var RegistryClient = class {
     };
     const octets = { "content-type": "application/octet-stream" };
     if (size <= this.chunkThreshold) {
-      const opened = await begin(true);
-      if (!opened) return;
-      const res = await this.call({ method: "PUT", url: withQuery(opened.session, "digest", digest), scopes, headers: octets, body: source });
-      if (res.status !== 201) throw this.error("PUT", res);
-      this.log(`Blob ${digest} (${size} bytes) uploaded to ${repo} in one PUT`);
+      await withRetry(
+        this.retryPolicy,
+        async () => {
+          const opened = await begin(false);
+          if (!opened) return;
+          const res = await this.call({ method: "PUT", url: withQuery(opened.session, "digest", digest), scopes, headers: octets, body: source, retry: false });
+          if (res.status !== 201) throw this.error("PUT", res);
+          this.log(`Blob ${digest} (${size} bytes) uploaded to ${repo} in one PUT`);
+        },
+        { onRetry: (err, n, wait) => this.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err)}`) }
+      );
       return;
     }
     await withRetry(
@@ -1091,7 +1104,7 @@ var RegistryClient = class {
     const once = async () => {
       let res;
       try {
-        res = await sendFollowingRedirects({ method: c.method, url: c.url, headers, body: c.body }, this.transport);
+        res = await sendFollowingRedirects({ method: c.method, url: c.url, headers, body: c.body }, { ...this.transport, sameOriginOnly: c.sameOriginOnly });
       } catch (cause) {
         throw new RegistryError({ method: c.method, url: c.url, cause, secrets: this.secrets });
       }
@@ -1462,6 +1475,7 @@ function loadState() {
 }
 
 export {
+  formatReference,
   formatPlatform,
   qemuArch,
   hostDebianArch,
