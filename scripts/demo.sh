@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PLATFORMS=${PLATFORMS:-linux/arm64,linux/arm/v7,linux/s390x,linux/ppc64le,linux/riscv64}
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm install --no-audit --no-fund # not npm ci: see scripts/test.sh
 bash scripts/test-env.sh up
 eval "$(bash scripts/test-env.sh env)"
 
