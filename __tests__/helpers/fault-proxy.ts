@@ -371,17 +371,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
           const total = Number(up.headers['content-length'] ?? 0)
           const keep = fault.afterBytes ?? Math.max(1, Math.floor(total / 2))
           res.writeHead(up.statusCode ?? 502, up.statusMessage, answerHeaders(up, target, () => origin))
-          let sent = 0
-          up.on('data', (chunk: Buffer) => {
-            if (sent >= keep) return
-            const part = chunk.subarray(0, keep - sent)
-            sent += part.length
-            res.write(part)
-            if (sent >= keep) {
-              up.destroy()
-              later(() => res.socket?.destroy(), 50)
-            }
-          })
+          passFirst(up, res, keep, () => later(() => res.socket?.destroy(), 50))
           up.on('end', () => res.socket?.destroy())
         })
       case 'tamper':
@@ -405,17 +395,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
           const total = Number(up.headers['content-length'] ?? 0)
           const keep = Math.min(total, fault.keepBytes ?? Math.floor(total / 2))
           res.writeHead(up.statusCode ?? 502, up.statusMessage, answerHeaders(up, target, () => origin, { 'content-length': String(keep) }))
-          let sent = 0
-          up.on('data', (chunk: Buffer) => {
-            if (sent >= keep) return
-            const part = chunk.subarray(0, keep - sent)
-            sent += part.length
-            res.write(part)
-            if (sent >= keep) {
-              up.destroy()
-              res.end()
-            }
-          })
+          passFirst(up, res, keep, () => res.end())
           up.on('end', () => res.end())
         })
     }
@@ -446,4 +426,19 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       agent.destroy()
     }
   }
+}
+
+/** Passes the first `keep` bytes of the upstream answer on, then stops reading it and calls `atLimit`. */
+function passFirst(up: http.IncomingMessage, res: http.ServerResponse, keep: number, atLimit: () => void): void {
+  let sent = 0
+  up.on('data', (chunk: Buffer) => {
+    if (sent >= keep) return
+    const part = chunk.subarray(0, keep - sent)
+    sent += part.length
+    res.write(part)
+    if (sent >= keep) {
+      up.destroy()
+      atLimit()
+    }
+  })
 }
