@@ -17,7 +17,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-UVHXYVKB.js";
+} from "./chunks/chunk-KE423Y2Y.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,
@@ -4389,11 +4389,10 @@ async function merge(build, all) {
     return o;
   });
   const index = outcome.index;
-  const images = JSON.parse(index.bytes.toString()).manifests;
   setOutput("image", `${build.image.registry}/${build.image.repository}`);
   setOutput("tags", tags.join(","));
   setOutput("digest", index.digest);
-  setOutput("platform-digests", JSON.stringify(Object.fromEntries(images.map((m) => [formatPlatform({ os: "linux", architecture: m.platform.architecture, variant: m.platform.variant }), m.digest]))));
+  setOutput("platform-digests", JSON.stringify(Object.fromEntries(outcome.images.map((i) => [formatPlatform(i.platform), i.manifest.digest]))));
   await writeSummary(`**Archway**: index \`${index.digest}\` published as ${tags.map((t) => `\`${t}\``).join(", ")} from the platforms this run staged.
 `);
 }

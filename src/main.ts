@@ -91,11 +91,10 @@ async function merge(build: BuildInputs, all: readonly Platform[]): Promise<void
     return o
   })
   const index = outcome.index!
-  const images = (JSON.parse(index.bytes.toString()) as { manifests: { digest: string; platform: { os: string; architecture: string; variant?: string } }[] }).manifests
   core.setOutput('image', `${build.image.registry}/${build.image.repository}`)
   core.setOutput('tags', tags.join(','))
   core.setOutput('digest', index.digest)
-  core.setOutput('platform-digests', JSON.stringify(Object.fromEntries(images.map(m => [formatPlatform({ os: 'linux', architecture: m.platform.architecture, variant: m.platform.variant }), m.digest]))))
+  core.setOutput('platform-digests', JSON.stringify(Object.fromEntries(outcome.images!.map(i => [formatPlatform(i.platform), i.manifest.digest]))))
   await writeSummary(`**Archway**: index \`${index.digest}\` published as ${tags.map(t => `\`${t}\``).join(', ')} from the platforms this run staged.\n`)
 }
 

@@ -23,7 +23,7 @@ async function putIndex(client: RegistryClient, target: Target, index: IndexDocu
 }
 
 function imagesOf(s: PublishState): Images {
-  return s.images.map(i => ({ platform: parsePlatform(i.platform) ?? fail(`post state names an unknown platform ${i.platform}`), manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } }))
+  return s.images.map(i => ({ platform: platformOf(i.platform), manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } }))
 }
 
 /** Rebuilds the index from a single job's state; it must be the one main announced. Pure. */
@@ -36,6 +36,8 @@ export function indexFromState(s: PublishState): IndexDocument {
 export interface Outcome {
   /** The index published, or undefined when this job left it to another. */
   readonly index?: IndexDocument
+  /** The platform images it lists. */
+  readonly images?: Images
   readonly lines: string[]
 }
 
@@ -63,11 +65,13 @@ export interface Release {
 
 /** The release a state names, its platforms parsed. */
 export function releaseOf(r: NonNullable<PublishState['release']>): Release {
-  return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map(p => parsePlatform(p) ?? fail(`post state names an unknown platform ${p}`)) }
+  return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map(platformOf) }
 }
 
-function fail(message: string): never {
-  throw new ArchwayError(message)
+function platformOf(text: string): Platform {
+  const platform = parsePlatform(text)
+  if (!platform) throw new ArchwayError(`post state names an unknown platform ${text}`)
+  return platform
 }
 
 /**
@@ -77,7 +81,7 @@ function fail(message: string): never {
 export async function stageAndPublish(s: PublishState, release: Release, access: Access): Promise<Outcome> {
   const own = imagesOf(s)
   const lines: string[] = []
-  let published: IndexDocument | undefined
+  let published: Omit<Outcome, 'lines'> = {}
   for (const target of s.targets) {
     const client = await connect(target.registry, access)
     await stage(client, target.repository, release.key, release.attempt, own)
@@ -87,22 +91,22 @@ export async function stageAndPublish(s: PublishState, release: Release, access:
     if (!outcome) continue
     published = outcome
   }
-  return { index: published, lines }
+  return { ...published, lines }
 }
 
 /** `mode: merge`: publish what the run staged; every platform must be there. */
 export async function mergeStaged(targets: readonly Target[], release: Release, annotations: PublishState['annotations'], access: Access): Promise<Outcome> {
   const lines: string[] = []
-  let published: IndexDocument | undefined
+  let published: Omit<Outcome, 'lines'> = {}
   for (const target of targets) {
-    const index = await publishStaged(await connect(target.registry, access), target, release, annotations, lines)
-    if (!index) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`)
-    published = index
+    const outcome = await publishStaged(await connect(target.registry, access), target, release, annotations, lines)
+    if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`)
+    published = outcome
   }
-  return { index: published, lines }
+  return { ...published, lines }
 }
 
-async function publishStaged(client: RegistryClient, target: Target, release: Release, annotations: PublishState['annotations'], lines: string[]): Promise<IndexDocument | undefined> {
+async function publishStaged(client: RegistryClient, target: Target, release: Release, annotations: PublishState['annotations'], lines: string[]): Promise<{ index: IndexDocument; images: Images } | undefined> {
   const staged = await readStaged(client, target.repository, release.key, release.platforms)
   const waiting = staged.filter(x => !x.image).map(x => formatPlatform(x.platform))
   if (waiting.length) {
@@ -114,5 +118,5 @@ async function publishStaged(client: RegistryClient, target: Target, release: Re
   await putIndex(client, target, index, images)
   lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`)
   lines.push((await cleanUp(client, target.repository, staged)) ? 'Deleted the staging tags' : 'The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images')
-  return index
+  return { index, images }
 }

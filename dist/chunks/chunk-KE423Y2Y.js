@@ -49,40 +49,40 @@ var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 var LABEL = "(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])";
 var DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?$`);
 function parseReference(input) {
-  const fail2 = (reason) => {
+  const fail = (reason) => {
     throw new ImageReferenceError(input, reason);
   };
-  if (input === "") fail2("it is empty");
-  if (/\s/.test(input)) fail2("it contains white space");
+  if (input === "") fail("it is empty");
+  if (/\s/.test(input)) fail("it contains white space");
   let rest = input;
   let digest;
   const at = rest.indexOf("@");
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) fail2(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
+    if (!DIGEST.test(digest)) fail(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
   }
   let tag;
   const colon = rest.lastIndexOf(":");
   if (colon > rest.lastIndexOf("/")) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) fail2(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
+    if (!TAG.test(tag)) fail(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
   }
   const slash = rest.indexOf("/");
   const first = slash < 0 ? "" : rest.slice(0, slash);
   let registry = DOCKER_HUB;
   let path = rest;
   if (slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
-    if (!DOMAIN.test(first)) fail2(`"${first}" is not a registry host[:port]`);
+    if (!DOMAIN.test(first)) fail(`"${first}" is not a registry host[:port]`);
     registry = first.toLowerCase();
     path = rest.slice(slash + 1);
   }
   if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && path !== "" && !path.includes("/")) path = `library/${path}`;
   const problem = repositoryProblem(path);
-  if (problem) fail2(problem);
-  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail2(`the name is longer than ${NAME_TOTAL_MAX} characters`);
+  if (problem) fail(problem);
+  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail(`the name is longer than ${NAME_TOTAL_MAX} characters`);
   return { registry, repository: path, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
 }
 function formatReference(ref) {
@@ -1393,7 +1393,7 @@ async function putIndex(client, target, index, images) {
   await mapLimit(target.tags, 8, (tag) => client.putManifest(target.repository, tag, index.bytes, index.mediaType));
 }
 function imagesOf(s) {
-  return s.images.map((i) => ({ platform: parsePlatform(i.platform) ?? fail(`post state names an unknown platform ${i.platform}`), manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } }));
+  return s.images.map((i) => ({ platform: platformOf(i.platform), manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } }));
 }
 function indexFromState(s) {
   const index = buildIndex(imagesOf(s), s.annotations);
@@ -1412,15 +1412,17 @@ async function publishIndex(s, access) {
   return { index, lines };
 }
 function releaseOf(r) {
-  return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map((p) => parsePlatform(p) ?? fail(`post state names an unknown platform ${p}`)) };
+  return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map(platformOf) };
 }
-function fail(message) {
-  throw new ArchwayError(message);
+function platformOf(text) {
+  const platform = parsePlatform(text);
+  if (!platform) throw new ArchwayError(`post state names an unknown platform ${text}`);
+  return platform;
 }
 async function stageAndPublish(s, release, access) {
   const own = imagesOf(s);
   const lines = [];
-  let published;
+  let published = {};
   for (const target of s.targets) {
     const client = await connect(target.registry, access);
     await stage(client, target.repository, release.key, release.attempt, own);
@@ -1430,17 +1432,17 @@ async function stageAndPublish(s, release, access) {
     if (!outcome) continue;
     published = outcome;
   }
-  return { index: published, lines };
+  return { ...published, lines };
 }
 async function mergeStaged(targets, release, annotations, access) {
   const lines = [];
-  let published;
+  let published = {};
   for (const target of targets) {
-    const index = await publishStaged(await connect(target.registry, access), target, release, annotations, lines);
-    if (!index) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`);
-    published = index;
+    const outcome = await publishStaged(await connect(target.registry, access), target, release, annotations, lines);
+    if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`);
+    published = outcome;
   }
-  return { index: published, lines };
+  return { ...published, lines };
 }
 async function publishStaged(client, target, release, annotations, lines) {
   const staged = await readStaged(client, target.repository, release.key, release.platforms);
@@ -1454,7 +1456,7 @@ async function publishStaged(client, target, release, annotations, lines) {
   await putIndex(client, target, index, images);
   lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`);
   lines.push(await cleanUp(client, target.repository, staged) ? "Deleted the staging tags" : "The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images");
-  return index;
+  return { index, images };
 }
 
 // src/state.ts
