@@ -1,0 +1,161 @@
+/**
+ * The project's workflow files themselves, run on this machine by the local workflow runner
+ * (expressions, matrices, the reusable workflow's inputs and secrets, the action's entry
+ * points): the self-test as on a pull request, and a user's workflow calling the reusable
+ * workflow against the test environment's registry that needs credentials.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT } from '../helpers/runner.js'
+import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { docker, testEnv } from '../helpers/testenv.js'
+import { type JobRun, WorkflowRunner, type WorkflowRun } from '../helpers/workflow-runner.js'
+
+const env = testEnv()
+const SHA = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
+const BUSYBOX = { amd64: 'amd64', arm64: 'arm64', 'arm/v7': 'armv7', s390x: 's390x', ppc64le: 'ppc64le', riscv64: 'riscv64' }
+
+/**
+ * example/Dockerfile.hub starts FROM busybox:1.37, from Docker Hub, which this machine cannot
+ * reach: the same image is made locally from the test environment's static busybox binaries
+ * (with the applet links made here, so no emulator is needed to build it).
+ */
+function localBusyboxImage(): void {
+  const ctx = mkdtempSync(join(tmpdir(), 'archway-busybox-image-'))
+  const applets = spawnSync(join(env.busyboxDir, 'amd64'), ['--list'], { encoding: 'utf8', argv0: 'busybox' }).stdout.split('\n').filter(a => a && a !== 'busybox')
+  for (const key of Object.values(BUSYBOX)) {
+    const bin = join(ctx, key, 'bin')
+    mkdirSync(bin, { recursive: true })
+    cpSync(join(env.busyboxDir, key), join(bin, 'busybox'))
+    for (const applet of applets) symlinkSync('busybox', join(bin, applet))
+  }
+  const dockerfile = 'FROM scratch\nARG TARGETARCH\nARG TARGETVARIANT\nCOPY ${TARGETARCH}${TARGETVARIANT}/ /\n'
+  execFileSync('docker', ['buildx', 'build', '--quiet', '--platform', Object.keys(BUSYBOX).map(a => `linux/${a}`).join(','), '--load', '-t', 'busybox:1.37', '-f', '-', ctx], {
+    input: dockerfile,
+    env: { ...process.env, DOCKER_HOST: env.dockerContainerd },
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+}
+
+function newWorkflowRunner(event: 'push' | 'pull_request', extra: { vars?: Record<string, string>; secrets?: Record<string, string> } = {}): WorkflowRunner {
+  return new WorkflowRunner({
+    repo: ROOT,
+    repository: 'octo-fork/archway', // not the default archway-repository: the self-test must pass its own
+    event,
+    runId: String(Date.now() * 1000 + Math.floor(Math.random() * 1000)),
+    sha: SHA,
+    home: mkdtempSync(join(tmpdir(), 'archway-workflow-')),
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: env.dockerContainerd },
+    services: { 'registry:2@5000': env.registryOpen },
+    ...extra
+  })
+}
+
+/** Each job's path, runner label and result, and the log of any failed step (to read a failure). */
+function overview(run: WorkflowRun): { path: string; runsOn: string; result: string }[] {
+  return run.jobs.map(j => ({ path: j.path, runsOn: j.runsOn, result: j.result })).sort((a, b) => a.path.localeCompare(b.path))
+}
+
+const failures = (run: WorkflowRun) => run.jobs.flatMap(j => j.steps.filter(s => s.outcome === 'failure').map(s => `${j.path} / ${s.name}:\n${s.log}`))
+const job = (run: WorkflowRun, path: string): JobRun => run.jobs.find(j => j.path === path)!
+const logOf = (j: JobRun) => j.steps.map(s => s.log).join('\n')
+
+function platformsOf(raw: Buffer): string[] {
+  const index = JSON.parse(raw.toString()) as { manifests: { platform: { os: string; architecture: string; variant?: string } }[] }
+  return index.manifests.map(m => [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/'))
+}
+
+beforeAll(() => {
+  localBusyboxImage()
+  expect(docker(env.dockerContainerd, ['image', 'inspect', '--format', '{{.Id}}', 'busybox:1.37']).trim()).toMatch(/^sha256:/)
+})
+
+describe('the self-test workflow, run as on a pull request', () => {
+  it('passes in all three ways: one job, a matrix of jobs, the reusable workflow', async () => {
+    const run = await newWorkflowRunner('pull_request').run('.github/workflows/self-test.yml')
+    expect(failures(run)).toEqual([])
+    expect(overview(run)).toEqual([
+      { path: 'matrix (linux/amd64)', runsOn: 'ubuntu-latest', result: 'success' },
+      { path: 'matrix (linux/arm64)', runsOn: 'ubuntu-24.04-arm', result: 'success' },
+      { path: 'matrix (linux/s390x)', runsOn: 'ubuntu-latest', result: 'success' },
+      { path: 'one-job', runsOn: 'ubuntu-latest', result: 'success' },
+      { path: 'reusable/image (linux/amd64, ubuntu-latest)', runsOn: 'ubuntu-latest', result: 'success' },
+      { path: 'reusable/image (linux/arm64, ubuntu-24.04-arm)', runsOn: 'ubuntu-24.04-arm', result: 'success' },
+      { path: 'reusable/plan', runsOn: 'ubuntu-latest', result: 'success' }
+    ])
+
+    // One job: the six platforms published under both tags, the digest announced by main.
+    const oneJob = job(run, 'one-job')
+    const announced = oneJob.steps.find(s => s.name.startsWith('The index digest'))!.log.trim().split(' ')[0]
+    const raw = skopeoRaw(`${env.registryOpen}/archway/example:${SHA}`)
+    expect(sha256(raw)).toBe(announced)
+    expect(platformsOf(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64'])
+    expect(sha256(skopeoRaw(`${env.registryOpen}/archway/example:latest`))).toBe(announced)
+
+    // The matrix and the reusable workflow do not push on a pull request: each job built and
+    // tested its own platform only.
+    for (const p of ['linux/amd64', 'linux/arm64', 'linux/s390x']) {
+      const log = logOf(job(run, `matrix (${p})`))
+      expect(log.match(/Test and verify linux\/\S+/g)).toEqual([`Test and verify ${p}`])
+      expect(log).toContain('Test passed in')
+    }
+    expect(job(run, 'reusable/plan').outputs).toEqual({
+      matrix: JSON.stringify({ include: [{ platform: 'linux/amd64', runner: 'ubuntu-latest' }, { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm' }] }),
+      platforms: 'linux/amd64,linux/arm64'
+    })
+  })
+})
+
+describe("a user's workflow calling the reusable workflow", () => {
+  const release = (test: string) => {
+    const repository = `e2e/reusable-${randomBytes(4).toString('hex')}`
+    const runner = newWorkflowRunner('push', {
+      vars: { REGISTRY: env.registryAuth, REPOSITORY: repository, TEST: test },
+      secrets: { REGISTRY_USERNAME: env.registryUser, REGISTRY_PASSWORD: env.registryPassword }
+    })
+    return { repository, run: runner.run('__tests__/fixtures/workflows/release.yml') }
+  }
+  const auth = { username: env.registryUser, password: env.registryPassword }
+  const creds = `${env.registryUser}:${env.registryPassword}`
+
+  it('publishes one index of its three platforms, with the registry credentials from its secrets', async () => {
+    const { repository, run: pending } = release('sh /app/run-tests.sh')
+    const run = await pending
+    expect(failures(run)).toEqual([])
+    expect(overview(run)).toEqual([
+      { path: 'release/image (linux/amd64, ubuntu-latest)', runsOn: 'ubuntu-latest', result: 'success' },
+      { path: 'release/image (linux/arm/v7, ubuntu-24.04-arm)', runsOn: 'ubuntu-24.04-arm', result: 'success' },
+      { path: 'release/image (linux/arm64, ubuntu-24.04-arm)', runsOn: 'ubuntu-24.04-arm', result: 'success' },
+      { path: 'release/plan', runsOn: 'ubuntu-latest', result: 'success' }
+    ])
+    expect(run.outputs).toEqual({})
+    const raw = skopeoRaw(`${env.registryAuth}/${repository}:latest`, creds)
+    expect(platformsOf(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
+    expect(sha256(skopeoRaw(`${env.registryAuth}/${repository}:${SHA}`, creds))).toBe(sha256(raw))
+    // Exactly one job published; the staging tags are gone.
+    const publishers = run.jobs.filter(j => logOf(j).includes('Every platform is staged: published'))
+    expect(publishers).toHaveLength(1)
+    expect((await tagsOf(env.registryAuth, repository, auth)).sort()).toEqual([SHA, 'latest'].sort())
+    // The password reached the action but no log line, except the runner's mask command.
+    for (const j of run.jobs) for (const line of logOf(j).split('\n')) if (line.includes(env.registryPassword)) expect(line).toBe(`::add-mask::${env.registryPassword}`)
+  })
+
+  it('publishes nothing when one platform fails its tests, and says which', async () => {
+    const { repository, run: pending } = release('[ "$(uname -m)" != armv7l ] || { echo "armv7l: 1 test failed"; exit 3; }')
+    const run = await pending
+    expect(run.result).toBe('failure')
+    expect(overview(run).map(j => `${j.path}: ${j.result}`)).toEqual([
+      'release/image (linux/amd64, ubuntu-latest): success',
+      'release/image (linux/arm/v7, ubuntu-24.04-arm): failure',
+      'release/image (linux/arm64, ubuntu-24.04-arm): success',
+      'release/plan: success'
+    ])
+    const failed = job(run, 'release/image (linux/arm/v7, ubuntu-24.04-arm)')
+    expect(failed.steps.map(s => `${s.name}: ${s.outcome}`).slice(-2)).toEqual(['./.archway: failure', 'Post ./.archway: skipped'])
+    expect(logOf(failed)).toContain('::error::Tests failed on linux/arm/v7 with exit code 3; last lines: armv7l: 1 test failed')
+    expect((await tagsOf(env.registryAuth, repository, auth)).filter(t => !t.startsWith('archway-stage-'))).toEqual([])
+  })
+})

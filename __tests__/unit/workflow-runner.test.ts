@@ -1,0 +1,83 @@
+/** The local workflow runner the end-to-end tests run the project's workflows with. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { type Dict, WorkflowRunner, condition, expandMatrix, interpolate } from '../helpers/workflow-runner.js'
+
+describe('matrix expansion, as GitHub does it', () => {
+  it('takes the product of the lists', () => {
+    expect(expandMatrix({ os: ['a', 'b'], n: [1, 2] })).toEqual([
+      { os: 'a', n: 1 },
+      { os: 'a', n: 2 },
+      { os: 'b', n: 1 },
+      { os: 'b', n: 2 }
+    ])
+  })
+
+  it('drops what exclude matches, extends what include fits and adds what it does not', () => {
+    const matrix: Dict = { p: ['amd64', 'arm64'], q: [1, 2], exclude: [{ p: 'arm64', q: 2 }], include: [{ p: 'arm64', runner: 'arm' }, { p: 's390x' }] }
+    expect(expandMatrix(matrix)).toEqual([{ p: 'amd64', q: 1 }, { p: 'amd64', q: 2 }, { p: 'arm64', q: 1, runner: 'arm' }, { p: 's390x' }])
+  })
+
+  it('makes one leg per include entry when there are no lists (a matrix from fromJSON)', () => {
+    expect(expandMatrix({ include: [{ platform: 'linux/amd64' }, { platform: 'linux/arm64' }] })).toEqual([{ platform: 'linux/amd64' }, { platform: 'linux/arm64' }])
+  })
+})
+
+describe('expressions', () => {
+  const ctx = { github: { event_name: 'push', sha: 'abc' }, matrix: { platform: 'linux/arm64' }, needs: { plan: { outputs: { m: '{"include":[{"a":1}]}' } } } }
+
+  it('keep their type when a value is one expression, and join as text otherwise', () => {
+    expect(interpolate("${{ github.event_name == 'push' }}", ctx)).toBe(true)
+    expect(interpolate('${{ fromJSON(needs.plan.outputs.m) }}', ctx)).toEqual({ include: [{ a: 1 }] })
+    expect(interpolate("${{ matrix.platform == 'linux/arm64' && 'ubuntu-24.04-arm' || 'ubuntu-latest' }}", ctx)).toBe('ubuntu-24.04-arm')
+    expect(interpolate('tag-${{ github.sha }}-${{ github.event_name }}', ctx)).toBe('tag-abc-push')
+    expect(interpolate({ list: ['${{ github.sha }}'] }, ctx)).toEqual({ list: ['abc'] })
+  })
+
+  it('give conditions an implicit success()', () => {
+    expect(condition(undefined, ctx, 'success')).toBe(true)
+    expect(condition(undefined, ctx, 'failure')).toBe(false)
+    expect(condition("github.event_name == 'push'", ctx, 'failure')).toBe(false)
+    expect(condition('${{ always() }}', ctx, 'failure')).toBe(true)
+    expect(condition('failure()', ctx, 'failure')).toBe(true)
+  })
+})
+
+describe('the runner refuses what it does not model', () => {
+  function repoWith(workflow: string, action?: string): string {
+    const repo = mkdtempSync(join(tmpdir(), 'archway-wf-unit-'))
+    mkdirSync(join(repo, '.github', 'workflows'), { recursive: true })
+    writeFileSync(join(repo, '.github', 'workflows', 'w.yml'), workflow)
+    if (action) writeFileSync(join(repo, 'action.yml'), action)
+    execFileSync('git', ['init', '-q', repo])
+    return repo
+  }
+  const runner = (repo: string) =>
+    new WorkflowRunner({ repo, repository: 'acme/x', event: 'push', runId: '1', sha: 'f'.repeat(40), home: mkdtempSync(join(tmpdir(), 'archway-wf-home-')), env: { PATH: process.env.PATH ?? '' } })
+
+  it('fails a step whose action is given an input its action.yml does not declare', async () => {
+    const repo = repoWith(
+      'on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./\n        with:\n          plaforms: linux/arm64\n',
+      "name: x\ninputs:\n  platforms:\n    default: all\nruns:\n  using: node24\n  main: main.js\n"
+    )
+    const run = await runner(repo).run('.github/workflows/w.yml')
+    expect(run.result).toBe('failure')
+    expect(run.jobs[0].steps.map(s => [s.name, s.outcome, s.log])).toEqual([
+      ['actions/checkout@v4', 'success', expect.stringContaining('checked out acme/x')],
+      ['./', 'failure', 'runner: ./: unexpected inputs plaforms\n']
+    ])
+  })
+
+  it('throws on a workflow key it does not implement', async () => {
+    const repo = repoWith('on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    continue-on-error: true\n    steps:\n      - run: "true"\n')
+    await expect(runner(repo).run('.github/workflows/w.yml')).rejects.toThrow('continue-on-error not modelled by this runner')
+  })
+
+  it('passes outputs from a run step to the next through GITHUB_OUTPUT and the steps context', async () => {
+    const repo = repoWith('on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    outputs:\n      v: ${{ steps.a.outputs.v }}\n    steps:\n      - id: a\n        run: echo "v=from-a" >> "$GITHUB_OUTPUT"\n      - run: test "${{ steps.a.outputs.v }}" = from-a\n')
+    const run = await runner(repo).run('.github/workflows/w.yml')
+    expect({ result: run.result, outputs: run.jobs[0].outputs }).toEqual({ result: 'success', outputs: { v: 'from-a' } })
+  })
+})
