@@ -4058,8 +4058,9 @@ function localTag(repository, env = process.env, pid = process.pid) {
   const name = repository.split("/").pop().replace(/[^a-z0-9._-]/g, "-");
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? "run"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${pid}`;
 }
+var oneBuild = (b, engine) => engine.store === "containerd" && !b.builder;
 async function buildAll(b, platforms, engine, tag) {
-  if (engine.store === "containerd" && !b.builder) {
+  if (oneBuild(b, engine)) {
     const started = Date.now();
     await group(`Build ${platforms.map(formatPlatform).join(", ")} (one build, containerd image store)`, () => docker(buildArgv(b, platforms, tag), { echo: true }));
     const took2 = seconds(started);
@@ -4119,6 +4120,17 @@ async function runPipeline(b, platforms, o) {
   info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ""}`);
   checkProvenanceStore(b, engine.store);
   const tag = localTag(b.image.repository);
+  try {
+    return await buildTestPush(b, platforms, o, engine, tag);
+  } finally {
+    await removeLocalImages(oneBuild(b, engine) ? [tag] : platforms.map((p) => `${tag}-${keyOf(p)}`));
+  }
+}
+async function removeLocalImages(refs) {
+  const out = await docker(["image", "rm", ...refs], { allowFailure: true });
+  if (out.exitCode !== 0 && !/No such image/i.test(out.stderr)) info(`Could not remove the local images ${refs.join(", ")}: ${out.stderr.trim()}`);
+}
+async function buildTestPush(b, platforms, o, engine, tag) {
   const built = await buildAll(b, platforms, engine, tag);
   const layouts = await group("Save each platform as an OCI layout", async () => {
     const started = Date.now();

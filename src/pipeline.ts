@@ -51,8 +51,11 @@ interface Built {
   readonly shared: boolean
 }
 
+/** One build for every platform on the containerd store with buildx's default builder; one per platform otherwise. Pure. */
+const oneBuild = (b: BuildInputs, engine: EngineInfo) => engine.store === 'containerd' && !b.builder
+
 async function buildAll(b: BuildInputs, platforms: readonly Platform[], engine: EngineInfo, tag: string): Promise<Built> {
-  if (engine.store === 'containerd' && !b.builder) {
+  if (oneBuild(b, engine)) {
     const started = Date.now()
     await core.group(`Build ${platforms.map(formatPlatform).join(', ')} (one build, containerd image store)`, () => docker(buildArgv(b, platforms, tag), { echo: true }))
     const took = seconds(started)
@@ -137,6 +140,24 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   core.info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ''}`)
   checkProvenanceStore(b, engine.store)
   const tag = localTag(b.image.repository)
+  try {
+    return await buildTestPush(b, platforms, o, engine, tag)
+  } finally {
+    await removeLocalImages(oneBuild(b, engine) ? [tag] : platforms.map(p => `${tag}-${keyOf(p)}`))
+  }
+}
+
+/**
+ * The local tags the build loaded are only Archway's (nobody else knows their names): they
+ * are removed when the pipeline ends, whatever its outcome, so runs do not pile images up
+ * on a long-lived (self-hosted) runner. The build cache keeps the layers.
+ */
+async function removeLocalImages(refs: readonly string[]): Promise<void> {
+  const out = await docker(['image', 'rm', ...refs], { allowFailure: true })
+  if (out.exitCode !== 0 && !/No such image/i.test(out.stderr)) core.info(`Could not remove the local images ${refs.join(', ')}: ${out.stderr.trim()}`)
+}
+
+async function buildTestPush(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions, engine: EngineInfo, tag: string): Promise<PipelineResult> {
   const built = await buildAll(b, platforms, engine, tag)
 
   const layouts = await core.group('Save each platform as an OCI layout', async () => {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { COMMIT_TIME, type Runner, type StepResult, newRunner, runStep } from '../helpers/runner.js'
 import { SIX, sampleContext } from '../helpers/sample.js'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
-import { testEnv } from '../helpers/testenv.js'
+import { docker, testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()
 const UNAME: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64', 'linux/arm/v7': 'armv7l', 'linux/s390x': 's390x', 'linux/ppc64le': 'ppc64le', 'linux/riscv64': 'riscv64' }
@@ -30,6 +30,10 @@ async function job(runner: Runner, dockerHost: string, inputs: Record<string, st
 }
 
 const unique = (what: string) => `e2e/${what}-${randomBytes(4).toString('hex')}`
+
+/** The images the engine still holds under Archway's local tags for a repository. */
+const localImages = (dockerHost: string, repository: string) =>
+  docker(dockerHost, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=archway.local/${repository.split('/').pop()}*`]).split('\n').filter(Boolean)
 
 describe.each([
   ['containerd', env.dockerContainerd],
@@ -86,6 +90,8 @@ describe.each([
     expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual(['1.4.2', 'latest'])
     expect(main.summary).toContain('| linux/riscv64 |')
     expect(post?.summary).toContain(main.outputs.digest)
+    // The build's local tags are gone once the pipeline has pushed.
+    expect(localImages(dockerHost, repository)).toEqual([])
   })
 
   it('moves no tag when the tests fail on one platform, and names it, its exit code and its last lines', async () => {
@@ -126,6 +132,8 @@ describe.each([
     expect(main.errors[0]).toMatch(/linux\/riscv64: .*\/bin\/busybox/)
     expect(main.errors[0]).not.toContain('linux/amd64:')
     expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+    // A failed pipeline leaves no local image behind either.
+    expect(localImages(dockerHost, repository)).toEqual([])
   })
 })
 
