@@ -17,7 +17,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-KE423Y2Y.js";
+} from "./chunks/chunk-Q6HJPE3Z.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,

@@ -89,7 +89,14 @@ export function getCredentials(read: InputReader = readInput): Pick<BuildInputs,
   return { image: parseImage(read('image').trim()), credentials: username && password ? { username, password } : undefined }
 }
 
-const BUILD_ONLY = ['tags', 'file', 'build-args', 'target', 'labels', 'annotations', 'test', 'username', 'password', 'builder', 'build', 'mode'] as const
+/**
+ * The inputs that only mean something with `image`, and their action.yml defaults. GitHub's
+ * runner passes every input, its default when the workflow gives none, so an input counts as
+ * given only when it differs from its default.
+ */
+const BUILD_ONLY: Readonly<Record<string, string>> = {
+  tags: 'latest', file: '', 'build-args': '', target: '', labels: '', annotations: '', test: '', username: '', password: '', builder: '', build: '', mode: 'auto'
+}
 
 function buildInputs(get: (name: string, fallback: string) => string, password: string, platforms: readonly Platform[]): { build?: BuildInputs } {
   const imageText = get('image', '')
@@ -97,7 +104,7 @@ function buildInputs(get: (name: string, fallback: string) => string, password: 
   const verifyArch = parseBoolean('verify-arch', get('verify-arch', 'true'))
   const provenance = parseProvenance(get('provenance', 'false'))
   if (imageText === '') {
-    const stray = BUILD_ONLY.find(name => get(name, '') !== '') ?? (push ? 'push' : provenance ? 'provenance' : undefined)
+    const stray = Object.keys(BUILD_ONLY).find(name => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ?? (push ? 'push' : provenance ? 'provenance' : undefined)
     if (stray) throw new InputError('image', '', `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`)
     return {}
   }

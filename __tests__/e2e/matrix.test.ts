@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Runner, type StepResult, newRunner, runStep } from '../helpers/runner.js'
-import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
 
@@ -41,10 +41,7 @@ function inputsFor(repository: string, test: string, extra: Record<string, strin
   return { platforms: MATRIX.join(','), image: `${env.registryOpen}/${repository}`, tags: 'latest', context: sampleContext(env.busyboxDir), test, push: 'true', ...extra }
 }
 
-function platformsOf(ref: string): string[] {
-  const index = JSON.parse(skopeoRaw(ref).toString()) as { manifests: { platform: { os: string; architecture: string; variant?: string } }[] }
-  return index.manifests.map(m => [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/'))
-}
+const platformsOf = (ref: string) => indexPlatforms(skopeoRaw(ref))
 
 describe('a matrix of three jobs', () => {
   it('gives exactly one index with all three platforms, their QEMU set-up racing on one kernel and one tool cache', async () => {

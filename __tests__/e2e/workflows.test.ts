@@ -4,41 +4,19 @@
  * points): the self-test as on a pull request, and a user's workflow calling the reusable
  * workflow against the test environment's registry that needs credentials.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { ROOT } from '../helpers/runner.js'
-import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { docker, testEnv } from '../helpers/testenv.js'
-import { type JobRun, WorkflowRunner, type WorkflowRun } from '../helpers/workflow-runner.js'
+import { WorkflowRunner, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
 const SHA = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
-const BUSYBOX = { amd64: 'amd64', arm64: 'arm64', 'arm/v7': 'armv7', s390x: 's390x', ppc64le: 'ppc64le', riscv64: 'riscv64' }
-
-/**
- * example/Dockerfile.hub starts FROM busybox:1.37, from Docker Hub, which this machine cannot
- * reach: the same image is made locally from the test environment's static busybox binaries
- * (with the applet links made here, so no emulator is needed to build it).
- */
-function localBusyboxImage(): void {
-  const ctx = mkdtempSync(join(tmpdir(), 'archway-busybox-image-'))
-  const applets = spawnSync(join(env.busyboxDir, 'amd64'), ['--list'], { encoding: 'utf8', argv0: 'busybox' }).stdout.split('\n').filter(a => a && a !== 'busybox')
-  for (const key of Object.values(BUSYBOX)) {
-    const bin = join(ctx, key, 'bin')
-    mkdirSync(bin, { recursive: true })
-    cpSync(join(env.busyboxDir, key), join(bin, 'busybox'))
-    for (const applet of applets) symlinkSync('busybox', join(bin, applet))
-  }
-  const dockerfile = 'FROM scratch\nARG TARGETARCH\nARG TARGETVARIANT\nCOPY ${TARGETARCH}${TARGETVARIANT}/ /\n'
-  execFileSync('docker', ['buildx', 'build', '--quiet', '--platform', Object.keys(BUSYBOX).map(a => `linux/${a}`).join(','), '--load', '-t', 'busybox:1.37', '-f', '-', ctx], {
-    input: dockerfile,
-    env: { ...process.env, DOCKER_HOST: env.dockerContainerd },
-    stdio: ['pipe', 'pipe', 'pipe']
-  })
-}
 
 function newWorkflowRunner(event: 'push' | 'pull_request', extra: { vars?: Record<string, string>; secrets?: Record<string, string> } = {}): WorkflowRunner {
   return new WorkflowRunner({
@@ -54,22 +32,9 @@ function newWorkflowRunner(event: 'push' | 'pull_request', extra: { vars?: Recor
   })
 }
 
-/** Each job's path, runner label and result, and the log of any failed step (to read a failure). */
-function overview(run: WorkflowRun): { path: string; runsOn: string; result: string }[] {
-  return run.jobs.map(j => ({ path: j.path, runsOn: j.runsOn, result: j.result })).sort((a, b) => a.path.localeCompare(b.path))
-}
-
-const failures = (run: WorkflowRun) => run.jobs.flatMap(j => j.steps.filter(s => s.outcome === 'failure').map(s => `${j.path} / ${s.name}:\n${s.log}`))
-const job = (run: WorkflowRun, path: string): JobRun => run.jobs.find(j => j.path === path)!
-const logOf = (j: JobRun) => j.steps.map(s => s.log).join('\n')
-
-function platformsOf(raw: Buffer): string[] {
-  const index = JSON.parse(raw.toString()) as { manifests: { platform: { os: string; architecture: string; variant?: string } }[] }
-  return index.manifests.map(m => [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/'))
-}
 
 beforeAll(() => {
-  localBusyboxImage()
+  localBusyboxImage(env)
   expect(docker(env.dockerContainerd, ['image', 'inspect', '--format', '{{.Id}}', 'busybox:1.37']).trim()).toMatch(/^sha256:/)
 })
 
@@ -92,7 +57,7 @@ describe('the self-test workflow, run as on a pull request', () => {
     const announced = oneJob.steps.find(s => s.name.startsWith('The index digest'))!.log.trim().split(' ')[0]
     const raw = skopeoRaw(`${env.registryOpen}/archway/example:${SHA}`)
     expect(sha256(raw)).toBe(announced)
-    expect(platformsOf(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64'])
+    expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64'])
     expect(sha256(skopeoRaw(`${env.registryOpen}/archway/example:latest`))).toBe(announced)
 
     // The matrix and the reusable workflow do not push on a pull request: each job built and
@@ -133,7 +98,7 @@ describe("a user's workflow calling the reusable workflow", () => {
     ])
     expect(run.outputs).toEqual({})
     const raw = skopeoRaw(`${env.registryAuth}/${repository}:latest`, creds)
-    expect(platformsOf(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
+    expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
     expect(sha256(skopeoRaw(`${env.registryAuth}/${repository}:${SHA}`, creds))).toBe(sha256(raw))
     // Exactly one job published; the staging tags are gone.
     const publishers = run.jobs.filter(j => logOf(j).includes('Every platform is staged: published'))

@@ -18,3 +18,9 @@ export async function tagsOf(registry: string, repository: string, auth?: { user
   if (!r.ok) throw new Error(`tags/list of ${registry}/${repository}: ${r.status}`)
   return ((await r.json()) as { tags: string[] | null }).tags ?? []
 }
+
+/** The platforms an index lists, in its order, as os/architecture[/variant]. */
+export function indexPlatforms(raw: Buffer): string[] {
+  const index = JSON.parse(raw.toString()) as { manifests: { platform: { os: string; architecture: string; variant?: string } }[] }
+  return index.manifests.map(m => [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/'))
+}

@@ -1,8 +1,10 @@
 /** Runs the action's bundles the way a GitHub runner does: INPUT_*, GITHUB_OUTPUT, GITHUB_STATE, STATE_*. */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -35,6 +37,11 @@ export function parseCommandFile(text: string): Record<string, string> {
 }
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
+
+/** action.yml's inputs and their defaults ('' where it has none). */
+const ACTION_DEFAULTS: Record<string, string> = Object.fromEntries(
+  Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs).map(([k, d]) => [k, d.default ?? ''])
+)
 export const COMMIT_TIME = '2026-11-20T09:30:00+01:00'
 
 export interface Runner {
@@ -77,7 +84,8 @@ export async function runStep(runner: Runner, entry: 'main' | 'post', inputs: Re
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('INPUT_') && !k.startsWith('STATE_') && !k.startsWith('GITHUB_') && !k.startsWith('RUNNER_') && !k.startsWith('ACTIONS_')) env[k] = v
   Object.assign(env, runner.env, files, extraEnv)
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  // As GitHub's runner does: every input of action.yml, its default where the workflow gives none.
+  for (const [k, v] of Object.entries({ ...ACTION_DEFAULTS, ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
   for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v
   const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`)], { env, cwd: runner.env.GITHUB_WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''

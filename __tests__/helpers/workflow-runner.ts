@@ -9,8 +9,10 @@
  * Every job runs on this host with a runner folder of its own (workspace, temp, tool cache),
  * whatever `runs-on` says; the label is recorded so tests can check it. A workflow key,
  * action or service this runner does not model makes the run fail, never pass unnoticed.
- * Two stand-ins: `actions/checkout` copies the repository under test (only at the run's own
- * commit) and a `registry:2` service is the test environment's registry on the same port.
+ * Stand-ins: `actions/checkout` copies the repository under test (only at the run's own
+ * commit); other repositories (`acme/archway` for a user's workflow) are local folders whose
+ * working tree serves any ref, for checkouts, actions and reusable workflows alike; a
+ * `registry:2` service is the test environment's registry on the same port.
  */
 import { spawn } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
@@ -42,6 +44,12 @@ export interface WorkflowOptions {
   readonly vars?: Record<string, string>
   /** Services a job may declare, by `image@host-port`, each answered by something already listening. */
   readonly services?: Record<string, string>
+  /**
+   * Other repositories, by owner/name, as local folders: their actions (`uses: owner/name@ref`),
+   * reusable workflows (`uses: owner/name/path@ref`) and checkouts, at any ref (the folder's
+   * working tree stands in for every ref).
+   */
+  readonly repositories?: Record<string, string>
 }
 
 export interface StepRun {
@@ -195,8 +203,8 @@ export class WorkflowRunner {
   constructor(private readonly o: WorkflowOptions) {}
 
   /** Runs a workflow file (relative to the repository); `caller` when another workflow calls it. */
-  async run(file: string, caller?: Caller): Promise<WorkflowRun> {
-    const wf = parseYaml(readFileSync(join(this.o.repo, file), 'utf8')) as Dict
+  async run(file: string, caller?: Caller, from = this.o.repo): Promise<WorkflowRun> {
+    const wf = parseYaml(readFileSync(join(from, file), 'utf8')) as Dict
     refuseUnknown(file, wf, KNOWN.workflow)
     const on: Dict = typeof wf.on === 'string' ? { [wf.on]: null } : Array.isArray(wf.on) ? Object.fromEntries(wf.on.map(e => [asString(e), null])) : (wf.on as Dict)
     const trigger = caller ? 'workflow_call' : this.o.event
@@ -272,10 +280,12 @@ export class WorkflowRunner {
 
   private async callWorkflow(path: string, job: Dict, base: Dict): Promise<{ result: Status; outputs: Record<string, string> }> {
     const uses = String(job.uses)
-    if (!uses.startsWith('./')) throw new WorkflowError(`${path}: only local reusable workflows are modelled, not ${uses}`)
+    const remote = /^([\w.-]+\/[\w.-]+)\/(.+)@.+$/.exec(uses)
+    const from = remote ? this.o.repositories?.[remote[1]] : this.o.repo
+    if (!from || !(uses.startsWith('./') || remote)) throw new WorkflowError(`${path}: the reusable workflow ${uses} is not here`)
     const inputs = interpolate((job.with ?? {}) as Json, base) as Dict
     const secrets = job.secrets === 'inherit' ? (base.secrets as Record<string, string>) : (Object.fromEntries(Object.entries(interpolate((job.secrets ?? {}) as Json, base) as Dict).map(([k, v]) => [k, asString(v)])) as Record<string, string>)
-    const called = await this.run(uses.slice(2), { path, inputs, secrets })
+    const called = await this.run(remote ? remote[2] : uses.slice(2), { path, inputs, secrets }, from)
     return { result: called.result, outputs: called.outputs }
   }
 
@@ -335,8 +345,9 @@ export class WorkflowRunner {
           const uses = asString(step.uses)
           const inputs = interpolate((step.with ?? {}) as Json, ctx) as Dict
           if (uses.startsWith('actions/checkout@')) outcome = this.checkout(dirs.workspace, inputs, ctx)
-          else if (uses.startsWith('./')) {
-            const action = this.action(resolve(dirs.workspace, uses), uses, inputs, ctx)
+          else if (uses.startsWith('./') || this.o.repositories?.[uses.split('@')[0]]) {
+            const dir = uses.startsWith('./') ? resolve(dirs.workspace, uses) : this.o.repositories![uses.split('@')[0]]
+            const action = this.action(dir, uses, inputs, ctx)
             outcome = await runProcess(process.execPath, [action.main], { ...stepEnv, ...files, ...action.env }, dirs.workspace)
             const state = Object.fromEntries(Object.entries(readCommands(files.GITHUB_STATE)).map(([k, v]) => [`STATE_${k}`, v]))
             if (action.post) {
@@ -386,20 +397,25 @@ export class WorkflowRunner {
     }
   }
 
-  /** actions/checkout: the repository under test at the run's commit, copied as its working tree. */
+  /**
+   * actions/checkout: the repository under test (only at the run's commit), or one of the other
+   * repositories (at any ref), copied as its working tree.
+   */
   private checkout(workspace: string, inputs: Dict, ctx: Dict): { code: number; log: string } {
     const repository = asString(inputs.repository ?? (ctx.github as Dict).repository)
     const ref = asString(inputs.ref ?? '')
-    if (repository !== this.o.repository) throw new WorkflowError(`actions/checkout of ${repository}: only ${this.o.repository} is here`)
-    if (ref && ref !== this.o.sha) throw new WorkflowError(`actions/checkout of ${repository}@${ref}: only ${this.o.sha} is here`)
+    const other = this.o.repositories?.[repository]
+    if (repository !== this.o.repository && !other) throw new WorkflowError(`actions/checkout of ${repository}: only ${[this.o.repository, ...Object.keys(this.o.repositories ?? {})].join(', ')} here`)
+    if (!other && ref && ref !== this.o.sha) throw new WorkflowError(`actions/checkout of ${repository}@${ref}: only ${this.o.sha} is here`)
+    const from = other ?? this.o.repo
     const into = resolve(workspace, asString(inputs.path ?? '.'))
-    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: this.o.repo, encoding: 'utf8' }).split('\0').filter(Boolean)
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: from, encoding: 'utf8' }).split('\0').filter(Boolean)
     for (const f of files) {
-      if (!existsSync(join(this.o.repo, f))) continue
+      if (!existsSync(join(from, f))) continue
       mkdirSync(dirname(join(into, f)), { recursive: true })
-      cpSync(join(this.o.repo, f), join(into, f), { verbatimSymlinks: true })
+      cpSync(join(from, f), join(into, f), { verbatimSymlinks: true })
     }
-    return { code: 0, log: `checked out ${repository}@${this.o.sha} into ${into} (${files.length} files)\n` }
+    return { code: 0, log: `checked out ${repository}@${ref || this.o.sha} into ${into} (${files.length} files)\n` }
   }
 
   /** A JavaScript action from its action.yml: every declared input as INPUT_*, defaults included. */
@@ -420,3 +436,21 @@ export class WorkflowRunner {
     return { main: join(dir, asString(runs.main)), post: runs.post ? join(dir, asString(runs.post)) : undefined, postIf: asString(runs['post-if'] ?? 'always()'), env }
   }
 }
+
+// --- reading a run ---------------------------------------------------------------------------
+
+/** Each job's path, runner label and result, in path order. */
+export function overview(run: WorkflowRun): { path: string; runsOn: string; result: Status }[] {
+  return run.jobs.map(j => ({ path: j.path, runsOn: j.runsOn, result: j.result })).sort((a, b) => a.path.localeCompare(b.path))
+}
+
+/** Every failed step, with its job and log: [] when the run passed (and readable when not). */
+export const failures = (run: WorkflowRun): string[] => run.jobs.flatMap(j => j.steps.filter(s => s.outcome === 'failure').map(s => `${j.path} / ${s.name}:\n${s.log}`))
+
+export function job(run: WorkflowRun, path: string): JobRun {
+  const found = run.jobs.find(j => j.path === path)
+  if (!found) throw new Error(`no job ${path} in the run (${run.jobs.map(j => j.path).join(', ')})`)
+  return found
+}
+
+export const logOf = (j: JobRun): string => j.steps.map(s => s.log).join('\n')

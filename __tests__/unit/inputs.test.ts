@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
 import { InputError } from '../../src/errors.js'
 import { getInputs } from '../../src/inputs.js'
 import { formatPlatform } from '../../src/platform.js'
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
+/** As GitHub's runner reads inputs: every one the workflow does not give has its action.yml default. */
+const asRunner = (values: Record<string, string>) => (name: string) => values[name] ?? action.inputs[name]?.default ?? ''
 
 describe('inputs', () => {
   it('gives the documented defaults when nothing is set', () => {
@@ -14,6 +20,11 @@ describe('inputs', () => {
       binfmtFlags: 'FP',
       cache: true
     })
+  })
+
+  it('set up emulation only when the runner passes nothing but platforms and the other defaults', () => {
+    const i = getInputs(asRunner({ platforms: 'linux/arm64,linux/s390x' }))
+    expect({ build: i.build, platforms: i.platforms.map(formatPlatform) }).toEqual({ build: undefined, platforms: ['linux/arm64', 'linux/s390x'] })
   })
 
   it('reads every input when set', () => {
@@ -118,7 +129,8 @@ describe('build inputs', () => {
     [{ ...base, 'verify-arch': 'nope' }, 'verify-arch', 'nope'],
     [{ ...base, username: 'u' }, 'password', 'together'],
     [{ ...base, builder: 'my builder' }, 'builder', 'my builder'],
-    [{ tags: 'latest' }, 'image', 'required when "tags"'],
+    [{ tags: 'latest,1.4.2' }, 'image', 'required when "tags"'],
+    [{ mode: 'merge' }, 'image', 'required when "mode"'],
     [{ ...base, provenance: 'yes' }, 'provenance', 'mode=max'],
     [{ ...base, provenance: 'mode=full' }, 'provenance', 'mode=full'],
     [{ provenance: 'true' }, 'image', 'required when "provenance"'],

@@ -256,14 +256,27 @@ function getCredentials(read = readInput) {
   const username = read("username").trim();
   return { image: parseImage(read("image").trim()), credentials: username && password ? { username, password } : void 0 };
 }
-var BUILD_ONLY = ["tags", "file", "build-args", "target", "labels", "annotations", "test", "username", "password", "builder", "build", "mode"];
+var BUILD_ONLY = {
+  tags: "latest",
+  file: "",
+  "build-args": "",
+  target: "",
+  labels: "",
+  annotations: "",
+  test: "",
+  username: "",
+  password: "",
+  builder: "",
+  build: "",
+  mode: "auto"
+};
 function buildInputs(get, password, platforms) {
   const imageText = get("image", "");
   const push = parseBoolean("push", get("push", "false"));
   const verifyArch = parseBoolean("verify-arch", get("verify-arch", "true"));
   const provenance = parseProvenance(get("provenance", "false"));
   if (imageText === "") {
-    const stray = BUILD_ONLY.find((name) => get(name, "") !== "") ?? (push ? "push" : provenance ? "provenance" : void 0);
+    const stray = Object.keys(BUILD_ONLY).find((name) => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ?? (push ? "push" : provenance ? "provenance" : void 0);
     if (stray) throw new InputError("image", "", `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`);
     return {};
   }

@@ -1,0 +1,125 @@
+/**
+ * The README's copy-paste examples, run as a user's workflows by the local workflow runner, in
+ * a user's repository (the bundled example project), with `acme/archway` served from this
+ * working tree. Only what cannot exist here is swapped: ghcr.io becomes the test registry and
+ * the project's test command becomes the example's.
+ */
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { localBusyboxImage } from '../helpers/busybox-image.js'
+import { indexPlatforms, sha256, skopeoRaw } from '../helpers/registry-api.js'
+import { ROOT } from '../helpers/runner.js'
+import { testEnv } from '../helpers/testenv.js'
+import { WorkflowRunner, type WorkflowRun, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
+
+const env = testEnv()
+const blocks = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
+const USER_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+
+/** A user's repository: the example project, its Dockerfile the one FROM busybox:1.37. */
+function userRepository(): string {
+  const repo = mkdtempSync(join(tmpdir(), 'archway-user-repo-'))
+  copyFileSync(join(ROOT, 'example', 'Dockerfile.hub'), join(repo, 'Dockerfile'))
+  for (const f of ['hello.sh', 'run-tests.sh']) copyFileSync(join(ROOT, 'example', f), join(repo, f))
+  execFileSync('git', ['init', '-q', repo])
+  return repo
+}
+
+/** Runs one README example, given as a whole workflow's `jobs:`, in a fresh user repository. */
+async function runExample(jobs: string, image: string): Promise<WorkflowRun> {
+  const repo = userRepository()
+  const text = jobs.replaceAll('ghcr.io/acme/app', image).replaceAll('make check', 'sh /app/run-tests.sh').replaceAll('./run-tests.sh', 'sh /app/run-tests.sh')
+  mkdirSync(join(repo, '.github', 'workflows'), { recursive: true })
+  writeFileSync(join(repo, '.github', 'workflows', 'example.yml'), `name: README example\non: push\n${text}`)
+  const runner = new WorkflowRunner({
+    repo,
+    repository: 'acme/app',
+    event: 'push',
+    runId: String(Date.now() * 1000 + Math.floor(Math.random() * 1000)),
+    sha: USER_SHA,
+    home: mkdtempSync(join(tmpdir(), 'archway-readme-run-')),
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: env.dockerContainerd },
+    repositories: { 'acme/archway': ROOT }
+  })
+  return runner.run('.github/workflows/example.yml')
+}
+
+/** A README block that is a list of steps, as the steps of one job after a checkout. */
+const asJob = (steps: string, after = '') =>
+  `jobs:\n  example:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${(steps + after).replace(/^(?=.)/gm, '      ')}`
+
+const block = (pattern: RegExp) => {
+  const found = blocks.filter(b => pattern.test(b))
+  if (found.length !== 1) throw new Error(`${found.length} README examples match ${pattern}`)
+  return found[0]
+}
+const newImage = (what: string) => `${env.registryOpen}/readme/${what}-${randomBytes(4).toString('hex')}`
+
+beforeAll(() => localBusyboxImage(env))
+
+describe("the README's examples, run as a user's workflows", () => {
+  it('one job: six platforms built, tested and published under both tags', async () => {
+    const image = newImage('one-job')
+    const run = await runExample(asJob(block(/^- uses: acme\/archway@v1\n(?:.*\n)*\s+image:/)), image)
+    expect(failures(run)).toEqual([])
+    const raw = skopeoRaw(`${image}:1.4.2`)
+    expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64'])
+    expect(sha256(skopeoRaw(`${image}:latest`))).toBe(sha256(raw))
+  })
+
+  it('emulation only: the next steps run arm64 and s390x programs', async () => {
+    const check = '- name: arm64 and s390x programs run\n  run: |\n    test "$(docker run --rm --platform linux/arm64 busybox:1.37 uname -m)" = aarch64\n    test "$(docker run --rm --platform linux/s390x busybox:1.37 uname -m)" = s390x\n'
+    const run = await runExample(asJob(block(/^- uses: acme\/archway@v1\n {2}with:\n {4}platforms: [^\n]*\n$/), check), newImage('unused'))
+    expect(failures(run)).toEqual([])
+    expect(job(run, 'example').steps.map(s => `${s.name}: ${s.outcome}`)).toEqual([
+      'actions/checkout@v4: success',
+      'acme/archway@v1: success',
+      'arm64 and s390x programs run: success',
+      'Post acme/archway@v1: success'
+    ])
+  })
+
+  it('a matrix of jobs, no merge job: one index of the three platforms', async () => {
+    const image = newImage('matrix')
+    const run = await runExample(block(/^jobs:\n {2}image:\n {4}strategy:(?:.*\n)*.*build: \$\{\{ matrix.platform \}\}\n(?![\s\S]*mode: stage)/), image)
+    expect(failures(run)).toEqual([])
+    expect(overview(run).map(j => `${j.path} on ${j.runsOn}`)).toEqual([
+      'image (linux/amd64) on ubuntu-latest',
+      'image (linux/arm64) on ubuntu-24.04-arm',
+      'image (linux/s390x) on ubuntu-latest'
+    ])
+    expect(indexPlatforms(skopeoRaw(`${image}:latest`))).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x'])
+    expect(run.jobs.filter(j => logOf(j).includes('Every platform is staged: published'))).toHaveLength(1)
+  })
+
+  it('stage, then a merge job: the merge job publishes and gives the digest', async () => {
+    const image = newImage('stage-merge')
+    const run = await runExample(block(/mode: merge/), image)
+    expect(failures(run)).toEqual([])
+    const publish = job(run, 'publish')
+    expect(publish.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+    const raw = skopeoRaw(`${image}:latest`)
+    expect(sha256(raw)).toBe(publish.outputs.digest)
+    expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x'])
+    // The staging jobs left the publishing to the merge job.
+    for (const p of ['linux/amd64', 'linux/arm64', 'linux/s390x']) expect(logOf(job(run, `image (${p})`))).not.toContain('published')
+  })
+
+  it('the reusable workflow: one job per platform, arm64 and arm/v7 on the arm64 runner label', async () => {
+    const image = newImage('reusable')
+    const run = await runExample(block(/uses: acme\/archway\/\.github\/workflows\/multiarch\.yml@v1/), image)
+    expect(failures(run)).toEqual([])
+    expect(overview(run).map(j => `${j.path} on ${j.runsOn}`)).toEqual([
+      'image/image (linux/amd64, ubuntu-latest) on ubuntu-latest',
+      'image/image (linux/arm/v7, ubuntu-24.04-arm) on ubuntu-24.04-arm',
+      'image/image (linux/arm64, ubuntu-24.04-arm) on ubuntu-24.04-arm',
+      'image/plan on ubuntu-latest'
+    ])
+    const raw = skopeoRaw(`${image}:1.4.2`)
+    expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
+    expect(sha256(skopeoRaw(`${image}:latest`))).toBe(sha256(raw))
+  })
+})
