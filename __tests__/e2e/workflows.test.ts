@@ -13,17 +13,19 @@ import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { ROOT } from '../helpers/runner.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { docker, testEnv } from '../helpers/testenv.js'
-import { WorkflowRunner, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
+import { type WorkflowOptions, WorkflowRunner, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
 const SHA = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
 
-function newWorkflowRunner(event: 'push' | 'pull_request', extra: { vars?: Record<string, string>; secrets?: Record<string, string> } = {}): WorkflowRunner {
+const newRunId = () => String(Date.now() * 1000 + Math.floor(Math.random() * 1000))
+
+function newWorkflowRunner(event: 'push' | 'pull_request', extra: Partial<WorkflowOptions> = {}): WorkflowRunner {
   return new WorkflowRunner({
     repo: ROOT,
     repository: 'octo-fork/archway', // not the default archway-repository: the self-test must pass its own
     event,
-    runId: String(Date.now() * 1000 + Math.floor(Math.random() * 1000)),
+    runId: newRunId(),
     sha: SHA,
     home: mkdtempSync(join(tmpdir(), 'archway-workflow-')),
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: env.dockerContainerd },
@@ -31,7 +33,6 @@ function newWorkflowRunner(event: 'push' | 'pull_request', extra: { vars?: Recor
     ...extra
   })
 }
-
 
 beforeAll(() => {
   localBusyboxImage(env)
@@ -75,11 +76,11 @@ describe('the self-test workflow, run as on a pull request', () => {
 })
 
 describe("a user's workflow calling the reusable workflow", () => {
-  const release = (test: string) => {
-    const repository = `e2e/reusable-${randomBytes(4).toString('hex')}`
+  const release = (test: string, repository = `e2e/reusable-${randomBytes(4).toString('hex')}`, attempt: Partial<WorkflowOptions> = {}) => {
     const runner = newWorkflowRunner('push', {
       vars: { REGISTRY: env.registryAuth, REPOSITORY: repository, TEST: test },
-      secrets: { REGISTRY_USERNAME: env.registryUser, REGISTRY_PASSWORD: env.registryPassword }
+      secrets: { REGISTRY_USERNAME: env.registryUser, REGISTRY_PASSWORD: env.registryPassword },
+      ...attempt
     })
     return { repository, run: runner.run('__tests__/fixtures/workflows/release.yml') }
   }
@@ -108,8 +109,9 @@ describe("a user's workflow calling the reusable workflow", () => {
     for (const j of run.jobs) for (const line of logOf(j).split('\n')) if (line.includes(env.registryPassword)) expect(line).toBe(`::add-mask::${env.registryPassword}`)
   })
 
-  it('publishes nothing when one platform fails its tests, and says which', async () => {
-    const { repository, run: pending } = release('[ "$(uname -m)" != armv7l ] || { echo "armv7l: 1 test failed"; exit 3; }')
+  it('publishes nothing when one platform fails its tests, and says which; "Re-run failed jobs" then completes the release', async () => {
+    const runId = newRunId()
+    const { repository, run: pending } = release('[ "$(uname -m)" != armv7l ] || { echo "armv7l: 1 test failed"; exit 3; }', undefined, { runId })
     const run = await pending
     expect(run.result).toBe('failure')
     expect(overview(run).map(j => `${j.path}: ${j.result}`)).toEqual([
@@ -122,5 +124,19 @@ describe("a user's workflow calling the reusable workflow", () => {
     expect(failed.steps.map(s => `${s.name}: ${s.outcome}`).slice(-2)).toEqual(['./.archway: failure', 'Post ./.archway: skipped'])
     expect(logOf(failed)).toContain('::error::Tests failed on linux/arm/v7 with exit code 3; last lines: armv7l: 1 test failed')
     expect((await tagsOf(env.registryAuth, repository, auth)).filter(t => !t.startsWith('archway-stage-'))).toEqual([])
+
+    // The flaky test passes on attempt 2 (the variable it reads was mended), which runs only the failed job.
+    const { run: rerun } = release('sh /app/run-tests.sh', repository, { runId, runAttempt: '2', rerunOf: run })
+    const second = await rerun
+    expect(failures(second)).toEqual([])
+    expect(overview(second).map(j => `${j.path}: ${j.result} (attempt ${job(second, j.path).attempt})`)).toEqual([
+      'release/image (linux/amd64, ubuntu-latest): success (attempt 1)',
+      'release/image (linux/arm/v7, ubuntu-24.04-arm): success (attempt 2)',
+      'release/image (linux/arm64, ubuntu-24.04-arm): success (attempt 1)',
+      'release/plan: success (attempt 1)'
+    ])
+    expect(logOf(job(second, 'release/image (linux/arm/v7, ubuntu-24.04-arm)'))).toContain('Every platform is staged: published')
+    expect(indexPlatforms(skopeoRaw(`${env.registryAuth}/${repository}:latest`, creds))).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
+    expect((await tagsOf(env.registryAuth, repository, auth)).sort()).toEqual([SHA, 'latest'].sort())
   })
 })

@@ -34,6 +34,11 @@ export interface WorkflowOptions {
   readonly event: 'push' | 'pull_request'
   readonly runId: string
   readonly runAttempt?: string
+  /**
+   * "Re-run failed jobs": the earlier attempt of this run. Its successful jobs are not run
+   * again; their results and outputs carry over, as on GitHub. Give a higher runAttempt.
+   */
+  readonly rerunOf?: WorkflowRun
   /** The commit the run is for; `actions/checkout` serves only this one. */
   readonly sha: string
   /** Where each job's runner folder is made. */
@@ -67,6 +72,8 @@ export interface JobRun {
   readonly result: Status
   readonly outputs: Record<string, string>
   readonly steps: StepRun[]
+  /** The run attempt this job ran in (an earlier one when a re-run carried it over). */
+  readonly attempt: string
 }
 
 export interface WorkflowRun {
@@ -291,6 +298,11 @@ export class WorkflowRunner {
 
   /** One job (or one matrix leg) on a fresh runner of its own. */
   private async leg(file: string, path: string, key: string, job: Dict, base: Dict, matrix: Dict): Promise<{ result: Status; outputs: Record<string, string> }> {
+    const done = this.o.rerunOf?.jobs.find(j => j.path === path && j.result === 'success')
+    if (done) {
+      this.jobs.push(done)
+      return { result: done.result, outputs: done.outputs }
+    }
     const ctx: Dict = { ...base, matrix, strategy: { 'fail-fast': false }, steps: {}, job: { status: 'success' }, runner: { os: 'Linux', arch: 'X64' } }
     const runsOn = asString(interpolate(job['runs-on'], ctx))
     this.checkServices(path, (job.services ?? {}) as Record<string, Dict>)
@@ -384,7 +396,7 @@ export class WorkflowRunner {
       steps.push(r)
     }
     const outputs = Object.fromEntries(Object.entries((job.outputs ?? {}) as Dict).map(([k, v]) => [k, asString(interpolate(v, ctx, status))]))
-    this.jobs.push({ path, runsOn, matrix, result: status, outputs, steps })
+    this.jobs.push({ path, runsOn, matrix, result: status, outputs, steps, attempt: this.o.runAttempt ?? '1' })
     return { result: status, outputs }
   }
 
