@@ -17,7 +17,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-Q6HJPE3Z.js";
+} from "./chunks/chunk-7OPOHKOO.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,

@@ -5,7 +5,7 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-Q6HJPE3Z.js";
+} from "./chunks/chunk-7OPOHKOO.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-OXQEGQ3V.js";
 import {

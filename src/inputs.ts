@@ -164,7 +164,9 @@ function optional<T>(value: string, parse: (v: string) => T): T | undefined {
 export function parseImage(value: string): ImageReference {
   let ref: ImageReference
   try {
-    ref = parseReference(value)
+    // `${{ github.repository }}` keeps the owner's capitals, which no registry takes in a
+    // repository name: the name is lowercased (it has no tag, whose case would matter).
+    ref = parseReference(value.toLowerCase())
   } catch (err) {
     if (!(err instanceof ImageReferenceError)) throw err
     throw new InputError('image', value, `accepted: an image name such as ghcr.io/acme/app or 127.0.0.1:5000/app (${err.reason})`)

@@ -25,7 +25,7 @@ const BAD: [string, string, string][] = [
   ['binfmt-flags', 'FX', 'accepted: any subset of the letters F, P, C, O'],
   ['binfmt-flags', 'FF', 'each at most once'],
   ['cache', 'yes', 'accepted: true or false'],
-  ['image', 'Ghcr.io/Acme/App', 'accepted: an image name'],
+  ['image', 'ghcr.io/acme//app', 'accepted: an image name'],
   ['image', `${env.registryOpen}/app:1.0`, 'without tag or digest'],
   ['tags', 'not a tag!', 'accepted: tags such as latest'],
   ['tags', `${env.registryOpen}/other`, 'accepted: tags such as latest'],

@@ -23,7 +23,7 @@ const newRunId = () => String(Date.now() * 1000 + Math.floor(Math.random() * 100
 function newWorkflowRunner(event: 'push' | 'pull_request', extra: Partial<WorkflowOptions> = {}): WorkflowRunner {
   return new WorkflowRunner({
     repo: ROOT,
-    repository: 'octo-fork/archway', // not the default archway-repository: the self-test must pass its own
+    repository: 'Octo-Fork/archway', // not the default archway-repository (the self-test must pass its own), and with the capitals an owner may have
     event,
     runId: newRunId(),
     sha: SHA,

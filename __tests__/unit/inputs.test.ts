@@ -27,6 +27,16 @@ describe('inputs', () => {
     expect({ build: i.build, platforms: i.platforms.map(formatPlatform) }).toEqual({ build: undefined, platforms: ['linux/arm64', 'linux/s390x'] })
   })
 
+  it.each([
+    ['ghcr.io/Acme/App', { registry: 'ghcr.io', repository: 'acme/app' }],
+    ['Acme/App', { registry: 'docker.io', repository: 'acme/app' }],
+    ['127.0.0.1:5000/Team/App', { registry: '127.0.0.1:5000', repository: 'team/app' }]
+  ])('lowercase the image %j (an owner from github.repository keeps its capitals)', (image, expected) => {
+    const build = getInputs(read({ image })).build!
+    expect(build.image).toEqual(expected)
+    expect(build.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`)).toEqual([`${expected.registry}/${expected.repository}:latest`])
+  })
+
   it('reads every input when set', () => {
     const i = getInputs(read({ platforms: 'arm64\ns390x', 'qemu-version': '1:11.1.3+ds-1', 'qemu-mirror': 'https://mirror.example/debian/', 'binfmt-flags': 'pcf', cache: 'false' }))
     expect({ ...i, platforms: i.platforms.map(formatPlatform) }).toEqual({
@@ -118,7 +128,7 @@ describe('build inputs', () => {
   })
 
   it.each([
-    [{ image: 'ghcr.io/Acme/App' }, 'image', 'ghcr.io/Acme/App'],
+    [{ image: 'ghcr.io/acme/app!' }, 'image', 'ghcr.io/acme/app!'],
     [{ image: 'ghcr.io/acme/app:1.0' }, 'image', 'without tag'],
     [{ ...base, tags: 'bad tag!' }, 'tags', 'bad tag!'],
     [{ ...base, tags: 'ghcr.io/acme/app' }, 'tags', 'ghcr.io/acme/app'],

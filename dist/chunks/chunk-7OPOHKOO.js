@@ -332,7 +332,7 @@ function optional(value, parse) {
 function parseImage(value) {
   let ref;
   try {
-    ref = parseReference(value);
+    ref = parseReference(value.toLowerCase());
   } catch (err) {
     if (!(err instanceof ImageReferenceError)) throw err;
     throw new InputError("image", value, `accepted: an image name such as ghcr.io/acme/app or 127.0.0.1:5000/app (${err.reason})`);
