@@ -201,6 +201,32 @@ interface Caller {
   readonly path: string
   readonly inputs: Dict
   readonly secrets: Record<string, string>
+  /** The GITHUB_TOKEN permissions the calling job has: a called workflow may only ask for less. */
+  readonly permissions: Record<string, Level>
+}
+
+// --- token permissions -----------------------------------------------------------------------
+
+type Level = 'none' | 'read' | 'write'
+const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 }
+const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'security-events', 'statuses']
+/**
+ * What a job gets when neither it nor its workflow says: the restricted default that new
+ * repositories and organisations have (contents and packages read), not the permissive one.
+ */
+const RESTRICTED_DEFAULT: Record<string, Level> = { contents: 'read', packages: 'read' }
+
+/** A `permissions:` value as scope -> level; undefined when the key is absent. */
+export function permissionsOf(value: Json | undefined): Record<string, Level> | undefined {
+  if (value === undefined) return undefined
+  if (value === 'read-all' || value === 'write-all') return Object.fromEntries(SCOPES.map(k => [k, value === 'read-all' ? 'read' : 'write']))
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new WorkflowError(`permissions ${JSON.stringify(value)} not modelled`)
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asString(v) as Level]))
+}
+
+/** The scopes where `asked` is more than `granted`. Pure. */
+export function elevated(asked: Record<string, Level>, granted: Record<string, Level>): string[] {
+  return Object.entries(asked).filter(([k, v]) => RANK[v] > RANK[granted[k] ?? 'none']).map(([k, v]) => `${k}: ${v}`)
 }
 
 export class WorkflowRunner {
@@ -219,6 +245,14 @@ export class WorkflowRunner {
     const inputs = caller ? this.callInputs(file, (on.workflow_call ?? {}) as Dict, caller.inputs) : {}
     const secrets = caller ? caller.secrets : { GITHUB_TOKEN: 'ghs_local-runner-token', ...(this.o.secrets ?? {}) }
     const jobs = wf.jobs as Record<string, Dict>
+    if (caller) {
+      // GitHub refuses to start a called workflow that asks for more than its caller has.
+      for (const [where, asked] of [['', wf.permissions], ...Object.entries(jobs).map(([k, j]) => [` job ${k}`, j.permissions])] as [string, Json | undefined][]) {
+        const more = elevated(permissionsOf(asked) ?? {}, caller.permissions)
+        if (more.length) throw new WorkflowError(`${file}${where} asks for ${more.join(', ')}, more than the calling job ${caller.path} has`)
+      }
+    }
+    const workflowPermissions = permissionsOf(wf.permissions) ?? (caller ? caller.permissions : RESTRICTED_DEFAULT)
     const results: Record<string, { result: Status; outputs: Record<string, string> }> = {}
     const pending = new Set(Object.keys(jobs))
     while (pending.size) {
@@ -232,7 +266,7 @@ export class WorkflowRunner {
         const path = caller ? `${caller.path}/${key}` : key
         results[key] = needsOf(key).some(n => results[n].result !== 'success')
           ? { result: 'failure', outputs: {} }
-          : await this.job(file, path, key, jobs[key], base)
+          : await this.job(file, path, key, jobs[key], base, workflowPermissions)
       }))
     }
     const result: Status = Object.values(results).every(r => r.result === 'success') ? 'success' : 'failure'
@@ -272,9 +306,9 @@ export class WorkflowRunner {
     return out
   }
 
-  private async job(file: string, path: string, key: string, job: Dict, base: Dict): Promise<{ result: Status; outputs: Record<string, string> }> {
+  private async job(file: string, path: string, key: string, job: Dict, base: Dict, workflowPermissions: Record<string, Level>): Promise<{ result: Status; outputs: Record<string, string> }> {
     refuseUnknown(`${file} job ${key}`, job, KNOWN.job)
-    if (job.uses) return this.callWorkflow(path, job, base)
+    if (job.uses) return this.callWorkflow(path, job, base, permissionsOf(job.permissions) ?? workflowPermissions)
     const strategy = (job.strategy ?? {}) as Dict
     if (!job.strategy) return this.leg(file, path, key, job, base, {})
     if (strategy['fail-fast'] !== false) throw new WorkflowError(`${file} job ${key}: only fail-fast: false is modelled`)
@@ -285,14 +319,14 @@ export class WorkflowRunner {
     return { result: runs.every(r => r.result === 'success') ? 'success' : 'failure', outputs: Object.assign({}, ...runs.map(r => r.outputs)) }
   }
 
-  private async callWorkflow(path: string, job: Dict, base: Dict): Promise<{ result: Status; outputs: Record<string, string> }> {
+  private async callWorkflow(path: string, job: Dict, base: Dict, permissions: Record<string, Level>): Promise<{ result: Status; outputs: Record<string, string> }> {
     const uses = String(job.uses)
     const remote = /^([\w.-]+\/[\w.-]+)\/(.+)@.+$/.exec(uses)
     const from = remote ? this.o.repositories?.[remote[1]] : this.o.repo
     if (!from || !(uses.startsWith('./') || remote)) throw new WorkflowError(`${path}: the reusable workflow ${uses} is not here`)
     const inputs = interpolate((job.with ?? {}) as Json, base) as Dict
     const secrets = job.secrets === 'inherit' ? (base.secrets as Record<string, string>) : (Object.fromEntries(Object.entries(interpolate((job.secrets ?? {}) as Json, base) as Dict).map(([k, v]) => [k, asString(v)])) as Record<string, string>)
-    const called = await this.run(remote ? remote[2] : uses.slice(2), { path, inputs, secrets }, from)
+    const called = await this.run(remote ? remote[2] : uses.slice(2), { path, inputs, secrets, permissions }, from)
     return { result: called.result, outputs: called.outputs }
   }
 

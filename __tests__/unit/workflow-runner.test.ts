@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { type Dict, WorkflowRunner, condition, expandMatrix, interpolate } from '../helpers/workflow-runner.js'
+import { type Dict, WorkflowRunner, condition, elevated, expandMatrix, interpolate, permissionsOf } from '../helpers/workflow-runner.js'
 
 describe('matrix expansion, as GitHub does it', () => {
   it('takes the product of the lists', () => {
@@ -45,6 +45,15 @@ describe('expressions', () => {
   })
 })
 
+describe('token permissions of a called workflow', () => {
+  it('may not exceed the calling job\'s, scope by scope (an absent scope is none)', () => {
+    expect(elevated(permissionsOf({ contents: 'read', packages: 'write' })!, permissionsOf({ contents: 'write', packages: 'read' })!)).toEqual(['packages: write'])
+    expect(elevated(permissionsOf({ 'id-token': 'write' })!, permissionsOf({ contents: 'read' })!)).toEqual(['id-token: write'])
+    expect(elevated(permissionsOf('read-all')!, permissionsOf('write-all')!)).toEqual([])
+    expect(permissionsOf(undefined)).toBeUndefined()
+  })
+})
+
 describe('the runner refuses what it does not model', () => {
   function repoWith(workflow: string, action?: string): string {
     const repo = mkdtempSync(join(tmpdir(), 'archway-wf-unit-'))
@@ -73,6 +82,12 @@ describe('the runner refuses what it does not model', () => {
   it('throws on a workflow key it does not implement', async () => {
     const repo = repoWith('on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    continue-on-error: true\n    steps:\n      - run: "true"\n')
     await expect(runner(repo).run('.github/workflows/w.yml')).rejects.toThrow('continue-on-error not modelled by this runner')
+  })
+
+  it('refuses to call a workflow that asks for more permissions than the calling job has, as GitHub does', async () => {
+    const repo = repoWith('on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n')
+    writeFileSync(join(repo, '.github', 'workflows', 'called.yml'), 'on: workflow_call\npermissions:\n  packages: write\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "true"\n')
+    await expect(runner(repo).run('.github/workflows/w.yml')).rejects.toThrow('.github/workflows/called.yml asks for packages: write, more than the calling job call has')
   })
 
   it('passes outputs from a run step to the next through GITHUB_OUTPUT and the steps context', async () => {
