@@ -17,7 +17,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-7OPOHKOO.js";
+} from "./chunks/chunk-NQFMZCX5.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   EM,
@@ -4059,21 +4059,22 @@ function localTag(repository, env = process.env, pid = process.pid) {
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? "run"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${pid}`;
 }
 var oneBuild = (b, engine) => engine.store === "containerd" && !b.builder;
+var localRef = (shared, tag, p) => shared ? tag : `${tag}-${keyOf(p)}`;
 async function buildAll(b, platforms, engine, tag) {
   if (oneBuild(b, engine)) {
     const started = Date.now();
     await group(`Build ${platforms.map(formatPlatform).join(", ")} (one build, containerd image store)`, () => docker(buildArgv(b, platforms, tag), { echo: true }));
     const took2 = seconds(started);
     info(`Built ${platforms.length} platform(s) in ${took2.toFixed(1)} s`);
-    return { ref: () => tag, seconds: () => took2, shared: true };
+    return { ref: (p) => localRef(true, tag, p), seconds: () => took2, shared: true };
   }
   const took = /* @__PURE__ */ new Map();
   for (const p of platforms) {
     const started = Date.now();
-    await group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], `${tag}-${keyOf(p)}`), { echo: true }));
+    await group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], localRef(false, tag, p)), { echo: true }));
     took.set(formatPlatform(p), seconds(started));
   }
-  return { ref: (p) => `${tag}-${keyOf(p)}`, seconds: (p) => took.get(formatPlatform(p)) ?? 0, shared: false };
+  return { ref: (p) => localRef(false, tag, p), seconds: (p) => took.get(formatPlatform(p)) ?? 0, shared: false };
 }
 async function saveLayouts(built, platforms, scratch) {
   const groups = /* @__PURE__ */ new Map();
@@ -4123,7 +4124,7 @@ async function runPipeline(b, platforms, o) {
   try {
     return await buildTestPush(b, platforms, o, engine, tag);
   } finally {
-    await removeLocalImages(oneBuild(b, engine) ? [tag] : platforms.map((p) => `${tag}-${keyOf(p)}`));
+    await removeLocalImages([...new Set(platforms.map((p) => localRef(oneBuild(b, engine), tag, p)))]);
   }
 }
 async function removeLocalImages(refs) {

@@ -5,7 +5,7 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-7OPOHKOO.js";
+} from "./chunks/chunk-NQFMZCX5.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-OXQEGQ3V.js";
 import {

@@ -116,7 +116,7 @@ function buildInputs(get: (name: string, fallback: string) => string, password: 
   return {
     build: {
       image,
-      tags: parseTags(get('tags', 'latest'), image),
+      tags: parseTags(get('tags', BUILD_ONLY.tags), image),
       context: parseContext(get('context', '.')),
       file: optional(get('file', ''), parseFile),
       buildArgs: parseKeyValues('build-args', get('build-args', '')),
@@ -129,7 +129,7 @@ function buildInputs(get: (name: string, fallback: string) => string, password: 
       verifyArch,
       provenance,
       builder: optional(get('builder', ''), v => parseName('builder', v)),
-      ...shareAndMode(get('build', ''), get('mode', 'auto'), platforms)
+      ...shareAndMode(get('build', ''), get('mode', BUILD_ONLY.mode), platforms)
     }
   }
 }

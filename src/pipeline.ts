@@ -54,21 +54,24 @@ interface Built {
 /** One build for every platform on the containerd store with buildx's default builder; one per platform otherwise. Pure. */
 const oneBuild = (b: BuildInputs, engine: EngineInfo) => engine.store === 'containerd' && !b.builder
 
+/** The local tag a platform's build is loaded under: the one tag of a shared build, or one of its own. Pure. */
+const localRef = (shared: boolean, tag: string, p: Platform) => (shared ? tag : `${tag}-${keyOf(p)}`)
+
 async function buildAll(b: BuildInputs, platforms: readonly Platform[], engine: EngineInfo, tag: string): Promise<Built> {
   if (oneBuild(b, engine)) {
     const started = Date.now()
     await core.group(`Build ${platforms.map(formatPlatform).join(', ')} (one build, containerd image store)`, () => docker(buildArgv(b, platforms, tag), { echo: true }))
     const took = seconds(started)
     core.info(`Built ${platforms.length} platform(s) in ${took.toFixed(1)} s`)
-    return { ref: () => tag, seconds: () => took, shared: true }
+    return { ref: p => localRef(true, tag, p), seconds: () => took, shared: true }
   }
   const took = new Map<string, number>()
   for (const p of platforms) {
     const started = Date.now()
-    await core.group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], `${tag}-${keyOf(p)}`), { echo: true }))
+    await core.group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], localRef(false, tag, p)), { echo: true }))
     took.set(formatPlatform(p), seconds(started))
   }
-  return { ref: p => `${tag}-${keyOf(p)}`, seconds: p => took.get(formatPlatform(p)) ?? 0, shared: false }
+  return { ref: p => localRef(false, tag, p), seconds: p => took.get(formatPlatform(p)) ?? 0, shared: false }
 }
 
 /**
@@ -143,7 +146,7 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   try {
     return await buildTestPush(b, platforms, o, engine, tag)
   } finally {
-    await removeLocalImages(oneBuild(b, engine) ? [tag] : platforms.map(p => `${tag}-${keyOf(p)}`))
+    await removeLocalImages([...new Set(platforms.map(p => localRef(oneBuild(b, engine), tag, p)))])
   }
 }
 

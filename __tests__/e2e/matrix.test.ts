@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Runner, type StepResult, newRunner, runStep } from '../helpers/runner.js'
+import { type Runner, type StepResult, newRunId, newRunner, runStep } from '../helpers/runner.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
@@ -35,7 +35,6 @@ async function matrixJob(runId: string, attempt: string, platform: string, input
 
 const passing = 'sh /app/run-tests.sh'
 const failingOnS390x = '[ "$(uname -m)" != s390x ] || { echo "s390x: 1 test failed"; exit 2; }'
-const newRun = () => String(Date.now() * 1000 + Math.floor(Math.random() * 1000))
 
 function inputsFor(repository: string, test: string, extra: Record<string, string> = {}): Record<string, string> {
   return { platforms: MATRIX.join(','), image: `${env.registryOpen}/${repository}`, tags: 'latest', context: sampleContext(env.busyboxDir), test, push: 'true', ...extra }
@@ -46,7 +45,7 @@ const platformsOf = (ref: string) => indexPlatforms(skopeoRaw(ref))
 describe('a matrix of three jobs', () => {
   it('gives exactly one index with all three platforms, their QEMU set-up racing on one kernel and one tool cache', async () => {
     const repository = `e2e/matrix-${randomBytes(4).toString('hex')}`
-    const runId = newRun()
+    const runId = newRunId()
     const toolCache = mkdtempSync(join(tmpdir(), 'archway-shared-tool-cache-'))
     const jobs = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, passing), toolCache)))
     for (const j of jobs) {
@@ -68,7 +67,7 @@ describe('a matrix of three jobs', () => {
 
   it('leaves no tag when one job fails its tests, and a re-run of that job as attempt 2 completes the release', async () => {
     const repository = `e2e/rerun-${randomBytes(4).toString('hex')}`
-    const runId = newRun()
+    const runId = newRunId()
     const first = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, failingOnS390x))))
     const s390x = first.find(j => j.platform === 'linux/s390x')!
     expect(s390x.main.code).toBe(1)
@@ -89,7 +88,7 @@ describe('a matrix of three jobs', () => {
 
   it('with mode: stage, only stages, and a separate mode: merge job publishes with the digest as an output', async () => {
     const repository = `e2e/merge-${randomBytes(4).toString('hex')}`
-    const runId = newRun()
+    const runId = newRunId()
     const jobs = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, passing, { mode: 'stage' }))))
     for (const j of jobs) expect([j.main.code, j.post?.code]).toEqual([0, 0])
     expect((await tagsOf(env.registryOpen, repository)).filter(t => !t.startsWith('archway-stage-'))).toEqual([])
@@ -106,7 +105,7 @@ describe('a matrix of three jobs', () => {
 
   it('a merge job fails in one line naming what was not staged, and publishes nothing', async () => {
     const repository = `e2e/merge-missing-${randomBytes(4).toString('hex')}`
-    const runId = newRun()
+    const runId = newRunId()
     await matrixJob(runId, '1', 'linux/amd64', inputsFor(repository, passing, { mode: 'stage' }))
     const runner = await newRunner()
     Object.assign(runner.env, { GITHUB_RUN_ID: runId })
@@ -121,7 +120,7 @@ describe('the post steps of a matrix, under stress', () => {
   it('publish exactly one complete index in each of 20 runs with random start delays', async () => {
     const repository = `e2e/stress-${randomBytes(4).toString('hex')}`
     // The images are built and pushed once; each round is a fresh run whose three post steps race.
-    const runId = newRun()
+    const runId = newRunId()
     const mains = await Promise.all(MATRIX.map(async p => {
       const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
       Object.assign(runner.env, { GITHUB_RUN_ID: runId })

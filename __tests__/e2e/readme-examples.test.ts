@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { indexPlatforms, sha256, skopeoRaw } from '../helpers/registry-api.js'
-import { ROOT } from '../helpers/runner.js'
-import { testEnv } from '../helpers/testenv.js'
+import { ROOT, newRunId } from '../helpers/runner.js'
+import { runnerHostEnv, testEnv } from '../helpers/testenv.js'
 import { WorkflowRunner, type WorkflowRun, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
@@ -38,10 +38,10 @@ async function runExample(jobs: string, image: string): Promise<WorkflowRun> {
     repo,
     repository: 'acme/app',
     event: 'push',
-    runId: String(Date.now() * 1000 + Math.floor(Math.random() * 1000)),
+    runId: newRunId(),
     sha: USER_SHA,
     home: mkdtempSync(join(tmpdir(), 'archway-readme-run-')),
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: env.dockerContainerd },
+    env: runnerHostEnv(env),
     repositories: { 'acme/archway': ROOT }
   })
   return runner.run('.github/workflows/example.yml')

@@ -10,15 +10,13 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
-import { ROOT } from '../helpers/runner.js'
+import { ROOT, newRunId } from '../helpers/runner.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
-import { docker, testEnv } from '../helpers/testenv.js'
+import { docker, runnerHostEnv, testEnv } from '../helpers/testenv.js'
 import { type WorkflowOptions, WorkflowRunner, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
 const SHA = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
-
-const newRunId = () => String(Date.now() * 1000 + Math.floor(Math.random() * 1000))
 
 function newWorkflowRunner(event: 'push' | 'pull_request', extra: Partial<WorkflowOptions> = {}): WorkflowRunner {
   return new WorkflowRunner({
@@ -28,7 +26,7 @@ function newWorkflowRunner(event: 'push' | 'pull_request', extra: Partial<Workfl
     runId: newRunId(),
     sha: SHA,
     home: mkdtempSync(join(tmpdir(), 'archway-workflow-')),
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: env.dockerContainerd },
+    env: runnerHostEnv(env),
     services: { 'registry:2@5000': env.registryOpen },
     ...extra
   })

@@ -42,6 +42,9 @@ const SHA = '0123456789abcdef0123456789abcdef01234567'
 const ACTION_DEFAULTS: Record<string, string> = Object.fromEntries(
   Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs).map(([k, d]) => [k, d.default ?? ''])
 )
+/** A workflow run id no other test uses, as GitHub's are: unique numbers. */
+export const newRunId = (): string => String(Date.now() * 1000 + Math.floor(Math.random() * 1000))
+
 export const COMMIT_TIME = '2026-11-20T09:30:00+01:00'
 
 export interface Runner {

@@ -44,6 +44,11 @@ export function testEnv(): TestEnv {
   return env
 }
 
+/** What a runner host gives every step: a PATH, a HOME, and the containerd-store engine as its Docker. */
+export function runnerHostEnv(env: TestEnv): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: env.dockerContainerd }
+}
+
 /** Runs docker against one engine and returns its standard output; throws with stderr on failure. */
 export function docker(host: string, args: string[], options: { cwd?: string } = {}): string {
   return execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: host }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })

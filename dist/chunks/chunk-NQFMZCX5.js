@@ -288,7 +288,7 @@ function buildInputs(get, password, platforms) {
   return {
     build: {
       image,
-      tags: parseTags(get("tags", "latest"), image),
+      tags: parseTags(get("tags", BUILD_ONLY.tags), image),
       context: parseContext(get("context", ".")),
       file: optional(get("file", ""), parseFile),
       buildArgs: parseKeyValues("build-args", get("build-args", "")),
@@ -301,7 +301,7 @@ function buildInputs(get, password, platforms) {
       verifyArch,
       provenance,
       builder: optional(get("builder", ""), (v) => parseName("builder", v)),
-      ...shareAndMode(get("build", ""), get("mode", "auto"), platforms)
+      ...shareAndMode(get("build", ""), get("mode", BUILD_ONLY.mode), platforms)
     }
   };
 }
