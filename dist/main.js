@@ -2491,7 +2491,7 @@ var require_tar_stream = __commonJS({
 });
 
 // src/main.ts
-import { mkdir as mkdir4, mkdtemp } from "node:fs/promises";
+import { mkdir as mkdir4, mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
 
@@ -4368,11 +4368,13 @@ async function main(inputs) {
   const tags = build.tags.map(formatReference);
   let pipeline3;
   let publish;
+  const scratch = await scratchDir();
   try {
-    pipeline3 = await runPipeline(build, share, { scratch: await scratchDir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated });
+    pipeline3 = await runPipeline(build, share, { scratch, qemuVersion: emulation?.setup.installed.debianVersion, emulated });
     if (build.push) publish = await publishState(build, pipeline3, share, build.share ? release(tags, inputs.platforms, build.mode) : void 0);
   } finally {
     saveState({ qemuCache, publish });
+    await rm2(scratch, { recursive: true, force: true });
   }
   setOutput("image", `${build.image.registry}/${build.image.repository}`);
   setOutput("tags", tags.join(","));

@@ -1,6 +1,6 @@
 /** The main step: inputs, then QEMU and binfmt_misc, then build, test, verify and push. */
 import * as core from '@actions/core'
-import { mkdir, mkdtemp } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { registerEmulators } from './emulation.js'
@@ -52,12 +52,14 @@ async function main(inputs: Inputs): Promise<void> {
   const tags = build.tags.map(formatReference)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
+  const scratch = await scratchDir()
   try {
-    pipeline = await runPipeline(build, share, { scratch: await scratchDir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated })
+    pipeline = await runPipeline(build, share, { scratch, qemuVersion: emulation?.setup.installed.debianVersion, emulated })
     if (build.push) publish = await publishState(build, pipeline, share, build.share ? release(tags, inputs.platforms, build.mode) : undefined)
   } finally {
     // Saved whatever happens: the QEMU cache is worth keeping even when the build fails.
     saveState({ qemuCache, publish })
+    await rm(scratch, { recursive: true, force: true })
   }
   core.setOutput('image', `${build.image.registry}/${build.image.repository}`)
   core.setOutput('tags', tags.join(','))
