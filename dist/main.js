@@ -1,50 +1,67 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  ALL_PLATFORMS,
+  ATTESTATION_MANIFEST,
+  Annotation,
+  MediaType,
   buildIndex,
   connect,
+  indexAnnotations,
+  isAttestation,
+  isImageConfigMediaType,
+  isIndexMediaType,
+  isManifestMediaType,
+  layerCompression,
+  mapLimit,
+  mergeStaged,
+  releaseKey,
+  releaseOf,
+  saveState,
+  targetsOf
+} from "./chunks/chunk-V5I4X7JW.js";
+import {
+  ALL_PLATFORMS,
+  binfmtMagic,
   emulatorsNeeded,
   formatPlatform,
   formatReference,
   getInputs,
   hostDebianArch,
-  indexAnnotations,
-  mapLimit,
-  mergeStaged,
+  platformFacts,
+  platformKey,
   provenanceText,
-  qemuArch,
-  releaseKey,
-  releaseOf,
-  saveState,
-  targetsOf
-} from "./chunks/chunk-NQFMZCX5.js";
+  qemuArch
+} from "./chunks/chunk-BM6MIK6F.js";
 import "./chunks/chunk-ZCJDHQZA.js";
+import {
+  binaryPath,
+  evict,
+  lookup,
+  qemuRoot
+} from "./chunks/chunk-OQWSEYZC.js";
 import {
   EM,
   armArchLevel,
   armEabiVersion,
   armFloatAbi,
-  binaryPath,
   describeElf,
-  evict,
-  lookup,
   machineName,
   parseElf,
-  qemuRoot,
   readArmAttributes
-} from "./chunks/chunk-KFZ77FFH.js";
+} from "./chunks/chunk-YSR6EK6T.js";
 import {
   run
-} from "./chunks/chunk-OXQEGQ3V.js";
+} from "./chunks/chunk-Q2D36NRX.js";
+import {
+  digestOf,
+  sha256Hex
+} from "./chunks/chunk-6PV27GIQ.js";
 import {
   ArchwayError,
   EnvironmentError,
   InputError,
   VerificationError,
-  digestOf,
-  errorMessage,
-  sha256Hex
-} from "./chunks/chunk-4C3OO4YK.js";
+  errorMessage
+} from "./chunks/chunk-WXXSKNG5.js";
 import {
   debug,
   endGroup,
@@ -2498,22 +2515,11 @@ import { join as join6 } from "node:path";
 // src/binfmt.ts
 import { access, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-var MAGIC = {
-  aarch64: { magic: "7f454c460201010000000000000000000200b700", mask: "ffffffffffffff00fffffffffffffffffeffffff" },
-  arm: { magic: "7f454c4601010100000000000000000002002800", mask: "ffffffffffffff00fffffffffffffffffeffffff" },
-  s390x: { magic: "7f454c4602020100000000000000000000020016", mask: "fffffffffffffffcfffffffffffffffffffeffff" },
-  ppc64le: { magic: "7f454c4602010100000000000000000002001500", mask: "fffffffffffffffcfffffffffffffffffeffff00" },
-  riscv64: { magic: "7f454c460201010000000000000000000200f300", mask: "ffffffffffffff00fffffffffffffffffeffffff" },
-  mips64el: { magic: "7f454c4602010100000000000000000002000800", mask: "ffffffffffffff0000fffffffffffffffeffffff" },
-  loongarch64: { magic: "7f454c4602010100000000000000000002000201", mask: "fffffffffffffffc00fffffffffffffffeffffff" },
-  i386: { magic: "7f454c4601010100000000000000000002000300", mask: "fffffffffffefefcfffffffffffffffffeffffff" },
-  x86_64: { magic: "7f454c4602010100000000000000000002003e00", mask: "fffffffffffefefcfffffffffffffffffeffffff" }
-};
 function entryName(emulator) {
   return `qemu-${emulator}`;
 }
 function wantedEntry(emulator, interpreter, flags) {
-  const m = MAGIC[emulator];
+  const m = binfmtMagic(emulator);
   if (!m) throw new Error(`no binfmt_misc magic known for ${emulator}`);
   return { name: entryName(emulator), interpreter, magic: m.magic, mask: m.mask, offset: 0, flags };
 }
@@ -2694,93 +2700,6 @@ import { createReadStream } from "node:fs";
 import { readFile as readFile2, stat } from "node:fs/promises";
 import { join as join2 } from "node:path";
 import { Readable } from "node:stream";
-
-// src/oci/types.ts
-var MediaType = {
-  OciIndex: "application/vnd.oci.image.index.v1+json",
-  OciManifest: "application/vnd.oci.image.manifest.v1+json",
-  OciConfig: "application/vnd.oci.image.config.v1+json",
-  OciLayer: "application/vnd.oci.image.layer.v1.tar",
-  OciLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-  OciLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
-  OciLayerNondistributable: "application/vnd.oci.image.layer.nondistributable.v1.tar",
-  OciLayerNondistributableGzip: "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-  OciLayerNondistributableZstd: "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-  OciEmpty: "application/vnd.oci.empty.v1+json",
-  DockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  DockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  DockerConfig: "application/vnd.docker.container.image.v1+json",
-  DockerLayer: "application/vnd.docker.image.rootfs.diff.tar",
-  DockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-  DockerLayerZstd: "application/vnd.docker.image.rootfs.diff.tar.zstd",
-  DockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
-  /** The layers of a buildx attestation manifest: one in-toto statement each (SLSA provenance, SBOM). */
-  InToto: "application/vnd.in-toto+json"
-};
-var Annotation = {
-  ReferenceType: "vnd.docker.reference.type",
-  ReferenceDigest: "vnd.docker.reference.digest",
-  RefName: "org.opencontainers.image.ref.name",
-  Created: "org.opencontainers.image.created"
-};
-var ATTESTATION_MANIFEST = "attestation-manifest";
-var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.OciIndex, MediaType.DockerManifestList]);
-var MANIFEST_TYPES = /* @__PURE__ */ new Set([MediaType.OciManifest, MediaType.DockerManifest]);
-var CONFIG_TYPES = /* @__PURE__ */ new Set([MediaType.OciConfig, MediaType.DockerConfig]);
-function isIndexMediaType(mediaType) {
-  return mediaType !== void 0 && INDEX_TYPES.has(mediaType);
-}
-function isManifestMediaType(mediaType) {
-  return mediaType !== void 0 && MANIFEST_TYPES.has(mediaType);
-}
-function isImageConfigMediaType(mediaType) {
-  return mediaType !== void 0 && CONFIG_TYPES.has(mediaType);
-}
-function isAttestation(d) {
-  return d.annotations?.[Annotation.ReferenceType] === ATTESTATION_MANIFEST;
-}
-var LAYER_COMPRESSION = {
-  [MediaType.OciLayer]: "none",
-  [MediaType.OciLayerGzip]: "gzip",
-  [MediaType.OciLayerZstd]: "zstd",
-  [MediaType.OciLayerNondistributable]: "none",
-  [MediaType.OciLayerNondistributableGzip]: "gzip",
-  [MediaType.OciLayerNondistributableZstd]: "zstd",
-  [MediaType.DockerLayer]: "none",
-  [MediaType.DockerLayerGzip]: "gzip",
-  [MediaType.DockerLayerZstd]: "zstd",
-  [MediaType.DockerForeignLayerGzip]: "gzip"
-};
-function layerCompression(mediaType) {
-  return LAYER_COMPRESSION[mediaType];
-}
-var ARCH_ALIASES = {
-  x86_64: ["amd64"],
-  "x86-64": ["amd64"],
-  aarch64: ["arm64"],
-  armhf: ["arm", "v7"],
-  armel: ["arm", "v6"],
-  i386: ["386"]
-};
-function platformKey(p) {
-  const os = (p.os ?? "?").toLowerCase();
-  let arch = (p.architecture ?? "?").toLowerCase();
-  let variant = (p.variant ?? "").toLowerCase();
-  const alias = ARCH_ALIASES[arch];
-  if (alias) {
-    arch = alias[0];
-    if (alias[1] && !variant) variant = alias[1];
-  }
-  if (arch === "arm64" && ["8", "v8", "v8.0"].includes(variant)) variant = "";
-  if (arch === "amd64" && ["1", "v1"].includes(variant)) variant = "";
-  if (arch === "arm") {
-    if (variant === "") variant = "v7";
-    else if (/^[5-8]$/.test(variant)) variant = `v${variant}`;
-  }
-  return [os, arch, variant].filter(Boolean).join("/");
-}
-
-// src/oci/layout.ts
 var LayoutError = class extends ArchwayError {
 };
 var MAX_JSON_BLOB = 16 * 1024 * 1024;
@@ -2913,7 +2832,6 @@ async function findPlatformImage(dir, platform) {
 }
 
 // src/publish/provenance.ts
-var ATTESTATION_ARTIFACT_TYPE = "application/vnd.docker.attestation.manifest.v1+json";
 var MAX_DEPTH = 8;
 function attestationsFor(descriptors, subject) {
   const out = /* @__PURE__ */ new Map();
@@ -2948,14 +2866,14 @@ function referrerManifest(attestation, subject) {
   const doc = {
     schemaVersion: 2,
     mediaType: MediaType.OciManifest,
-    artifactType: ATTESTATION_ARTIFACT_TYPE,
+    artifactType: MediaType.DockerAttestationManifest,
     config: attestation.config,
     layers: attestation.layers,
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     annotations
   };
   const bytes = Buffer.from(JSON.stringify(doc));
-  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length, artifactType: ATTESTATION_ARTIFACT_TYPE, annotations } };
+  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length, artifactType: MediaType.DockerAttestationManifest, annotations } };
 }
 function referrersTag(digest) {
   return digest.replace(/[^a-zA-Z0-9._-]/g, "-").slice(0, 128);
@@ -3942,21 +3860,8 @@ async function scanImage(image, inspect) {
 }
 
 // src/verify/arch.ts
-var TARGETS = {
-  amd64: { machine: EM.X86_64, bits: 64, endian: "little" },
-  arm64: { machine: EM.AARCH64, bits: 64, endian: "little" },
-  arm: { machine: EM.ARM, bits: 32, endian: "little" },
-  "386": { machine: EM.I386, bits: 32, endian: "little" },
-  s390x: { machine: EM.S390, bits: 64, endian: "big" },
-  ppc64le: { machine: EM.PPC64, bits: 64, endian: "little" },
-  riscv64: { machine: EM.RISCV, bits: 64, endian: "little" },
-  mips64le: { machine: EM.MIPS, bits: 64, endian: "little" },
-  loong64: { machine: EM.LOONGARCH, bits: 64, endian: "little" }
-};
 function target(platform) {
-  const t = TARGETS[platform.architecture];
-  if (!t) throw new Error(`no ELF rule for platform ${formatPlatform(platform)}`);
-  return t;
+  return platformFacts(platform).elf;
 }
 var ARM_LEVEL = { v6: 6, v7: 7 };
 function expectedElf(platform) {
@@ -4250,11 +4155,11 @@ async function remember(toolCache, k, debianVersion, now) {
 
 // src/qemu/setup.ts
 var cold = {
-  actionsCache: () => import("./chunks/actions-cache-INVLV2CS.js"),
+  actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-3JOMAMJW.js"),
-      import("./chunks/install-7NWSBH43.js"),
+      import("./chunks/resolve-B32KERFK.js"),
+      import("./chunks/install-USJVCT6X.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
@@ -4455,7 +4360,7 @@ async function publishState(build, pipeline3, share, release2) {
   const images = results.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
   if (images.length !== share.length) throw new ArchwayError("not every platform was pushed; no index");
   const annotations = indexAnnotations(build.annotations, await runnerFacts());
-  const state = { targets: targetsOf(build), images: images.map((i) => ({ platform: formatPlatform(i.platform), ...i.manifest })), annotations };
+  const state = { targets: targetsOf(build), images: images.map(({ platform, manifest: m }) => ({ platform: formatPlatform(platform), mediaType: m.mediaType, digest: m.digest, size: m.size })), annotations };
   return release2 ? { ...state, release: release2 } : { ...state, digest: buildIndex(images, annotations).digest };
 }
 

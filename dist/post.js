@@ -1,17 +1,21 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  getCredentials,
   loadState,
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-NQFMZCX5.js";
+} from "./chunks/chunk-V5I4X7JW.js";
+import {
+  getCredentials
+} from "./chunks/chunk-BM6MIK6F.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-OXQEGQ3V.js";
+import "./chunks/chunk-YSR6EK6T.js";
+import "./chunks/chunk-Q2D36NRX.js";
+import "./chunks/chunk-6PV27GIQ.js";
 import {
   ArchwayError,
   errorMessage
-} from "./chunks/chunk-4C3OO4YK.js";
+} from "./chunks/chunk-WXXSKNG5.js";
 import {
   group,
   info,
@@ -44,7 +48,7 @@ ${outcome.lines.join("\n\n")}
     }
   }
   if (state?.qemuCache) {
-    const { save } = await import("./chunks/actions-cache-INVLV2CS.js");
+    const { save } = await import("./chunks/actions-cache-S7CMVQQQ.js");
     await save([...state.qemuCache.paths], state.qemuCache.key, { warning: (m) => warning(m), info: (m) => info(m) }).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
   }
 }

@@ -1,11 +1,11 @@
-// Bundles src/entrypoints/{main,post}.ts into dist/main.js and dist/post.js (ESM, Node 20+).
+// Bundles src/entrypoints/{main,post,plan}.ts into dist/main.js, dist/post.js and dist/plan.js (ESM, Node 20+).
 import { build } from 'esbuild'
 import { rm } from 'node:fs/promises'
 
 const outdir = process.argv[2] ?? 'dist'
 await rm(outdir, { recursive: true, force: true })
 await build({
-  entryPoints: { main: 'src/entrypoints/main.ts', post: 'src/entrypoints/post.ts' },
+  entryPoints: { main: 'src/entrypoints/main.ts', post: 'src/entrypoints/post.ts', plan: 'src/entrypoints/plan.ts' },
   outdir,
   bundle: true,
   splitting: true,

@@ -6,19 +6,7 @@ import { access, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { EnvironmentError, errorMessage } from './errors.js'
 import { run } from './exec.js'
-
-/** ELF header magic and mask per emulator (the first 20 bytes: ident, e_type, e_machine). */
-export const MAGIC: Readonly<Record<string, { readonly magic: string; readonly mask: string }>> = {
-  aarch64: { magic: '7f454c460201010000000000000000000200b700', mask: 'ffffffffffffff00fffffffffffffffffeffffff' },
-  arm: { magic: '7f454c4601010100000000000000000002002800', mask: 'ffffffffffffff00fffffffffffffffffeffffff' },
-  s390x: { magic: '7f454c4602020100000000000000000000020016', mask: 'fffffffffffffffcfffffffffffffffffffeffff' },
-  ppc64le: { magic: '7f454c4602010100000000000000000002001500', mask: 'fffffffffffffffcfffffffffffffffffeffff00' },
-  riscv64: { magic: '7f454c460201010000000000000000000200f300', mask: 'ffffffffffffff00fffffffffffffffffeffffff' },
-  mips64el: { magic: '7f454c4602010100000000000000000002000800', mask: 'ffffffffffffff0000fffffffffffffffeffffff' },
-  loongarch64: { magic: '7f454c4602010100000000000000000002000201', mask: 'fffffffffffffffc00fffffffffffffffeffffff' },
-  i386: { magic: '7f454c4601010100000000000000000002000300', mask: 'fffffffffffefefcfffffffffffffffffeffffff' },
-  x86_64: { magic: '7f454c4602010100000000000000000002003e00', mask: 'fffffffffffefefcfffffffffffffffffeffffff' }
-}
+import { binfmtMagic } from './platform.js'
 
 export interface Entry {
   readonly name: string
@@ -34,7 +22,7 @@ export function entryName(emulator: string): string {
 }
 
 export function wantedEntry(emulator: string, interpreter: string, flags: string): Entry {
-  const m = MAGIC[emulator]
+  const m = binfmtMagic(emulator)
   if (!m) throw new Error(`no binfmt_misc magic known for ${emulator}`)
   return { name: entryName(emulator), interpreter, magic: m.magic, mask: m.mask, offset: 0, flags }
 }
@@ -91,7 +79,7 @@ export function sameEntry(existing: Entry & { enabled: boolean }, wanted: Entry)
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc'
 
 /** `kept`: another process registered its own emulator for the same binaries at the same moment. */
-export type Outcome = 'registered' | 'unchanged' | 'replaced' | 'kept'
+export type RegistrationOutcome = 'registered' | 'unchanged' | 'replaced' | 'kept'
 
 /** The host's binfmt_misc. Writes go straight to /proc as root, through `sudo -n` otherwise. */
 export class Binfmt {
@@ -140,7 +128,7 @@ export class Binfmt {
    * Makes `wanted` the host's entry: left alone when identical, replaced when different.
    * Another process registering the same entry at the same moment is not an error.
    */
-  async ensure(wanted: Entry): Promise<Outcome> {
+  async ensure(wanted: Entry): Promise<RegistrationOutcome> {
     const before = await this.read(wanted.name)
     if (before && sameEntry(before, wanted)) return 'unchanged'
     if (before) await this.write(wanted.name, '-1').catch(() => undefined)

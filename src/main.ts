@@ -146,7 +146,7 @@ async function publishState(build: BuildInputs, pipeline: PipelineResult | undef
   const images = results.flatMap(r => (r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []))
   if (images.length !== share.length) throw new ArchwayError('not every platform was pushed; no index')
   const annotations = indexAnnotations(build.annotations, await runnerFacts())
-  const state = { targets: targetsOf(build), images: images.map(i => ({ platform: formatPlatform(i.platform), ...i.manifest })), annotations }
+  const state = { targets: targetsOf(build), images: images.map(({ platform, manifest: m }) => ({ platform: formatPlatform(platform), mediaType: m.mediaType, digest: m.digest, size: m.size })), annotations }
   // One job with every platform knows its index now; a matrix job learns it only when the last platform is staged.
   return release ? { ...state, release } : { ...state, digest: buildIndex(images, annotations).digest }
 }

@@ -1,39 +1,142 @@
-/** Container platforms: parsing, normalising and mapping to QEMU and Debian names. Pure. */
+/** Container platforms: one table of what Archway knows of each, and parsing, printing and matching them. Pure. */
+import { EM } from './elf.js'
 
+/** An OCI platform object (`os`, `architecture`, `variant`), as image configs and index descriptors carry it. */
 export interface Platform {
   readonly os: 'linux'
   readonly architecture: string
   readonly variant?: string
 }
 
-interface PlatformFacts {
+/** What a platform's programs are: ELF machine, class and byte order. */
+export interface ElfTarget {
+  readonly machine: number
+  readonly bits: 32 | 64
+  readonly endian: 'little' | 'big'
+}
+
+/** Everything Archway knows of one platform. */
+export interface PlatformFacts {
   readonly platform: Platform
+  /** Other spellings users write for it (without the `linux/` prefix). */
+  readonly aliases: readonly string[]
   /** Name of the QEMU user-mode emulator (`qemu-<name>`) and of its binfmt_misc entry. */
   readonly qemu: string
   /** Debian's name for the architecture. */
   readonly debian: string
-  /** Other spellings users write for it (without the `linux/` prefix). */
-  readonly aliases: readonly string[]
+  readonly elf: ElfTarget
+  /** binfmt_misc magic and mask over the first 20 bytes of an ELF file (ident, e_type, e_machine), in hex. */
+  readonly binfmt: { readonly magic: string; readonly mask: string }
+  /** In the reusable workflow with `native-arm`: runs on an arm64 runner (arm/v7 there under qemu-arm, as an arm64 CPU may lack the 32-bit mode). */
+  readonly armRunner: boolean
 }
 
-/** Every platform Archway accepts, in the fixed order used for output and for `all`. */
+const LE64 = { bits: 64, endian: 'little' } as const
+const LE32 = { bits: 32, endian: 'little' } as const
+/** The mask of the common 64-bit little-endian entries: any ABI version, ET_EXEC or ET_DYN. */
+const MASK = 'ffffffffffffff00fffffffffffffffffeffffff'
+const X86_MASK = 'fffffffffffefefcfffffffffffffffffeffffff'
+
+/** Every platform Archway accepts, in the fixed order used for output, for `all` and in the index. */
 const TABLE: readonly PlatformFacts[] = [
-  { platform: { os: 'linux', architecture: 'amd64' }, qemu: 'x86_64', debian: 'amd64', aliases: ['amd64', 'x86_64', 'x86-64'] },
-  { platform: { os: 'linux', architecture: 'arm64' }, qemu: 'aarch64', debian: 'arm64', aliases: ['arm64', 'arm64/v8', 'aarch64'] },
-  { platform: { os: 'linux', architecture: 'arm', variant: 'v7' }, qemu: 'arm', debian: 'armhf', aliases: ['arm/v7', 'arm', 'armv7', 'armhf'] },
-  { platform: { os: 'linux', architecture: 'arm', variant: 'v6' }, qemu: 'arm', debian: 'armel', aliases: ['arm/v6', 'armv6', 'armel'] },
-  { platform: { os: 'linux', architecture: '386' }, qemu: 'i386', debian: 'i386', aliases: ['386', 'i386', 'x86'] },
-  { platform: { os: 'linux', architecture: 's390x' }, qemu: 's390x', debian: 's390x', aliases: ['s390x'] },
-  { platform: { os: 'linux', architecture: 'ppc64le' }, qemu: 'ppc64le', debian: 'ppc64el', aliases: ['ppc64le', 'ppc64el'] },
-  { platform: { os: 'linux', architecture: 'riscv64' }, qemu: 'riscv64', debian: 'riscv64', aliases: ['riscv64'] },
-  { platform: { os: 'linux', architecture: 'mips64le' }, qemu: 'mips64el', debian: 'mips64el', aliases: ['mips64le', 'mips64el'] },
-  { platform: { os: 'linux', architecture: 'loong64' }, qemu: 'loongarch64', debian: 'loong64', aliases: ['loong64', 'loongarch64'] }
+  {
+    platform: { os: 'linux', architecture: 'amd64' },
+    aliases: ['amd64', 'x86_64', 'x86-64'],
+    qemu: 'x86_64',
+    debian: 'amd64',
+    elf: { machine: EM.X86_64, ...LE64 },
+    binfmt: { magic: '7f454c4602010100000000000000000002003e00', mask: X86_MASK },
+    armRunner: false
+  },
+  {
+    platform: { os: 'linux', architecture: 'arm64' },
+    aliases: ['arm64', 'arm64/v8', 'aarch64'],
+    qemu: 'aarch64',
+    debian: 'arm64',
+    elf: { machine: EM.AARCH64, ...LE64 },
+    binfmt: { magic: '7f454c460201010000000000000000000200b700', mask: MASK },
+    armRunner: true
+  },
+  {
+    platform: { os: 'linux', architecture: 'arm', variant: 'v7' },
+    aliases: ['arm/v7', 'arm', 'armv7', 'armhf'],
+    qemu: 'arm',
+    debian: 'armhf',
+    elf: { machine: EM.ARM, ...LE32 },
+    binfmt: { magic: '7f454c4601010100000000000000000002002800', mask: MASK },
+    armRunner: true
+  },
+  {
+    platform: { os: 'linux', architecture: 'arm', variant: 'v6' },
+    aliases: ['arm/v6', 'armv6', 'armel'],
+    qemu: 'arm',
+    debian: 'armel',
+    elf: { machine: EM.ARM, ...LE32 },
+    binfmt: { magic: '7f454c4601010100000000000000000002002800', mask: MASK },
+    armRunner: false
+  },
+  {
+    platform: { os: 'linux', architecture: '386' },
+    aliases: ['386', 'i386', 'x86'],
+    qemu: 'i386',
+    debian: 'i386',
+    elf: { machine: EM.I386, ...LE32 },
+    binfmt: { magic: '7f454c4601010100000000000000000002000300', mask: X86_MASK },
+    armRunner: false
+  },
+  {
+    platform: { os: 'linux', architecture: 's390x' },
+    aliases: ['s390x'],
+    qemu: 's390x',
+    debian: 's390x',
+    elf: { machine: EM.S390, bits: 64, endian: 'big' },
+    binfmt: { magic: '7f454c4602020100000000000000000000020016', mask: 'fffffffffffffffcfffffffffffffffffffeffff' },
+    armRunner: false
+  },
+  {
+    platform: { os: 'linux', architecture: 'ppc64le' },
+    aliases: ['ppc64le', 'ppc64el'],
+    qemu: 'ppc64le',
+    debian: 'ppc64el',
+    elf: { machine: EM.PPC64, ...LE64 },
+    binfmt: { magic: '7f454c4602010100000000000000000002001500', mask: 'fffffffffffffffcfffffffffffffffffeffff00' },
+    armRunner: false
+  },
+  {
+    platform: { os: 'linux', architecture: 'riscv64' },
+    aliases: ['riscv64'],
+    qemu: 'riscv64',
+    debian: 'riscv64',
+    elf: { machine: EM.RISCV, ...LE64 },
+    binfmt: { magic: '7f454c460201010000000000000000000200f300', mask: MASK },
+    armRunner: false
+  },
+  {
+    platform: { os: 'linux', architecture: 'mips64le' },
+    aliases: ['mips64le', 'mips64el'],
+    qemu: 'mips64el',
+    debian: 'mips64el',
+    elf: { machine: EM.MIPS, ...LE64 },
+    binfmt: { magic: '7f454c4602010100000000000000000002000800', mask: 'ffffffffffffff0000fffffffffffffffeffffff' },
+    armRunner: false
+  },
+  {
+    platform: { os: 'linux', architecture: 'loong64' },
+    aliases: ['loong64', 'loongarch64'],
+    qemu: 'loongarch64',
+    debian: 'loong64',
+    elf: { machine: EM.LOONGARCH, ...LE64 },
+    binfmt: { magic: '7f454c4602010100000000000000000002000201', mask: 'fffffffffffffffc00fffffffffffffffeffffff' },
+    armRunner: false
+  }
 ]
 
 const BY_ALIAS = new Map<string, PlatformFacts>(TABLE.flatMap(f => f.aliases.map(a => [a, f] as const)))
 const BY_KEY = new Map<string, PlatformFacts>(TABLE.map(f => [formatPlatform(f.platform), f]))
 
-export const SUPPORTED_PLATFORMS: readonly string[] = TABLE.map(f => formatPlatform(f.platform))
+/** Every supported platform, in table order (what `all` means). */
+export const ALL_PLATFORMS: readonly Platform[] = TABLE.map(f => f.platform)
+export const SUPPORTED_PLATFORMS: readonly string[] = ALL_PLATFORMS.map(formatPlatform)
 
 /** `linux/arm/v7`, `linux/arm64`: the canonical spelling, as buildx and the OCI index use it. */
 export function formatPlatform(p: Platform): string {
@@ -58,22 +161,26 @@ export class PlatformListError extends Error {
  * SUPPORTED_PLATFORMS, duplicates dropped. Throws PlatformListError naming the first bad item.
  */
 export function parsePlatformList(text: string): Platform[] {
-  const items = text.split(/[,\n]/).map(s => s.trim()).filter(s => s !== '')
+  const items = text
+    .split(/[,\n]/)
+    .map(s => s.trim())
+    .filter(s => s !== '')
   if (items.length === 0) throw new PlatformListError(text)
   const wanted = new Set<string>()
   for (const item of items) {
     if (item.toLowerCase() === 'all') {
-      SUPPORTED_PLATFORMS.forEach(k => wanted.add(k))
+      for (const k of SUPPORTED_PLATFORMS) wanted.add(k)
       continue
     }
     const p = parsePlatform(item)
     if (!p) throw new PlatformListError(item)
     wanted.add(formatPlatform(p))
   }
-  return TABLE.map(f => f.platform).filter(p => wanted.has(formatPlatform(p)))
+  return ALL_PLATFORMS.filter(p => wanted.has(formatPlatform(p)))
 }
 
-function facts(p: Platform): PlatformFacts {
+/** The table's facts of a supported platform. */
+export function platformFacts(p: Platform): PlatformFacts {
   const f = BY_KEY.get(formatPlatform(p))
   if (!f) throw new Error(`unsupported platform ${formatPlatform(p)}`)
   return f
@@ -81,11 +188,17 @@ function facts(p: Platform): PlatformFacts {
 
 /** The QEMU emulator name for a platform: `aarch64` for linux/arm64, `arm` for both arm variants. */
 export function qemuArch(p: Platform): string {
-  return facts(p).qemu
+  return platformFacts(p).qemu
 }
 
-export function debianArch(p: Platform): string {
-  return facts(p).debian
+/** The binfmt_misc magic and mask of an emulator's programs (`aarch64`, `arm`, ...). */
+export function binfmtMagic(emulator: string): PlatformFacts['binfmt'] | undefined {
+  return TABLE.find(f => f.qemu === emulator)?.binfmt
+}
+
+/** The position of a platform in the table's order (the index lists platforms in it). */
+export function platformOrder(p: Platform): number {
+  return SUPPORTED_PLATFORMS.indexOf(formatPlatform(p))
 }
 
 /** Debian architecture of the machine running the action, from Node's `process.arch`. */
@@ -104,5 +217,30 @@ export function emulatorsNeeded(platforms: readonly Platform[], host: 'amd64' | 
   return [...new Set(platforms.map(qemuArch))].filter(q => !native.has(q))
 }
 
-/** Every supported platform, in table order (what `all` means). */
-export const ALL_PLATFORMS: readonly Platform[] = TABLE.map(f => f.platform)
+/** The fields of a platform that matching needs; a descriptor's or a config's platform, and Platform, fit. */
+export interface PlatformLike {
+  readonly os?: string
+  readonly architecture?: string
+  readonly variant?: string
+}
+
+/**
+ * The canonical `os/architecture[/variant]` of any platform, normalised as containerd does so
+ * that equal platforms compare equal: an alias of the table (`aarch64`, `armhf`, `x86_64`) is its
+ * platform, `arm64/v8` is `arm64`, `amd64/v1` is `amd64`, `arm` with no variant is `arm/v7` and
+ * `arm/7` is `arm/v7`. Missing fields print as `?`.
+ */
+export function platformKey(p: PlatformLike): string {
+  const os = (p.os ?? '?').toLowerCase()
+  let arch = (p.architecture ?? '?').toLowerCase()
+  let variant = (p.variant ?? '').toLowerCase()
+  const known = BY_ALIAS.get(arch)
+  if (known) {
+    arch = known.platform.architecture
+    if (!variant) variant = known.platform.variant ?? ''
+  }
+  if (arch === 'arm64' && ['8', 'v8', 'v8.0'].includes(variant)) variant = ''
+  if (arch === 'amd64' && ['1', 'v1'].includes(variant)) variant = ''
+  if (arch === 'arm' && /^[5-8]$/.test(variant)) variant = `v${variant}`
+  return [os, arch, variant].filter(Boolean).join('/')
+}

@@ -9,9 +9,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findPlatformImage, listImages, readLayoutIndex } from '../../src/oci/layout.js'
-import { MediaType, isAttestation, platformKey } from '../../src/oci/types.js'
+import { MediaType, isAttestation } from '../../src/oci/types.js'
 import type { ImageIndex } from '../../src/oci/types.js'
-import { type Platform, formatPlatform, parsePlatform } from '../../src/platform.js'
+import { type Platform, formatPlatform, parsePlatform, platformKey } from '../../src/platform.js'
 import { archFailure, archOk, verifyArch } from '../../src/verify/arch.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 

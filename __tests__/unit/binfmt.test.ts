@@ -5,18 +5,20 @@ import { join } from 'node:path'
 
 const getExecOutput = jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer }) => Promise<{ exitCode: number; stdout: string; stderr: string }>>()
 jest.unstable_mockModule('@actions/exec', () => ({ getExecOutput }))
-const { Binfmt, MAGIC, parseEntryFile, parseRegistrationLine, registrationLine, sameEntry, wantedEntry } = await import('../../src/binfmt.js')
+const { ALL_PLATFORMS, binfmtMagic, qemuArch } = await import('../../src/platform.js')
+const { Binfmt, parseEntryFile, parseRegistrationLine, registrationLine, sameEntry, wantedEntry } = await import('../../src/binfmt.js')
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'debian-binfmt.d')
 
 describe('binfmt_misc registration lines', () => {
-  it('holds the magic and mask of every emulator to the lines Debian ships', async () => {
+  it("holds the platform table's magic and mask of every emulator to the lines Debian ships", async () => {
     const files = (await readdir(fixtures)).filter(f => f.endsWith('.conf'))
-    expect(files.length).toBe(Object.keys(MAGIC).length)
+    const emulators = [...new Set(ALL_PLATFORMS.map(qemuArch))].sort()
+    expect(files.map(f => f.replace(/^qemu-|\.conf$/g, '')).sort()).toEqual(emulators)
     for (const file of files) {
       const debian = parseRegistrationLine(await readFile(join(fixtures, file), 'utf8'))
       const emulator = debian.name.replace(/^qemu-/, '')
-      expect({ emulator, magic: MAGIC[emulator]?.magic, mask: MAGIC[emulator]?.mask }).toEqual({ emulator, magic: debian.magic, mask: debian.mask })
+      expect({ emulator, ...binfmtMagic(emulator) }).toEqual({ emulator, magic: debian.magic, mask: debian.mask })
     }
   })
 
@@ -31,8 +33,9 @@ describe('binfmt_misc registration lines', () => {
   })
 })
 
+const aarch64 = binfmtMagic('aarch64')!
 const kernelEntry = (interpreter: string, flags: string) =>
-  `enabled\ninterpreter ${interpreter}\nflags: ${flags}\noffset 0\nmagic ${MAGIC.aarch64.magic}\nmask ${MAGIC.aarch64.mask}\n`
+  `enabled\ninterpreter ${interpreter}\nflags: ${flags}\noffset 0\nmagic ${aarch64.magic}\nmask ${aarch64.mask}\n`
 
 describe('existing entries', () => {
   const wanted = wantedEntry('aarch64', '/tc/qemu-aarch64', 'F')
@@ -135,7 +138,7 @@ describe('two processes registering at the same moment', () => {
     const { mkdir } = await import('node:fs/promises')
     await mkdir(join(dir, 'register'))
     const b = new Binfmt(dir, true)
-    const wrong = kernelEntry('/elsewhere/qemu', 'F').replace(MAGIC.aarch64.magic, MAGIC.riscv64.magic)
+    const wrong = kernelEntry('/elsewhere/qemu', 'F').replace(aarch64.magic, binfmtMagic('riscv64')!.magic)
     let calls = 0
     b.read = async (name: string) => (calls++ === 0 ? undefined : { ...parseEntryFile(name, wrong) })
     await expect(b.ensure(wantedEntry('aarch64', '/runner-a/qemu-aarch64', 'FP'))).rejects.toThrow('registering qemu-aarch64 with binfmt_misc failed')

@@ -1,4 +1,4 @@
-import { buildIndex, indexAnnotations, OCI_INDEX } from '../../src/publish/index-manifest.js'
+import { buildIndex, indexAnnotations } from '../../src/publish/index-manifest.js'
 import { parsePlatform } from '../../src/platform.js'
 
 const d = (n: number) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, size: 500 + n })
@@ -8,7 +8,7 @@ describe('the multi-platform index', () => {
   it('lists every platform with its exact platform object, in the fixed platform order', () => {
     const idx = buildIndex([image('linux/riscv64', 5), image('linux/arm/v7', 3), image('linux/amd64', 1), image('linux/arm64', 2)], [])
     const doc = JSON.parse(idx.bytes.toString())
-    expect(doc.mediaType).toBe(OCI_INDEX)
+    expect(doc.mediaType).toBe('application/vnd.oci.image.index.v1+json')
     expect(doc.schemaVersion).toBe(2)
     expect(doc.manifests.map((m: { platform: unknown }) => m.platform)).toEqual([
       { architecture: 'amd64', os: 'linux' },

@@ -8,7 +8,7 @@ import { findPlatformImage } from '../../src/oci/layout.js'
 import { checkProvenanceStore } from '../../src/pipeline.js'
 import { parsePlatformList } from '../../src/platform.js'
 import { prepareImage, pushImage } from '../../src/publish/push-image.js'
-import { ATTESTATION_ARTIFACT_TYPE, attachProvenance, attestationsFor, findAttestation, mergeReferrersIndex, referrerManifest, referrersTag } from '../../src/publish/provenance.js'
+import { attachProvenance, attestationsFor, findAttestation, mergeReferrersIndex, referrerManifest, referrersTag } from '../../src/publish/provenance.js'
 import { RegistryClient } from '../../src/registry/client.js'
 import { OCI_INDEX, type TestRegistry, imageManifest, startRegistry } from '../helpers/registry-server.js'
 import { LayoutBuilder, P, sha256 } from './oci/fixtures.js'
@@ -76,13 +76,13 @@ describe('the referrer manifest', () => {
     expect(m).toEqual({
       schemaVersion: 2,
       mediaType: MediaType.OciManifest,
-      artifactType: ATTESTATION_ARTIFACT_TYPE,
+      artifactType: 'application/vnd.docker.attestation.manifest.v1+json',
       config: attestation.config,
       layers: attestation.layers,
       subject,
       annotations: { 'vnd.docker.reference.type': 'attestation-manifest' }
     })
-    expect(doc.descriptor).toEqual({ mediaType: MediaType.OciManifest, digest: sha256(doc.bytes), size: doc.bytes.length, artifactType: ATTESTATION_ARTIFACT_TYPE, annotations: m.annotations })
+    expect(doc.descriptor).toEqual({ mediaType: MediaType.OciManifest, digest: sha256(doc.bytes), size: doc.bytes.length, artifactType: 'application/vnd.docker.attestation.manifest.v1+json', annotations: m.annotations })
   })
 
   it('has the same bytes for the same facts, and a subject of exactly three fields', () => {
@@ -98,7 +98,7 @@ describe('the referrer manifest', () => {
 })
 
 describe('the referrers tag index', () => {
-  const ref = (n: string) => ({ mediaType: MediaType.OciManifest, digest: sha256(Buffer.from(n)), size: n.length, artifactType: ATTESTATION_ARTIFACT_TYPE, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } })
+  const ref = (n: string) => ({ mediaType: MediaType.OciManifest, digest: sha256(Buffer.from(n)), size: n.length, artifactType: 'application/vnd.docker.attestation.manifest.v1+json', annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } })
   const signature = { mediaType: MediaType.OciManifest, digest: sha256(Buffer.from('sig')), size: 3, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' }
 
   it('is a new OCI index listing the referrer when there is none', () => {

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { ArchwayError, VerificationError } from '../errors.js'
-import type { Platform } from '../platform.js'
+import { type Platform, platformKey } from '../platform.js'
 import {
   type Descriptor,
   type DescriptorPlatform,
@@ -19,8 +19,7 @@ import {
   isAttestation,
   isImageConfigMediaType,
   isIndexMediaType,
-  isManifestMediaType,
-  platformKey
+  isManifestMediaType
 } from './types.js'
 
 /** The layout is missing, malformed, or does not hold what was asked for. */

@@ -19,7 +19,22 @@ export const MediaType = {
   DockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
   DockerForeignLayerGzip: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
   /** The layers of a buildx attestation manifest: one in-toto statement each (SLSA provenance, SBOM). */
-  InToto: 'application/vnd.in-toto+json'
+  InToto: 'application/vnd.in-toto+json',
+  /**
+   * The `artifactType` of a published attestation referrer: buildkit's own type for an attestation
+   * manifest (what it gives with `oci-artifact=true`), which buildx imagetools and Docker Scout know.
+   */
+  DockerAttestationManifest: 'application/vnd.docker.attestation.manifest.v1+json',
+  /** The `artifactType` of a matrix job's staging manifest. */
+  ArchwayStage: 'application/vnd.archway.stage.v1+json'
+} as const
+
+/** The OCI empty JSON blob (`{}`) and its descriptor: the config and layer of an artifact with no content. */
+export const EMPTY_JSON = Buffer.from('{}')
+export const EMPTY_DESCRIPTOR = {
+  mediaType: MediaType.OciEmpty,
+  digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+  size: 2
 } as const
 
 /** Annotations that buildx puts on an attestation manifest's descriptor in the image index. */
@@ -51,6 +66,9 @@ export interface Descriptor {
   readonly urls?: readonly string[]
   readonly artifactType?: string
 }
+
+/** A referrer's descriptor, as a referrers list gives it: with the artifact's type. */
+export type ArtifactDescriptor = Descriptor & { readonly artifactType: string }
 
 export interface ImageIndex {
   readonly schemaVersion: 2
@@ -124,43 +142,4 @@ const LAYER_COMPRESSION: Readonly<Record<string, LayerCompression>> = {
 /** How a layer of this media type is compressed; undefined when it is not a filesystem layer Archway knows. */
 export function layerCompression(mediaType: string): LayerCompression | undefined {
   return LAYER_COMPRESSION[mediaType]
-}
-
-/** The fields of a platform that matching needs; both a descriptor's platform and src/platform.ts's Platform fit. */
-export interface PlatformLike {
-  readonly os?: string
-  readonly architecture?: string
-  readonly variant?: string
-}
-
-const ARCH_ALIASES: Readonly<Record<string, readonly [string, string?]>> = {
-  x86_64: ['amd64'],
-  'x86-64': ['amd64'],
-  aarch64: ['arm64'],
-  armhf: ['arm', 'v7'],
-  armel: ['arm', 'v6'],
-  i386: ['386']
-}
-
-/**
- * The canonical `os/architecture[/variant]` of a platform, normalised as containerd does so that
- * equal platforms compare equal: `arm64/v8` is `arm64`, `amd64/v1` is `amd64`, `arm` with no
- * variant is `arm/v7` (and `arm/7` is `arm/v7`), `aarch64` is `arm64`. Missing fields print as `?`.
- */
-export function platformKey(p: PlatformLike): string {
-  const os = (p.os ?? '?').toLowerCase()
-  let arch = (p.architecture ?? '?').toLowerCase()
-  let variant = (p.variant ?? '').toLowerCase()
-  const alias = ARCH_ALIASES[arch]
-  if (alias) {
-    arch = alias[0]
-    if (alias[1] && !variant) variant = alias[1]
-  }
-  if (arch === 'arm64' && ['8', 'v8', 'v8.0'].includes(variant)) variant = ''
-  if (arch === 'amd64' && ['1', 'v1'].includes(variant)) variant = ''
-  if (arch === 'arm') {
-    if (variant === '') variant = 'v7'
-    else if (/^[5-8]$/.test(variant)) variant = `v${variant}`
-  }
-  return [os, arch, variant].filter(Boolean).join('/')
 }

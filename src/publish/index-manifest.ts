@@ -4,17 +4,11 @@
  * unless given, so the same facts always give the same bytes and the same digest.
  */
 import { digestOf } from '../digest.js'
-import { type Platform, SUPPORTED_PLATFORMS, formatPlatform } from '../platform.js'
+import { type Descriptor, MediaType } from '../oci/types.js'
+import { type Platform, formatPlatform, platformOrder } from '../platform.js'
 
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
-
-export interface Descriptor {
-  readonly mediaType: string
-  readonly digest: string
-  readonly size: number
-}
-
-export interface PlatformImage {
+/** One entry of the index: a platform and its image manifest as published. */
+export interface PlatformManifest {
   readonly platform: Platform
   readonly manifest: Descriptor
 }
@@ -22,23 +16,22 @@ export interface PlatformImage {
 export interface IndexDocument {
   readonly bytes: Buffer
   readonly digest: string
-  readonly mediaType: typeof OCI_INDEX
+  readonly mediaType: typeof MediaType.OciIndex
 }
 
 function sorted(entries: Iterable<readonly [string, string]>): Record<string, string> {
   return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
-export function buildIndex(images: readonly PlatformImage[], annotations: Iterable<readonly [string, string]>): IndexDocument {
+export function buildIndex(images: readonly PlatformManifest[], annotations: Iterable<readonly [string, string]>): IndexDocument {
   const seen = new Set<string>()
   for (const i of images) {
     const key = formatPlatform(i.platform)
     if (seen.has(key)) throw new Error(`two images for ${key}`)
     seen.add(key)
   }
-  const order = (p: Platform) => SUPPORTED_PLATFORMS.indexOf(formatPlatform(p))
   const manifests = [...images]
-    .sort((a, b) => order(a.platform) - order(b.platform))
+    .sort((a, b) => platformOrder(a.platform) - platformOrder(b.platform))
     .map(i => ({
       mediaType: i.manifest.mediaType,
       digest: i.manifest.digest,
@@ -46,9 +39,9 @@ export function buildIndex(images: readonly PlatformImage[], annotations: Iterab
       platform: { architecture: i.platform.architecture, os: i.platform.os, ...(i.platform.variant ? { variant: i.platform.variant } : {}) }
     }))
   const notes = sorted(annotations)
-  const doc = { schemaVersion: 2, mediaType: OCI_INDEX, manifests, ...(Object.keys(notes).length ? { annotations: notes } : {}) }
+  const doc = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...(Object.keys(notes).length ? { annotations: notes } : {}) }
   const bytes = Buffer.from(JSON.stringify(doc))
-  return { bytes, digest: digestOf(bytes), mediaType: OCI_INDEX }
+  return { bytes, digest: digestOf(bytes), mediaType: MediaType.OciIndex }
 }
 
 export interface RunnerFacts {

@@ -22,7 +22,7 @@ export function uncompressedLayers(manifest: ImageManifest): Descriptor[] {
 
 export interface OciManifestDocument {
   readonly bytes: Buffer
-  readonly descriptor: { readonly mediaType: string; readonly digest: string; readonly size: number }
+  readonly descriptor: Descriptor
 }
 
 /**

@@ -15,29 +15,12 @@
 import { ArchwayError } from '../errors.js'
 import { digestOf } from '../digest.js'
 import { LayoutError, blobPath, readJsonBlob, readLayoutIndex } from '../oci/layout.js'
-import { Annotation, ATTESTATION_MANIFEST, type Descriptor, type ImageIndex, type ImageManifest, MediaType, isAttestation, isIndexMediaType, isManifestMediaType } from '../oci/types.js'
+import { Annotation, ATTESTATION_MANIFEST, type ArtifactDescriptor, type Descriptor, type ImageIndex, type ImageManifest, MediaType, isAttestation, isIndexMediaType, isManifestMediaType } from '../oci/types.js'
 import type { RegistryClient } from '../registry/client.js'
-
-/**
- * The referrer's `artifactType`: buildkit's own type for an attestation manifest, the one it
- * gives when it exports attestations as OCI artifacts (`oci-artifact=true`), so that buildx
- * imagetools, Docker Scout and other readers of buildkit attestations know it. The in-toto
- * type (`application/vnd.in-toto+json`) is the type of each layer, one statement each; the
- * manifest is the bundle of a platform's statements, which is what this type names.
- */
-export const ATTESTATION_ARTIFACT_TYPE = 'application/vnd.docker.attestation.manifest.v1+json'
 
 /** How deep indexes may nest while looking for an attestation (buildx: index.json -> image index -> manifests). */
 const MAX_DEPTH = 8
 
-/** A descriptor with what a referrers list gives for each entry. */
-export interface ReferrerDescriptor {
-  readonly mediaType: string
-  readonly digest: string
-  readonly size: number
-  readonly artifactType: string
-  readonly annotations?: Readonly<Record<string, string>>
-}
 
 /** The attestation manifest of one platform image, read from a layout (checked against its digest). */
 export interface Attestation {
@@ -88,7 +71,7 @@ export async function findAttestation(dir: string, subject: string): Promise<Att
 export interface ReferrerDocument {
   readonly bytes: Buffer
   /** As the referrers list gives it: with the artifact type and the manifest's annotations. */
-  readonly descriptor: ReferrerDescriptor
+  readonly descriptor: ArtifactDescriptor
 }
 
 /**
@@ -101,14 +84,14 @@ export function referrerManifest(attestation: ImageManifest, subject: { readonly
   const doc = {
     schemaVersion: 2,
     mediaType: MediaType.OciManifest,
-    artifactType: ATTESTATION_ARTIFACT_TYPE,
+    artifactType: MediaType.DockerAttestationManifest,
     config: attestation.config,
     layers: attestation.layers,
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     annotations
   }
   const bytes = Buffer.from(JSON.stringify(doc))
-  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length, artifactType: ATTESTATION_ARTIFACT_TYPE, annotations } }
+  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length, artifactType: MediaType.DockerAttestationManifest, annotations } }
 }
 
 /**
@@ -124,7 +107,7 @@ export function referrersTag(digest: string): string {
  * kept in their order (one of the same digest replaced in place), new ones appended.
  * `changed` is false when the existing index already lists them as given. Pure.
  */
-export function mergeReferrersIndex(existing: Buffer | undefined, add: readonly ReferrerDescriptor[], name = 'the referrers tag'): { bytes: Buffer; changed: boolean } {
+export function mergeReferrersIndex(existing: Buffer | undefined, add: readonly ArtifactDescriptor[], name = 'the referrers tag'): { bytes: Buffer; changed: boolean } {
   let base: { manifests: Descriptor[]; [k: string]: unknown } = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] }
   if (existing) {
     let parsed: unknown
@@ -153,7 +136,7 @@ export function mergeReferrersIndex(existing: Buffer | undefined, add: readonly 
 }
 
 export interface AttachedProvenance {
-  readonly referrer: ReferrerDescriptor
+  readonly referrer: ArtifactDescriptor
   /** `referrers API`, or the fallback tag written (`tag sha256-...`). */
   readonly via: string
 }

@@ -6,10 +6,10 @@ import { type Platform, formatPlatform, parsePlatform } from '../platform.js'
 import type { RegistryClient } from '../registry/client.js'
 import { connect } from '../registry/connect.js'
 import type { PublishState } from '../state.js'
-import { type Descriptor, type IndexDocument, buildIndex } from './index-manifest.js'
+import { type IndexDocument, type PlatformManifest, buildIndex } from './index-manifest.js'
 import { cleanUp, readStaged, stage } from './stage.js'
 
-type Images = readonly { readonly platform: Platform; readonly manifest: Descriptor }[]
+type Images = readonly PlatformManifest[]
 type Target = PublishState['targets'][number]
 type Access = Pick<BuildInputs, 'image' | 'credentials'>
 
@@ -33,7 +33,7 @@ export function indexFromState(s: PublishState): IndexDocument {
   return index
 }
 
-export interface Outcome {
+export interface PublishOutcome {
   /** The index published, or undefined when this job left it to another. */
   readonly index?: IndexDocument
   /** The platform images it lists. */
@@ -44,7 +44,7 @@ export interface Outcome {
 const refs = (t: Target) => t.tags.map(tag => `${t.registry}/${t.repository}:${tag}`).join(', ')
 
 /** A job that built every platform: publish its index. */
-export async function publishIndex(s: PublishState, access: Access): Promise<Outcome> {
+export async function publishIndex(s: PublishState, access: Access): Promise<PublishOutcome> {
   const index = indexFromState(s)
   const images = imagesOf(s)
   const lines: string[] = []
@@ -55,7 +55,7 @@ export async function publishIndex(s: PublishState, access: Access): Promise<Out
   return { index, lines }
 }
 
-export interface Release {
+export interface MatrixRelease {
   readonly key: string
   readonly attempt: string
   readonly platforms: readonly Platform[]
@@ -64,7 +64,7 @@ export interface Release {
 }
 
 /** The release a state names, its platforms parsed. */
-export function releaseOf(r: NonNullable<PublishState['release']>): Release {
+export function releaseOf(r: NonNullable<PublishState['release']>): MatrixRelease {
   return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map(platformOf) }
 }
 
@@ -78,10 +78,10 @@ function platformOf(text: string): Platform {
  * One job of a matrix: stage this job's platforms, then publish if every platform of the
  * release is staged; otherwise leave it to the job that stages last.
  */
-export async function stageAndPublish(s: PublishState, release: Release, access: Access): Promise<Outcome> {
+export async function stageAndPublish(s: PublishState, release: MatrixRelease, access: Access): Promise<PublishOutcome> {
   const own = imagesOf(s)
   const lines: string[] = []
-  let published: Omit<Outcome, 'lines'> = {}
+  let published: Omit<PublishOutcome, 'lines'> = {}
   for (const target of s.targets) {
     const client = await connect(target.registry, access)
     await stage(client, target.repository, release.key, release.attempt, own)
@@ -95,9 +95,9 @@ export async function stageAndPublish(s: PublishState, release: Release, access:
 }
 
 /** `mode: merge`: publish what the run staged; every platform must be there. */
-export async function mergeStaged(targets: readonly Target[], release: Release, annotations: PublishState['annotations'], access: Access): Promise<Outcome> {
+export async function mergeStaged(targets: readonly Target[], release: MatrixRelease, annotations: PublishState['annotations'], access: Access): Promise<PublishOutcome> {
   const lines: string[] = []
-  let published: Omit<Outcome, 'lines'> = {}
+  let published: Omit<PublishOutcome, 'lines'> = {}
   for (const target of targets) {
     const outcome = await publishStaged(await connect(target.registry, access), target, release, annotations, lines)
     if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`)
@@ -106,7 +106,7 @@ export async function mergeStaged(targets: readonly Target[], release: Release, 
   return { ...published, lines }
 }
 
-async function publishStaged(client: RegistryClient, target: Target, release: Release, annotations: PublishState['annotations'], lines: string[]): Promise<{ index: IndexDocument; images: Images } | undefined> {
+async function publishStaged(client: RegistryClient, target: Target, release: MatrixRelease, annotations: PublishState['annotations'], lines: string[]): Promise<{ index: IndexDocument; images: Images } | undefined> {
   const staged = await readStaged(client, target.repository, release.key, release.platforms)
   const waiting = staged.filter(x => !x.image).map(x => formatPlatform(x.platform))
   if (waiting.length) {

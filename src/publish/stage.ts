@@ -13,14 +13,10 @@
 import { sha256Hex } from '../digest.js'
 import { mapLimit } from '../concurrency.js'
 import { type Platform, formatPlatform, parsePlatform } from '../platform.js'
+import { type Descriptor, EMPTY_DESCRIPTOR, EMPTY_JSON, MediaType } from '../oci/types.js'
 import type { RegistryClient } from '../registry/client.js'
 import { RegistryError } from '../registry/errors.js'
-import type { Descriptor } from './index-manifest.js'
-
-export const STAGE_ARTIFACT = 'application/vnd.archway.stage.v1+json'
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
-const EMPTY = { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 } as const
-export const EMPTY_BLOB = Buffer.from('{}')
+import type { PlatformManifest } from './index-manifest.js'
 
 const A = { run: 'io.archway.run', attempt: 'io.archway.attempt', platform: 'io.archway.platform', release: 'io.archway.release' } as const
 
@@ -44,10 +40,10 @@ export function stageManifest(key: string, attempt: string, platform: Platform, 
   return Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      artifactType: STAGE_ARTIFACT,
-      config: EMPTY,
-      layers: [EMPTY],
+      mediaType: MediaType.OciManifest,
+      artifactType: MediaType.ArchwayStage,
+      config: EMPTY_DESCRIPTOR,
+      layers: [EMPTY_DESCRIPTOR],
       subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
       annotations: { [A.attempt]: attempt, [A.platform]: formatPlatform(platform), [A.release]: key }
     })
@@ -59,16 +55,18 @@ export function readStageManifest(bytes: Buffer, key: string): { platform: Platf
   try {
     const doc = JSON.parse(bytes.toString()) as { artifactType?: string; subject?: Descriptor; annotations?: Record<string, string> }
     const platform = parsePlatform(doc.annotations?.[A.platform] ?? '')
-    if (doc.artifactType !== STAGE_ARTIFACT || doc.annotations?.[A.release] !== key || !platform || !doc.subject) return undefined
+    if (doc.artifactType !== MediaType.ArchwayStage || doc.annotations?.[A.release] !== key || !platform || !doc.subject) return undefined
     return { platform, subject: { mediaType: doc.subject.mediaType, digest: doc.subject.digest, size: doc.subject.size } }
   } catch {
     return undefined
   }
 }
 
-export async function stage(client: RegistryClient, repository: string, key: string, attempt: string, images: readonly { platform: Platform; manifest: Descriptor }[]): Promise<void> {
-  await client.pushBlob(repository, EMPTY.digest, EMPTY_BLOB)
-  await mapLimit(images, 8, i => client.putManifest(repository, stageTag(key, i.platform), stageManifest(key, attempt, i.platform, i.manifest), OCI_MANIFEST))
+export async function stage(client: RegistryClient, repository: string, key: string, attempt: string, images: readonly PlatformManifest[]): Promise<void> {
+  await client.pushBlob(repository, EMPTY_DESCRIPTOR.digest, EMPTY_JSON)
+  await mapLimit(images, 8, i =>
+    client.putManifest(repository, stageTag(key, i.platform), stageManifest(key, attempt, i.platform, i.manifest), MediaType.OciManifest)
+  )
 }
 
 export interface Staged {

@@ -7,21 +7,15 @@
 import { digestOf } from '../digest.js'
 import { stat } from 'node:fs/promises'
 import { ArchwayError, VerificationError, errorMessage } from '../errors.js'
+import { type Descriptor, MediaType } from '../oci/types.js'
 import { type Credentials, RegistryAuth, repositoryScope } from './auth.js'
 import { RegistryError, parseErrorBody, redactUrl } from './errors.js'
 import { isDigest, isInsecureRegistry, registryApiHost, validateDigest, validateManifestRef, validateRegistry, validateRepository } from './reference.js'
 import { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, type RetryPolicy, parseRetryAfter, withRetry } from './retry.js'
 import { type RequestBody, type TransportOptions, type TransportResponse, header, sameOrigin, sendFollowingRedirects } from './transport.js'
 
-export const MEDIA_TYPES = {
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
-} as const
-
 /** Sent with every manifest HEAD and GET: the two index and the two image manifest types. */
-export const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.dockerManifest].join(', ')
+export const MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, MediaType.DockerManifestList, MediaType.DockerManifest].join(', ')
 
 const MiB = 1024 * 1024
 /** Blobs bigger than this are sent in PATCH chunks rather than in one PUT. */
@@ -52,26 +46,13 @@ export interface PushBlobOptions {
   readonly mountFrom?: string
 }
 
-export interface ManifestInfo {
-  readonly digest: string
-  readonly mediaType: string
-  readonly size: number
-}
-
-export interface Manifest {
+/** A manifest as a registry sent it. */
+export interface FetchedManifest {
   /** Exactly as the registry sent them. */
   readonly bytes: Buffer
   readonly mediaType: string
   /** Of `bytes`: sha256, or the algorithm of the digest asked for. */
   readonly digest: string
-}
-
-export interface Descriptor {
-  readonly mediaType: string
-  readonly digest: string
-  readonly size: number
-  readonly artifactType?: string
-  readonly annotations?: Readonly<Record<string, string>>
 }
 
 interface Call {
@@ -180,7 +161,7 @@ export class RegistryClient {
   }
 
   /** The manifest's digest, media type and size, or undefined when the registry has no such manifest. */
-  async headManifest(repo: string, ref: string): Promise<ManifestInfo | undefined> {
+  async headManifest(repo: string, ref: string): Promise<Descriptor | undefined> {
     validateRepository(repo)
     validateManifestRef(ref)
     const res = await this.call({ method: 'HEAD', url: this.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, 'pull')], headers: { accept: MANIFEST_ACCEPT } })
@@ -201,7 +182,7 @@ export class RegistryClient {
   }
 
   /** The manifest's exact bytes; when `ref` is a digest, bytes that do not match it are refused. */
-  async getManifest(repo: string, ref: string): Promise<Manifest> {
+  async getManifest(repo: string, ref: string): Promise<FetchedManifest> {
     validateRepository(repo)
     validateManifestRef(ref)
     const res = await this.call({ method: 'GET', url: this.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, 'pull')], headers: { accept: MANIFEST_ACCEPT } })
@@ -276,7 +257,7 @@ export class RegistryClient {
     const url = this.url(`/v2/${repo}/referrers/${digest}`)
     if (artifactType !== undefined) url.searchParams.set('artifactType', artifactType)
     const found: Descriptor[] = []
-    for await (const page of this.pages(url, [repositoryScope(repo, 'pull')], { accept: MEDIA_TYPES.ociIndex })) {
+    for await (const page of this.pages(url, [repositoryScope(repo, 'pull')], { accept: MediaType.OciIndex })) {
       const list = (page as { manifests?: unknown }).manifests
       if (Array.isArray(list)) found.push(...list.filter(isDescriptor))
     }

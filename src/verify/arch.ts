@@ -4,10 +4,7 @@
  * program for it. This catches what a build with emulation happily produces: an arm64 image
  * whose binaries were copied in from the host, or an arm/v6 image holding ARMv7 code.
  *
- * Rules, per platform (e_machine, ELF class, byte order):
- *   amd64 x86-64/64/LSB, arm64 AArch64/64/LSB, arm/v7 and arm/v6 ARM/32/LSB, 386 i386/32/LSB,
- *   s390x S390/64/MSB, ppc64le PPC64/64/LSB, riscv64 RISC-V/64/LSB, mips64le MIPS/64/LSB,
- *   loong64 LoongArch/64/LSB.
+ * Each platform's e_machine, ELF class and byte order are in the platform table (src/platform.ts).
  * ARM also needs EABI version 5 in e_flags (every current toolchain; the old ABI is long gone), and:
  *   - arm/v7 refuses an object that declares the soft-float ABI (EF_ARM_ABI_FLOAT_SOFT, Debian's
  *     armel): armhf programs cannot call its libraries and vice versa. It accepts one that declares
@@ -36,31 +33,11 @@ import {
 } from '../elf.js'
 import { scanImage } from '../oci/layer.js'
 import { type PlatformImage, findPlatformImage } from '../oci/layout.js'
-import { type ImageConfig, platformKey } from '../oci/types.js'
-import { type Platform, formatPlatform } from '../platform.js'
-
-interface ElfTarget {
-  readonly machine: number
-  readonly bits: 32 | 64
-  readonly endian: 'little' | 'big'
-}
-
-const TARGETS: Readonly<Record<string, ElfTarget>> = {
-  amd64: { machine: EM.X86_64, bits: 64, endian: 'little' },
-  arm64: { machine: EM.AARCH64, bits: 64, endian: 'little' },
-  arm: { machine: EM.ARM, bits: 32, endian: 'little' },
-  '386': { machine: EM.I386, bits: 32, endian: 'little' },
-  s390x: { machine: EM.S390, bits: 64, endian: 'big' },
-  ppc64le: { machine: EM.PPC64, bits: 64, endian: 'little' },
-  riscv64: { machine: EM.RISCV, bits: 64, endian: 'little' },
-  mips64le: { machine: EM.MIPS, bits: 64, endian: 'little' },
-  loong64: { machine: EM.LOONGARCH, bits: 64, endian: 'little' }
-}
+import type { ImageConfig } from '../oci/types.js'
+import { type ElfTarget, type Platform, formatPlatform, platformFacts, platformKey } from '../platform.js'
 
 function target(platform: Platform): ElfTarget {
-  const t = TARGETS[platform.architecture]
-  if (!t) throw new Error(`no ELF rule for platform ${formatPlatform(platform)}`)
-  return t
+  return platformFacts(platform).elf
 }
 
 /** The newest ARM architecture (Tag_CPU_arch level) each arm variant runs. */

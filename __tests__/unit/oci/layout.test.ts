@@ -2,7 +2,8 @@ import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path'
 import { VerificationError } from '../../../src/errors.js'
 import { LayoutError, blobPath, blobStream, findPlatformImage, listImages, platformBlobs, readBlob, readLayoutIndex } from '../../../src/oci/layout.js'
-import { MediaType, isAttestation, layerCompression, platformKey } from '../../../src/oci/types.js'
+import { MediaType, isAttestation, layerCompression } from '../../../src/oci/types.js'
+import { platformKey } from '../../../src/platform.js'
 import { LayoutBuilder, P, tarLayer } from './fixtures.js'
 
 const layer = () => tarLayer([{ name: 'etc/hostname', content: 'archway\n' }])

@@ -1,8 +1,10 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  errorMessage,
   sha256Hex
-} from "./chunk-4C3OO4YK.js";
+} from "./chunk-6PV27GIQ.js";
+import {
+  errorMessage
+} from "./chunk-WXXSKNG5.js";
 import {
   BearerCredentialHandler,
   HttpClient,

@@ -1,13 +1,15 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   run
-} from "./chunk-OXQEGQ3V.js";
+} from "./chunk-Q2D36NRX.js";
+import {
+  sha256Hex
+} from "./chunk-6PV27GIQ.js";
 import {
   DownloadError,
   VerificationError,
-  errorMessage,
-  sha256Hex
-} from "./chunk-4C3OO4YK.js";
+  errorMessage
+} from "./chunk-WXXSKNG5.js";
 
 // src/qemu/archive.ts
 import { readFile, rm } from "node:fs/promises";

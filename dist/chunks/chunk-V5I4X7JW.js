@@ -1,434 +1,113 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  parseDebianVersion
-} from "./chunk-ZCJDHQZA.js";
+  DOCKER_HUB,
+  formatPlatform,
+  isDigest,
+  isInsecureRegistry,
+  parsePlatform,
+  platformOrder,
+  registryApiHost,
+  validateDigest,
+  validateManifestRef,
+  validateRegistry,
+  validateRepository
+} from "./chunk-BM6MIK6F.js";
 import {
   run
-} from "./chunk-OXQEGQ3V.js";
+} from "./chunk-Q2D36NRX.js";
+import {
+  digestOf,
+  sha256Hex
+} from "./chunk-6PV27GIQ.js";
 import {
   ArchwayError,
   EnvironmentError,
-  InputError,
   VerificationError,
-  digestOf,
   errorMessage,
-  oneLine,
-  sha256Hex
-} from "./chunk-4C3OO4YK.js";
+  oneLine
+} from "./chunk-WXXSKNG5.js";
 import {
   debug,
-  getInput,
   getState,
   saveState,
   setSecret
 } from "./chunk-4MOIXKYJ.js";
-import {
-  require_semver
-} from "./chunk-IR6WKKZB.js";
-import {
-  __toESM
-} from "./chunk-QFDZJLFJ.js";
-
-// src/registry/reference.ts
-var ImageReferenceError = class extends ArchwayError {
-  constructor(reference, reason) {
-    super(`Image reference "${reference}" is not valid: ${reason}`);
-    this.reference = reference;
-    this.reason = reason;
-  }
-  reference;
-  reason;
-};
-var DOCKER_HUB = "docker.io";
-var DOCKER_HUB_API = "registry-1.docker.io";
-var LEGACY_DOCKER_HUB = "index.docker.io";
-var NAME_TOTAL_MAX = 255;
-var COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-var TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-var LABEL = "(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])";
-var DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?$`);
-function parseReference(input) {
-  const fail = (reason) => {
-    throw new ImageReferenceError(input, reason);
-  };
-  if (input === "") fail("it is empty");
-  if (/\s/.test(input)) fail("it contains white space");
-  let rest = input;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) fail(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
-  }
-  let tag;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) fail(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
-  }
-  const slash = rest.indexOf("/");
-  const first = slash < 0 ? "" : rest.slice(0, slash);
-  let registry = DOCKER_HUB;
-  let path = rest;
-  if (slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
-    if (!DOMAIN.test(first)) fail(`"${first}" is not a registry host[:port]`);
-    registry = first.toLowerCase();
-    path = rest.slice(slash + 1);
-  }
-  if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
-  if (registry === DOCKER_HUB && path !== "" && !path.includes("/")) path = `library/${path}`;
-  const problem = repositoryProblem(path);
-  if (problem) fail(problem);
-  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail(`the name is longer than ${NAME_TOTAL_MAX} characters`);
-  return { registry, repository: path, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
-}
-function formatReference(ref) {
-  return `${ref.registry}/${ref.repository}${ref.tag === void 0 ? "" : `:${ref.tag}`}${ref.digest === void 0 ? "" : `@${ref.digest}`}`;
-}
-function registryApiHost(registry) {
-  const host = registry.toLowerCase();
-  return host === DOCKER_HUB || host === LEGACY_DOCKER_HUB ? DOCKER_HUB_API : host;
-}
-function validateRegistry(registry) {
-  if (!DOMAIN.test(registry)) throw new ImageReferenceError(registry, "a registry is a host name or address, with an optional :port");
-  return registry;
-}
-function validateRepository(name) {
-  const problem = repositoryProblem(name);
-  if (problem) throw new ImageReferenceError(name, problem);
-  return name;
-}
-function validateTag(tag) {
-  if (!TAG.test(tag)) throw new ImageReferenceError(tag, "a tag is [A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-]");
-  return tag;
-}
-function validateDigest(digest) {
-  if (!DIGEST.test(digest)) throw new ImageReferenceError(digest, "a digest is sha256: and 64 lower-case hex digits (or sha512: and 128)");
-  return digest;
-}
-function isDigest(ref) {
-  return DIGEST.test(ref);
-}
-function validateManifestRef(ref) {
-  return ref.includes(":") ? validateDigest(ref) : validateTag(ref);
-}
-function repositoryProblem(path) {
-  if (path === "") return "the repository name is empty";
-  if (path.length > NAME_TOTAL_MAX) return `the repository name is longer than ${NAME_TOTAL_MAX} characters`;
-  if (path !== path.toLowerCase()) return "the repository name must be lower-case";
-  for (const component of path.split("/")) {
-    if (!COMPONENT.test(component)) {
-      return `"${component}" is not a repository path component (lower-case letters and digits, separated by ".", "_", "__" or dashes)`;
-    }
-  }
-  return void 0;
-}
-function isInsecureRegistry(registry) {
-  const host = hostOf(registry).toLowerCase();
-  if (host === "localhost" || host === "::1") return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
-}
-function hostOf(registry) {
-  if (registry.startsWith("[")) {
-    const end = registry.indexOf("]");
-    return end < 0 ? registry : registry.slice(1, end);
-  }
-  const colon = registry.lastIndexOf(":");
-  return colon >= 0 && registry.indexOf(":") === colon ? registry.slice(0, colon) : registry;
-}
-
-// src/platform.ts
-var TABLE = [
-  { platform: { os: "linux", architecture: "amd64" }, qemu: "x86_64", debian: "amd64", aliases: ["amd64", "x86_64", "x86-64"] },
-  { platform: { os: "linux", architecture: "arm64" }, qemu: "aarch64", debian: "arm64", aliases: ["arm64", "arm64/v8", "aarch64"] },
-  { platform: { os: "linux", architecture: "arm", variant: "v7" }, qemu: "arm", debian: "armhf", aliases: ["arm/v7", "arm", "armv7", "armhf"] },
-  { platform: { os: "linux", architecture: "arm", variant: "v6" }, qemu: "arm", debian: "armel", aliases: ["arm/v6", "armv6", "armel"] },
-  { platform: { os: "linux", architecture: "386" }, qemu: "i386", debian: "i386", aliases: ["386", "i386", "x86"] },
-  { platform: { os: "linux", architecture: "s390x" }, qemu: "s390x", debian: "s390x", aliases: ["s390x"] },
-  { platform: { os: "linux", architecture: "ppc64le" }, qemu: "ppc64le", debian: "ppc64el", aliases: ["ppc64le", "ppc64el"] },
-  { platform: { os: "linux", architecture: "riscv64" }, qemu: "riscv64", debian: "riscv64", aliases: ["riscv64"] },
-  { platform: { os: "linux", architecture: "mips64le" }, qemu: "mips64el", debian: "mips64el", aliases: ["mips64le", "mips64el"] },
-  { platform: { os: "linux", architecture: "loong64" }, qemu: "loongarch64", debian: "loong64", aliases: ["loong64", "loongarch64"] }
-];
-var BY_ALIAS = new Map(TABLE.flatMap((f) => f.aliases.map((a) => [a, f])));
-var BY_KEY = new Map(TABLE.map((f) => [formatPlatform(f.platform), f]));
-var SUPPORTED_PLATFORMS = TABLE.map((f) => formatPlatform(f.platform));
-function formatPlatform(p) {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
-}
-function parsePlatform(text) {
-  const lower = text.trim().toLowerCase();
-  const bare = lower.startsWith("linux/") ? lower.slice("linux/".length) : lower;
-  return BY_ALIAS.get(bare)?.platform;
-}
-var PlatformListError = class extends Error {
-  constructor(value) {
-    super(`unsupported platform "${value}"`);
-    this.value = value;
-  }
-  value;
-};
-function parsePlatformList(text) {
-  const items = text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== "");
-  if (items.length === 0) throw new PlatformListError(text);
-  const wanted = /* @__PURE__ */ new Set();
-  for (const item of items) {
-    if (item.toLowerCase() === "all") {
-      SUPPORTED_PLATFORMS.forEach((k) => wanted.add(k));
-      continue;
-    }
-    const p = parsePlatform(item);
-    if (!p) throw new PlatformListError(item);
-    wanted.add(formatPlatform(p));
-  }
-  return TABLE.map((f) => f.platform).filter((p) => wanted.has(formatPlatform(p)));
-}
-function facts(p) {
-  const f = BY_KEY.get(formatPlatform(p));
-  if (!f) throw new Error(`unsupported platform ${formatPlatform(p)}`);
-  return f;
-}
-function qemuArch(p) {
-  return facts(p).qemu;
-}
-function hostDebianArch(nodeArch = process.arch) {
-  if (nodeArch === "x64") return "amd64";
-  if (nodeArch === "arm64") return "arm64";
-  throw new Error(`Archway runs on amd64 and arm64 hosts; this host is ${nodeArch}`);
-}
-function emulatorsNeeded(platforms, host) {
-  const native = host === "amd64" ? /* @__PURE__ */ new Set(["x86_64", "i386"]) : /* @__PURE__ */ new Set(["aarch64"]);
-  return [...new Set(platforms.map(qemuArch))].filter((q) => !native.has(q));
-}
-var ALL_PLATFORMS = TABLE.map((f) => f.platform);
-
-// src/inputs.ts
-import { existsSync, statSync } from "node:fs";
-
-// src/qemu/query.ts
-var import_semver = __toESM(require_semver(), 1);
-function parseQemuQuery(value) {
-  const text = value.trim();
-  const lower = text.toLowerCase();
-  if (lower === "stable") return { kind: "stable", text: lower };
-  if (lower === "latest") return { kind: "latest", text: lower };
-  if (/^\d\S*[:+~-]/.test(text) && parseDebianVersion(text)) {
-    return { kind: "exact", text };
-  }
-  const range = import_semver.default.validRange(text);
-  if (range !== null && text !== "" && text !== "*") return { kind: "range", text, range };
-  return void 0;
-}
-
-// src/inputs.ts
-var DEFAULTS = {
-  platforms: "all",
-  qemuVersion: "stable",
-  qemuMirror: "http://deb.debian.org/debian",
-  binfmtFlags: "FP",
-  cache: "true"
-};
-var readInput = (name) => getInput(name);
-function getInputs(read = readInput) {
-  const get = (name, fallback) => {
-    const v = read(name).trim();
-    return v === "" ? fallback : v;
-  };
-  const password = read("password");
-  if (password) setSecret(password);
-  const platforms = parsePlatforms(get("platforms", DEFAULTS.platforms));
-  return {
-    platforms,
-    qemuVersion: parseQemuVersion(get("qemu-version", DEFAULTS.qemuVersion)),
-    qemuMirror: parseMirror(get("qemu-mirror", DEFAULTS.qemuMirror)),
-    binfmtFlags: parseBinfmtFlags(get("binfmt-flags", DEFAULTS.binfmtFlags)),
-    cache: parseBoolean("cache", get("cache", DEFAULTS.cache)),
-    ...buildInputs(get, password, platforms)
-  };
-}
-function getCredentials(read = readInput) {
-  const password = read("password");
-  if (password) setSecret(password);
-  const username = read("username").trim();
-  return { image: parseImage(read("image").trim()), credentials: username && password ? { username, password } : void 0 };
-}
-var BUILD_ONLY = {
-  tags: "latest",
-  file: "",
-  "build-args": "",
-  target: "",
-  labels: "",
-  annotations: "",
-  test: "",
-  username: "",
-  password: "",
-  builder: "",
-  build: "",
-  mode: "auto"
-};
-function buildInputs(get, password, platforms) {
-  const imageText = get("image", "");
-  const push = parseBoolean("push", get("push", "false"));
-  const verifyArch = parseBoolean("verify-arch", get("verify-arch", "true"));
-  const provenance = parseProvenance(get("provenance", "false"));
-  if (imageText === "") {
-    const stray = Object.keys(BUILD_ONLY).find((name) => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ?? (push ? "push" : provenance ? "provenance" : void 0);
-    if (stray) throw new InputError("image", "", `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`);
-    return {};
-  }
-  const image = parseImage(imageText);
-  const username = get("username", "");
-  if (username === "" !== (password === "")) {
-    throw new InputError(username ? "password" : "username", "", "accepted: username and password given together, or neither (then the docker config credentials are used)");
-  }
-  return {
-    build: {
-      image,
-      tags: parseTags(get("tags", BUILD_ONLY.tags), image),
-      context: parseContext(get("context", ".")),
-      file: optional(get("file", ""), parseFile),
-      buildArgs: parseKeyValues("build-args", get("build-args", "")),
-      target: optional(get("target", ""), (v) => parseName("target", v)),
-      labels: parseKeyValues("labels", get("labels", "")),
-      annotations: parseKeyValues("annotations", get("annotations", ""), /^index:/),
-      test: optional(get("test", ""), (v) => v),
-      push,
-      credentials: username ? { username, password } : void 0,
-      verifyArch,
-      provenance,
-      builder: optional(get("builder", ""), (v) => parseName("builder", v)),
-      ...shareAndMode(get("build", ""), get("mode", BUILD_ONLY.mode), platforms)
-    }
-  };
-}
-function shareAndMode(buildText, modeText, platforms) {
-  if (modeText !== "auto" && modeText !== "stage" && modeText !== "merge") {
-    throw new InputError("mode", modeText, "accepted: auto (publish once every platform is there), stage (only stage this job's share, for a merge job) or merge (publish what the run staged)");
-  }
-  const mode = modeText;
-  if (mode === "stage" && buildText === "") throw new InputError("build", "", "accepted: this job's share of platforms; mode: stage needs it");
-  if (buildText === "") return { mode };
-  if (mode === "merge") throw new InputError("build", buildText, "accepted: nothing with mode: merge, which builds no platform");
-  let share;
-  try {
-    share = parsePlatformList(buildText);
-  } catch {
-    share = [];
-  }
-  const all = new Set(platforms.map(formatPlatform));
-  const outside = share.map(formatPlatform).filter((p) => !all.has(p));
-  if (share.length === 0 || outside.length > 0) {
-    throw new InputError("build", buildText, `accepted: this job's share of platforms (${[...all].join(", ")}), such as \${{ matrix.platform }}`);
-  }
-  return { share, mode };
-}
-function optional(value, parse) {
-  return value === "" ? void 0 : parse(value);
-}
-function parseImage(value) {
-  let ref;
-  try {
-    ref = parseReference(value.toLowerCase());
-  } catch (err) {
-    if (!(err instanceof ImageReferenceError)) throw err;
-    throw new InputError("image", value, `accepted: an image name such as ghcr.io/acme/app or 127.0.0.1:5000/app (${err.reason})`);
-  }
-  if (ref.tag !== void 0 || ref.digest !== void 0) throw new InputError("image", value, 'accepted: an image name without tag or digest; give tags in "tags"');
-  return ref;
-}
-function parseTags(value, image) {
-  const items = value.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== "");
-  const accepted = "accepted: tags such as latest,1.4.2 (comma- or newline-separated) or full references such as ghcr.io/acme/app:1.4.2";
-  if (items.length === 0) throw new InputError("tags", value, accepted);
-  const out = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    let ref;
-    try {
-      ref = /[/:@]/.test(item) ? parseReference(item) : parseReference(`${image.registry}/${image.repository}:${item}`);
-    } catch {
-      throw new InputError("tags", item, accepted);
-    }
-    if (ref.tag === void 0 || ref.digest !== void 0) throw new InputError("tags", item, accepted);
-    out.set(`${ref.registry}/${ref.repository}:${ref.tag}`, ref);
-  }
-  return [...out.values()];
-}
-function parseContext(value) {
-  if (/^(https?|git):\/\/|^git@/.test(value)) return value;
-  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InputError("context", value, "accepted: a directory that exists (relative to the workspace) or a Git URL");
-  return value;
-}
-function parseFile(value) {
-  if (!existsSync(value) || !statSync(value).isFile()) throw new InputError("file", value, "accepted: the path of a Dockerfile that exists");
-  return value;
-}
-function parseName(input, value) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) throw new InputError(input, value, 'accepted: a name of letters, digits, ".", "_" and "-"');
-  return value;
-}
-function parseKeyValues(input, value, prefix) {
-  return value.split("\n").map((l) => l.trim()).filter((l) => l !== "").map((line) => {
-    const text = prefix ? line.replace(prefix, "") : line;
-    const at = text.indexOf("=");
-    if (at <= 0 || /\s/.test(text.slice(0, at))) throw new InputError(input, line, "accepted: KEY=VALUE lines, one per line");
-    return [text.slice(0, at), text.slice(at + 1)];
-  });
-}
-function parsePlatforms(value) {
-  try {
-    return parsePlatformList(value);
-  } catch (err) {
-    if (!(err instanceof PlatformListError)) throw err;
-    throw new InputError("platforms", err.value, `accepted: ${SUPPORTED_PLATFORMS.join(", ")}, their bare forms (arm64), or all; comma- or newline-separated`);
-  }
-}
-function parseQemuVersion(value) {
-  const q = parseQemuQuery(value);
-  if (!q) {
-    throw new InputError("qemu-version", value, "accepted: stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)");
-  }
-  return q;
-}
-function parseMirror(value) {
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    url = void 0;
-  }
-  if (!url || url.protocol !== "http:" && url.protocol !== "https:" || url.username || url.password || url.search || url.hash) {
-    throw new InputError("qemu-mirror", value, "accepted: an http:// or https:// Debian archive base URL without credentials or query, such as http://deb.debian.org/debian");
-  }
-  return url.href.replace(/\/+$/, "");
-}
-var BINFMT_FLAGS = ["F", "P", "C", "O"];
-function parseBinfmtFlags(value) {
-  const chars = [...value.toUpperCase()];
-  const ok = chars.every((c) => BINFMT_FLAGS.includes(c)) && new Set(chars).size === chars.length;
-  if (!ok) throw new InputError("binfmt-flags", value, "accepted: any subset of the letters F, P, C, O, each at most once (default FP)");
-  return BINFMT_FLAGS.filter((f) => chars.includes(f)).join("");
-}
-function parseProvenance(value) {
-  if (/^(false|False|FALSE)$/.test(value)) return false;
-  if (/^(true|True|TRUE)$/.test(value) || value === "mode=min") return "min";
-  if (value === "mode=max") return "max";
-  throw new InputError("provenance", value, "accepted: false (no attestation), true or mode=min (a SLSA provenance attestation per platform, published as an OCI referrer of its image), or mode=max (the same, with the build definition and Dockerfile too)");
-}
-function provenanceText(mode) {
-  return mode === false ? "false" : mode === "min" ? "true" : "mode=max";
-}
-function parseBoolean(name, value) {
-  if (/^(true|True|TRUE)$/.test(value)) return true;
-  if (/^(false|False|FALSE)$/.test(value)) return false;
-  throw new InputError(name, value, "accepted: true or false");
-}
 
 // src/registry/client.ts
 import { stat as stat2 } from "node:fs/promises";
+
+// src/oci/types.ts
+var MediaType = {
+  OciIndex: "application/vnd.oci.image.index.v1+json",
+  OciManifest: "application/vnd.oci.image.manifest.v1+json",
+  OciConfig: "application/vnd.oci.image.config.v1+json",
+  OciLayer: "application/vnd.oci.image.layer.v1.tar",
+  OciLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  OciLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+  OciLayerNondistributable: "application/vnd.oci.image.layer.nondistributable.v1.tar",
+  OciLayerNondistributableGzip: "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+  OciLayerNondistributableZstd: "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+  OciEmpty: "application/vnd.oci.empty.v1+json",
+  DockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  DockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  DockerConfig: "application/vnd.docker.container.image.v1+json",
+  DockerLayer: "application/vnd.docker.image.rootfs.diff.tar",
+  DockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+  DockerLayerZstd: "application/vnd.docker.image.rootfs.diff.tar.zstd",
+  DockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+  /** The layers of a buildx attestation manifest: one in-toto statement each (SLSA provenance, SBOM). */
+  InToto: "application/vnd.in-toto+json",
+  /**
+   * The `artifactType` of a published attestation referrer: buildkit's own type for an attestation
+   * manifest (what it gives with `oci-artifact=true`), which buildx imagetools and Docker Scout know.
+   */
+  DockerAttestationManifest: "application/vnd.docker.attestation.manifest.v1+json",
+  /** The `artifactType` of a matrix job's staging manifest. */
+  ArchwayStage: "application/vnd.archway.stage.v1+json"
+};
+var EMPTY_JSON = Buffer.from("{}");
+var EMPTY_DESCRIPTOR = {
+  mediaType: MediaType.OciEmpty,
+  digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+  size: 2
+};
+var Annotation = {
+  ReferenceType: "vnd.docker.reference.type",
+  ReferenceDigest: "vnd.docker.reference.digest",
+  RefName: "org.opencontainers.image.ref.name",
+  Created: "org.opencontainers.image.created"
+};
+var ATTESTATION_MANIFEST = "attestation-manifest";
+var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.OciIndex, MediaType.DockerManifestList]);
+var MANIFEST_TYPES = /* @__PURE__ */ new Set([MediaType.OciManifest, MediaType.DockerManifest]);
+var CONFIG_TYPES = /* @__PURE__ */ new Set([MediaType.OciConfig, MediaType.DockerConfig]);
+function isIndexMediaType(mediaType) {
+  return mediaType !== void 0 && INDEX_TYPES.has(mediaType);
+}
+function isManifestMediaType(mediaType) {
+  return mediaType !== void 0 && MANIFEST_TYPES.has(mediaType);
+}
+function isImageConfigMediaType(mediaType) {
+  return mediaType !== void 0 && CONFIG_TYPES.has(mediaType);
+}
+function isAttestation(d) {
+  return d.annotations?.[Annotation.ReferenceType] === ATTESTATION_MANIFEST;
+}
+var LAYER_COMPRESSION = {
+  [MediaType.OciLayer]: "none",
+  [MediaType.OciLayerGzip]: "gzip",
+  [MediaType.OciLayerZstd]: "zstd",
+  [MediaType.OciLayerNondistributable]: "none",
+  [MediaType.OciLayerNondistributableGzip]: "gzip",
+  [MediaType.OciLayerNondistributableZstd]: "zstd",
+  [MediaType.DockerLayer]: "none",
+  [MediaType.DockerLayerGzip]: "gzip",
+  [MediaType.DockerLayerZstd]: "zstd",
+  [MediaType.DockerForeignLayerGzip]: "gzip"
+};
+function layerCompression(mediaType) {
+  return LAYER_COMPRESSION[mediaType];
+}
 
 // src/registry/errors.ts
 import { STATUS_CODES } from "node:http";
@@ -822,13 +501,7 @@ function lowerCaseKeys(headers) {
 }
 
 // src/registry/client.ts
-var MEDIA_TYPES = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json"
-};
-var MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.dockerManifest].join(", ");
+var MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, MediaType.DockerManifestList, MediaType.DockerManifest].join(", ");
 var MiB = 1024 * 1024;
 var DEFAULT_CHUNKED_UPLOAD_THRESHOLD = 64 * MiB;
 var DEFAULT_CHUNK_SIZE = 16 * MiB;
@@ -1006,7 +679,7 @@ var RegistryClient = class {
     const url = this.url(`/v2/${repo}/referrers/${digest}`);
     if (artifactType !== void 0) url.searchParams.set("artifactType", artifactType);
     const found = [];
-    for await (const page of this.pages(url, [repositoryScope(repo, "pull")], { accept: MEDIA_TYPES.ociIndex })) {
+    for await (const page of this.pages(url, [repositoryScope(repo, "pull")], { accept: MediaType.OciIndex })) {
       const list = page.manifests;
       if (Array.isArray(list)) found.push(...list.filter(isDescriptor));
     }
@@ -1291,7 +964,6 @@ function targetsOf(build) {
 }
 
 // src/publish/index-manifest.ts
-var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 function sorted(entries) {
   return Object.fromEntries([...entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
 }
@@ -1302,23 +974,22 @@ function buildIndex(images, annotations) {
     if (seen.has(key)) throw new Error(`two images for ${key}`);
     seen.add(key);
   }
-  const order = (p) => SUPPORTED_PLATFORMS.indexOf(formatPlatform(p));
-  const manifests = [...images].sort((a, b) => order(a.platform) - order(b.platform)).map((i) => ({
+  const manifests = [...images].sort((a, b) => platformOrder(a.platform) - platformOrder(b.platform)).map((i) => ({
     mediaType: i.manifest.mediaType,
     digest: i.manifest.digest,
     size: i.manifest.size,
     platform: { architecture: i.platform.architecture, os: i.platform.os, ...i.platform.variant ? { variant: i.platform.variant } : {} }
   }));
   const notes = sorted(annotations);
-  const doc = { schemaVersion: 2, mediaType: OCI_INDEX, manifests, ...Object.keys(notes).length ? { annotations: notes } : {} };
+  const doc = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...Object.keys(notes).length ? { annotations: notes } : {} };
   const bytes = Buffer.from(JSON.stringify(doc));
-  return { bytes, digest: digestOf(bytes), mediaType: OCI_INDEX };
+  return { bytes, digest: digestOf(bytes), mediaType: MediaType.OciIndex };
 }
-function indexAnnotations(user, facts2) {
+function indexAnnotations(user, facts) {
   const out = /* @__PURE__ */ new Map();
-  if (facts2.serverUrl && facts2.repository) out.set("org.opencontainers.image.source", `${facts2.serverUrl}/${facts2.repository}`);
-  if (facts2.sha) out.set("org.opencontainers.image.revision", facts2.sha);
-  if (facts2.created) out.set("org.opencontainers.image.created", facts2.created);
+  if (facts.serverUrl && facts.repository) out.set("org.opencontainers.image.source", `${facts.serverUrl}/${facts.repository}`);
+  if (facts.sha) out.set("org.opencontainers.image.revision", facts.sha);
+  if (facts.created) out.set("org.opencontainers.image.created", facts.created);
   for (const [k, v] of user) out.set(k, v);
   return [...out];
 }
@@ -1338,10 +1009,6 @@ async function mapLimit(items, limit, fn) {
 }
 
 // src/publish/stage.ts
-var STAGE_ARTIFACT = "application/vnd.archway.stage.v1+json";
-var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-var EMPTY = { mediaType: "application/vnd.oci.empty.v1+json", digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", size: 2 };
-var EMPTY_BLOB = Buffer.from("{}");
 var A = { run: "io.archway.run", attempt: "io.archway.attempt", platform: "io.archway.platform", release: "io.archway.release" };
 function releaseKey(runId, tags, platforms) {
   const what = `${[...tags].sort().join(",")}
@@ -1355,10 +1022,10 @@ function stageManifest(key, attempt, platform, subject) {
   return Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      artifactType: STAGE_ARTIFACT,
-      config: EMPTY,
-      layers: [EMPTY],
+      mediaType: MediaType.OciManifest,
+      artifactType: MediaType.ArchwayStage,
+      config: EMPTY_DESCRIPTOR,
+      layers: [EMPTY_DESCRIPTOR],
       subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
       annotations: { [A.attempt]: attempt, [A.platform]: formatPlatform(platform), [A.release]: key }
     })
@@ -1368,15 +1035,19 @@ function readStageManifest(bytes, key) {
   try {
     const doc = JSON.parse(bytes.toString());
     const platform = parsePlatform(doc.annotations?.[A.platform] ?? "");
-    if (doc.artifactType !== STAGE_ARTIFACT || doc.annotations?.[A.release] !== key || !platform || !doc.subject) return void 0;
+    if (doc.artifactType !== MediaType.ArchwayStage || doc.annotations?.[A.release] !== key || !platform || !doc.subject) return void 0;
     return { platform, subject: { mediaType: doc.subject.mediaType, digest: doc.subject.digest, size: doc.subject.size } };
   } catch {
     return void 0;
   }
 }
 async function stage(client, repository, key, attempt, images) {
-  await client.pushBlob(repository, EMPTY.digest, EMPTY_BLOB);
-  await mapLimit(images, 8, (i) => client.putManifest(repository, stageTag(key, i.platform), stageManifest(key, attempt, i.platform, i.manifest), OCI_MANIFEST));
+  await client.pushBlob(repository, EMPTY_DESCRIPTOR.digest, EMPTY_JSON);
+  await mapLimit(
+    images,
+    8,
+    (i) => client.putManifest(repository, stageTag(key, i.platform), stageManifest(key, attempt, i.platform, i.manifest), MediaType.OciManifest)
+  );
 }
 async function readStaged(client, repository, key, platforms) {
   return mapLimit(platforms, 8, async (platform) => {
@@ -1490,16 +1161,15 @@ function loadState() {
 }
 
 export {
-  formatReference,
-  formatPlatform,
-  qemuArch,
-  hostDebianArch,
-  emulatorsNeeded,
-  ALL_PLATFORMS,
-  getInputs,
-  getCredentials,
-  provenanceText,
   mapLimit,
+  MediaType,
+  Annotation,
+  ATTESTATION_MANIFEST,
+  isIndexMediaType,
+  isManifestMediaType,
+  isImageConfigMediaType,
+  isAttestation,
+  layerCompression,
   connect,
   targetsOf,
   buildIndex,

@@ -1,19 +1,23 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   commit,
-  parseElf,
   qemuRoot
-} from "./chunk-KFZ77FFH.js";
+} from "./chunk-OQWSEYZC.js";
+import {
+  parseElf
+} from "./chunk-YSR6EK6T.js";
 import {
   fetchOrExplain
-} from "./chunk-XTPYJR6E.js";
+} from "./chunk-6WIPOMN3.js";
 import {
   run
-} from "./chunk-OXQEGQ3V.js";
+} from "./chunk-Q2D36NRX.js";
 import {
-  VerificationError,
   sha256Hex
-} from "./chunk-4C3OO4YK.js";
+} from "./chunk-6PV27GIQ.js";
+import {
+  VerificationError
+} from "./chunk-WXXSKNG5.js";
 import "./chunk-7GJN7XK5.js";
 import "./chunk-QFDZJLFJ.js";
 

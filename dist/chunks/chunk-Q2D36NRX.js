@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   ArchwayError,
   oneLine
-} from "./chunk-4C3OO4YK.js";
+} from "./chunk-WXXSKNG5.js";
 import {
   getExecOutput
 } from "./chunk-7GJN7XK5.js";

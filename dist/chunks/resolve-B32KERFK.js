@@ -5,11 +5,12 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   readSuite
-} from "./chunk-XTPYJR6E.js";
-import "./chunk-OXQEGQ3V.js";
+} from "./chunk-6WIPOMN3.js";
+import "./chunk-Q2D36NRX.js";
+import "./chunk-6PV27GIQ.js";
 import {
   InputError
-} from "./chunk-4C3OO4YK.js";
+} from "./chunk-WXXSKNG5.js";
 import {
   require_semver
 } from "./chunk-IR6WKKZB.js";

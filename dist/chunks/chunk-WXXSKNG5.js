@@ -31,15 +31,6 @@ function errorMessage(err) {
   return oneLine(err instanceof Error ? err.message : String(err));
 }
 
-// src/digest.ts
-import { createHash } from "node:crypto";
-function sha256Hex(data) {
-  return createHash("sha256").update(data).digest("hex");
-}
-function digestOf(data, algorithm = "sha256") {
-  return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
-}
-
 export {
   ArchwayError,
   InputError,
@@ -47,7 +38,5 @@ export {
   VerificationError,
   EnvironmentError,
   oneLine,
-  errorMessage,
-  sha256Hex,
-  digestOf
+  errorMessage
 };

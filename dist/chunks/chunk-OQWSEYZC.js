@@ -1,0 +1,89 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+import {
+  sha256Hex
+} from "./chunk-6PV27GIQ.js";
+
+// src/qemu/toolcache.ts
+import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+var MANIFEST = "archway-qemu.json";
+function qemuRoot(toolCache) {
+  return join(toolCache, "qemu");
+}
+function versionDir(toolCache, debianVersion, host) {
+  return join(qemuRoot(toolCache), debianVersion.replace(/:/g, "%3a"), host);
+}
+function binaryPath(installed, emulator) {
+  return join(installed.dir, `qemu-${emulator}`);
+}
+async function lookup(toolCache, debianVersion, host, emulators) {
+  const dir = versionDir(toolCache, debianVersion, host);
+  let installed;
+  try {
+    await readFile(`${dir}.complete`);
+    installed = { ...JSON.parse(await readFile(join(dir, MANIFEST), "utf8")), dir };
+  } catch {
+    return { state: "missing" };
+  }
+  for (const e of emulators) {
+    const want = installed.binaries[e];
+    if (want === void 0) continue;
+    const path = binaryPath(installed, e);
+    let data;
+    try {
+      data = await readFile(path);
+    } catch {
+      return { state: "altered", path };
+    }
+    if (sha256Hex(data) !== want) return { state: "altered", path };
+  }
+  return { state: "ok", installed };
+}
+async function evict(toolCache, debianVersion, host) {
+  const dir = versionDir(toolCache, debianVersion, host);
+  await rm(`${dir}.complete`, { force: true });
+  await rm(dir, { recursive: true, force: true });
+}
+async function commit(staged, toolCache, installed, host) {
+  const dir = versionDir(toolCache, installed.debianVersion, host);
+  await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}
+`);
+  await mkdir(join(dir, ".."), { recursive: true });
+  try {
+    await rename(staged, dir);
+  } catch (err) {
+    const code = err.code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
+    if (await waitFor(`${dir}.complete`, COMMIT_WAIT_MS)) {
+      await rm(staged, { recursive: true, force: true });
+      return { ...installed, dir };
+    }
+    const aside = `${dir}.stale-${process.pid}-${Date.now()}`;
+    await rename(dir, aside);
+    await rm(aside, { recursive: true, force: true });
+    await rename(staged, dir);
+  }
+  await writeFile(`${dir}.complete`, "");
+  return { ...installed, dir };
+}
+var COMMIT_WAIT_MS = 1e4;
+async function waitFor(path, ms) {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    if (await exists(path)) return true;
+  }
+  return exists(path);
+}
+async function exists(path) {
+  return access(path).then(
+    () => true,
+    () => false
+  );
+}
+
+export {
+  qemuRoot,
+  binaryPath,
+  lookup,
+  evict,
+  commit
+};

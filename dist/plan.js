@@ -1,0 +1,36 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+import {
+  formatPlatform,
+  parsePlatforms,
+  platformFacts
+} from "./chunks/chunk-BM6MIK6F.js";
+import "./chunks/chunk-ZCJDHQZA.js";
+import "./chunks/chunk-YSR6EK6T.js";
+import {
+  errorMessage
+} from "./chunks/chunk-WXXSKNG5.js";
+import {
+  setFailed,
+  setOutput
+} from "./chunks/chunk-4MOIXKYJ.js";
+import "./chunks/chunk-IR6WKKZB.js";
+import "./chunks/chunk-7GJN7XK5.js";
+import "./chunks/chunk-QFDZJLFJ.js";
+
+// src/matrix-plan.ts
+function planMatrix(platforms, nativeArm) {
+  const runner = (p) => nativeArm && platformFacts(p).armRunner ? "ubuntu-24.04-arm" : "ubuntu-latest";
+  return {
+    include: platforms.map((p) => ({ platform: formatPlatform(p), runner: runner(p) })),
+    platforms: platforms.map(formatPlatform).join(",")
+  };
+}
+
+// src/entrypoints/plan.ts
+try {
+  const plan = planMatrix(parsePlatforms(process.env.PLATFORMS ?? ""), process.env.NATIVE_ARM === "true");
+  setOutput("matrix", JSON.stringify({ include: plan.include }));
+  setOutput("platforms", plan.platforms);
+} catch (err) {
+  setFailed(errorMessage(err));
+}

@@ -1,0 +1,13 @@
+// The reusable workflow's plan step: PLATFORMS and NATIVE_ARM in, the matrix and the platforms out.
+import * as core from '@actions/core'
+import { errorMessage } from '../errors.js'
+import { parsePlatforms } from '../inputs.js'
+import { planMatrix } from '../matrix-plan.js'
+
+try {
+  const plan = planMatrix(parsePlatforms(process.env.PLATFORMS ?? ''), process.env.NATIVE_ARM === 'true')
+  core.setOutput('matrix', JSON.stringify({ include: plan.include }))
+  core.setOutput('platforms', plan.platforms)
+} catch (err) {
+  core.setFailed(errorMessage(err))
+}
