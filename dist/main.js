@@ -17,7 +17,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-V5I4X7JW.js";
+} from "./chunks/chunk-IPMTIXEO.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,

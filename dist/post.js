@@ -4,7 +4,7 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-V5I4X7JW.js";
+} from "./chunks/chunk-IPMTIXEO.js";
 import {
   getCredentials
 } from "./chunks/chunk-BM6MIK6F.js";

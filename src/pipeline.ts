@@ -18,7 +18,7 @@ import { type PlatformImage, findPlatformImage } from './oci/layout.js'
 import { type Platform, formatPlatform } from './platform.js'
 import { type Attestation, attachProvenance, findAttestation } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
-import { connect, targetsOf } from './registry/connect.js'
+import { connect, targetsOf } from './registries.js'
 import { type ArchReport, archFailure, archOk, verifyImageArch } from './verify/arch.js'
 
 export interface PlatformResult {

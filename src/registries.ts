@@ -1,8 +1,8 @@
-/** One client per registry, with the action's credentials for the image's registry and the docker config's elsewhere. */
+/** The action's registry clients: one per registry, with the inputs' credentials for the image's registry and the docker config's elsewhere. */
 import * as core from '@actions/core'
-import type { BuildInputs } from '../inputs.js'
-import { RegistryClient } from './client.js'
-import { dockerCredentials } from './docker-config.js'
+import type { BuildInputs } from './inputs.js'
+import { RegistryClient } from './registry/client.js'
+import { dockerCredentials } from './registry/docker-config.js'
 
 export async function connect(registry: string, build: Pick<BuildInputs, 'image' | 'credentials'>): Promise<RegistryClient> {
   const credentials = build.credentials && registry === build.image.registry ? build.credentials : await dockerCredentials(registry)

@@ -942,7 +942,7 @@ ${result.stderr}`)) return void 0;
   return { username: answer.Username, password: answer.Secret };
 }
 
-// src/registry/connect.ts
+// src/registries.ts
 async function connect(registry, build) {
   const credentials = build.credentials && registry === build.image.registry ? build.credentials : await dockerCredentials(registry);
   if (credentials?.password) setSecret(credentials.password);
