@@ -13,11 +13,15 @@ import {
   layerCompression,
   mapLimit,
   mergeStaged,
+  mergeSummary,
   releaseKey,
   releaseOf,
+  renderSummary,
+  runStep,
   saveState,
-  targetsOf
-} from "./chunks/chunk-IPMTIXEO.js";
+  targetsOf,
+  writeSummary
+} from "./chunks/chunk-MRJH5CY5.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -63,14 +67,11 @@ import {
   errorMessage
 } from "./chunks/chunk-WXXSKNG5.js";
 import {
-  debug,
   endGroup,
   group,
   info,
-  setFailed,
   setOutput,
   startGroup,
-  summary,
   warning
 } from "./chunks/chunk-4MOIXKYJ.js";
 import "./chunks/chunk-IR6WKKZB.js";
@@ -184,14 +185,14 @@ var require_b4a = __commonJS({
     function isEncoding(encoding) {
       return Buffer.isEncoding(encoding);
     }
-    function alloc(size2, fill3, encoding) {
-      return Buffer.alloc(size2, fill3, encoding);
+    function alloc(size, fill3, encoding) {
+      return Buffer.alloc(size, fill3, encoding);
     }
-    function allocUnsafe(size2) {
-      return Buffer.allocUnsafe(size2);
+    function allocUnsafe(size) {
+      return Buffer.allocUnsafe(size);
     }
-    function allocUnsafeSlow(size2) {
-      return Buffer.allocUnsafeSlow(size2);
+    function allocUnsafeSlow(size) {
+      return Buffer.allocUnsafeSlow(size);
     }
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
@@ -1721,7 +1722,7 @@ var require_headers = __commonJS({
       const mode = decodeOct(buf, 100, 8);
       const uid = decodeOct(buf, 108, 8);
       const gid = decodeOct(buf, 116, 8);
-      const size2 = decodeOct(buf, 124, 12);
+      const size = decodeOct(buf, 124, 12);
       const mtime = decodeOct(buf, 136, 12);
       const type = toType(typeflag);
       const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
@@ -1746,7 +1747,7 @@ var require_headers = __commonJS({
         mode,
         uid,
         gid,
-        size: size2,
+        size,
         byteOffset: 0,
         mtime: new Date(1e3 * mtime),
         type,
@@ -1921,25 +1922,25 @@ var require_extract = __commonJS({
         this.buffered += buffer.byteLength;
         this.queue.push(buffer);
       }
-      shiftFirst(size2) {
-        return this.buffered === 0 ? null : this._next(size2);
+      shiftFirst(size) {
+        return this.buffered === 0 ? null : this._next(size);
       }
-      shift(size2) {
-        if (size2 > this.buffered) return null;
-        if (size2 === 0) return EMPTY;
-        let chunk = this._next(size2);
-        if (size2 === chunk.byteLength) return chunk;
+      shift(size) {
+        if (size > this.buffered) return null;
+        if (size === 0) return EMPTY;
+        let chunk = this._next(size);
+        if (size === chunk.byteLength) return chunk;
         const chunks = [chunk];
-        while ((size2 -= chunk.byteLength) > 0) {
-          chunk = this._next(size2);
+        while ((size -= chunk.byteLength) > 0) {
+          chunk = this._next(size);
           chunks.push(chunk);
         }
         return b4a.concat(chunks);
       }
-      _next(size2) {
+      _next(size) {
         const buf = this.queue.peek();
         const rem = buf.byteLength - this._offset;
-        if (size2 >= rem) {
+        if (size >= rem) {
           const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
           this.queue.shift();
           this._offset = 0;
@@ -1947,9 +1948,9 @@ var require_extract = __commonJS({
           this.shifted += rem;
           return sub;
         }
-        this.buffered -= size2;
-        this.shifted += size2;
-        return buf.subarray(this._offset, this._offset += size2);
+        this.buffered -= size;
+        this.shifted += size;
+        return buf.subarray(this._offset, this._offset += size);
       }
     };
     var Source = class extends Readable2 {
@@ -2238,9 +2239,9 @@ var require_extract = __commonJS({
     };
     function noop() {
     }
-    function overflow(size2) {
-      size2 &= 511;
-      return size2 && 512 - size2;
+    function overflow(size) {
+      size &= 511;
+      return size && 512 - size;
     }
   }
 });
@@ -2489,9 +2490,9 @@ var require_pack = __commonJS({
     }
     function noop() {
     }
-    function overflow(self, size2) {
-      size2 &= 511;
-      if (size2) self.push(END_OF_TAR.subarray(0, 512 - size2));
+    function overflow(self, size) {
+      size &= 511;
+      if (size) self.push(END_OF_TAR.subarray(0, 512 - size));
     }
     function mapWritable(buf) {
       return b4a.isBuffer(buf) ? buf : b4a.from(buf);
@@ -2508,9 +2509,7 @@ var require_tar_stream = __commonJS({
 });
 
 // src/main.ts
-import { mkdir as mkdir4, mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
 
 // src/binfmt.ts
 import { access, readFile, readdir, writeFile } from "node:fs/promises";
@@ -2608,7 +2607,142 @@ var Binfmt = class {
   }
 };
 
+// src/outputs.ts
+function setPlatformsOutput(platforms) {
+  setOutput("platforms", platforms.map(formatPlatform).join(","));
+}
+function setQemuOutputs(q) {
+  setOutput("qemu-version", q.debianVersion);
+  setOutput("qemu-sha256", q.debSha256);
+  setOutput("qemu-path", q.dir);
+}
+function setImageOutputs(o) {
+  setOutput("image", `${o.image.registry}/${o.image.repository}`);
+  setOutput("tags", o.tags.map(formatReference).join(","));
+  if (o.images) setOutput("platform-digests", JSON.stringify(Object.fromEntries(o.images.map((i) => [i.platform, i.digest]))));
+  if (o.digest) setOutput("digest", o.digest);
+}
+
+// src/qemu/memo.ts
+import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
+function memoFile(toolCache, k) {
+  const id = sha256Hex(Buffer.from(`${k.query.text}
+${k.mirror}
+${k.host}`)).slice(0, 16);
+  return join2(qemuRoot(toolCache), "resolved", `${id}.json`);
+}
+async function recall(toolCache, k, now) {
+  try {
+    const m = JSON.parse(await readFile2(memoFile(toolCache, k), "utf8"));
+    const age = now.getTime() - Date.parse(m.resolvedAt);
+    if (m.query !== k.query.text || m.mirror !== k.mirror || m.host !== k.host || !(age >= 0 && age < MEMO_TTL_MS)) return void 0;
+    return m.debianVersion;
+  } catch {
+    return void 0;
+  }
+}
+async function remember(toolCache, k, debianVersion, now) {
+  const file = memoFile(toolCache, k);
+  await mkdir(join2(file, ".."), { recursive: true });
+  const m = { query: k.query.text, mirror: k.mirror, host: k.host, debianVersion, resolvedAt: now.toISOString() };
+  await writeFile2(file, `${JSON.stringify(m)}
+`);
+}
+
+// src/qemu/setup.ts
+var cold = {
+  actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
+  archive: async () => {
+    const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
+      import("./chunks/resolve-B32KERFK.js"),
+      import("./chunks/install-USJVCT6X.js"),
+      import("./chunks/debian-keys-SV6S3MVF.js"),
+      import("./chunks/tool-cache-B7ZBSYLW.js")
+    ]);
+    return { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download: (url) => tc.downloadTool(url) };
+  }
+};
+async function setupQemu(o) {
+  const memoKey = { query: o.query, mirror: o.mirror, host: o.host };
+  const cachePaths = [qemuRoot(o.toolCache)];
+  const fromToolCache = async () => {
+    const version = o.query.kind === "exact" ? o.query.text : await recall(o.toolCache, memoKey, o.now);
+    if (!version) return void 0;
+    const found = await lookup(o.toolCache, version, o.host, o.needed);
+    if (found.state === "altered") {
+      o.log.warning(`${found.path} differs from the SHA-256 recorded when it was cached; fetching QEMU ${version} again`);
+      await evict(o.toolCache, version, o.host);
+    }
+    return found.state === "ok" ? found.installed : void 0;
+  };
+  const local = await fromToolCache();
+  if (local) return checked({ installed: local, source: "tool cache", cachePaths }, o.needed);
+  let saveKey;
+  if (o.useActionsCache) {
+    const actionsCache = await cold.actionsCache();
+    const key = actionsCache.cacheKey(memoKey, o.now);
+    if (await actionsCache.restore(cachePaths, key, o.log)) {
+      const restored = await fromToolCache();
+      if (restored) return checked({ installed: restored, source: "Actions cache", cachePaths }, o.needed);
+    }
+    saveKey = key;
+  }
+  const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive();
+  const fetch = o.fetch ?? download;
+  const pkg = await resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys: o.keys ?? DEBIAN_ARCHIVE_KEYS, fetch, now: o.now, warn: (m) => o.log.warning(m) });
+  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
+  const reuse = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256;
+  if (existing.state === "ok" && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host);
+  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch });
+  if (o.query.kind !== "exact") await remember(o.toolCache, memoKey, pkg.debianVersion, o.now);
+  return checked({ installed, source: reuse ? "tool cache" : "Debian archive", saveKey, cachePaths }, o.needed);
+}
+function checked(setup, needed) {
+  const missing = needed.filter((e) => !(e in setup.installed.binaries));
+  if (missing.length > 0) {
+    throw new ArchwayError(`QEMU ${setup.installed.debianVersion} (${setup.installed.package}) has no emulator for ${missing.map((m) => `qemu-${m}`).join(", ")}; choose another qemu-version`);
+  }
+  return setup;
+}
+
 // src/emulation.ts
+async function setUpEmulation(inputs, platforms, host) {
+  const needed = emulatorsNeeded(platforms, host);
+  if (needed.length === 0) {
+    info(`Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`);
+    return void 0;
+  }
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
+  const started = Date.now();
+  const emulation = await group("QEMU", async () => {
+    const setup = await setupQemu({
+      query: inputs.qemuVersion,
+      mirror: inputs.qemuMirror,
+      host,
+      needed,
+      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+      toolCache,
+      useActionsCache: inputs.cache,
+      now: /* @__PURE__ */ new Date(),
+      log: { warning: (m) => warning(m), info: (m) => info(m) }
+    });
+    const q = setup.installed;
+    info(`QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`);
+    info(`Source: ${setup.source}${setup.source === "Debian archive" ? ` (${q.url})` : ""}`);
+    const registered = await registerEmulators(q, needed, inputs.binfmtFlags, (m) => info(m));
+    info(`Set up in ${((Date.now() - started) / 1e3).toFixed(2)} s`);
+    return { setup, registered };
+  });
+  setQemuOutputs(emulation.setup.installed);
+  return emulation;
+}
+function emulatedPlatforms(platforms, host) {
+  const needed = new Set(emulatorsNeeded(platforms, host));
+  return new Set(platforms.filter((p) => needed.has(qemuArch(p))).map(formatPlatform));
+}
 async function registerEmulators(installed, needed, flags, log, binfmt = new Binfmt()) {
   if (await binfmt.ensureMounted()) log(`Mounted binfmt_misc at ${binfmt.dir}`);
   const out = [];
@@ -2626,9 +2760,9 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 }
 
 // src/pipeline.ts
-import { mkdir as mkdir2, rm } from "node:fs/promises";
+import { mkdir as mkdir3, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/docker/buildx.ts
 function buildArgv(spec, platforms, tag) {
@@ -2697,8 +2831,8 @@ async function runTest(image, platform, command, echo) {
 // src/oci/layout.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile as readFile2, stat } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { readFile as readFile3, stat } from "node:fs/promises";
+import { join as join3 } from "node:path";
 import { Readable } from "node:stream";
 var LayoutError = class extends ArchwayError {
 };
@@ -2708,7 +2842,7 @@ var DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 function blobPath(dir, digest) {
   if (!DIGEST.test(digest)) throw new VerificationError(`"${digest}" is not a sha256 or sha512 digest`);
   const [algorithm, hex] = digest.split(":");
-  return join2(dir, "blobs", algorithm, hex);
+  return join3(dir, "blobs", algorithm, hex);
 }
 function verifyBlobBytes(descriptor, data) {
   blobPath("", descriptor.digest);
@@ -2720,7 +2854,7 @@ function verifyBlobBytes(descriptor, data) {
 async function readBlob(dir, descriptor, maxSize = MAX_JSON_BLOB) {
   const path = blobPath(dir, descriptor.digest);
   if (descriptor.size > maxSize) throw new LayoutError(`blob ${descriptor.digest} is ${descriptor.size} bytes, more than the ${maxSize} read whole`);
-  const data = await readFile2(path).catch((err2) => {
+  const data = await readFile3(path).catch((err2) => {
     throw new LayoutError(`blob ${descriptor.digest} is missing from the OCI layout ${dir}`, { cause: err2 });
   });
   verifyBlobBytes(descriptor, data);
@@ -2736,7 +2870,7 @@ function blobStream(dir, descriptor) {
 async function* verifiedChunks(dir, path, descriptor) {
   const [algorithm, hex] = descriptor.digest.split(":");
   const hash = createHash(algorithm);
-  let size2 = 0;
+  let size = 0;
   let file;
   try {
     await stat(path);
@@ -2745,15 +2879,15 @@ async function* verifiedChunks(dir, path, descriptor) {
     throw new LayoutError(`blob ${descriptor.digest} is missing from the OCI layout ${dir}`, { cause: err2 });
   }
   for await (const chunk of file) {
-    size2 += chunk.length;
-    if (size2 > descriptor.size) {
+    size += chunk.length;
+    if (size > descriptor.size) {
       file.destroy();
       throw new VerificationError(`blob ${descriptor.digest} is longer than the ${descriptor.size} bytes its descriptor says`);
     }
     hash.update(chunk);
     yield chunk;
   }
-  if (size2 !== descriptor.size) throw new VerificationError(`blob ${descriptor.digest} has ${size2} bytes, its descriptor says ${descriptor.size}`);
+  if (size !== descriptor.size) throw new VerificationError(`blob ${descriptor.digest} has ${size} bytes, its descriptor says ${descriptor.size}`);
   const actual = hash.digest("hex");
   if (actual !== hex) throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`);
 }
@@ -2765,12 +2899,12 @@ function parseJson(data, what) {
   }
 }
 async function readLayoutIndex(dir) {
-  const marker = await readFile2(join2(dir, "oci-layout")).catch((err2) => {
+  const marker = await readFile3(join3(dir, "oci-layout")).catch((err2) => {
     throw new LayoutError(`${dir} is not an OCI image layout (no oci-layout file)`, { cause: err2 });
   });
   const version = parseJson(marker, `${dir}/oci-layout`).imageLayoutVersion;
   if (version !== "1.0.0") throw new LayoutError(`${dir}/oci-layout has imageLayoutVersion ${JSON.stringify(version)}, not "1.0.0"`);
-  const index = parseJson(await readFile2(join2(dir, "index.json")).catch((err2) => {
+  const index = parseJson(await readFile3(join3(dir, "index.json")).catch((err2) => {
     throw new LayoutError(`${dir} is not an OCI image layout (no index.json)`, { cause: err2 });
   }), `${dir}/index.json`);
   checkIndex(index, `${dir}/index.json`);
@@ -2922,8 +3056,8 @@ async function attachProvenance(client, repository, attestation, subject) {
 // src/publish/push-image.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { mkdir as mkdir2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -2954,21 +3088,21 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map()) {
 // src/publish/push-image.ts
 var PARALLEL_BLOBS = 4;
 async function gzipLayer(image, layer, scratch) {
-  const path = join3(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
+  const path = join4(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
   const hash = createHash2("sha256");
-  let size2 = 0;
+  let size = 0;
   const tap = new Transform({
     transform(chunk, _enc, done) {
       hash.update(chunk);
-      size2 += chunk.length;
+      size += chunk.length;
       done(null, chunk);
     }
   });
   await pipeline(blobStream(image.dir, layer), createGzip(), tap, createWriteStream(path));
-  return { descriptor: { mediaType: MediaType.OciLayerGzip, digest: `sha256:${hash.digest("hex")}`, size: size2 }, path };
+  return { descriptor: { mediaType: MediaType.OciLayerGzip, digest: `sha256:${hash.digest("hex")}`, size }, path };
 }
 async function prepareImage(image, scratch) {
-  await mkdir(scratch, { recursive: true });
+  await mkdir2(scratch, { recursive: true });
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
   for (const layer of uncompressedLayers(image.manifest)) {
@@ -3987,8 +4121,8 @@ async function saveLayouts(built, platforms, scratch) {
   const out = /* @__PURE__ */ new Map();
   let n = 0;
   for (const [ref, members] of groups) {
-    const dir = join4(scratch, `layout-${n++}`);
-    await mkdir2(dir, { recursive: true });
+    const dir = join5(scratch, `layout-${n++}`);
+    await mkdir3(dir, { recursive: true });
     const tar = `${dir}.tar`;
     await docker(["save", "-o", tar, ref]);
     await run("tar", ["-xf", tar, "-C", dir]);
@@ -4026,10 +4160,13 @@ async function runPipeline(b, platforms, o) {
   info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ""}`);
   checkProvenanceStore(b, engine.store);
   const tag = localTag(b.image.repository);
+  await mkdir3(o.tempDir, { recursive: true });
+  const scratch = await mkdtemp(join5(o.tempDir, "archway-"));
   try {
-    return await buildTestPush(b, platforms, o, engine, tag);
+    return await buildTestPush(b, platforms, { ...o, scratch }, engine, tag);
   } finally {
     await removeLocalImages([...new Set(platforms.map((p) => localRef(oneBuild(b, engine), tag, p)))]);
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 async function removeLocalImages(refs) {
@@ -4061,7 +4198,7 @@ async function buildTestPush(b, platforms, o, engine, tag) {
   if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. Nothing was pushed.`);
   const published = /* @__PURE__ */ new Map();
   if (b.push) {
-    const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join4(o.scratch, keyOf(c.platform))));
+    const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join5(o.scratch, keyOf(c.platform))));
     const attestations = b.provenance ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
     for (const target2 of targetsOf(b)) {
       const client = await connect(target2.registry, b);
@@ -4103,7 +4240,7 @@ function failureLines(c, o) {
 }
 
 // src/publish/runner-facts.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 async function runnerFacts(env = process.env) {
   return { serverUrl: env.GITHUB_SERVER_URL, repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, created: await createdTime(env) };
 }
@@ -4117,7 +4254,7 @@ async function createdTime(env) {
   }
   if (env.GITHUB_EVENT_PATH) {
     try {
-      const event = JSON.parse(await readFile3(env.GITHUB_EVENT_PATH, "utf8"));
+      const event = JSON.parse(await readFile4(env.GITHUB_EVENT_PATH, "utf8"));
       if (event.head_commit?.timestamp) return new Date(event.head_commit.timestamp).toISOString();
     } catch {
     }
@@ -4125,243 +4262,83 @@ async function createdTime(env) {
   return void 0;
 }
 
-// src/qemu/memo.ts
-import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
-var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
-function memoFile(toolCache, k) {
-  const id = sha256Hex(Buffer.from(`${k.query.text}
-${k.mirror}
-${k.host}`)).slice(0, 16);
-  return join5(qemuRoot(toolCache), "resolved", `${id}.json`);
-}
-async function recall(toolCache, k, now) {
-  try {
-    const m = JSON.parse(await readFile4(memoFile(toolCache, k), "utf8"));
-    const age = now.getTime() - Date.parse(m.resolvedAt);
-    if (m.query !== k.query.text || m.mirror !== k.mirror || m.host !== k.host || !(age >= 0 && age < MEMO_TTL_MS)) return void 0;
-    return m.debianVersion;
-  } catch {
-    return void 0;
-  }
-}
-async function remember(toolCache, k, debianVersion, now) {
-  const file = memoFile(toolCache, k);
-  await mkdir3(join5(file, ".."), { recursive: true });
-  const m = { query: k.query.text, mirror: k.mirror, host: k.host, debianVersion, resolvedAt: now.toISOString() };
-  await writeFile2(file, `${JSON.stringify(m)}
-`);
-}
-
-// src/qemu/setup.ts
-var cold = {
-  actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
-  archive: async () => {
-    const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-B32KERFK.js"),
-      import("./chunks/install-USJVCT6X.js"),
-      import("./chunks/debian-keys-SV6S3MVF.js"),
-      import("./chunks/tool-cache-B7ZBSYLW.js")
-    ]);
-    return { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download: (url) => tc.downloadTool(url) };
-  }
-};
-async function setupQemu(o) {
-  const memoKey = { query: o.query, mirror: o.mirror, host: o.host };
-  const cachePaths = [qemuRoot(o.toolCache)];
-  const fromToolCache = async () => {
-    const version = o.query.kind === "exact" ? o.query.text : await recall(o.toolCache, memoKey, o.now);
-    if (!version) return void 0;
-    const found = await lookup(o.toolCache, version, o.host, o.needed);
-    if (found.state === "altered") {
-      o.log.warning(`${found.path} differs from the SHA-256 recorded when it was cached; fetching QEMU ${version} again`);
-      await evict(o.toolCache, version, o.host);
-    }
-    return found.state === "ok" ? found.installed : void 0;
+// src/publish/matrix.ts
+function matrixRelease(build, all, env = process.env) {
+  const runId = env.GITHUB_RUN_ID;
+  if (!runId) throw new ArchwayError("GITHUB_RUN_ID is not set; a matrix of jobs (the build input) is coordinated per workflow run");
+  return {
+    key: releaseKey(runId, build.tags.map(formatReference), all),
+    attempt: env.GITHUB_RUN_ATTEMPT ?? "1",
+    platforms: all.map(formatPlatform),
+    publish: build.mode !== "stage"
   };
-  const local = await fromToolCache();
-  if (local) return checked({ installed: local, source: "tool cache", cachePaths }, o.needed);
-  let saveKey;
-  if (o.useActionsCache) {
-    const actionsCache = await cold.actionsCache();
-    const key = actionsCache.cacheKey(memoKey, o.now);
-    if (await actionsCache.restore(cachePaths, key, o.log)) {
-      const restored = await fromToolCache();
-      if (restored) return checked({ installed: restored, source: "Actions cache", cachePaths }, o.needed);
-    }
-    saveKey = key;
-  }
-  const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive();
-  const fetch = o.fetch ?? download;
-  const pkg = await resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys: o.keys ?? DEBIAN_ARCHIVE_KEYS, fetch, now: o.now, warn: (m) => o.log.warning(m) });
-  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
-  const reuse = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256;
-  if (existing.state === "ok" && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host);
-  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch });
-  if (o.query.kind !== "exact") await remember(o.toolCache, memoKey, pkg.debianVersion, o.now);
-  return checked({ installed, source: reuse ? "tool cache" : "Debian archive", saveKey, cachePaths }, o.needed);
 }
-function checked(setup, needed) {
-  const missing = needed.filter((e) => !(e in setup.installed.binaries));
-  if (missing.length > 0) {
-    throw new ArchwayError(`QEMU ${setup.installed.debianVersion} (${setup.installed.package}) has no emulator for ${missing.map((m) => `qemu-${m}`).join(", ")}; choose another qemu-version`);
-  }
-  return setup;
+async function merge(build, all) {
+  const release = releaseOf(matrixRelease({ ...build, mode: "merge" }, all));
+  const annotations = indexAnnotations(build.annotations, await runnerFacts());
+  const outcome = await group("Publish the index from the staged platforms", async () => {
+    const o = await mergeStaged(targetsOf(build), release, annotations, build);
+    for (const line of o.lines) info(line);
+    return o;
+  });
+  const index = outcome.index;
+  if (!index) throw new ArchwayError("no index was published");
+  const images = outcome.images?.map((i) => ({ platform: formatPlatform(i.platform), digest: i.manifest.digest }));
+  setImageOutputs({ image: build.image, tags: build.tags, images, digest: index.digest });
+  await writeSummary(mergeSummary(index.digest, build.tags.map(formatReference)));
 }
 
-// src/summary.ts
-function emulationLine(f) {
-  if (!f.emulation) return `**Archway**: ${f.platforms.join(", ")}: all native on this ${f.host} host, no emulation needed.`;
-  const q = f.emulation.setup.installed;
-  return `**Archway**: QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${f.emulation.setup.source}) emulates ${f.emulation.registered.map((r) => r.name).join(", ")} for ${f.platforms.join(", ")} on this ${f.host} host.`;
-}
-function size(bytes) {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
-}
-function row(r) {
-  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? " (all)" : ""}`;
-  const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s)` : "none";
-  const arch = r.arch ? r.arch.config.ok && r.arch.mismatches.length === 0 ? `ok (${r.arch.elfChecked} ELF)` : `**failed** (${r.arch.mismatches.length} files)` : "off";
-  const digest = r.published ? `\`${r.published.descriptor.digest}\`` : "not pushed";
-  const bytes = r.published ? size(r.published.compressedSize) : "";
-  return `| ${formatPlatform(r.platform)} | ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`;
-}
-function renderSummary(f) {
-  const lines = [emulationLine(f)];
-  if (f.pipeline) {
-    lines.push("", "| Platform | Build | Test | Architecture | Digest | Compressed |", "| --- | --- | --- | --- | --- | --- |", ...f.pipeline.platforms.map(row));
+// src/publish/pending.ts
+async function pendingPublish(build, pipeline3, all) {
+  const share = build.share ?? all;
+  const images = pipeline3.platforms.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
+  if (images.length !== share.length) throw new ArchwayError("not every platform was pushed; no index");
+  const annotations = indexAnnotations(build.annotations, await runnerFacts());
+  const state = {
+    targets: targetsOf(build),
+    images: images.map(({ platform, manifest: m }) => ({ platform: formatPlatform(platform), mediaType: m.mediaType, digest: m.digest, size: m.size })),
+    annotations
+  };
+  const tags = build.tags.map(formatReference).join(", ");
+  if (build.share) {
+    info(`The post step stages ${share.map(formatPlatform).join(", ")} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`);
+    return { ...state, release: matrixRelease(build, all) };
   }
-  if (f.index) {
-    lines.push("", `Index \`${f.index.digest}\` ${f.index.pushed ? "published" : "to be published by the post step"} as ${f.index.tags.map((t) => `\`${t}\``).join(", ")}.`);
-  }
-  if (f.emulation) lines.push("", `QEMU \`${f.emulation.setup.installed.debianVersion}\``);
-  return `${lines.join("\n")}
-`;
-}
-async function writeSummary(markdown) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await summary.addRaw(markdown, true).write();
+  const digest = buildIndex(images, annotations).digest;
+  info(`Index ${digest}: the post step publishes it as ${tags} once the job has succeeded`);
+  return { ...state, digest };
 }
 
 // src/main.ts
 async function run2() {
-  try {
-    await main(getInputs());
-  } catch (err2) {
-    setFailed(err2 instanceof ArchwayError ? err2.message : `Archway failed: ${errorMessage(err2)}`);
-    if (err2 instanceof Error && !(err2 instanceof ArchwayError) && err2.stack) debug(err2.stack);
-  }
+  await runStep("Archway failed", () => main(getInputs()));
 }
 async function main(inputs) {
   const host = hostDebianArch();
-  const platforms = inputs.platforms.map(formatPlatform);
-  setOutput("platforms", platforms.join(","));
-  const build = inputs.build;
-  if (build?.mode === "merge") return merge(build, inputs.platforms);
+  const { build, platforms: all } = inputs;
+  setPlatformsOutput(all);
+  if (build?.mode === "merge") return merge(build, all);
   if (build) await checkProvenanceEngine(build);
-  const share = build?.share ?? inputs.platforms;
+  const share = build?.share ?? all;
   const emulation = await setUpEmulation(inputs, share, host);
-  const facts = { platforms, host, emulation };
+  const facts = { platforms: all.map(formatPlatform), host, emulation };
   const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : void 0;
   if (!build) {
     saveState({ qemuCache });
-    await writeSummary(renderSummary(facts));
-    return;
+    return writeSummary(renderSummary(facts));
   }
-  const needed = new Set(emulatorsNeeded(share, host));
-  const emulated = new Set(share.filter((p) => needed.has(qemuArch(p))).map(formatPlatform));
-  const tags = build.tags.map(formatReference);
   let pipeline3;
   let publish;
-  const scratch = await scratchDir();
   try {
-    pipeline3 = await runPipeline(build, share, { scratch, qemuVersion: emulation?.setup.installed.debianVersion, emulated });
-    if (build.push) publish = await publishState(build, pipeline3, share, build.share ? release(tags, inputs.platforms, build.mode) : void 0);
+    const options = { tempDir: process.env.RUNNER_TEMP || tmpdir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated: emulatedPlatforms(share, host) };
+    pipeline3 = await runPipeline(build, share, options);
+    if (build.push) publish = await pendingPublish(build, pipeline3, all);
   } finally {
     saveState({ qemuCache, publish });
-    await rm2(scratch, { recursive: true, force: true });
   }
-  setOutput("image", `${build.image.registry}/${build.image.repository}`);
-  setOutput("tags", tags.join(","));
-  if (publish) {
-    setOutput("platform-digests", JSON.stringify(Object.fromEntries(publish.images.map((i) => [i.platform, i.digest]))));
-    if (publish.digest) {
-      setOutput("digest", publish.digest);
-      info(`Index ${publish.digest}: the post step publishes it as ${tags.join(", ")} once the job has succeeded`);
-    } else {
-      info(`The post step stages ${share.map(formatPlatform).join(", ")} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags.join(", ")}`);
-    }
-  }
-  await writeSummary(renderSummary({ ...facts, pipeline: pipeline3, index: publish?.digest ? { digest: publish.digest, tags, pushed: false } : void 0 }));
-}
-function release(tags, all, mode = "auto") {
-  const runId = process.env.GITHUB_RUN_ID;
-  if (!runId) throw new ArchwayError("GITHUB_RUN_ID is not set; a matrix of jobs (the build input) is coordinated per workflow run");
-  return { key: releaseKey(runId, tags, all), attempt: process.env.GITHUB_RUN_ATTEMPT ?? "1", platforms: all.map(formatPlatform), publish: mode !== "stage" };
-}
-async function merge(build, all) {
-  const tags = build.tags.map(formatReference);
-  const r = release(tags, all);
-  const annotations = indexAnnotations(build.annotations, await runnerFacts());
-  const outcome = await group("Publish the index from the staged platforms", async () => {
-    const o = await mergeStaged(targetsOf(build), releaseOf(r), annotations, build);
-    o.lines.forEach((line) => info(line));
-    return o;
-  });
-  const index = outcome.index;
-  setOutput("image", `${build.image.registry}/${build.image.repository}`);
-  setOutput("tags", tags.join(","));
-  setOutput("digest", index.digest);
-  setOutput("platform-digests", JSON.stringify(Object.fromEntries(outcome.images.map((i) => [formatPlatform(i.platform), i.manifest.digest]))));
-  await writeSummary(`**Archway**: index \`${index.digest}\` published as ${tags.map((t) => `\`${t}\``).join(", ")} from the platforms this run staged.
-`);
-}
-async function setUpEmulation(inputs, platforms, host) {
-  const needed = emulatorsNeeded(platforms, host);
-  if (needed.length === 0) {
-    info(`Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`);
-    return void 0;
-  }
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
-  if (!toolCache) throw new ArchwayError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
-  const started = Date.now();
-  const emulation = await group("QEMU", async () => {
-    const setup = await setupQemu({
-      query: inputs.qemuVersion,
-      mirror: inputs.qemuMirror,
-      host,
-      needed,
-      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
-      toolCache,
-      useActionsCache: inputs.cache,
-      now: /* @__PURE__ */ new Date(),
-      log: { warning: (m) => warning(m), info: (m) => info(m) }
-    });
-    const q2 = setup.installed;
-    info(`QEMU ${q2.qemuVersion}: Debian ${q2.package} ${q2.debianVersion} from ${q2.suite} (${q2.codename}), .deb SHA-256 ${q2.debSha256}`);
-    info(`Source: ${setup.source}${setup.source === "Debian archive" ? ` (${q2.url})` : ""}`);
-    const registered = await registerEmulators(setup.installed, needed, inputs.binfmtFlags, (m) => info(m));
-    info(`Set up in ${((Date.now() - started) / 1e3).toFixed(2)} s`);
-    return { setup, registered };
-  });
-  const q = emulation.setup.installed;
-  setOutput("qemu-version", q.debianVersion);
-  setOutput("qemu-sha256", q.debSha256);
-  setOutput("qemu-path", q.dir);
-  return emulation;
-}
-async function scratchDir() {
-  const base = process.env.RUNNER_TEMP || tmpdir();
-  await mkdir4(base, { recursive: true });
-  return mkdtemp(join6(base, "archway-"));
-}
-async function publishState(build, pipeline3, share, release2) {
-  const results = pipeline3?.platforms ?? [];
-  const images = results.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
-  if (images.length !== share.length) throw new ArchwayError("not every platform was pushed; no index");
-  const annotations = indexAnnotations(build.annotations, await runnerFacts());
-  const state = { targets: targetsOf(build), images: images.map(({ platform, manifest: m }) => ({ platform: formatPlatform(platform), mediaType: m.mediaType, digest: m.digest, size: m.size })), annotations };
-  return release2 ? { ...state, release: release2 } : { ...state, digest: buildIndex(images, annotations).digest };
+  setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest });
+  const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : void 0;
+  await writeSummary(renderSummary({ ...facts, pipeline: pipeline3, index }));
 }
 
 // src/entrypoints/main.ts

@@ -1,6 +1,12 @@
-/** Registers the cached emulators with binfmt_misc, one entry per needed emulator. */
+/** Emulation for the platforms this job builds: QEMU from the caches or Debian's archive, then one binfmt_misc entry per emulator. */
+import * as core from '@actions/core'
 import { Binfmt, type RegistrationOutcome, wantedEntry } from './binfmt.js'
-import { binaryPath, type Installed } from './qemu/toolcache.js'
+import { EnvironmentError } from './errors.js'
+import type { Inputs } from './inputs.js'
+import { setQemuOutputs } from './outputs.js'
+import { ALL_PLATFORMS, type Platform, emulatorsNeeded, formatPlatform, qemuArch } from './platform.js'
+import { type QemuSetup, setupQemu } from './qemu/setup.js'
+import { type Installed, binaryPath } from './qemu/toolcache.js'
 
 export interface Registration {
   readonly name: string
@@ -8,7 +14,57 @@ export interface Registration {
   readonly outcome: RegistrationOutcome
 }
 
-export async function registerEmulators(installed: Installed, needed: readonly string[], flags: string, log: (line: string) => void, binfmt = new Binfmt()): Promise<Registration[]> {
+export interface Emulation {
+  readonly setup: QemuSetup
+  readonly registered: readonly Registration[]
+}
+
+/** Sets up QEMU and binfmt_misc for the platforms that need it; undefined when every one runs natively. */
+export async function setUpEmulation(inputs: Inputs, platforms: readonly Platform[], host: 'amd64' | 'arm64'): Promise<Emulation | undefined> {
+  const needed = emulatorsNeeded(platforms, host)
+  if (needed.length === 0) {
+    core.info(`Every platform to build (${platforms.map(formatPlatform).join(', ')}) runs natively on this ${host} host; no emulation set up`)
+    return undefined
+  }
+  const toolCache = process.env.RUNNER_TOOL_CACHE
+  if (!toolCache) throw new EnvironmentError('RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it')
+  const started = Date.now()
+  const emulation = await core.group('QEMU', async () => {
+    const setup = await setupQemu({
+      query: inputs.qemuVersion,
+      mirror: inputs.qemuMirror,
+      host,
+      needed,
+      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+      toolCache,
+      useActionsCache: inputs.cache,
+      now: new Date(),
+      log: { warning: m => core.warning(m), info: m => core.info(m) }
+    })
+    const q = setup.installed
+    core.info(`QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`)
+    core.info(`Source: ${setup.source}${setup.source === 'Debian archive' ? ` (${q.url})` : ''}`)
+    const registered = await registerEmulators(q, needed, inputs.binfmtFlags, m => core.info(m))
+    core.info(`Set up in ${((Date.now() - started) / 1000).toFixed(2)} s`)
+    return { setup, registered }
+  })
+  setQemuOutputs(emulation.setup.installed)
+  return emulation
+}
+
+/** The platforms that run under emulation on this host, canonically spelled. */
+export function emulatedPlatforms(platforms: readonly Platform[], host: 'amd64' | 'arm64'): ReadonlySet<string> {
+  const needed = new Set(emulatorsNeeded(platforms, host))
+  return new Set(platforms.filter(p => needed.has(qemuArch(p))).map(formatPlatform))
+}
+
+export async function registerEmulators(
+  installed: Installed,
+  needed: readonly string[],
+  flags: string,
+  log: (line: string) => void,
+  binfmt = new Binfmt()
+): Promise<Registration[]> {
   if (await binfmt.ensureMounted()) log(`Mounted binfmt_misc at ${binfmt.dir}`)
   const out: Registration[] = []
   for (const emulator of needed) {

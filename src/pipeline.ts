@@ -4,7 +4,7 @@
  * every platform passed, so a failure anywhere moves nothing.
  */
 import * as core from '@actions/core'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { mapLimit } from './concurrency.js'
@@ -112,7 +112,8 @@ async function grouped<T>(name: string, work: (log: (line: string) => void) => P
 const PARALLEL = Math.max(2, availableParallelism())
 
 export interface PipelineOptions {
-  readonly scratch: string
+  /** Where the pipeline keeps its scratch folder (the OCI layouts) while it runs: the runner's RUNNER_TEMP. */
+  readonly tempDir: string
   /** The QEMU in use, for the hint when an emulated test crashes. */
   readonly qemuVersion?: string
   /** Platforms that run under emulation on this host. */
@@ -143,10 +144,13 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   core.info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ''}`)
   checkProvenanceStore(b, engine.store)
   const tag = localTag(b.image.repository)
+  await mkdir(o.tempDir, { recursive: true })
+  const scratch = await mkdtemp(join(o.tempDir, 'archway-'))
   try {
-    return await buildTestPush(b, platforms, o, engine, tag)
+    return await buildTestPush(b, platforms, { ...o, scratch }, engine, tag)
   } finally {
     await removeLocalImages([...new Set(platforms.map(p => localRef(oneBuild(b, engine), tag, p)))])
+    await rm(scratch, { recursive: true, force: true })
   }
 }
 
@@ -160,7 +164,7 @@ async function removeLocalImages(refs: readonly string[]): Promise<void> {
   if (out.exitCode !== 0 && !/No such image/i.test(out.stderr)) core.info(`Could not remove the local images ${refs.join(', ')}: ${out.stderr.trim()}`)
 }
 
-async function buildTestPush(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions, engine: EngineInfo, tag: string): Promise<PipelineResult> {
+async function buildTestPush(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions & { scratch: string }, engine: EngineInfo, tag: string): Promise<PipelineResult> {
   const built = await buildAll(b, platforms, engine, tag)
 
   const layouts = await core.group('Save each platform as an OCI layout', async () => {

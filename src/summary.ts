@@ -1,14 +1,13 @@
 /** The job summary, rendered from the same facts as the outputs. Rendering is pure. */
 import * as core from '@actions/core'
-import type { Registration } from './emulation.js'
+import type { Emulation } from './emulation.js'
 import type { PipelineResult, PlatformResult } from './pipeline.js'
 import { formatPlatform } from './platform.js'
-import type { QemuSetup } from './qemu/setup.js'
 
 export interface SummaryFacts {
   readonly platforms: readonly string[]
   readonly host: string
-  readonly emulation?: { readonly setup: QemuSetup; readonly registered: readonly Registration[] }
+  readonly emulation?: Emulation
   readonly pipeline?: PipelineResult
   readonly index?: { readonly digest: string; readonly tags: readonly string[]; readonly pushed: boolean }
 }
@@ -43,6 +42,16 @@ export function renderSummary(f: SummaryFacts): string {
   }
   if (f.emulation) lines.push('', `QEMU \`${f.emulation.setup.installed.debianVersion}\``)
   return `${lines.join('\n')}\n`
+}
+
+/** The summary of a `mode: merge` job. Pure. */
+export function mergeSummary(digest: string, tags: readonly string[]): string {
+  return `**Archway**: index \`${digest}\` published as ${tags.map(t => `\`${t}\``).join(', ')} from the platforms this run staged.\n`
+}
+
+/** What the post step adds to the summary once it has published the index. Pure. */
+export function publishedSummary(lines: readonly string[]): string {
+  return `\n${lines.join('\n\n')}\n`
 }
 
 export async function writeSummary(markdown: string): Promise<void> {

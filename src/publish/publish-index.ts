@@ -1,11 +1,13 @@
 /** Publishing the index: straight from one job's state, or through the registry's staging tags for a matrix. */
+import * as core from '@actions/core'
 import { mapLimit } from '../concurrency.js'
 import { ArchwayError } from '../errors.js'
-import type { BuildInputs } from '../inputs.js'
+import { type BuildInputs, getCredentials } from '../inputs.js'
 import { type Platform, formatPlatform, parsePlatform } from '../platform.js'
 import type { RegistryClient } from '../registry/client.js'
 import { connect } from '../registries.js'
 import type { PublishState } from '../state.js'
+import { publishedSummary, writeSummary } from '../summary.js'
 import { type IndexDocument, type PlatformManifest, buildIndex } from './index-manifest.js'
 import { cleanUp, readStaged, stage } from './stage.js'
 
@@ -119,4 +121,15 @@ async function publishStaged(client: RegistryClient, target: Target, release: Ma
   lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`)
   lines.push((await cleanUp(client, target.repository, staged)) ? 'Deleted the staging tags' : 'The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images')
   return { index, images }
+}
+
+/** The post step's publish: from one job's state, or staged first in a matrix; the summary says what was published. */
+export async function publishFromState(publish: PublishState): Promise<void> {
+  const access = getCredentials()
+  const outcome = await core.group('Publish the index', async () => {
+    const o = publish.release ? await stageAndPublish(publish, releaseOf(publish.release), access) : await publishIndex(publish, access)
+    for (const line of o.lines) core.info(line)
+    return o
+  })
+  if (outcome.index) await writeSummary(publishedSummary(outcome.lines))
 }

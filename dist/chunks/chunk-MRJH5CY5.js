@@ -2,6 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   DOCKER_HUB,
   formatPlatform,
+  getCredentials,
   isDigest,
   isInsecureRegistry,
   parsePlatform,
@@ -29,9 +30,70 @@ import {
 import {
   debug,
   getState,
+  group,
+  info,
   saveState,
-  setSecret
+  setFailed,
+  setSecret,
+  summary
 } from "./chunk-4MOIXKYJ.js";
+
+// src/summary.ts
+function emulationLine(f) {
+  if (!f.emulation) return `**Archway**: ${f.platforms.join(", ")}: all native on this ${f.host} host, no emulation needed.`;
+  const q = f.emulation.setup.installed;
+  return `**Archway**: QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${f.emulation.setup.source}) emulates ${f.emulation.registered.map((r) => r.name).join(", ")} for ${f.platforms.join(", ")} on this ${f.host} host.`;
+}
+function size(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+function row(r) {
+  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? " (all)" : ""}`;
+  const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s)` : "none";
+  const arch = r.arch ? r.arch.config.ok && r.arch.mismatches.length === 0 ? `ok (${r.arch.elfChecked} ELF)` : `**failed** (${r.arch.mismatches.length} files)` : "off";
+  const digest = r.published ? `\`${r.published.descriptor.digest}\`` : "not pushed";
+  const bytes = r.published ? size(r.published.compressedSize) : "";
+  return `| ${formatPlatform(r.platform)} | ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`;
+}
+function renderSummary(f) {
+  const lines = [emulationLine(f)];
+  if (f.pipeline) {
+    lines.push("", "| Platform | Build | Test | Architecture | Digest | Compressed |", "| --- | --- | --- | --- | --- | --- |", ...f.pipeline.platforms.map(row));
+  }
+  if (f.index) {
+    lines.push("", `Index \`${f.index.digest}\` ${f.index.pushed ? "published" : "to be published by the post step"} as ${f.index.tags.map((t) => `\`${t}\``).join(", ")}.`);
+  }
+  if (f.emulation) lines.push("", `QEMU \`${f.emulation.setup.installed.debianVersion}\``);
+  return `${lines.join("\n")}
+`;
+}
+function mergeSummary(digest, tags) {
+  return `**Archway**: index \`${digest}\` published as ${tags.map((t) => `\`${t}\``).join(", ")} from the platforms this run staged.
+`;
+}
+function publishedSummary(lines) {
+  return `
+${lines.join("\n\n")}
+`;
+}
+async function writeSummary(markdown) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await summary.addRaw(markdown, true).write();
+}
+
+// src/concurrency.ts
+async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 // src/registry/client.ts
 import { stat as stat2 } from "node:fs/promises";
@@ -422,9 +484,9 @@ async function send(request, options = {}) {
   const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : void 0;
   if (!client) throw new TransportError(`${url.protocol} is not http: or https:`, "EPROTOCOL");
   if (body !== void 0 && !Buffer.isBuffer(body)) {
-    const size = (await stat(body.path)).size;
-    if (size < (body.offset ?? 0) + body.size) {
-      throw new TransportError(`${body.path} has ${size} bytes, fewer than the ${(body.offset ?? 0) + body.size} to send`, "ESHORTFILE");
+    const size2 = (await stat(body.path)).size;
+    if (size2 < (body.offset ?? 0) + body.size) {
+      throw new TransportError(`${body.path} has ${size2} bytes, fewer than the ${(body.offset ?? 0) + body.size} to send`, "ESHORTFILE");
     }
   }
   const headers = { ...request.headers };
@@ -575,14 +637,14 @@ var RegistryClient = class {
     validateRepository(repo);
     validateDigest(digest);
     const from = options.mountFrom !== void 0 && options.mountFrom !== repo ? validateRepository(options.mountFrom) : void 0;
-    const size = await sourceSize(repo, digest, source);
+    const size2 = await sourceSize(repo, digest, source);
     const scopes = [repositoryScope(repo, "pull,push"), ...from ? [repositoryScope(from, "pull")] : []];
     if (await this.exists(repo, digest, scopes)) {
       this.log(`Blob ${digest} is already in ${repo}`);
       return;
     }
     try {
-      await this.upload(repo, digest, source, size, scopes, from);
+      await this.upload(repo, digest, source, size2, scopes, from);
     } catch (err) {
       if (err instanceof RegistryError && await this.exists(repo, digest, scopes).catch(() => false)) return;
       throw err;
@@ -596,13 +658,13 @@ var RegistryClient = class {
     if (res.status === 404) return void 0;
     if (res.status !== 200) throw this.error("HEAD", res);
     const digest = header(res, "docker-content-digest");
-    const size = Number(header(res, "content-length") ?? NaN);
+    const size2 = Number(header(res, "content-length") ?? NaN);
     const mediaType = bareMediaType(header(res, "content-type"));
-    if (digest && isDigest(digest) && Number.isInteger(size) && mediaType && !GENERIC_TYPES.has(mediaType)) {
+    if (digest && isDigest(digest) && Number.isInteger(size2) && mediaType && !GENERIC_TYPES.has(mediaType)) {
       if (isDigest(ref) && algorithmOf(digest) === algorithmOf(ref) && digest !== ref) {
         throw new VerificationError(`Manifest ${repo}@${ref} on ${this.registry}: the registry gives its digest as ${digest}`);
       }
-      return { digest: isDigest(ref) ? ref : digest, mediaType, size };
+      return { digest: isDigest(ref) ? ref : digest, mediaType, size: size2 };
     }
     const m = await this.getManifest(repo, ref);
     return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
@@ -692,7 +754,7 @@ var RegistryClient = class {
     if (res.status === 404) return false;
     throw this.error("HEAD", res);
   }
-  async upload(repo, digest, source, size, scopes, from) {
+  async upload(repo, digest, source, size2, scopes, from) {
     const start = this.url(`/v2/${repo}/blobs/uploads/`);
     if (from) {
       start.searchParams.set("mount", digest);
@@ -708,7 +770,7 @@ var RegistryClient = class {
       return { session: this.location("POST", res, 202), chunkSize: Number.isSafeInteger(least) && least > this.chunkSize ? least : this.chunkSize };
     };
     const octets = { "content-type": "application/octet-stream" };
-    if (size <= this.chunkThreshold) {
+    if (size2 <= this.chunkThreshold) {
       await withRetry(
         this.retryPolicy,
         async () => {
@@ -716,7 +778,7 @@ var RegistryClient = class {
           if (!opened) return;
           const res = await this.call({ method: "PUT", url: withQuery(opened.session, "digest", digest), scopes, headers: octets, body: source, retry: false });
           if (res.status !== 201) throw this.error("PUT", res);
-          this.log(`Blob ${digest} (${size} bytes) uploaded to ${repo} in one PUT`);
+          this.log(`Blob ${digest} (${size2} bytes) uploaded to ${repo} in one PUT`);
         },
         { onRetry: (err, n, wait) => this.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err)}`) }
       );
@@ -729,8 +791,8 @@ var RegistryClient = class {
         if (!opened) return;
         let session = opened.session;
         let chunks = 0;
-        for (let offset = 0; offset < size; offset += opened.chunkSize) {
-          const n = Math.min(opened.chunkSize, size - offset);
+        for (let offset = 0; offset < size2; offset += opened.chunkSize) {
+          const n = Math.min(opened.chunkSize, size2 - offset);
           const body = Buffer.isBuffer(source) ? source.subarray(offset, offset + n) : { path: source.path, offset, size: n };
           const res2 = await this.call({ method: "PATCH", url: session, scopes, retry: false, headers: { ...octets, "content-range": `${offset}-${offset + n - 1}` }, body });
           session = this.location("PATCH", res2, 202);
@@ -738,7 +800,7 @@ var RegistryClient = class {
         }
         const res = await this.call({ method: "PUT", url: withQuery(session, "digest", digest), scopes, retry: false });
         if (res.status !== 201) throw this.error("PUT", res);
-        this.log(`Blob ${digest} (${size} bytes) uploaded to ${repo} in ${chunks} chunks`);
+        this.log(`Blob ${digest} (${size2} bytes) uploaded to ${repo} in ${chunks} chunks`);
       },
       { onRetry: (err, n, wait) => this.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err)}`) }
     );
@@ -824,9 +886,9 @@ async function sourceSize(repo, digest, source) {
     if (actual !== digest) throw new VerificationError(`Blob for ${repo}: the bytes given have the digest ${actual}, not ${digest}`);
     return source.length;
   }
-  const { size } = await stat2(source.path);
-  if (size !== source.size) throw new VerificationError(`Blob ${digest} for ${repo}: ${source.path} has ${size} bytes, not ${source.size}`);
-  return size;
+  const { size: size2 } = await stat2(source.path);
+  if (size2 !== source.size) throw new VerificationError(`Blob ${digest} for ${repo}: ${source.path} has ${size2} bytes, not ${source.size}`);
+  return size2;
 }
 var GENERIC_TYPES = /* @__PURE__ */ new Set(["", "application/json", "application/octet-stream", "text/plain"]);
 function bareMediaType(contentType) {
@@ -994,20 +1056,6 @@ function indexAnnotations(user, facts) {
   return [...out];
 }
 
-// src/concurrency.ts
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 // src/publish/stage.ts
 var A = { run: "io.archway.run", attempt: "io.archway.attempt", platform: "io.archway.platform", release: "io.archway.release" };
 function releaseKey(runId, tags, platforms) {
@@ -1142,6 +1190,15 @@ async function publishStaged(client, target, release, annotations, lines) {
   lines.push(await cleanUp(client, target.repository, staged) ? "Deleted the staging tags" : "The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images");
   return { index, images };
 }
+async function publishFromState(publish) {
+  const access = getCredentials();
+  const outcome = await group("Publish the index", async () => {
+    const o = publish.release ? await stageAndPublish(publish, releaseOf(publish.release), access) : await publishIndex(publish, access);
+    for (const line of o.lines) info(line);
+    return o;
+  });
+  if (outcome.index) await writeSummary(publishedSummary(outcome.lines));
+}
 
 // src/state.ts
 var STATE_VERSION = 1;
@@ -1160,6 +1217,18 @@ function loadState() {
   }
 }
 
+// src/step.ts
+async function runStep(unexpected, work) {
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    setFailed(err instanceof ArchwayError ? err.message : `${unexpected}: ${errorMessage(err)}`);
+    if (err instanceof Error && !(err instanceof ArchwayError) && err.stack) debug(err.stack);
+    return false;
+  }
+}
+
 export {
   mapLimit,
   MediaType,
@@ -1172,13 +1241,16 @@ export {
   layerCompression,
   connect,
   targetsOf,
+  renderSummary,
+  mergeSummary,
+  writeSummary,
   buildIndex,
   indexAnnotations,
   releaseKey,
-  publishIndex,
   releaseOf,
-  stageAndPublish,
   mergeStaged,
+  publishFromState,
   saveState2 as saveState,
-  loadState
+  loadState,
+  runStep
 };

@@ -1,0 +1,36 @@
+/** What the post step is to publish, from the platforms main pushed: kept in the post state. */
+import * as core from '@actions/core'
+import { ArchwayError } from '../errors.js'
+import type { BuildInputs } from '../inputs.js'
+import type { PipelineResult } from '../pipeline.js'
+import { type Platform, formatPlatform } from '../platform.js'
+import { targetsOf } from '../registries.js'
+import { formatReference } from '../registry/reference.js'
+import type { PublishState } from '../state.js'
+import { buildIndex, indexAnnotations } from './index-manifest.js'
+import { matrixRelease } from './matrix.js'
+import { runnerFacts } from './runner-facts.js'
+
+/**
+ * One job with every platform knows its index now, and gives its digest; a matrix job (a
+ * `build` share) learns it only when the last platform is staged.
+ */
+export async function pendingPublish(build: BuildInputs, pipeline: PipelineResult, all: readonly Platform[]): Promise<PublishState> {
+  const share = build.share ?? all
+  const images = pipeline.platforms.flatMap(r => (r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []))
+  if (images.length !== share.length) throw new ArchwayError('not every platform was pushed; no index')
+  const annotations = indexAnnotations(build.annotations, await runnerFacts())
+  const state = {
+    targets: targetsOf(build),
+    images: images.map(({ platform, manifest: m }) => ({ platform: formatPlatform(platform), mediaType: m.mediaType, digest: m.digest, size: m.size })),
+    annotations
+  }
+  const tags = build.tags.map(formatReference).join(', ')
+  if (build.share) {
+    core.info(`The post step stages ${share.map(formatPlatform).join(', ')} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`)
+    return { ...state, release: matrixRelease(build, all) }
+  }
+  const digest = buildIndex(images, annotations).digest
+  core.info(`Index ${digest}: the post step publishes it as ${tags} once the job has succeeded`)
+  return { ...state, digest }
+}
