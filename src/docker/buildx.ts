@@ -1,4 +1,4 @@
-/** `docker buildx build` command lines (pure) and the builds themselves. */
+/** `docker buildx build` command lines. Pure. */
 import type { Platform } from '../platform.js'
 import { formatPlatform } from '../platform.js'
 

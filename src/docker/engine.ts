@@ -4,7 +4,7 @@ import { type RunOptions, type RunResult, run } from '../exec.js'
 
 export type ImageStore = 'containerd' | 'classic'
 
-/** Runs `docker ARGS`; `DOCKER_CONFIG` is set when the action logged in with its own config. */
+/** Runs `docker ARGS` against the runner's engine (DOCKER_HOST, DOCKER_CONFIG as the step's environment gives them). */
 export function docker(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return run('docker', args, options)
 }

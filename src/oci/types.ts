@@ -97,11 +97,6 @@ export interface ImageConfig {
   readonly config?: Readonly<Record<string, unknown>>
 }
 
-/** The `oci-layout` file at the root of a layout. */
-export interface OciLayoutFile {
-  readonly imageLayoutVersion: string
-}
-
 const INDEX_TYPES: ReadonlySet<string> = new Set([MediaType.OciIndex, MediaType.DockerManifestList])
 const MANIFEST_TYPES: ReadonlySet<string> = new Set([MediaType.OciManifest, MediaType.DockerManifest])
 const CONFIG_TYPES: ReadonlySet<string> = new Set([MediaType.OciConfig, MediaType.DockerConfig])

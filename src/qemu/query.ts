@@ -23,8 +23,3 @@ export function parseQemuQuery(value: string): QemuQuery | undefined {
   if (range !== null && text !== '' && text !== '*') return { kind: 'range', text, range }
   return undefined
 }
-
-/** True when the query names one exact package, so a warm cache needs no network at all. */
-export function isExact(q: QemuQuery): boolean {
-  return q.kind === 'exact'
-}
