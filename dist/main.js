@@ -21,7 +21,7 @@ import {
   saveState,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-MRJH5CY5.js";
+} from "./chunks/chunk-6642WKKK.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -34,7 +34,7 @@ import {
   platformKey,
   provenanceText,
   qemuArch
-} from "./chunks/chunk-BM6MIK6F.js";
+} from "./chunks/chunk-HX5V63KE.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,
@@ -51,7 +51,7 @@ import {
   machineName,
   parseElf,
   readArmAttributes
-} from "./chunks/chunk-YSR6EK6T.js";
+} from "./chunks/chunk-RIXKIOPU.js";
 import {
   run
 } from "./chunks/chunk-Q2D36NRX.js";
@@ -2522,10 +2522,10 @@ function wantedEntry(emulator, interpreter, flags) {
   if (!m) throw new Error(`no binfmt_misc magic known for ${emulator}`);
   return { name: entryName(emulator), interpreter, magic: m.magic, mask: m.mask, offset: 0, flags };
 }
-var escape = (hex) => hex.replace(/../g, (b) => `\\x${b}`);
+var escapeHex = (hex) => hex.replace(/../g, (b) => `\\x${b}`);
 function registrationLine(e) {
   if (e.interpreter.includes(":")) throw new EnvironmentError(`binfmt_misc interpreter path ${e.interpreter} contains a colon`);
-  return `:${e.name}:M:${e.offset || ""}:${escape(e.magic)}:${escape(e.mask)}:${e.interpreter}:${e.flags}`;
+  return `:${e.name}:M:${e.offset || ""}:${escapeHex(e.magic)}:${escapeHex(e.mask)}:${e.interpreter}:${e.flags}`;
 }
 function parseEntryFile(name, text) {
   const field = (f) => new RegExp(`^${f}[ :]+(.*)$`, "m").exec(text)?.[1]?.trim() ?? "";
@@ -2656,8 +2656,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-B32KERFK.js"),
-      import("./chunks/install-USJVCT6X.js"),
+      import("./chunks/resolve-NS5JX4ZF.js"),
+      import("./chunks/install-J2JTNZKX.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
@@ -4216,7 +4216,7 @@ async function buildTestPush(b, platforms, o, engine, tag) {
           return d;
         })
       );
-      checked2.forEach((c, i) => published.set(formatPlatform(c.platform), docs[i]));
+      for (const [i, c] of checked2.entries()) published.set(formatPlatform(c.platform), docs[i]);
     }
   }
   return {

@@ -3,9 +3,9 @@ import {
   formatPlatform,
   parsePlatforms,
   platformFacts
-} from "./chunks/chunk-BM6MIK6F.js";
+} from "./chunks/chunk-HX5V63KE.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-YSR6EK6T.js";
+import "./chunks/chunk-RIXKIOPU.js";
 import {
   errorMessage
 } from "./chunks/chunk-WXXSKNG5.js";

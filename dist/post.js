@@ -3,10 +3,10 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-MRJH5CY5.js";
-import "./chunks/chunk-BM6MIK6F.js";
+} from "./chunks/chunk-6642WKKK.js";
+import "./chunks/chunk-HX5V63KE.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-YSR6EK6T.js";
+import "./chunks/chunk-RIXKIOPU.js";
 import "./chunks/chunk-Q2D36NRX.js";
 import "./chunks/chunk-6PV27GIQ.js";
 import {

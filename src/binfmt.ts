@@ -27,19 +27,19 @@ export function wantedEntry(emulator: string, interpreter: string, flags: string
   return { name: entryName(emulator), interpreter, magic: m.magic, mask: m.mask, offset: 0, flags }
 }
 
-const escape = (hex: string) => hex.replace(/../g, b => `\\x${b}`)
+const escapeHex = (hex: string) => hex.replace(/../g, b => `\\x${b}`)
 
 /** The line written to `register`: `:name:M:offset:magic:mask:interpreter:flags`. Pure. */
 export function registrationLine(e: Entry): string {
   if (e.interpreter.includes(':')) throw new EnvironmentError(`binfmt_misc interpreter path ${e.interpreter} contains a colon`)
-  return `:${e.name}:M:${e.offset || ''}:${escape(e.magic)}:${escape(e.mask)}:${e.interpreter}:${e.flags}`
+  return `:${e.name}:M:${e.offset || ''}:${escapeHex(e.magic)}:${escapeHex(e.mask)}:${e.interpreter}:${e.flags}`
 }
 
 /** Parses a registration line as Debian's /usr/lib/binfmt.d files write them. Pure. */
 export function parseRegistrationLine(line: string): Entry {
   const [, name, , offset, magic, mask, interpreter, flags] = line.trim().split(':')
-  const unescape = (s: string) => s.replace(/\\x([0-9a-fA-F]{2})/g, '$1').toLowerCase()
-  return { name, interpreter, magic: unescape(magic), mask: unescape(mask), offset: Number(offset || 0), flags: flags ?? '' }
+  const unescapeHex = (s: string) => s.replace(/\\x([0-9a-fA-F]{2})/g, '$1').toLowerCase()
+  return { name, interpreter, magic: unescapeHex(magic), mask: unescapeHex(mask), offset: Number(offset || 0), flags: flags ?? '' }
 }
 
 /** Parses `/proc/sys/fs/binfmt_misc/<name>` as the kernel prints it. Pure. */

@@ -117,7 +117,7 @@ const SHT_ARM_ATTRIBUTES = 0x70000003
  */
 export function readArmAttributes(buf: Buffer): ArmAttributes | undefined {
   const h = parseElf(buf)
-  if (!h || h.bits !== 32 || h.endian !== 'little') return undefined
+  if (h?.bits !== 32 || h.endian !== 'little') return undefined
   const shoff = buf.readUInt32LE(32)
   const shentsize = buf.readUInt16LE(46)
   const shnum = buf.readUInt16LE(48)

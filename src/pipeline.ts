@@ -206,7 +206,7 @@ async function buildTestPush(b: BuildInputs, platforms: readonly Platform[], o: 
           return d
         })
       )
-      checked.forEach((c, i) => published.set(formatPlatform(c.platform), docs[i]))
+      for (const [i, c] of checked.entries()) published.set(formatPlatform(c.platform), docs[i])
     }
   }
   return {

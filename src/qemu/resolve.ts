@@ -75,6 +75,8 @@ export function choose(q: QemuQuery, candidates: readonly QemuPackage[]): QemuPa
         return compareDebianVersions(c.debianVersion, q.text) === 0
       case 'range':
         return semver.satisfies(c.qemuVersion, q.range)
+      default:
+        return false
     }
   })
   // Newest Debian version first; on a tie the suite listed first in ALL_SUITES wins.

@@ -61,6 +61,8 @@ function choose(q, candidates) {
         return compareDebianVersions(c.debianVersion, q.text) === 0;
       case "range":
         return import_semver.default.satisfies(c.qemuVersion, q.range);
+      default:
+        return false;
     }
   });
   return [...fits].sort((a, b) => compareDebianVersions(b.debianVersion, a.debianVersion) || ALL_SUITES.indexOf(a.suite) - ALL_SUITES.indexOf(b.suite))[0];

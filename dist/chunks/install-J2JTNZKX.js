@@ -5,7 +5,7 @@ import {
 } from "./chunk-OQWSEYZC.js";
 import {
   parseElf
-} from "./chunk-YSR6EK6T.js";
+} from "./chunk-RIXKIOPU.js";
 import {
   fetchOrExplain
 } from "./chunk-6WIPOMN3.js";

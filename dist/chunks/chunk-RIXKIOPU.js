@@ -98,7 +98,7 @@ function armArchLevel(cpuArch) {
 var SHT_ARM_ATTRIBUTES = 1879048195;
 function readArmAttributes(buf) {
   const h = parseElf(buf);
-  if (!h || h.bits !== 32 || h.endian !== "little") return void 0;
+  if (h?.bits !== 32 || h.endian !== "little") return void 0;
   const shoff = buf.readUInt32LE(32);
   const shentsize = buf.readUInt16LE(46);
   const shnum = buf.readUInt16LE(48);

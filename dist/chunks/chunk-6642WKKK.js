@@ -12,7 +12,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-BM6MIK6F.js";
+} from "./chunk-HX5V63KE.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";

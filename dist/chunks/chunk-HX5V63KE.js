@@ -4,7 +4,7 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   EM
-} from "./chunk-YSR6EK6T.js";
+} from "./chunk-RIXKIOPU.js";
 import {
   ArchwayError,
   InputError
