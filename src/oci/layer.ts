@@ -1,13 +1,7 @@
 /**
- * Streaming an image's layers: each blob is read once, hashed against its digest, decompressed,
- * hashed against the config's diff_id, and parsed as tar (tar-stream) member by member. Nothing
- * is held but what the caller's `inspect` keeps; nothing is believed until both hashes match.
- *
- * zstd: Node 20's zlib has no zstd. A zstd layer is decompressed by Node's own zlib where it has
- * one (Node 22.15 and later), otherwise by fzstd, a small pure-JS streaming decoder (about 90 MB/s
- * here, a seventh of the `zstd` program's speed, but needing nothing on the host: src/exec.ts
- * collects output as text, so a `zstd -dc` child would need a second, binary seam). fzstd skips
- * zstd's own content checksum; the blob's digest and the diff_id cover that.
+ * An image's layers, streamed: each blob read once, checked against its digest and, once
+ * decompressed (zstd by Node's zlib where it has it, else fzstd), its diff_id, and parsed as tar
+ * member by member. Nothing is believed until both hashes match.
  */
 import { createHash } from 'node:crypto'
 import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream'

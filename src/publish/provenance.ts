@@ -1,16 +1,6 @@
 /**
- * Provenance attestations, published as OCI referrers of the platform manifests they
- * describe, never as entries of the index.
- *
- * With `--provenance`, buildx stores one attestation manifest per platform beside the
- * platform manifests in its image index (platform `unknown/unknown`, annotations
- * `vnd.docker.reference.type: attestation-manifest` and `vnd.docker.reference.digest:
- * <platform manifest digest>`); `docker save` keeps it in the OCI layout. Each one is
- * published as an OCI image manifest with `artifactType` and `subject` (the published
- * platform manifest) over the attestation's own config and in-toto layers, pushed by digest.
- * A registry with the referrers API lists it by itself; for one without (distribution 2.8),
- * the distribution spec's referrers tag schema is kept: the tag `sha256-<hex>` names an
- * image index listing the subject's referrers, merged with what it already lists.
+ * buildx's provenance attestations, published as OCI referrers of the platform manifests they
+ * describe (the referrers API, or the `sha256-<hex>` tag schema), never as entries of the index.
  */
 import { ArchwayError } from '../errors.js'
 import { digestOf } from '../digest.js'

@@ -1,14 +1,7 @@
 /**
- * Matrix coordination through the registry. Each job, once its platforms are pushed and
- * the job has succeeded, writes one staging manifest per platform under a run-scoped tag
- * only it writes; then it reads every platform's staging tag. Whoever sees them all
- * publishes the index: because each job writes before it reads, the last one always sees
- * everything, and because the index bytes are deterministic, two jobs publishing at once
- * write the same thing. A failed platform is never staged, so there is no index; a re-run
- * of it stages it and completes the release.
- *
- * A staging manifest is a small OCI artifact whose `subject` is the platform's manifest,
- * so deleting it (by its own digest) never touches the image.
+ * A matrix's coordination through the registry: per platform, a small staging manifest (its
+ * `subject` the platform's image) under a run-scoped tag only its job writes; read back by
+ * whoever publishes, and deleted where the registry allows it.
  */
 import { sha256Hex } from '../digest.js'
 import { mapLimit } from '../concurrency.js'

@@ -1,23 +1,7 @@
 /**
- * Architecture verification of one platform's image, read straight from an OCI layout: the
- * config must name the platform, and every ELF file of the image's final filesystem must be a
- * program for it. This catches what a build with emulation happily produces: an arm64 image
- * whose binaries were copied in from the host, or an arm/v6 image holding ARMv7 code.
- *
- * Each platform's e_machine, ELF class and byte order are in the platform table (src/platform.ts).
- * ARM also needs EABI version 5 in e_flags (every current toolchain; the old ABI is long gone), and:
- *   - arm/v7 refuses an object that declares the soft-float ABI (EF_ARM_ABI_FLOAT_SOFT, Debian's
- *     armel): armhf programs cannot call its libraries and vice versa. It accepts one that declares
- *     hard-float and one that declares neither, because Go's linker writes no float ABI flag
- *     (e_flags 0x5000002) and static Go programs are in many arm/v7 images.
- *   - arm/v6 accepts either float ABI: Debian's armel (ARMv5TE, soft-float) runs on ARMv6, and so
- *     do the hard-float ARMv6 builds of Raspbian and Alpine.
- *   - Where the file's `.ARM.attributes` section gives Tag_CPU_arch, arm/v6 refuses code for
- *     ARMv7 or later (Debian's armhf is `7-A`) and arm/v7 refuses code for ARMv8 or later: such a
- *     program dies of an illegal instruction on the older CPU. Reading the section needs the
- *     whole file, so ARM ELF files in arm images (and only those) are held in memory, up to
- *     `maxArmFile` bytes; a larger one is checked on its header alone.
- * Every other file is streamed past: only its first 64 bytes are looked at.
+ * The architecture check of one platform's image, read from its OCI layout: the config must
+ * name the platform and every ELF file of the final filesystem must be a program for it (the
+ * rules: README, "The architecture check"). Only ARM ELF files in arm images are read whole.
  */
 import {
   type ArmAttributes,
