@@ -17,7 +17,7 @@ import {
   releaseOf,
   saveState,
   targetsOf
-} from "./chunks/chunk-IPMTIXEO.js";
+} from "./chunks/chunk-P2A2ZY3Z.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -30,7 +30,7 @@ import {
   platformKey,
   provenanceText,
   qemuArch
-} from "./chunks/chunk-BM6MIK6F.js";
+} from "./chunks/chunk-RMWXODNK.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,

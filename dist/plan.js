@@ -3,7 +3,7 @@ import {
   formatPlatform,
   parsePlatforms,
   platformFacts
-} from "./chunks/chunk-BM6MIK6F.js";
+} from "./chunks/chunk-RMWXODNK.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-YSR6EK6T.js";
 import {

@@ -4,10 +4,10 @@ import {
   publishIndex,
   releaseOf,
   stageAndPublish
-} from "./chunks/chunk-IPMTIXEO.js";
+} from "./chunks/chunk-P2A2ZY3Z.js";
 import {
   getCredentials
-} from "./chunks/chunk-BM6MIK6F.js";
+} from "./chunks/chunk-RMWXODNK.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-YSR6EK6T.js";
 import "./chunks/chunk-Q2D36NRX.js";
