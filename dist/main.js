@@ -21,7 +21,7 @@ import {
   saveState,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-6642WKKK.js";
+} from "./chunks/chunk-DL2SLRHG.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -34,7 +34,7 @@ import {
   platformKey,
   provenanceText,
   qemuArch
-} from "./chunks/chunk-HX5V63KE.js";
+} from "./chunks/chunk-5MRXB6AV.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,

@@ -3,7 +3,7 @@ import {
   formatPlatform,
   parsePlatforms,
   platformFacts
-} from "./chunks/chunk-HX5V63KE.js";
+} from "./chunks/chunk-5MRXB6AV.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import {

@@ -3,8 +3,8 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-6642WKKK.js";
-import "./chunks/chunk-HX5V63KE.js";
+} from "./chunks/chunk-DL2SLRHG.js";
+import "./chunks/chunk-5MRXB6AV.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import "./chunks/chunk-Q2D36NRX.js";

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { EnvironmentError, errorMessage, oneLine } from '../errors.js'
-import { run } from '../exec.js'
+import { type RunResult, run } from '../exec.js'
 import type { Credentials } from './auth.js'
 import { DOCKER_HUB } from './reference.js'
 
@@ -117,7 +117,7 @@ function lookup<T>(map: Readonly<Record<string, T>> | undefined, registry: strin
 async function fromHelper(name: string, serverAddress: string): Promise<Credentials | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new EnvironmentError(`The docker config names a credential helper "${name}" that is not a plain name`)
   const command = `docker-credential-${name}`
-  let result
+  let result: RunResult
   try {
     result = await run(command, ['get'], { input: Buffer.from(serverAddress), allowFailure: true })
   } catch (err) {

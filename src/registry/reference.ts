@@ -124,6 +124,11 @@ export function isDigest(ref: string): boolean {
   return DIGEST.test(ref)
 }
 
+/** `sha256` of `sha256:<hex>`. */
+export function algorithmOf(digest: string): string {
+  return digest.slice(0, digest.indexOf(':'))
+}
+
 /** A tag or a digest, as the manifest endpoints take them. */
 export function validateManifestRef(ref: string): string {
   return ref.includes(':') ? validateDigest(ref) : validateTag(ref)

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
 import { OCI_MANIFEST, type TestRegistry, imageManifest, sha256, startRegistry } from '../../helpers/registry-server.js'
@@ -111,5 +114,79 @@ describe('retries through the client', () => {
     server.fail({ method: 'PUT', path: /manifests/, status: 504 })
     expect(await client().putManifest('acme/app', 'v2', manifest, OCI_MANIFEST)).toBe(digest)
     expect(hits(/manifests/, 'PUT')).toBe(2)
+  })
+})
+
+describe('the one upload retry path', () => {
+  const uploadRetries = () => logs.filter(l => l.startsWith('Upload of '))
+  const sessions = (method: string) => new Set(server.requests.filter(r => r.method === method && /uploads\/./.test(r.url)).map(r => r.url.replace(/\?.*/, ''))).size
+  const ranges = () => server.requests.filter(r => r.method === 'PATCH').map(r => r.headers['content-range'])
+
+  it.each(['a Buffer', 'a file'])('starts a chunked upload of %s cut off mid-PATCH again from a new session, from the first byte', async kind => {
+    const data = randomBytes(12)
+    const source = kind === 'a file' ? { path: join(await mkdtemp(join(tmpdir(), 'archway-blob-')), 'layer'), size: data.length } : data
+    if (!Buffer.isBuffer(source)) await writeFile(source.path, data)
+    let cut = false
+    // The first chunk has been accepted: the connection of the second goes down.
+    const log = (line: string) => {
+      logs.push(line)
+      if (!cut && /^PATCH .*: 202$/.test(line)) {
+        cut = true
+        server.fail({ method: 'PATCH', path: /uploads/, reset: true })
+      }
+    }
+    await client({ chunkedUploadThreshold: 8, chunkSize: 4, log }).pushBlob('acme/app', sha256(data), source)
+    expect(server.blob(sha256(data))).toEqual(data)
+    expect(ranges()).toEqual(['0-3', '4-7', '0-3', '4-7', '8-11'])
+    expect([hits(/uploads\/$/, 'POST'), sessions('PATCH'), hits(/uploads\/./, 'PUT')]).toEqual([2, 2, 1])
+    expect(uploadRetries()).toEqual([expect.stringMatching(new RegExp(`^Upload of ${sha256(data)} to acme/app starts again \\(retry 1\\) in 5 ms: PATCH .* failed: `))])
+  })
+
+  it('sends every chunk again into a new session when the closing PUT fails', async () => {
+    const data = randomBytes(12)
+    server.fail({ method: 'PUT', path: /uploads/, status: 503 })
+    await client({ chunkedUploadThreshold: 8, chunkSize: 4 }).pushBlob('acme/app', sha256(data), data)
+    expect(server.blob(sha256(data))).toEqual(data)
+    expect(ranges()).toEqual(['0-3', '4-7', '8-11', '0-3', '4-7', '8-11'])
+    expect([hits(/uploads\/$/, 'POST'), sessions('PATCH'), sessions('PUT')]).toEqual([2, 2, 2])
+  })
+
+  it('opens a new session when the POST fails', async () => {
+    const data = randomBytes(100)
+    server.fail({ method: 'POST', path: /uploads/, status: 503 })
+    await client().pushBlob('acme/app', sha256(data), data)
+    expect(server.requests.map(r => r.method)).toEqual(['HEAD', 'POST', 'POST', 'PUT'])
+    expect(uploadRetries()).toHaveLength(1)
+  })
+
+  it('tries the mount again on the next try', async () => {
+    const data = randomBytes(100)
+    server.addBlob('acme/base', data)
+    server.fail({ method: 'POST', path: /uploads/, status: 502 })
+    await client().pushBlob('acme/app', sha256(data), data, { mountFrom: 'acme/base' })
+    expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
+    expect(server.requests.map(r => r.method)).toEqual(['HEAD', 'POST', 'POST'])
+    expect(server.requests[2].url).toContain(`mount=${encodeURIComponent(sha256(data))}&from=acme%2Fbase`)
+    expect(logs).toContain(`Blob ${sha256(data)} mounted into acme/app from acme/base`)
+  })
+
+  it('retries the whole upload, not each of its requests, up to the attempts of the policy, then throws the last failure', async () => {
+    const data = randomBytes(100)
+    server.fail({ method: 'PUT', path: /uploads/, times: 100, status: 503 })
+    await expect(client().pushBlob('acme/app', sha256(data), data)).rejects.toThrow(/^PUT http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/blobs\/uploads\/\S+ answered 503 /)
+    expect(server.requests.map(r => r.method)).toEqual(['HEAD', ...Array(4).fill(['POST', 'PUT']).flat(), 'HEAD'])
+    expect(uploadRetries()).toHaveLength(3)
+    expect(waits).toEqual([5, 10, 20])
+  })
+
+  it('takes a blob the registry stored, though its answer to the PUT was an error, as pushed', async () => {
+    const data = randomBytes(100)
+    const storeThenFail = () => {
+      server.addBlob('acme/app', data)
+      return { errors: [{ code: 'UNKNOWN', message: 'stored, yet answered with an error' }] }
+    }
+    server.fail({ method: 'PUT', path: /uploads/, status: 400, body: storeThenFail })
+    await client().pushBlob('acme/app', sha256(data), data)
+    expect(server.requests.map(r => r.method)).toEqual(['HEAD', 'POST', 'PUT', 'HEAD'])
   })
 })

@@ -3,8 +3,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { VerificationError } from '../../../src/errors.js'
-import { MANIFEST_ACCEPT, RegistryClient, type RegistryClientOptions, nextLink } from '../../../src/registry/client.js'
+import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
+import { MANIFEST_ACCEPT } from '../../../src/registry/manifests.js'
+import { nextLink } from '../../../src/registry/requests.js'
 import { OCI_MANIFEST, type RegistryServerOptions, type TestRegistry, imageManifest, sha256, startRegistry } from '../../helpers/registry-server.js'
 
 const ZERO = { attempts: 3, baseMs: 0, maxMs: 0 }

@@ -1,6 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   DOCKER_HUB,
+  algorithmOf,
   formatPlatform,
   getCredentials,
   isDigest,
@@ -12,7 +13,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-HX5V63KE.js";
+} from "./chunk-5MRXB6AV.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";
@@ -95,81 +96,8 @@ async function mapLimit(items, limit, fn) {
   return results;
 }
 
-// src/registry/client.ts
+// src/registry/blobs.ts
 import { stat as stat2 } from "node:fs/promises";
-
-// src/oci/types.ts
-var MediaType = {
-  OciIndex: "application/vnd.oci.image.index.v1+json",
-  OciManifest: "application/vnd.oci.image.manifest.v1+json",
-  OciConfig: "application/vnd.oci.image.config.v1+json",
-  OciLayer: "application/vnd.oci.image.layer.v1.tar",
-  OciLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-  OciLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
-  OciLayerNondistributable: "application/vnd.oci.image.layer.nondistributable.v1.tar",
-  OciLayerNondistributableGzip: "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-  OciLayerNondistributableZstd: "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-  OciEmpty: "application/vnd.oci.empty.v1+json",
-  DockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  DockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  DockerConfig: "application/vnd.docker.container.image.v1+json",
-  DockerLayer: "application/vnd.docker.image.rootfs.diff.tar",
-  DockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-  DockerLayerZstd: "application/vnd.docker.image.rootfs.diff.tar.zstd",
-  DockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
-  /** The layers of a buildx attestation manifest: one in-toto statement each (SLSA provenance, SBOM). */
-  InToto: "application/vnd.in-toto+json",
-  /**
-   * The `artifactType` of a published attestation referrer: buildkit's own type for an attestation
-   * manifest (what it gives with `oci-artifact=true`), which buildx imagetools and Docker Scout know.
-   */
-  DockerAttestationManifest: "application/vnd.docker.attestation.manifest.v1+json",
-  /** The `artifactType` of a matrix job's staging manifest. */
-  ArchwayStage: "application/vnd.archway.stage.v1+json"
-};
-var EMPTY_JSON = Buffer.from("{}");
-var EMPTY_DESCRIPTOR = {
-  mediaType: MediaType.OciEmpty,
-  digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
-  size: 2
-};
-var Annotation = {
-  ReferenceType: "vnd.docker.reference.type",
-  ReferenceDigest: "vnd.docker.reference.digest",
-  RefName: "org.opencontainers.image.ref.name",
-  Created: "org.opencontainers.image.created"
-};
-var ATTESTATION_MANIFEST = "attestation-manifest";
-var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.OciIndex, MediaType.DockerManifestList]);
-var MANIFEST_TYPES = /* @__PURE__ */ new Set([MediaType.OciManifest, MediaType.DockerManifest]);
-var CONFIG_TYPES = /* @__PURE__ */ new Set([MediaType.OciConfig, MediaType.DockerConfig]);
-function isIndexMediaType(mediaType) {
-  return mediaType !== void 0 && INDEX_TYPES.has(mediaType);
-}
-function isManifestMediaType(mediaType) {
-  return mediaType !== void 0 && MANIFEST_TYPES.has(mediaType);
-}
-function isImageConfigMediaType(mediaType) {
-  return mediaType !== void 0 && CONFIG_TYPES.has(mediaType);
-}
-function isAttestation(d) {
-  return d.annotations?.[Annotation.ReferenceType] === ATTESTATION_MANIFEST;
-}
-var LAYER_COMPRESSION = {
-  [MediaType.OciLayer]: "none",
-  [MediaType.OciLayerGzip]: "gzip",
-  [MediaType.OciLayerZstd]: "zstd",
-  [MediaType.OciLayerNondistributable]: "none",
-  [MediaType.OciLayerNondistributableGzip]: "gzip",
-  [MediaType.OciLayerNondistributableZstd]: "zstd",
-  [MediaType.DockerLayer]: "none",
-  [MediaType.DockerLayerGzip]: "gzip",
-  [MediaType.DockerLayerZstd]: "zstd",
-  [MediaType.DockerForeignLayerGzip]: "gzip"
-};
-function layerCompression(mediaType) {
-  return LAYER_COMPRESSION[mediaType];
-}
 
 // src/registry/errors.ts
 import { STATUS_CODES } from "node:http";
@@ -562,11 +490,280 @@ function lowerCaseKeys(headers) {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-// src/registry/client.ts
+// src/registry/blobs.ts
+var OCTETS = { "content-type": "application/octet-stream" };
+async function blobExists(api, repo, digest) {
+  validateRepository(repo);
+  validateDigest(digest);
+  return checkExistingBlob(api, repo, digest, [repositoryScope(repo, "pull")]);
+}
+async function getBlob(api, repo, digest) {
+  validateRepository(repo);
+  validateDigest(digest);
+  const res = await api.call({ method: "GET", url: api.url(`/v2/${repo}/blobs/${digest}`), scopes: [repositoryScope(repo, "pull")] });
+  if (res.status !== 200) throw api.error("GET", res);
+  const actual = digestOf(res.body, algorithmOf(digest));
+  if (actual !== digest) throw new VerificationError(`Blob ${repo}@${digest} from ${api.registry} has the digest ${actual}: refused`);
+  return res.body;
+}
+async function pushBlob(api, repo, digest, source, options, chunking) {
+  validateRepository(repo);
+  validateDigest(digest);
+  const from = options.mountFrom !== void 0 && options.mountFrom !== repo ? validateRepository(options.mountFrom) : void 0;
+  const size2 = await sourceSize(repo, digest, source);
+  const scopes = [repositoryScope(repo, "pull,push"), ...from ? [repositoryScope(from, "pull")] : []];
+  if (await checkExistingBlob(api, repo, digest, scopes)) {
+    api.log(`Blob ${digest} is already in ${repo}`);
+    return;
+  }
+  const upload = { repo, digest, scopes, from };
+  try {
+    await withRetry(
+      api.retryPolicy,
+      async () => {
+        const session = await initiateUpload(api, upload, chunking.size);
+        if (!session) return;
+        const chunked = size2 <= chunking.threshold ? void 0 : await streamBlob(api, upload, session, source, size2);
+        await commitBlob(api, upload, chunked?.location ?? session.location, chunked ? void 0 : source);
+        api.log(`Blob ${digest} (${size2} bytes) uploaded to ${repo} in ${chunked ? `${chunked.chunks} chunks` : "one PUT"}`);
+      },
+      { onRetry: (err, n, wait) => api.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err)}`) }
+    );
+  } catch (err) {
+    if (err instanceof RegistryError && await checkExistingBlob(api, repo, digest, scopes).catch(() => false)) return;
+    throw err;
+  }
+}
+async function checkExistingBlob(api, repo, digest, scopes) {
+  const res = await api.call({ method: "HEAD", url: api.url(`/v2/${repo}/blobs/${digest}`), scopes });
+  if (res.status === 200) return true;
+  if (res.status === 404) return false;
+  throw api.error("HEAD", res);
+}
+async function initiateUpload(api, u, chunkSize) {
+  const start = api.url(`/v2/${u.repo}/blobs/uploads/`);
+  if (u.from) {
+    start.searchParams.set("mount", u.digest);
+    start.searchParams.set("from", u.from);
+  }
+  const res = await api.call({ method: "POST", url: start, scopes: u.scopes, retry: false });
+  if (res.status === 201 && u.from) {
+    api.log(`Blob ${u.digest} mounted into ${u.repo} from ${u.from}`);
+    return void 0;
+  }
+  const least = Number(header(res, "oci-chunk-min-length"));
+  return { location: api.location("POST", res, 202), chunkSize: Number.isSafeInteger(least) && least > chunkSize ? least : chunkSize };
+}
+async function streamBlob(api, u, session, source, size2) {
+  let location = session.location;
+  let chunks = 0;
+  for (let offset = 0; offset < size2; offset += session.chunkSize) {
+    const n = Math.min(session.chunkSize, size2 - offset);
+    const body = Buffer.isBuffer(source) ? source.subarray(offset, offset + n) : { path: source.path, offset, size: n };
+    const res = await api.call({ method: "PATCH", url: location, scopes: u.scopes, retry: false, headers: { ...OCTETS, "content-range": `${offset}-${offset + n - 1}` }, body });
+    location = api.location("PATCH", res, 202);
+    chunks++;
+  }
+  return { location, chunks };
+}
+async function commitBlob(api, u, location, body) {
+  const headers = body === void 0 ? void 0 : OCTETS;
+  const res = await api.call({ method: "PUT", url: withQuery(location, "digest", u.digest), scopes: u.scopes, headers, body, retry: false });
+  if (res.status !== 201) throw api.error("PUT", res);
+}
+function withQuery(url, name, value) {
+  const u = new URL(url);
+  const pair = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+  u.search = u.search ? `${u.search}&${pair}` : `?${pair}`;
+  return u;
+}
+async function sourceSize(repo, digest, source) {
+  if (Buffer.isBuffer(source)) {
+    const actual = digestOf(source, algorithmOf(digest));
+    if (actual !== digest) throw new VerificationError(`Blob for ${repo}: the bytes given have the digest ${actual}, not ${digest}`);
+    return source.length;
+  }
+  const { size: size2 } = await stat2(source.path);
+  if (size2 !== source.size) throw new VerificationError(`Blob ${digest} for ${repo}: ${source.path} has ${size2} bytes, not ${source.size}`);
+  return size2;
+}
+
+// src/oci/types.ts
+var MediaType = {
+  OciIndex: "application/vnd.oci.image.index.v1+json",
+  OciManifest: "application/vnd.oci.image.manifest.v1+json",
+  OciConfig: "application/vnd.oci.image.config.v1+json",
+  OciLayer: "application/vnd.oci.image.layer.v1.tar",
+  OciLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  OciLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+  OciLayerNondistributable: "application/vnd.oci.image.layer.nondistributable.v1.tar",
+  OciLayerNondistributableGzip: "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+  OciLayerNondistributableZstd: "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+  OciEmpty: "application/vnd.oci.empty.v1+json",
+  DockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  DockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  DockerConfig: "application/vnd.docker.container.image.v1+json",
+  DockerLayer: "application/vnd.docker.image.rootfs.diff.tar",
+  DockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+  DockerLayerZstd: "application/vnd.docker.image.rootfs.diff.tar.zstd",
+  DockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+  /** The layers of a buildx attestation manifest: one in-toto statement each (SLSA provenance, SBOM). */
+  InToto: "application/vnd.in-toto+json",
+  /**
+   * The `artifactType` of a published attestation referrer: buildkit's own type for an attestation
+   * manifest (what it gives with `oci-artifact=true`), which buildx imagetools and Docker Scout know.
+   */
+  DockerAttestationManifest: "application/vnd.docker.attestation.manifest.v1+json",
+  /** The `artifactType` of a matrix job's staging manifest. */
+  ArchwayStage: "application/vnd.archway.stage.v1+json"
+};
+var EMPTY_JSON = Buffer.from("{}");
+var EMPTY_DESCRIPTOR = {
+  mediaType: MediaType.OciEmpty,
+  digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+  size: 2
+};
+var Annotation = {
+  ReferenceType: "vnd.docker.reference.type",
+  ReferenceDigest: "vnd.docker.reference.digest",
+  RefName: "org.opencontainers.image.ref.name",
+  Created: "org.opencontainers.image.created"
+};
+var ATTESTATION_MANIFEST = "attestation-manifest";
+var INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.OciIndex, MediaType.DockerManifestList]);
+var MANIFEST_TYPES = /* @__PURE__ */ new Set([MediaType.OciManifest, MediaType.DockerManifest]);
+var CONFIG_TYPES = /* @__PURE__ */ new Set([MediaType.OciConfig, MediaType.DockerConfig]);
+function isIndexMediaType(mediaType) {
+  return mediaType !== void 0 && INDEX_TYPES.has(mediaType);
+}
+function isManifestMediaType(mediaType) {
+  return mediaType !== void 0 && MANIFEST_TYPES.has(mediaType);
+}
+function isImageConfigMediaType(mediaType) {
+  return mediaType !== void 0 && CONFIG_TYPES.has(mediaType);
+}
+function isAttestation(d) {
+  return d.annotations?.[Annotation.ReferenceType] === ATTESTATION_MANIFEST;
+}
+var LAYER_COMPRESSION = {
+  [MediaType.OciLayer]: "none",
+  [MediaType.OciLayerGzip]: "gzip",
+  [MediaType.OciLayerZstd]: "zstd",
+  [MediaType.OciLayerNondistributable]: "none",
+  [MediaType.OciLayerNondistributableGzip]: "gzip",
+  [MediaType.OciLayerNondistributableZstd]: "zstd",
+  [MediaType.DockerLayer]: "none",
+  [MediaType.DockerLayerGzip]: "gzip",
+  [MediaType.DockerLayerZstd]: "zstd",
+  [MediaType.DockerForeignLayerGzip]: "gzip"
+};
+function layerCompression(mediaType) {
+  return LAYER_COMPRESSION[mediaType];
+}
+
+// src/registry/manifests.ts
 var MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, MediaType.DockerManifestList, MediaType.DockerManifest].join(", ");
-var MiB = 1024 * 1024;
-var DEFAULT_CHUNKED_UPLOAD_THRESHOLD = 64 * MiB;
-var DEFAULT_CHUNK_SIZE = 16 * MiB;
+var GENERIC_TYPES = /* @__PURE__ */ new Set(["", "application/json", "application/octet-stream", "text/plain"]);
+async function headManifest(api, repo, ref) {
+  validateRepository(repo);
+  validateManifestRef(ref);
+  const res = await api.call({ method: "HEAD", url: api.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, "pull")], headers: { accept: MANIFEST_ACCEPT } });
+  if (res.status === 404) return void 0;
+  if (res.status !== 200) throw api.error("HEAD", res);
+  const digest = header(res, "docker-content-digest");
+  const size2 = Number(header(res, "content-length") ?? NaN);
+  const mediaType = bareMediaType(header(res, "content-type"));
+  if (digest && isDigest(digest) && Number.isInteger(size2) && mediaType && !GENERIC_TYPES.has(mediaType)) {
+    if (isDigest(ref) && algorithmOf(digest) === algorithmOf(ref) && digest !== ref) {
+      throw new VerificationError(`Manifest ${repo}@${ref} on ${api.registry}: the registry gives its digest as ${digest}`);
+    }
+    return { digest: isDigest(ref) ? ref : digest, mediaType, size: size2 };
+  }
+  const m = await getManifest(api, repo, ref);
+  return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+}
+async function getManifest(api, repo, ref) {
+  validateRepository(repo);
+  validateManifestRef(ref);
+  const res = await api.call({ method: "GET", url: api.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, "pull")], headers: { accept: MANIFEST_ACCEPT } });
+  if (res.status !== 200) throw api.error("GET", res);
+  const algorithm = isDigest(ref) ? algorithmOf(ref) : "sha256";
+  const digest = digestOf(res.body, algorithm);
+  if (isDigest(ref) && digest !== ref) {
+    throw new VerificationError(`Manifest ${repo}@${ref} from ${api.registry}: the bytes sent have the digest ${digest}: refused`);
+  }
+  const claimed = header(res, "docker-content-digest");
+  if (claimed && algorithmOf(claimed) === algorithm && claimed !== digest) {
+    throw new VerificationError(`Manifest ${repo}:${ref} from ${api.registry}: the registry names it ${claimed} but the bytes sent have the digest ${digest}: refused`);
+  }
+  return { bytes: res.body, mediaType: manifestMediaType(header(res, "content-type"), res.body), digest };
+}
+async function putManifest(api, repo, ref, bytes, mediaType) {
+  validateRepository(repo);
+  validateManifestRef(ref);
+  if (!/^[\w.+-]+\/[\w.+-]+$/.test(mediaType)) throw new ArchwayError(`"${mediaType}" is not a media type (type/subtype)`);
+  const digest = digestOf(bytes);
+  if (isDigest(ref) && digestOf(bytes, algorithmOf(ref)) !== ref) {
+    throw new VerificationError(`Manifest for ${repo}@${ref}: the bytes to send have the digest ${digestOf(bytes, algorithmOf(ref))}`);
+  }
+  const res = await api.call({
+    method: "PUT",
+    url: api.url(`/v2/${repo}/manifests/${ref}`),
+    scopes: [repositoryScope(repo, "pull,push")],
+    headers: { "content-type": mediaType },
+    body: bytes,
+    sameOriginOnly: true
+  });
+  if (![200, 201, 202].includes(res.status)) throw api.error("PUT", res);
+  const claimed = header(res, "docker-content-digest");
+  if (claimed && algorithmOf(claimed) === "sha256" && claimed !== digest) {
+    throw new VerificationError(`Manifest ${repo}:${ref} on ${api.registry}: the registry stored it as ${claimed}, but the bytes sent have the digest ${digest}`);
+  }
+  api.log(`Manifest ${digest} (${mediaType}) is in ${repo}${isDigest(ref) ? "" : ` as ${ref}`}`);
+  return digest;
+}
+async function deleteManifest(api, repo, digest) {
+  validateRepository(repo);
+  validateDigest(digest);
+  const res = await api.call({ method: "DELETE", url: api.url(`/v2/${repo}/manifests/${digest}`), scopes: [repositoryScope(repo, "delete")] });
+  if ([200, 202, 204].includes(res.status)) return true;
+  if (res.status === 405 || parseErrorBody(res.body).some((c) => c.code === "UNSUPPORTED")) return false;
+  throw api.error("DELETE", res);
+}
+function bareMediaType(contentType) {
+  return (contentType ?? "").split(";")[0].trim();
+}
+function manifestMediaType(contentType, bytes) {
+  const type = bareMediaType(contentType);
+  if (!GENERIC_TYPES.has(type)) return type;
+  try {
+    const field = JSON.parse(bytes.toString()).mediaType;
+    return typeof field === "string" ? field : type;
+  } catch {
+    return type;
+  }
+}
+
+// src/registry/referrers.ts
+async function referrers(api, repo, digest, artifactType) {
+  validateRepository(repo);
+  validateDigest(digest);
+  const url = api.url(`/v2/${repo}/referrers/${digest}`);
+  if (artifactType !== void 0) url.searchParams.set("artifactType", artifactType);
+  const found = [];
+  for await (const page of api.pages(url, [repositoryScope(repo, "pull")], { accept: MediaType.OciIndex })) {
+    const list = page.manifests;
+    if (Array.isArray(list)) found.push(...list.filter(isDescriptor));
+  }
+  return artifactType === void 0 ? found : found.filter((d) => d.artifactType === artifactType);
+}
+function isDescriptor(d) {
+  if (typeof d !== "object" || d === null) return false;
+  const o = d;
+  return typeof o.mediaType === "string" && typeof o.digest === "string" && typeof o.size === "number";
+}
+
+// src/registry/requests.ts
 function nextLink(value) {
   if (!value) return void 0;
   for (const m of value.matchAll(/<([^>]*)>([^<]*)/g)) {
@@ -574,20 +771,18 @@ function nextLink(value) {
   }
   return void 0;
 }
-var RegistryClient = class {
+var RegistryRequests = class {
   /** As given: `ghcr.io`, `127.0.0.1:5000`. */
   registry;
   /** `https://ghcr.io/`, `http://127.0.0.1:5000/`. */
   baseUrl;
+  retryPolicy;
+  log;
   auth;
   /** Passwords and tokens: scrubbed from every error message. */
   secrets = /* @__PURE__ */ new Set();
-  retryPolicy;
   transport;
   userAgent;
-  log;
-  chunkThreshold;
-  chunkSize;
   constructor(options) {
     this.registry = validateRegistry(options.registry);
     const insecure = options.insecure ?? isInsecureRegistry(options.registry);
@@ -597,8 +792,6 @@ var RegistryClient = class {
     this.userAgent = options.userAgent ?? "archway";
     this.log = options.log ?? (() => {
     });
-    this.chunkThreshold = options.chunkedUploadThreshold ?? DEFAULT_CHUNKED_UPLOAD_THRESHOLD;
-    this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.auth = new RegistryAuth({
       registry: this.baseUrl,
       credentials: options.credentials,
@@ -612,198 +805,8 @@ var RegistryClient = class {
     const res = await this.call({ method: "GET", url: this.url("/v2/"), scopes: [] });
     if (res.status !== 200) throw this.error("GET", res);
   }
-  async blobExists(repo, digest) {
-    validateRepository(repo);
-    validateDigest(digest);
-    return this.exists(repo, digest, [repositoryScope(repo, "pull")]);
-  }
-  /** The blob's bytes, checked against its digest (redirects to storage are followed, without credentials). */
-  async getBlob(repo, digest) {
-    validateRepository(repo);
-    validateDigest(digest);
-    const res = await this.call({ method: "GET", url: this.url(`/v2/${repo}/blobs/${digest}`), scopes: [repositoryScope(repo, "pull")] });
-    if (res.status !== 200) throw this.error("GET", res);
-    const actual = digestOf(res.body, algorithmOf(digest));
-    if (actual !== digest) throw new VerificationError(`Blob ${repo}@${digest} from ${this.registry} has the digest ${actual}: refused`);
-    return res.body;
-  }
-  /**
-   * Uploads a blob unless the repository has it: mounted from `mountFrom` when that
-   * repository has it, else one POST then a PUT of the whole blob, or (above the chunked
-   * threshold) PATCHes of chunks then a closing PUT. A Buffer is checked against the digest
-   * before anything is sent; a file's digest is checked by the registry.
-   */
-  async pushBlob(repo, digest, source, options = {}) {
-    validateRepository(repo);
-    validateDigest(digest);
-    const from = options.mountFrom !== void 0 && options.mountFrom !== repo ? validateRepository(options.mountFrom) : void 0;
-    const size2 = await sourceSize(repo, digest, source);
-    const scopes = [repositoryScope(repo, "pull,push"), ...from ? [repositoryScope(from, "pull")] : []];
-    if (await this.exists(repo, digest, scopes)) {
-      this.log(`Blob ${digest} is already in ${repo}`);
-      return;
-    }
-    try {
-      await this.upload(repo, digest, source, size2, scopes, from);
-    } catch (err) {
-      if (err instanceof RegistryError && await this.exists(repo, digest, scopes).catch(() => false)) return;
-      throw err;
-    }
-  }
-  /** The manifest's digest, media type and size, or undefined when the registry has no such manifest. */
-  async headManifest(repo, ref) {
-    validateRepository(repo);
-    validateManifestRef(ref);
-    const res = await this.call({ method: "HEAD", url: this.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, "pull")], headers: { accept: MANIFEST_ACCEPT } });
-    if (res.status === 404) return void 0;
-    if (res.status !== 200) throw this.error("HEAD", res);
-    const digest = header(res, "docker-content-digest");
-    const size2 = Number(header(res, "content-length") ?? NaN);
-    const mediaType = bareMediaType(header(res, "content-type"));
-    if (digest && isDigest(digest) && Number.isInteger(size2) && mediaType && !GENERIC_TYPES.has(mediaType)) {
-      if (isDigest(ref) && algorithmOf(digest) === algorithmOf(ref) && digest !== ref) {
-        throw new VerificationError(`Manifest ${repo}@${ref} on ${this.registry}: the registry gives its digest as ${digest}`);
-      }
-      return { digest: isDigest(ref) ? ref : digest, mediaType, size: size2 };
-    }
-    const m = await this.getManifest(repo, ref);
-    return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
-  }
-  /** The manifest's exact bytes; when `ref` is a digest, bytes that do not match it are refused. */
-  async getManifest(repo, ref) {
-    validateRepository(repo);
-    validateManifestRef(ref);
-    const res = await this.call({ method: "GET", url: this.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, "pull")], headers: { accept: MANIFEST_ACCEPT } });
-    if (res.status !== 200) throw this.error("GET", res);
-    const algorithm = isDigest(ref) ? algorithmOf(ref) : "sha256";
-    const digest = digestOf(res.body, algorithm);
-    if (isDigest(ref) && digest !== ref) {
-      throw new VerificationError(`Manifest ${repo}@${ref} from ${this.registry}: the bytes sent have the digest ${digest}: refused`);
-    }
-    const claimed = header(res, "docker-content-digest");
-    if (claimed && algorithmOf(claimed) === algorithm && claimed !== digest) {
-      throw new VerificationError(`Manifest ${repo}:${ref} from ${this.registry}: the registry names it ${claimed} but the bytes sent have the digest ${digest}: refused`);
-    }
-    return { bytes: res.body, mediaType: manifestMediaType(header(res, "content-type"), res.body), digest };
-  }
-  /**
-   * PUTs the exact bytes under a tag or their digest, with `mediaType` as Content-Type, and
-   * returns their sha256 digest (checked against Docker-Content-Digest when the registry
-   * sends one).
-   */
-  async putManifest(repo, ref, bytes, mediaType) {
-    validateRepository(repo);
-    validateManifestRef(ref);
-    if (!/^[\w.+-]+\/[\w.+-]+$/.test(mediaType)) throw new ArchwayError(`"${mediaType}" is not a media type (type/subtype)`);
-    const digest = digestOf(bytes);
-    if (isDigest(ref) && digestOf(bytes, algorithmOf(ref)) !== ref) {
-      throw new VerificationError(`Manifest for ${repo}@${ref}: the bytes to send have the digest ${digestOf(bytes, algorithmOf(ref))}`);
-    }
-    const res = await this.call({
-      method: "PUT",
-      url: this.url(`/v2/${repo}/manifests/${ref}`),
-      scopes: [repositoryScope(repo, "pull,push")],
-      headers: { "content-type": mediaType },
-      body: bytes,
-      sameOriginOnly: true
-    });
-    if (![200, 201, 202].includes(res.status)) throw this.error("PUT", res);
-    const claimed = header(res, "docker-content-digest");
-    if (claimed && algorithmOf(claimed) === "sha256" && claimed !== digest) {
-      throw new VerificationError(`Manifest ${repo}:${ref} on ${this.registry}: the registry stored it as ${claimed}, but the bytes sent have the digest ${digest}`);
-    }
-    this.log(`Manifest ${digest} (${mediaType}) is in ${repo}${isDigest(ref) ? "" : ` as ${ref}`}`);
-    return digest;
-  }
-  /** Every tag, across `Link` pages; none for a repository the registry does not know (404). */
-  async listTags(repo) {
-    validateRepository(repo);
-    const tags = [];
-    for await (const page of this.pages(this.url(`/v2/${repo}/tags/list`), [repositoryScope(repo, "pull")], {})) {
-      const list = page.tags;
-      if (Array.isArray(list)) tags.push(...list.filter((t) => typeof t === "string"));
-    }
-    return tags;
-  }
-  /** Deletes a manifest by digest: true when deleted, false when the registry does not allow deletion (405, UNSUPPORTED). */
-  async deleteManifest(repo, digest) {
-    validateRepository(repo);
-    validateDigest(digest);
-    const res = await this.call({ method: "DELETE", url: this.url(`/v2/${repo}/manifests/${digest}`), scopes: [repositoryScope(repo, "delete")] });
-    if ([200, 202, 204].includes(res.status)) return true;
-    if (res.status === 405 || parseErrorBody(res.body).some((c) => c.code === "UNSUPPORTED")) return false;
-    throw this.error("DELETE", res);
-  }
-  /** The manifests whose `subject` is `digest` (the referrers API); none when the registry lacks the API (404). */
-  async referrers(repo, digest, artifactType) {
-    validateRepository(repo);
-    validateDigest(digest);
-    const url = this.url(`/v2/${repo}/referrers/${digest}`);
-    if (artifactType !== void 0) url.searchParams.set("artifactType", artifactType);
-    const found = [];
-    for await (const page of this.pages(url, [repositoryScope(repo, "pull")], { accept: MediaType.OciIndex })) {
-      const list = page.manifests;
-      if (Array.isArray(list)) found.push(...list.filter(isDescriptor));
-    }
-    return artifactType === void 0 ? found : found.filter((d) => d.artifactType === artifactType);
-  }
-  // --- Uploads ----------------------------------------------------------------------
-  async exists(repo, digest, scopes) {
-    const res = await this.call({ method: "HEAD", url: this.url(`/v2/${repo}/blobs/${digest}`), scopes });
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    throw this.error("HEAD", res);
-  }
-  async upload(repo, digest, source, size2, scopes, from) {
-    const start = this.url(`/v2/${repo}/blobs/uploads/`);
-    if (from) {
-      start.searchParams.set("mount", digest);
-      start.searchParams.set("from", from);
-    }
-    const begin = async (retry) => {
-      const res = await this.call({ method: "POST", url: start, scopes, retry });
-      if (res.status === 201 && from) {
-        this.log(`Blob ${digest} mounted into ${repo} from ${from}`);
-        return void 0;
-      }
-      const least = Number(header(res, "oci-chunk-min-length"));
-      return { session: this.location("POST", res, 202), chunkSize: Number.isSafeInteger(least) && least > this.chunkSize ? least : this.chunkSize };
-    };
-    const octets = { "content-type": "application/octet-stream" };
-    if (size2 <= this.chunkThreshold) {
-      await withRetry(
-        this.retryPolicy,
-        async () => {
-          const opened = await begin(false);
-          if (!opened) return;
-          const res = await this.call({ method: "PUT", url: withQuery(opened.session, "digest", digest), scopes, headers: octets, body: source, retry: false });
-          if (res.status !== 201) throw this.error("PUT", res);
-          this.log(`Blob ${digest} (${size2} bytes) uploaded to ${repo} in one PUT`);
-        },
-        { onRetry: (err, n, wait) => this.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err)}`) }
-      );
-      return;
-    }
-    await withRetry(
-      this.retryPolicy,
-      async () => {
-        const opened = await begin(false);
-        if (!opened) return;
-        let session = opened.session;
-        let chunks = 0;
-        for (let offset = 0; offset < size2; offset += opened.chunkSize) {
-          const n = Math.min(opened.chunkSize, size2 - offset);
-          const body = Buffer.isBuffer(source) ? source.subarray(offset, offset + n) : { path: source.path, offset, size: n };
-          const res2 = await this.call({ method: "PATCH", url: session, scopes, retry: false, headers: { ...octets, "content-range": `${offset}-${offset + n - 1}` }, body });
-          session = this.location("PATCH", res2, 202);
-          chunks++;
-        }
-        const res = await this.call({ method: "PUT", url: withQuery(session, "digest", digest), scopes, retry: false });
-        if (res.status !== 201) throw this.error("PUT", res);
-        this.log(`Blob ${digest} (${size2} bytes) uploaded to ${repo} in ${chunks} chunks`);
-      },
-      { onRetry: (err, n, wait) => this.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err)}`) }
-    );
+  url(path) {
+    return new URL(path, this.baseUrl);
   }
   /** The Location of an answer with the expected status, resolved against the URL that answered. */
   location(method, res, expected) {
@@ -811,10 +814,6 @@ var RegistryClient = class {
     const loc = header(res, "location");
     if (!loc) throw new RegistryError({ method, url: res.url, status: res.status, text: "the answer has no Location", secrets: this.secrets });
     return new URL(loc, res.url);
-  }
-  // --- Requests ---------------------------------------------------------------------
-  url(path) {
-    return new URL(path, this.baseUrl);
   }
   /** Pages of a JSON list, following `Link: <...>; rel="next"`; nothing when the first page is a 404. */
   async *pages(first, scopes, headers) {
@@ -845,6 +844,11 @@ var RegistryClient = class {
     const again = await this.auth.challenged(res, c.scopes, sent);
     return again === void 0 ? res : this.exchange(c, again);
   }
+  error(method, res) {
+    const codes = parseErrorBody(res.body);
+    const text = codes.length === 0 ? bodySnippet(res) : void 0;
+    return new RegistryError({ method, url: res.url, status: res.status, codes, text, retryAfterMs: parseRetryAfter(header(res, "retry-after")), secrets: this.secrets });
+  }
   /** One request with its retries; Authorization, when given, is sent to c.url's origin only. */
   async exchange(c, authorization) {
     const headers = { "user-agent": this.userAgent, ...c.headers };
@@ -865,54 +869,71 @@ var RegistryClient = class {
       onRetry: (err, n, wait) => this.log(`Retry ${n} of ${c.method} ${redactUrl(c.url)} in ${wait} ms: ${errorMessage(err)}`)
     });
   }
-  error(method, res) {
-    const codes = parseErrorBody(res.body);
-    const text = codes.length === 0 ? bodySnippet(res) : void 0;
-    return new RegistryError({ method, url: res.url, status: res.status, codes, text, retryAfterMs: parseRetryAfter(header(res, "retry-after")), secrets: this.secrets });
-  }
 };
-function withQuery(url, name, value) {
-  const u = new URL(url);
-  const pair = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
-  u.search = u.search ? `${u.search}&${pair}` : `?${pair}`;
-  return u;
-}
-function algorithmOf(digest) {
-  return digest.slice(0, digest.indexOf(":"));
-}
-async function sourceSize(repo, digest, source) {
-  if (Buffer.isBuffer(source)) {
-    const actual = digestOf(source, algorithmOf(digest));
-    if (actual !== digest) throw new VerificationError(`Blob for ${repo}: the bytes given have the digest ${actual}, not ${digest}`);
-    return source.length;
-  }
-  const { size: size2 } = await stat2(source.path);
-  if (size2 !== source.size) throw new VerificationError(`Blob ${digest} for ${repo}: ${source.path} has ${size2} bytes, not ${source.size}`);
-  return size2;
-}
-var GENERIC_TYPES = /* @__PURE__ */ new Set(["", "application/json", "application/octet-stream", "text/plain"]);
-function bareMediaType(contentType) {
-  return (contentType ?? "").split(";")[0].trim();
-}
-function manifestMediaType(contentType, bytes) {
-  const type = bareMediaType(contentType);
-  if (!GENERIC_TYPES.has(type)) return type;
-  try {
-    const field = JSON.parse(bytes.toString()).mediaType;
-    return typeof field === "string" ? field : type;
-  } catch {
-    return type;
-  }
-}
-function isDescriptor(d) {
-  if (typeof d !== "object" || d === null) return false;
-  const o = d;
-  return typeof o.mediaType === "string" && typeof o.digest === "string" && typeof o.size === "number";
-}
 function bodySnippet(res) {
   const text = res.body.subarray(0, 200).toString().replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
   return text === "" ? void 0 : text;
 }
+
+// src/registry/tags.ts
+async function listTags(api, repo) {
+  validateRepository(repo);
+  const tags = [];
+  for await (const page of api.pages(api.url(`/v2/${repo}/tags/list`), [repositoryScope(repo, "pull")], {})) {
+    const list = page.tags;
+    if (Array.isArray(list)) tags.push(...list.filter((t) => typeof t === "string"));
+  }
+  return tags;
+}
+
+// src/registry/client.ts
+var MiB = 1024 * 1024;
+var DEFAULT_CHUNKED_UPLOAD_THRESHOLD = 64 * MiB;
+var DEFAULT_CHUNK_SIZE = 16 * MiB;
+var RegistryClient = class {
+  /** As given: `ghcr.io`, `127.0.0.1:5000`. */
+  registry;
+  /** `https://ghcr.io/`, `http://127.0.0.1:5000/`. */
+  baseUrl;
+  api;
+  chunking;
+  constructor(options) {
+    this.api = new RegistryRequests(options);
+    this.registry = this.api.registry;
+    this.baseUrl = this.api.baseUrl;
+    this.chunking = { threshold: options.chunkedUploadThreshold ?? DEFAULT_CHUNKED_UPLOAD_THRESHOLD, size: Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE) };
+  }
+  ping() {
+    return this.api.ping();
+  }
+  blobExists(repo, digest) {
+    return blobExists(this.api, repo, digest);
+  }
+  getBlob(repo, digest) {
+    return getBlob(this.api, repo, digest);
+  }
+  pushBlob(repo, digest, source, options = {}) {
+    return pushBlob(this.api, repo, digest, source, options, this.chunking);
+  }
+  headManifest(repo, ref) {
+    return headManifest(this.api, repo, ref);
+  }
+  getManifest(repo, ref) {
+    return getManifest(this.api, repo, ref);
+  }
+  putManifest(repo, ref, bytes, mediaType) {
+    return putManifest(this.api, repo, ref, bytes, mediaType);
+  }
+  listTags(repo) {
+    return listTags(this.api, repo);
+  }
+  deleteManifest(repo, digest) {
+    return deleteManifest(this.api, repo, digest);
+  }
+  referrers(repo, digest, artifactType) {
+    return referrers(this.api, repo, digest, artifactType);
+  }
+};
 
 // src/registry/docker-config.ts
 import { readFile } from "node:fs/promises";

@@ -106,6 +106,9 @@ function validateDigest(digest) {
 function isDigest(ref) {
   return DIGEST.test(ref);
 }
+function algorithmOf(digest) {
+  return digest.slice(0, digest.indexOf(":"));
+}
 function validateManifestRef(ref) {
   return ref.includes(":") ? validateDigest(ref) : validateTag(ref);
 }
@@ -540,6 +543,7 @@ export {
   validateRepository,
   validateDigest,
   isDigest,
+  algorithmOf,
   validateManifestRef,
   isInsecureRegistry,
   getInputs,
