@@ -631,7 +631,10 @@ piece_busybox() {
       fi
       die "busybox-static:$arch could not be downloaded from $suite (log: $STATE/logs/apt-busybox-$suite.log)"
     fi
-    tmp=$(mktemp -d)
+    # Unpacked under the state folder, not /tmp: what a failed unpack leaves, the next one clears.
+    tmp=$STATE/busybox-unpack
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
     dpkg-deb -x "$deb" "$tmp"
     if [[ -f $tmp/bin/busybox ]]; then
       install -m 755 "$tmp/bin/busybox" "$out/$key" # bookworm layout

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, brings up the real test environment,
 # type-checks, then runs the unit and end-to-end tests. Prints "N passed, N failed" last.
+# Fails too when the tests leave an archway-* file or folder behind in ${TMPDIR:-/tmp} or /var/tmp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,12 @@ fi
 bash scripts/test-env.sh up
 npx tsc --noEmit
 
+# The temporary files the tests make are theirs to remove: what is there before and after.
+temp_entries() { find "${TMPDIR:-/tmp}" /var/tmp -mindepth 1 -maxdepth 1 -name 'archway-*' | sort; }
+before=$(temp_entries)
+
 report=$(mktemp)
+trap 'rm -f "$report"' EXIT
 status=0
 node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --json --outputFile="$report" "$@" || status=$?
 node -e '
@@ -21,5 +27,11 @@ node -e '
   console.log(`archway: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
   if (r.numTotalTests === 0) { console.error("archway: no test ran"); process.exit(1) }
 ' "$report" || status=1
-rm -f "$report"
+
+left=$(comm -13 <(echo "$before") <(temp_entries))
+if [ -n "$left" ]; then
+  echo "archway: the tests left these behind:" >&2
+  echo "$left" >&2
+  status=1
+fi
 exit "$status"

@@ -5,8 +5,7 @@
  * layout; then the trap, an image that copies the amd64 busybox into every platform.
  */
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { findPlatformImage, listImages, readLayoutIndex } from '../../src/oci/layout.js'
 import { MediaType, isAttestation, platformKey } from '../../src/oci/types.js'
@@ -14,6 +13,7 @@ import type { ImageIndex } from '../../src/oci/types.js'
 import { type Platform, formatPlatform, parsePlatform } from '../../src/platform.js'
 import { archFailure, archOk, verifyArch } from '../../src/verify/arch.js'
 import { docker, testEnv } from '../helpers/testenv.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
 const host = env.dockerContainerd
@@ -28,7 +28,8 @@ const TARGETS: ReadonlyArray<[string, string]> = [
 ]
 const PLATFORMS = TARGETS.map(([p]) => p).join(',')
 const platform = (p: string): Platform => parsePlatform(p) as Platform
-const work = mkdtempSync(join(tmpdir(), 'archway-verify-e2e-'))
+/** Build contexts, layouts and docker save tars: removed with it when the file ends. */
+const work = tempDir('verify-e2e')
 const tag = (name: string) => `archway-e2e/verify-arch:${name}-${process.pid}`
 const tags: string[] = []
 
@@ -70,7 +71,6 @@ afterAll(() => {
       // already gone
     }
   }
-  rmSync(work, { recursive: true, force: true })
 })
 
 describe('verifying busybox images built for six platforms', () => {

@@ -6,13 +6,11 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { ROOT, newRunId } from '../helpers/runner.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { docker, runnerHostEnv, testEnv } from '../helpers/testenv.js'
+import { tempDir } from '../helpers/tmp.js'
 import { type WorkflowOptions, WorkflowRunner, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
@@ -25,7 +23,7 @@ function newWorkflowRunner(event: 'push' | 'pull_request', extra: Partial<Workfl
     event,
     runId: newRunId(),
     sha: SHA,
-    home: mkdtempSync(join(tmpdir(), 'archway-workflow-')),
+    home: tempDir('workflow'),
     env: runnerHostEnv(env),
     services: { 'registry:2@5000': env.registryOpen },
     ...extra
