@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Credentials } from '../../src/registry/auth.js'
+import type { Credentials } from '../../src/registry/auth.js'
 import { RegistryClient } from '../../src/registry/client.js'
 import { RegistryError } from '../../src/registry/errors.js'
 import { OCI_MANIFEST, imageManifest, sha256 } from '../helpers/registry-server.js'

@@ -102,7 +102,8 @@ describe("a user's workflow calling the reusable workflow", () => {
     expect(publishers).toHaveLength(1)
     expect((await tagsOf(env.registryAuth, repository, auth)).sort()).toEqual([SHA, 'latest'].sort())
     // The password reached the action but no log line, except the runner's mask command.
-    for (const j of run.jobs) for (const line of logOf(j).split('\n')) if (line.includes(env.registryPassword)) expect(line).toBe(`::add-mask::${env.registryPassword}`)
+    const withPassword = run.jobs.flatMap(j => logOf(j).split('\n')).filter(line => line.includes(env.registryPassword))
+    expect([...new Set(withPassword)]).toEqual([`::add-mask::${env.registryPassword}`])
   })
 
   it('publishes nothing when one platform fails its tests, and says which; "Re-run failed jobs" then completes the release', async () => {

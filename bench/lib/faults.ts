@@ -328,7 +328,7 @@ async function main(): Promise<void> {
         row.seconds.push(seconds)
         const last = o.steps[o.steps.length - 1]
         // The error line of the first run of each outcome (the others differ only in names and ports).
-        if (v !== 'survived' && ![...row.notes].some(n => n.startsWith(`${v}:`))) row.notes.add(`${v}: ${last.errors.length} error line(s)${last.errors[0] ? `: ${unescape(last.errors[0].replace(/^::error::/, '')).slice(0, 240)}` : ''}`)
+        if (v !== 'survived' && ![...row.notes].some(n => n.startsWith(`${v}:`))) row.notes.add(`${v}: ${last.errors.length} error line(s)${last.errors[0] ? `: ${unescapeCommandValue(last.errors[0].replace(/^::error::/, '')).slice(0, 240)}` : ''}`)
         for (const l of [...o.lost, ...o.leaks]) row.notes.add(l)
         process.stderr.write(`${kind.name} #${i + 1}: ${v}${o.lost.length ? ', DATA LOST' : ''}${o.leaks.length ? ', LEAK' : ''} (${seconds.toFixed(1)} s)\n`)
       }
@@ -353,7 +353,7 @@ async function main(): Promise<void> {
 }
 
 /** A workflow command's value as the runner shows it (% is written %25, line breaks %0D %0A). */
-function unescape(value: string): string {
+function unescapeCommandValue(value: string): string {
   return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 

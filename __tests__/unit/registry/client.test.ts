@@ -43,7 +43,7 @@ describe('blobs', () => {
     const data = randomBytes(1000)
     await client().pushBlob('acme/app', sha256(data), data)
     expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
-    expect(calls()).toEqual(['HEAD /v2/acme/app/blobs/' + sha256(data), 'POST /v2/acme/app/blobs/uploads/', expect.stringMatching(/^PUT \/v2\/acme\/app\/blobs\/uploads\/[-0-9a-f]+$/)])
+    expect(calls()).toEqual([`HEAD /v2/acme/app/blobs/${sha256(data)}`, 'POST /v2/acme/app/blobs/uploads/', expect.stringMatching(/^PUT \/v2\/acme\/app\/blobs\/uploads\/[-0-9a-f]+$/)])
     const put = server.requests[2]
     expect(put.url).toMatch(new RegExp(`\\?_state=[0-9a-f]+&digest=${encodeURIComponent(sha256(data))}$`))
     expect(put.headers['content-type']).toBe('application/octet-stream')
