@@ -5,12 +5,14 @@ const common = {
   testEnvironmentOptions: { globalsCleanup: 'on' },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Removes the temporary folders each test file made (__tests__/helpers/tmp.ts).
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   transform
 }
 
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/__tests__/e2e/setup.ts'] }
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'], setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/__tests__/e2e/setup.ts'] }
   ]
 }

@@ -51,7 +51,7 @@ TOKEN_ISSUER=archway-test-issuer
 TOKEN_DIR=$STATE/registries/token # issuer.key (RSA, signs the tokens) and issuer.crt (the registry's rootcertbundle)
 
 SYSTEM_PACKAGES=(containerd runc skopeo docker-registry busybox-static xz-utils ca-certificates curl
-  dpkg-dev apache2-utils file iproute2 procps openssl)
+  dpkg-dev apache2-utils file iproute2 procps openssl shellcheck)
 
 # key (docker platform) : Debian architecture : suite : ELF class (32/64) : endianness : ELF e_machine
 BUSYBOX_TARGETS=(
@@ -631,7 +631,10 @@ piece_busybox() {
       fi
       die "busybox-static:$arch could not be downloaded from $suite (log: $STATE/logs/apt-busybox-$suite.log)"
     fi
-    tmp=$(mktemp -d)
+    # Unpacked under the state folder, not /tmp: what a failed unpack leaves, the next one clears.
+    tmp=$STATE/busybox-unpack
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
     dpkg-deb -x "$deb" "$tmp"
     if [[ -f $tmp/bin/busybox ]]; then
       install -m 755 "$tmp/bin/busybox" "$out/$key" # bookworm layout

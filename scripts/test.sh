@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, brings up the real test environment,
-# type-checks, then runs the unit and end-to-end tests. Prints "N passed, N failed" last.
+# runs shellcheck over the shell scripts, type-checks, then runs the unit and end-to-end tests.
+# Prints "N passed, N failed" last. Fails too when the tests leave an archway-* file or folder
+# behind in ${TMPDIR:-/tmp} or /var/tmp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,16 +12,35 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund
 fi
-bash scripts/test-env.sh up
+bash scripts/test-env.sh up # also installs shellcheck
+
+# Every shell script of scripts/ and bench/, found by its #! line.
+shell_scripts=()
+for f in scripts/* bench/*; do
+  if [ -f "$f" ] && [[ $(head -n 1 "$f") =~ ^#!.*[/\ ](ba)?sh$ ]]; then shell_scripts+=("$f"); fi
+done
+shellcheck "${shell_scripts[@]}"
 npx tsc --noEmit
 
+# The temporary files the tests make are theirs to remove: what is there before and after.
+temp_entries() { find "${TMPDIR:-/tmp}" /var/tmp -mindepth 1 -maxdepth 1 -name 'archway-*' | sort; }
+before=$(temp_entries)
+
 report=$(mktemp)
+trap 'rm -f "$report"' EXIT
 status=0
 node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --json --outputFile="$report" "$@" || status=$?
+# shellcheck disable=SC2016 # JavaScript, not shell: ${...} is the template literal's
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`archway: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
   if (r.numTotalTests === 0) { console.error("archway: no test ran"); process.exit(1) }
 ' "$report" || status=1
-rm -f "$report"
+
+left=$(comm -13 <(echo "$before") <(temp_entries))
+if [ -n "$left" ]; then
+  echo "archway: the tests left these behind:" >&2
+  echo "$left" >&2
+  status=1
+fi
 exit "$status"

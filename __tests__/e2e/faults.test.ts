@@ -32,7 +32,7 @@ let context: string
 let runner: Runner
 beforeAll(async () => {
   context = sampleContext(env.busyboxDir)
-  runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+  runner = await newRunner(env.toolCache)
 })
 
 interface Job {
@@ -239,7 +239,8 @@ describe('redirects to another host (127.0.0.2) with credentials (proxy in front
     const received = proxy.recorder.received.slice(from)
     expect(received.map(r => r.headers.authorization).filter(a => a !== undefined)).toEqual([])
     expect(received.filter(r => JSON.stringify(r.headers).includes(CREDS.password) || JSON.stringify(r.headers).includes(BASIC))).toEqual([])
-    for (const s of steps) if (s) expect(leaks(s.log, CREDS.password)).toEqual([])
+    const ran = steps.filter((s): s is StepResult => s !== undefined)
+    expect(ran.flatMap(s => leaks(s.log, CREDS.password))).toEqual([])
   }
 
   it('uploads layers through a 307 to another host that never receives the Authorization header, and publishes', async () => {
@@ -304,13 +305,11 @@ describe('redirects to another host (127.0.0.2) with credentials (proxy in front
     expect(main.code).toBe(0)
     expectNoCredentialsLeft([main, post], from)
     const tags = await tagsOf(env.registryAuth, repository, creds)
-    // Whatever the outcome, "published" must mean the registry holds the tag.
-    if (post?.code === 0) expect(tags).toEqual(['latest'])
-    expect(post?.code).toBe(1)
+    // "Published" would have to mean the registry holds the tag: the other host only claims to.
+    expect({ code: post?.code, tags }).toEqual({ code: 1, tags: [] })
     expect(post?.errors).toHaveLength(1)
     expect(post?.errors[0]).toContain('127.0.0.2')
     expect(proxy.recorder.received.slice(from).filter(r => r.method === 'PUT')).toEqual([])
-    expect(tags).toEqual([])
   })
 })
 

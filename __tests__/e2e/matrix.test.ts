@@ -4,13 +4,11 @@
  * registry their only meeting point.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { type Runner, type StepResult, newRunId, newRunner, runStep } from '../helpers/runner.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
 const MATRIX = ['linux/amd64', 'linux/arm64', 'linux/s390x']
@@ -46,7 +44,7 @@ describe('a matrix of three jobs', () => {
   it('gives exactly one index with all three platforms, their QEMU set-up racing on one kernel and one tool cache', async () => {
     const repository = `e2e/matrix-${randomBytes(4).toString('hex')}`
     const runId = newRunId()
-    const toolCache = mkdtempSync(join(tmpdir(), 'archway-shared-tool-cache-'))
+    const toolCache = tempDir('shared-tool-cache')
     const jobs = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, passing), toolCache)))
     for (const j of jobs) {
       expect({ platform: j.platform, errors: [...j.main.errors, ...(j.post?.errors ?? [])], main: j.main.code, post: j.post?.code }).toEqual({ platform: j.platform, errors: [], main: 0, post: 0 })
@@ -122,7 +120,7 @@ describe('the post steps of a matrix, under stress', () => {
     // The images are built and pushed once; each round is a fresh run whose three post steps race.
     const runId = newRunId()
     const mains = await Promise.all(MATRIX.map(async p => {
-      const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+      const runner = await newRunner(env.toolCache)
       Object.assign(runner.env, { GITHUB_RUN_ID: runId })
       const main = await runStep(runner, 'main', { ...inputsFor(repository, passing), build: p }, {}, { DOCKER_HOST: env.dockerContainerd })
       expect(main.code).toBe(0)

@@ -3,6 +3,7 @@
  * dist/post.js, on both image stores, against the loopback registries.
  */
 import { randomBytes } from 'node:crypto'
+import { readdirSync } from 'node:fs'
 import { COMMIT_TIME, type Runner, type StepResult, newRunner, runStep } from '../helpers/runner.js'
 import { SIX, sampleContext } from '../helpers/sample.js'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
@@ -31,6 +32,9 @@ async function job(runner: Runner, dockerHost: string, inputs: Record<string, st
 
 const unique = (what: string) => `e2e/${what}-${randomBytes(4).toString('hex')}`
 
+/** What the action's scratch folders (`archway-*`) left in the job's RUNNER_TEMP: nothing, whatever the outcome. */
+const scratchLeft = (runner: Runner) => readdirSync(runner.temp).filter(name => name.startsWith('archway-'))
+
 /** The images the engine still holds under Archway's local tags for a repository. */
 const localImages = (dockerHost: string, repository: string) =>
   docker(dockerHost, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=archway.local/${repository.split('/').pop()}*`]).split('\n').filter(Boolean)
@@ -41,7 +45,7 @@ describe.each([
 ])('on the %s image store', (store, dockerHost) => {
   let runner: Runner
   beforeAll(async () => {
-    runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    runner = await newRunner(env.toolCache)
   })
 
   it('builds, tests, verifies and pushes six platforms by digest, and the post step publishes one OCI index under every tag', async () => {
@@ -90,8 +94,9 @@ describe.each([
     expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual(['1.4.2', 'latest'])
     expect(main.summary).toContain('| linux/riscv64 |')
     expect(post?.summary).toContain(main.outputs.digest)
-    // The build's local tags are gone once the pipeline has pushed.
+    // The build's local tags are gone once the pipeline has pushed, and main's scratch folder too.
     expect(localImages(dockerHost, repository)).toEqual([])
+    expect(scratchLeft(runner)).toEqual([])
   })
 
   it('moves no tag when the tests fail on one platform, and names it, its exit code and its last lines', async () => {
@@ -115,6 +120,7 @@ describe.each([
     const manual = await runStep(runner, 'post', {}, main.state, { DOCKER_HOST: dockerHost })
     expect(manual.code).toBe(0)
     expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+    expect(scratchLeft(runner)).toEqual([])
   })
 
   it('refuses an image that holds amd64 programs on every platform, naming the file, and pushes nothing', async () => {
@@ -132,14 +138,15 @@ describe.each([
     expect(main.errors[0]).toMatch(/linux\/riscv64: .*\/bin\/busybox/)
     expect(main.errors[0]).not.toContain('linux/amd64:')
     expect(await tagsOf(env.registryOpen, repository)).toEqual([])
-    // A failed pipeline leaves no local image behind either.
+    // A failed pipeline leaves no local image behind either, nor a scratch folder.
     expect(localImages(dockerHost, repository)).toEqual([])
+    expect(scratchLeft(runner)).toEqual([])
   })
 })
 
 describe('a crash under emulation', () => {
   it('is reported as a crash with the signal, the QEMU version and a hint to try another qemu-version', async () => {
-    const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    const runner = await newRunner(env.toolCache)
     const { main } = await job(runner, env.dockerContainerd, {
       platforms: 'linux/amd64,linux/arm64',
       image: `${env.registryOpen}/${unique('crash')}`,
@@ -157,7 +164,7 @@ describe('a crash under emulation', () => {
 
 describe('a registry with htpasswd basic auth', () => {
   it('takes username and password, publishes, and never prints the password', async () => {
-    const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    const runner = await newRunner(env.toolCache)
     const repository = unique('auth')
     const inputs = {
       platforms: 'linux/amd64,linux/arm64',
@@ -183,7 +190,7 @@ describe('a registry with htpasswd basic auth', () => {
   })
 
   it('fails in one line naming the registry and 401 on a wrong password, which it does not print', async () => {
-    const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    const runner = await newRunner(env.toolCache)
     const wrong = `wrong-${randomBytes(6).toString('hex')}`
     const { main } = await job(runner, env.dockerContainerd, {
       platforms: 'linux/amd64',

@@ -24,7 +24,7 @@ interface Descriptor {
 
 let runner: Runner
 beforeAll(async () => {
-  runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+  runner = await newRunner(env.toolCache)
 })
 
 describe('provenance: true', () => {

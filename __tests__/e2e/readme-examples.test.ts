@@ -6,13 +6,13 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { indexPlatforms, sha256, skopeoRaw } from '../helpers/registry-api.js'
 import { ROOT, newRunId } from '../helpers/runner.js'
 import { runnerHostEnv, testEnv } from '../helpers/testenv.js'
+import { tempDir } from '../helpers/tmp.js'
 import { WorkflowRunner, type WorkflowRun, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
@@ -21,7 +21,7 @@ const USER_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 
 /** A user's repository: the example project, its Dockerfile the one FROM busybox:1.37. */
 function userRepository(): string {
-  const repo = mkdtempSync(join(tmpdir(), 'archway-user-repo-'))
+  const repo = tempDir('user-repo')
   copyFileSync(join(ROOT, 'example', 'Dockerfile.hub'), join(repo, 'Dockerfile'))
   for (const f of ['hello.sh', 'run-tests.sh']) copyFileSync(join(ROOT, 'example', f), join(repo, f))
   execFileSync('git', ['init', '-q', repo])
@@ -40,7 +40,7 @@ async function runExample(jobs: string, image: string): Promise<WorkflowRun> {
     event: 'push',
     runId: newRunId(),
     sha: USER_SHA,
-    home: mkdtempSync(join(tmpdir(), 'archway-readme-run-')),
+    home: tempDir('readme-run'),
     env: runnerHostEnv(env),
     repositories: { 'acme/archway': ROOT }
   })

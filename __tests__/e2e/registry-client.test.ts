@@ -3,14 +3,14 @@
  * the open one (127.0.0.1:5000) and the one behind htpasswd Basic auth (127.0.0.1:5001).
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Credentials } from '../../src/registry/auth.js'
+import type { Credentials } from '../../src/registry/auth.js'
 import { RegistryClient } from '../../src/registry/client.js'
 import { RegistryError } from '../../src/registry/errors.js'
 import { OCI_MANIFEST, imageManifest, sha256 } from '../helpers/registry-server.js'
 import { testEnv } from '../helpers/testenv.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
 const run = randomBytes(4).toString('hex')
@@ -64,7 +64,7 @@ describe.each([
 
   it('uploads in chunks, from a file, and mounts a blob into another repository', async () => {
     const data = randomBytes(1500)
-    const path = join(await mkdtemp(join(tmpdir(), 'archway-e2e-blob-')), 'layer')
+    const path = join(tempDir('e2e-blob'), 'layer')
     await writeFile(path, data)
     const c = client({ chunkedUploadThreshold: 1000, chunkSize: 400 })
     await c.pushBlob(repo, sha256(data), { path, size: data.length })

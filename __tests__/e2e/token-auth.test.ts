@@ -114,7 +114,7 @@ describe('a registry with token auth (Bearer realm on the test token issuer)', (
   })
 
   it('gets tokens for the repository with username and password, publishes the index, and never prints the password', async () => {
-    const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    const runner = await newRunner(env.toolCache)
     const repository = unique('token')
     const image = `${tokens.registry}/${repository}`
     const { main, post, asked } = await job(runner, env.dockerContainerd, {
@@ -156,7 +156,7 @@ describe('a registry with token auth (Bearer realm on the test token issuer)', (
   })
 
   it('fails in one line naming the token endpoint and its 401 on a wrong password, which it does not print, and pushes nothing', async () => {
-    const runner = await newRunner('/var/tmp/archway-e2e/tool-cache')
+    const runner = await newRunner(env.toolCache)
     const repository = unique('token-denied')
     const wrong = `wrong-${randomBytes(6).toString('hex')}`
     const { main, post, asked } = await job(runner, env.dockerContainerd, {

@@ -6,13 +6,11 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { ROOT, newRunId } from '../helpers/runner.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { docker, runnerHostEnv, testEnv } from '../helpers/testenv.js'
+import { tempDir } from '../helpers/tmp.js'
 import { type WorkflowOptions, WorkflowRunner, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
@@ -25,7 +23,7 @@ function newWorkflowRunner(event: 'push' | 'pull_request', extra: Partial<Workfl
     event,
     runId: newRunId(),
     sha: SHA,
-    home: mkdtempSync(join(tmpdir(), 'archway-workflow-')),
+    home: tempDir('workflow'),
     env: runnerHostEnv(env),
     services: { 'registry:2@5000': env.registryOpen },
     ...extra
@@ -104,7 +102,8 @@ describe("a user's workflow calling the reusable workflow", () => {
     expect(publishers).toHaveLength(1)
     expect((await tagsOf(env.registryAuth, repository, auth)).sort()).toEqual([SHA, 'latest'].sort())
     // The password reached the action but no log line, except the runner's mask command.
-    for (const j of run.jobs) for (const line of logOf(j).split('\n')) if (line.includes(env.registryPassword)) expect(line).toBe(`::add-mask::${env.registryPassword}`)
+    const withPassword = run.jobs.flatMap(j => logOf(j).split('\n')).filter(line => line.includes(env.registryPassword))
+    expect([...new Set(withPassword)]).toEqual([`::add-mask::${env.registryPassword}`])
   })
 
   it('publishes nothing when one platform fails its tests, and says which; "Re-run failed jobs" then completes the release', async () => {

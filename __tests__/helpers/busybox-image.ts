@@ -5,15 +5,15 @@
  * build it.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TestEnv } from './testenv.js'
+import { tempDir } from './tmp.js'
 
 const KEYS: Record<string, string> = { amd64: 'amd64', arm64: 'arm64', 'arm/v7': 'armv7', s390x: 's390x', ppc64le: 'ppc64le', riscv64: 'riscv64' }
 
 export function localBusyboxImage(env: TestEnv): void {
-  const ctx = mkdtempSync(join(tmpdir(), 'archway-busybox-image-'))
+  const ctx = tempDir('busybox-image')
   const applets = spawnSync(join(env.busyboxDir, 'amd64'), ['--list'], { encoding: 'utf8', argv0: 'busybox' }).stdout.split('\n').filter(a => a && a !== 'busybox')
   if (applets.length < 100) throw new Error(`busybox --list gave ${applets.length} applets`)
   for (const key of Object.values(KEYS)) {

@@ -1,10 +1,10 @@
 /** Runs the action's bundles the way a GitHub runner does: INPUT_*, GITHUB_OUTPUT, GITHUB_STATE, STATE_*. */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { tempDir } from './tmp.js'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -54,8 +54,9 @@ export interface Runner {
   readonly env: Record<string, string>
 }
 
+/** A runner's folder (workspace, RUNNER_TEMP, tool cache unless one is given), removed when the test file ends. */
 export async function newRunner(toolCache?: string): Promise<Runner> {
-  const home = await mkdtemp(join(tmpdir(), 'archway-runner-'))
+  const home = tempDir('runner')
   const tc = toolCache ?? join(home, 'tool-cache')
   await mkdir(join(home, 'temp'))
   // A push event's payload, as the runner writes it; its head commit time is the index's created time.
@@ -81,7 +82,7 @@ export async function newRunner(toolCache?: string): Promise<Runner> {
 
 /** Runs `dist/<entry>.js` with the given inputs; `state` is what an earlier main step saved. */
 export async function runStep(runner: Runner, entry: 'main' | 'post', inputs: Record<string, string>, state: Record<string, string> = {}, extraEnv: Record<string, string> = {}): Promise<StepResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'archway-step-'))
+  const dir = tempDir('step')
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
   await Promise.all(Object.values(files).map(f => writeFile(f, '')))
   const env: Record<string, string> = {}

@@ -1,12 +1,12 @@
 /** The sample project the end-to-end tests build: the bundled example, with each platform's static busybox. */
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from './runner.js'
+import { tempDir } from './tmp.js'
 
-/** A copy of example/ with `.busybox/` filled in; `dockerfile` replaces its Dockerfile when given. */
+/** A copy of example/ with `.busybox/` filled in (removed when the test file ends); `dockerfile` replaces its Dockerfile when given. */
 export function sampleContext(busyboxDir: string, dockerfile?: string): string {
-  const ctx = mkdtempSync(join(tmpdir(), 'archway-sample-'))
+  const ctx = tempDir('sample')
   cpSync(join(ROOT, 'example'), ctx, { recursive: true, filter: src => !src.includes('.busybox') })
   cpSync(busyboxDir, join(ctx, '.busybox'), { recursive: true })
   if (dockerfile) writeFileSync(join(ctx, 'Dockerfile'), dockerfile)

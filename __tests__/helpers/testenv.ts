@@ -11,6 +11,11 @@ export interface TestEnv {
   readonly registryUser: string
   readonly registryPassword: string
   readonly busyboxDir: string
+  /**
+   * The tool cache the end-to-end runners share: QEMU is downloaded into it once and kept from
+   * one test run to the next, like the engines' images, in the test environment's own folder.
+   */
+  readonly toolCache: string
 }
 
 export function testEnv(): TestEnv {
@@ -32,7 +37,8 @@ export function testEnv(): TestEnv {
     registryAuth: get('ARCHWAY_REGISTRY_AUTH'),
     registryUser: get('ARCHWAY_REGISTRY_USER'),
     registryPassword: get('ARCHWAY_REGISTRY_PASSWORD'),
-    busyboxDir: get('ARCHWAY_BUSYBOX_DIR')
+    busyboxDir: get('ARCHWAY_BUSYBOX_DIR'),
+    toolCache: `${dir}/tool-cache`
   }
   for (const host of [env.dockerContainerd, env.dockerClassic]) {
     try {

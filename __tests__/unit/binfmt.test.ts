@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals'
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '../helpers/tmp.js'
 
 const getExecOutput = jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer }) => Promise<{ exitCode: number; stdout: string; stderr: string }>>()
 jest.unstable_mockModule('@actions/exec', () => ({ getExecOutput }))
@@ -58,7 +58,7 @@ describe('existing entries', () => {
 
 describe('a binfmt_misc folder written as root', () => {
   it('leaves an identical entry alone and replaces a different one', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    const dir = tempDir('binfmt')
     await writeFile(join(dir, 'register'), '')
     await writeFile(join(dir, 'qemu-aarch64'), kernelEntry('/tc/qemu-aarch64', 'F'))
     await writeFile(join(dir, 'qemu-s390x'), kernelEntry('/elsewhere/qemu-s390x', 'F'))
@@ -79,14 +79,14 @@ describe('a binfmt_misc folder written by a user who is not root', () => {
 
   it('mounts through sudo when register is missing', async () => {
     getExecOutput.mockResolvedValue({ exitCode: 0, stdout: '', stderr: '' })
-    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    const dir = tempDir('binfmt')
     expect(await new Binfmt(dir, false).ensureMounted()).toBe(true)
     expect(getExecOutput).toHaveBeenCalledWith('sudo', ['-n', 'mount', '-t', 'binfmt_misc', 'binfmt_misc', dir], expect.anything())
   })
 
   it('registers through sudo tee with the line on standard input', async () => {
     getExecOutput.mockResolvedValue({ exitCode: 0, stdout: '', stderr: '' })
-    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    const dir = tempDir('binfmt')
     await writeFile(join(dir, 'register'), '')
     const wanted = wantedEntry('riscv64', '/tc/qemu-riscv64', 'F')
     expect(await new Binfmt(dir, false).ensure(wanted)).toBe('registered')
@@ -98,7 +98,7 @@ describe('a binfmt_misc folder written by a user who is not root', () => {
 
   it('removes a different entry through sudo before registering', async () => {
     getExecOutput.mockResolvedValue({ exitCode: 0, stdout: '', stderr: '' })
-    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    const dir = tempDir('binfmt')
     await writeFile(join(dir, 'register'), '')
     await writeFile(join(dir, 'qemu-aarch64'), kernelEntry('/usr/bin/qemu-aarch64-static', 'OCF'))
     expect(await new Binfmt(dir, false).ensure(wantedEntry('aarch64', '/tc/qemu-aarch64', 'F'))).toBe('replaced')
@@ -110,7 +110,7 @@ describe('a binfmt_misc folder written by a user who is not root', () => {
 
   it('fails with one line naming the entry when sudo refuses', async () => {
     getExecOutput.mockResolvedValue({ exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' })
-    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    const dir = tempDir('binfmt')
     await writeFile(join(dir, 'register'), '')
     await expect(new Binfmt(dir, false).ensure(wantedEntry('s390x', '/tc/qemu-s390x', 'F'))).rejects.toThrow(/registering qemu-s390x with binfmt_misc failed: .*a password is required/)
   })
@@ -119,7 +119,7 @@ describe('a binfmt_misc folder written by a user who is not root', () => {
 describe('two processes registering at the same moment', () => {
   it('keep the entry the other one registered for the same binaries, when the kernel refuses the second line', async () => {
     getExecOutput.mockReset()
-    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    const dir = tempDir('binfmt')
     // The kernel's register file refuses a name that exists: here, a register that is a folder refuses every write.
     const { mkdir } = await import('node:fs/promises')
     await mkdir(join(dir, 'register'))
@@ -134,7 +134,7 @@ describe('two processes registering at the same moment', () => {
   })
 
   it('still fail when what is there emulates something else', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'binfmt-'))
+    const dir = tempDir('binfmt')
     const { mkdir } = await import('node:fs/promises')
     await mkdir(join(dir, 'register'))
     const b = new Binfmt(dir, true)

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { tempDir } from '../helpers/tmp.js'
 
 const root = join(import.meta.dirname, '..', '..')
 
@@ -20,7 +20,7 @@ function files(dir: string): Map<string, string> {
 
 describe('dist/', () => {
   it('is exactly what a fresh build of src/ gives', () => {
-    const fresh = mkdtempSync(join(tmpdir(), 'archway-dist-'))
+    const fresh = tempDir('dist')
     execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), fresh], { cwd: root })
     const built = files(fresh)
     const committed = files(join(root, 'dist'))

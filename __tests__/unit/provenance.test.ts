@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { InputError } from '../../src/errors.js'
 import type { Descriptor, ImageManifest } from '../../src/oci/types.js'
 import { MediaType } from '../../src/oci/types.js'
@@ -12,6 +10,7 @@ import { attachProvenance, attestationsFor, findAttestation, mergeReferrersIndex
 import { RegistryClient } from '../../src/registry/client.js'
 import { OCI_INDEX, type TestRegistry, imageManifest, startRegistry } from '../helpers/registry-server.js'
 import { LayoutBuilder, P, sha256 } from './oci/fixtures.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const LAYER = Buffer.from('layer')
 const subjectOf = (d: Descriptor) => ({ mediaType: d.mediaType, digest: d.digest, size: d.size })
@@ -189,7 +188,7 @@ describe('attaching provenance in a registry', () => {
     const dir = b.finish([b.index([arm, att])])
     const image = await findPlatformImage(dir, parsePlatformList('linux/arm64')[0])
     const client = new RegistryClient({ registry: withoutApi.host, retry: { attempts: 1, baseMs: 0, maxMs: 0 } })
-    const published = await pushImage(client, repo, await prepareImage(image, mkdtempSync(join(tmpdir(), 'archway-prov-'))))
+    const published = await pushImage(client, repo, await prepareImage(image, tempDir('prov')))
     expect(published.descriptor.digest).not.toBe(arm.digest)
     const a = await attachProvenance(client, repo, (await findAttestation(dir, arm.digest))!, published.descriptor)
     expect(a.via).toBe(`tag ${referrersTag(published.descriptor.digest)}`)

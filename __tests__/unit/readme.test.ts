@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { tempDir } from '../helpers/tmp.js'
 
 const root = join(import.meta.dirname, '..', '..')
 const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {
@@ -69,7 +69,7 @@ describe("the README's examples", () => {
   })
 
   it('that are whole jobs pass actionlint, under an `on: push`', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'archway-readme-'))
+    const dir = tempDir('readme')
     const files = blocks.filter(b => b.startsWith('jobs:')).map((b, i) => {
       const file = join(dir, `example-${i}.yml`)
       writeFileSync(file, `name: README example ${i}\non: push\n${b}`)

@@ -1,9 +1,9 @@
 /** The local workflow runner the end-to-end tests run the project's workflows with. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { type Dict, WorkflowRunner, condition, elevated, expandMatrix, interpolate, permissionsOf } from '../helpers/workflow-runner.js'
+import { tempDir } from '../helpers/tmp.js'
 
 describe('matrix expansion, as GitHub does it', () => {
   it('takes the product of the lists', () => {
@@ -56,7 +56,7 @@ describe('token permissions of a called workflow', () => {
 
 describe('the runner refuses what it does not model', () => {
   function repoWith(workflow: string, action?: string): string {
-    const repo = mkdtempSync(join(tmpdir(), 'archway-wf-unit-'))
+    const repo = tempDir('wf-unit')
     mkdirSync(join(repo, '.github', 'workflows'), { recursive: true })
     writeFileSync(join(repo, '.github', 'workflows', 'w.yml'), workflow)
     if (action) writeFileSync(join(repo, 'action.yml'), action)
@@ -64,7 +64,7 @@ describe('the runner refuses what it does not model', () => {
     return repo
   }
   const runner = (repo: string) =>
-    new WorkflowRunner({ repo, repository: 'acme/x', event: 'push', runId: '1', sha: 'f'.repeat(40), home: mkdtempSync(join(tmpdir(), 'archway-wf-home-')), env: { PATH: process.env.PATH ?? '' } })
+    new WorkflowRunner({ repo, repository: 'acme/x', event: 'push', runId: '1', sha: 'f'.repeat(40), home: tempDir('wf-home'), env: { PATH: process.env.PATH ?? '' } })
 
   it('fails a step whose action is given an input its action.yml does not declare', async () => {
     const repo = repoWith(

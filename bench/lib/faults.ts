@@ -17,14 +17,14 @@
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BINFMT, binfmtSnapshot } from '../../__tests__/helpers/binfmt.js'
 import { type FaultProxy, type FaultRule, closedPort, startFaultProxy } from '../../__tests__/helpers/fault-proxy.js'
 import { sha256, skopeoRaw, tagsOf } from '../../__tests__/helpers/registry-api.js'
 import { type Runner, type StepResult, newRunner, parseCommandFile } from '../../__tests__/helpers/runner.js'
 import { testEnv } from '../../__tests__/helpers/testenv.js'
+import { removeTempDirs, tempDir } from '../../__tests__/helpers/tmp.js'
 
 const [runsText = '3', filterText = '', dist = '', root = ''] = process.argv.slice(2)
 const RUNS = Number(runsText)
@@ -38,7 +38,8 @@ const env = testEnv()
 const DOCKER = { DOCKER_HOST: env.dockerContainerd }
 const CREDS = { username: env.registryUser, password: env.registryPassword }
 const BASIC = `Basic ${Buffer.from(`${CREDS.username}:${CREDS.password}`).toString('base64')}`
-const work = mkdtempSync(join(tmpdir(), 'archway-bench-faults-'))
+/** This bench's folder; it and the runners' folders (newRunner) are removed at the end. */
+const work = tempDir('bench-faults')
 
 /** The example project with each platform's busybox, as the e2e tests' sample context. */
 const context = join(work, 'context')
@@ -327,7 +328,7 @@ async function main(): Promise<void> {
         row.seconds.push(seconds)
         const last = o.steps[o.steps.length - 1]
         // The error line of the first run of each outcome (the others differ only in names and ports).
-        if (v !== 'survived' && ![...row.notes].some(n => n.startsWith(`${v}:`))) row.notes.add(`${v}: ${last.errors.length} error line(s)${last.errors[0] ? `: ${unescapeCommand(last.errors[0].replace(/^::error::/, '')).slice(0, 240)}` : ''}`)
+        if (v !== 'survived' && ![...row.notes].some(n => n.startsWith(`${v}:`))) row.notes.add(`${v}: ${last.errors.length} error line(s)${last.errors[0] ? `: ${unescapeCommandValue(last.errors[0].replace(/^::error::/, '')).slice(0, 240)}` : ''}`)
         for (const l of [...o.lost, ...o.leaks]) row.notes.add(l)
         process.stderr.write(`${kind.name} #${i + 1}: ${v}${o.lost.length ? ', DATA LOST' : ''}${o.leaks.length ? ', LEAK' : ''} (${seconds.toFixed(1)} s)\n`)
       }
@@ -345,14 +346,14 @@ async function main(): Promise<void> {
         if (line) writeFileSync(`${BINFMT}/register`, line)
       }
     }
-    rmSync(work, { recursive: true, force: true })
+    removeTempDirs()
   }
   print(rows)
   if (rows.some(r => r.lost > 0 || r.leaked > 0)) process.exitCode = 1
 }
 
 /** A workflow command's value as the runner shows it (% is written %25, line breaks %0D %0A). */
-function unescapeCommand(value: string): string {
+function unescapeCommandValue(value: string): string {
   return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 

@@ -1,14 +1,14 @@
 /** Builds OCI layouts, layer tars and small ELF files in temp dirs, for the layout and verify tests. */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { pack } from 'tar-stream'
 import type { Descriptor, DescriptorPlatform } from '../../../src/oci/types.js'
 import { MediaType } from '../../../src/oci/types.js'
 import { elfHeader } from '../../helpers/elf.js'
+import { tempDir } from '../../helpers/tmp.js'
 
 /** A minimal ELF header: class, byte order, machine and e_flags (and 16 bytes after it). */
 export function elf(bits: 32 | 64, endian: 'little' | 'big', machine: number, flags = 0): Buffer {
@@ -88,7 +88,7 @@ export async function tarLayer(entries: readonly TarEntry[]): Promise<Buffer> {
 
 /** An uncompressed layer tar written by the system's GNU tar from a directory tree it is handed as files. */
 export function gnuTarLayer(files: Record<string, Buffer | string>, format: 'gnu' | 'pax' = 'pax'): Buffer {
-  const src = mkdtempSync(join(tmpdir(), 'archway-tarsrc-'))
+  const src = tempDir('tarsrc')
   for (const [name, data] of Object.entries(files)) {
     mkdirSync(join(src, name, '..'), { recursive: true })
     writeFileSync(join(src, name), data)
@@ -113,7 +113,7 @@ export interface ImageSpec {
 
 /** An OCI image layout being written to a temp dir, blob by blob. */
 export class LayoutBuilder {
-  readonly dir = mkdtempSync(join(tmpdir(), 'archway-oci-'))
+  readonly dir = tempDir('oci')
 
   constructor() {
     mkdirSync(join(this.dir, 'blobs', 'sha256'), { recursive: true })

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { VerificationError } from '../../../src/errors.js'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
@@ -8,6 +7,7 @@ import { RegistryError } from '../../../src/registry/errors.js'
 import { MANIFEST_ACCEPT } from '../../../src/registry/manifests.js'
 import { nextLink } from '../../../src/registry/requests.js'
 import { OCI_MANIFEST, type RegistryServerOptions, type TestRegistry, imageManifest, sha256, startRegistry } from '../../helpers/registry-server.js'
+import { tempDir } from '../../helpers/tmp.js'
 
 const ZERO = { attempts: 3, baseMs: 0, maxMs: 0 }
 
@@ -45,7 +45,7 @@ describe('blobs', () => {
     const data = randomBytes(1000)
     await client().pushBlob('acme/app', sha256(data), data)
     expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
-    expect(calls()).toEqual(['HEAD /v2/acme/app/blobs/' + sha256(data), 'POST /v2/acme/app/blobs/uploads/', expect.stringMatching(/^PUT \/v2\/acme\/app\/blobs\/uploads\/[-0-9a-f]+$/)])
+    expect(calls()).toEqual([`HEAD /v2/acme/app/blobs/${sha256(data)}`, 'POST /v2/acme/app/blobs/uploads/', expect.stringMatching(/^PUT \/v2\/acme\/app\/blobs\/uploads\/[-0-9a-f]+$/)])
     const put = server.requests[2]
     expect(put.url).toMatch(new RegExp(`\\?_state=[0-9a-f]+&digest=${encodeURIComponent(sha256(data))}$`))
     expect(put.headers['content-type']).toBe('application/octet-stream')
@@ -61,7 +61,7 @@ describe('blobs', () => {
 
   it('streams a blob from a file', async () => {
     const data = randomBytes(5000)
-    const path = join(await mkdtemp(join(tmpdir(), 'archway-blob-')), 'layer')
+    const path = join(tempDir('blob'), 'layer')
     await writeFile(path, data)
     await client().pushBlob('acme/app', sha256(data), { path, size: data.length })
     expect(server.blob(sha256(data))).toEqual(data)
@@ -85,7 +85,7 @@ describe('blobs', () => {
   it('chunks a file source from disk, and takes the chunk size up to the minimum the registry asks for', async () => {
     await withRegistry({ chunkMinLength: 6 }, async s => {
       const data = randomBytes(15)
-      const path = join(await mkdtemp(join(tmpdir(), 'archway-blob-')), 'layer')
+      const path = join(tempDir('blob'), 'layer')
       await writeFile(path, data)
       await client({ chunkedUploadThreshold: 9, chunkSize: 4 }, s).pushBlob('acme/app', sha256(data), { path, size: data.length })
       expect(s.blob(sha256(data))).toEqual(data)
@@ -96,7 +96,7 @@ describe('blobs', () => {
   it('refuses bytes whose digest is not the one given, and a file of another size, before sending anything', async () => {
     const data = randomBytes(10)
     await expect(client().pushBlob('acme/app', sha256('other'), data)).rejects.toThrow(VerificationError)
-    const path = join(await mkdtemp(join(tmpdir(), 'archway-blob-')), 'layer')
+    const path = join(tempDir('blob'), 'layer')
     await writeFile(path, data)
     await expect(client().pushBlob('acme/app', sha256(data), { path, size: 11 })).rejects.toThrow('has 10 bytes, not 11')
     expect(server.requests).toEqual([])

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '../../helpers/tmp.js'
 
 type ExecOutput = { exitCode: number; stdout: string; stderr: string }
 const getExecOutput = jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer; silent?: boolean }) => Promise<ExecOutput>>()
@@ -13,7 +13,7 @@ const b64 = (s: string) => Buffer.from(s).toString('base64')
 
 /** Writes `config` as $DOCKER_CONFIG/config.json and returns the env that points at it. */
 async function configDir(config: unknown): Promise<NodeJS.ProcessEnv> {
-  const dir = await mkdtemp(join(tmpdir(), 'archway-docker-config-'))
+  const dir = tempDir('docker-config')
   await writeFile(join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config))
   return { DOCKER_CONFIG: dir }
 }
@@ -47,7 +47,7 @@ describe('docker config.json', () => {
   })
 
   it('gives nothing when there is no config file, or only an identity token', async () => {
-    expect(await dockerCredentials('ghcr.io', { env: { DOCKER_CONFIG: join(tmpdir(), 'archway-no-such-dir') } })).toBeUndefined()
+    expect(await dockerCredentials('ghcr.io', { env: { DOCKER_CONFIG: join(tempDir('docker-config'), 'no-such-dir') } })).toBeUndefined()
     const env = await configDir({ auths: { 'acr.example.io': { identitytoken: 'refresh-token' } } })
     expect(await dockerCredentials('acr.example.io', { env })).toBeUndefined()
   })
