@@ -21,7 +21,7 @@ import {
   saveState,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-DL2SLRHG.js";
+} from "./chunks/chunk-GUAGXE3F.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -34,14 +34,14 @@ import {
   platformKey,
   provenanceText,
   qemuArch
-} from "./chunks/chunk-5MRXB6AV.js";
+} from "./chunks/chunk-3VSWE333.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,
   evict,
   lookup,
   qemuRoot
-} from "./chunks/chunk-OQWSEYZC.js";
+} from "./chunks/chunk-UVMN6KUF.js";
 import {
   EM,
   armArchLevel,
@@ -2512,7 +2512,7 @@ var require_tar_stream = __commonJS({
 import { tmpdir } from "node:os";
 
 // src/binfmt.ts
-import { access, readFile, readdir, writeFile } from "node:fs/promises";
+import { access, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 function entryName(emulator) {
   return `qemu-${emulator}`;
@@ -2656,8 +2656,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-NS5JX4ZF.js"),
-      import("./chunks/install-J2JTNZKX.js"),
+      import("./chunks/resolve-HFM5NYVM.js"),
+      import("./chunks/install-DYUJVG27.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
@@ -2691,7 +2691,14 @@ async function setupQemu(o) {
   }
   const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive();
   const fetch = o.fetch ?? download;
-  const pkg = await resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys: o.keys ?? DEBIAN_ARCHIVE_KEYS, fetch, now: o.now, warn: (m) => o.log.warning(m) });
+  const pkg = await resolveQemu(o.query, {
+    mirror: o.mirror,
+    arch: o.host,
+    keys: o.keys ?? DEBIAN_ARCHIVE_KEYS,
+    fetch,
+    now: o.now,
+    warn: (m) => o.log.warning(m)
+  });
   const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
   const reuse = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256;
   if (existing.state === "ok" && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host);
@@ -2702,7 +2709,9 @@ async function setupQemu(o) {
 function checked(setup, needed) {
   const missing = needed.filter((e) => !(e in setup.installed.binaries));
   if (missing.length > 0) {
-    throw new ArchwayError(`QEMU ${setup.installed.debianVersion} (${setup.installed.package}) has no emulator for ${missing.map((m) => `qemu-${m}`).join(", ")}; choose another qemu-version`);
+    throw new ArchwayError(
+      `QEMU ${setup.installed.debianVersion} (${setup.installed.package}) has no emulator for ${missing.map((m) => `qemu-${m}`).join(", ")}; choose another qemu-version`
+    );
   }
   return setup;
 }
@@ -2711,7 +2720,9 @@ function checked(setup, needed) {
 async function setUpEmulation(inputs, platforms, host) {
   const needed = emulatorsNeeded(platforms, host);
   if (needed.length === 0) {
-    info(`Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`);
+    info(
+      `Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`
+    );
     return void 0;
   }
   const toolCache = process.env.RUNNER_TOOL_CACHE;
@@ -2846,14 +2857,17 @@ function blobPath(dir, digest) {
 }
 function verifyBlobBytes(descriptor, data) {
   blobPath("", descriptor.digest);
-  if (data.length !== descriptor.size) throw new VerificationError(`blob ${descriptor.digest} has ${data.length} bytes, its descriptor says ${descriptor.size}`);
+  if (data.length !== descriptor.size)
+    throw new VerificationError(`blob ${descriptor.digest} has ${data.length} bytes, its descriptor says ${descriptor.size}`);
   const [algorithm, hex] = descriptor.digest.split(":");
   const actual = createHash(algorithm).update(data).digest("hex");
-  if (actual !== hex) throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`);
+  if (actual !== hex)
+    throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`);
 }
 async function readBlob(dir, descriptor, maxSize = MAX_JSON_BLOB) {
   const path = blobPath(dir, descriptor.digest);
-  if (descriptor.size > maxSize) throw new LayoutError(`blob ${descriptor.digest} is ${descriptor.size} bytes, more than the ${maxSize} read whole`);
+  if (descriptor.size > maxSize)
+    throw new LayoutError(`blob ${descriptor.digest} is ${descriptor.size} bytes, more than the ${maxSize} read whole`);
   const data = await readFile3(path).catch((err2) => {
     throw new LayoutError(`blob ${descriptor.digest} is missing from the OCI layout ${dir}`, { cause: err2 });
   });
@@ -2887,9 +2901,11 @@ async function* verifiedChunks(dir, path, descriptor) {
     hash.update(chunk);
     yield chunk;
   }
-  if (size !== descriptor.size) throw new VerificationError(`blob ${descriptor.digest} has ${size} bytes, its descriptor says ${descriptor.size}`);
+  if (size !== descriptor.size)
+    throw new VerificationError(`blob ${descriptor.digest} has ${size} bytes, its descriptor says ${descriptor.size}`);
   const actual = hash.digest("hex");
-  if (actual !== hex) throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`);
+  if (actual !== hex)
+    throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`);
 }
 function parseJson(data, what) {
   try {
@@ -2904,14 +2920,18 @@ async function readLayoutIndex(dir) {
   });
   const version = parseJson(marker, `${dir}/oci-layout`).imageLayoutVersion;
   if (version !== "1.0.0") throw new LayoutError(`${dir}/oci-layout has imageLayoutVersion ${JSON.stringify(version)}, not "1.0.0"`);
-  const index = parseJson(await readFile3(join3(dir, "index.json")).catch((err2) => {
-    throw new LayoutError(`${dir} is not an OCI image layout (no index.json)`, { cause: err2 });
-  }), `${dir}/index.json`);
+  const index = parseJson(
+    await readFile3(join3(dir, "index.json")).catch((err2) => {
+      throw new LayoutError(`${dir} is not an OCI image layout (no index.json)`, { cause: err2 });
+    }),
+    `${dir}/index.json`
+  );
   checkIndex(index, `${dir}/index.json`);
   return index;
 }
 function checkIndex(index, what) {
-  if (index?.schemaVersion !== 2 || !Array.isArray(index.manifests)) throw new LayoutError(`${what} is not an image index (schemaVersion 2 with manifests)`);
+  if (index?.schemaVersion !== 2 || !Array.isArray(index.manifests))
+    throw new LayoutError(`${what} is not an image index (schemaVersion 2 with manifests)`);
 }
 function checkManifest(manifest, what) {
   if (manifest?.schemaVersion !== 2 || !manifest.config || !Array.isArray(manifest.layers)) {
@@ -2924,7 +2944,8 @@ async function listImages(dir) {
     for (const d of descriptors) {
       if (isAttestation(d) || found.has(d.digest)) continue;
       if (isIndexMediaType(d.mediaType)) {
-        if (depth >= MAX_INDEX_DEPTH || seen.has(d.digest)) throw new LayoutError(`image indexes nest too deep (or in a cycle) at ${d.digest}`);
+        if (depth >= MAX_INDEX_DEPTH || seen.has(d.digest))
+          throw new LayoutError(`image indexes nest too deep (or in a cycle) at ${d.digest}`);
         const child = await readJsonBlob(dir, d);
         checkIndex(child, `index ${d.digest}`);
         await visit(child.manifests, depth + 1, /* @__PURE__ */ new Set([...seen, d.digest]));
@@ -2956,11 +2977,15 @@ async function findPlatformImage(dir, platform) {
     const held = images.map((i) => platformKey(i.platform)).join(", ") || "none";
     throw new LayoutError(`the OCI layout ${dir} holds no image for ${want} (it holds: ${held})`);
   }
-  if (matches.length > 1) throw new LayoutError(`the OCI layout ${dir} holds ${matches.length} different images for ${want}: ${matches.map((m) => m.descriptor.digest).join(", ")}`);
+  if (matches.length > 1)
+    throw new LayoutError(
+      `the OCI layout ${dir} holds ${matches.length} different images for ${want}: ${matches.map((m) => m.descriptor.digest).join(", ")}`
+    );
   const descriptor = matches[0].descriptor;
   const manifest = await readJsonBlob(dir, descriptor);
   checkManifest(manifest, `manifest ${descriptor.digest}`);
-  if (!isImageConfigMediaType(manifest.config.mediaType)) throw new LayoutError(`manifest ${descriptor.digest} has a config of type ${manifest.config.mediaType}, not an image config`);
+  if (!isImageConfigMediaType(manifest.config.mediaType))
+    throw new LayoutError(`manifest ${descriptor.digest} has a config of type ${manifest.config.mediaType}, not an image config`);
   const config = await readJsonBlob(dir, manifest.config);
   return { dir, platform, descriptor, manifest, config };
 }
@@ -2969,7 +2994,8 @@ async function findPlatformImage(dir, platform) {
 var MAX_DEPTH = 8;
 function attestationsFor(descriptors, subject) {
   const out = /* @__PURE__ */ new Map();
-  for (const d of descriptors) if (isAttestation(d) && d.annotations?.[Annotation.ReferenceDigest] === subject && !out.has(d.digest)) out.set(d.digest, d);
+  for (const d of descriptors)
+    if (isAttestation(d) && d.annotations?.[Annotation.ReferenceDigest] === subject && !out.has(d.digest)) out.set(d.digest, d);
   return [...out.values()];
 }
 async function findAttestation(dir, subject) {
@@ -2980,15 +3006,20 @@ async function findAttestation(dir, subject) {
       if (!isIndexMediaType(d.mediaType)) continue;
       if (depth >= MAX_DEPTH || seen.has(d.digest)) throw new LayoutError(`image indexes nest too deep (or in a cycle) at ${d.digest}`);
       const child = await readJsonBlob(dir, d);
-      if (child?.schemaVersion !== 2 || !Array.isArray(child.manifests)) throw new LayoutError(`index ${d.digest} is not an image index (schemaVersion 2 with manifests)`);
+      if (child?.schemaVersion !== 2 || !Array.isArray(child.manifests))
+        throw new LayoutError(`index ${d.digest} is not an image index (schemaVersion 2 with manifests)`);
       await visit(child.manifests, depth + 1, /* @__PURE__ */ new Set([...seen, d.digest]));
     }
   };
   await visit((await readLayoutIndex(dir)).manifests, 0, /* @__PURE__ */ new Set());
   if (found.size === 0) return void 0;
-  if (found.size > 1) throw new LayoutError(`the OCI layout ${dir} holds ${found.size} different attestation manifests for ${subject}: ${[...found.keys()].join(", ")}`);
+  if (found.size > 1)
+    throw new LayoutError(
+      `the OCI layout ${dir} holds ${found.size} different attestation manifests for ${subject}: ${[...found.keys()].join(", ")}`
+    );
   const descriptor = [...found.values()][0];
-  if (!isManifestMediaType(descriptor.mediaType)) throw new LayoutError(`attestation ${descriptor.digest} for ${subject} is of type ${descriptor.mediaType}, not an image manifest`);
+  if (!isManifestMediaType(descriptor.mediaType))
+    throw new LayoutError(`attestation ${descriptor.digest} for ${subject} is of type ${descriptor.mediaType}, not an image manifest`);
   const manifest = await readJsonBlob(dir, descriptor);
   if (manifest?.schemaVersion !== 2 || !manifest.config || !Array.isArray(manifest.layers)) {
     throw new LayoutError(`attestation ${descriptor.digest} is not an image manifest (schemaVersion 2 with config and layers)`);
@@ -3007,7 +3038,16 @@ function referrerManifest(attestation, subject) {
     annotations
   };
   const bytes = Buffer.from(JSON.stringify(doc));
-  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length, artifactType: MediaType.DockerAttestationManifest, annotations } };
+  return {
+    bytes,
+    descriptor: {
+      mediaType: MediaType.OciManifest,
+      digest: digestOf(bytes),
+      size: bytes.length,
+      artifactType: MediaType.DockerAttestationManifest,
+      annotations
+    }
+  };
 }
 function referrersTag(digest) {
   return digest.replace(/[^a-zA-Z0-9._-]/g, "-").slice(0, 128);
@@ -3029,7 +3069,13 @@ function mergeReferrersIndex(existing, add, name = "the referrers tag") {
   }
   const manifests = [...base.manifests];
   for (const d of add) {
-    const entry = { mediaType: d.mediaType, digest: d.digest, size: d.size, artifactType: d.artifactType, ...d.annotations ? { annotations: d.annotations } : {} };
+    const entry = {
+      mediaType: d.mediaType,
+      digest: d.digest,
+      size: d.size,
+      artifactType: d.artifactType,
+      ...d.annotations ? { annotations: d.annotations } : {}
+    };
     const at = manifests.findIndex((m) => m.digest === d.digest);
     if (at >= 0) manifests[at] = entry;
     else manifests.push(entry);
@@ -3081,7 +3127,15 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map()) {
   const config = rename(manifest.config);
   const layers = manifest.layers.map(rename);
   const unchanged = manifest.mediaType === MediaType.OciManifest && config.mediaType === manifest.config.mediaType && layers.every((l, i) => l.digest === manifest.layers[i].digest && l.mediaType === manifest.layers[i].mediaType);
-  const bytes = unchanged ? original : Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers, ...manifest.annotations ? { annotations: manifest.annotations } : {} }));
+  const bytes = unchanged ? original : Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config,
+      layers,
+      ...manifest.annotations ? { annotations: manifest.annotations } : {}
+    })
+  );
   return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length } };
 }
 
@@ -3113,7 +3167,11 @@ async function prepareImage(image, scratch) {
   const doc = ociManifest(image.manifest, await readBlob(image.dir, image.descriptor), replaced);
   const manifest = JSON.parse(doc.bytes.toString());
   const unique = new Map([manifest.config, ...manifest.layers].map((d) => [d.digest, d]));
-  const blobs = [...unique.values()].map((d) => ({ digest: d.digest, size: d.size, path: paths.get(d.digest) ?? blobPath(image.dir, d.digest) }));
+  const blobs = [...unique.values()].map((d) => ({
+    digest: d.digest,
+    size: d.size,
+    path: paths.get(d.digest) ?? blobPath(image.dir, d.digest)
+  }));
   return { doc: { ...doc, compressedSize: blobs.reduce((n, b) => n + b.size, 0) }, blobs };
 }
 async function pushImage(client, repository, prepared) {
@@ -3938,7 +3996,8 @@ function decompressorFor(layer) {
 }
 function diffIdCheck(diffId, layer) {
   const [algorithm, hex] = diffId.split(":");
-  if (!/^sha(256|512)$/.test(algorithm) || !hex) throw new VerificationError(`the config gives layer ${layer} the diff_id "${diffId}", which is not a digest`);
+  if (!/^sha(256|512)$/.test(algorithm) || !hex)
+    throw new VerificationError(`the config gives layer ${layer} the diff_id "${diffId}", which is not a digest`);
   const hash = createHash3(algorithm);
   return new Transform2({
     transform(chunk, _enc, cb) {
@@ -3947,7 +4006,9 @@ function diffIdCheck(diffId, layer) {
     },
     flush(cb) {
       const actual = hash.digest("hex");
-      cb(actual === hex ? null : new VerificationError(`layer ${layer} uncompresses to ${algorithm}:${actual}, not the config's diff_id ${diffId}`));
+      cb(
+        actual === hex ? null : new VerificationError(`layer ${layer} uncompresses to ${algorithm}:${actual}, not the config's diff_id ${diffId}`)
+      );
     }
   });
 }
@@ -3960,7 +4021,8 @@ async function scanLayer(dir, layer, diffId, inspect) {
   try {
     for await (const entry of tar) {
       const h = entry.header;
-      if (h.type === "file" || h.type === "contiguous-file") addEntry(changes, h.name, { kind: "file", data: await inspect(h.name, entry, h.size) });
+      if (h.type === "file" || h.type === "contiguous-file")
+        addEntry(changes, h.name, { kind: "file", data: await inspect(h.name, entry, h.size) });
       else {
         if (h.type === "directory") addEntry(changes, h.name, { kind: "dir" });
         else if (h.type === "link") addEntry(changes, h.name, { kind: "link", target: h.linkname });
@@ -3970,7 +4032,10 @@ async function scanLayer(dir, layer, diffId, inspect) {
     }
   } catch (err2) {
     tar.destroy();
-    const pipeErr = await piping.then(() => void 0, (e) => e);
+    const pipeErr = await piping.then(
+      () => void 0,
+      (e) => e
+    );
     throw layerError(layer, pipeErr instanceof ArchwayError ? pipeErr : err2 ?? pipeErr);
   }
   await piping.catch((err2) => {
@@ -3986,7 +4051,9 @@ async function scanImage(image, inspect) {
   const { layers } = image.manifest;
   const diffIds = image.config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== layers.length) {
-    throw new VerificationError(`image ${image.descriptor.digest} has ${layers.length} layers but its config lists ${diffIds.length} diff_ids`);
+    throw new VerificationError(
+      `image ${image.descriptor.digest} has ${layers.length} layers but its config lists ${diffIds.length} diff_ids`
+    );
   }
   const fs = new Rootfs();
   for (const [i, layer] of layers.entries()) fs.applyLayer(await scanLayer(image.dir, layer, diffIds[i], inspect));
@@ -4072,7 +4139,14 @@ async function verifyImageArch(image, options = {}) {
     elfChecked++;
     if (!v.ok) mismatches.push({ path, found: v.found });
   }
-  return { platform, expected: expectedElf(platform), filesChecked, elfChecked, mismatches, config: checkConfigPlatform(image.config, platform) };
+  return {
+    platform,
+    expected: expectedElf(platform),
+    filesChecked,
+    elfChecked,
+    mismatches,
+    config: checkConfigPlatform(image.config, platform)
+  };
 }
 function archOk(report) {
   return report.config.ok && report.mismatches.length === 0;
@@ -4102,7 +4176,10 @@ var localRef = (shared, tag, p) => shared ? tag : `${tag}-${keyOf(p)}`;
 async function buildAll(b, platforms, engine, tag) {
   if (oneBuild(b, engine)) {
     const started = Date.now();
-    await group(`Build ${platforms.map(formatPlatform).join(", ")} (one build, containerd image store)`, () => docker(buildArgv(b, platforms, tag), { echo: true }));
+    await group(
+      `Build ${platforms.map(formatPlatform).join(", ")} (one build, containerd image store)`,
+      () => docker(buildArgv(b, platforms, tag), { echo: true })
+    );
     const took2 = seconds(started);
     info(`Built ${platforms.length} platform(s) in ${took2.toFixed(1)} s`);
     return { ref: (p) => localRef(true, tag, p), seconds: () => took2, shared: true };
@@ -4144,7 +4221,11 @@ async function grouped(name, work) {
 var PARALLEL = Math.max(2, availableParallelism());
 function checkProvenanceStore(b, store) {
   if (b.provenance && store === "classic") {
-    throw new InputError("provenance", provenanceText(b.provenance), "accepted: false here, since this Docker engine runs the classic image store, which cannot hold attestations; true and mode=max need the containerd image store (as GitHub's runners have)");
+    throw new InputError(
+      "provenance",
+      provenanceText(b.provenance),
+      "accepted: false here, since this Docker engine runs the classic image store, which cannot hold attestations; true and mode=max need the containerd image store (as GitHub's runners have)"
+    );
   }
 }
 async function checkProvenanceEngine(b) {
@@ -4152,7 +4233,10 @@ async function checkProvenanceEngine(b) {
 }
 async function requireAttestation(image) {
   const found = await findAttestation(image.dir, image.descriptor.digest);
-  if (!found) throw new ArchwayError(`provenance: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`);
+  if (!found)
+    throw new ArchwayError(
+      `provenance: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`
+    );
   return found;
 }
 async function runPipeline(b, platforms, o) {
@@ -4171,7 +4255,8 @@ async function runPipeline(b, platforms, o) {
 }
 async function removeLocalImages(refs) {
   const out = await docker(["image", "rm", ...refs], { allowFailure: true });
-  if (out.exitCode !== 0 && !/No such image/i.test(out.stderr)) info(`Could not remove the local images ${refs.join(", ")}: ${out.stderr.trim()}`);
+  if (out.exitCode !== 0 && !/No such image/i.test(out.stderr))
+    info(`Could not remove the local images ${refs.join(", ")}: ${out.stderr.trim()}`);
 }
 async function buildTestPush(b, platforms, o, engine, tag) {
   const built = await buildAll(b, platforms, engine, tag);
@@ -4190,7 +4275,10 @@ async function buildTestPush(b, platforms, o, engine, tag) {
       const test = b.test ? await runTest(built.ref(p), p, b.test, log) : void 0;
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
       const arch = b.verifyArch ? await verifyImageArch(image) : void 0;
-      if (arch) log(archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`);
+      if (arch)
+        log(
+          archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`
+        );
       return { platform: p, image, test, arch };
     })
   );
@@ -4221,7 +4309,14 @@ async function buildTestPush(b, platforms, o, engine, tag) {
   }
   return {
     engine,
-    platforms: checked2.map((c) => ({ platform: c.platform, buildSeconds: built.seconds(c.platform), sharedBuild: built.shared, test: c.test, arch: c.arch, published: published.get(formatPlatform(c.platform)) }))
+    platforms: checked2.map((c) => ({
+      platform: c.platform,
+      buildSeconds: built.seconds(c.platform),
+      sharedBuild: built.shared,
+      test: c.test,
+      arch: c.arch,
+      published: published.get(formatPlatform(c.platform))
+    }))
   };
 }
 function failureLines(c, o) {
@@ -4296,12 +4391,19 @@ async function pendingPublish(build, pipeline3, all) {
   const annotations = indexAnnotations(build.annotations, await runnerFacts());
   const state = {
     targets: targetsOf(build),
-    images: images.map(({ platform, manifest: m }) => ({ platform: formatPlatform(platform), mediaType: m.mediaType, digest: m.digest, size: m.size })),
+    images: images.map(({ platform, manifest: m }) => ({
+      platform: formatPlatform(platform),
+      mediaType: m.mediaType,
+      digest: m.digest,
+      size: m.size
+    })),
     annotations
   };
   const tags = build.tags.map(formatReference).join(", ");
   if (build.share) {
-    info(`The post step stages ${share.map(formatPlatform).join(", ")} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`);
+    info(
+      `The post step stages ${share.map(formatPlatform).join(", ")} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`
+    );
     return { ...state, release: matrixRelease(build, all) };
   }
   const digest = buildIndex(images, annotations).digest;
@@ -4330,7 +4432,11 @@ async function main(inputs) {
   let pipeline3;
   let publish;
   try {
-    const options = { tempDir: process.env.RUNNER_TEMP || tmpdir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated: emulatedPlatforms(share, host) };
+    const options = {
+      tempDir: process.env.RUNNER_TEMP || tmpdir(),
+      qemuVersion: emulation?.setup.installed.debianVersion,
+      emulated: emulatedPlatforms(share, host)
+    };
     pipeline3 = await runPipeline(build, share, options);
     if (build.push) publish = await pendingPublish(build, pipeline3, all);
   } finally {

@@ -3,8 +3,8 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-DL2SLRHG.js";
-import "./chunks/chunk-5MRXB6AV.js";
+} from "./chunks/chunk-GUAGXE3F.js";
+import "./chunks/chunk-3VSWE333.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import "./chunks/chunk-Q2D36NRX.js";

@@ -1,6 +1,7 @@
 // Bundles src/entrypoints/{main,post,plan}.ts into dist/main.js, dist/post.js and dist/plan.js (ESM, Node 20+).
-import { build } from 'esbuild'
+
 import { rm } from 'node:fs/promises'
+import { build } from 'esbuild'
 
 const outdir = process.argv[2] ?? 'dist'
 await rm(outdir, { recursive: true, force: true })
@@ -16,5 +17,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   // Some bundled CommonJS dependencies call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);" }
+  banner: {
+    js: "import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);"
+  }
 })

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, brings up the real test environment,
-# runs shellcheck over the shell scripts, type-checks, then runs the unit and end-to-end tests.
+# lints and checks the format (Biome) and the shell scripts (shellcheck), type-checks, then runs the
+# unit and end-to-end tests.
 # Prints "N passed, N failed" last. Fails too when the tests leave an archway-* file or folder
 # behind in ${TMPDIR:-/tmp} or /var/tmp.
 set -euo pipefail
@@ -19,6 +20,7 @@ shell_scripts=()
 for f in scripts/* bench/*; do
   if [ -f "$f" ] && [[ $(head -n 1 "$f") =~ ^#!.*[/\ ](ba)?sh$ ]]; then shell_scripts+=("$f"); fi
 done
+npx biome ci .
 shellcheck "${shell_scripts[@]}"
 npx tsc --noEmit
 

@@ -2,7 +2,7 @@
  * binfmt_misc: the registration lines (pure), and mounting, reading and registering
  * entries on the host, as root directly or through `sudo` otherwise.
  */
-import { access, readFile, readdir, writeFile } from 'node:fs/promises'
+import { access, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { EnvironmentError, errorMessage } from './errors.js'
 import { run } from './exec.js'

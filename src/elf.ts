@@ -94,7 +94,29 @@ export interface ArmAttributes {
 
 /** Tag_CPU_arch values, from the ARM "Addenda to the ABI" (IHI 0045). */
 export const ARM_CPU_ARCH_NAMES: readonly string[] = [
-  'pre-v4', 'v4', 'v4T', 'v5T', 'v5TE', 'v5TEJ', 'v6', 'v6KZ', 'v6T2', 'v6K', 'v7', 'v6-M', 'v6S-M', 'v7E-M', 'v8-A', 'v8-R', 'v8-M.base', 'v8-M.main', 'v8.1-A', 'v8.2-A', 'v8.3-A', 'v8.1-M.main', 'v9-A'
+  'pre-v4',
+  'v4',
+  'v4T',
+  'v5T',
+  'v5TE',
+  'v5TEJ',
+  'v6',
+  'v6KZ',
+  'v6T2',
+  'v6K',
+  'v7',
+  'v6-M',
+  'v6S-M',
+  'v7E-M',
+  'v8-A',
+  'v8-R',
+  'v8-M.base',
+  'v8-M.main',
+  'v8.1-A',
+  'v8.2-A',
+  'v8.3-A',
+  'v8.1-M.main',
+  'v9-A'
 ]
 
 /** The major ARM architecture (4 ... 9) a Tag_CPU_arch value stands for; M and R profiles count as their base. */

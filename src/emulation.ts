@@ -4,9 +4,9 @@ import { Binfmt, type RegistrationOutcome, wantedEntry } from './binfmt.js'
 import { EnvironmentError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { setQemuOutputs } from './outputs.js'
-import { ALL_PLATFORMS, type Platform, emulatorsNeeded, formatPlatform, qemuArch } from './platform.js'
+import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, type Platform, qemuArch } from './platform.js'
 import { type QemuSetup, setupQemu } from './qemu/setup.js'
-import { type Installed, binaryPath } from './qemu/toolcache.js'
+import { binaryPath, type Installed } from './qemu/toolcache.js'
 
 export interface Registration {
   readonly name: string
@@ -20,10 +20,16 @@ export interface Emulation {
 }
 
 /** Sets up QEMU and binfmt_misc for the platforms that need it; undefined when every one runs natively. */
-export async function setUpEmulation(inputs: Inputs, platforms: readonly Platform[], host: 'amd64' | 'arm64'): Promise<Emulation | undefined> {
+export async function setUpEmulation(
+  inputs: Inputs,
+  platforms: readonly Platform[],
+  host: 'amd64' | 'arm64'
+): Promise<Emulation | undefined> {
   const needed = emulatorsNeeded(platforms, host)
   if (needed.length === 0) {
-    core.info(`Every platform to build (${platforms.map(formatPlatform).join(', ')}) runs natively on this ${host} host; no emulation set up`)
+    core.info(
+      `Every platform to build (${platforms.map(formatPlatform).join(', ')}) runs natively on this ${host} host; no emulation set up`
+    )
     return undefined
   }
   const toolCache = process.env.RUNNER_TOOL_CACHE

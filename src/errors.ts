@@ -9,7 +9,11 @@ export class ArchwayError extends Error {
 
 /** A bad input value: names the input, the value and what is accepted. */
 export class InputError extends ArchwayError {
-  constructor(readonly input: string, readonly value: string, readonly accepted: string) {
+  constructor(
+    readonly input: string,
+    readonly value: string,
+    readonly accepted: string
+  ) {
     super(`Input "${input}" has a bad value "${oneLine(value)}": ${accepted}`)
   }
 }

@@ -19,7 +19,10 @@ export interface RunResult {
 }
 
 export class CommandError extends ArchwayError {
-  constructor(readonly command: string, readonly result: RunResult) {
+  constructor(
+    readonly command: string,
+    readonly result: RunResult
+  ) {
     super(`${command} exited with ${result.exitCode}: ${oneLine(result.stderr.trim() || result.stdout.trim()).slice(0, 500)}`)
   }
 }

@@ -1,10 +1,11 @@
 /** Inputs: read once, validated once. Nothing else reads `INPUT_*`. */
-import * as core from '@actions/core'
+
 import { existsSync, statSync } from 'node:fs'
+import * as core from '@actions/core'
 import { InputError } from './errors.js'
+import { formatPlatform, type Platform, PlatformListError, parsePlatformList, SUPPORTED_PLATFORMS } from './platform.js'
+import { parseQemuQuery, type QemuQuery } from './qemu/query.js'
 import { type ImageReference, ImageReferenceError, parseReference } from './registry/reference.js'
-import { type Platform, formatPlatform, parsePlatformList, PlatformListError, SUPPORTED_PLATFORMS } from './platform.js'
-import { type QemuQuery, parseQemuQuery } from './qemu/query.js'
 
 export interface Inputs {
   readonly platforms: readonly Platform[]
@@ -95,23 +96,45 @@ export function getCredentials(read: InputReader = readInput): Pick<BuildInputs,
  * given only when it differs from its default.
  */
 const BUILD_ONLY: Readonly<Record<string, string>> = {
-  tags: 'latest', file: '', 'build-args': '', target: '', labels: '', annotations: '', test: '', username: '', password: '', builder: '', build: '', mode: 'auto'
+  tags: 'latest',
+  file: '',
+  'build-args': '',
+  target: '',
+  labels: '',
+  annotations: '',
+  test: '',
+  username: '',
+  password: '',
+  builder: '',
+  build: '',
+  mode: 'auto'
 }
 
-function buildInputs(get: (name: string, fallback: string) => string, password: string, platforms: readonly Platform[]): { build?: BuildInputs } {
+function buildInputs(
+  get: (name: string, fallback: string) => string,
+  password: string,
+  platforms: readonly Platform[]
+): { build?: BuildInputs } {
   const imageText = get('image', '')
   const push = parseBoolean('push', get('push', 'false'))
   const verifyArch = parseBoolean('verify-arch', get('verify-arch', 'true'))
   const provenance = parseProvenance(get('provenance', 'false'))
   if (imageText === '') {
-    const stray = Object.keys(BUILD_ONLY).find(name => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ?? (push ? 'push' : provenance ? 'provenance' : undefined)
-    if (stray) throw new InputError('image', '', `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`)
+    const stray =
+      Object.keys(BUILD_ONLY).find(name => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ??
+      (push ? 'push' : provenance ? 'provenance' : undefined)
+    if (stray)
+      throw new InputError('image', '', `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`)
     return {}
   }
   const image = parseImage(imageText)
   const username = get('username', '')
   if ((username === '') !== (password === '')) {
-    throw new InputError(username ? 'password' : 'username', '', 'accepted: username and password given together, or neither (then the docker config credentials are used)')
+    throw new InputError(
+      username ? 'password' : 'username',
+      '',
+      'accepted: username and password given together, or neither (then the docker config credentials are used)'
+    )
   }
   return {
     build: {
@@ -137,10 +160,15 @@ function buildInputs(get: (name: string, fallback: string) => string, password: 
 /** `build` must be a share of `platforms`; `mode: merge` builds nothing, so it takes no share. */
 function shareAndMode(buildText: string, modeText: string, platforms: readonly Platform[]): Pick<BuildInputs, 'share' | 'mode'> {
   if (modeText !== 'auto' && modeText !== 'stage' && modeText !== 'merge') {
-    throw new InputError('mode', modeText, 'accepted: auto (publish once every platform is there), stage (only stage this job\'s share, for a merge job) or merge (publish what the run staged)')
+    throw new InputError(
+      'mode',
+      modeText,
+      "accepted: auto (publish once every platform is there), stage (only stage this job's share, for a merge job) or merge (publish what the run staged)"
+    )
   }
   const mode = modeText
-  if (mode === 'stage' && buildText === '') throw new InputError('build', '', 'accepted: this job\'s share of platforms; mode: stage needs it')
+  if (mode === 'stage' && buildText === '')
+    throw new InputError('build', '', "accepted: this job's share of platforms; mode: stage needs it")
   if (buildText === '') return { mode }
   if (mode === 'merge') throw new InputError('build', buildText, 'accepted: nothing with mode: merge, which builds no platform')
   let share: Platform[]
@@ -152,7 +180,11 @@ function shareAndMode(buildText: string, modeText: string, platforms: readonly P
   const all = new Set(platforms.map(formatPlatform))
   const outside = share.map(formatPlatform).filter(p => !all.has(p))
   if (share.length === 0 || outside.length > 0) {
-    throw new InputError('build', buildText, `accepted: this job's share of platforms (${[...all].join(', ')}), such as \${{ matrix.platform }}`)
+    throw new InputError(
+      'build',
+      buildText,
+      `accepted: this job's share of platforms (${[...all].join(', ')}), such as \${{ matrix.platform }}`
+    )
   }
   return { share, mode }
 }
@@ -171,13 +203,17 @@ export function parseImage(value: string): ImageReference {
     if (!(err instanceof ImageReferenceError)) throw err
     throw new InputError('image', value, `accepted: an image name such as ghcr.io/acme/app or 127.0.0.1:5000/app (${err.reason})`)
   }
-  if (ref.tag !== undefined || ref.digest !== undefined) throw new InputError('image', value, 'accepted: an image name without tag or digest; give tags in "tags"')
+  if (ref.tag !== undefined || ref.digest !== undefined)
+    throw new InputError('image', value, 'accepted: an image name without tag or digest; give tags in "tags"')
   return ref
 }
 
 /** Tags, comma- or newline-separated: a bare tag (`1.4.2`) for `image`, or a full reference with a tag. */
 export function parseTags(value: string, image: ImageReference): ImageReference[] {
-  const items = value.split(/[,\n]/).map(s => s.trim()).filter(s => s !== '')
+  const items = value
+    .split(/[,\n]/)
+    .map(s => s.trim())
+    .filter(s => s !== '')
   const accepted = 'accepted: tags such as latest,1.4.2 (comma- or newline-separated) or full references such as ghcr.io/acme/app:1.4.2'
   if (items.length === 0) throw new InputError('tags', value, accepted)
   const out = new Map<string, ImageReference>()
@@ -196,7 +232,8 @@ export function parseTags(value: string, image: ImageReference): ImageReference[
 
 function parseContext(value: string): string {
   if (/^(https?|git):\/\/|^git@/.test(value)) return value
-  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InputError('context', value, 'accepted: a directory that exists (relative to the workspace) or a Git URL')
+  if (!existsSync(value) || !statSync(value).isDirectory())
+    throw new InputError('context', value, 'accepted: a directory that exists (relative to the workspace) or a Git URL')
   return value
 }
 
@@ -206,7 +243,8 @@ function parseFile(value: string): string {
 }
 
 function parseName(input: string, value: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) throw new InputError(input, value, 'accepted: a name of letters, digits, ".", "_" and "-"')
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value))
+    throw new InputError(input, value, 'accepted: a name of letters, digits, ".", "_" and "-"')
   return value
 }
 
@@ -229,14 +267,22 @@ export function parsePlatforms(value: string): Platform[] {
     return parsePlatformList(value)
   } catch (err) {
     if (!(err instanceof PlatformListError)) throw err
-    throw new InputError('platforms', err.value, `accepted: ${SUPPORTED_PLATFORMS.join(', ')}, their bare forms (arm64), or all; comma- or newline-separated`)
+    throw new InputError(
+      'platforms',
+      err.value,
+      `accepted: ${SUPPORTED_PLATFORMS.join(', ')}, their bare forms (arm64), or all; comma- or newline-separated`
+    )
   }
 }
 
 export function parseQemuVersion(value: string): QemuQuery {
   const q = parseQemuQuery(value)
   if (!q) {
-    throw new InputError('qemu-version', value, 'accepted: stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)')
+    throw new InputError(
+      'qemu-version',
+      value,
+      'accepted: stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)'
+    )
   }
   return q
 }
@@ -249,7 +295,11 @@ export function parseMirror(value: string): string {
     url = undefined
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
-    throw new InputError('qemu-mirror', value, 'accepted: an http:// or https:// Debian archive base URL without credentials or query, such as http://deb.debian.org/debian')
+    throw new InputError(
+      'qemu-mirror',
+      value,
+      'accepted: an http:// or https:// Debian archive base URL without credentials or query, such as http://deb.debian.org/debian'
+    )
   }
   return url.href.replace(/\/+$/, '')
 }
@@ -269,7 +319,11 @@ export function parseProvenance(value: string): ProvenanceMode {
   if (/^(false|False|FALSE)$/.test(value)) return false
   if (/^(true|True|TRUE)$/.test(value) || value === 'mode=min') return 'min'
   if (value === 'mode=max') return 'max'
-  throw new InputError('provenance', value, 'accepted: false (no attestation), true or mode=min (a SLSA provenance attestation per platform, published as an OCI referrer of its image), or mode=max (the same, with the build definition and Dockerfile too)')
+  throw new InputError(
+    'provenance',
+    value,
+    'accepted: false (no attestation), true or mode=min (a SLSA provenance attestation per platform, published as an OCI referrer of its image), or mode=max (the same, with the build definition and Dockerfile too)'
+  )
 }
 
 /** The value of `provenance` as a user writes it: true, mode=max. Pure. */

@@ -1,16 +1,16 @@
 /** The main step: the inputs, then emulation, then build, test, verify and push; the post step publishes. */
 import { tmpdir } from 'node:os'
 import { emulatedPlatforms, setUpEmulation } from './emulation.js'
-import { type Inputs, getInputs } from './inputs.js'
+import { getInputs, type Inputs } from './inputs.js'
 import { setImageOutputs, setPlatformsOutput } from './outputs.js'
-import { type PipelineResult, checkProvenanceEngine, runPipeline } from './pipeline.js'
+import { checkProvenanceEngine, type PipelineResult, runPipeline } from './pipeline.js'
 import { formatPlatform, hostDebianArch } from './platform.js'
 import { merge } from './publish/matrix.js'
 import { pendingPublish } from './publish/pending.js'
 import { formatReference } from './registry/reference.js'
 import { type PublishState, saveState } from './state.js'
-import { renderSummary, writeSummary } from './summary.js'
 import { runStep } from './step.js'
+import { renderSummary, writeSummary } from './summary.js'
 
 export async function run(): Promise<void> {
   await runStep('Archway failed', () => main(getInputs()))
@@ -34,7 +34,11 @@ async function main(inputs: Inputs): Promise<void> {
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
   try {
-    const options = { tempDir: process.env.RUNNER_TEMP || tmpdir(), qemuVersion: emulation?.setup.installed.debianVersion, emulated: emulatedPlatforms(share, host) }
+    const options = {
+      tempDir: process.env.RUNNER_TEMP || tmpdir(),
+      qemuVersion: emulation?.setup.installed.debianVersion,
+      emulated: emulatedPlatforms(share, host)
+    }
     pipeline = await runPipeline(build, share, options)
     if (build.push) publish = await pendingPublish(build, pipeline, all)
   } finally {

@@ -1,5 +1,5 @@
 /** The reusable workflow's matrix: one job per platform, each on the runner the platform table suggests. Pure. */
-import { type Platform, formatPlatform, platformFacts } from './platform.js'
+import { formatPlatform, type Platform, platformFacts } from './platform.js'
 
 export interface MatrixPlan {
   readonly include: readonly { readonly platform: string; readonly runner: string }[]

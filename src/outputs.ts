@@ -1,9 +1,9 @@
 /** The step's outputs, each set in one place. */
 import * as core from '@actions/core'
+import { formatPlatform, type Platform } from './platform.js'
+import type { Installed } from './qemu/toolcache.js'
 import type { ImageReference } from './registry/reference.js'
 import { formatReference } from './registry/reference.js'
-import { type Platform, formatPlatform } from './platform.js'
-import type { Installed } from './qemu/toolcache.js'
 
 export function setPlatformsOutput(platforms: readonly Platform[]): void {
   core.setOutput('platforms', platforms.map(formatPlatform).join(','))

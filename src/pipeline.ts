@@ -3,19 +3,20 @@
  * verify its architecture, and (when asked) push it by digest. Nothing is pushed unless
  * every platform passed, so a failure anywhere moves nothing.
  */
-import * as core from '@actions/core'
+
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import * as core from '@actions/core'
 import { mapLimit } from './concurrency.js'
 import { buildArgv } from './docker/buildx.js'
-import { type EngineInfo, type ImageStore, docker, engineInfo } from './docker/engine.js'
-import { type TestResult, runTest } from './docker/test-run.js'
+import { docker, type EngineInfo, engineInfo, type ImageStore } from './docker/engine.js'
+import { runTest, type TestResult } from './docker/test-run.js'
 import { ArchwayError, InputError } from './errors.js'
 import { run } from './exec.js'
 import { type BuildInputs, provenanceText } from './inputs.js'
-import { type PlatformImage, findPlatformImage } from './oci/layout.js'
-import { type Platform, formatPlatform } from './platform.js'
+import { findPlatformImage, type PlatformImage } from './oci/layout.js'
+import { formatPlatform, type Platform } from './platform.js'
 import { type Attestation, attachProvenance, findAttestation } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
 import { connect, targetsOf } from './registries.js'
@@ -37,11 +38,17 @@ export interface PipelineResult {
 }
 
 const seconds = (since: number) => (Date.now() - since) / 1000
-const keyOf = (p: Platform) => formatPlatform(p).replace(/^linux\//, '').replace(/\//g, '')
+const keyOf = (p: Platform) =>
+  formatPlatform(p)
+    .replace(/^linux\//, '')
+    .replace(/\//g, '')
 
 /** A local tag no one else uses: the build is loaded into the engine under it. Pure. */
 export function localTag(repository: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): string {
-  const name = repository.split('/').pop()!.replace(/[^a-z0-9._-]/g, '-')
+  const name = repository
+    .split('/')
+    .pop()!
+    .replace(/[^a-z0-9._-]/g, '-')
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? 'run'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${pid}`
 }
 
@@ -60,7 +67,9 @@ const localRef = (shared: boolean, tag: string, p: Platform) => (shared ? tag : 
 async function buildAll(b: BuildInputs, platforms: readonly Platform[], engine: EngineInfo, tag: string): Promise<Built> {
   if (oneBuild(b, engine)) {
     const started = Date.now()
-    await core.group(`Build ${platforms.map(formatPlatform).join(', ')} (one build, containerd image store)`, () => docker(buildArgv(b, platforms, tag), { echo: true }))
+    await core.group(`Build ${platforms.map(formatPlatform).join(', ')} (one build, containerd image store)`, () =>
+      docker(buildArgv(b, platforms, tag), { echo: true })
+    )
     const took = seconds(started)
     core.info(`Built ${platforms.length} platform(s) in ${took.toFixed(1)} s`)
     return { ref: p => localRef(true, tag, p), seconds: () => took, shared: true }
@@ -123,7 +132,11 @@ export interface PipelineOptions {
 /** `provenance` needs the containerd image store: the classic store cannot hold attestations. Pure. */
 export function checkProvenanceStore(b: Pick<BuildInputs, 'provenance'>, store: ImageStore): void {
   if (b.provenance && store === 'classic') {
-    throw new InputError('provenance', provenanceText(b.provenance), 'accepted: false here, since this Docker engine runs the classic image store, which cannot hold attestations; true and mode=max need the containerd image store (as GitHub\'s runners have)')
+    throw new InputError(
+      'provenance',
+      provenanceText(b.provenance),
+      "accepted: false here, since this Docker engine runs the classic image store, which cannot hold attestations; true and mode=max need the containerd image store (as GitHub's runners have)"
+    )
   }
 }
 
@@ -135,7 +148,10 @@ export async function checkProvenanceEngine(b: Pick<BuildInputs, 'provenance'>):
 /** The attestation buildx stored for a platform's image; its absence fails the push before anything is sent. */
 async function requireAttestation(image: PlatformImage): Promise<Attestation> {
   const found = await findAttestation(image.dir, image.descriptor.digest)
-  if (!found) throw new ArchwayError(`provenance: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`)
+  if (!found)
+    throw new ArchwayError(
+      `provenance: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`
+    )
   return found
 }
 
@@ -161,10 +177,17 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
  */
 async function removeLocalImages(refs: readonly string[]): Promise<void> {
   const out = await docker(['image', 'rm', ...refs], { allowFailure: true })
-  if (out.exitCode !== 0 && !/No such image/i.test(out.stderr)) core.info(`Could not remove the local images ${refs.join(', ')}: ${out.stderr.trim()}`)
+  if (out.exitCode !== 0 && !/No such image/i.test(out.stderr))
+    core.info(`Could not remove the local images ${refs.join(', ')}: ${out.stderr.trim()}`)
 }
 
-async function buildTestPush(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions & { scratch: string }, engine: EngineInfo, tag: string): Promise<PipelineResult> {
+async function buildTestPush(
+  b: BuildInputs,
+  platforms: readonly Platform[],
+  o: PipelineOptions & { scratch: string },
+  engine: EngineInfo,
+  tag: string
+): Promise<PipelineResult> {
   const built = await buildAll(b, platforms, engine, tag)
 
   const layouts = await core.group('Save each platform as an OCI layout', async () => {
@@ -180,7 +203,12 @@ async function buildTestPush(b: BuildInputs, platforms: readonly Platform[], o: 
       const test = b.test ? await runTest(built.ref(p), p, b.test, log) : undefined
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
       const arch = b.verifyArch ? await verifyImageArch(image) : undefined
-      if (arch) log(archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`)
+      if (arch)
+        log(
+          archOk(arch)
+            ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}`
+            : `Architecture: ${archFailure(arch)}`
+        )
       return { platform: p, image, test, arch }
     })
   )
@@ -211,12 +239,22 @@ async function buildTestPush(b: BuildInputs, platforms: readonly Platform[], o: 
   }
   return {
     engine,
-    platforms: checked.map(c => ({ platform: c.platform, buildSeconds: built.seconds(c.platform), sharedBuild: built.shared, test: c.test, arch: c.arch, published: published.get(formatPlatform(c.platform)) }))
+    platforms: checked.map(c => ({
+      platform: c.platform,
+      buildSeconds: built.seconds(c.platform),
+      sharedBuild: built.shared,
+      test: c.test,
+      arch: c.arch,
+      published: published.get(formatPlatform(c.platform))
+    }))
   }
 }
 
 /** Why a platform failed, one clause each; none when it passed. Pure. */
-export function failureLines(c: { platform: Platform; test?: TestResult; arch?: ArchReport }, o: Pick<PipelineOptions, 'qemuVersion' | 'emulated'>): string[] {
+export function failureLines(
+  c: { platform: Platform; test?: TestResult; arch?: ArchReport },
+  o: Pick<PipelineOptions, 'qemuVersion' | 'emulated'>
+): string[] {
   const name = formatPlatform(c.platform)
   const out: string[] = []
   const tail = (t: TestResult) => (t.tail.length ? `; last lines: ${t.tail.slice(-5).join(' | ')}` : '')
@@ -224,7 +262,9 @@ export function failureLines(c: { platform: Platform; test?: TestResult; arch?: 
   if (t?.outcome.kind === 'failed') out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`)
   if (t?.outcome.kind === 'crashed') {
     const emulated = o.emulated.has(name)
-    const hint = emulated ? ` under QEMU ${o.qemuVersion ?? '(unknown)'}; an emulator crash depends on the QEMU version: try another qemu-version (stable, latest, 10.0, 7.2)` : ''
+    const hint = emulated
+      ? ` under QEMU ${o.qemuVersion ?? '(unknown)'}; an emulator crash depends on the QEMU version: try another qemu-version (stable, latest, 10.0, 7.2)`
+      : ''
     out.push(`Tests crashed on ${name} with ${t.outcome.signal} (exit code ${t.outcome.exitCode})${hint}${tail(t)}`)
   }
   if (c.arch && !archOk(c.arch)) out.push(`Architecture check failed: ${archFailure(c.arch)}`)

@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
 import { publishFromState } from './publish/publish-index.js'
-import { type PostState, loadState } from './state.js'
+import { loadState, type PostState } from './state.js'
 import { runStep } from './step.js'
 
 export async function run(): Promise<void> {

@@ -25,7 +25,11 @@ function size(bytes: number): string {
 function row(r: PlatformResult): string {
   const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? ' (all)' : ''}`
   const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s)` : 'none'
-  const arch = r.arch ? (r.arch.config.ok && r.arch.mismatches.length === 0 ? `ok (${r.arch.elfChecked} ELF)` : `**failed** (${r.arch.mismatches.length} files)`) : 'off'
+  const arch = r.arch
+    ? r.arch.config.ok && r.arch.mismatches.length === 0
+      ? `ok (${r.arch.elfChecked} ELF)`
+      : `**failed** (${r.arch.mismatches.length} files)`
+    : 'off'
   const digest = r.published ? `\`${r.published.descriptor.digest}\`` : 'not pushed'
   const bytes = r.published ? size(r.published.compressedSize) : ''
   return `| ${formatPlatform(r.platform)} | ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`
@@ -35,10 +39,18 @@ function row(r: PlatformResult): string {
 export function renderSummary(f: SummaryFacts): string {
   const lines = [emulationLine(f)]
   if (f.pipeline) {
-    lines.push('', '| Platform | Build | Test | Architecture | Digest | Compressed |', '| --- | --- | --- | --- | --- | --- |', ...f.pipeline.platforms.map(row))
+    lines.push(
+      '',
+      '| Platform | Build | Test | Architecture | Digest | Compressed |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...f.pipeline.platforms.map(row)
+    )
   }
   if (f.index) {
-    lines.push('', `Index \`${f.index.digest}\` ${f.index.pushed ? 'published' : 'to be published by the post step'} as ${f.index.tags.map(t => `\`${t}\``).join(', ')}.`)
+    lines.push(
+      '',
+      `Index \`${f.index.digest}\` ${f.index.pushed ? 'published' : 'to be published by the post step'} as ${f.index.tags.map(t => `\`${t}\``).join(', ')}.`
+    )
   }
   if (f.emulation) lines.push('', `QEMU \`${f.emulation.setup.installed.debianVersion}\``)
   return `${lines.join('\n')}\n`

@@ -2,8 +2,9 @@
  * Every input's bad values, through the runner's entry point: one ::error:: line naming the
  * input, the value and what is accepted; binfmt_misc, the registry and the tool cache untouched.
  */
-import { existsSync } from 'node:fs'
+
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { binfmtSnapshot } from '../helpers/binfmt.js'
 import { tagsOf } from '../helpers/registry-api.js'
 import { newRunner, runStep } from '../helpers/runner.js'
@@ -45,7 +46,8 @@ const BAD: [string, string, string][] = [
 ]
 
 /** What the error line must name: the input and the value; a lone username is refused as a missing password. */
-const named = (input: string, value: string): string[] => (input === 'username' ? ['"password"'] : [`"${input}"`, value.split(',').pop() ?? value])
+const named = (input: string, value: string): string[] =>
+  input === 'username' ? ['"password"'] : [`"${input}"`, value.split(',').pop() ?? value]
 
 describe('bad input', () => {
   it.each(BAD)('%s=%j: exit 1, one error line, nothing touched', async (input, value, accepted) => {

@@ -13,12 +13,12 @@
  * as qemu.test.ts does.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { binfmtSnapshot } from '../helpers/binfmt.js'
-import { type FaultProxy, type FaultRule, closedPort, startFaultProxy } from '../helpers/fault-proxy.js'
+import { closedPort, type FaultProxy, type FaultRule, startFaultProxy } from '../helpers/fault-proxy.js'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
-import { type Runner, type StepResult, newRunner, runStep } from '../helpers/runner.js'
+import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
 
@@ -45,7 +45,11 @@ function inputsFor(registry: string, repository: string, extra: Record<string, s
 }
 
 /** One job: main, then post only when main succeeded (post-if: success()), as the runner does. */
-async function job(inputs: Record<string, string>, extraEnv: Record<string, string> = {}, beforePost?: () => void | Promise<void>): Promise<Job> {
+async function job(
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  beforePost?: () => void | Promise<void>
+): Promise<Job> {
   const main = await runStep(runner, 'main', inputs, {}, { ...DOCKER, ...extraEnv })
   if (main.code !== 0) return { main }
   await beforePost?.()
@@ -58,7 +62,8 @@ function expectPublished(registry: string, repository: string, digest: string, c
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/)
   const raw = skopeoRaw(`${registry}/${repository}:latest`, creds)
   expect(sha256(raw)).toBe(digest)
-  for (const m of JSON.parse(raw.toString()).manifests as { digest: string }[]) expect(sha256(skopeoRaw(`${registry}/${repository}@${m.digest}`, creds))).toBe(m.digest)
+  for (const m of JSON.parse(raw.toString()).manifests as { digest: string }[])
+    expect(sha256(skopeoRaw(`${registry}/${repository}@${m.digest}`, creds))).toBe(m.digest)
 }
 
 /** The digest `latest` points at in the registry itself, or undefined. */
@@ -92,12 +97,25 @@ describe('registry faults while main pushes by digest (through a proxy in front 
   })
   afterAll(() => proxy.close())
 
-  const bigUpload = (req: { headers: Record<string, string | string[] | undefined> }) => Number(req.headers['content-length'] ?? 0) > 100_000
+  const bigUpload = (req: { headers: Record<string, string | string[] | undefined> }) =>
+    Number(req.headers['content-length'] ?? 0) > 100_000
   it.each<[string, FaultRule[], string]>([
     ['500 on the first three requests', [{ path: /^\/v2\//, times: 3, fault: { kind: 'status', status: 500 } }], 'status 500'],
-    ['503 on two blob upload starts', [{ method: 'POST', path: /\/blobs\/uploads\/$/, times: 2, fault: { kind: 'status', status: 503 } }], 'status 503'],
-    ['429 with Retry-After: 1 on two blob uploads', [{ method: 'PUT', path: /\/blobs\/uploads\//, times: 2, fault: { kind: 'throttle', retryAfterSeconds: 1 } }], '429 Retry-After 1'],
-    ['a connection reset in the middle of the manifest PUT', [{ method: 'PUT', path: /\/manifests\/sha256:/, times: 1, fault: { kind: 'reset', during: 'request' } }], 'reset request']
+    [
+      '503 on two blob upload starts',
+      [{ method: 'POST', path: /\/blobs\/uploads\/$/, times: 2, fault: { kind: 'status', status: 503 } }],
+      'status 503'
+    ],
+    [
+      '429 with Retry-After: 1 on two blob uploads',
+      [{ method: 'PUT', path: /\/blobs\/uploads\//, times: 2, fault: { kind: 'throttle', retryAfterSeconds: 1 } }],
+      '429 Retry-After 1'
+    ],
+    [
+      'a connection reset in the middle of the manifest PUT',
+      [{ method: 'PUT', path: /\/manifests\/sha256:/, times: 1, fault: { kind: 'reset', during: 'request' } }],
+      'reset request'
+    ]
   ])('survives %s: main and post exit 0 and the tag holds the announced index', async (_name, rules, fault) => {
     const repository = unique('push')
     proxy.setRules(rules)
@@ -172,10 +190,26 @@ describe('registry faults while post publishes the index (main pushed through th
   const faultedInPost = () => proxy.requests.slice(postFrom).filter(r => r.fault !== undefined)
 
   it.each<[string, FaultRule[], string]>([
-    ['503 on the first two child manifest checks', [{ method: 'HEAD', path: /\/manifests\/sha256:/, times: 2, fault: { kind: 'status', status: 503 } }], 'status 503'],
-    ['429 with Retry-After: 1 on the tag PUT, twice', [{ method: 'PUT', path: /\/manifests\/latest$/, times: 2, fault: { kind: 'throttle' } }], '429 Retry-After 1'],
-    ['a connection reset in the middle of the tag PUT', [{ method: 'PUT', path: /\/manifests\/latest$/, times: 1, fault: { kind: 'reset', during: 'request' } }], 'reset request'],
-    ['an answer slower than the timeout, once', [{ path: /^\/v2\/.+\/manifests\//, times: 1, fault: { kind: 'delay', ms: 5_000 } }], 'delay 5000 ms']
+    [
+      '503 on the first two child manifest checks',
+      [{ method: 'HEAD', path: /\/manifests\/sha256:/, times: 2, fault: { kind: 'status', status: 503 } }],
+      'status 503'
+    ],
+    [
+      '429 with Retry-After: 1 on the tag PUT, twice',
+      [{ method: 'PUT', path: /\/manifests\/latest$/, times: 2, fault: { kind: 'throttle' } }],
+      '429 Retry-After 1'
+    ],
+    [
+      'a connection reset in the middle of the tag PUT',
+      [{ method: 'PUT', path: /\/manifests\/latest$/, times: 1, fault: { kind: 'reset', during: 'request' } }],
+      'reset request'
+    ],
+    [
+      'an answer slower than the timeout, once',
+      [{ path: /^\/v2\/.+\/manifests\//, times: 1, fault: { kind: 'delay', ms: 5_000 } }],
+      'delay 5000 ms'
+    ]
   ])('survives %s: post exits 0 and the tag holds the announced index', async (_name, rules, fault) => {
     const repository = unique('post')
     const { main, post } = await withPostFaults(inputsFor(proxy.host, repository), rules, { ARCHWAY_REGISTRY_TIMEOUT_MS: '2000' })
@@ -195,7 +229,9 @@ describe('registry faults while post publishes the index (main pushed through th
     const old = first.main.outputs.digest
     expect(await latestOf(env.registryOpen, repository)).toBe(old)
 
-    const second = await withPostFaults(inputsFor(proxy.host, repository, { annotations: 'org.opencontainers.image.title=second' }), [{ path: /.*/, times: Infinity, fault: { kind: 'status', status: 500 } }])
+    const second = await withPostFaults(inputsFor(proxy.host, repository, { annotations: 'org.opencontainers.image.title=second' }), [
+      { path: /.*/, times: Infinity, fault: { kind: 'status', status: 500 } }
+    ])
     expect(second.main.code).toBe(0)
     expect(second.main.outputs.digest).not.toBe(old)
     expect(second.post?.code).toBe(1)
@@ -210,7 +246,11 @@ describe('registry faults while post publishes the index (main pushed through th
   it('fails in one line naming the timeout when every answer is slower than ARCHWAY_REGISTRY_TIMEOUT_MS, and moves no tag', async () => {
     const repository = unique('post-slow')
     const started = Date.now()
-    const { main, post } = await withPostFaults(inputsFor(proxy.host, repository), [{ path: /.*/, times: Infinity, fault: { kind: 'delay', ms: 5_000 } }], { ARCHWAY_REGISTRY_TIMEOUT_MS: '2000' })
+    const { main, post } = await withPostFaults(
+      inputsFor(proxy.host, repository),
+      [{ path: /.*/, times: Infinity, fault: { kind: 'delay', ms: 5_000 } }],
+      { ARCHWAY_REGISTRY_TIMEOUT_MS: '2000' }
+    )
     expect(main.code).toBe(0)
     expect(post?.code).toBe(1)
     expect(post?.errors).toHaveLength(1)
@@ -238,7 +278,9 @@ describe('redirects to another host (127.0.0.2) with credentials (proxy in front
   function expectNoCredentialsLeft(steps: (StepResult | undefined)[], from: number): void {
     const received = proxy.recorder.received.slice(from)
     expect(received.map(r => r.headers.authorization).filter(a => a !== undefined)).toEqual([])
-    expect(received.filter(r => JSON.stringify(r.headers).includes(CREDS.password) || JSON.stringify(r.headers).includes(BASIC))).toEqual([])
+    expect(received.filter(r => JSON.stringify(r.headers).includes(CREDS.password) || JSON.stringify(r.headers).includes(BASIC))).toEqual(
+      []
+    )
     const ran = steps.filter((s): s is StepResult => s !== undefined)
     expect(ran.flatMap(s => leaks(s.log, CREDS.password))).toEqual([])
   }
@@ -264,7 +306,9 @@ describe('redirects to another host (127.0.0.2) with credentials (proxy in front
     proxy.setRules([])
     const from = proxy.recorder.received.length
     const { main, post } = await job(inputsFor(proxy.host, repository, creds), {}, () =>
-      proxy.setRules([{ method: /^(HEAD|GET)$/, path: /\/manifests\/sha256:/, when: withAuthorization, times: Infinity, fault: { kind: 'redirect' } }])
+      proxy.setRules([
+        { method: /^(HEAD|GET)$/, path: /\/manifests\/sha256:/, when: withAuthorization, times: Infinity, fault: { kind: 'redirect' } }
+      ])
     )
     expect(main.code).toBe(0)
     expect(post?.errors).toEqual([])
@@ -280,7 +324,9 @@ describe('redirects to another host (127.0.0.2) with credentials (proxy in front
     proxy.setRules([])
     const from = proxy.recorder.received.length
     const { main, post } = await job(inputsFor(proxy.host, repository, creds), {}, () =>
-      proxy.setRules([{ method: /^(HEAD|GET)$/, path: /\/manifests\/sha256:/, when: withAuthorization, times: Infinity, fault: { kind: 'redirect' } }])
+      proxy.setRules([
+        { method: /^(HEAD|GET)$/, path: /\/manifests\/sha256:/, when: withAuthorization, times: Infinity, fault: { kind: 'redirect' } }
+      ])
     )
     expect(main.code).toBe(0)
     expect(post?.code).toBe(1)
@@ -296,7 +342,10 @@ describe('redirects to another host (127.0.0.2) with credentials (proxy in front
   it('refuses a manifest PUT redirected to another host: one line naming it, nothing sent there, no tag reported that the registry lacks', async () => {
     const repository = unique('redirect-put')
     // The other host takes any manifest and claims to have stored it.
-    proxy.recorder.configure({ answer: r => (r.method === 'PUT' ? { status: 201, headers: { 'docker-content-digest': sha256(r.body), 'content-length': '0' } } : undefined) })
+    proxy.recorder.configure({
+      answer: r =>
+        r.method === 'PUT' ? { status: 201, headers: { 'docker-content-digest': sha256(r.body), 'content-length': '0' } } : undefined
+    })
     proxy.setRules([])
     const from = proxy.recorder.received.length
     const { main, post } = await job(inputsFor(proxy.host, repository, creds), {}, () =>
@@ -359,9 +408,21 @@ describe('download faults on a cold runner (nothing cached): one line each, noth
   }
 
   it.each<[string, FaultRule['fault'], RegExp]>([
-    ['a tampered .deb (bytes flipped, same size)', { kind: 'tamper' }, /has SHA-256 [0-9a-f]{64} \(\d+ bytes\), but the signed Packages index says [0-9a-f]{64} \(\d+ bytes\); nothing was kept/],
-    ['a truncated .deb (half of it, with a Content-Length that says so)', { kind: 'truncate' }, /has SHA-256 [0-9a-f]{64} \(\d+ bytes\), but the signed Packages index says [0-9a-f]{64} \(\d+ bytes\); nothing was kept/],
-    ['a connection reset in the middle of every .deb download', { kind: 'reset', during: 'response' }, /could not download qemu-user 1:[^ ]+ from http:\/\/127\.0\.0\.1:\d+\/debian\/pool\/.*\.deb/]
+    [
+      'a tampered .deb (bytes flipped, same size)',
+      { kind: 'tamper' },
+      /has SHA-256 [0-9a-f]{64} \(\d+ bytes\), but the signed Packages index says [0-9a-f]{64} \(\d+ bytes\); nothing was kept/
+    ],
+    [
+      'a truncated .deb (half of it, with a Content-Length that says so)',
+      { kind: 'truncate' },
+      /has SHA-256 [0-9a-f]{64} \(\d+ bytes\), but the signed Packages index says [0-9a-f]{64} \(\d+ bytes\); nothing was kept/
+    ],
+    [
+      'a connection reset in the middle of every .deb download',
+      { kind: 'reset', during: 'response' },
+      /could not download qemu-user 1:[^ ]+ from http:\/\/127\.0\.0\.1:\d+\/debian\/pool\/.*\.deb/
+    ]
   ])('%s fails in one line', async (_name, fault, message) => {
     mirror.setRules([{ method: 'GET', path: /\.deb$/, times: Infinity, fault }])
     const before = mirror.faulted().length
@@ -389,11 +450,18 @@ describe('download faults on a cold runner (nothing cached): one line each, noth
     renameSync(`${binary}.tmp`, binary)
 
     const debs = mirror.requests.filter(r => r.path.endsWith('.deb')).length
-    const again = await runStep(cold, 'main', { platforms: 'linux/arm64', 'qemu-mirror': `${mirror.url}/debian`, cache: 'false', 'qemu-version': first.outputs['qemu-version'] })
+    const again = await runStep(cold, 'main', {
+      platforms: 'linux/arm64',
+      'qemu-mirror': `${mirror.url}/debian`,
+      cache: 'false',
+      'qemu-version': first.outputs['qemu-version']
+    })
     expect(again.errors).toEqual([])
     expect(again.code).toBe(0)
     // (Escaped as a workflow command's value: % is written %25, which the runner reads back.)
-    expect(again.log).toContain(`::warning::${binary.replace(/%/g, '%25')} differs from the SHA-256 recorded when it was cached; fetching QEMU ${first.outputs['qemu-version']} again`)
+    expect(again.log).toContain(
+      `::warning::${binary.replace(/%/g, '%25')} differs from the SHA-256 recorded when it was cached; fetching QEMU ${first.outputs['qemu-version']} again`
+    )
     expect(again.log).toContain('Source: Debian archive')
     expect(mirror.requests.filter(r => r.path.endsWith('.deb')).length).toBe(debs + 1)
     expect(sha256(readFileSync(binary))).toBe(`sha256:${recorded}`)
@@ -477,9 +545,23 @@ describe('secrets with step debug logging on (ACTIONS_STEP_DEBUG=true, RUNNER_DE
       const echo = (req: { headers: Record<string, string | string[] | undefined> }) =>
         JSON.stringify({ errors: [{ code: 'UNKNOWN', message: `refused ${String(req.headers.authorization)} (${CREDS.password})` }] })
       // (Not on HEAD, whose answers have no body.)
-      proxy.setRules([{ method: /^(GET|POST|PUT|PATCH)$/, path: /.*/, when: r => r.headers.authorization !== undefined, times: Infinity, fault: { kind: 'status', status: 500, body: echo } }])
+      proxy.setRules([
+        {
+          method: /^(GET|POST|PUT|PATCH)$/,
+          path: /.*/,
+          when: r => r.headers.authorization !== undefined,
+          times: Infinity,
+          fault: { kind: 'status', status: 500, body: echo }
+        }
+      ])
       const debug = { ...DOCKER, ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
-      const main = await runStep(runner, 'main', inputsFor(proxy.host, repository, { username: CREDS.username, password: CREDS.password }), {}, debug)
+      const main = await runStep(
+        runner,
+        'main',
+        inputsFor(proxy.host, repository, { username: CREDS.username, password: CREDS.password }),
+        {},
+        debug
+      )
       expect(main.code).toBe(1)
       expect(main.errors).toHaveLength(1)
       expect(main.errors[0]).toMatch(/answered 500 Internal Server Error \(UNKNOWN: refused Basic \*\*\* \(\*\*\*\)\)/)

@@ -4,8 +4,8 @@
  * registry their only meeting point.
  */
 import { randomBytes } from 'node:crypto'
-import { type Runner, type StepResult, newRunId, newRunner, runStep } from '../helpers/runner.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { newRunId, newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -21,7 +21,14 @@ interface Job {
 }
 
 /** One matrix job on its own runner (its own tool cache unless shared), as GitHub runs it. */
-async function matrixJob(runId: string, attempt: string, platform: string, inputs: Record<string, string>, toolCache?: string, delayMs = 0): Promise<Job> {
+async function matrixJob(
+  runId: string,
+  attempt: string,
+  platform: string,
+  inputs: Record<string, string>,
+  toolCache?: string,
+  delayMs = 0
+): Promise<Job> {
   const runner: Runner = await newRunner(toolCache)
   Object.assign(runner.env, { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt, GITHUB_JOB: 'image' })
   await sleep(delayMs)
@@ -35,7 +42,15 @@ const passing = 'sh /app/run-tests.sh'
 const failingOnS390x = '[ "$(uname -m)" != s390x ] || { echo "s390x: 1 test failed"; exit 2; }'
 
 function inputsFor(repository: string, test: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { platforms: MATRIX.join(','), image: `${env.registryOpen}/${repository}`, tags: 'latest', context: sampleContext(env.busyboxDir), test, push: 'true', ...extra }
+  return {
+    platforms: MATRIX.join(','),
+    image: `${env.registryOpen}/${repository}`,
+    tags: 'latest',
+    context: sampleContext(env.busyboxDir),
+    test,
+    push: 'true',
+    ...extra
+  }
 }
 
 const platformsOf = (ref: string) => indexPlatforms(skopeoRaw(ref))
@@ -47,7 +62,12 @@ describe('a matrix of three jobs', () => {
     const toolCache = tempDir('shared-tool-cache')
     const jobs = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, passing), toolCache)))
     for (const j of jobs) {
-      expect({ platform: j.platform, errors: [...j.main.errors, ...(j.post?.errors ?? [])], main: j.main.code, post: j.post?.code }).toEqual({ platform: j.platform, errors: [], main: 0, post: 0 })
+      expect({
+        platform: j.platform,
+        errors: [...j.main.errors, ...(j.post?.errors ?? [])],
+        main: j.main.code,
+        post: j.post?.code
+      }).toEqual({ platform: j.platform, errors: [], main: 0, post: 0 })
     }
     const publishers = jobs.filter(j => j.post!.log.includes('Every platform is staged: published'))
     expect(publishers.length).toBeGreaterThanOrEqual(1)
@@ -60,7 +80,9 @@ describe('a matrix of three jobs', () => {
     expect(await tagsOf(env.registryOpen, repository)).toEqual(['latest'])
     // Each job emulated only its own share.
     expect(jobs.find(j => j.platform === 'linux/amd64')!.main.log).toContain('runs natively')
-    expect(jobs.find(j => j.platform === 'linux/s390x')!.main.log).toMatch(/binfmt_misc \(flags FP\): (registered|replaced|unchanged|kept) qemu-s390x/)
+    expect(jobs.find(j => j.platform === 'linux/s390x')!.main.log).toMatch(
+      /binfmt_misc \(flags FP\): (registered|replaced|unchanged|kept) qemu-s390x/
+    )
   })
 
   it('leaves no tag when one job fails its tests, and a re-run of that job as attempt 2 completes the release', async () => {
@@ -69,7 +91,9 @@ describe('a matrix of three jobs', () => {
     const first = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, failingOnS390x))))
     const s390x = first.find(j => j.platform === 'linux/s390x')!
     expect(s390x.main.code).toBe(1)
-    expect(s390x.main.errors).toEqual([expect.stringContaining('Tests failed on linux/s390x with exit code 2; last lines: s390x: 1 test failed')])
+    expect(s390x.main.errors).toEqual([
+      expect.stringContaining('Tests failed on linux/s390x with exit code 2; last lines: s390x: 1 test failed')
+    ])
     for (const j of first.filter(j => j.platform !== 'linux/s390x')) {
       expect(j.post?.code).toBe(0)
       expect(j.post!.log).toContain('linux/s390x not staged yet by this run')
@@ -93,7 +117,13 @@ describe('a matrix of three jobs', () => {
 
     const runner = await newRunner()
     Object.assign(runner.env, { GITHUB_RUN_ID: runId, GITHUB_JOB: 'publish' })
-    const merge = await runStep(runner, 'main', { platforms: MATRIX.join(','), image: `${env.registryOpen}/${repository}`, tags: 'latest', mode: 'merge' }, {}, { DOCKER_HOST: env.dockerContainerd })
+    const merge = await runStep(
+      runner,
+      'main',
+      { platforms: MATRIX.join(','), image: `${env.registryOpen}/${repository}`, tags: 'latest', mode: 'merge' },
+      {},
+      { DOCKER_HOST: env.dockerContainerd }
+    )
     expect(merge.errors).toEqual([])
     expect(merge.code).toBe(0)
     expect(sha256(skopeoRaw(`${env.registryOpen}/${repository}:latest`))).toBe(merge.outputs.digest)
@@ -107,7 +137,13 @@ describe('a matrix of three jobs', () => {
     await matrixJob(runId, '1', 'linux/amd64', inputsFor(repository, passing, { mode: 'stage' }))
     const runner = await newRunner()
     Object.assign(runner.env, { GITHUB_RUN_ID: runId })
-    const merge = await runStep(runner, 'main', { platforms: MATRIX.join(','), image: `${env.registryOpen}/${repository}`, tags: 'latest', mode: 'merge' }, {}, { DOCKER_HOST: env.dockerContainerd })
+    const merge = await runStep(
+      runner,
+      'main',
+      { platforms: MATRIX.join(','), image: `${env.registryOpen}/${repository}`, tags: 'latest', mode: 'merge' },
+      {},
+      { DOCKER_HOST: env.dockerContainerd }
+    )
     expect(merge.code).toBe(1)
     expect(merge.errors).toEqual([expect.stringContaining('linux/arm64, linux/s390x not staged yet by this run')])
     expect((await tagsOf(env.registryOpen, repository)).filter(t => !t.startsWith('archway-stage-'))).toEqual([])
@@ -119,22 +155,44 @@ describe('the post steps of a matrix, under stress', () => {
     const repository = `e2e/stress-${randomBytes(4).toString('hex')}`
     // The images are built and pushed once; each round is a fresh run whose three post steps race.
     const runId = newRunId()
-    const mains = await Promise.all(MATRIX.map(async p => {
-      const runner = await newRunner(env.toolCache)
-      Object.assign(runner.env, { GITHUB_RUN_ID: runId })
-      const main = await runStep(runner, 'main', { ...inputsFor(repository, passing), build: p }, {}, { DOCKER_HOST: env.dockerContainerd })
-      expect(main.code).toBe(0)
-      return { runner, platform: p, state: JSON.parse(main.state.archway) }
-    }))
+    const mains = await Promise.all(
+      MATRIX.map(async p => {
+        const runner = await newRunner(env.toolCache)
+        Object.assign(runner.env, { GITHUB_RUN_ID: runId })
+        const main = await runStep(
+          runner,
+          'main',
+          { ...inputsFor(repository, passing), build: p },
+          {},
+          { DOCKER_HOST: env.dockerContainerd }
+        )
+        expect(main.code).toBe(0)
+        return { runner, platform: p, state: JSON.parse(main.state.archway) }
+      })
+    )
     const started = Date.now()
     for (let round = 1; round <= 20; round++) {
       const key = `stress${round}-${randomBytes(3).toString('hex')}`
       const tag = `round-${round}`
-      const posts = await Promise.all(mains.map(async m => {
-        const state = { ...m.state, publish: { ...m.state.publish, targets: [{ ...m.state.publish.targets[0], tags: [tag] }], release: { ...m.state.publish.release, key } } }
-        await sleep(Math.floor(Math.random() * 300))
-        return runStep(m.runner, 'post', { image: `${env.registryOpen}/${repository}`, build: m.platform }, { archway: JSON.stringify(state) })
-      }))
+      const posts = await Promise.all(
+        mains.map(async m => {
+          const state = {
+            ...m.state,
+            publish: {
+              ...m.state.publish,
+              targets: [{ ...m.state.publish.targets[0], tags: [tag] }],
+              release: { ...m.state.publish.release, key }
+            }
+          }
+          await sleep(Math.floor(Math.random() * 300))
+          return runStep(
+            m.runner,
+            'post',
+            { image: `${env.registryOpen}/${repository}`, build: m.platform },
+            { archway: JSON.stringify(state) }
+          )
+        })
+      )
       for (const p of posts) expect({ round, code: p.code, errors: p.errors }).toEqual({ round, code: 0, errors: [] })
       const digests = new Set(posts.flatMap(p => [...p.log.matchAll(/published (sha256:[0-9a-f]{64})/g)].map(m => m[1])))
       expect({ round, indexes: digests.size }).toEqual({ round, indexes: 1 })

@@ -4,13 +4,20 @@
  */
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
-import { COMMIT_TIME, type Runner, type StepResult, newRunner, runStep } from '../helpers/runner.js'
-import { SIX, sampleContext } from '../helpers/sample.js'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { COMMIT_TIME, newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { SIX, sampleContext } from '../helpers/sample.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()
-const UNAME: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64', 'linux/arm/v7': 'armv7l', 'linux/s390x': 's390x', 'linux/ppc64le': 'ppc64le', 'linux/riscv64': 'riscv64' }
+const UNAME: Record<string, string> = {
+  'linux/amd64': 'x86_64',
+  'linux/arm64': 'aarch64',
+  'linux/arm/v7': 'armv7l',
+  'linux/s390x': 's390x',
+  'linux/ppc64le': 'ppc64le',
+  'linux/riscv64': 'riscv64'
+}
 const PLATFORM_OBJECT = (p: string) => {
   const [os, architecture, variant] = p.split('/')
   return { architecture, os, ...(variant ? { variant } : {}) }
@@ -37,7 +44,16 @@ const scratchLeft = (runner: Runner) => readdirSync(runner.temp).filter(name => 
 
 /** The images the engine still holds under Archway's local tags for a repository. */
 const localImages = (dockerHost: string, repository: string) =>
-  docker(dockerHost, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=archway.local/${repository.split('/').pop()}*`]).split('\n').filter(Boolean)
+  docker(dockerHost, [
+    'image',
+    'ls',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    '--filter',
+    `reference=archway.local/${repository.split('/').pop()}*`
+  ])
+    .split('\n')
+    .filter(Boolean)
 
 describe.each([
   ['containerd', env.dockerContainerd],
@@ -134,7 +150,9 @@ describe.each([
     })
     expect(main.code).toBe(1)
     expect(main.errors).toHaveLength(1)
-    expect(main.errors[0]).toMatch(/Architecture check failed: linux\/arm64: 1 of 1 ELF files? is not AArch64 64-bit LSB: \/bin\/busybox \(x86-64/)
+    expect(main.errors[0]).toMatch(
+      /Architecture check failed: linux\/arm64: 1 of 1 ELF files? is not AArch64 64-bit LSB: \/bin\/busybox \(x86-64/
+    )
     expect(main.errors[0]).toMatch(/linux\/riscv64: .*\/bin\/busybox/)
     expect(main.errors[0]).not.toContain('linux/amd64:')
     expect(await tagsOf(env.registryOpen, repository)).toEqual([])

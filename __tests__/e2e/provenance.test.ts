@@ -4,9 +4,9 @@
  * referrers tag schema on the distribution registry 2.8 (no referrers API), never in the index.
  */
 import { randomBytes } from 'node:crypto'
-import { type Runner, newRunner, runStep } from '../helpers/runner.js'
-import { sampleContext } from '../helpers/sample.js'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { newRunner, type Runner, runStep } from '../helpers/runner.js'
+import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()
@@ -31,7 +31,15 @@ describe('provenance: true', () => {
   it('publishes each platform its attestation as an OCI referrer, under the referrers tag schema, and the index holds the two platforms only', async () => {
     const repository = unique('provenance')
     const image = `${env.registryOpen}/${repository}`
-    const inputs = { platforms: PLATFORMS.join(','), image, tags: 'v1', context: sampleContext(env.busyboxDir), test: 'sh /app/run-tests.sh', push: 'true', provenance: 'true' }
+    const inputs = {
+      platforms: PLATFORMS.join(','),
+      image,
+      tags: 'v1',
+      context: sampleContext(env.busyboxDir),
+      test: 'sh /app/run-tests.sh',
+      push: 'true',
+      provenance: 'true'
+    }
     const extra = { DOCKER_HOST: env.dockerContainerd }
     const main = await runStep(runner, 'main', inputs, {}, extra)
     expect(main.errors).toEqual([])
@@ -78,7 +86,9 @@ describe('provenance: true', () => {
       expect(s.predicateType).toMatch(/^https:\/\/slsa\.dev\/provenance\//)
       expect(s.subject.map(x => `sha256:${x.digest.sha256}`)).toEqual([m.digest])
     }
-    expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual([...index.manifests.map(m => `sha256-${m.digest.slice(7)}`), 'v1'].sort())
+    expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual(
+      [...index.manifests.map(m => `sha256-${m.digest.slice(7)}`), 'v1'].sort()
+    )
   })
 
   it('stops on the classic image store in one line naming provenance and the classic store, before building, and pushes nothing', async () => {
@@ -86,7 +96,13 @@ describe('provenance: true', () => {
     const main = await runStep(
       runner,
       'main',
-      { platforms: PLATFORMS.join(','), image: `${env.registryOpen}/${repository}`, context: sampleContext(env.busyboxDir), push: 'true', provenance: 'true' },
+      {
+        platforms: PLATFORMS.join(','),
+        image: `${env.registryOpen}/${repository}`,
+        context: sampleContext(env.busyboxDir),
+        push: 'true',
+        provenance: 'true'
+      },
       {},
       { DOCKER_HOST: env.dockerClassic }
     )

@@ -6,7 +6,7 @@ import { cpSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BINFMT, binfmtSnapshot, removeQemuEntries, unmountBinfmt } from '../helpers/binfmt.js'
 import { type CountingMirror, countingMirror } from '../helpers/mirror.js'
-import { type Runner, newRunner, runStep } from '../helpers/runner.js'
+import { newRunner, type Runner, runStep } from '../helpers/runner.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -26,7 +26,14 @@ function busyboxContext(): string {
   for (const f of FOREIGN) cpSync(join(env.busyboxDir, f.file), join(ctx, `busybox-${f.file}`))
   writeFileSync(
     join(ctx, 'Dockerfile'),
-    ['FROM scratch', 'ARG TARGETARCH', 'ARG TARGETVARIANT', 'COPY busybox-${TARGETARCH}${TARGETVARIANT} /bin/busybox', 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', ''].join('\n')
+    [
+      'FROM scratch',
+      'ARG TARGETARCH',
+      'ARG TARGETVARIANT',
+      'COPY busybox-${TARGETARCH}${TARGETVARIANT} /bin/busybox',
+      'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
+      ''
+    ].join('\n')
   )
   return ctx
 }
@@ -65,7 +72,11 @@ describe('setting up QEMU from a bare kernel', () => {
       expect(entries[`qemu-${emulator}`]).toContain(`interpreter ${first.outputs['qemu-path']}/qemu-${emulator}\n`)
       expect(entries[`qemu-${emulator}`]).toMatch(/^flags: PF$/m)
     }
-    expect(Object.keys(entries).filter(n => n.startsWith('qemu-')).sort()).toEqual(['qemu-aarch64', 'qemu-arm', 'qemu-ppc64le', 'qemu-riscv64', 'qemu-s390x'])
+    expect(
+      Object.keys(entries)
+        .filter(n => n.startsWith('qemu-'))
+        .sort()
+    ).toEqual(['qemu-aarch64', 'qemu-arm', 'qemu-ppc64le', 'qemu-riscv64', 'qemu-s390x'])
   })
 
   it('downloads from the mirror, and names the exact version, its SHA-256 and its source', () => {
@@ -77,7 +88,16 @@ describe('setting up QEMU from a bare kernel', () => {
     expect(first.log).toContain(`Debian qemu-user ${first.outputs['qemu-version']} from stable (trixie)`)
     expect(first.log).toContain('Source: Debian archive')
     expect(first.summary).toContain(first.outputs['qemu-version'])
-    expect(readdirSync(first.outputs['qemu-path']).sort()).toEqual(['archway-qemu.json', 'qemu-aarch64', 'qemu-arm', 'qemu-loongarch64', 'qemu-mips64el', 'qemu-ppc64le', 'qemu-riscv64', 'qemu-s390x'])
+    expect(readdirSync(first.outputs['qemu-path']).sort()).toEqual([
+      'archway-qemu.json',
+      'qemu-aarch64',
+      'qemu-arm',
+      'qemu-loongarch64',
+      'qemu-mips64el',
+      'qemu-ppc64le',
+      'qemu-riscv64',
+      'qemu-s390x'
+    ])
   })
 
   it('hands the post step an Actions cache key to save under, and the post step degrades to one line here', async () => {
@@ -94,13 +114,25 @@ describe('setting up QEMU from a bare kernel', () => {
     const ctx = busyboxContext()
     docker(env.dockerContainerd, ['buildx', 'build', '--platform', platforms, '--load', '-t', CONTAINERD_IMAGE, ctx])
     for (const f of FOREIGN) {
-      expect({ platform: f.platform, uname: docker(env.dockerContainerd, ['run', '--rm', '--platform', f.platform, CONTAINERD_IMAGE, 'uname', '-m']).trim() }).toEqual({ platform: f.platform, uname: f.uname })
+      expect({
+        platform: f.platform,
+        uname: docker(env.dockerContainerd, ['run', '--rm', '--platform', f.platform, CONTAINERD_IMAGE, 'uname', '-m']).trim()
+      }).toEqual({ platform: f.platform, uname: f.uname })
     }
   })
 
   it('lets a multi-call busybox start a nested shell, which needs argv[0] kept (flag P)', () => {
     for (const f of FOREIGN) {
-      const nested = docker(env.dockerContainerd, ['run', '--rm', '--platform', f.platform, CONTAINERD_IMAGE, 'sh', '-c', 'sh -c "uname -m"']).trim()
+      const nested = docker(env.dockerContainerd, [
+        'run',
+        '--rm',
+        '--platform',
+        f.platform,
+        CONTAINERD_IMAGE,
+        'sh',
+        '-c',
+        'sh -c "uname -m"'
+      ]).trim()
       expect({ platform: f.platform, nested }).toEqual({ platform: f.platform, nested: f.uname })
     }
   })
@@ -110,7 +142,10 @@ describe('setting up QEMU from a bare kernel', () => {
     for (const f of FOREIGN) {
       const tag = classicImage(f.file)
       docker(env.dockerClassic, ['buildx', 'build', '--platform', f.platform, '--load', '-t', tag, ctx])
-      expect({ platform: f.platform, uname: docker(env.dockerClassic, ['run', '--rm', '--platform', f.platform, tag, 'uname', '-m']).trim() }).toEqual({ platform: f.platform, uname: f.uname })
+      expect({
+        platform: f.platform,
+        uname: docker(env.dockerClassic, ['run', '--rm', '--platform', f.platform, tag, 'uname', '-m']).trim()
+      }).toEqual({ platform: f.platform, uname: f.uname })
     }
   })
 
@@ -129,7 +164,10 @@ describe('setting up QEMU from a bare kernel', () => {
 
   it('replaces an entry that points at another interpreter, and says so', async () => {
     writeFileSync(`${BINFMT}/qemu-s390x`, '-1')
-    writeFileSync(`${BINFMT}/register`, ':qemu-s390x:M::\\x7f\\x45\\x4c\\x46\\x02\\x02\\x01:\\xff\\xff\\xff\\xff\\xff\\xff\\xff:/usr/bin/qemu-s390x-static:')
+    writeFileSync(
+      `${BINFMT}/register`,
+      ':qemu-s390x:M::\\x7f\\x45\\x4c\\x46\\x02\\x02\\x01:\\xff\\xff\\xff\\xff\\xff\\xff\\xff:/usr/bin/qemu-s390x-static:'
+    )
     const r = await runStep(runner, 'main', { platforms: 'linux/s390x', 'qemu-mirror': mirror.url })
     expect(r.code).toBe(0)
     expect(r.log).toContain('Replaced an existing, different qemu-s390x entry')

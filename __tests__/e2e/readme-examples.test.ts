@@ -10,10 +10,10 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { indexPlatforms, sha256, skopeoRaw } from '../helpers/registry-api.js'
-import { ROOT, newRunId } from '../helpers/runner.js'
+import { newRunId, ROOT } from '../helpers/runner.js'
 import { runnerHostEnv, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
-import { WorkflowRunner, type WorkflowRun, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
+import { failures, job, logOf, overview, type WorkflowRun, WorkflowRunner } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
 const blocks = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
@@ -31,7 +31,10 @@ function userRepository(): string {
 /** Runs one README example, given as a whole workflow's `jobs:`, in a fresh user repository. */
 async function runExample(jobs: string, image: string): Promise<WorkflowRun> {
   const repo = userRepository()
-  const text = jobs.replaceAll('ghcr.io/acme/app', image).replaceAll('make check', 'sh /app/run-tests.sh').replaceAll('./run-tests.sh', 'sh /app/run-tests.sh')
+  const text = jobs
+    .replaceAll('ghcr.io/acme/app', image)
+    .replaceAll('make check', 'sh /app/run-tests.sh')
+    .replaceAll('./run-tests.sh', 'sh /app/run-tests.sh')
   mkdirSync(join(repo, '.github', 'workflows'), { recursive: true })
   writeFileSync(join(repo, '.github', 'workflows', 'example.yml'), `name: README example\non: push\n${text}`)
   const runner = new WorkflowRunner({
@@ -71,7 +74,8 @@ describe("the README's examples, run as a user's workflows", () => {
   })
 
   it('emulation only: the next steps run arm64 and s390x programs', async () => {
-    const check = '- name: arm64 and s390x programs run\n  run: |\n    test "$(docker run --rm --platform linux/arm64 busybox:1.37 uname -m)" = aarch64\n    test "$(docker run --rm --platform linux/s390x busybox:1.37 uname -m)" = s390x\n'
+    const check =
+      '- name: arm64 and s390x programs run\n  run: |\n    test "$(docker run --rm --platform linux/arm64 busybox:1.37 uname -m)" = aarch64\n    test "$(docker run --rm --platform linux/s390x busybox:1.37 uname -m)" = s390x\n'
     const run = await runExample(asJob(block(/^- uses: acme\/archway@v1\n {2}with:\n {4}platforms: [^\n]*\n$/), check), newImage('unused'))
     expect(failures(run)).toEqual([])
     expect(job(run, 'example').steps.map(s => `${s.name}: ${s.outcome}`)).toEqual([
@@ -84,7 +88,10 @@ describe("the README's examples, run as a user's workflows", () => {
 
   it('a matrix of jobs, no merge job: one index of the three platforms', async () => {
     const image = newImage('matrix')
-    const run = await runExample(block(/^jobs:\n {2}image:\n {4}strategy:(?:.*\n)*.*build: \$\{\{ matrix.platform \}\}\n(?![\s\S]*mode: stage)/), image)
+    const run = await runExample(
+      block(/^jobs:\n {2}image:\n {4}strategy:(?:.*\n)*.*build: \$\{\{ matrix.platform \}\}\n(?![\s\S]*mode: stage)/),
+      image
+    )
     expect(failures(run)).toEqual([])
     expect(overview(run).map(j => `${j.path} on ${j.runsOn}`)).toEqual([
       'image (linux/amd64) on ubuntu-latest',

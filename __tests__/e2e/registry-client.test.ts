@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Credentials } from '../../src/registry/auth.js'
 import { RegistryClient } from '../../src/registry/client.js'
 import { RegistryError } from '../../src/registry/errors.js'
-import { OCI_MANIFEST, imageManifest, sha256 } from '../helpers/registry-server.js'
+import { imageManifest, OCI_MANIFEST, sha256 } from '../helpers/registry-server.js'
 import { testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -23,7 +23,13 @@ describe.each([
   const repo = `archway-e2e/client-${run}`
   let logs: string[] = []
   const client = (o: { chunkedUploadThreshold?: number; chunkSize?: number } = {}) =>
-    new RegistryClient({ registry, credentials: creds, retry: { attempts: 2, baseMs: 100, maxMs: 1000 }, log: line => logs.push(line), ...o })
+    new RegistryClient({
+      registry,
+      credentials: creds,
+      retry: { attempts: 2, baseMs: 100, maxMs: 1000 },
+      log: line => logs.push(line),
+      ...o
+    })
 
   beforeEach(() => {
     logs = []
@@ -86,12 +92,18 @@ describe('the htpasswd registry with a wrong password', () => {
   it('fails in one line that names 401 and not the password', async () => {
     const wrong = `Wrong-${randomBytes(6).toString('hex')}-password`
     const logs: string[] = []
-    const c = new RegistryClient({ registry: env.registryAuth, credentials: { username: env.registryUser, password: wrong }, log: line => logs.push(line) })
+    const c = new RegistryClient({
+      registry: env.registryAuth,
+      credentials: { username: env.registryUser, password: wrong },
+      log: line => logs.push(line)
+    })
     const err = await c.headManifest('archway-e2e/anything', 'v1').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RegistryError)
     expect((err as RegistryError).status).toBe(401)
     const message = (err as Error).message
-    expect(message).toMatch(new RegExp(`^HEAD http://${env.registryAuth.replace(/\./g, '\\.')}/v2/archway-e2e/anything/manifests/v1 answered 401 Unauthorized`))
+    expect(message).toMatch(
+      new RegExp(`^HEAD http://${env.registryAuth.replace(/\./g, '\\.')}/v2/archway-e2e/anything/manifests/v1 answered 401 Unauthorized`)
+    )
     expect(message).not.toContain('\n')
     for (const secret of [wrong, Buffer.from(`${env.registryUser}:${wrong}`).toString('base64')]) {
       expect(message).not.toContain(secret)

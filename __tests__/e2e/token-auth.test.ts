@@ -7,11 +7,11 @@
 import { execFile } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
-import { type Runner, type StepResult, newRunner, runStep } from '../helpers/runner.js'
-import { sampleContext } from '../helpers/sample.js'
 import { sha256 } from '../helpers/registry-api.js'
+import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
-import { type TokenIssuer, type TokenRequest, signJwt, startTokenIssuer, tokenEnv } from '../helpers/token-issuer.js'
+import { signJwt, startTokenIssuer, type TokenIssuer, type TokenRequest, tokenEnv } from '../helpers/token-issuer.js'
 
 const env = testEnv()
 const tokens = tokenEnv()
@@ -57,7 +57,10 @@ async function job(runner: Runner, dockerHost: string, inputs: Record<string, st
  * would stop this process's token issuer from answering skopeo's own token request.
  */
 async function skopeoRawAsync(ref: string, creds: string): Promise<Buffer> {
-  const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', creds, `docker://${ref}`], { encoding: 'buffer', timeout: 60_000 })
+  const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', creds, `docker://${ref}`], {
+    encoding: 'buffer',
+    timeout: 60_000
+  })
   return stdout
 }
 
@@ -72,7 +75,9 @@ describe('a registry with token auth (Bearer realm on the test token issuer)', (
     const v2 = `http://${tokens.registry}/v2/`
     const bare = await fetch(v2)
     expect(bare.status).toBe(401)
-    expect(bare.headers.get('www-authenticate')).toBe(`Bearer realm="http://127.0.0.1:${tokens.realmPort}/token",service="${tokens.service}"`)
+    expect(bare.headers.get('www-authenticate')).toBe(
+      `Bearer realm="http://127.0.0.1:${tokens.realmPort}/token",service="${tokens.service}"`
+    )
 
     // Through the issuer's HTTP endpoint, as a client does.
     const repository = unique('token-probe')
@@ -85,9 +90,17 @@ describe('a registry with token auth (Bearer realm on the test token issuer)', (
     const answer = (await issued.json()) as { token: string; access_token: string; expires_in: number }
     expect(answer.access_token).toBe(answer.token)
     expect(answer.expires_in).toBe(300)
-    const [header, claims] = answer.token.split('.').slice(0, 2).map(p => JSON.parse(Buffer.from(p, 'base64url').toString()))
+    const [header, claims] = answer.token
+      .split('.')
+      .slice(0, 2)
+      .map(p => JSON.parse(Buffer.from(p, 'base64url').toString()))
     expect(header).toEqual({ typ: 'JWT', alg: 'RS256', x5c: [expect.any(String)] })
-    expect(claims).toMatchObject({ iss: tokens.issuer, sub: USER, aud: tokens.service, access: [{ type: 'repository', name: repository, actions: ['pull'] }] })
+    expect(claims).toMatchObject({
+      iss: tokens.issuer,
+      sub: USER,
+      aud: tokens.service,
+      access: [{ type: 'repository', name: repository, actions: ['pull'] }]
+    })
     expect(claims.exp - claims.iat).toBe(300)
     expect(Object.keys(claims).sort()).toEqual(['access', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub'])
     // Pull granted: the registry reads the repository (unknown: 404), it does not ask for auth again.
@@ -109,7 +122,11 @@ describe('a registry with token auth (Bearer realm on the test token issuer)', (
     expect((await fetch(v2, { headers: bearer(issuer.token('another-service', [])) })).status).toBe(401)
     const now = Math.floor(Date.now() / 1000)
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    const forged = signJwt(issuer.keyHeader('x5c'), { iss: tokens.issuer, sub: USER, aud: tokens.service, exp: now + 300, nbf: now, iat: now, jti: 'forged', access: [] }, privateKey)
+    const forged = signJwt(
+      issuer.keyHeader('x5c'),
+      { iss: tokens.issuer, sub: USER, aud: tokens.service, exp: now + 300, nbf: now, iat: now, jti: 'forged', access: [] },
+      privateKey
+    )
     expect((await fetch(v2, { headers: bearer(forged) })).status).toBe(401)
   })
 
@@ -179,7 +196,8 @@ describe('a registry with token auth (Bearer realm on the test token issuer)', (
     expect(main.outputs.digest).toBeUndefined()
 
     expect(asked.main.length).toBeGreaterThan(0)
-    for (const r of asked.main) expect([r.credentials, r.user, r.status, r.scopes]).toEqual(['wrong', USER, 401, [`repository:${repository}:pull,push`]])
+    for (const r of asked.main)
+      expect([r.credentials, r.user, r.status, r.scopes]).toEqual(['wrong', USER, 401, [`repository:${repository}:pull,push`]])
     // Nothing reached the repository.
     const pull = issuer.token(tokens.service, [{ type: 'repository', name: repository, actions: ['pull'] }])
     expect((await fetch(`http://${tokens.registry}/v2/${repository}/tags/list`, { headers: bearer(pull) })).status).toBe(404)

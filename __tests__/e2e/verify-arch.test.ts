@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { findPlatformImage, listImages, readLayoutIndex } from '../../src/oci/layout.js'
-import { MediaType, isAttestation } from '../../src/oci/types.js'
 import type { ImageIndex } from '../../src/oci/types.js'
-import { type Platform, formatPlatform, parsePlatform, platformKey } from '../../src/platform.js'
+import { isAttestation, MediaType } from '../../src/oci/types.js'
+import { formatPlatform, type Platform, parsePlatform, platformKey } from '../../src/platform.js'
 import { type ArchReport, archFailure, archOk, verifyArch } from '../../src/verify/arch.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -88,7 +88,12 @@ describe('verifying busybox images built for six platforms', () => {
     expect((await listImages(dir)).map(i => platformKey(i.platform))).toEqual(TARGETS.map(([p]) => p))
     for (const [p] of TARGETS) {
       const report = await verifyArch(dir, platform(p))
-      expect({ platform: p, failure: archFailure(report), files: report.filesChecked, elf: report.elfChecked }).toEqual({ platform: p, failure: undefined, files: 1, elf: 1 })
+      expect({ platform: p, failure: archFailure(report), files: report.filesChecked, elf: report.elfChecked }).toEqual({
+        platform: p,
+        failure: undefined,
+        files: 1,
+        elf: 1
+      })
     }
   })
 
@@ -99,7 +104,8 @@ describe('verifying busybox images built for six platforms', () => {
     const zstd = buildOci('zstd', ctx, ['--provenance=false'], ',compression=zstd,force-compression=true')
     expect((await findPlatformImage(zstd, platform('linux/s390x'))).manifest.layers.map(l => l.mediaType)).toEqual([MediaType.OciLayerZstd])
     for (const dir of [plain, zstd]) {
-      for (const [p] of TARGETS) expect({ dir, platform: p, ok: archOk(await verifyArch(dir, platform(p))) }).toEqual({ dir, platform: p, ok: true })
+      for (const [p] of TARGETS)
+        expect({ dir, platform: p, ok: archOk(await verifyArch(dir, platform(p))) }).toEqual({ dir, platform: p, ok: true })
     }
   })
 
@@ -149,8 +155,13 @@ describe('the trap: the amd64 busybox copied into every platform', () => {
     expect(archFailure(reports.get('linux/amd64')!)).toBeUndefined()
     for (const p of FOREIGN) {
       const report = reports.get(p)!
-      expect({ platform: p, mismatches: report.mismatches }).toEqual({ platform: p, mismatches: [{ path: '/bin/busybox', found: 'x86-64 64-bit LSB' }] })
-      expect(archFailure(report)).toBe(`${formatPlatform(platform(p))}: 1 of 1 ELF files is not ${report.expected}: /bin/busybox (x86-64 64-bit LSB)`)
+      expect({ platform: p, mismatches: report.mismatches }).toEqual({
+        platform: p,
+        mismatches: [{ path: '/bin/busybox', found: 'x86-64 64-bit LSB' }]
+      })
+      expect(archFailure(report)).toBe(
+        `${formatPlatform(platform(p))}: 1 of 1 ELF files is not ${report.expected}: /bin/busybox (x86-64 64-bit LSB)`
+      )
     }
   })
 
@@ -163,15 +174,27 @@ describe('the trap: the amd64 busybox copied into every platform', () => {
 })
 
 describe('real ARM busybox builds against the ARM rules', () => {
-  it('reads Debian\'s armhf busybox as ARMv7 hard-float and armel as ARMv5TE soft-float, and holds each to its variant', async () => {
+  it("reads Debian's armhf busybox as ARMv7 hard-float and armel as ARMv5TE soft-float, and holds each to its variant", async () => {
     const ctx = join(work, 'ctx-arm')
     mkdirSync(ctx, { recursive: true })
     cpSync(join(env.busyboxDir, 'armv7'), join(ctx, 'busybox-armv7'))
     cpSync(join(env.busyboxDir, 'armv6'), join(ctx, 'busybox-armv6'))
     // Each arm variant gets the other's busybox.
-    writeFileSync(join(ctx, 'Dockerfile'), ['FROM scratch', 'COPY busybox-armv7 /bin/armhf', 'COPY busybox-armv6 /bin/armel', ''].join('\n'))
+    writeFileSync(
+      join(ctx, 'Dockerfile'),
+      ['FROM scratch', 'COPY busybox-armv7 /bin/armhf', 'COPY busybox-armv6 /bin/armel', ''].join('\n')
+    )
     const dest = join(work, 'oci-arm')
-    docker(host, ['buildx', 'build', '--provenance=false', '--platform', 'linux/arm/v7,linux/arm/v6', '--output', `type=oci,tar=false,dest=${dest}`, ctx])
+    docker(host, [
+      'buildx',
+      'build',
+      '--provenance=false',
+      '--platform',
+      'linux/arm/v7,linux/arm/v6',
+      '--output',
+      `type=oci,tar=false,dest=${dest}`,
+      ctx
+    ])
     const v7 = await verifyArch(dest, platform('linux/arm/v7'))
     expect(v7.mismatches).toEqual([{ path: '/bin/armel', found: 'ARM 32-bit LSB EABI5 soft-float ARMv5TE' }])
     const v6 = await verifyArch(dest, platform('linux/arm/v6'))

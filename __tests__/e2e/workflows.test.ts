@@ -7,11 +7,11 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
-import { ROOT, newRunId } from '../helpers/runner.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { newRunId, ROOT } from '../helpers/runner.js'
 import { docker, runnerHostEnv, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
-import { type WorkflowOptions, WorkflowRunner, failures, job, logOf, overview } from '../helpers/workflow-runner.js'
+import { failures, job, logOf, overview, type WorkflowOptions, WorkflowRunner } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
 const SHA = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
@@ -51,7 +51,10 @@ describe('the self-test workflow, run as on a pull request', () => {
 
     // One job: the six platforms published under both tags, the digest announced by main.
     const oneJob = job(run, 'one-job')
-    const announced = oneJob.steps.find(s => s.name.startsWith('The index digest'))!.log.trim().split(' ')[0]
+    const announced = oneJob.steps
+      .find(s => s.name.startsWith('The index digest'))!
+      .log.trim()
+      .split(' ')[0]
     const raw = skopeoRaw(`${env.registryOpen}/archway/example:${SHA}`)
     expect(sha256(raw)).toBe(announced)
     expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64'])
@@ -65,7 +68,12 @@ describe('the self-test workflow, run as on a pull request', () => {
       expect(log).toContain('Test passed in')
     }
     expect(job(run, 'reusable/plan').outputs).toEqual({
-      matrix: JSON.stringify({ include: [{ platform: 'linux/amd64', runner: 'ubuntu-latest' }, { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm' }] }),
+      matrix: JSON.stringify({
+        include: [
+          { platform: 'linux/amd64', runner: 'ubuntu-latest' },
+          { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm' }
+        ]
+      }),
       platforms: 'linux/amd64,linux/arm64'
     })
   })
@@ -108,7 +116,9 @@ describe("a user's workflow calling the reusable workflow", () => {
 
   it('publishes nothing when one platform fails its tests, and says which; "Re-run failed jobs" then completes the release', async () => {
     const runId = newRunId()
-    const { repository, run: pending } = release('[ "$(uname -m)" != armv7l ] || { echo "armv7l: 1 test failed"; exit 3; }', undefined, { runId })
+    const { repository, run: pending } = release('[ "$(uname -m)" != armv7l ] || { echo "armv7l: 1 test failed"; exit 3; }', undefined, {
+      runId
+    })
     const run = await pending
     expect(run.result).toBe('failure')
     expect(overview(run).map(j => `${j.path}: ${j.result}`)).toEqual([
@@ -133,7 +143,11 @@ describe("a user's workflow calling the reusable workflow", () => {
       'release/plan: success (attempt 1)'
     ])
     expect(logOf(job(second, 'release/image (linux/arm/v7, ubuntu-24.04-arm)'))).toContain('Every platform is staged: published')
-    expect(indexPlatforms(skopeoRaw(`${env.registryAuth}/${repository}:latest`, creds))).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
+    expect(indexPlatforms(skopeoRaw(`${env.registryAuth}/${repository}:latest`, creds))).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm/v7'
+    ])
     expect((await tagsOf(env.registryAuth, repository, auth)).sort()).toEqual([SHA, 'latest'].sort())
   })
 })

@@ -30,7 +30,9 @@ export function pipeThrough(command: string, args: readonly string[], input: Buf
     child.stdout.on('data', (b: Buffer) => out.push(b))
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', reject)
-    child.on('close', code => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${command} exited with ${code}: ${Buffer.concat(err).toString()}`))))
+    child.on('close', code =>
+      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${command} exited with ${code}: ${Buffer.concat(err).toString()}`))
+    )
     child.stdin.end(input)
   })
 }
@@ -82,13 +84,22 @@ export interface ArchiveKey {
 }
 
 export async function generateArchiveKey(name: string): Promise<ArchiveKey> {
-  const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name }], format: 'object' })
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name }],
+    format: 'object'
+  })
   return { privateKey, publicKey: publicKey.armor() }
 }
 
 /** Clearsigns `text` with every key given, as an InRelease is. */
 export async function clearsign(text: string, keys: readonly ArchiveKey[]): Promise<string> {
-  return openpgp.sign({ message: await openpgp.createCleartextMessage({ text }), signingKeys: keys.map(k => k.privateKey), format: 'armored' })
+  return openpgp.sign({
+    message: await openpgp.createCleartextMessage({ text }),
+    signingKeys: keys.map(k => k.privateKey),
+    format: 'armored'
+  })
 }
 
 // --- Packages and suites ------------------------------------------------------------
@@ -186,8 +197,10 @@ function stanza(deb: BuiltDeb): string {
 
 /** Unrelated stanzas around the QEMU ones, one with a name that starts with `qemu-user`. */
 const NEIGHBOURS = [
-  'Package: hello\nVersion: 2.10-3\nArchitecture: amd64\nFilename: pool/main/h/hello/hello_2.10-3_amd64.deb\nSize: 1\nSHA256: ' + '0'.repeat(64),
-  'Package: qemu-user-binfmt\nSource: qemu\nVersion: 1:99.0+ds-1\nArchitecture: amd64\nDepends: qemu-user\nFilename: pool/main/q/qemu/qemu-user-binfmt_99.0+ds-1_amd64.deb\nSize: 1\nSHA256: ' + '1'.repeat(64)
+  'Package: hello\nVersion: 2.10-3\nArchitecture: amd64\nFilename: pool/main/h/hello/hello_2.10-3_amd64.deb\nSize: 1\nSHA256: ' +
+    '0'.repeat(64),
+  'Package: qemu-user-binfmt\nSource: qemu\nVersion: 1:99.0+ds-1\nArchitecture: amd64\nDepends: qemu-user\nFilename: pool/main/q/qemu/qemu-user-binfmt_99.0+ds-1_amd64.deb\nSize: 1\nSHA256: ' +
+    '1'.repeat(64)
 ]
 
 export function packagesIndex(debs: readonly BuiltDeb[]): string {
@@ -197,7 +210,8 @@ export function packagesIndex(debs: readonly BuiltDeb[]): string {
 /** The text of a suite's InRelease (before signing), listing the given indexes. */
 export function releaseText(s: SuiteSpec, index: PackagesIndex, kinds: readonly IndexKind[] = s.indexes ?? ['gz', 'xz']): string {
   const path = `main/binary-${ARCH}/Packages`
-  const line = (data: Buffer | string, name: string, hash: (d: Buffer | string) => string) => ` ${hash(data)} ${String(Buffer.byteLength(data)).padStart(8)} ${name}`
+  const line = (data: Buffer | string, name: string, hash: (d: Buffer | string) => string) =>
+    ` ${hash(data)} ${String(Buffer.byteLength(data)).padStart(8)} ${name}`
   const md5 = (d: Buffer | string) => createHash('md5').update(d).digest('hex')
   const lines = (hash: (d: Buffer | string) => string) => [
     line(index.text, path, hash),

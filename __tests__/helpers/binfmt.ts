@@ -1,6 +1,6 @@
 /** Reads and resets the host's binfmt_misc for the end-to-end tests. */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 
 export const BINFMT = '/proc/sys/fs/binfmt_misc'
 

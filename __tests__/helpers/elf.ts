@@ -1,5 +1,10 @@
 /** Minimal ELF files for tests: the header (class, byte order, machine, e_flags) and program headers of the given types. */
-export function elfHeader(bits: 32 | 64, endian: 'little' | 'big', machine: number, o: { flags?: number; phTypes?: readonly number[] } = {}): Buffer {
+export function elfHeader(
+  bits: 32 | 64,
+  endian: 'little' | 'big',
+  machine: number,
+  o: { flags?: number; phTypes?: readonly number[] } = {}
+): Buffer {
   const phTypes = o.phTypes ?? []
   const ehsize = bits === 64 ? 64 : 52
   const phentsize = bits === 64 ? 56 : 32
@@ -26,6 +31,6 @@ export function elfHeader(bits: 32 | 64, endian: 'little' | 'big', machine: numb
     u16(phentsize, 42)
     u16(phTypes.length, 44)
   }
-  phTypes.forEach((t, i) => u32(t, ehsize + i * phentsize))
+  for (const [i, t] of phTypes.entries()) u32(t, ehsize + i * phentsize)
   return b
 }

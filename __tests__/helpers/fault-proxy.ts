@@ -177,7 +177,12 @@ function forwardHeaders(req: http.IncomingMessage, target: Target, extra: Record
 }
 
 /** The target's answer headers, with a Location naming the target pointed at the proxy instead. */
-function answerHeaders(up: http.IncomingMessage, target: Target, proxyOrigin: () => string, replace: Record<string, string | undefined> = {}): string[] {
+function answerHeaders(
+  up: http.IncomingMessage,
+  target: Target,
+  proxyOrigin: () => string,
+  replace: Record<string, string | undefined> = {}
+): string[] {
   const out: string[] = []
   const replaced = new Set(Object.keys(replace))
   for (let i = 0; i < up.rawHeaders.length; i += 2) {
@@ -279,7 +284,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       const up = http.request({ host: target.host, port: target.port, method: req.method, path: req.url, headers, agent }, upRes => {
         if (onAnswer) return onAnswer(upRes)
         entry.status = upRes.statusCode
-        res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, answerHeaders(upRes, target, () => origin))
+        res.writeHead(
+          upRes.statusCode ?? 502,
+          upRes.statusMessage,
+          answerHeaders(upRes, target, () => origin)
+        )
         upRes.pipe(res)
       })
       up.on('error', err => {
@@ -328,14 +337,26 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     const fault = pick(req)
     const length = Number(req.headers['content-length'] ?? 0)
     const during = fault?.kind === 'reset' ? (fault.during ?? (length > 0 ? 'request' : 'response')) : undefined
-    const entry: ProxiedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, fault: fault ? label(fault, during) : undefined, arrived: Date.now() }
+    const entry: ProxiedRequest = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: { ...req.headers },
+      fault: fault ? label(fault, during) : undefined,
+      arrived: Date.now()
+    }
     requests.push(entry)
     res.once('close', () => (entry.ended = Date.now()))
     const answer = (status: number, headers: Record<string, string> = {}, text?: string) => {
       // The request's body is read first, so that the client sees the answer and not a broken pipe.
       readBody(req).then(() => {
         entry.status = status
-        const body = req.method === 'HEAD' ? '' : (text ?? JSON.stringify({ errors: [{ code: status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN', message: `fault-proxy: injected ${entry.fault}` }] }))
+        const body =
+          req.method === 'HEAD'
+            ? ''
+            : (text ??
+              JSON.stringify({
+                errors: [{ code: status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN', message: `fault-proxy: injected ${entry.fault}` }]
+              }))
         res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers })
         res.end(body)
       })
@@ -370,14 +391,22 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         return forward(req, res, entry, up => {
           const total = Number(up.headers['content-length'] ?? 0)
           const keep = fault.afterBytes ?? Math.max(1, Math.floor(total / 2))
-          res.writeHead(up.statusCode ?? 502, up.statusMessage, answerHeaders(up, target, () => origin))
+          res.writeHead(
+            up.statusCode ?? 502,
+            up.statusMessage,
+            answerHeaders(up, target, () => origin)
+          )
           passFirst(up, res, keep, () => later(() => res.socket?.destroy(), 50))
           up.on('end', () => res.socket?.destroy())
         })
       case 'tamper':
         return forward(req, res, entry, up => {
           entry.status = up.statusCode
-          res.writeHead(up.statusCode ?? 502, up.statusMessage, answerHeaders(up, target, () => origin))
+          res.writeHead(
+            up.statusCode ?? 502,
+            up.statusMessage,
+            answerHeaders(up, target, () => origin)
+          )
           const total = Number(up.headers['content-length'] ?? 0)
           const flips = new Set([Math.min(4096, Math.max(0, total - 1)), Math.floor(total / 2), Math.max(0, total - 100)])
           let at = 0
@@ -394,7 +423,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
           entry.status = up.statusCode
           const total = Number(up.headers['content-length'] ?? 0)
           const keep = Math.min(total, fault.keepBytes ?? Math.floor(total / 2))
-          res.writeHead(up.statusCode ?? 502, up.statusMessage, answerHeaders(up, target, () => origin, { 'content-length': String(keep) }))
+          res.writeHead(
+            up.statusCode ?? 502,
+            up.statusMessage,
+            answerHeaders(up, target, () => origin, { 'content-length': String(keep) })
+          )
           passFirst(up, res, keep, () => res.end())
           up.on('end', () => res.end())
         })

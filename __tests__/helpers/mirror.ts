@@ -14,7 +14,10 @@ export async function countingMirror(upstream = 'http://deb.debian.org/debian'):
     requests.push(req.url ?? '')
     try {
       const r = await fetch(`${upstream}${req.url}`)
-      res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/octet-stream', ...(r.headers.get('content-length') ? { 'content-length': r.headers.get('content-length')! } : {}) })
+      res.writeHead(r.status, {
+        'content-type': r.headers.get('content-type') ?? 'application/octet-stream',
+        ...(r.headers.get('content-length') ? { 'content-length': r.headers.get('content-length')! } : {})
+      })
       if (r.body) Readable.fromWeb(r.body as never).pipe(res)
       else res.end()
     } catch (err) {

@@ -3,7 +3,9 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 
 export function skopeoRaw(ref: string, creds?: string): Buffer {
-  return execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', ...(creds ? ['--creds', creds] : []), `docker://${ref}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+  return execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', ...(creds ? ['--creds', creds] : []), `docker://${ref}`], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
 }
 
 export function sha256(b: Buffer): string {
@@ -12,7 +14,9 @@ export function sha256(b: Buffer): string {
 
 /** The tags of a repository; [] when the repository does not exist. */
 export async function tagsOf(registry: string, repository: string, auth?: { username: string; password: string }): Promise<string[]> {
-  const headers: Record<string, string> = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {}
+  const headers: Record<string, string> = auth
+    ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` }
+    : {}
   const r = await fetch(`http://${registry}/v2/${repository}/tags/list`, { headers })
   if (r.status === 404) return []
   if (!r.ok) throw new Error(`tags/list of ${registry}/${repository}: ${r.status}`)

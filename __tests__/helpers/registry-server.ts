@@ -11,7 +11,7 @@
  * Every request to either server is recorded.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 
 export interface TestCredentials {
   readonly username: string
@@ -208,15 +208,27 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
 
   // --- answers ------------------------------------------------------------------------
 
-  const send = (res: ServerResponse, req: IncomingMessage, status: number, headers: Record<string, string | number>, body?: Buffer | string) => {
+  const send = (
+    res: ServerResponse,
+    req: IncomingMessage,
+    status: number,
+    headers: Record<string, string | number>,
+    body?: Buffer | string
+  ) => {
     const data = body === undefined ? Buffer.alloc(0) : Buffer.from(body)
     res.writeHead(status, { 'content-length': data.length, 'docker-distribution-api-version': 'registry/2.0', ...headers })
     res.end(req.method === 'HEAD' ? undefined : data)
   }
   const json = (res: ServerResponse, req: IncomingMessage, status: number, value: unknown, headers: Record<string, string | number> = {}) =>
     send(res, req, status, { 'content-type': 'application/json; charset=utf-8', ...headers }, JSON.stringify(value))
-  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string, headers: Record<string, string | number> = {}) =>
-    json(res, req, status, { errors: [{ code, message, detail: null }] }, headers)
+  const error = (
+    res: ServerResponse,
+    req: IncomingMessage,
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string | number> = {}
+  ) => json(res, req, status, { errors: [{ code, message, detail: null }] }, headers)
 
   // --- auth ---------------------------------------------------------------------------
 
@@ -253,7 +265,9 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
       if (valid && access.every(a => granted(token, a))) return true
       const scope = scopeString(access)
       const challenge =
-        `Bearer realm="${registryUrl}/token",service="${SERVICE}"` + (scope ? `,scope="${scope}"` : '') + (valid ? ',error="insufficient_scope"' : '')
+        `Bearer realm="${registryUrl}/token",service="${SERVICE}"` +
+        (scope ? `,scope="${scope}"` : '') +
+        (valid ? ',error="insufficient_scope"' : '')
       error(res, req, 401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': challenge })
       return false
     }
@@ -261,7 +275,10 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
   }
 
   const tokenEndpoint = (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const scopes = url.searchParams.getAll('scope').flatMap(s => s.split(' ')).filter(Boolean)
+    const scopes = url.searchParams
+      .getAll('scope')
+      .flatMap(s => s.split(' '))
+      .filter(Boolean)
     tokenRequests.push({ scopes, service: url.searchParams.get('service'), authorization: req.headers.authorization })
     const creds = options.bearer?.credentials
     if (creds && req.headers.authorization !== basicOf(creds)) {
@@ -270,7 +287,11 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     }
     const token = `tok-${randomBytes(16).toString('hex')}`
     tokens.set(token, scopes)
-    json(res, req, 200, { [options.bearer?.field ?? 'token']: token, expires_in: options.bearer?.expiresIn ?? 300, issued_at: new Date().toISOString() })
+    json(res, req, 200, {
+      [options.bearer?.field ?? 'token']: token,
+      expires_in: options.bearer?.expiresIn ?? 300,
+      issued_at: new Date().toISOString()
+    })
   }
 
   // --- uploads (on either server) -----------------------------------------------------
@@ -281,7 +302,8 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
   const continueUpload = (req: IncomingMessage, res: ServerResponse, url: URL, uuid: string, body: Buffer) => {
     const s = sessions.get(uuid)
     if (!s) return error(res, req, 404, 'BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry')
-    if (url.searchParams.get('_state') !== s.state) return error(res, req, 400, 'BLOB_UPLOAD_INVALID', 'the _state parameter is missing or stale')
+    if (url.searchParams.get('_state') !== s.state)
+      return error(res, req, 400, 'BLOB_UPLOAD_INVALID', 'the _state parameter is missing or stale')
     if (req.method === 'PATCH') {
       const m = /^(\d+)-(\d+)$/.exec(req.headers['content-range'] ?? '')
       if (!m || Number(m[1]) !== s.size || Number(m[2]) - Number(m[1]) + 1 !== body.length) {
@@ -310,7 +332,10 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     [/^\/v2\/$/, () => []],
     [
       /^\/v2\/(.+)\/blobs\/uploads\/([^/]*)$/,
-      (m, url) => [{ repo: m[1], action: 'push' }, ...(url.searchParams.get('from') ? [{ repo: url.searchParams.get('from')!, action: 'pull' as const }] : [])]
+      (m, url) => [
+        { repo: m[1], action: 'push' },
+        ...(url.searchParams.get('from') ? [{ repo: url.searchParams.get('from')!, action: 'pull' as const }] : [])
+      ]
     ],
     [/^\/v2\/(.+)\/blobs\/([^/]+)$/, m => [{ repo: m[1], action: 'pull' }]],
     [/^\/v2\/(.+)\/manifests\/([^/]+)$/, () => []],
@@ -376,24 +401,45 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
       const rest = last === null ? all : all.filter(t => t > last)
       const page = rest.slice(0, n)
       const headers: Record<string, string> = {}
-      if (rest.length > page.length) headers.link = `</v2/${repo}/tags/list?n=${n}&last=${encodeURIComponent(page[page.length - 1])}>; rel="next"`
+      if (rest.length > page.length)
+        headers.link = `</v2/${repo}/tags/list?n=${n}&last=${encodeURIComponent(page[page.length - 1])}>; rel="next"`
       return json(res, req, 200, { name: repo, tags: page }, headers)
     }
 
     if (re === routes[5][0]) {
-      if (options.referrersApi === false) return send(res, req, 404, { 'content-type': 'text/plain; charset=utf-8' }, '404 page not found\n')
+      if (options.referrersApi === false)
+        return send(res, req, 404, { 'content-type': 'text/plain; charset=utf-8' }, '404 page not found\n')
       const subject = m[2]
       const artifactType = url.searchParams.get('artifactType')
       const found = [...(manifests.get(repo) ?? new Map<string, { bytes: Buffer; mediaType: string }>())].flatMap(([digest, man]) => {
-        const doc = JSON.parse(man.bytes.toString()) as { subject?: { digest?: string }; artifactType?: string; config?: { mediaType?: string }; annotations?: Record<string, string> }
+        const doc = JSON.parse(man.bytes.toString()) as {
+          subject?: { digest?: string }
+          artifactType?: string
+          config?: { mediaType?: string }
+          annotations?: Record<string, string>
+        }
         if (doc.subject?.digest !== subject) return []
         const type = doc.artifactType ?? doc.config?.mediaType
         if (artifactType !== null && type !== artifactType) return []
-        return [{ mediaType: man.mediaType, digest, size: man.bytes.length, artifactType: type, ...(doc.annotations ? { annotations: doc.annotations } : {}) }]
+        return [
+          {
+            mediaType: man.mediaType,
+            digest,
+            size: man.bytes.length,
+            artifactType: type,
+            ...(doc.annotations ? { annotations: doc.annotations } : {})
+          }
+        ]
       })
       const headers: Record<string, string> = { 'content-type': 'application/vnd.oci.image.index.v1+json' }
       if (artifactType !== null) headers['oci-filters-applied'] = 'artifactType'
-      return send(res, req, 200, headers, JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: found }))
+      return send(
+        res,
+        req,
+        200,
+        headers,
+        JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: found })
+      )
     }
   }
 
@@ -403,13 +449,20 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
       if (!found) return error(res, req, 404, 'MANIFEST_UNKNOWN', 'manifest unknown')
       const fake = tampered.get(`${repo}@${ref}`)
       const bytes = fake?.bytes ?? found.bytes
-      return send(res, req, 200, { 'content-type': found.mediaType, 'docker-content-digest': fake?.lying ? sha256(bytes) : found.digest }, bytes)
+      return send(
+        res,
+        req,
+        200,
+        { 'content-type': found.mediaType, 'docker-content-digest': fake?.lying ? sha256(bytes) : found.digest },
+        bytes
+      )
     }
     if (method === 'PUT') {
       const mediaType = req.headers['content-type']
       if (!mediaType) return error(res, req, 400, 'MANIFEST_INVALID', 'no Content-Type')
       const digest = sha256(body)
-      if (ref.includes(':') && ref !== digest) return error(res, req, 400, 'DIGEST_INVALID', 'provided digest did not match uploaded content')
+      if (ref.includes(':') && ref !== digest)
+        return error(res, req, 400, 'DIGEST_INVALID', 'provided digest did not match uploaded content')
       let doc: { config?: { digest: string }; layers?: Array<{ digest: string }>; manifests?: Array<{ digest: string }> }
       try {
         doc = JSON.parse(body.toString()) as typeof doc
@@ -454,7 +507,11 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     const target = req.url ?? '/'
     requests.push({ server, method: req.method ?? '', url: target, headers: { ...req.headers }, bodyLength: body.length })
     const fault = faults.find(
-      f => f.left > 0 && (f.server ?? server) === server && (f.method === undefined || f.method === req.method) && (f.path === undefined || f.path.test(target))
+      f =>
+        f.left > 0 &&
+        (f.server ?? server) === server &&
+        (f.method === undefined || f.method === req.method) &&
+        (f.path === undefined || f.path.test(target))
     )
     if (fault) {
       fault.left--
@@ -463,9 +520,18 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
         return
       }
       const status = fault.status ?? 500
-      const headers: Record<string, string> = { ...fault.headers, ...(fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter }) }
+      const headers: Record<string, string> = {
+        ...fault.headers,
+        ...(fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter })
+      }
       const body = typeof fault.body === 'function' ? (fault.body as (r: IncomingMessage) => unknown)(req) : fault.body
-      return json(res, req, status, body ?? { errors: [{ code: status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', message: `injected ${status}` }] }, headers)
+      return json(
+        res,
+        req,
+        status,
+        body ?? { errors: [{ code: status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', message: `injected ${status}` }] },
+        headers
+      )
     }
     const url = new URL(target, 'http://registry.invalid')
     try {

@@ -40,7 +40,9 @@ const SHA = '0123456789abcdef0123456789abcdef01234567'
 
 /** action.yml's inputs and their defaults ('' where it has none). */
 const ACTION_DEFAULTS: Record<string, string> = Object.fromEntries(
-  Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs).map(([k, d]) => [k, d.default ?? ''])
+  Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs).map(
+    ([k, d]) => [k, d.default ?? '']
+  )
 )
 /** A workflow run id no other test uses, as GitHub's are: unique numbers. */
 export const newRunId = (): string => String(Date.now() * 1000 + Math.floor(Math.random() * 1000))
@@ -81,17 +83,36 @@ export async function newRunner(toolCache?: string): Promise<Runner> {
 }
 
 /** Runs `dist/<entry>.js` with the given inputs; `state` is what an earlier main step saved. */
-export async function runStep(runner: Runner, entry: 'main' | 'post', inputs: Record<string, string>, state: Record<string, string> = {}, extraEnv: Record<string, string> = {}): Promise<StepResult> {
+export async function runStep(
+  runner: Runner,
+  entry: 'main' | 'post',
+  inputs: Record<string, string>,
+  state: Record<string, string> = {},
+  extraEnv: Record<string, string> = {}
+): Promise<StepResult> {
   const dir = tempDir('step')
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
   await Promise.all(Object.values(files).map(f => writeFile(f, '')))
   const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('INPUT_') && !k.startsWith('STATE_') && !k.startsWith('GITHUB_') && !k.startsWith('RUNNER_') && !k.startsWith('ACTIONS_')) env[k] = v
+  for (const [k, v] of Object.entries(process.env))
+    if (
+      v !== undefined &&
+      !k.startsWith('INPUT_') &&
+      !k.startsWith('STATE_') &&
+      !k.startsWith('GITHUB_') &&
+      !k.startsWith('RUNNER_') &&
+      !k.startsWith('ACTIONS_')
+    )
+      env[k] = v
   Object.assign(env, runner.env, files, extraEnv)
   // As GitHub's runner does: every input of action.yml, its default where the workflow gives none.
   for (const [k, v] of Object.entries({ ...ACTION_DEFAULTS, ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
   for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v
-  const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`)], { env, cwd: runner.env.GITHUB_WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`)], {
+    env,
+    cwd: runner.env.GITHUB_WORKSPACE,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let log = ''
   child.stdout.on('data', d => (log += d))
   child.stderr.on('data', d => (log += d))

@@ -57,5 +57,10 @@ export function runnerHostEnv(env: TestEnv): Record<string, string> {
 
 /** Runs docker against one engine and returns its standard output; throws with stderr on failure. */
 export function docker(host: string, args: string[], options: { cwd?: string } = {}): string {
-  return execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: host }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+  return execFileSync('docker', args, {
+    env: { ...process.env, DOCKER_HOST: host },
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8'
+  })
 }

@@ -20,9 +20,9 @@
  * Every request is recorded (scopes asked, whether the credentials were right), never the
  * password or a token. Only node:http and node:crypto.
  */
-import { type KeyObject, X509Certificate, createHash, createPrivateKey, randomBytes, sign, timingSafeEqual } from 'node:crypto'
+import { createHash, createPrivateKey, type KeyObject, randomBytes, sign, timingSafeEqual, X509Certificate } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** The token registry's settings, from scripts/test-env.sh's env file (process.env first). */
@@ -146,7 +146,10 @@ export function parseScope(scope: string): Access | undefined {
   const first = scope.indexOf(':')
   const last = scope.lastIndexOf(':')
   if (first <= 0 || last <= first + 1) return undefined
-  const actions = scope.slice(last + 1).split(',').filter(a => a !== '')
+  const actions = scope
+    .slice(last + 1)
+    .split(',')
+    .filter(a => a !== '')
   return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions }
 }
 
@@ -218,9 +221,13 @@ export class TokenIssuer {
     await new Promise<void>(resolve => server.close(() => resolve()))
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  /** Answers one request (its return value is only a way out of the checks). */
+  private handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://issuer.invalid')
-    const scopes = url.searchParams.getAll('scope').flatMap(s => s.split(' ')).filter(s => s !== '')
+    const scopes = url.searchParams
+      .getAll('scope')
+      .flatMap(s => s.split(' '))
+      .filter(s => s !== '')
     const service = url.searchParams.get('service') ?? undefined
     const { credentials, user } = this.checkCredentials(req.headers.authorization)
     const answer = (status: number, body: object, headers: Record<string, string> = {}, granted: Access[] = []) => {
@@ -228,7 +235,8 @@ export class TokenIssuer {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
       res.end(JSON.stringify(body))
     }
-    const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) => answer(status, { errors: [{ code, message }] }, headers)
+    const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+      answer(status, { errors: [{ code, message }] }, headers)
 
     if (url.pathname !== '/token') return error(404, 'NOT_FOUND', `no ${url.pathname} here; tokens come from /token`)
     if (req.method !== 'GET') return error(405, 'UNSUPPORTED', `${req.method} /token: only GET is supported`, { allow: 'GET' })

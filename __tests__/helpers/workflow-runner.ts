@@ -14,11 +14,10 @@
  * working tree serves any ref, for checkouts, actions and reusable workflows alike; a
  * `registry:2` service is the test environment's registry on the same port.
  */
-import { spawn } from 'node:child_process'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
+import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
 import { parse as parseYaml } from 'yaml'
 import { parseCommandFile } from './runner.js'
 
@@ -85,7 +84,21 @@ export interface WorkflowRun {
 
 const KNOWN = {
   workflow: ['name', 'on', 'permissions', 'env', 'jobs'],
-  job: ['name', 'runs-on', 'needs', 'strategy', 'permissions', 'steps', 'outputs', 'services', 'timeout-minutes', 'env', 'uses', 'with', 'secrets'],
+  job: [
+    'name',
+    'runs-on',
+    'needs',
+    'strategy',
+    'permissions',
+    'steps',
+    'outputs',
+    'services',
+    'timeout-minutes',
+    'env',
+    'uses',
+    'with',
+    'secrets'
+  ],
   step: ['name', 'id', 'uses', 'with', 'run', 'env', 'if']
 }
 
@@ -121,7 +134,8 @@ const asString = (v: Json): string => (v === null ? '' : typeof v === 'object' ?
  */
 export function interpolate(value: Json, contexts: Dict, status: Status = 'success'): Json {
   if (Array.isArray(value)) return value.map(v => interpolate(v, contexts, status))
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, contexts, status)]))
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, contexts, status)]))
   if (typeof value !== 'string' || !value.includes('${{')) return value
   const whole = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/.exec(value)
   if (whole && !whole[1].includes('}}')) return evaluate(whole[1], contexts, status)
@@ -188,7 +202,12 @@ let fileCounter = 0
 function stepFiles(temp: string): Files {
   const dir = join(temp, '_runner_file_commands', String(++fileCounter))
   mkdirSync(dir, { recursive: true })
-  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_ENV: join(dir, 'env'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary')
+  }
   for (const f of Object.values(files)) writeFileSync(f, '')
   return files
 }
@@ -209,7 +228,22 @@ interface Caller {
 
 type Level = 'none' | 'read' | 'write'
 const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 }
-const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'security-events', 'statuses']
+const SCOPES = [
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'security-events',
+  'statuses'
+]
 /**
  * What a job gets when neither it nor its workflow says: the restricted default that new
  * repositories and organisations have (contents and packages read), not the permissive one.
@@ -219,14 +253,18 @@ const RESTRICTED_DEFAULT: Record<string, Level> = { contents: 'read', packages: 
 /** A `permissions:` value as scope -> level; undefined when the key is absent. */
 export function permissionsOf(value: Json | undefined): Record<string, Level> | undefined {
   if (value === undefined) return undefined
-  if (value === 'read-all' || value === 'write-all') return Object.fromEntries(SCOPES.map(k => [k, value === 'read-all' ? 'read' : 'write']))
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new WorkflowError(`permissions ${JSON.stringify(value)} not modelled`)
+  if (value === 'read-all' || value === 'write-all')
+    return Object.fromEntries(SCOPES.map(k => [k, value === 'read-all' ? 'read' : 'write']))
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new WorkflowError(`permissions ${JSON.stringify(value)} not modelled`)
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asString(v) as Level]))
 }
 
 /** The scopes where `asked` is more than `granted`. Pure. */
 export function elevated(asked: Record<string, Level>, granted: Record<string, Level>): string[] {
-  return Object.entries(asked).filter(([k, v]) => RANK[v] > RANK[granted[k] ?? 'none']).map(([k, v]) => `${k}: ${v}`)
+  return Object.entries(asked)
+    .filter(([k, v]) => RANK[v] > RANK[granted[k] ?? 'none'])
+    .map(([k, v]) => `${k}: ${v}`)
 }
 
 export class WorkflowRunner {
@@ -239,7 +277,12 @@ export class WorkflowRunner {
   async run(file: string, caller?: Caller, from = this.o.repo): Promise<WorkflowRun> {
     const wf = parseYaml(readFileSync(join(from, file), 'utf8')) as Dict
     refuseUnknown(file, wf, KNOWN.workflow)
-    const on: Dict = typeof wf.on === 'string' ? { [wf.on]: null } : Array.isArray(wf.on) ? Object.fromEntries(wf.on.map(e => [asString(e), null])) : (wf.on as Dict)
+    const on: Dict =
+      typeof wf.on === 'string'
+        ? { [wf.on]: null }
+        : Array.isArray(wf.on)
+          ? Object.fromEntries(wf.on.map(e => [asString(e), null]))
+          : (wf.on as Dict)
     const trigger = caller ? 'workflow_call' : this.o.event
     if (!on || !(trigger in on)) throw new WorkflowError(`${file} does not run on ${trigger}`)
     const inputs = caller ? this.callInputs(file, (on.workflow_call ?? {}) as Dict, caller.inputs) : {}
@@ -247,9 +290,13 @@ export class WorkflowRunner {
     const jobs = wf.jobs as Record<string, Dict>
     if (caller) {
       // GitHub refuses to start a called workflow that asks for more than its caller has.
-      for (const [where, asked] of [['', wf.permissions], ...Object.entries(jobs).map(([k, j]) => [` job ${k}`, j.permissions])] as [string, Json | undefined][]) {
+      for (const [where, asked] of [['', wf.permissions], ...Object.entries(jobs).map(([k, j]) => [` job ${k}`, j.permissions])] as [
+        string,
+        Json | undefined
+      ][]) {
         const more = elevated(permissionsOf(asked) ?? {}, caller.permissions)
-        if (more.length) throw new WorkflowError(`${file}${where} asks for ${more.join(', ')}, more than the calling job ${caller.path} has`)
+        if (more.length)
+          throw new WorkflowError(`${file}${where} asks for ${more.join(', ')}, more than the calling job ${caller.path} has`)
       }
     }
     const workflowPermissions = permissionsOf(wf.permissions) ?? (caller ? caller.permissions : RESTRICTED_DEFAULT)
@@ -259,19 +306,23 @@ export class WorkflowRunner {
       const needsOf = (k: string) => [jobs[k].needs ?? []].flat() as string[]
       const ready = [...pending].filter(k => needsOf(k).every(n => n in results))
       if (!ready.length) throw new WorkflowError(`${file}: jobs ${[...pending].join(', ')} wait on each other`)
-      await Promise.all(ready.map(async key => {
-        pending.delete(key)
-        const needs = Object.fromEntries(needsOf(key).map(n => [n, results[n] as unknown as Json]))
-        const base = { github: this.github(), env: (wf.env ?? {}) as Json, inputs, secrets, vars: this.o.vars ?? {}, needs }
-        const path = caller ? `${caller.path}/${key}` : key
-        results[key] = needsOf(key).some(n => results[n].result !== 'success')
-          ? { result: 'failure', outputs: {} }
-          : await this.job(file, path, key, jobs[key], base, workflowPermissions)
-      }))
+      await Promise.all(
+        ready.map(async key => {
+          pending.delete(key)
+          const needs = Object.fromEntries(needsOf(key).map(n => [n, results[n] as unknown as Json]))
+          const base = { github: this.github(), env: (wf.env ?? {}) as Json, inputs, secrets, vars: this.o.vars ?? {}, needs }
+          const path = caller ? `${caller.path}/${key}` : key
+          results[key] = needsOf(key).some(n => results[n].result !== 'success')
+            ? { result: 'failure', outputs: {} }
+            : await this.job(file, path, key, jobs[key], base, workflowPermissions)
+        })
+      )
     }
     const result: Status = Object.values(results).every(r => r.result === 'success') ? 'success' : 'failure'
     const declared = ((on.workflow_call as Dict | null)?.outputs ?? {}) as Record<string, Dict>
-    const outputs = Object.fromEntries(Object.entries(declared).map(([k, d]) => [k, asString(interpolate(d.value, { jobs: results as unknown as Json, inputs }))]))
+    const outputs = Object.fromEntries(
+      Object.entries(declared).map(([k, d]) => [k, asString(interpolate(d.value, { jobs: results as unknown as Json, inputs }))])
+    )
     return { result, jobs: this.jobs, outputs }
   }
 
@@ -306,7 +357,14 @@ export class WorkflowRunner {
     return out
   }
 
-  private async job(file: string, path: string, key: string, job: Dict, base: Dict, workflowPermissions: Record<string, Level>): Promise<{ result: Status; outputs: Record<string, string> }> {
+  private async job(
+    file: string,
+    path: string,
+    key: string,
+    job: Dict,
+    base: Dict,
+    workflowPermissions: Record<string, Level>
+  ): Promise<{ result: Status; outputs: Record<string, string> }> {
     refuseUnknown(`${file} job ${key}`, job, KNOWN.job)
     if (job.uses) return this.callWorkflow(path, job, base, permissionsOf(job.permissions) ?? workflowPermissions)
     const strategy = (job.strategy ?? {}) as Dict
@@ -314,37 +372,73 @@ export class WorkflowRunner {
     if (strategy['fail-fast'] !== false) throw new WorkflowError(`${file} job ${key}: only fail-fast: false is modelled`)
     const matrix = interpolate(strategy.matrix, base) as Dict
     const legs = expandMatrix(matrix)
-    const runs = await Promise.all(legs.map(m => this.leg(file, `${path} (${Object.values(m).map(asString).join(', ')})`, key, job, base, m)))
+    const runs = await Promise.all(
+      legs.map(m => this.leg(file, `${path} (${Object.values(m).map(asString).join(', ')})`, key, job, base, m))
+    )
     // A matrix job's outputs are those of its legs, the last written winning, as on GitHub.
-    return { result: runs.every(r => r.result === 'success') ? 'success' : 'failure', outputs: Object.assign({}, ...runs.map(r => r.outputs)) }
+    return {
+      result: runs.every(r => r.result === 'success') ? 'success' : 'failure',
+      outputs: Object.assign({}, ...runs.map(r => r.outputs))
+    }
   }
 
-  private async callWorkflow(path: string, job: Dict, base: Dict, permissions: Record<string, Level>): Promise<{ result: Status; outputs: Record<string, string> }> {
+  private async callWorkflow(
+    path: string,
+    job: Dict,
+    base: Dict,
+    permissions: Record<string, Level>
+  ): Promise<{ result: Status; outputs: Record<string, string> }> {
     const uses = String(job.uses)
     const remote = /^([\w.-]+\/[\w.-]+)\/(.+)@.+$/.exec(uses)
     const from = remote ? this.o.repositories?.[remote[1]] : this.o.repo
     if (!from || !(uses.startsWith('./') || remote)) throw new WorkflowError(`${path}: the reusable workflow ${uses} is not here`)
     const inputs = interpolate((job.with ?? {}) as Json, base) as Dict
-    const secrets = job.secrets === 'inherit' ? (base.secrets as Record<string, string>) : (Object.fromEntries(Object.entries(interpolate((job.secrets ?? {}) as Json, base) as Dict).map(([k, v]) => [k, asString(v)])) as Record<string, string>)
+    const secrets =
+      job.secrets === 'inherit'
+        ? (base.secrets as Record<string, string>)
+        : (Object.fromEntries(
+            Object.entries(interpolate((job.secrets ?? {}) as Json, base) as Dict).map(([k, v]) => [k, asString(v)])
+          ) as Record<string, string>)
     const called = await this.run(remote ? remote[2] : uses.slice(2), { path, inputs, secrets, permissions }, from)
     return { result: called.result, outputs: called.outputs }
   }
 
   /** One job (or one matrix leg) on a fresh runner of its own. */
-  private async leg(file: string, path: string, key: string, job: Dict, base: Dict, matrix: Dict): Promise<{ result: Status; outputs: Record<string, string> }> {
+  private async leg(
+    file: string,
+    path: string,
+    key: string,
+    job: Dict,
+    base: Dict,
+    matrix: Dict
+  ): Promise<{ result: Status; outputs: Record<string, string> }> {
     const done = this.o.rerunOf?.jobs.find(j => j.path === path && j.result === 'success')
     if (done) {
       this.jobs.push(done)
       return { result: done.result, outputs: done.outputs }
     }
-    const ctx: Dict = { ...base, matrix, strategy: { 'fail-fast': false }, steps: {}, job: { status: 'success' }, runner: { os: 'Linux', arch: 'X64' } }
+    const ctx: Dict = {
+      ...base,
+      matrix,
+      strategy: { 'fail-fast': false },
+      steps: {},
+      job: { status: 'success' },
+      runner: { os: 'Linux', arch: 'X64' }
+    }
     const runsOn = asString(interpolate(job['runs-on'], ctx))
     this.checkServices(path, (job.services ?? {}) as Record<string, Dict>)
     const home = join(this.o.home, `job-${++this.counter}`)
     const dirs = { workspace: join(home, 'work'), temp: join(home, 'temp'), toolCache: join(home, 'tool-cache') }
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true })
     const event = join(home, 'event.json')
-    writeFileSync(event, JSON.stringify(this.o.event === 'push' ? { head_commit: { id: this.o.sha, timestamp: new Date().toISOString() } } : { pull_request: { number: 1, head: { sha: this.o.sha } } }))
+    writeFileSync(
+      event,
+      JSON.stringify(
+        this.o.event === 'push'
+          ? { head_commit: { id: this.o.sha, timestamp: new Date().toISOString() } }
+          : { pull_request: { number: 1, head: { sha: this.o.sha } } }
+      )
+    )
     const github = base.github as Dict
     const runnerEnv: Record<string, string> = {
       ...this.o.env,
@@ -379,7 +473,11 @@ export class WorkflowRunner {
         steps.push({ name, outcome: 'skipped', log: '', outputs: {} })
         continue
       }
-      const stepEnv = { ...runnerEnv, ...(ctx.env as Record<string, string>), ...(interpolate((step.env ?? {}) as Json, ctx) as Record<string, string>) }
+      const stepEnv = {
+        ...runnerEnv,
+        ...(ctx.env as Record<string, string>),
+        ...(interpolate((step.env ?? {}) as Json, ctx) as Record<string, string>)
+      }
       const files = stepFiles(dirs.temp)
       let outcome: { code: number; log: string }
       try {
@@ -402,7 +500,12 @@ export class WorkflowRunner {
                 postIf: action.postIf,
                 run: async () => {
                   const postFiles = stepFiles(dirs.temp)
-                  const r = await runProcess(process.execPath, [action.post!], { ...stepEnv, ...postFiles, ...action.env, ...state }, dirs.workspace)
+                  const r = await runProcess(
+                    process.execPath,
+                    [action.post!],
+                    { ...stepEnv, ...postFiles, ...action.env, ...state },
+                    dirs.workspace
+                  )
                   return { name: `Post ${name}`, outcome: r.code === 0 ? 'success' : 'failure', log: r.log, outputs: {} }
                 }
               })
@@ -417,7 +520,8 @@ export class WorkflowRunner {
       Object.assign(ctx.env as Record<string, string>, readCommands(files.GITHUB_ENV))
       const ok = outcome.code === 0
       if (!ok) status = 'failure'
-      if (step.id) (ctx.steps as Dict)[asString(step.id)] = { outputs, outcome: ok ? 'success' : 'failure', conclusion: ok ? 'success' : 'failure' }
+      if (step.id)
+        (ctx.steps as Dict)[asString(step.id)] = { outputs, outcome: ok ? 'success' : 'failure', conclusion: ok ? 'success' : 'failure' }
       steps.push({ name, outcome: ok ? 'success' : 'failure', log: outcome.log, outputs })
     }
     for (const post of posts) {
@@ -429,7 +533,9 @@ export class WorkflowRunner {
       if (r.outcome === 'failure') status = 'failure'
       steps.push(r)
     }
-    const outputs = Object.fromEntries(Object.entries((job.outputs ?? {}) as Dict).map(([k, v]) => [k, asString(interpolate(v, ctx, status))]))
+    const outputs = Object.fromEntries(
+      Object.entries((job.outputs ?? {}) as Dict).map(([k, v]) => [k, asString(interpolate(v, ctx, status))])
+    )
     this.jobs.push({ path, runsOn, matrix, result: status, outputs, steps, attempt: this.o.runAttempt ?? '1' })
     return { result: status, outputs }
   }
@@ -438,8 +544,9 @@ export class WorkflowRunner {
     for (const [name, s] of Object.entries(services)) {
       const ports = ((s.ports ?? []) as string[]).map(p => String(p).split(':')[0])
       const wanted = ports.map(p => `${asString(s.image)}@${p}`)
-      const missing = wanted.filter(w => !(this.o.services ?? {})[w])
-      if (!wanted.length || missing.length) throw new WorkflowError(`${path}: service ${name} (${wanted.join(', ') || asString(s.image)}) has no stand-in here`)
+      const missing = wanted.filter(w => !this.o.services?.[w])
+      if (!wanted.length || missing.length)
+        throw new WorkflowError(`${path}: service ${name} (${wanted.join(', ') || asString(s.image)}) has no stand-in here`)
     }
   }
 
@@ -451,11 +558,16 @@ export class WorkflowRunner {
     const repository = asString(inputs.repository ?? (ctx.github as Dict).repository)
     const ref = asString(inputs.ref ?? '')
     const other = this.o.repositories?.[repository]
-    if (repository !== this.o.repository && !other) throw new WorkflowError(`actions/checkout of ${repository}: only ${[this.o.repository, ...Object.keys(this.o.repositories ?? {})].join(', ')} here`)
+    if (repository !== this.o.repository && !other)
+      throw new WorkflowError(
+        `actions/checkout of ${repository}: only ${[this.o.repository, ...Object.keys(this.o.repositories ?? {})].join(', ')} here`
+      )
     if (!other && ref && ref !== this.o.sha) throw new WorkflowError(`actions/checkout of ${repository}@${ref}: only ${this.o.sha} is here`)
     const from = other ?? this.o.repo
     const into = resolve(workspace, asString(inputs.path ?? '.'))
-    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: from, encoding: 'utf8' }).split('\0').filter(Boolean)
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: from, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean)
     for (const f of files) {
       if (!existsSync(join(from, f))) continue
       mkdirSync(dirname(join(into, f)), { recursive: true })
@@ -465,7 +577,12 @@ export class WorkflowRunner {
   }
 
   /** A JavaScript action from its action.yml: every declared input as INPUT_*, defaults included. */
-  private action(dir: string, uses: string, given: Dict, ctx: Dict): { main: string; post?: string; postIf: string; env: Record<string, string> } {
+  private action(
+    dir: string,
+    uses: string,
+    given: Dict,
+    ctx: Dict
+  ): { main: string; post?: string; postIf: string; env: Record<string, string> } {
     const file = ['action.yml', 'action.yaml'].map(f => join(dir, f)).find(existsSync)
     if (!file) throw new WorkflowError(`${uses}: no action.yml in ${dir}`)
     const meta = parseYaml(readFileSync(file, 'utf8')) as Dict
@@ -479,7 +596,12 @@ export class WorkflowRunner {
       const value = name in given ? given[name] : interpolate(d.default ?? '', ctx)
       env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = asString(value)
     }
-    return { main: join(dir, asString(runs.main)), post: runs.post ? join(dir, asString(runs.post)) : undefined, postIf: asString(runs['post-if'] ?? 'always()'), env }
+    return {
+      main: join(dir, asString(runs.main)),
+      post: runs.post ? join(dir, asString(runs.post)) : undefined,
+      postIf: asString(runs['post-if'] ?? 'always()'),
+      env
+    }
   }
 }
 
@@ -491,7 +613,8 @@ export function overview(run: WorkflowRun): { path: string; runsOn: string; resu
 }
 
 /** Every failed step, with its job and log: [] when the run passed (and readable when not). */
-export const failures = (run: WorkflowRun): string[] => run.jobs.flatMap(j => j.steps.filter(s => s.outcome === 'failure').map(s => `${j.path} / ${s.name}:\n${s.log}`))
+export const failures = (run: WorkflowRun): string[] =>
+  run.jobs.flatMap(j => j.steps.filter(s => s.outcome === 'failure').map(s => `${j.path} / ${s.name}:\n${s.log}`))
 
 export function job(run: WorkflowRun, path: string): JobRun {
   const found = run.jobs.find(j => j.path === path)

@@ -1,7 +1,8 @@
 import { cacheKey } from '../../src/qemu/actions-cache.js'
 import { parseQemuQuery } from '../../src/qemu/query.js'
 
-const key = (query: string, now = new Date('2026-11-22T10:00:00Z'), mirror = 'http://deb.debian.org/debian') => cacheKey({ query: parseQemuQuery(query)!, mirror, host: 'amd64' }, now)
+const key = (query: string, now = new Date('2026-11-22T10:00:00Z'), mirror = 'http://deb.debian.org/debian') =>
+  cacheKey({ query: parseQemuQuery(query)!, mirror, host: 'amd64' }, now)
 
 describe('Actions cache keys', () => {
   it('name the exact version and host architecture for a pinned version, whatever the day', () => {
@@ -16,6 +17,8 @@ describe('Actions cache keys', () => {
   })
 
   it('differ by query and by mirror', () => {
-    expect(new Set([key('stable'), key('latest'), key('11.1'), key('>=10'), key('stable', undefined, 'http://mirror.example/debian')]).size).toBe(5)
+    expect(
+      new Set([key('stable'), key('latest'), key('11.1'), key('>=10'), key('stable', undefined, 'http://mirror.example/debian')]).size
+    ).toBe(5)
   })
 })

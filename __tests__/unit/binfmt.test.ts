@@ -1,9 +1,10 @@
-import { jest } from '@jest/globals'
-import { readFile, readdir, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { jest } from '@jest/globals'
 import { tempDir } from '../helpers/tmp.js'
 
-const getExecOutput = jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer }) => Promise<{ exitCode: number; stdout: string; stderr: string }>>()
+const getExecOutput =
+  jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer }) => Promise<{ exitCode: number; stdout: string; stderr: string }>>()
 jest.unstable_mockModule('@actions/exec', () => ({ getExecOutput }))
 const { ALL_PLATFORMS, binfmtMagic, qemuArch } = await import('../../src/platform.js')
 const { Binfmt, parseEntryFile, parseRegistrationLine, registrationLine, sameEntry, wantedEntry } = await import('../../src/binfmt.js')
@@ -47,7 +48,9 @@ describe('existing entries', () => {
   it('differ on another interpreter, other flags, or when disabled', () => {
     expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/usr/bin/qemu-aarch64-static', 'F')), wanted)).toBe(false)
     expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/tc/qemu-aarch64', 'POCF')), wanted)).toBe(false)
-    expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/tc/qemu-aarch64', 'F').replace('enabled', 'disabled')), wanted)).toBe(false)
+    expect(sameEntry(parseEntryFile('qemu-aarch64', kernelEntry('/tc/qemu-aarch64', 'F').replace('enabled', 'disabled')), wanted)).toBe(
+      false
+    )
   })
 
   it('compare flags as the kernel prints them: C implies O, in its own order', () => {
@@ -112,7 +115,9 @@ describe('a binfmt_misc folder written by a user who is not root', () => {
     getExecOutput.mockResolvedValue({ exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' })
     const dir = tempDir('binfmt')
     await writeFile(join(dir, 'register'), '')
-    await expect(new Binfmt(dir, false).ensure(wantedEntry('s390x', '/tc/qemu-s390x', 'F'))).rejects.toThrow(/registering qemu-s390x with binfmt_misc failed: .*a password is required/)
+    await expect(new Binfmt(dir, false).ensure(wantedEntry('s390x', '/tc/qemu-s390x', 'F'))).rejects.toThrow(
+      /registering qemu-s390x with binfmt_misc failed: .*a password is required/
+    )
   })
 })
 
@@ -141,6 +146,8 @@ describe('two processes registering at the same moment', () => {
     const wrong = kernelEntry('/elsewhere/qemu', 'F').replace(aarch64.magic, binfmtMagic('riscv64')!.magic)
     let calls = 0
     b.read = async (name: string) => (calls++ === 0 ? undefined : { ...parseEntryFile(name, wrong) })
-    await expect(b.ensure(wantedEntry('aarch64', '/runner-a/qemu-aarch64', 'FP'))).rejects.toThrow('registering qemu-aarch64 with binfmt_misc failed')
+    await expect(b.ensure(wantedEntry('aarch64', '/runner-a/qemu-aarch64', 'FP'))).rejects.toThrow(
+      'registering qemu-aarch64 with binfmt_misc failed'
+    )
   })
 })

@@ -1,5 +1,5 @@
-import { parseArMembers } from '../../src/qemu/deb.js'
 import { VerificationError } from '../../src/errors.js'
+import { parseArMembers } from '../../src/qemu/deb.js'
 
 function ar(members: Array<[string, Buffer]>): Buffer {
   const parts: Buffer[] = [Buffer.from('!<arch>\n')]
@@ -13,9 +13,17 @@ function ar(members: Array<[string, Buffer]>): Buffer {
 
 describe('ar archives (.deb)', () => {
   it('lists members with their offsets, across odd-size padding', () => {
-    const deb = ar([['debian-binary', Buffer.from('2.0\n')], ['control.tar.xz', Buffer.alloc(5, 1)], ['data.tar.xz', Buffer.alloc(7, 2)]])
+    const deb = ar([
+      ['debian-binary', Buffer.from('2.0\n')],
+      ['control.tar.xz', Buffer.alloc(5, 1)],
+      ['data.tar.xz', Buffer.alloc(7, 2)]
+    ])
     const members = parseArMembers(deb)
-    expect(members.map(m => [m.name, m.size])).toEqual([['debian-binary', 4], ['control.tar.xz', 5], ['data.tar.xz', 7]])
+    expect(members.map(m => [m.name, m.size])).toEqual([
+      ['debian-binary', 4],
+      ['control.tar.xz', 5],
+      ['data.tar.xz', 7]
+    ])
     const data = members[2]
     expect(deb.subarray(data.offset, data.offset + data.size)).toEqual(Buffer.alloc(7, 2))
   })

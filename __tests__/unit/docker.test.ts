@@ -5,31 +5,65 @@ import { parsePlatformList } from '../../src/platform.js'
 
 describe('buildx command lines', () => {
   it('build every given platform with attestations off and load the result under one tag', () => {
-    const spec = { context: 'app', file: 'app/Dockerfile.ci', buildArgs: [['VERSION', '1.4.2'], ['FLAGS', 'a=b,c']] as const, target: 'runtime', labels: [['org.example', 'x']] as const }
+    const spec = {
+      context: 'app',
+      file: 'app/Dockerfile.ci',
+      buildArgs: [
+        ['VERSION', '1.4.2'],
+        ['FLAGS', 'a=b,c']
+      ] as const,
+      target: 'runtime',
+      labels: [['org.example', 'x']] as const
+    }
     expect(buildArgv(spec, parsePlatformList('linux/arm64,linux/arm/v7'), 'archway.local/app:1')).toEqual([
-      'buildx', 'build', '--platform', 'linux/arm64,linux/arm/v7', '--file', 'app/Dockerfile.ci', '--target', 'runtime',
-      '--build-arg', 'VERSION=1.4.2', '--build-arg', 'FLAGS=a=b,c', '--label', 'org.example=x',
-      '--provenance=false', '--sbom=false', '--load', '--tag', 'archway.local/app:1', 'app'
+      'buildx',
+      'build',
+      '--platform',
+      'linux/arm64,linux/arm/v7',
+      '--file',
+      'app/Dockerfile.ci',
+      '--target',
+      'runtime',
+      '--build-arg',
+      'VERSION=1.4.2',
+      '--build-arg',
+      'FLAGS=a=b,c',
+      '--label',
+      'org.example=x',
+      '--provenance=false',
+      '--sbom=false',
+      '--load',
+      '--tag',
+      'archway.local/app:1',
+      'app'
     ])
   })
 
   it('ask for a provenance attestation in the mode given, and keep SBOMs off', () => {
     const spec = { context: '.', buildArgs: [], labels: [] }
-    const argv = (provenance: false | 'min' | 'max') => buildArgv({ ...spec, provenance }, parsePlatformList('amd64,arm64'), 't').filter(a => /^--(provenance|sbom)/.test(a))
+    const argv = (provenance: false | 'min' | 'max') =>
+      buildArgv({ ...spec, provenance }, parsePlatformList('amd64,arm64'), 't').filter(a => /^--(provenance|sbom)/.test(a))
     expect(argv(false)).toEqual(['--provenance=false', '--sbom=false'])
     expect(argv('min')).toEqual(['--provenance=mode=min', '--sbom=false'])
     expect(argv('max')).toEqual(['--provenance=mode=max', '--sbom=false'])
   })
 
   it('use the builder a user names', () => {
-    expect(buildArgv({ context: '.', buildArgs: [], labels: [], builder: 'native-arm' }, parsePlatformList('arm64'), 't').slice(0, 4)).toEqual(['buildx', 'build', '--builder', 'native-arm'])
+    expect(
+      buildArgv({ context: '.', buildArgs: [], labels: [], builder: 'native-arm' }, parsePlatformList('arm64'), 't').slice(0, 4)
+    ).toEqual(['buildx', 'build', '--builder', 'native-arm'])
   })
 })
 
 describe('the image store', () => {
   it('is containerd when the driver type is a containerd snapshotter, classic otherwise', () => {
     expect(storeFromDriverStatus([['driver-type', 'io.containerd.snapshotter.v1']])).toBe('containerd')
-    expect(storeFromDriverStatus([['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']])).toBe('classic')
+    expect(
+      storeFromDriverStatus([
+        ['Backing Filesystem', 'extfs'],
+        ['Supports d_type', 'true']
+      ])
+    ).toBe('classic')
     expect(storeFromDriverStatus(null)).toBe('classic')
   })
 })
@@ -43,8 +77,16 @@ describe('test outcomes', () => {
   it('tell a crash of the emulated program or of QEMU from a failing test', () => {
     expect(outcomeOf(139, '')).toEqual({ kind: 'crashed', exitCode: 139, signal: 'SIGSEGV' })
     expect(outcomeOf(132, '')).toEqual({ kind: 'crashed', exitCode: 132, signal: 'SIGILL' })
-    expect(outcomeOf(1, 'qemu: uncaught target signal 11 (Segmentation fault) - core dumped\n')).toEqual({ kind: 'crashed', exitCode: 1, signal: 'SIGSEGV' })
-    expect(outcomeOf(1, 'qemu: uncaught target signal 4 (Illegal instruction) - core dumped')).toEqual({ kind: 'crashed', exitCode: 1, signal: 'SIGILL' })
+    expect(outcomeOf(1, 'qemu: uncaught target signal 11 (Segmentation fault) - core dumped\n')).toEqual({
+      kind: 'crashed',
+      exitCode: 1,
+      signal: 'SIGSEGV'
+    })
+    expect(outcomeOf(1, 'qemu: uncaught target signal 4 (Illegal instruction) - core dumped')).toEqual({
+      kind: 'crashed',
+      exitCode: 1,
+      signal: 'SIGILL'
+    })
   })
 
   it('keep the last lines of output', () => {
@@ -52,6 +94,19 @@ describe('test outcomes', () => {
   })
 
   it('run the test with the image shell, no network, on the platform asked for', () => {
-    expect(testArgv('img:1', parsePlatformList('s390x')[0], 'make check')).toEqual(['run', '--rm', '--init', '--network', 'none', '--platform', 'linux/s390x', '--entrypoint', 'sh', 'img:1', '-c', 'make check'])
+    expect(testArgv('img:1', parsePlatformList('s390x')[0], 'make check')).toEqual([
+      'run',
+      '--rm',
+      '--init',
+      '--network',
+      'none',
+      '--platform',
+      'linux/s390x',
+      '--entrypoint',
+      'sh',
+      'img:1',
+      '-c',
+      'make check'
+    ])
   })
 })

@@ -1,7 +1,8 @@
 import { parseElf } from '../../src/elf.js'
 import { elfHeader } from '../helpers/elf.js'
 
-const elf = (bits: 32 | 64, endian: 'little' | 'big', machine: number, phTypes: number[] = [], flags = 0) => elfHeader(bits, endian, machine, { phTypes, flags })
+const elf = (bits: 32 | 64, endian: 'little' | 'big', machine: number, phTypes: number[] = [], flags = 0) =>
+  elfHeader(bits, endian, machine, { phTypes, flags })
 
 describe('ELF headers', () => {
   it('reads class, byte order and machine', () => {

@@ -1,7 +1,11 @@
-import { buildIndex, indexAnnotations } from '../../src/publish/index-manifest.js'
 import { parsePlatform } from '../../src/platform.js'
+import { buildIndex, indexAnnotations } from '../../src/publish/index-manifest.js'
 
-const d = (n: number) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${String(n).repeat(64).slice(0, 64)}`, size: 500 + n })
+const d = (n: number) => ({
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  digest: `sha256:${String(n).repeat(64).slice(0, 64)}`,
+  size: 500 + n
+})
 const image = (p: string, n: number) => ({ platform: parsePlatform(p)!, manifest: d(n) })
 
 describe('the multi-platform index', () => {
@@ -21,8 +25,20 @@ describe('the multi-platform index', () => {
   })
 
   it('gives the same bytes and digest whatever order the facts come in', () => {
-    const a = buildIndex([image('linux/s390x', 4), image('linux/amd64', 1)], [['b', '2'], ['a', '1']])
-    const b = buildIndex([image('linux/amd64', 1), image('linux/s390x', 4)], [['a', '1'], ['b', '2']])
+    const a = buildIndex(
+      [image('linux/s390x', 4), image('linux/amd64', 1)],
+      [
+        ['b', '2'],
+        ['a', '1']
+      ]
+    )
+    const b = buildIndex(
+      [image('linux/amd64', 1), image('linux/s390x', 4)],
+      [
+        ['a', '1'],
+        ['b', '2']
+      ]
+    )
     expect(a.bytes.equals(b.bytes)).toBe(true)
     expect(a.digest).toBe(b.digest)
     expect(a.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
@@ -51,7 +67,9 @@ describe('index annotations', () => {
         ['org.opencontainers.image.title', 'App']
       ])
     )
-    expect(new Map(indexAnnotations([['org.opencontainers.image.revision', 'mine']], facts)).get('org.opencontainers.image.revision')).toBe('mine')
+    expect(new Map(indexAnnotations([['org.opencontainers.image.revision', 'mine']], facts)).get('org.opencontainers.image.revision')).toBe(
+      'mine'
+    )
   })
 
   it('leave out what the run does not know, and never use the wall clock', () => {

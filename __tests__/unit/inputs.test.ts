@@ -6,7 +6,9 @@ import { getInputs } from '../../src/inputs.js'
 import { formatPlatform } from '../../src/platform.js'
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? ''
-const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
+const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>
+}
 /** As GitHub's runner reads inputs: every one the workflow does not give has its action.yml default. */
 const asRunner = (values: Record<string, string>) => (name: string) => values[name] ?? action.inputs[name]?.default ?? ''
 
@@ -14,7 +16,18 @@ describe('inputs', () => {
   it('gives the documented defaults when nothing is set', () => {
     const i = getInputs(read({}))
     expect({ ...i, platforms: i.platforms.map(formatPlatform) }).toEqual({
-      platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/386', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64', 'linux/mips64le', 'linux/loong64'],
+      platforms: [
+        'linux/amd64',
+        'linux/arm64',
+        'linux/arm/v7',
+        'linux/arm/v6',
+        'linux/386',
+        'linux/s390x',
+        'linux/ppc64le',
+        'linux/riscv64',
+        'linux/mips64le',
+        'linux/loong64'
+      ],
       qemuVersion: { kind: 'stable', text: 'stable' },
       qemuMirror: 'http://deb.debian.org/debian',
       binfmtFlags: 'FP',
@@ -24,7 +37,10 @@ describe('inputs', () => {
 
   it('set up emulation only when the runner passes nothing but platforms and the other defaults', () => {
     const i = getInputs(asRunner({ platforms: 'linux/arm64,linux/s390x' }))
-    expect({ build: i.build, platforms: i.platforms.map(formatPlatform) }).toEqual({ build: undefined, platforms: ['linux/arm64', 'linux/s390x'] })
+    expect({ build: i.build, platforms: i.platforms.map(formatPlatform) }).toEqual({
+      build: undefined,
+      platforms: ['linux/arm64', 'linux/s390x']
+    })
   })
 
   it.each([
@@ -38,7 +54,15 @@ describe('inputs', () => {
   })
 
   it('reads every input when set', () => {
-    const i = getInputs(read({ platforms: 'arm64\ns390x', 'qemu-version': '1:11.1.3+ds-1', 'qemu-mirror': 'https://mirror.example/debian/', 'binfmt-flags': 'pcf', cache: 'false' }))
+    const i = getInputs(
+      read({
+        platforms: 'arm64\ns390x',
+        'qemu-version': '1:11.1.3+ds-1',
+        'qemu-mirror': 'https://mirror.example/debian/',
+        'binfmt-flags': 'pcf',
+        cache: 'false'
+      })
+    )
     expect({ ...i, platforms: i.platforms.map(formatPlatform) }).toEqual({
       platforms: ['linux/arm64', 'linux/s390x'],
       qemuVersion: { kind: 'exact', text: '1:11.1.3+ds-1' },
@@ -98,7 +122,15 @@ describe('build inputs', () => {
     const b = getInputs(read(base)).build!
     expect(b.image).toEqual({ registry: 'ghcr.io', repository: 'acme/app' })
     expect(b.tags).toEqual([{ registry: 'ghcr.io', repository: 'acme/app', tag: 'latest' }])
-    expect([b.context, b.push, b.verifyArch, b.test, b.credentials, b.builder, b.provenance]).toEqual(['.', false, true, undefined, undefined, undefined, false])
+    expect([b.context, b.push, b.verifyArch, b.test, b.credentials, b.builder, b.provenance]).toEqual([
+      '.',
+      false,
+      true,
+      undefined,
+      undefined,
+      undefined,
+      false
+    ])
   })
 
   it.each([
@@ -113,14 +145,27 @@ describe('build inputs', () => {
 
   it('read tags as bare tags or full references, commas or lines, without duplicates', () => {
     const b = getInputs(read({ ...base, tags: 'latest,1.4.2\nghcr.io/acme/app:1.4\n127.0.0.1:5000/mirror/app:1.4.2\nlatest' })).build!
-    expect(b.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`)).toEqual(['ghcr.io/acme/app:latest', 'ghcr.io/acme/app:1.4.2', 'ghcr.io/acme/app:1.4', '127.0.0.1:5000/mirror/app:1.4.2'])
+    expect(b.tags.map(t => `${t.registry}/${t.repository}:${t.tag}`)).toEqual([
+      'ghcr.io/acme/app:latest',
+      'ghcr.io/acme/app:1.4.2',
+      'ghcr.io/acme/app:1.4',
+      '127.0.0.1:5000/mirror/app:1.4.2'
+    ])
   })
 
   it('read build-args, labels and annotations as KEY=VALUE lines whose values keep commas and equals signs', () => {
-    const b = getInputs(read({ ...base, 'build-args': 'A=1\nB=x=y,z\n', labels: 'l=v', annotations: 'index:org.opencontainers.image.title=App\nk=v' })).build!
-    expect(b.buildArgs).toEqual([['A', '1'], ['B', 'x=y,z']])
+    const b = getInputs(
+      read({ ...base, 'build-args': 'A=1\nB=x=y,z\n', labels: 'l=v', annotations: 'index:org.opencontainers.image.title=App\nk=v' })
+    ).build!
+    expect(b.buildArgs).toEqual([
+      ['A', '1'],
+      ['B', 'x=y,z']
+    ])
     expect(b.labels).toEqual([['l', 'v']])
-    expect(b.annotations).toEqual([['org.opencontainers.image.title', 'App'], ['k', 'v']])
+    expect(b.annotations).toEqual([
+      ['org.opencontainers.image.title', 'App'],
+      ['k', 'v']
+    ])
   })
 
   it('take username and password together', () => {

@@ -1,4 +1,12 @@
-import { ALL_PLATFORMS, SUPPORTED_PLATFORMS, emulatorsNeeded, formatPlatform, hostDebianArch, parsePlatformList, PlatformListError } from '../../src/platform.js'
+import {
+  ALL_PLATFORMS,
+  emulatorsNeeded,
+  formatPlatform,
+  hostDebianArch,
+  PlatformListError,
+  parsePlatformList,
+  SUPPORTED_PLATFORMS
+} from '../../src/platform.js'
 
 const list = (text: string) => parsePlatformList(text).map(formatPlatform)
 
@@ -22,8 +30,16 @@ describe('platform lists', () => {
   it('expands all to every supported platform', () => {
     expect(list('all')).toEqual(SUPPORTED_PLATFORMS)
     expect(SUPPORTED_PLATFORMS).toEqual([
-      'linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/386',
-      'linux/s390x', 'linux/ppc64le', 'linux/riscv64', 'linux/mips64le', 'linux/loong64'
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm/v7',
+      'linux/arm/v6',
+      'linux/386',
+      'linux/s390x',
+      'linux/ppc64le',
+      'linux/riscv64',
+      'linux/mips64le',
+      'linux/loong64'
     ])
   })
 
@@ -42,7 +58,16 @@ describe('emulators a host needs', () => {
   })
 
   it('needs x86 emulators on an arm64 host, but not aarch64', () => {
-    expect(emulatorsNeeded(ALL_PLATFORMS, 'arm64')).toEqual(['x86_64', 'arm', 'i386', 's390x', 'ppc64le', 'riscv64', 'mips64el', 'loongarch64'])
+    expect(emulatorsNeeded(ALL_PLATFORMS, 'arm64')).toEqual([
+      'x86_64',
+      'arm',
+      'i386',
+      's390x',
+      'ppc64le',
+      'riscv64',
+      'mips64el',
+      'loongarch64'
+    ])
   })
 
   it('maps Node architectures to Debian ones and refuses others', () => {

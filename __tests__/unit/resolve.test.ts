@@ -4,28 +4,30 @@
  * .debs made by dpkg-deb, and downloads done over HTTP by @actions/tool-cache, as in
  * production.
  */
-import * as tc from '@actions/tool-cache'
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+
+import type { Dirent } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as tc from '@actions/tool-cache'
 import { InputError, VerificationError } from '../../src/errors.js'
 import type { ArchiveOptions } from '../../src/qemu/archive.js'
+import { install } from '../../src/qemu/install.js'
 import { parseQemuQuery, type QemuQuery } from '../../src/qemu/query.js'
 import { ALL_SUITES, resolveQemu } from '../../src/qemu/resolve.js'
 import { type QemuSetup, setupQemu } from '../../src/qemu/setup.js'
-import { install } from '../../src/qemu/install.js'
 import { MANIFEST } from '../../src/qemu/toolcache.js'
 import {
   type ArchiveKey,
   type ArchiveServer,
-  type DebSpec,
-  type FakeArchive,
-  type IndexKind,
   buildArchive,
   clearsign,
-  elfProgram,
-  generateArchiveKey,
   compressIndex,
+  type DebSpec,
+  elfProgram,
+  type FakeArchive,
+  generateArchiveKey,
+  type IndexKind,
   serveArchive,
   sha256Hex
 } from '../helpers/archive-server.js'
@@ -150,7 +152,14 @@ function query(text: string): QemuQuery {
 }
 
 function archiveOptions(extra: Partial<ArchiveOptions> = {}): ArchiveOptions {
-  return { mirror: server.url, arch: 'amd64', keys: [key.publicKey], fetch: url => tc.downloadTool(url), warn: m => void warnings.push(m), ...extra }
+  return {
+    mirror: server.url,
+    arch: 'amd64',
+    keys: [key.publicKey],
+    fetch: url => tc.downloadTool(url),
+    warn: m => void warnings.push(m),
+    ...extra
+  }
 }
 
 function setup(text: string, now = NOW): Promise<QemuSetup> {
@@ -173,7 +182,7 @@ function setup(text: string, now = NOW): Promise<QemuSetup> {
 async function tree(dir: string): Promise<string[]> {
   const out: string[] = []
   const walk = async (rel: string) => {
-    let entries
+    let entries: Dirent[]
     try {
       entries = await readdir(join(dir, rel), { withFileTypes: true })
     } catch {
@@ -264,7 +273,13 @@ describe('resolving qemu-version against a signed Debian archive', () => {
   it('finds static QEMU of the bookworm layout in qemu-user-static, with -static suffixed binaries, not in the dynamic qemu-user beside it', async () => {
     const pkg = await resolveQemu(query(BOOKWORM), archiveOptions())
     const deb = archive.deb('qemu-user-static', BOOKWORM)
-    expect(pkg).toMatchObject({ package: 'qemu-user-static', layout: 'static-suffix', filename: deb.filename, sha256: deb.sha256, size: deb.data.length })
+    expect(pkg).toMatchObject({
+      package: 'qemu-user-static',
+      layout: 'static-suffix',
+      filename: deb.filename,
+      sha256: deb.sha256,
+      size: deb.data.length
+    })
   })
 
   it('finds static QEMU of the trixie layout in qemu-user, named plainly, not in the qemu-user-static that depends on it', async () => {
@@ -292,7 +307,11 @@ describe('resolving qemu-version against a signed Debian archive', () => {
 
 describe('refusing what the chain of trust does not vouch for', () => {
   it.each([
-    ['signed only by a key that is not among the archive keys', async () => clearsign(archive.releases.get('stable')!, [rogue]), /not signed by any of Debian's archive keys/],
+    [
+      'signed only by a key that is not among the archive keys',
+      async () => clearsign(archive.releases.get('stable')!, [rogue]),
+      /not signed by any of Debian's archive keys/
+    ],
     [
       'whose signed text was altered after signing, to vouch for another Packages.xz',
       async () => {
@@ -306,16 +325,19 @@ describe('refusing what the chain of trust does not vouch for', () => {
       /bad OpenPGP signature by key/
     ],
     ['that is not clearsigned at all', async () => archive.releases.get('stable')!, /not an OpenPGP clearsigned file/]
-  ])('refuses an InRelease %s with a VerificationError, fetching nothing past it and writing nothing to the tool cache', async (_what, make, message) => {
-    server.override(inRelease('stable'), await make())
-    await serveHostileIndex()
-    const err = await setup('stable').catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(VerificationError)
-    expect((err as Error).message).toMatch(message)
-    expect(server.requests).toEqual([inRelease('stable')])
-    expect(await tree(toolCache)).toEqual([])
-    expect(await tree(runnerTemp)).toEqual([])
-  })
+  ])(
+    'refuses an InRelease %s with a VerificationError, fetching nothing past it and writing nothing to the tool cache',
+    async (_what, make, message) => {
+      server.override(inRelease('stable'), await make())
+      await serveHostileIndex()
+      const err = await setup('stable').catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(VerificationError)
+      expect((err as Error).message).toMatch(message)
+      expect(server.requests).toEqual([inRelease('stable')])
+      expect(await tree(toolCache)).toEqual([])
+      expect(await tree(runnerTemp)).toEqual([])
+    }
+  )
 
   it('accepts an InRelease signed by an unknown key as well as an archive key, as apt does', async () => {
     server.override(inRelease('stable'), await clearsign(archive.releases.get('stable')!, [rogue, key]))
@@ -331,7 +353,9 @@ describe('refusing what the chain of trust does not vouch for', () => {
     const hostile = await serveHostileIndex()
     const err = await setup('stable').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(VerificationError)
-    expect((err as Error).message).toContain(`Packages index of stable from ${server.url}/${packagesFile('stable', kind)} has SHA-256 ${sha256Hex(hostile[kind])}`)
+    expect((err as Error).message).toContain(
+      `Packages index of stable from ${server.url}/${packagesFile('stable', kind)} has SHA-256 ${sha256Hex(hostile[kind])}`
+    )
     expect(server.requests).toEqual([inRelease('stable'), packagesFile('stable', kind)])
     expect(await tree(toolCache)).toEqual([])
   })
@@ -354,8 +378,21 @@ describe('refusing what the chain of trust does not vouch for', () => {
     // As if the resolver had taken bookworm's dynamic qemu-user for the static one.
     const pkg = await resolveQemu(query(BOOKWORM), archiveOptions())
     const dynamic = archive.deb('qemu-user', BOOKWORM)
-    const wrong = { ...pkg, package: 'qemu-user', layout: 'plain' as const, filename: dynamic.filename, sha256: dynamic.sha256, size: dynamic.data.length }
-    const err = await install(wrong, { mirror: server.url, toolCache, host: 'amd64', emulators: ['aarch64', 's390x'], fetch: url => tc.downloadTool(url) }).catch((e: unknown) => e)
+    const wrong = {
+      ...pkg,
+      package: 'qemu-user',
+      layout: 'plain' as const,
+      filename: dynamic.filename,
+      sha256: dynamic.sha256,
+      size: dynamic.data.length
+    }
+    const err = await install(wrong, {
+      mirror: server.url,
+      toolCache,
+      host: 'amd64',
+      emulators: ['aarch64', 's390x'],
+      fetch: url => tc.downloadTool(url)
+    }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(VerificationError)
     expect((err as Error).message).toContain('./usr/bin/qemu-aarch64 in')
     expect((err as Error).message).toContain('is not a statically linked ELF program')
@@ -367,30 +404,33 @@ describe('the tool cache', () => {
   it.each([
     ['stable', TRIXIE, 'qemu-user', ['qemu-aarch64', 'qemu-s390x']],
     [BOOKWORM, BOOKWORM, 'qemu-user-static', ['qemu-aarch64']]
-  ])('after setting up %s, holds static qemu-aarch64 of %s (from %s) named plainly, with a manifest and a .complete marker', async (text, version, pkg, binaries) => {
-    const result = await setup(text)
-    const encoded = version.replace(':', '%3a')
-    const dir = join(toolCache, 'qemu', encoded, 'amd64')
-    expect(result.source).toBe('Debian archive')
-    expect(result.installed.dir).toBe(dir)
-    expect(result.installed.package).toBe(pkg)
-    expect(await readdir(dir)).toEqual([MANIFEST, ...binaries].sort())
-    expect(await readFile(join(toolCache, 'qemu', encoded, 'amd64.complete'))).toEqual(Buffer.alloc(0))
-    const aarch64 = await readFile(join(dir, 'qemu-aarch64'))
-    expect(aarch64).toEqual(staticQemu('aarch64', version))
-    expect((await stat(join(dir, 'qemu-aarch64'))).mode & 0o777).toBe(0o755)
-    const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Record<string, unknown>
-    const deb = archive.deb(pkg, version)
-    expect(manifest).toMatchObject({
-      debianVersion: version,
-      package: pkg,
-      debSha256: deb.sha256,
-      url: `${server.url}/${deb.filename}`,
-      binaries: Object.fromEntries(binaries.map(b => [b.replace('qemu-', ''), sha256Hex(staticQemu(b.replace('qemu-', ''), version))]))
-    })
-    // Every download was cleaned up after use.
-    expect(await tree(runnerTemp)).toEqual([])
-  })
+  ])(
+    'after setting up %s, holds static qemu-aarch64 of %s (from %s) named plainly, with a manifest and a .complete marker',
+    async (text, version, pkg, binaries) => {
+      const result = await setup(text)
+      const encoded = version.replace(':', '%3a')
+      const dir = join(toolCache, 'qemu', encoded, 'amd64')
+      expect(result.source).toBe('Debian archive')
+      expect(result.installed.dir).toBe(dir)
+      expect(result.installed.package).toBe(pkg)
+      expect(await readdir(dir)).toEqual([MANIFEST, ...binaries].sort())
+      expect(await readFile(join(toolCache, 'qemu', encoded, 'amd64.complete'))).toEqual(Buffer.alloc(0))
+      const aarch64 = await readFile(join(dir, 'qemu-aarch64'))
+      expect(aarch64).toEqual(staticQemu('aarch64', version))
+      expect((await stat(join(dir, 'qemu-aarch64'))).mode & 0o777).toBe(0o755)
+      const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Record<string, unknown>
+      const deb = archive.deb(pkg, version)
+      expect(manifest).toMatchObject({
+        debianVersion: version,
+        package: pkg,
+        debSha256: deb.sha256,
+        url: `${server.url}/${deb.filename}`,
+        binaries: Object.fromEntries(binaries.map(b => [b.replace('qemu-', ''), sha256Hex(staticQemu(b.replace('qemu-', ''), version))]))
+      })
+      // Every download was cleaned up after use.
+      expect(await tree(runnerTemp)).toEqual([])
+    }
+  )
 
   it('serves an exact version with zero requests, stable from its memo within a day, and reads InRelease again after 25 hours', async () => {
     const first = await setup('stable')
@@ -418,10 +458,27 @@ describe('the tool cache', () => {
   it('replaces a cached version when the archive now signs another build of it, and keeps the new bytes', async () => {
     const first = await setup('stable')
     // Another mirror serving a rebuild of the same Debian version: other bytes, other SHA-256.
-    const rebuilt = trixieLayout(TRIXIE).map(d => ({ ...d, files: Object.fromEntries(Object.entries(d.files).map(([p, f]) => [p, Buffer.concat([f, Buffer.from('rebuilt')])])) }))
-    const other = await serveArchive(await buildArchive([{ alias: 'stable', codename: 'trixie', date: new Date(NOW.getTime() - HOUR), debs: rebuilt }], key))
+    const rebuilt = trixieLayout(TRIXIE).map(d => ({
+      ...d,
+      files: Object.fromEntries(Object.entries(d.files).map(([p, f]) => [p, Buffer.concat([f, Buffer.from('rebuilt')])]))
+    }))
+    const other = await serveArchive(
+      await buildArchive([{ alias: 'stable', codename: 'trixie', date: new Date(NOW.getTime() - HOUR), debs: rebuilt }], key)
+    )
     try {
-      const again = await setupQemu({ query: query('stable'), mirror: other.url, host: 'amd64', needed: ['aarch64'], cacheable: ['aarch64', 's390x'], toolCache, useActionsCache: false, now: NOW, log, keys: [key.publicKey], fetch: url => tc.downloadTool(url) })
+      const again = await setupQemu({
+        query: query('stable'),
+        mirror: other.url,
+        host: 'amd64',
+        needed: ['aarch64'],
+        cacheable: ['aarch64', 's390x'],
+        toolCache,
+        useActionsCache: false,
+        now: NOW,
+        log,
+        keys: [key.publicKey],
+        fetch: url => tc.downloadTool(url)
+      })
       expect(again.source).toBe('Debian archive')
       expect(again.installed.dir).toBe(first.installed.dir)
       expect(again.installed.debSha256).not.toBe(first.installed.debSha256)

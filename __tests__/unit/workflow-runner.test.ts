@@ -1,9 +1,10 @@
 /** The local workflow runner the end-to-end tests run the project's workflows with. */
+
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { execFileSync } from 'node:child_process'
-import { type Dict, WorkflowRunner, condition, elevated, expandMatrix, interpolate, permissionsOf } from '../helpers/workflow-runner.js'
 import { tempDir } from '../helpers/tmp.js'
+import { condition, type Dict, elevated, expandMatrix, interpolate, permissionsOf, WorkflowRunner } from '../helpers/workflow-runner.js'
 
 describe('matrix expansion, as GitHub does it', () => {
   it('takes the product of the lists', () => {
@@ -16,17 +17,29 @@ describe('matrix expansion, as GitHub does it', () => {
   })
 
   it('drops what exclude matches, extends what include fits and adds what it does not', () => {
-    const matrix: Dict = { p: ['amd64', 'arm64'], q: [1, 2], exclude: [{ p: 'arm64', q: 2 }], include: [{ p: 'arm64', runner: 'arm' }, { p: 's390x' }] }
+    const matrix: Dict = {
+      p: ['amd64', 'arm64'],
+      q: [1, 2],
+      exclude: [{ p: 'arm64', q: 2 }],
+      include: [{ p: 'arm64', runner: 'arm' }, { p: 's390x' }]
+    }
     expect(expandMatrix(matrix)).toEqual([{ p: 'amd64', q: 1 }, { p: 'amd64', q: 2 }, { p: 'arm64', q: 1, runner: 'arm' }, { p: 's390x' }])
   })
 
   it('makes one leg per include entry when there are no lists (a matrix from fromJSON)', () => {
-    expect(expandMatrix({ include: [{ platform: 'linux/amd64' }, { platform: 'linux/arm64' }] })).toEqual([{ platform: 'linux/amd64' }, { platform: 'linux/arm64' }])
+    expect(expandMatrix({ include: [{ platform: 'linux/amd64' }, { platform: 'linux/arm64' }] })).toEqual([
+      { platform: 'linux/amd64' },
+      { platform: 'linux/arm64' }
+    ])
   })
 })
 
 describe('expressions', () => {
-  const ctx = { github: { event_name: 'push', sha: 'abc' }, matrix: { platform: 'linux/arm64' }, needs: { plan: { outputs: { m: '{"include":[{"a":1}]}' } } } }
+  const ctx = {
+    github: { event_name: 'push', sha: 'abc' },
+    matrix: { platform: 'linux/arm64' },
+    needs: { plan: { outputs: { m: '{"include":[{"a":1}]}' } } }
+  }
 
   it('keep their type when a value is one expression, and join as text otherwise', () => {
     expect(interpolate("${{ github.event_name == 'push' }}", ctx)).toBe(true)
@@ -46,8 +59,10 @@ describe('expressions', () => {
 })
 
 describe('token permissions of a called workflow', () => {
-  it('may not exceed the calling job\'s, scope by scope (an absent scope is none)', () => {
-    expect(elevated(permissionsOf({ contents: 'read', packages: 'write' })!, permissionsOf({ contents: 'write', packages: 'read' })!)).toEqual(['packages: write'])
+  it("may not exceed the calling job's, scope by scope (an absent scope is none)", () => {
+    expect(
+      elevated(permissionsOf({ contents: 'read', packages: 'write' })!, permissionsOf({ contents: 'write', packages: 'read' })!)
+    ).toEqual(['packages: write'])
     expect(elevated(permissionsOf({ 'id-token': 'write' })!, permissionsOf({ contents: 'read' })!)).toEqual(['id-token: write'])
     expect(elevated(permissionsOf('read-all')!, permissionsOf('write-all')!)).toEqual([])
     expect(permissionsOf(undefined)).toBeUndefined()
@@ -64,12 +79,20 @@ describe('the runner refuses what it does not model', () => {
     return repo
   }
   const runner = (repo: string) =>
-    new WorkflowRunner({ repo, repository: 'acme/x', event: 'push', runId: '1', sha: 'f'.repeat(40), home: tempDir('wf-home'), env: { PATH: process.env.PATH ?? '' } })
+    new WorkflowRunner({
+      repo,
+      repository: 'acme/x',
+      event: 'push',
+      runId: '1',
+      sha: 'f'.repeat(40),
+      home: tempDir('wf-home'),
+      env: { PATH: process.env.PATH ?? '' }
+    })
 
   it('fails a step whose action is given an input its action.yml does not declare', async () => {
     const repo = repoWith(
       'on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./\n        with:\n          plaforms: linux/arm64\n',
-      "name: x\ninputs:\n  platforms:\n    default: all\nruns:\n  using: node24\n  main: main.js\n"
+      'name: x\ninputs:\n  platforms:\n    default: all\nruns:\n  using: node24\n  main: main.js\n'
     )
     const run = await runner(repo).run('.github/workflows/w.yml')
     expect(run.result).toBe('failure')
@@ -80,18 +103,27 @@ describe('the runner refuses what it does not model', () => {
   })
 
   it('throws on a workflow key it does not implement', async () => {
-    const repo = repoWith('on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    continue-on-error: true\n    steps:\n      - run: "true"\n')
+    const repo = repoWith(
+      'on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    continue-on-error: true\n    steps:\n      - run: "true"\n'
+    )
     await expect(runner(repo).run('.github/workflows/w.yml')).rejects.toThrow('continue-on-error not modelled by this runner')
   })
 
   it('refuses to call a workflow that asks for more permissions than the calling job has, as GitHub does', async () => {
     const repo = repoWith('on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n')
-    writeFileSync(join(repo, '.github', 'workflows', 'called.yml'), 'on: workflow_call\npermissions:\n  packages: write\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "true"\n')
-    await expect(runner(repo).run('.github/workflows/w.yml')).rejects.toThrow('.github/workflows/called.yml asks for packages: write, more than the calling job call has')
+    writeFileSync(
+      join(repo, '.github', 'workflows', 'called.yml'),
+      'on: workflow_call\npermissions:\n  packages: write\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "true"\n'
+    )
+    await expect(runner(repo).run('.github/workflows/w.yml')).rejects.toThrow(
+      '.github/workflows/called.yml asks for packages: write, more than the calling job call has'
+    )
   })
 
   it('passes outputs from a run step to the next through GITHUB_OUTPUT and the steps context', async () => {
-    const repo = repoWith('on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    outputs:\n      v: ${{ steps.a.outputs.v }}\n    steps:\n      - id: a\n        run: echo "v=from-a" >> "$GITHUB_OUTPUT"\n      - run: test "${{ steps.a.outputs.v }}" = from-a\n')
+    const repo = repoWith(
+      'on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    outputs:\n      v: ${{ steps.a.outputs.v }}\n    steps:\n      - id: a\n        run: echo "v=from-a" >> "$GITHUB_OUTPUT"\n      - run: test "${{ steps.a.outputs.v }}" = from-a\n'
+    )
     const run = await runner(repo).run('.github/workflows/w.yml')
     expect({ result: run.result, outputs: run.jobs[0].outputs }).toEqual({ result: 'success', outputs: { v: 'from-a' } })
   })

@@ -28,6 +28,9 @@ describe("the project's workflows", () => {
   }, 60000)
 
   it("and so does the user's workflow the end-to-end tests call the reusable workflow from", () => {
-    expect(actionlint(['__tests__/fixtures/workflows/release.yml'])).toEqual({ code: 0, out: expect.stringContaining('Checking 1 workflow file(s)') })
+    expect(actionlint(['__tests__/fixtures/workflows/release.yml'])).toEqual({
+      code: 0,
+      out: expect.stringContaining('Checking 1 workflow file(s)')
+    })
   }, 60000)
 })

@@ -66,7 +66,11 @@ const server = http.createServer((req, res) => {
       }
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, out)
       upRes.pipe(res)
-      res.on('finish', () => log(`req ${(arrived - started).toFixed(1)} ${(performance.now() - arrived).toFixed(1)} ${req.method} ${upRes.statusCode} ${req.url}`))
+      res.on('finish', () =>
+        log(
+          `req ${(arrived - started).toFixed(1)} ${(performance.now() - arrived).toFixed(1)} ${req.method} ${upRes.statusCode} ${req.url}`
+        )
+      )
     })
     up.on('error', err => {
       log(`req ${(arrived - started).toFixed(1)} ${(performance.now() - arrived).toFixed(1)} ${req.method} 502 ${req.url} ${err.message}`)

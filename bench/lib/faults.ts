@@ -17,12 +17,12 @@
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BINFMT, binfmtSnapshot } from '../../__tests__/helpers/binfmt.js'
-import { type FaultProxy, type FaultRule, closedPort, startFaultProxy } from '../../__tests__/helpers/fault-proxy.js'
+import { closedPort, type FaultProxy, type FaultRule, startFaultProxy } from '../../__tests__/helpers/fault-proxy.js'
 import { sha256, skopeoRaw, tagsOf } from '../../__tests__/helpers/registry-api.js'
-import { type Runner, type StepResult, newRunner, parseCommandFile } from '../../__tests__/helpers/runner.js'
+import { newRunner, parseCommandFile, type Runner, type StepResult } from '../../__tests__/helpers/runner.js'
 import { testEnv } from '../../__tests__/helpers/testenv.js'
 import { removeTempDirs, tempDir } from '../../__tests__/helpers/tmp.js'
 
@@ -47,22 +47,40 @@ cpSync(join(root, 'example'), context, { recursive: true, filter: src => !src.in
 cpSync(env.busyboxDir, join(context, '.busybox'), { recursive: true })
 
 /** node DIST/<entry>.js as the runner runs it: INPUT_*, STATE_*, the command files. */
-async function step(runner: Runner, entry: 'main' | 'post', inputs: Record<string, string>, state: Record<string, string>, extraEnv: Record<string, string>): Promise<StepResult> {
+async function step(
+  runner: Runner,
+  entry: 'main' | 'post',
+  inputs: Record<string, string>,
+  state: Record<string, string>,
+  extraEnv: Record<string, string>
+): Promise<StepResult> {
   const dir = mkdtempSync(join(work, 'step-'))
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
   for (const f of Object.values(files)) writeFileSync(f, '')
   const stepEnv: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)) stepEnv[k] = v
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)) stepEnv[k] = v
   Object.assign(stepEnv, runner.env, files, extraEnv)
   for (const [k, v] of Object.entries(inputs)) stepEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
   for (const [k, v] of Object.entries(state)) stepEnv[`STATE_${k}`] = v
-  const child = spawn(process.execPath, [join(dist, `${entry}.js`)], { env: stepEnv, cwd: runner.env.GITHUB_WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(dist, `${entry}.js`)], {
+    env: stepEnv,
+    cwd: runner.env.GITHUB_WORKSPACE,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let log = ''
   child.stdout.on('data', d => (log += d))
   child.stderr.on('data', d => (log += d))
   const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
   const read = (f: string) => readFileSync(f, 'utf8')
-  return { code, log, outputs: parseCommandFile(read(files.GITHUB_OUTPUT)), state: parseCommandFile(read(files.GITHUB_STATE)), summary: read(files.GITHUB_STEP_SUMMARY), errors: log.split('\n').filter(l => l.startsWith('::error')) }
+  return {
+    code,
+    log,
+    outputs: parseCommandFile(read(files.GITHUB_OUTPUT)),
+    state: parseCommandFile(read(files.GITHUB_STATE)),
+    summary: read(files.GITHUB_STEP_SUMMARY),
+    errors: log.split('\n').filter(l => l.startsWith('::error'))
+  }
 }
 
 interface Outcome {
@@ -84,7 +102,11 @@ interface Kind {
 // --- Checks ---------------------------------------------------------------------------
 
 /** What the registry holds under `latest`, and whether the index and everything it names is there. */
-async function registryFacts(registry: string, repository: string, auth?: typeof CREDS): Promise<{ latest?: string; incomplete: string[] }> {
+async function registryFacts(
+  registry: string,
+  repository: string,
+  auth?: typeof CREDS
+): Promise<{ latest?: string; incomplete: string[] }> {
   if (!(await tagsOf(registry, repository, auth)).includes('latest')) return { incomplete: [] }
   const creds = auth ? `${auth.username}:${auth.password}` : undefined
   const raw = skopeoRaw(`${registry}/${repository}:latest`, creds)
@@ -107,7 +129,13 @@ async function registryFacts(registry: string, repository: string, auth?: typeof
 }
 
 /** Data lost in a registry run: `before` is what `latest` held before the run. */
-async function registryLoss(registry: string, repository: string, steps: StepResult[], before: string | undefined, auth?: typeof CREDS): Promise<string[]> {
+async function registryLoss(
+  registry: string,
+  repository: string,
+  steps: StepResult[],
+  before: string | undefined,
+  auth?: typeof CREDS
+): Promise<string[]> {
   const facts = await registryFacts(registry, repository, auth)
   const lost = facts.incomplete.map(i => `tag on an incomplete index: ${i}`)
   const succeeded = steps.every(s => s.code === 0) && steps.length === 2
@@ -121,7 +149,15 @@ async function registryLoss(registry: string, repository: string, steps: StepRes
 function qemuLoss(runner: Runner, step: StepResult): string[] {
   const lost: string[] = []
   const root = join(runner.toolCache, 'qemu')
-  const markers = existsSync(root) ? readdirSync(root).flatMap(v => (statSync(join(root, v)).isDirectory() && v !== 'resolved' ? readdirSync(join(root, v)).filter(n => n.endsWith('.complete')).map(n => join(root, v, n)) : [])) : []
+  const markers = existsSync(root)
+    ? readdirSync(root).flatMap(v =>
+        statSync(join(root, v)).isDirectory() && v !== 'resolved'
+          ? readdirSync(join(root, v))
+              .filter(n => n.endsWith('.complete'))
+              .map(n => join(root, v, n))
+          : []
+      )
+    : []
   const registered = Object.entries(binfmtSnapshot()).filter(([, v]) => v.includes(`interpreter ${runner.toolCache}/`))
   if (step.code !== 0) {
     for (const m of markers) lost.push(`cache entry ${m} after a failed run`)
@@ -131,19 +167,36 @@ function qemuLoss(runner: Runner, step: StepResult): string[] {
     const dir = m.slice(0, -'.complete'.length)
     const manifest = JSON.parse(readFileSync(join(dir, 'archway-qemu.json'), 'utf8')) as { binaries: Record<string, string> }
     for (const [e, want] of Object.entries(manifest.binaries)) {
-      if (createHash('sha256').update(readFileSync(join(dir, `qemu-${e}`))).digest('hex') !== want) lost.push(`cache entry ${dir}: qemu-${e} does not match its manifest`)
+      if (
+        createHash('sha256')
+          .update(readFileSync(join(dir, `qemu-${e}`)))
+          .digest('hex') !== want
+      )
+        lost.push(`cache entry ${dir}: qemu-${e} does not match its manifest`)
     }
   }
   return lost
 }
 
 const passwordLeaks = (steps: StepResult[]) =>
-  steps.flatMap(s => s.log.split('\n').filter(l => !l.startsWith('::add-mask::') && (l.includes(CREDS.password) || l.includes(BASIC.slice(6)))).map(l => `log: ${l.slice(0, 80)}`))
+  steps.flatMap(s =>
+    s.log
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::') && (l.includes(CREDS.password) || l.includes(BASIC.slice(6))))
+      .map(l => `log: ${l.slice(0, 80)}`)
+  )
 
 // --- The fault kinds ----------------------------------------------------------------------
 
 const unique = (what: string) => `bench/faults-${what}-${randomBytes(4).toString('hex')}`
-const imageInputs = (registry: string, repository: string, extra: Record<string, string> = {}) => ({ platforms: 'linux/amd64', image: `${registry}/${repository}`, tags: 'latest', context, push: 'true', ...extra })
+const imageInputs = (registry: string, repository: string, extra: Record<string, string> = {}) => ({
+  platforms: 'linux/amd64',
+  image: `${registry}/${repository}`,
+  tags: 'latest',
+  context,
+  push: 'true',
+  ...extra
+})
 
 let runner: Runner
 let open: FaultProxy
@@ -156,7 +209,13 @@ const keptToolCaches: string[] = []
  * A job against a proxy: main (with `mainRules`), then post (with `postRules`) when main
  * succeeded; 'close' closes the proxy between the two, so that its port refuses connections.
  */
-async function job(proxy: FaultProxy, inputs: Record<string, string>, mainRules: FaultRule[], postRules: FaultRule[] | 'close', extraEnv: Record<string, string> = {}): Promise<{ steps: StepResult[]; faulted: number }> {
+async function job(
+  proxy: FaultProxy,
+  inputs: Record<string, string>,
+  mainRules: FaultRule[],
+  postRules: FaultRule[] | 'close',
+  extraEnv: Record<string, string> = {}
+): Promise<{ steps: StepResult[]; faulted: number }> {
   const from = proxy.requests.length
   proxy.setRules(mainRules)
   const main = await step(runner, 'main', inputs, {}, { ...DOCKER, ...extraEnv })
@@ -175,7 +234,14 @@ async function job(proxy: FaultProxy, inputs: Record<string, string>, mainRules:
 const everything: FaultRule = { path: /.*/, times: Infinity, fault: { kind: 'status', status: 500 } }
 const bigUpload = (req: { headers: Record<string, string | string[] | undefined> }) => Number(req.headers['content-length'] ?? 0) > 100_000
 
-function registryKind(name: string, expect: Kind['expect'], mainRules: FaultRule[], postRules: FaultRule[] | 'close', extraEnv: Record<string, string> = {}, prior = false): Kind {
+function registryKind(
+  name: string,
+  expect: Kind['expect'],
+  mainRules: FaultRule[],
+  postRules: FaultRule[] | 'close',
+  extraEnv: Record<string, string> = {},
+  prior = false
+): Kind {
   return {
     name,
     expect,
@@ -196,7 +262,13 @@ function registryKind(name: string, expect: Kind['expect'], mainRules: FaultRule
   }
 }
 
-function redirectKind(name: string, expect: Kind['expect'], phase: 'main' | 'post', rule: FaultRule, recorder: Parameters<FaultProxy['recorder']['configure']>[0]): Kind {
+function redirectKind(
+  name: string,
+  expect: Kind['expect'],
+  phase: 'main' | 'post',
+  rule: FaultRule,
+  recorder: Parameters<FaultProxy['recorder']['configure']>[0]
+): Kind {
   return {
     name,
     expect,
@@ -208,7 +280,9 @@ function redirectKind(name: string, expect: Kind['expect'], phase: 'main' | 'pos
       const { steps, faulted } = await job(auth, inputs, phase === 'main' ? [rule] : [], phase === 'post' ? [rule] : [])
       const received = auth.recorder.received.slice(from)
       const leaks = [
-        ...received.filter(r => r.headers.authorization !== undefined).map(r => `Authorization sent to the other host: ${r.method} ${r.path.slice(0, 60)}`),
+        ...received
+          .filter(r => r.headers.authorization !== undefined)
+          .map(r => `Authorization sent to the other host: ${r.method} ${r.path.slice(0, 60)}`),
         ...passwordLeaks(steps)
       ]
       return { steps, faulted, lost: await registryLoss(env.registryAuth, repository, steps, undefined, CREDS), leaks }
@@ -229,33 +303,111 @@ function mirrorKind(name: string, expect: Kind['expect'], rules: FaultRule[] | '
       const s = await step(cold, 'main', { platforms: 'linux/arm64', 'qemu-mirror': url, cache: 'false' }, {}, {})
       mirror.setRules([])
       if (s.code === 0) keptToolCaches.push(cold.toolCache)
-      return { steps: [s], faulted: rules === 'down' ? 1 : mirror.requests.slice(from).filter(r => r.fault).length, lost: qemuLoss(cold, s), leaks: [] }
+      return {
+        steps: [s],
+        faulted: rules === 'down' ? 1 : mirror.requests.slice(from).filter(r => r.fault).length,
+        lost: qemuLoss(cold, s),
+        leaks: []
+      }
     }
   }
 }
 
 const KINDS: Kind[] = [
   registryKind('push: 500 on the first 3 requests', 'survive', [{ path: /^\/v2\//, times: 3, fault: { kind: 'status', status: 500 } }], []),
-  registryKind('push: 429 Retry-After 1 on 2 blob PUTs', 'survive', [{ method: 'PUT', path: /\/blobs\/uploads\//, times: 2, fault: { kind: 'throttle' } }], []),
-  registryKind('push: reset in a layer PUT', 'survive', [{ method: 'PUT', path: /\/blobs\/uploads\//, when: bigUpload, fault: { kind: 'reset', during: 'request' } }], []),
-  registryKind('push: reset in the manifest PUT', 'survive', [{ method: 'PUT', path: /\/manifests\/sha256:/, fault: { kind: 'reset', during: 'request' } }], []),
+  registryKind(
+    'push: 429 Retry-After 1 on 2 blob PUTs',
+    'survive',
+    [{ method: 'PUT', path: /\/blobs\/uploads\//, times: 2, fault: { kind: 'throttle' } }],
+    []
+  ),
+  registryKind(
+    'push: reset in a layer PUT',
+    'survive',
+    [{ method: 'PUT', path: /\/blobs\/uploads\//, when: bigUpload, fault: { kind: 'reset', during: 'request' } }],
+    []
+  ),
+  registryKind(
+    'push: reset in the manifest PUT',
+    'survive',
+    [{ method: 'PUT', path: /\/manifests\/sha256:/, fault: { kind: 'reset', during: 'request' } }],
+    []
+  ),
   registryKind('push: 500 on every request', 'fail', [everything], []),
-  registryKind('post: 503 on 2 manifest HEADs', 'survive', [], [{ method: 'HEAD', path: /\/manifests\//, times: 2, fault: { kind: 'status', status: 503 } }]),
-  registryKind('post: 429 Retry-After 1 on the tag PUT', 'survive', [], [{ method: 'PUT', path: /\/manifests\/latest$/, times: 2, fault: { kind: 'throttle' } }]),
-  registryKind('post: reset in the tag PUT', 'survive', [], [{ method: 'PUT', path: /\/manifests\/latest$/, fault: { kind: 'reset', during: 'request' } }]),
-  registryKind('post: one answer slower than the timeout', 'survive', [], [{ path: /\/manifests\//, fault: { kind: 'delay', ms: 5000 } }], { ARCHWAY_REGISTRY_TIMEOUT_MS: '2000' }),
-  registryKind('post: 500 on every request (tag held before)', 'fail', [], [everything], {}, true),
-  registryKind('post: every answer slower than the timeout', 'fail', [], [{ path: /.*/, times: Infinity, fault: { kind: 'delay', ms: 5000 } }], { ARCHWAY_REGISTRY_TIMEOUT_MS: '2000' }),
-  registryKind('post: registry unreachable (refused)', 'fail', [], 'close'),
-  redirectKind('redirect: layer PUT 307 to another host', 'survive', 'main', { method: 'PUT', path: /\/blobs\/uploads\//, when: r => r.headers.authorization !== undefined, times: Infinity, fault: { kind: 'redirect' } }, { inject: { authorization: BASIC } }),
-  redirectKind('redirect: manifest HEAD 307, other host w/o creds', 'fail', 'post', { method: /^(HEAD|GET)$/, path: /\/manifests\/sha256:/, when: r => r.headers.authorization !== undefined, times: Infinity, fault: { kind: 'redirect' } }, {}),
-  redirectKind('redirect: tag PUT 307 to a host that says 201', 'fail', 'post', { method: 'PUT', path: /\/manifests\/latest$/, times: Infinity, fault: { kind: 'redirect' } }, {
-    answer: r => (r.method === 'PUT' ? { status: 201, headers: { 'docker-content-digest': sha256(r.body), 'content-length': '0' } } : undefined)
+  registryKind(
+    'post: 503 on 2 manifest HEADs',
+    'survive',
+    [],
+    [{ method: 'HEAD', path: /\/manifests\//, times: 2, fault: { kind: 'status', status: 503 } }]
+  ),
+  registryKind(
+    'post: 429 Retry-After 1 on the tag PUT',
+    'survive',
+    [],
+    [{ method: 'PUT', path: /\/manifests\/latest$/, times: 2, fault: { kind: 'throttle' } }]
+  ),
+  registryKind(
+    'post: reset in the tag PUT',
+    'survive',
+    [],
+    [{ method: 'PUT', path: /\/manifests\/latest$/, fault: { kind: 'reset', during: 'request' } }]
+  ),
+  registryKind('post: one answer slower than the timeout', 'survive', [], [{ path: /\/manifests\//, fault: { kind: 'delay', ms: 5000 } }], {
+    ARCHWAY_REGISTRY_TIMEOUT_MS: '2000'
   }),
+  registryKind('post: 500 on every request (tag held before)', 'fail', [], [everything], {}, true),
+  registryKind(
+    'post: every answer slower than the timeout',
+    'fail',
+    [],
+    [{ path: /.*/, times: Infinity, fault: { kind: 'delay', ms: 5000 } }],
+    { ARCHWAY_REGISTRY_TIMEOUT_MS: '2000' }
+  ),
+  registryKind('post: registry unreachable (refused)', 'fail', [], 'close'),
+  redirectKind(
+    'redirect: layer PUT 307 to another host',
+    'survive',
+    'main',
+    {
+      method: 'PUT',
+      path: /\/blobs\/uploads\//,
+      when: r => r.headers.authorization !== undefined,
+      times: Infinity,
+      fault: { kind: 'redirect' }
+    },
+    { inject: { authorization: BASIC } }
+  ),
+  redirectKind(
+    'redirect: manifest HEAD 307, other host w/o creds',
+    'fail',
+    'post',
+    {
+      method: /^(HEAD|GET)$/,
+      path: /\/manifests\/sha256:/,
+      when: r => r.headers.authorization !== undefined,
+      times: Infinity,
+      fault: { kind: 'redirect' }
+    },
+    {}
+  ),
+  redirectKind(
+    'redirect: tag PUT 307 to a host that says 201',
+    'fail',
+    'post',
+    { method: 'PUT', path: /\/manifests\/latest$/, times: Infinity, fault: { kind: 'redirect' } },
+    {
+      answer: r =>
+        r.method === 'PUT' ? { status: 201, headers: { 'docker-content-digest': sha256(r.body), 'content-length': '0' } } : undefined
+    }
+  ),
   mirrorKind('mirror: tampered .deb', 'fail', [{ method: 'GET', path: /\.deb$/, times: Infinity, fault: { kind: 'tamper' } }]),
   mirrorKind('mirror: truncated .deb', 'fail', [{ method: 'GET', path: /\.deb$/, times: Infinity, fault: { kind: 'truncate' } }]),
-  mirrorKind('mirror: reset in every .deb download', 'fail', [{ method: 'GET', path: /\.deb$/, times: Infinity, fault: { kind: 'reset', during: 'response' } }]),
-  mirrorKind('mirror: reset in the first .deb download', 'survive', [{ method: 'GET', path: /\.deb$/, times: 1, fault: { kind: 'reset', during: 'response' } }]),
+  mirrorKind('mirror: reset in every .deb download', 'fail', [
+    { method: 'GET', path: /\.deb$/, times: Infinity, fault: { kind: 'reset', during: 'response' } }
+  ]),
+  mirrorKind('mirror: reset in the first .deb download', 'survive', [
+    { method: 'GET', path: /\.deb$/, times: 1, fault: { kind: 'reset', during: 'response' } }
+  ]),
   mirrorKind('mirror: down (connection refused)', 'fail', 'down'),
   {
     name: 'docker daemon down',
@@ -312,7 +464,17 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   try {
     for (const kind of kinds) {
-      const row: Row = { kind, runs: 0, injected: 0, faulted: 0, verdicts: { survived: 0, 'failed cleanly': 0, 'failed badly': 0 }, lost: 0, leaked: 0, seconds: [], notes: new Set() }
+      const row: Row = {
+        kind,
+        runs: 0,
+        injected: 0,
+        faulted: 0,
+        verdicts: { survived: 0, 'failed cleanly': 0, 'failed badly': 0 },
+        lost: 0,
+        leaked: 0,
+        seconds: [],
+        notes: new Set()
+      }
       rows.push(row)
       for (let i = 0; i < RUNS; i++) {
         const started = Date.now()
@@ -328,9 +490,14 @@ async function main(): Promise<void> {
         row.seconds.push(seconds)
         const last = o.steps[o.steps.length - 1]
         // The error line of the first run of each outcome (the others differ only in names and ports).
-        if (v !== 'survived' && ![...row.notes].some(n => n.startsWith(`${v}:`))) row.notes.add(`${v}: ${last.errors.length} error line(s)${last.errors[0] ? `: ${unescapeCommandValue(last.errors[0].replace(/^::error::/, '')).slice(0, 240)}` : ''}`)
+        if (v !== 'survived' && ![...row.notes].some(n => n.startsWith(`${v}:`)))
+          row.notes.add(
+            `${v}: ${last.errors.length} error line(s)${last.errors[0] ? `: ${unescapeCommandValue(last.errors[0].replace(/^::error::/, '')).slice(0, 240)}` : ''}`
+          )
         for (const l of [...o.lost, ...o.leaks]) row.notes.add(l)
-        process.stderr.write(`${kind.name} #${i + 1}: ${v}${o.lost.length ? ', DATA LOST' : ''}${o.leaks.length ? ', LEAK' : ''} (${seconds.toFixed(1)} s)\n`)
+        process.stderr.write(
+          `${kind.name} #${i + 1}: ${v}${o.lost.length ? ', DATA LOST' : ''}${o.leaks.length ? ', LEAK' : ''} (${seconds.toFixed(1)} s)\n`
+        )
       }
     }
   } finally {
@@ -363,7 +530,20 @@ function median(xs: number[]): number {
 }
 
 function print(rows: Row[]): void {
-  const header = ['fault kind', 'expected', 'runs', 'injected', 'requests faulted', 'survived', 'failed cleanly', 'failed badly', 'data lost', 'leaked', 'median s', '']
+  const header = [
+    'fault kind',
+    'expected',
+    'runs',
+    'injected',
+    'requests faulted',
+    'survived',
+    'failed cleanly',
+    'failed badly',
+    'data lost',
+    'leaked',
+    'median s',
+    ''
+  ]
   const body = rows.map(r => {
     const asExpected = r.kind.expect === 'survive' ? r.verdicts.survived === r.runs : r.verdicts['failed cleanly'] === r.runs
     return [
@@ -382,7 +562,8 @@ function print(rows: Row[]): void {
     ]
   })
   const widths = header.map((h, i) => Math.max(h.length, ...body.map(b => b[i].length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 || i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`
   console.log(line(header))
   console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`)
   for (const b of body) console.log(line(b))

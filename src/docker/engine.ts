@@ -15,7 +15,9 @@ export function docker(args: readonly string[], options: RunOptions = {}): Promi
  */
 export function storeFromDriverStatus(driverStatus: unknown): ImageStore {
   const pairs = Array.isArray(driverStatus) ? (driverStatus as unknown[][]) : []
-  return pairs.some(p => Array.isArray(p) && p[0] === 'driver-type' && String(p[1]).startsWith('io.containerd.snapshotter')) ? 'containerd' : 'classic'
+  return pairs.some(p => Array.isArray(p) && p[0] === 'driver-type' && String(p[1]).startsWith('io.containerd.snapshotter'))
+    ? 'containerd'
+    : 'classic'
 }
 
 export interface EngineInfo {

@@ -28,7 +28,11 @@ export function outcomeOf(exitCode: number, output: string): TestOutcome {
 }
 
 export function lastLines(text: string, n = 20): string[] {
-  return text.split('\n').map(l => l.trimEnd()).filter(l => l !== '').slice(-n)
+  return text
+    .split('\n')
+    .map(l => l.trimEnd())
+    .filter(l => l !== '')
+    .slice(-n)
 }
 
 /**

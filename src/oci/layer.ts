@@ -9,9 +9,9 @@ import { pipeline } from 'node:stream/promises'
 import * as zlib from 'node:zlib'
 import { Decompress } from 'fzstd'
 import { extract } from 'tar-stream'
-import { ArchwayError, VerificationError, errorMessage } from '../errors.js'
-import { type PlatformImage, blobStream } from './layout.js'
-import { type LayerChanges, Rootfs, addEntry, emptyChanges } from './rootfs.js'
+import { ArchwayError, errorMessage, VerificationError } from '../errors.js'
+import { blobStream, type PlatformImage } from './layout.js'
+import { addEntry, emptyChanges, type LayerChanges, Rootfs } from './rootfs.js'
 import { type Descriptor, layerCompression } from './types.js'
 
 /**
@@ -67,7 +67,8 @@ export function decompressorFor(layer: Descriptor): Transform {
 /** A pass-through that fails at the end unless the bytes through it hash to `diffId` (the uncompressed layer's digest). */
 export function diffIdCheck(diffId: string, layer: string): Transform {
   const [algorithm, hex] = diffId.split(':')
-  if (!/^sha(256|512)$/.test(algorithm) || !hex) throw new VerificationError(`the config gives layer ${layer} the diff_id "${diffId}", which is not a digest`)
+  if (!/^sha(256|512)$/.test(algorithm) || !hex)
+    throw new VerificationError(`the config gives layer ${layer} the diff_id "${diffId}", which is not a digest`)
   const hash = createHash(algorithm)
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
@@ -76,7 +77,11 @@ export function diffIdCheck(diffId: string, layer: string): Transform {
     },
     flush(cb: TransformCallback) {
       const actual = hash.digest('hex')
-      cb(actual === hex ? null : new VerificationError(`layer ${layer} uncompresses to ${algorithm}:${actual}, not the config's diff_id ${diffId}`))
+      cb(
+        actual === hex
+          ? null
+          : new VerificationError(`layer ${layer} uncompresses to ${algorithm}:${actual}, not the config's diff_id ${diffId}`)
+      )
     }
   })
 }
@@ -94,7 +99,8 @@ export async function scanLayer<T>(dir: string, layer: Descriptor, diffId: strin
   try {
     for await (const entry of tar) {
       const h = entry.header
-      if (h.type === 'file' || h.type === 'contiguous-file') addEntry(changes, h.name, { kind: 'file', data: await inspect(h.name, entry as AsyncIterable<Buffer>, h.size) })
+      if (h.type === 'file' || h.type === 'contiguous-file')
+        addEntry(changes, h.name, { kind: 'file', data: await inspect(h.name, entry as AsyncIterable<Buffer>, h.size) })
       else {
         if (h.type === 'directory') addEntry(changes, h.name, { kind: 'dir' })
         else if (h.type === 'link') addEntry(changes, h.name, { kind: 'link', target: h.linkname })
@@ -104,7 +110,10 @@ export async function scanLayer<T>(dir: string, layer: Descriptor, diffId: strin
     }
   } catch (err) {
     tar.destroy()
-    const pipeErr = await piping.then(() => undefined, (e: unknown) => e)
+    const pipeErr = await piping.then(
+      () => undefined,
+      (e: unknown) => e
+    )
     throw layerError(layer, pipeErr instanceof ArchwayError ? pipeErr : (err ?? pipeErr))
   }
   await piping.catch((err: unknown) => {
@@ -127,7 +136,9 @@ export async function scanImage<T>(image: PlatformImage, inspect: Inspect<T>): P
   const { layers } = image.manifest
   const diffIds = image.config.rootfs?.diff_ids ?? []
   if (diffIds.length !== layers.length) {
-    throw new VerificationError(`image ${image.descriptor.digest} has ${layers.length} layers but its config lists ${diffIds.length} diff_ids`)
+    throw new VerificationError(
+      `image ${image.descriptor.digest} has ${layers.length} layers but its config lists ${diffIds.length} diff_ids`
+    )
   }
   const fs = new Rootfs<T>()
   for (const [i, layer] of layers.entries()) fs.applyLayer(await scanLayer(image.dir, layer, diffIds[i], inspect))

@@ -42,16 +42,19 @@ export function blobPath(dir: string, digest: string): string {
 /** Checks `data` against a descriptor's size and digest; throws VerificationError naming the blob. */
 export function verifyBlobBytes(descriptor: Descriptor, data: Buffer): void {
   blobPath('', descriptor.digest)
-  if (data.length !== descriptor.size) throw new VerificationError(`blob ${descriptor.digest} has ${data.length} bytes, its descriptor says ${descriptor.size}`)
+  if (data.length !== descriptor.size)
+    throw new VerificationError(`blob ${descriptor.digest} has ${data.length} bytes, its descriptor says ${descriptor.size}`)
   const [algorithm, hex] = descriptor.digest.split(':')
   const actual = createHash(algorithm).update(data).digest('hex')
-  if (actual !== hex) throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`)
+  if (actual !== hex)
+    throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`)
 }
 
 /** Reads a whole blob, refusing one over `maxSize` or whose bytes do not match the descriptor. */
 export async function readBlob(dir: string, descriptor: Descriptor, maxSize = MAX_JSON_BLOB): Promise<Buffer> {
   const path = blobPath(dir, descriptor.digest)
-  if (descriptor.size > maxSize) throw new LayoutError(`blob ${descriptor.digest} is ${descriptor.size} bytes, more than the ${maxSize} read whole`)
+  if (descriptor.size > maxSize)
+    throw new LayoutError(`blob ${descriptor.digest} is ${descriptor.size} bytes, more than the ${maxSize} read whole`)
   const data = await readFile(path).catch((err: unknown) => {
     throw new LayoutError(`blob ${descriptor.digest} is missing from the OCI layout ${dir}`, { cause: err })
   })
@@ -94,9 +97,11 @@ async function* verifiedChunks(dir: string, path: string, descriptor: Descriptor
     hash.update(chunk)
     yield chunk
   }
-  if (size !== descriptor.size) throw new VerificationError(`blob ${descriptor.digest} has ${size} bytes, its descriptor says ${descriptor.size}`)
+  if (size !== descriptor.size)
+    throw new VerificationError(`blob ${descriptor.digest} has ${size} bytes, its descriptor says ${descriptor.size}`)
   const actual = hash.digest('hex')
-  if (actual !== hex) throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`)
+  if (actual !== hex)
+    throw new VerificationError(`blob ${descriptor.digest} does not match its digest (its bytes hash to ${algorithm}:${actual})`)
 }
 
 function parseJson<T>(data: Buffer, what: string): T {
@@ -114,15 +119,19 @@ export async function readLayoutIndex(dir: string): Promise<ImageIndex> {
   })
   const version = parseJson<{ imageLayoutVersion?: unknown }>(marker, `${dir}/oci-layout`).imageLayoutVersion
   if (version !== '1.0.0') throw new LayoutError(`${dir}/oci-layout has imageLayoutVersion ${JSON.stringify(version)}, not "1.0.0"`)
-  const index = parseJson<ImageIndex>(await readFile(join(dir, 'index.json')).catch((err: unknown) => {
-    throw new LayoutError(`${dir} is not an OCI image layout (no index.json)`, { cause: err })
-  }), `${dir}/index.json`)
+  const index = parseJson<ImageIndex>(
+    await readFile(join(dir, 'index.json')).catch((err: unknown) => {
+      throw new LayoutError(`${dir} is not an OCI image layout (no index.json)`, { cause: err })
+    }),
+    `${dir}/index.json`
+  )
   checkIndex(index, `${dir}/index.json`)
   return index
 }
 
 function checkIndex(index: ImageIndex, what: string): void {
-  if (index?.schemaVersion !== 2 || !Array.isArray(index.manifests)) throw new LayoutError(`${what} is not an image index (schemaVersion 2 with manifests)`)
+  if (index?.schemaVersion !== 2 || !Array.isArray(index.manifests))
+    throw new LayoutError(`${what} is not an image index (schemaVersion 2 with manifests)`)
 }
 
 function checkManifest(manifest: ImageManifest, what: string): void {
@@ -149,7 +158,8 @@ export async function listImages(dir: string): Promise<ImageRef[]> {
     for (const d of descriptors) {
       if (isAttestation(d) || found.has(d.digest)) continue
       if (isIndexMediaType(d.mediaType)) {
-        if (depth >= MAX_INDEX_DEPTH || seen.has(d.digest)) throw new LayoutError(`image indexes nest too deep (or in a cycle) at ${d.digest}`)
+        if (depth >= MAX_INDEX_DEPTH || seen.has(d.digest))
+          throw new LayoutError(`image indexes nest too deep (or in a cycle) at ${d.digest}`)
         const child = await readJsonBlob<ImageIndex>(dir, d)
         checkIndex(child, `index ${d.digest}`)
         await visit(child.manifests, depth + 1, new Set([...seen, d.digest]))
@@ -200,11 +210,15 @@ export async function findPlatformImage(dir: string, platform: Platform): Promis
     const held = images.map(i => platformKey(i.platform)).join(', ') || 'none'
     throw new LayoutError(`the OCI layout ${dir} holds no image for ${want} (it holds: ${held})`)
   }
-  if (matches.length > 1) throw new LayoutError(`the OCI layout ${dir} holds ${matches.length} different images for ${want}: ${matches.map(m => m.descriptor.digest).join(', ')}`)
+  if (matches.length > 1)
+    throw new LayoutError(
+      `the OCI layout ${dir} holds ${matches.length} different images for ${want}: ${matches.map(m => m.descriptor.digest).join(', ')}`
+    )
   const descriptor = matches[0].descriptor
   const manifest = await readJsonBlob<ImageManifest>(dir, descriptor)
   checkManifest(manifest, `manifest ${descriptor.digest}`)
-  if (!isImageConfigMediaType(manifest.config.mediaType)) throw new LayoutError(`manifest ${descriptor.digest} has a config of type ${manifest.config.mediaType}, not an image config`)
+  if (!isImageConfigMediaType(manifest.config.mediaType))
+    throw new LayoutError(`manifest ${descriptor.digest} has a config of type ${manifest.config.mediaType}, not an image config`)
   const config = await readJsonBlob<ImageConfig>(dir, manifest.config)
   return { dir, platform, descriptor, manifest, config }
 }
@@ -221,7 +235,13 @@ export interface BlobRef {
 
 /** The blobs of an image (layers, config, manifest) with their sizes, from its documents alone. Pure. */
 export function imageBlobs(image: PlatformImage): BlobRef[] {
-  const ref = (role: BlobRef['role'], d: Descriptor): BlobRef => ({ role, mediaType: d.mediaType, digest: d.digest, size: d.size, path: blobPath(image.dir, d.digest) })
+  const ref = (role: BlobRef['role'], d: Descriptor): BlobRef => ({
+    role,
+    mediaType: d.mediaType,
+    digest: d.digest,
+    size: d.size,
+    path: blobPath(image.dir, d.digest)
+  })
   const seen = new Set<string>()
   const layers = image.manifest.layers.filter(l => !seen.has(l.digest) && seen.add(l.digest)).map(l => ref('layer', l))
   return [...layers, ref('config', image.manifest.config), ref('manifest', image.descriptor)]

@@ -7,7 +7,11 @@
  */
 
 /** What a layer's tar says about one path. `link` is a hard link to `target`, elsewhere in the image. */
-export type Change<T> = { readonly kind: 'file'; readonly data: T } | { readonly kind: 'dir' } | { readonly kind: 'other' } | { readonly kind: 'link'; readonly target: string }
+export type Change<T> =
+  | { readonly kind: 'file'; readonly data: T }
+  | { readonly kind: 'dir' }
+  | { readonly kind: 'other' }
+  | { readonly kind: 'link'; readonly target: string }
 
 /** One layer's changeset: its entries in tar order (the last of the same path wins) and its whiteouts. */
 export interface LayerChanges<T> {
@@ -31,7 +35,11 @@ export function layerPath(name: string): string | undefined {
   return parts.join('/')
 }
 
-export type EntryName = { readonly type: 'whiteout'; readonly path: string } | { readonly type: 'opaque'; readonly dir: string } | { readonly type: 'ignore' } | { readonly type: 'path'; readonly path: string }
+export type EntryName =
+  | { readonly type: 'whiteout'; readonly path: string }
+  | { readonly type: 'opaque'; readonly dir: string }
+  | { readonly type: 'ignore' }
+  | { readonly type: 'path'; readonly path: string }
 
 /** Tells a whiteout (`dir/.wh.name`), an opaque marker (`dir/.wh..wh..opq`) and other `.wh..wh.` metadata from a plain path. */
 export function classifyEntryName(path: string): EntryName {
@@ -58,7 +66,10 @@ export function addEntry<T>(changes: LayerChanges<T>, name: string, change: Chan
   }
 }
 
-type Node<T> = { readonly kind: 'dir'; readonly children: Map<string, Node<T>> } | { readonly kind: 'file'; readonly data: T } | { readonly kind: 'other' }
+type Node<T> =
+  | { readonly kind: 'dir'; readonly children: Map<string, Node<T>> }
+  | { readonly kind: 'file'; readonly data: T }
+  | { readonly kind: 'other' }
 
 export class Rootfs<T> {
   private readonly root: Node<T> & { kind: 'dir' } = { kind: 'dir', children: new Map() }

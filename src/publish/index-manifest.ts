@@ -5,7 +5,7 @@
  */
 import { digestOf } from '../digest.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
-import { type Platform, formatPlatform, platformOrder } from '../platform.js'
+import { formatPlatform, type Platform, platformOrder } from '../platform.js'
 
 /** One entry of the index: a platform and its image manifest as published. */
 export interface PlatformManifest {

@@ -30,7 +30,11 @@ export interface OciManifestDocument {
  * descriptor. When nothing changes (already OCI, already compressed), `original` is kept
  * byte for byte, so the published digest is the one that was built and tested.
  */
-export function ociManifest(manifest: ImageManifest, original: Buffer, replaced: ReadonlyMap<string, Descriptor> = new Map()): OciManifestDocument {
+export function ociManifest(
+  manifest: ImageManifest,
+  original: Buffer,
+  replaced: ReadonlyMap<string, Descriptor> = new Map()
+): OciManifestDocument {
   const rename = (d: Descriptor): Descriptor => {
     const swapped = replaced.get(d.digest)
     if (swapped) return { mediaType: swapped.mediaType, digest: swapped.digest, size: swapped.size }
@@ -44,6 +48,14 @@ export function ociManifest(manifest: ImageManifest, original: Buffer, replaced:
     layers.every((l, i) => l.digest === manifest.layers[i].digest && l.mediaType === manifest.layers[i].mediaType)
   const bytes = unchanged
     ? original
-    : Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers, ...(manifest.annotations ? { annotations: manifest.annotations } : {}) }))
+    : Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaType.OciManifest,
+          config,
+          layers,
+          ...(manifest.annotations ? { annotations: manifest.annotations } : {})
+        })
+      )
   return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length } }
 }

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { ArchwayError } from '../errors.js'
 import type { BuildInputs } from '../inputs.js'
 import type { PipelineResult } from '../pipeline.js'
-import { type Platform, formatPlatform } from '../platform.js'
+import { formatPlatform, type Platform } from '../platform.js'
 import { targetsOf } from '../registries.js'
 import { formatReference } from '../registry/reference.js'
 import type { PublishState } from '../state.js'
@@ -22,12 +22,19 @@ export async function pendingPublish(build: BuildInputs, pipeline: PipelineResul
   const annotations = indexAnnotations(build.annotations, await runnerFacts())
   const state = {
     targets: targetsOf(build),
-    images: images.map(({ platform, manifest: m }) => ({ platform: formatPlatform(platform), mediaType: m.mediaType, digest: m.digest, size: m.size })),
+    images: images.map(({ platform, manifest: m }) => ({
+      platform: formatPlatform(platform),
+      mediaType: m.mediaType,
+      digest: m.digest,
+      size: m.size
+    })),
     annotations
   }
   const tags = build.tags.map(formatReference).join(', ')
   if (build.share) {
-    core.info(`The post step stages ${share.map(formatPlatform).join(', ')} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`)
+    core.info(
+      `The post step stages ${share.map(formatPlatform).join(', ')} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`
+    )
     return { ...state, release: matrixRelease(build, all) }
   }
   const digest = buildIndex(images, annotations).digest

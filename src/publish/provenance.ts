@@ -2,15 +2,26 @@
  * buildx's provenance attestations, published as OCI referrers of the platform manifests they
  * describe (the referrers API, or the `sha256-<hex>` tag schema), never as entries of the index.
  */
-import { ArchwayError } from '../errors.js'
+
 import { digestOf } from '../digest.js'
-import { LayoutError, blobPath, readJsonBlob, readLayoutIndex } from '../oci/layout.js'
-import { Annotation, ATTESTATION_MANIFEST, type ArtifactDescriptor, type Descriptor, type ImageIndex, type ImageManifest, MediaType, isAttestation, isIndexMediaType, isManifestMediaType } from '../oci/types.js'
+import { ArchwayError } from '../errors.js'
+import { blobPath, LayoutError, readJsonBlob, readLayoutIndex } from '../oci/layout.js'
+import {
+  Annotation,
+  type ArtifactDescriptor,
+  ATTESTATION_MANIFEST,
+  type Descriptor,
+  type ImageIndex,
+  type ImageManifest,
+  isAttestation,
+  isIndexMediaType,
+  isManifestMediaType,
+  MediaType
+} from '../oci/types.js'
 import type { RegistryClient } from '../registry/client.js'
 
 /** How deep indexes may nest while looking for an attestation (buildx: index.json -> image index -> manifests). */
 const MAX_DEPTH = 8
-
 
 /** The attestation manifest of one platform image, read from a layout (checked against its digest). */
 export interface Attestation {
@@ -25,7 +36,8 @@ export interface Attestation {
  */
 export function attestationsFor(descriptors: readonly Descriptor[], subject: string): Descriptor[] {
   const out = new Map<string, Descriptor>()
-  for (const d of descriptors) if (isAttestation(d) && d.annotations?.[Annotation.ReferenceDigest] === subject && !out.has(d.digest)) out.set(d.digest, d)
+  for (const d of descriptors)
+    if (isAttestation(d) && d.annotations?.[Annotation.ReferenceDigest] === subject && !out.has(d.digest)) out.set(d.digest, d)
   return [...out.values()]
 }
 
@@ -42,15 +54,20 @@ export async function findAttestation(dir: string, subject: string): Promise<Att
       if (!isIndexMediaType(d.mediaType)) continue
       if (depth >= MAX_DEPTH || seen.has(d.digest)) throw new LayoutError(`image indexes nest too deep (or in a cycle) at ${d.digest}`)
       const child = await readJsonBlob<ImageIndex>(dir, d)
-      if (child?.schemaVersion !== 2 || !Array.isArray(child.manifests)) throw new LayoutError(`index ${d.digest} is not an image index (schemaVersion 2 with manifests)`)
+      if (child?.schemaVersion !== 2 || !Array.isArray(child.manifests))
+        throw new LayoutError(`index ${d.digest} is not an image index (schemaVersion 2 with manifests)`)
       await visit(child.manifests, depth + 1, new Set([...seen, d.digest]))
     }
   }
   await visit((await readLayoutIndex(dir)).manifests, 0, new Set())
   if (found.size === 0) return undefined
-  if (found.size > 1) throw new LayoutError(`the OCI layout ${dir} holds ${found.size} different attestation manifests for ${subject}: ${[...found.keys()].join(', ')}`)
+  if (found.size > 1)
+    throw new LayoutError(
+      `the OCI layout ${dir} holds ${found.size} different attestation manifests for ${subject}: ${[...found.keys()].join(', ')}`
+    )
   const descriptor = [...found.values()][0]
-  if (!isManifestMediaType(descriptor.mediaType)) throw new LayoutError(`attestation ${descriptor.digest} for ${subject} is of type ${descriptor.mediaType}, not an image manifest`)
+  if (!isManifestMediaType(descriptor.mediaType))
+    throw new LayoutError(`attestation ${descriptor.digest} for ${subject} is of type ${descriptor.mediaType}, not an image manifest`)
   const manifest = await readJsonBlob<ImageManifest>(dir, descriptor)
   if (manifest?.schemaVersion !== 2 || !manifest.config || !Array.isArray(manifest.layers)) {
     throw new LayoutError(`attestation ${descriptor.digest} is not an image manifest (schemaVersion 2 with config and layers)`)
@@ -69,7 +86,10 @@ export interface ReferrerDocument {
  * the attestation's config and layers as they are (the in-toto statements are not
  * touched), and `subject`, the published platform manifest. Deterministic. Pure.
  */
-export function referrerManifest(attestation: ImageManifest, subject: { readonly mediaType: string; readonly digest: string; readonly size: number }): ReferrerDocument {
+export function referrerManifest(
+  attestation: ImageManifest,
+  subject: { readonly mediaType: string; readonly digest: string; readonly size: number }
+): ReferrerDocument {
   const annotations = { ...(attestation.annotations ?? {}), [Annotation.ReferenceType]: ATTESTATION_MANIFEST }
   const doc = {
     schemaVersion: 2,
@@ -81,7 +101,16 @@ export function referrerManifest(attestation: ImageManifest, subject: { readonly
     annotations
   }
   const bytes = Buffer.from(JSON.stringify(doc))
-  return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length, artifactType: MediaType.DockerAttestationManifest, annotations } }
+  return {
+    bytes,
+    descriptor: {
+      mediaType: MediaType.OciManifest,
+      digest: digestOf(bytes),
+      size: bytes.length,
+      artifactType: MediaType.DockerAttestationManifest,
+      annotations
+    }
+  }
 }
 
 /**
@@ -97,7 +126,11 @@ export function referrersTag(digest: string): string {
  * kept in their order (one of the same digest replaced in place), new ones appended.
  * `changed` is false when the existing index already lists them as given. Pure.
  */
-export function mergeReferrersIndex(existing: Buffer | undefined, add: readonly ArtifactDescriptor[], name = 'the referrers tag'): { bytes: Buffer; changed: boolean } {
+export function mergeReferrersIndex(
+  existing: Buffer | undefined,
+  add: readonly ArtifactDescriptor[],
+  name = 'the referrers tag'
+): { bytes: Buffer; changed: boolean } {
   let base: { manifests: Descriptor[]; [k: string]: unknown } = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] }
   if (existing) {
     let parsed: unknown
@@ -114,7 +147,13 @@ export function mergeReferrersIndex(existing: Buffer | undefined, add: readonly 
   }
   const manifests = [...base.manifests]
   for (const d of add) {
-    const entry: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size, artifactType: d.artifactType, ...(d.annotations ? { annotations: d.annotations } : {}) }
+    const entry: Descriptor = {
+      mediaType: d.mediaType,
+      digest: d.digest,
+      size: d.size,
+      artifactType: d.artifactType,
+      ...(d.annotations ? { annotations: d.annotations } : {})
+    }
     const at = manifests.findIndex(m => m.digest === d.digest)
     if (at >= 0) manifests[at] = entry
     else manifests.push(entry)
@@ -137,7 +176,12 @@ export interface AttachedProvenance {
  * referrers: a registry with the API lists the new one; one without answers 404 (an empty
  * list), and the referrers tag schema's index is read, merged and put back.
  */
-export async function attachProvenance(client: RegistryClient, repository: string, attestation: Attestation, subject: { readonly mediaType: string; readonly digest: string; readonly size: number }): Promise<AttachedProvenance> {
+export async function attachProvenance(
+  client: RegistryClient,
+  repository: string,
+  attestation: Attestation,
+  subject: { readonly mediaType: string; readonly digest: string; readonly size: number }
+): Promise<AttachedProvenance> {
   const blobs = new Map<string, Descriptor>([attestation.manifest.config, ...attestation.manifest.layers].map(d => [d.digest, d]))
   for (const b of blobs.values()) await client.pushBlob(repository, b.digest, { path: blobPath(attestation.dir, b.digest), size: b.size })
   const doc = referrerManifest(attestation.manifest, subject)

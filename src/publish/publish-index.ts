@@ -3,12 +3,12 @@ import * as core from '@actions/core'
 import { mapLimit } from '../concurrency.js'
 import { ArchwayError } from '../errors.js'
 import { type BuildInputs, getCredentials } from '../inputs.js'
-import { type Platform, formatPlatform, parsePlatform } from '../platform.js'
-import type { RegistryClient } from '../registry/client.js'
+import { formatPlatform, type Platform, parsePlatform } from '../platform.js'
 import { connect } from '../registries.js'
+import type { RegistryClient } from '../registry/client.js'
 import type { PublishState } from '../state.js'
 import { publishedSummary, writeSummary } from '../summary.js'
-import { type IndexDocument, type PlatformManifest, buildIndex } from './index-manifest.js'
+import { buildIndex, type IndexDocument, type PlatformManifest } from './index-manifest.js'
 import { cleanUp, readStaged, stage } from './stage.js'
 
 type Images = readonly PlatformManifest[]
@@ -18,7 +18,11 @@ type Access = Pick<BuildInputs, 'image' | 'credentials'>
 /** Every child must be there before any tag points at the index; then each tag. */
 async function putIndex(client: RegistryClient, target: Target, index: IndexDocument, images: Images): Promise<void> {
   const name = `${target.registry}/${target.repository}`
-  const missing = (await mapLimit(images, 8, async i => ((await client.headManifest(target.repository, i.manifest.digest)) ? undefined : formatPlatform(i.platform)))).filter(Boolean)
+  const missing = (
+    await mapLimit(images, 8, async i =>
+      (await client.headManifest(target.repository, i.manifest.digest)) ? undefined : formatPlatform(i.platform)
+    )
+  ).filter(Boolean)
   if (missing.length) throw new ArchwayError(`${name} lacks the image of ${missing.join(', ')}; no tag was moved`)
   // Each tag PUT carries the index's bytes, which makes it reachable by digest too: all in one round.
   await mapLimit(target.tags, 8, tag => client.putManifest(target.repository, tag, index.bytes, index.mediaType))
@@ -31,7 +35,8 @@ function imagesOf(s: PublishState): Images {
 /** Rebuilds the index from a single job's state; it must be the one main announced. Pure. */
 export function indexFromState(s: PublishState): IndexDocument {
   const index = buildIndex(imagesOf(s), s.annotations)
-  if (s.digest && index.digest !== s.digest) throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`)
+  if (s.digest && index.digest !== s.digest)
+    throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`)
   return index
 }
 
@@ -87,7 +92,9 @@ export async function stageAndPublish(s: PublishState, release: MatrixRelease, a
   for (const target of s.targets) {
     const client = await connect(target.registry, access)
     await stage(client, target.repository, release.key, release.attempt, own)
-    lines.push(`Staged ${own.map(i => formatPlatform(i.platform)).join(', ')} for release ${release.key} in ${target.registry}/${target.repository}`)
+    lines.push(
+      `Staged ${own.map(i => formatPlatform(i.platform)).join(', ')} for release ${release.key} in ${target.registry}/${target.repository}`
+    )
     if (!release.publish) continue
     const outcome = await publishStaged(client, target, release, s.annotations, lines)
     if (!outcome) continue
@@ -97,7 +104,12 @@ export async function stageAndPublish(s: PublishState, release: MatrixRelease, a
 }
 
 /** `mode: merge`: publish what the run staged; every platform must be there. */
-export async function mergeStaged(targets: readonly Target[], release: MatrixRelease, annotations: PublishState['annotations'], access: Access): Promise<PublishOutcome> {
+export async function mergeStaged(
+  targets: readonly Target[],
+  release: MatrixRelease,
+  annotations: PublishState['annotations'],
+  access: Access
+): Promise<PublishOutcome> {
   const lines: string[] = []
   let published: Omit<PublishOutcome, 'lines'> = {}
   for (const target of targets) {
@@ -108,18 +120,30 @@ export async function mergeStaged(targets: readonly Target[], release: MatrixRel
   return { ...published, lines }
 }
 
-async function publishStaged(client: RegistryClient, target: Target, release: MatrixRelease, annotations: PublishState['annotations'], lines: string[]): Promise<{ index: IndexDocument; images: Images } | undefined> {
+async function publishStaged(
+  client: RegistryClient,
+  target: Target,
+  release: MatrixRelease,
+  annotations: PublishState['annotations'],
+  lines: string[]
+): Promise<{ index: IndexDocument; images: Images } | undefined> {
   const staged = await readStaged(client, target.repository, release.key, release.platforms)
   const waiting = staged.filter(x => !x.image).map(x => formatPlatform(x.platform))
   if (waiting.length) {
-    lines.push(`${target.registry}/${target.repository}: ${waiting.join(', ')} not staged yet by this run; the job that stages the last platform publishes the index`)
+    lines.push(
+      `${target.registry}/${target.repository}: ${waiting.join(', ')} not staged yet by this run; the job that stages the last platform publishes the index`
+    )
     return undefined
   }
   const images = staged.map(x => ({ platform: x.platform, manifest: x.image! }))
   const index = buildIndex(images, annotations)
   await putIndex(client, target, index, images)
   lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`)
-  lines.push((await cleanUp(client, target.repository, staged)) ? 'Deleted the staging tags' : 'The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images')
+  lines.push(
+    (await cleanUp(client, target.repository, staged))
+      ? 'Deleted the staging tags'
+      : 'The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images'
+  )
   return { index, images }
 }
 

@@ -7,7 +7,7 @@ import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
 import { mapLimit } from '../concurrency.js'
-import { type PlatformImage, blobPath, blobStream, readBlob } from '../oci/layout.js'
+import { blobPath, blobStream, type PlatformImage, readBlob } from '../oci/layout.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
 import type { RegistryClient } from '../registry/client.js'
 import { type OciManifestDocument, ociManifest, uncompressedLayers } from './oci-manifest.js'
@@ -37,7 +37,10 @@ export interface Published extends OciManifestDocument {
 }
 
 /** The manifest to publish and where each blob lies, without touching the registry. */
-export async function prepareImage(image: PlatformImage, scratch: string): Promise<{ doc: Published; blobs: { digest: string; size: number; path: string }[] }> {
+export async function prepareImage(
+  image: PlatformImage,
+  scratch: string
+): Promise<{ doc: Published; blobs: { digest: string; size: number; path: string }[] }> {
   await mkdir(scratch, { recursive: true })
   const replaced = new Map<string, Descriptor>()
   const paths = new Map<string, string>()
@@ -49,12 +52,20 @@ export async function prepareImage(image: PlatformImage, scratch: string): Promi
   const doc = ociManifest(image.manifest, await readBlob(image.dir, image.descriptor), replaced)
   const manifest = JSON.parse(doc.bytes.toString()) as { config: Descriptor; layers: Descriptor[] }
   const unique = new Map<string, Descriptor>([manifest.config, ...manifest.layers].map(d => [d.digest, d]))
-  const blobs = [...unique.values()].map(d => ({ digest: d.digest, size: d.size, path: paths.get(d.digest) ?? blobPath(image.dir, d.digest) }))
+  const blobs = [...unique.values()].map(d => ({
+    digest: d.digest,
+    size: d.size,
+    path: paths.get(d.digest) ?? blobPath(image.dir, d.digest)
+  }))
   return { doc: { ...doc, compressedSize: blobs.reduce((n, b) => n + b.size, 0) }, blobs }
 }
 
 /** Pushes the blobs a registry lacks, then the manifest under its digest; no tag moves. */
-export async function pushImage(client: RegistryClient, repository: string, prepared: Awaited<ReturnType<typeof prepareImage>>): Promise<Published> {
+export async function pushImage(
+  client: RegistryClient,
+  repository: string,
+  prepared: Awaited<ReturnType<typeof prepareImage>>
+): Promise<Published> {
   await mapLimit(prepared.blobs, PARALLEL_BLOBS, b => client.pushBlob(repository, b.digest, { path: b.path, size: b.size }))
   const { doc } = prepared
   await client.putManifest(repository, doc.descriptor.digest, doc.bytes, doc.descriptor.mediaType)

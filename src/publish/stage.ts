@@ -3,10 +3,11 @@
  * `subject` the platform's image) under a run-scoped tag only its job writes; read back by
  * whoever publishes, and deleted where the registry allows it.
  */
-import { sha256Hex } from '../digest.js'
+
 import { mapLimit } from '../concurrency.js'
-import { type Platform, formatPlatform, parsePlatform } from '../platform.js'
+import { sha256Hex } from '../digest.js'
 import { type Descriptor, EMPTY_DESCRIPTOR, EMPTY_JSON, MediaType } from '../oci/types.js'
+import { formatPlatform, type Platform, parsePlatform } from '../platform.js'
 import type { RegistryClient } from '../registry/client.js'
 import { RegistryError } from '../registry/errors.js'
 import type { PlatformManifest } from './index-manifest.js'
@@ -55,7 +56,13 @@ export function readStageManifest(bytes: Buffer, key: string): { platform: Platf
   }
 }
 
-export async function stage(client: RegistryClient, repository: string, key: string, attempt: string, images: readonly PlatformManifest[]): Promise<void> {
+export async function stage(
+  client: RegistryClient,
+  repository: string,
+  key: string,
+  attempt: string,
+  images: readonly PlatformManifest[]
+): Promise<void> {
   await client.pushBlob(repository, EMPTY_DESCRIPTOR.digest, EMPTY_JSON)
   await mapLimit(images, 8, i =>
     client.putManifest(repository, stageTag(key, i.platform), stageManifest(key, attempt, i.platform, i.manifest), MediaType.OciManifest)
@@ -70,7 +77,12 @@ export interface Staged {
   readonly stagingDigest?: string
 }
 
-export async function readStaged(client: RegistryClient, repository: string, key: string, platforms: readonly Platform[]): Promise<Staged[]> {
+export async function readStaged(
+  client: RegistryClient,
+  repository: string,
+  key: string,
+  platforms: readonly Platform[]
+): Promise<Staged[]> {
   return mapLimit(platforms, 8, async platform => {
     // A tag may vanish between any two requests (the publisher deletes the staging tags): a 404 is "not staged".
     const m = await client.getManifest(repository, stageTag(key, platform)).catch((err: unknown) => {
@@ -79,7 +91,9 @@ export async function readStaged(client: RegistryClient, repository: string, key
     })
     if (!m) return { platform }
     const read = readStageManifest(m.bytes, key)
-    return read && formatPlatform(read.platform) === formatPlatform(platform) ? { platform, image: read.subject, stagingDigest: m.digest } : { platform }
+    return read && formatPlatform(read.platform) === formatPlatform(platform)
+      ? { platform, image: read.subject, stagingDigest: m.digest }
+      : { platform }
   })
 }
 

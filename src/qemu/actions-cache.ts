@@ -4,9 +4,9 @@
  * cache service is a warning, never a failure.
  */
 import * as cache from '@actions/cache'
+import { sha256Hex as sha256 } from '../digest.js'
 import { errorMessage } from '../errors.js'
 import type { MemoKey } from './memo.js'
-import { sha256Hex as sha256 } from '../digest.js'
 
 /** The cache key. Pure: the day is part of a non-exact query's key, so its resolution lasts at most a day. */
 export function cacheKey(k: MemoKey, now: Date): string {

@@ -3,11 +3,12 @@
  * signature checked against the shipped archive keys), then the Packages index (checked
  * against the SHA-256 in InRelease). Parsers are pure; fetching goes through a Fetcher.
  */
-import { sha256Hex } from '../digest.js'
+
 import { readFile, rm } from 'node:fs/promises'
 import { gunzipSync } from 'node:zlib'
 import * as openpgp from 'openpgp'
-import { DownloadError, VerificationError, errorMessage } from '../errors.js'
+import { sha256Hex } from '../digest.js'
+import { DownloadError, errorMessage, VerificationError } from '../errors.js'
 import { run } from '../exec.js'
 
 /** Downloads a URL to a local file and returns its path. */

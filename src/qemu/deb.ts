@@ -18,10 +18,15 @@ export function parseArMembers(deb: Buffer): ArMember[] {
   if (deb.toString('latin1', 0, 8) !== AR_MAGIC) throw new VerificationError('not a Debian package: no ar header')
   const members: ArMember[] = []
   for (let at = 8; at + HEADER <= deb.length; ) {
-    if (deb.toString('latin1', at + 58, at + 60) !== '`\n') throw new VerificationError(`not a Debian package: bad ar member header at byte ${at}`)
-    const name = deb.toString('latin1', at, at + 16).trim().replace(/\/$/, '')
+    if (deb.toString('latin1', at + 58, at + 60) !== '`\n')
+      throw new VerificationError(`not a Debian package: bad ar member header at byte ${at}`)
+    const name = deb
+      .toString('latin1', at, at + 16)
+      .trim()
+      .replace(/\/$/, '')
     const size = Number(deb.toString('latin1', at + 48, at + 58).trim())
-    if (!Number.isSafeInteger(size) || at + HEADER + size > deb.length) throw new VerificationError(`not a Debian package: member ${name} overruns the file`)
+    if (!Number.isSafeInteger(size) || at + HEADER + size > deb.length)
+      throw new VerificationError(`not a Debian package: member ${name} overruns the file`)
     members.push({ name, offset: at + HEADER, size })
     at += HEADER + size + (size % 2)
   }
@@ -29,7 +34,12 @@ export function parseArMembers(deb: Buffer): ArMember[] {
 }
 
 /** How tar reads each compression; xz decompresses Debian's multi-block data.tar.xz on every core. */
-const TAR_FLAGS: Record<string, readonly string[]> = { 'data.tar.xz': ['-I', 'xz -T0'], 'data.tar.gz': ['-z'], 'data.tar.zst': ['--zstd'], 'data.tar': [] }
+const TAR_FLAGS: Record<string, readonly string[]> = {
+  'data.tar.xz': ['-I', 'xz -T0'],
+  'data.tar.gz': ['-z'],
+  'data.tar.zst': ['--zstd'],
+  'data.tar': []
+}
 
 /**
  * Extracts the listed paths (`./usr/bin/qemu-aarch64`, ...) of a .deb, already verified,
@@ -41,7 +51,9 @@ export async function extractFromDeb(deb: Buffer, paths: readonly string[], dest
   const tarFile = join(scratch, data.name)
   await writeFile(tarFile, deb.subarray(data.offset, data.offset + data.size))
   // --occurrence=1: stop reading once every named member is out (the binaries come before the docs).
-  const result = await run('tar', ['-x', ...TAR_FLAGS[data.name], '--occurrence=1', '-f', tarFile, '-C', dest, ...paths], { allowFailure: true })
+  const result = await run('tar', ['-x', ...TAR_FLAGS[data.name], '--occurrence=1', '-f', tarFile, '-C', dest, ...paths], {
+    allowFailure: true
+  })
   const notFound = new Set([...result.stderr.matchAll(/(\S+): Not found in archive/g)].map(m => m[1]))
   const otherErrors = result.stderr.split('\n').filter(l => l.trim() && !/Not found in archive|Exiting with failure status/.test(l))
   if (result.exitCode !== 0 && otherErrors.length > 0) throw new VerificationError(`could not unpack ${data.name}: ${otherErrors[0]}`)

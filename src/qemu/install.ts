@@ -1,13 +1,13 @@
 /** Download a resolved QEMU package, verify it, and put its static emulators in the tool cache. */
 import { chmod, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { VerificationError } from '../errors.js'
+import { sha256Hex as sha256 } from '../digest.js'
 import { parseElf } from '../elf.js'
+import { VerificationError } from '../errors.js'
 import { type Fetcher, fetchOrExplain } from './archive.js'
 import { extractFromDeb } from './deb.js'
 import type { QemuPackage } from './resolve.js'
-import { sha256Hex as sha256 } from '../digest.js'
-import { type Installed, commit, qemuRoot } from './toolcache.js'
+import { commit, type Installed, qemuRoot } from './toolcache.js'
 
 /** Where each emulator sits inside the package, by layout. */
 export function packagePath(pkg: Pick<QemuPackage, 'layout'>, emulator: string): string {
@@ -34,7 +34,9 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<Inst
     await rm(debFile, { force: true })
     const debSha256 = sha256(deb)
     if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
-      throw new VerificationError(`${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`)
+      throw new VerificationError(
+        `${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`
+      )
     }
     const unpacked = join(work, 'unpacked')
     const staged = join(work, 'staged')
@@ -48,7 +50,10 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<Inst
       if (!got.has(from)) continue
       const data = await readFile(join(unpacked, from))
       const elf = parseElf(data.subarray(0, 64 * 1024))
-      if (!elf || elf.dynamic) throw new VerificationError(`${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`)
+      if (!elf || elf.dynamic)
+        throw new VerificationError(
+          `${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`
+        )
       const to = join(staged, `qemu-${e}`)
       await rename(join(unpacked, from), to)
       await chmod(to, 0o755)

@@ -5,8 +5,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { QemuQuery } from './query.js'
 import { sha256Hex as sha256 } from '../digest.js'
+import type { QemuQuery } from './query.js'
 import { qemuRoot } from './toolcache.js'
 
 export const MEMO_TTL_MS = 24 * 60 * 60 * 1000

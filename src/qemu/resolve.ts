@@ -1,7 +1,7 @@
 /** Resolving `qemu-version` to one exact .deb across Debian's suites. */
 import semver from 'semver'
 import { InputError } from '../errors.js'
-import { type ArchiveOptions, type PackageStanza, type Suite, readSuite } from './archive.js'
+import { type ArchiveOptions, type PackageStanza, readSuite, type Suite } from './archive.js'
 import { compareDebianVersions, qemuUpstreamVersion } from './debversion.js'
 import type { QemuQuery } from './query.js'
 
@@ -80,7 +80,10 @@ export function choose(q: QemuQuery, candidates: readonly QemuPackage[]): QemuPa
     }
   })
   // Newest Debian version first; on a tie the suite listed first in ALL_SUITES wins.
-  return [...fits].sort((a, b) => compareDebianVersions(b.debianVersion, a.debianVersion) || ALL_SUITES.indexOf(a.suite as never) - ALL_SUITES.indexOf(b.suite as never))[0]
+  return [...fits].sort(
+    (a, b) =>
+      compareDebianVersions(b.debianVersion, a.debianVersion) || ALL_SUITES.indexOf(a.suite as never) - ALL_SUITES.indexOf(b.suite as never)
+  )[0]
 }
 
 /** One line listing what the archive offers, for the error when nothing matches. */
@@ -97,12 +100,18 @@ export async function resolveQemu(q: QemuQuery, o: ArchiveOptions): Promise<Qemu
   const candidates = suites.flatMap(staticPackage)
   const chosen = choose(q, candidates)
   if (!chosen) {
-    throw new InputError('qemu-version', q.text, `no QEMU in ${o.mirror} matches it for ${o.arch}; the archive holds ${describeAvailable(candidates) || 'none'}`)
+    throw new InputError(
+      'qemu-version',
+      q.text,
+      `no QEMU in ${o.mirror} matches it for ${o.arch}; the archive holds ${describeAvailable(candidates) || 'none'}`
+    )
   }
   // Only the suite the package comes from matters to the user: one line for it, if it is past its Valid-Until.
   const from = suites.find(s => s.alias === chosen.suite)?.release
   if (from?.validUntil && from.validUntil < (o.now ?? new Date())) {
-    o.warn?.(`Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${from.validUntil.toISOString()}); using it, as its signature and hashes are intact`)
+    o.warn?.(
+      `Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${from.validUntil.toISOString()}); using it, as its signature and hashes are intact`
+    )
   }
   return chosen
 }

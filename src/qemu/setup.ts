@@ -4,7 +4,7 @@ import type { CacheLog } from './actions-cache.js'
 import type { Fetcher } from './archive.js'
 import { type MemoKey, recall, remember } from './memo.js'
 import type { QemuQuery } from './query.js'
-import { type Installed, evict, lookup, qemuRoot } from './toolcache.js'
+import { evict, type Installed, lookup, qemuRoot } from './toolcache.js'
 
 // What only a cold run needs (OpenPGP, the archive reader, the cache service client) is
 // loaded on first use, so that a warm run starts in well under a second.
@@ -77,12 +77,21 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
 
   const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive()
   const fetch = o.fetch ?? download
-  const pkg = await resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys: o.keys ?? DEBIAN_ARCHIVE_KEYS, fetch, now: o.now, warn: m => o.log.warning(m) })
+  const pkg = await resolveQemu(o.query, {
+    mirror: o.mirror,
+    arch: o.host,
+    keys: o.keys ?? DEBIAN_ARCHIVE_KEYS,
+    fetch,
+    now: o.now,
+    warn: m => o.log.warning(m)
+  })
   // The same version from another build (another mirror, a binNMU) replaces what the tool cache holds.
   const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed)
   const reuse = existing.state === 'ok' && existing.installed.debSha256 === pkg.sha256
   if (existing.state === 'ok' && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host)
-  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch })
+  const installed = reuse
+    ? existing.installed
+    : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch })
   if (o.query.kind !== 'exact') await remember(o.toolCache, memoKey, pkg.debianVersion, o.now)
   return checked({ installed, source: reuse ? 'tool cache' : 'Debian archive', saveKey, cachePaths }, o.needed)
 }
@@ -91,7 +100,9 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
 function checked(setup: QemuSetup, needed: readonly string[]): QemuSetup {
   const missing = needed.filter(e => !(e in setup.installed.binaries))
   if (missing.length > 0) {
-    throw new ArchwayError(`QEMU ${setup.installed.debianVersion} (${setup.installed.package}) has no emulator for ${missing.map(m => `qemu-${m}`).join(', ')}; choose another qemu-version`)
+    throw new ArchwayError(
+      `QEMU ${setup.installed.debianVersion} (${setup.installed.package}) has no emulator for ${missing.map(m => `qemu-${m}`).join(', ')}; choose another qemu-version`
+    )
   }
   return setup
 }

@@ -6,8 +6,8 @@
  * its fields with colons, so the interpreter path must not contain one.
  */
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { sha256Hex as sha256 } from '../digest.js'
 import { join } from 'node:path'
+import { sha256Hex as sha256 } from '../digest.js'
 import type { QemuPackage } from './resolve.js'
 
 export const MANIFEST = 'archway-qemu.json'
@@ -32,7 +32,6 @@ export function versionDir(toolCache: string, debianVersion: string, host: strin
 export function binaryPath(installed: Pick<Installed, 'dir'>, emulator: string): string {
   return join(installed.dir, `qemu-${emulator}`)
 }
-
 
 export type Lookup =
   | { readonly state: 'missing' }

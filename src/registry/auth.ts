@@ -16,7 +16,7 @@
  * messages are scrubbed of.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { RegistryError, parseErrorBody } from './errors.js'
+import { parseErrorBody, RegistryError } from './errors.js'
 import { isInsecureRegistry } from './reference.js'
 import type { TransportResponse } from './transport.js'
 
@@ -150,7 +150,11 @@ export class RegistryAuth {
    * Authorization to send the request once more with, or undefined when another try cannot
    * help (no credentials for Basic, the same credentials or token refused again).
    */
-  async challenged(res: { readonly headers: IncomingHttpHeaders }, scopes: readonly string[], sent: string | undefined): Promise<string | undefined> {
+  async challenged(
+    res: { readonly headers: IncomingHttpHeaders },
+    scopes: readonly string[],
+    sent: string | undefined
+  ): Promise<string | undefined> {
     const challenges = parseChallenges(res.headers['www-authenticate'])
     const bearer = challenges.find(c => c.scheme === 'bearer' && c.params.realm)
     if (bearer) {
@@ -197,7 +201,11 @@ export class RegistryAuth {
     try {
       realm = new URL(c.params.realm)
     } catch (cause) {
-      throw new RegistryError({ method: 'GET', url: this.o.registry, cause: new Error(`the token realm "${c.params.realm}" is not a URL`, { cause }) })
+      throw new RegistryError({
+        method: 'GET',
+        url: this.o.registry,
+        cause: new Error(`the token realm "${c.params.realm}" is not a URL`, { cause })
+      })
     }
     if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
       throw new RegistryError({ method: 'GET', url: realm, cause: new Error(`the token realm is not http(s)`) })
@@ -227,7 +235,8 @@ export class RegistryAuth {
     } catch {
       answer = {}
     }
-    const token = typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : ''
+    const token =
+      typeof answer.token === 'string' && answer.token ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : ''
     if (!token) throw new RegistryError({ method: 'GET', url: realm, status: res.status, text: 'the answer holds no token', secrets })
     secrets.add(token)
     const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 60

@@ -4,13 +4,13 @@
  */
 import { stat } from 'node:fs/promises'
 import { digestOf } from '../digest.js'
-import { VerificationError, errorMessage } from '../errors.js'
+import { errorMessage, VerificationError } from '../errors.js'
 import { repositoryScope } from './auth.js'
 import { RegistryError } from './errors.js'
 import { algorithmOf, validateDigest, validateRepository } from './reference.js'
 import type { RegistryRequests } from './requests.js'
 import { withRetry } from './retry.js'
-import { type RequestBody, header } from './transport.js'
+import { header, type RequestBody } from './transport.js'
 
 /** A blob's bytes: in memory, or a file of known size streamed from disk. */
 export type BlobSource = Buffer | { readonly path: string; readonly size: number }
@@ -67,7 +67,14 @@ export async function getBlob(api: RegistryRequests, repo: string, digest: strin
  * threshold) PATCHes of chunks then a closing PUT. A Buffer is checked against the digest
  * before anything is sent; a file's digest is checked by the registry.
  */
-export async function pushBlob(api: RegistryRequests, repo: string, digest: string, source: BlobSource, options: PushBlobOptions, chunking: Chunking): Promise<void> {
+export async function pushBlob(
+  api: RegistryRequests,
+  repo: string,
+  digest: string,
+  source: BlobSource,
+  options: PushBlobOptions,
+  chunking: Chunking
+): Promise<void> {
   validateRepository(repo)
   validateDigest(digest)
   const from = options.mountFrom !== undefined && options.mountFrom !== repo ? validateRepository(options.mountFrom) : undefined
@@ -124,13 +131,26 @@ async function initiateUpload(api: RegistryRequests, u: Upload, chunkSize: numbe
 }
 
 /** PATCHes the blob in chunks; returns where to commit it. */
-async function streamBlob(api: RegistryRequests, u: Upload, session: Session, source: BlobSource, size: number): Promise<{ location: URL; chunks: number }> {
+async function streamBlob(
+  api: RegistryRequests,
+  u: Upload,
+  session: Session,
+  source: BlobSource,
+  size: number
+): Promise<{ location: URL; chunks: number }> {
   let location = session.location
   let chunks = 0
   for (let offset = 0; offset < size; offset += session.chunkSize) {
     const n = Math.min(session.chunkSize, size - offset)
     const body: RequestBody = Buffer.isBuffer(source) ? source.subarray(offset, offset + n) : { path: source.path, offset, size: n }
-    const res = await api.call({ method: 'PATCH', url: location, scopes: u.scopes, retry: false, headers: { ...OCTETS, 'content-range': `${offset}-${offset + n - 1}` }, body })
+    const res = await api.call({
+      method: 'PATCH',
+      url: location,
+      scopes: u.scopes,
+      retry: false,
+      headers: { ...OCTETS, 'content-range': `${offset}-${offset + n - 1}` },
+      body
+    })
     location = api.location('PATCH', res, 202)
     chunks++
   }

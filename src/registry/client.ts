@@ -4,8 +4,8 @@
  * manifests.ts, tags.ts, referrers.ts).
  */
 import type { Descriptor } from '../oci/types.js'
-import { type BlobSource, type Chunking, type PushBlobOptions, blobExists, getBlob, pushBlob } from './blobs.js'
-import { type FetchedManifest, deleteManifest, getManifest, headManifest, putManifest } from './manifests.js'
+import { type BlobSource, blobExists, type Chunking, getBlob, type PushBlobOptions, pushBlob } from './blobs.js'
+import { deleteManifest, type FetchedManifest, getManifest, headManifest, putManifest } from './manifests.js'
 import { referrers } from './referrers.js'
 import { RegistryRequests, type RequestOptions } from './requests.js'
 import { listTags } from './tags.js'
@@ -32,7 +32,10 @@ export class RegistryClient {
     this.api = new RegistryRequests(options)
     this.registry = this.api.registry
     this.baseUrl = this.api.baseUrl
-    this.chunking = { threshold: options.chunkedUploadThreshold ?? DEFAULT_CHUNKED_UPLOAD_THRESHOLD, size: Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE) }
+    this.chunking = {
+      threshold: options.chunkedUploadThreshold ?? DEFAULT_CHUNKED_UPLOAD_THRESHOLD,
+      size: Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE)
+    }
   }
 
   ping(): Promise<void> {

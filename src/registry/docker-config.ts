@@ -45,7 +45,11 @@ export function dockerConfigPath(options: DockerConfigOptions = {}): string {
 
 /** The registry a config key or registry name stands for: lower case, no scheme, no path, `docker.io` for Docker Hub's names. */
 export function configKeyRegistry(key: string): string {
-  const host = key.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split('/')[0]
+  const host = key
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+    .split('/')[0]
   return DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host
 }
 
@@ -76,7 +80,8 @@ export function parseDockerConfig(text: string, file: string): DockerConfig {
     // JSON.parse's message quotes the text, which may hold credentials: not passed on.
     throw new EnvironmentError(`The docker config ${file} is not valid JSON`)
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new EnvironmentError(`The docker config ${file} is not a JSON object`)
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new EnvironmentError(`The docker config ${file} is not a JSON object`)
   return json as DockerConfig
 }
 
@@ -115,7 +120,8 @@ function lookup<T>(map: Readonly<Record<string, T>> | undefined, registry: strin
 
 /** Runs `docker-credential-<name> get`; undefined when the helper has nothing for the address. */
 async function fromHelper(name: string, serverAddress: string): Promise<Credentials | undefined> {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new EnvironmentError(`The docker config names a credential helper "${name}" that is not a plain name`)
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    throw new EnvironmentError(`The docker config names a credential helper "${name}" that is not a plain name`)
   const command = `docker-credential-${name}`
   let result: RunResult
   try {

@@ -43,7 +43,11 @@ export class RegistryError extends ArchwayError {
       init.status === undefined
         ? `failed: ${describeFailure(init.cause)}`
         : `answered ${init.status} ${STATUS_CODES[init.status] ?? ''}`.trimEnd() +
-          (codes.length ? ` (${codes.map(c => (c.message ? `${c.code}: ${c.message}` : c.code)).join('; ')})` : init.text ? ` (${init.text})` : '')
+          (codes.length
+            ? ` (${codes.map(c => (c.message ? `${c.code}: ${c.message}` : c.code)).join('; ')})`
+            : init.text
+              ? ` (${init.text})`
+              : '')
     super(scrub(oneLine(`${init.method} ${url} ${what}`), secrets), { cause: init.cause })
     this.method = init.method
     this.url = url

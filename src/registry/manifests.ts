@@ -9,7 +9,9 @@ import type { RegistryRequests } from './requests.js'
 import { header } from './transport.js'
 
 /** Sent with every manifest HEAD and GET: the two index and the two image manifest types. */
-export const MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, MediaType.DockerManifestList, MediaType.DockerManifest].join(', ')
+export const MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, MediaType.DockerManifestList, MediaType.DockerManifest].join(
+  ', '
+)
 
 /** A manifest as a registry sent it. */
 export interface FetchedManifest {
@@ -26,7 +28,12 @@ const GENERIC_TYPES = new Set(['', 'application/json', 'application/octet-stream
 export async function headManifest(api: RegistryRequests, repo: string, ref: string): Promise<Descriptor | undefined> {
   validateRepository(repo)
   validateManifestRef(ref)
-  const res = await api.call({ method: 'HEAD', url: api.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, 'pull')], headers: { accept: MANIFEST_ACCEPT } })
+  const res = await api.call({
+    method: 'HEAD',
+    url: api.url(`/v2/${repo}/manifests/${ref}`),
+    scopes: [repositoryScope(repo, 'pull')],
+    headers: { accept: MANIFEST_ACCEPT }
+  })
   if (res.status === 404) return undefined
   if (res.status !== 200) throw api.error('HEAD', res)
   const digest = header(res, 'docker-content-digest')
@@ -47,7 +54,12 @@ export async function headManifest(api: RegistryRequests, repo: string, ref: str
 export async function getManifest(api: RegistryRequests, repo: string, ref: string): Promise<FetchedManifest> {
   validateRepository(repo)
   validateManifestRef(ref)
-  const res = await api.call({ method: 'GET', url: api.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, 'pull')], headers: { accept: MANIFEST_ACCEPT } })
+  const res = await api.call({
+    method: 'GET',
+    url: api.url(`/v2/${repo}/manifests/${ref}`),
+    scopes: [repositoryScope(repo, 'pull')],
+    headers: { accept: MANIFEST_ACCEPT }
+  })
   if (res.status !== 200) throw api.error('GET', res)
   const algorithm = isDigest(ref) ? algorithmOf(ref) : 'sha256'
   const digest = digestOf(res.body, algorithm)
@@ -56,7 +68,9 @@ export async function getManifest(api: RegistryRequests, repo: string, ref: stri
   }
   const claimed = header(res, 'docker-content-digest')
   if (claimed && algorithmOf(claimed) === algorithm && claimed !== digest) {
-    throw new VerificationError(`Manifest ${repo}:${ref} from ${api.registry}: the registry names it ${claimed} but the bytes sent have the digest ${digest}: refused`)
+    throw new VerificationError(
+      `Manifest ${repo}:${ref} from ${api.registry}: the registry names it ${claimed} but the bytes sent have the digest ${digest}: refused`
+    )
   }
   return { bytes: res.body, mediaType: manifestMediaType(header(res, 'content-type'), res.body), digest }
 }
@@ -85,7 +99,9 @@ export async function putManifest(api: RegistryRequests, repo: string, ref: stri
   if (![200, 201, 202].includes(res.status)) throw api.error('PUT', res)
   const claimed = header(res, 'docker-content-digest')
   if (claimed && algorithmOf(claimed) === 'sha256' && claimed !== digest) {
-    throw new VerificationError(`Manifest ${repo}:${ref} on ${api.registry}: the registry stored it as ${claimed}, but the bytes sent have the digest ${digest}`)
+    throw new VerificationError(
+      `Manifest ${repo}:${ref} on ${api.registry}: the registry stored it as ${claimed}, but the bytes sent have the digest ${digest}`
+    )
   }
   api.log(`Manifest ${digest} (${mediaType}) is in ${repo}${isDigest(ref) ? '' : ` as ${ref}`}`)
   return digest
@@ -95,7 +111,11 @@ export async function putManifest(api: RegistryRequests, repo: string, ref: stri
 export async function deleteManifest(api: RegistryRequests, repo: string, digest: string): Promise<boolean> {
   validateRepository(repo)
   validateDigest(digest)
-  const res = await api.call({ method: 'DELETE', url: api.url(`/v2/${repo}/manifests/${digest}`), scopes: [repositoryScope(repo, 'delete')] })
+  const res = await api.call({
+    method: 'DELETE',
+    url: api.url(`/v2/${repo}/manifests/${digest}`),
+    scopes: [repositoryScope(repo, 'delete')]
+  })
   if ([200, 202, 204].includes(res.status)) return true
   if (res.status === 405 || parseErrorBody(res.body).some(c => c.code === 'UNSUPPORTED')) return false
   throw api.error('DELETE', res)

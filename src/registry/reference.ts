@@ -7,7 +7,10 @@ import { ArchwayError } from '../errors.js'
 
 /** A name, a tag or a digest that the distribution spec does not allow. */
 export class ImageReferenceError extends ArchwayError {
-  constructor(readonly reference: string, readonly reason: string) {
+  constructor(
+    readonly reference: string,
+    readonly reason: string
+  ) {
     super(`Image reference "${reference}" is not valid: ${reason}`)
   }
 }
@@ -155,7 +158,7 @@ export function isInsecureRegistry(registry: string): boolean {
   const host = hostOf(registry).toLowerCase()
   if (host === 'localhost' || host === '::1') return true
   const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)
-  return m !== null && m.slice(1).every(o => Number(o) <= 255)
+  return m?.slice(1).every(o => Number(o) <= 255) ?? false
 }
 
 /** The host part of `host[:port]`, without the brackets of an IPv6 address. */

@@ -6,10 +6,10 @@
  */
 import { errorMessage } from '../errors.js'
 import { type Credentials, RegistryAuth } from './auth.js'
-import { RegistryError, parseErrorBody, redactUrl } from './errors.js'
+import { parseErrorBody, RegistryError, redactUrl } from './errors.js'
 import { isInsecureRegistry, registryApiHost, validateRegistry } from './reference.js'
-import { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, type RetryPolicy, parseRetryAfter, withRetry } from './retry.js'
-import { type RequestBody, type TransportOptions, type TransportResponse, header, sameOrigin, sendFollowingRedirects } from './transport.js'
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, RETRYABLE_STATUSES, type RetryPolicy, withRetry } from './retry.js'
+import { header, type RequestBody, sameOrigin, sendFollowingRedirects, type TransportOptions, type TransportResponse } from './transport.js'
 
 export interface RequestOptions {
   /** host[:port] as in image references; `docker.io` is reached at registry-1.docker.io. */
@@ -90,7 +90,8 @@ export class RegistryRequests {
   location(method: string, res: TransportResponse, expected: number): URL {
     if (res.status !== expected) throw this.error(method, res)
     const loc = header(res, 'location')
-    if (!loc) throw new RegistryError({ method, url: res.url, status: res.status, text: 'the answer has no Location', secrets: this.secrets })
+    if (!loc)
+      throw new RegistryError({ method, url: res.url, status: res.status, text: 'the answer has no Location', secrets: this.secrets })
     return new URL(loc, res.url)
   }
 
@@ -111,7 +112,14 @@ export class RegistryRequests {
       }
       const next = nextLink(header(res, 'link'))
       url = next === undefined ? undefined : new URL(next, res.url)
-      if (url && seen.has(url.href)) throw new RegistryError({ method: 'GET', url, status: res.status, text: 'the next page link goes round in a circle', secrets: this.secrets })
+      if (url && seen.has(url.href))
+        throw new RegistryError({
+          method: 'GET',
+          url,
+          status: res.status,
+          text: 'the next page link goes round in a circle',
+          secrets: this.secrets
+        })
     }
   }
 
@@ -128,7 +136,15 @@ export class RegistryRequests {
   error(method: string, res: TransportResponse): RegistryError {
     const codes = parseErrorBody(res.body)
     const text = codes.length === 0 ? bodySnippet(res) : undefined
-    return new RegistryError({ method, url: res.url, status: res.status, codes, text, retryAfterMs: parseRetryAfter(header(res, 'retry-after')), secrets: this.secrets })
+    return new RegistryError({
+      method,
+      url: res.url,
+      status: res.status,
+      codes,
+      text,
+      retryAfterMs: parseRetryAfter(header(res, 'retry-after')),
+      secrets: this.secrets
+    })
   }
 
   /** One request with its retries; Authorization, when given, is sent to c.url's origin only. */
@@ -138,7 +154,10 @@ export class RegistryRequests {
     const once = async (): Promise<TransportResponse> => {
       let res: TransportResponse
       try {
-        res = await sendFollowingRedirects({ method: c.method, url: c.url, headers, body: c.body }, { ...this.transport, sameOriginOnly: c.sameOriginOnly })
+        res = await sendFollowingRedirects(
+          { method: c.method, url: c.url, headers, body: c.body },
+          { ...this.transport, sameOriginOnly: c.sameOriginOnly }
+        )
       } catch (cause) {
         throw new RegistryError({ method: c.method, url: c.url, cause, secrets: this.secrets })
       }
@@ -155,6 +174,11 @@ export class RegistryRequests {
 
 /** The first bytes of a non-JSON answer (a proxy's HTML page), in one line. */
 function bodySnippet(res: TransportResponse): string | undefined {
-  const text = res.body.subarray(0, 200).toString().replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()
+  const text = res.body
+    .subarray(0, 200)
+    .toString()
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   return text === '' ? undefined : text
 }

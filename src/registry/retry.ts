@@ -24,7 +24,16 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseMs: 500, max
 
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH'
+])
 
 /** A network failure worth another try: reset, refused, timed out, socket hang up. */
 export function isRetryableNetworkError(err: unknown): boolean {
@@ -36,7 +45,8 @@ export function isRetryableNetworkError(err: unknown): boolean {
 
 /** A RegistryError with a retryable status or a retryable network cause, or such a network error itself. */
 export function isRetryable(err: unknown): boolean {
-  if (err instanceof RegistryError) return err.status === undefined ? isRetryableNetworkError(err.cause) : RETRYABLE_STATUSES.has(err.status)
+  if (err instanceof RegistryError)
+    return err.status === undefined ? isRetryableNetworkError(err.cause) : RETRYABLE_STATUSES.has(err.status)
   return isRetryableNetworkError(err)
 }
 

@@ -63,7 +63,10 @@ export interface TransportOptions {
 
 /** A failure below HTTP that is not an OS error: a timeout (`ETIMEDOUT`), too many redirects. */
 export class TransportError extends ArchwayError {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string
+  ) {
     super(message)
   }
 }

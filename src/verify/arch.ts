@@ -5,20 +5,20 @@
  */
 import {
   type ArmAttributes,
-  EM,
-  type ElfHeader,
   armArchLevel,
   armEabiVersion,
   armFloatAbi,
   describeElf,
+  type ElfHeader,
+  EM,
   machineName,
   parseElf,
   readArmAttributes
 } from '../elf.js'
 import { scanImage } from '../oci/layer.js'
-import { type PlatformImage, findPlatformImage } from '../oci/layout.js'
+import { findPlatformImage, type PlatformImage } from '../oci/layout.js'
 import type { ImageConfig } from '../oci/types.js'
-import { type ElfTarget, type Platform, formatPlatform, platformFacts, platformKey } from '../platform.js'
+import { type ElfTarget, formatPlatform, type Platform, platformFacts, platformKey } from '../platform.js'
 
 function target(platform: Platform): ElfTarget {
   return platformFacts(platform).elf
@@ -148,7 +148,14 @@ export async function verifyImageArch(image: PlatformImage, options: VerifyArchO
     elfChecked++
     if (!v.ok) mismatches.push({ path, found: v.found })
   }
-  return { platform, expected: expectedElf(platform), filesChecked, elfChecked, mismatches, config: checkConfigPlatform(image.config, platform) }
+  return {
+    platform,
+    expected: expectedElf(platform),
+    filesChecked,
+    elfChecked,
+    mismatches,
+    config: checkConfigPlatform(image.config, platform)
+  }
 }
 
 /** Finds the platform's image in the OCI layout at `dir` and verifies it. */
@@ -171,7 +178,10 @@ export function archFailure(report: ArchReport, max = 3): string | undefined {
   if (!report.config.ok) parts.push(`the image config says ${report.config.found}`)
   const n = report.mismatches.length
   if (n > 0) {
-    const shown = report.mismatches.slice(0, max).map(m => `${m.path} (${m.found})`).join(', ')
+    const shown = report.mismatches
+      .slice(0, max)
+      .map(m => `${m.path} (${m.found})`)
+      .join(', ')
     const more = n > max ? ` and ${n - max} more` : ''
     parts.push(`${n} of ${report.elfChecked} ELF files ${n === 1 ? 'is' : 'are'} not ${report.expected}: ${shown}${more}`)
   }

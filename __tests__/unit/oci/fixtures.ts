@@ -18,10 +18,12 @@ export function elf(bits: 32 | 64, endian: 'little' | 'big', machine: number, fl
 /** The contents of an `.ARM.attributes` section: vendor "aeabi", file scope, Tag_CPU_name and Tag_CPU_arch (and a few other tags around them). */
 export function aeabiSection(cpuName: string, cpuArch: number): Buffer {
   const attrs = Buffer.concat([
-    Buffer.from([5]), Buffer.from(`${cpuName}\0`, 'latin1'), // Tag_CPU_name
+    Buffer.from([5]),
+    Buffer.from(`${cpuName}\0`, 'latin1'), // Tag_CPU_name
     Buffer.from([6, cpuArch]), // Tag_CPU_arch
     Buffer.from([8, 1, 9, 2]), // Tag_ARM_ISA_use, Tag_THUMB_ISA_use
-    Buffer.from([32, 0]), Buffer.from('gnu\0', 'latin1'), // Tag_compatibility: flag + name
+    Buffer.from([32, 0]),
+    Buffer.from('gnu\0', 'latin1'), // Tag_compatibility: flag + name
     Buffer.from([28, 1]) // Tag_ABI_VFP_args
   ])
   const file = Buffer.alloc(5)
@@ -138,9 +140,14 @@ export class LayoutBuilder {
   image(spec: ImageSpec): Descriptor {
     const layers = spec.layers.map(l => (Buffer.isBuffer(l) ? { tar: l, compression: 'gzip' as const } : l))
     const diffIds = layers.map(l => sha256(l.tar))
-    const layerDescs = layers.map(l => this.blob(compress(l.tar, l.compression), spec.docker ? MediaType.DockerLayerGzip : LAYER_TYPES[l.compression]))
+    const layerDescs = layers.map(l =>
+      this.blob(compress(l.tar, l.compression), spec.docker ? MediaType.DockerLayerGzip : LAYER_TYPES[l.compression])
+    )
     const cfgPlatform = spec.config ?? spec.platform ?? { os: 'linux', architecture: 'amd64' }
-    const config = this.json({ ...cfgPlatform, config: {}, rootfs: { type: 'layers', diff_ids: diffIds } }, spec.docker ? MediaType.DockerConfig : MediaType.OciConfig)
+    const config = this.json(
+      { ...cfgPlatform, config: {}, rootfs: { type: 'layers', diff_ids: diffIds } },
+      spec.docker ? MediaType.DockerConfig : MediaType.OciConfig
+    )
     const mediaType = spec.docker ? MediaType.DockerManifest : MediaType.OciManifest
     const manifest = { schemaVersion: 2, mediaType, config, layers: layerDescs }
     return this.json(manifest, mediaType, spec.platform ? { platform: spec.platform } : {})
@@ -149,7 +156,10 @@ export class LayoutBuilder {
   /** A buildx-style attestation manifest for `subject`, with platform unknown/unknown unless told otherwise. */
   attestation(subject: Descriptor, platform: DescriptorPlatform = { architecture: 'unknown', os: 'unknown' }): Descriptor {
     const statement = this.json({ _type: 'https://in-toto.io/Statement/v0.1' }, MediaType.InToto)
-    const config = this.json({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [statement.digest] } }, MediaType.OciConfig)
+    const config = this.json(
+      { architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [statement.digest] } },
+      MediaType.OciConfig
+    )
     return this.json({ schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers: [statement] }, MediaType.OciManifest, {
       platform,
       annotations: { 'vnd.docker.reference.digest': subject.digest, 'vnd.docker.reference.type': 'attestation-manifest' }

@@ -1,8 +1,17 @@
 import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { VerificationError } from '../../../src/errors.js'
-import { LayoutError, blobPath, blobStream, findPlatformImage, listImages, platformBlobs, readBlob, readLayoutIndex } from '../../../src/oci/layout.js'
-import { MediaType, isAttestation, layerCompression } from '../../../src/oci/types.js'
+import {
+  blobPath,
+  blobStream,
+  findPlatformImage,
+  LayoutError,
+  listImages,
+  platformBlobs,
+  readBlob,
+  readLayoutIndex
+} from '../../../src/oci/layout.js'
+import { isAttestation, layerCompression, MediaType } from '../../../src/oci/types.js'
 import { platformKey } from '../../../src/platform.js'
 import { LayoutBuilder, P, tarLayer } from './fixtures.js'
 
@@ -122,7 +131,9 @@ describe('reading an OCI image layout', () => {
     expect(() => blobPath('/tmp/x', 'sha256:../../../etc/passwd')).toThrow(VerificationError)
     expect(() => blobPath('/tmp/x', 'md5:d41d8cd98f00b204e9800998ecf8427e')).toThrow(VerificationError)
     expect(blobPath('/tmp/x', `sha256:${'a'.repeat(64)}`)).toBe(`/tmp/x/blobs/sha256/${'a'.repeat(64)}`)
-    await expect(readBlob('/tmp/x', { mediaType: MediaType.OciConfig, digest: 'sha256:/etc/passwd', size: 1 })).rejects.toThrow(VerificationError)
+    await expect(readBlob('/tmp/x', { mediaType: MediaType.OciConfig, digest: 'sha256:/etc/passwd', size: 1 })).rejects.toThrow(
+      VerificationError
+    )
   })
 
   it('says so when a directory is not an OCI layout, or a blob is missing', async () => {
@@ -148,7 +159,12 @@ describe('reading an OCI image layout', () => {
     const blobs = await platformBlobs(dir, P.arm64)
     expect(blobs.map(x => x.role)).toEqual(['layer', 'layer', 'config', 'manifest'])
     const image = await findPlatformImage(dir, P.arm64)
-    expect(blobs.map(x => x.digest)).toEqual([image.manifest.layers[0].digest, image.manifest.layers[1].digest, image.manifest.config.digest, arm.digest])
+    expect(blobs.map(x => x.digest)).toEqual([
+      image.manifest.layers[0].digest,
+      image.manifest.layers[1].digest,
+      image.manifest.config.digest,
+      arm.digest
+    ])
     for (const x of blobs) expect(statSync(x.path).size).toBe(x.size)
     expect(blobs[3]).toMatchObject({ mediaType: MediaType.OciManifest, size: arm.size })
 

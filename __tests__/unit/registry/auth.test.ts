@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
-import { OCI_MANIFEST, type TestRegistry, imageManifest, sha256, startRegistry } from '../../helpers/registry-server.js'
+import { imageManifest, OCI_MANIFEST, sha256, startRegistry, type TestRegistry } from '../../helpers/registry-server.js'
 
 const USER = 'archway-bot'
 const SECRET = 'Zebra-Pancake-7731-secret'
@@ -11,8 +11,15 @@ const ZERO = { attempts: 3, baseMs: 0, maxMs: 0 }
 
 let logs: string[] = []
 const client = (s: TestRegistry, o: Partial<RegistryClientOptions> = {}) =>
-  new RegistryClient({ registry: s.host, retry: ZERO, credentials: { username: USER, password: SECRET }, log: line => logs.push(line), ...o })
-const unauthorised = (s: TestRegistry) => s.requests.filter(r => r.server === 'registry' && r.url.startsWith('/v2/') && !r.headers.authorization).length
+  new RegistryClient({
+    registry: s.host,
+    retry: ZERO,
+    credentials: { username: USER, password: SECRET },
+    log: line => logs.push(line),
+    ...o
+  })
+const unauthorised = (s: TestRegistry) =>
+  s.requests.filter(r => r.server === 'registry' && r.url.startsWith('/v2/') && !r.headers.authorization).length
 
 async function failure(p: Promise<unknown>): Promise<RegistryError> {
   const err = await p.then(
@@ -73,7 +80,14 @@ describe('Basic auth', () => {
   it('keeps the password out of an error even when the registry echoes what it was sent', async () => {
     const c = client(server)
     await c.ping()
-    server.fail({ method: 'GET', path: /tags/, status: 403, body: (req: { headers: { authorization?: string } }) => ({ errors: [{ code: 'DENIED', message: `no, ${req.headers.authorization} (${USER}:${SECRET})` }] }) })
+    server.fail({
+      method: 'GET',
+      path: /tags/,
+      status: 403,
+      body: (req: { headers: { authorization?: string } }) => ({
+        errors: [{ code: 'DENIED', message: `no, ${req.headers.authorization} (${USER}:${SECRET})` }]
+      })
+    })
     const err = await failure(c.listTags('acme/app'))
     expect(err.status).toBe(403)
     expect(err.message).toContain('DENIED')
@@ -155,14 +169,23 @@ describe('Bearer tokens', () => {
   it('fails in one line naming 401 at the realm, without the password, when the password is wrong', async () => {
     const err = await failure(client(server, { credentials: { username: USER, password: WRONG } }).headManifest('acme/app', 'v1'))
     expect(err.status).toBe(401)
-    expect(err.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/token\?service=archway-test-registry&scope=repository%3Aacme%2Fapp%3Apull answered 401 Unauthorized/)
+    expect(err.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/token\?service=archway-test-registry&scope=repository%3Aacme%2Fapp%3Apull answered 401 Unauthorized/
+    )
     expectNoSecret(err, [WRONG, Buffer.from(`${USER}:${WRONG}`).toString('base64')])
   })
 
   it('keeps the token out of an error and the log even when the registry echoes it', async () => {
     const c = client(server)
     await c.listTags('acme/app')
-    server.fail({ method: 'GET', path: /tags/, status: 403, body: (req: { headers: { authorization?: string } }) => ({ errors: [{ code: 'DENIED', message: `no: ${req.headers.authorization}` }] }) })
+    server.fail({
+      method: 'GET',
+      path: /tags/,
+      status: 403,
+      body: (req: { headers: { authorization?: string } }) => ({
+        errors: [{ code: 'DENIED', message: `no: ${req.headers.authorization}` }]
+      })
+    })
     const err = await failure(c.listTags('acme/app'))
     expect(err.message).toContain('DENIED')
     const tokens = [...server.tokens.keys()]
@@ -172,7 +195,11 @@ describe('Bearer tokens', () => {
   })
 
   it('refuses to send the credentials to a plain-HTTP realm on another host', async () => {
-    server.fail({ path: /manifests/, status: 401, headers: { 'www-authenticate': 'Bearer realm="http://auth.example.invalid/token",service="x"' } })
+    server.fail({
+      path: /manifests/,
+      status: 401,
+      headers: { 'www-authenticate': 'Bearer realm="http://auth.example.invalid/token",service="x"' }
+    })
     const err = await failure(client(server).headManifest('acme/app', 'v1'))
     expect(err.message).toContain('refusing to send the credentials')
     expect(server.tokenRequests).toEqual([])
@@ -186,7 +213,9 @@ describe('Bearer tokens without credentials', () => {
       const data = randomBytes(10)
       server.addBlob('library/app', data)
       expect(await client(server, { credentials: undefined }).getBlob('library/app', sha256(data))).toEqual(data)
-      expect(server.tokenRequests).toEqual([{ scopes: ['repository:library/app:pull'], service: 'archway-test-registry', authorization: undefined }])
+      expect(server.tokenRequests).toEqual([
+        { scopes: ['repository:library/app:pull'], service: 'archway-test-registry', authorization: undefined }
+      ])
     } finally {
       await server.close()
     }

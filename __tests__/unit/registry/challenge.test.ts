@@ -5,13 +5,26 @@ describe('WWW-Authenticate challenges', () => {
     ['Basic realm="archway-test"', [{ scheme: 'basic', params: { realm: 'archway-test' } }]],
     [
       'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull,push"',
-      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull,push' } }]
+      [
+        {
+          scheme: 'bearer',
+          params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull,push' }
+        }
+      ]
     ],
     [
       'Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:acme/app:pull",error="insufficient_scope"',
-      [{ scheme: 'bearer', params: { realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:acme/app:pull', error: 'insufficient_scope' } }]
+      [
+        {
+          scheme: 'bearer',
+          params: { realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:acme/app:pull', error: 'insufficient_scope' }
+        }
+      ]
     ],
-    ['BEARER Realm = "https://t.test/token" ,  Service=reg.test', [{ scheme: 'bearer', params: { realm: 'https://t.test/token', service: 'reg.test' } }]],
+    [
+      'BEARER Realm = "https://t.test/token" ,  Service=reg.test',
+      [{ scheme: 'bearer', params: { realm: 'https://t.test/token', service: 'reg.test' } }]
+    ],
     ['Bearer realm="a \\"quoted\\" realm, with a comma"', [{ scheme: 'bearer', params: { realm: 'a "quoted" realm, with a comma' } }]],
     [
       'Basic realm="r", Bearer realm="https://t.test/token",service="s"',
@@ -36,6 +49,8 @@ describe('WWW-Authenticate challenges', () => {
   })
 
   it('writes Basic credentials as base64 of user:password', () => {
-    expect(basicAuthorization({ username: 'archway', password: 'p:a:ss' })).toBe(`Basic ${Buffer.from('archway:p:a:ss').toString('base64')}`)
+    expect(basicAuthorization({ username: 'archway', password: 'p:a:ss' })).toBe(
+      `Basic ${Buffer.from('archway:p:a:ss').toString('base64')}`
+    )
   })
 })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
-import { OCI_MANIFEST, type TestRegistry, imageManifest, sha256, startRegistry } from '../../helpers/registry-server.js'
+import { imageManifest, OCI_MANIFEST, sha256, startRegistry, type TestRegistry } from '../../helpers/registry-server.js'
 
 let server: TestRegistry
 let waits: number[] = []
@@ -27,7 +27,8 @@ const client = (o: Partial<RegistryClientOptions> = {}) =>
     log: line => logs.push(line),
     ...o
   })
-const hits = (re: RegExp, method?: string) => server.requests.filter(r => re.test(r.url) && (method === undefined || r.method === method)).length
+const hits = (re: RegExp, method?: string) =>
+  server.requests.filter(r => re.test(r.url) && (method === undefined || r.method === method)).length
 
 describe('retries through the client', () => {
   const manifest = imageManifest(Buffer.from('{}'), [])
@@ -42,7 +43,9 @@ describe('retries through the client', () => {
     expect(hits(/manifests/)).toBe(3)
     expect(waits).toEqual([5, 10])
     expect(logs.filter(l => l.startsWith('Retry '))).toEqual([
-      expect.stringMatching(/^Retry 1 of GET http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/manifests\/v1 in 5 ms: .* answered 503 Service Unavailable \(UNAVAILABLE: injected 503\)$/),
+      expect.stringMatching(
+        /^Retry 1 of GET http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/manifests\/v1 in 5 ms: .* answered 503 Service Unavailable \(UNAVAILABLE: injected 503\)$/
+      ),
       expect.stringMatching(/^Retry 2 of GET .* in 10 ms/)
     ])
   })
@@ -119,28 +122,34 @@ describe('retries through the client', () => {
 
 describe('the one upload retry path', () => {
   const uploadRetries = () => logs.filter(l => l.startsWith('Upload of '))
-  const sessions = (method: string) => new Set(server.requests.filter(r => r.method === method && /uploads\/./.test(r.url)).map(r => r.url.replace(/\?.*/, ''))).size
+  const sessions = (method: string) =>
+    new Set(server.requests.filter(r => r.method === method && /uploads\/./.test(r.url)).map(r => r.url.replace(/\?.*/, ''))).size
   const ranges = () => server.requests.filter(r => r.method === 'PATCH').map(r => r.headers['content-range'])
 
-  it.each(['a Buffer', 'a file'])('starts a chunked upload of %s cut off mid-PATCH again from a new session, from the first byte', async kind => {
-    const data = randomBytes(12)
-    const source = kind === 'a file' ? { path: join(await mkdtemp(join(tmpdir(), 'archway-blob-')), 'layer'), size: data.length } : data
-    if (!Buffer.isBuffer(source)) await writeFile(source.path, data)
-    let cut = false
-    // The first chunk has been accepted: the connection of the second goes down.
-    const log = (line: string) => {
-      logs.push(line)
-      if (!cut && /^PATCH .*: 202$/.test(line)) {
-        cut = true
-        server.fail({ method: 'PATCH', path: /uploads/, reset: true })
+  it.each(['a Buffer', 'a file'])(
+    'starts a chunked upload of %s cut off mid-PATCH again from a new session, from the first byte',
+    async kind => {
+      const data = randomBytes(12)
+      const source = kind === 'a file' ? { path: join(await mkdtemp(join(tmpdir(), 'archway-blob-')), 'layer'), size: data.length } : data
+      if (!Buffer.isBuffer(source)) await writeFile(source.path, data)
+      let cut = false
+      // The first chunk has been accepted: the connection of the second goes down.
+      const log = (line: string) => {
+        logs.push(line)
+        if (!cut && /^PATCH .*: 202$/.test(line)) {
+          cut = true
+          server.fail({ method: 'PATCH', path: /uploads/, reset: true })
+        }
       }
+      await client({ chunkedUploadThreshold: 8, chunkSize: 4, log }).pushBlob('acme/app', sha256(data), source)
+      expect(server.blob(sha256(data))).toEqual(data)
+      expect(ranges()).toEqual(['0-3', '4-7', '0-3', '4-7', '8-11'])
+      expect([hits(/uploads\/$/, 'POST'), sessions('PATCH'), hits(/uploads\/./, 'PUT')]).toEqual([2, 2, 1])
+      expect(uploadRetries()).toEqual([
+        expect.stringMatching(new RegExp(`^Upload of ${sha256(data)} to acme/app starts again \\(retry 1\\) in 5 ms: PATCH .* failed: `))
+      ])
     }
-    await client({ chunkedUploadThreshold: 8, chunkSize: 4, log }).pushBlob('acme/app', sha256(data), source)
-    expect(server.blob(sha256(data))).toEqual(data)
-    expect(ranges()).toEqual(['0-3', '4-7', '0-3', '4-7', '8-11'])
-    expect([hits(/uploads\/$/, 'POST'), sessions('PATCH'), hits(/uploads\/./, 'PUT')]).toEqual([2, 2, 1])
-    expect(uploadRetries()).toEqual([expect.stringMatching(new RegExp(`^Upload of ${sha256(data)} to acme/app starts again \\(retry 1\\) in 5 ms: PATCH .* failed: `))])
-  })
+  )
 
   it('sends every chunk again into a new session when the closing PUT fails', async () => {
     const data = randomBytes(12)
@@ -173,7 +182,9 @@ describe('the one upload retry path', () => {
   it('retries the whole upload, not each of its requests, up to the attempts of the policy, then throws the last failure', async () => {
     const data = randomBytes(100)
     server.fail({ method: 'PUT', path: /uploads/, times: 100, status: 503 })
-    await expect(client().pushBlob('acme/app', sha256(data), data)).rejects.toThrow(/^PUT http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/blobs\/uploads\/\S+ answered 503 /)
+    await expect(client().pushBlob('acme/app', sha256(data), data)).rejects.toThrow(
+      /^PUT http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/blobs\/uploads\/\S+ answered 503 /
+    )
     expect(server.requests.map(r => r.method)).toEqual(['HEAD', ...Array(4).fill(['POST', 'PUT']).flat(), 'HEAD'])
     expect(uploadRetries()).toHaveLength(3)
     expect(waits).toEqual([5, 10, 20])

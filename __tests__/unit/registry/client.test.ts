@@ -6,7 +6,14 @@ import { RegistryClient, type RegistryClientOptions } from '../../../src/registr
 import { RegistryError } from '../../../src/registry/errors.js'
 import { MANIFEST_ACCEPT } from '../../../src/registry/manifests.js'
 import { nextLink } from '../../../src/registry/requests.js'
-import { OCI_MANIFEST, type RegistryServerOptions, type TestRegistry, imageManifest, sha256, startRegistry } from '../../helpers/registry-server.js'
+import {
+  imageManifest,
+  OCI_MANIFEST,
+  type RegistryServerOptions,
+  sha256,
+  startRegistry,
+  type TestRegistry
+} from '../../helpers/registry-server.js'
 import { tempDir } from '../../helpers/tmp.js'
 
 const ZERO = { attempts: 3, baseMs: 0, maxMs: 0 }
@@ -18,7 +25,8 @@ beforeAll(async () => {
 afterAll(() => server.close())
 beforeEach(() => server.reset())
 
-const client = (o: Partial<RegistryClientOptions> = {}, s: TestRegistry = server) => new RegistryClient({ registry: s.host, retry: ZERO, ...o })
+const client = (o: Partial<RegistryClientOptions> = {}, s: TestRegistry = server) =>
+  new RegistryClient({ registry: s.host, retry: ZERO, ...o })
 const calls = (s: TestRegistry = server) => s.requests.map(r => `${r.method} ${r.url.replace(/\?.*$/, '')}`)
 
 /** A second registry with other switches, closed after `body`. */
@@ -45,7 +53,11 @@ describe('blobs', () => {
     const data = randomBytes(1000)
     await client().pushBlob('acme/app', sha256(data), data)
     expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
-    expect(calls()).toEqual([`HEAD /v2/acme/app/blobs/${sha256(data)}`, 'POST /v2/acme/app/blobs/uploads/', expect.stringMatching(/^PUT \/v2\/acme\/app\/blobs\/uploads\/[-0-9a-f]+$/)])
+    expect(calls()).toEqual([
+      `HEAD /v2/acme/app/blobs/${sha256(data)}`,
+      'POST /v2/acme/app/blobs/uploads/',
+      expect.stringMatching(/^PUT \/v2\/acme\/app\/blobs\/uploads\/[-0-9a-f]+$/)
+    ])
     const put = server.requests[2]
     expect(put.url).toMatch(new RegExp(`\\?_state=[0-9a-f]+&digest=${encodeURIComponent(sha256(data))}$`))
     expect(put.headers['content-type']).toBe('application/octet-stream')
@@ -158,7 +170,9 @@ describe('manifests', () => {
     const c = client()
     const manifest = await pushImage(c, 'acme/app')
     server.fail({ method: 'PUT', path: /manifests/, status: 201, body: {}, headers: { 'docker-content-digest': sha256('something else') } })
-    await expect(c.putManifest('acme/app', 'v1', manifest, OCI_MANIFEST)).rejects.toThrow(/stored it as sha256:[0-9a-f]{64}, but the bytes sent/)
+    await expect(c.putManifest('acme/app', 'v1', manifest, OCI_MANIFEST)).rejects.toThrow(
+      /stored it as sha256:[0-9a-f]{64}, but the bytes sent/
+    )
   })
 
   it('heads a manifest as digest, media type and size, accepting the OCI and Docker index and manifest types', async () => {
@@ -167,7 +181,12 @@ describe('manifests', () => {
     expect(await client().headManifest('acme/app', 'v1')).toEqual({ digest, mediaType: OCI_MANIFEST, size: bytes.length })
     const accept = server.requests[0].headers.accept
     expect(accept).toBe(MANIFEST_ACCEPT)
-    for (const type of ['oci.image.index.v1', 'oci.image.manifest.v1', 'docker.distribution.manifest.list.v2', 'docker.distribution.manifest.v2']) {
+    for (const type of [
+      'oci.image.index.v1',
+      'oci.image.manifest.v1',
+      'docker.distribution.manifest.list.v2',
+      'docker.distribution.manifest.v2'
+    ]) {
       expect(accept).toContain(`application/vnd.${type}+json`)
     }
     expect(server.requests[0].method).toBe('HEAD')
@@ -211,7 +230,9 @@ describe('manifests', () => {
     expect(err).toBeInstanceOf(RegistryError)
     expect((err as RegistryError).status).toBe(400)
     expect((err as RegistryError).has('MANIFEST_BLOB_UNKNOWN')).toBe(true)
-    expect((err as Error).message).toMatch(/^PUT http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/manifests\/v1 answered 400 Bad Request \(MANIFEST_BLOB_UNKNOWN: blob unknown/)
+    expect((err as Error).message).toMatch(
+      /^PUT http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/manifests\/v1 answered 400 Bad Request \(MANIFEST_BLOB_UNKNOWN: blob unknown/
+    )
     expect((err as Error).message).not.toContain('\n')
   })
 })
@@ -222,7 +243,11 @@ describe('tags, deletion and referrers', () => {
       const digest = s.addManifest('acme/app', imageManifest(Buffer.from('{}'), []), OCI_MANIFEST)
       for (const tag of ['a', 'b', 'c', 'd', 'e']) s.addManifest('acme/app', s.manifest('acme/app', digest)!.bytes, OCI_MANIFEST, tag)
       expect(await client({}, s).listTags('acme/app')).toEqual(['a', 'b', 'c', 'd', 'e'])
-      expect(s.requests.map(r => r.url)).toEqual(['/v2/acme/app/tags/list', '/v2/acme/app/tags/list?n=2&last=b', '/v2/acme/app/tags/list?n=2&last=d'])
+      expect(s.requests.map(r => r.url)).toEqual([
+        '/v2/acme/app/tags/list',
+        '/v2/acme/app/tags/list?n=2&last=b',
+        '/v2/acme/app/tags/list?n=2&last=d'
+      ])
     })
   })
 
@@ -266,7 +291,13 @@ describe('tags, deletion and referrers', () => {
       annotations: { 'org.example': 'yes' }
     })
     const sbomDigest = await c.putManifest('acme/app', sha256(sbom), sbom, OCI_MANIFEST)
-    const expected = { mediaType: OCI_MANIFEST, digest: sbomDigest, size: sbom.length, artifactType: 'application/spdx+json', annotations: { 'org.example': 'yes' } }
+    const expected = {
+      mediaType: OCI_MANIFEST,
+      digest: sbomDigest,
+      size: sbom.length,
+      artifactType: 'application/spdx+json',
+      annotations: { 'org.example': 'yes' }
+    }
     expect(await c.referrers('acme/app', subjectDigest)).toEqual([expected])
     expect(await c.referrers('acme/app', subjectDigest, 'application/spdx+json')).toEqual([expected])
     expect(await c.referrers('acme/app', subjectDigest, 'application/vnd.other')).toEqual([])

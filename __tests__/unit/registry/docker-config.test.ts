@@ -1,13 +1,15 @@
-import { jest } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { jest } from '@jest/globals'
 import { tempDir } from '../../helpers/tmp.js'
 
 type ExecOutput = { exitCode: number; stdout: string; stderr: string }
 const getExecOutput = jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer; silent?: boolean }) => Promise<ExecOutput>>()
 jest.unstable_mockModule('@actions/exec', () => ({ getExecOutput }))
 const { EnvironmentError } = await import('../../../src/errors.js')
-const { configKeyRegistry, dockerConfigPath, dockerCredentials, dockerServerAddress } = await import('../../../src/registry/docker-config.js')
+const { configKeyRegistry, dockerConfigPath, dockerCredentials, dockerServerAddress } = await import(
+  '../../../src/registry/docker-config.js'
+)
 
 const b64 = (s: string) => Buffer.from(s).toString('base64')
 
@@ -40,7 +42,9 @@ describe('docker config.json', () => {
   })
 
   it('matches keys written with a scheme or a path, as the docker CLI does', async () => {
-    const env = await configDir({ auths: { 'https://ghcr.io': { auth: b64('a:b') }, 'http://127.0.0.1:5001/v2/': { username: 'c', password: 'd' } } })
+    const env = await configDir({
+      auths: { 'https://ghcr.io': { auth: b64('a:b') }, 'http://127.0.0.1:5001/v2/': { username: 'c', password: 'd' } }
+    })
     expect(await dockerCredentials('ghcr.io', { env })).toEqual({ username: 'a', password: 'b' })
     expect(await dockerCredentials('127.0.0.1:5001', { env })).toEqual({ username: 'c', password: 'd' })
     expect(await dockerCredentials('127.0.0.1:5000', { env })).toBeUndefined()
@@ -101,7 +105,9 @@ describe('docker credential helpers', () => {
   it('stop with an environment error when the helper fails or cannot be run', async () => {
     const env = await configDir({ credsStore: 'secretservice' })
     getExecOutput.mockResolvedValueOnce({ exitCode: 3, stdout: '', stderr: 'dbus: no session bus\n' })
-    await expect(dockerCredentials('ghcr.io', { env })).rejects.toThrow('docker-credential-secretservice get for ghcr.io exited with 3: dbus: no session bus')
+    await expect(dockerCredentials('ghcr.io', { env })).rejects.toThrow(
+      'docker-credential-secretservice get for ghcr.io exited with 3: dbus: no session bus'
+    )
     getExecOutput.mockRejectedValueOnce(new Error('Unable to locate executable file: docker-credential-secretservice'))
     await expect(dockerCredentials('ghcr.io', { env })).rejects.toThrow(EnvironmentError)
   })

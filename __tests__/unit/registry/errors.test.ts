@@ -1,5 +1,5 @@
 import { ArchwayError } from '../../../src/errors.js'
-import { RegistryError, parseErrorBody, redactUrl } from '../../../src/registry/errors.js'
+import { parseErrorBody, RegistryError, redactUrl } from '../../../src/registry/errors.js'
 
 describe('registry errors', () => {
   it('name the method, the redacted URL, the status and the registry codes in one line', () => {
@@ -40,8 +40,14 @@ describe('registry errors', () => {
 
   it.each([
     ['https://u:p@ghcr.io/v2/', 'https://ghcr.io/v2/'],
-    ['https://s3.example/bucket/blob?X-Amz-Signature=abc&X-Amz-Credential=def', 'https://s3.example/bucket/blob?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED'],
-    ['https://auth.example/token?service=reg&scope=repository%3Aa%3Apull', 'https://auth.example/token?service=reg&scope=repository%3Aa%3Apull'],
+    [
+      'https://s3.example/bucket/blob?X-Amz-Signature=abc&X-Amz-Credential=def',
+      'https://s3.example/bucket/blob?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED'
+    ],
+    [
+      'https://auth.example/token?service=reg&scope=repository%3Aa%3Apull',
+      'https://auth.example/token?service=reg&scope=repository%3Aa%3Apull'
+    ],
     ['https://ghcr.io/v2/a/tags/list?n=100&last=v1', 'https://ghcr.io/v2/a/tags/list?n=100&last=v1'],
     ['not a url', '(a URL that does not parse)']
   ])('redact %s', (input, expected) => {

@@ -1,6 +1,6 @@
-import { ImageReferenceError } from '../../../src/registry/reference.js'
 import {
   formatReference,
+  ImageReferenceError,
   isInsecureRegistry,
   parseReference,
   referenceTarget,
@@ -28,7 +28,10 @@ describe('image references', () => {
     [`ghcr.io/acme/app:1.0@${D}`, { registry: 'ghcr.io', repository: 'acme/app', tag: '1.0', digest: D }],
     ['[::1]:5000/app:v1', { registry: '[::1]:5000', repository: 'app', tag: 'v1' }],
     ['GHCR.IO/acme/app', { registry: 'ghcr.io', repository: 'acme/app' }],
-    ['registry.example.com:443/a.b/c_d/e__f/g-h--i:_T.a-g', { registry: 'registry.example.com:443', repository: 'a.b/c_d/e__f/g-h--i', tag: '_T.a-g' }],
+    [
+      'registry.example.com:443/a.b/c_d/e__f/g-h--i:_T.a-g',
+      { registry: 'registry.example.com:443', repository: 'a.b/c_d/e__f/g-h--i', tag: '_T.a-g' }
+    ],
     // A bare host:port is a name and a tag, as docker reads it.
     ['localhost:5000', { registry: 'docker.io', repository: 'library/localhost', tag: '5000' }]
   ])('parses %s as docker does', (input, expected) => {
@@ -90,11 +93,17 @@ describe('image references', () => {
 })
 
 describe('plain-HTTP registries', () => {
-  it.each(['localhost', 'localhost:5000', '127.0.0.1:5000', '127.0.0.1', '127.255.255.254:443', '[::1]', '[::1]:5000'])('include %s, as docker has them by default', host => {
-    expect(isInsecureRegistry(host)).toBe(true)
-  })
+  it.each(['localhost', 'localhost:5000', '127.0.0.1:5000', '127.0.0.1', '127.255.255.254:443', '[::1]', '[::1]:5000'])(
+    'include %s, as docker has them by default',
+    host => {
+      expect(isInsecureRegistry(host)).toBe(true)
+    }
+  )
 
-  it.each(['ghcr.io', 'docker.io', '10.0.0.1:5000', '128.0.0.1', '127.0.0.256', '127.0.0.1.nip.io', 'localhost.example.com', '[::2]:5000'])('exclude %s', host => {
-    expect(isInsecureRegistry(host)).toBe(false)
-  })
+  it.each(['ghcr.io', 'docker.io', '10.0.0.1:5000', '128.0.0.1', '127.0.0.256', '127.0.0.1.nip.io', 'localhost.example.com', '[::2]:5000'])(
+    'exclude %s',
+    host => {
+      expect(isInsecureRegistry(host)).toBe(false)
+    }
+  )
 })

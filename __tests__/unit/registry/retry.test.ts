@@ -1,5 +1,5 @@
 import { RegistryError } from '../../../src/registry/errors.js'
-import { type RetryPolicy, backoffMs, isRetryable, parseRetryAfter, withRetry } from '../../../src/registry/retry.js'
+import { backoffMs, isRetryable, parseRetryAfter, type RetryPolicy, withRetry } from '../../../src/registry/retry.js'
 
 const NOW = Date.parse('2026-11-22T10:00:00Z')
 
@@ -24,17 +24,22 @@ const status = (s: number, retryAfterMs?: number) => new RegistryError({ method:
 
 function recorder(policy: Partial<RetryPolicy> = {}) {
   const waits: number[] = []
-  return { waits, policy: { attempts: 4, baseMs: 100, maxMs: 1000, random: () => 0.5, sleep: async (ms: number) => void waits.push(ms), ...policy } }
+  return {
+    waits,
+    policy: { attempts: 4, baseMs: 100, maxMs: 1000, random: () => 0.5, sleep: async (ms: number) => void waits.push(ms), ...policy }
+  }
 }
 
 describe('retrying', () => {
   it('counts network errors and retryable statuses as retryable, and nothing else', () => {
-    expect([reset(), Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), new Error('socket hang up'), Object.assign(new Error('t'), { code: 'ETIMEDOUT' })].map(isRetryable)).toEqual([
-      true,
-      true,
-      true,
-      true
-    ])
+    expect(
+      [
+        reset(),
+        Object.assign(new Error('x'), { code: 'ECONNREFUSED' }),
+        new Error('socket hang up'),
+        Object.assign(new Error('t'), { code: 'ETIMEDOUT' })
+      ].map(isRetryable)
+    ).toEqual([true, true, true, true])
     expect([408, 429, 500, 502, 503, 504].map(s => isRetryable(status(s)))).toEqual([true, true, true, true, true, true])
     expect([400, 401, 403, 404, 405, 501].map(s => isRetryable(status(s)))).toEqual([false, false, false, false, false, false])
     expect(isRetryable(new Error('a bug'))).toBe(false)

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { type IncomingHttpHeaders, type Server, type ServerResponse, createServer } from 'node:http'
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http'
 import { RegistryClient } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
-import { TransportError, sendFollowingRedirects } from '../../../src/registry/transport.js'
-import { type TestRegistry, sha256, startRegistry } from '../../helpers/registry-server.js'
+import { sendFollowingRedirects, TransportError } from '../../../src/registry/transport.js'
+import { sha256, startRegistry, type TestRegistry } from '../../helpers/registry-server.js'
 
 interface Seen {
   readonly at: string
@@ -28,7 +28,9 @@ function serve(at: string, address: string, route: (path: string, res: ServerRes
     seen.push({ at, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body })
     route(req.url ?? '/', res)
   })
-  return new Promise(resolve => server.listen(0, address, () => resolve([server, `http://${address}:${(server.address() as { port: number }).port}`])))
+  return new Promise(resolve =>
+    server.listen(0, address, () => resolve([server, `http://${address}:${(server.address() as { port: number }).port}`]))
+  )
 }
 
 const redirect = (res: ServerResponse, status: number, location: string) => res.writeHead(status, { location, 'content-length': 0 }).end()
@@ -59,7 +61,12 @@ beforeEach(() => {
 })
 
 const get = (path: string, o: { method?: string; body?: Buffer } = {}) =>
-  sendFollowingRedirects({ method: o.method ?? 'GET', url: new URL(path, homeUrl), headers: { Authorization: 'Bearer tok-SECRET' }, body: o.body })
+  sendFollowingRedirects({
+    method: o.method ?? 'GET',
+    url: new URL(path, homeUrl),
+    headers: { Authorization: 'Bearer tok-SECRET' },
+    body: o.body
+  })
 
 describe('redirects', () => {
   it('keep Authorization within the origin', async () => {
@@ -107,7 +114,9 @@ describe('timeouts', () => {
     const started = Date.now()
     const err = await c.ping().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RegistryError)
-    expect((err as Error).message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/v2\/ failed: ETIMEDOUT \(127\.0\.0\.1:\d+ was silent for 100 ms\)$/)
+    expect((err as Error).message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/v2\/ failed: ETIMEDOUT \(127\.0\.0\.1:\d+ was silent for 100 ms\)$/
+    )
     expect(seen.filter(s => s.url === '/v2/')).toHaveLength(2)
     expect(Date.now() - started).toBeLessThan(2000)
   })
@@ -126,7 +135,12 @@ describe('a registry that sends blobs and uploads to storage on another host', (
   ])('never gives that host the %s Authorization', async (_scheme, options) => {
     server = await startRegistry(options)
     server.redirectToStorage = true
-    const c = new RegistryClient({ registry: server.host, credentials: { username: USER, password: SECRET }, chunkedUploadThreshold: 100, chunkSize: 64 })
+    const c = new RegistryClient({
+      registry: server.host,
+      credentials: { username: USER, password: SECRET },
+      chunkedUploadThreshold: 100,
+      chunkSize: 64
+    })
     const small = randomBytes(50)
     const big = randomBytes(150)
     await c.pushBlob('acme/app', sha256(small), small)

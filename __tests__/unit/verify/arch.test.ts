@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs'
+import { armArchLevel, describeElf, EM, parseAeabiAttributes, parseElf, readArmAttributes } from '../../../src/elf.js'
 import { VerificationError } from '../../../src/errors.js'
-import { EM } from '../../../src/elf.js'
 import { zstdDecompressor } from '../../../src/oci/layer.js'
 import { findPlatformImage } from '../../../src/oci/layout.js'
-import { type ArchReport, archFailure, archOk, checkElf, verifyArch, verifyImageArch } from '../../../src/verify/arch.js'
-import { armArchLevel, describeElf, parseAeabiAttributes, parseElf, readArmAttributes } from '../../../src/elf.js'
 import type { Platform } from '../../../src/platform.js'
-import { LayoutBuilder, P, aeabiSection, armElf, elf, gnuTarLayer, tarLayer, zstdFrames } from '../oci/fixtures.js'
+import { type ArchReport, archFailure, archOk, checkElf, verifyArch, verifyImageArch } from '../../../src/verify/arch.js'
+import { aeabiSection, armElf, elf, gnuTarLayer, LayoutBuilder, P, tarLayer, zstdFrames } from '../oci/fixtures.js'
 
 const X86_64 = elf(64, 'little', EM.X86_64)
 const AARCH64 = elf(64, 'little', EM.AARCH64)
@@ -18,7 +17,11 @@ const ARMEL = armElf(0x05000200, { name: '5TE', arch: 4 })
 const GO_ARM = armElf(0x05000002)
 
 /** A one-image layout for `platform` whose layers are given as lists of tar entries. */
-async function image(platform: Platform, layers: Array<Parameters<typeof tarLayer>[0]>, config?: { os: string; architecture: string; variant?: string }): Promise<string> {
+async function image(
+  platform: Platform,
+  layers: Array<Parameters<typeof tarLayer>[0]>,
+  config?: { os: string; architecture: string; variant?: string }
+): Promise<string> {
   const b = new LayoutBuilder()
   const tars = await Promise.all(layers.map(l => tarLayer(l)))
   return b.finish([b.index([b.image({ platform, config, layers: tars })])])
@@ -38,7 +41,7 @@ describe('ELF rules per platform', () => {
     ['loong64', elf(64, 'little', EM.LOONGARCH)]
   ]
 
-  it.each(programs)('accepts %s programs on their own platform and no other platform\'s', (name, program) => {
+  it.each(programs)("accepts %s programs on their own platform and no other platform's", (name, program) => {
     const h = parseElf(program)!
     for (const [other] of programs) {
       const ok = checkElf(h, P[other]).ok
@@ -71,7 +74,7 @@ describe('ELF rules per platform', () => {
 })
 
 describe('ARM build attributes (.ARM.attributes)', () => {
-  it('reads Tag_CPU_name and Tag_CPU_arch past other tags, and after another vendor\'s subsection', () => {
+  it("reads Tag_CPU_name and Tag_CPU_arch past other tags, and after another vendor's subsection", () => {
     expect(readArmAttributes(ARMHF)).toEqual({ cpuName: '7-A', cpuArch: 10 })
     expect(readArmAttributes(ARMEL)).toEqual({ cpuName: '5TE', cpuArch: 4 })
     const aeabi = aeabiSection('6KZ', 7)
@@ -98,20 +101,42 @@ describe('ARM build attributes (.ARM.attributes)', () => {
   })
 })
 
-describe('verifying an image\'s architecture from its OCI layout', () => {
+describe("verifying an image's architecture from its OCI layout", () => {
   it('passes an arm64 image of AArch64 programs, counting files and ELF files', async () => {
     const dir = await image(P.arm64, [
-      [{ name: 'bin/', type: 'directory' }, { name: 'bin/busybox', content: AARCH64 }, { name: 'bin/sh', type: 'symlink', linkname: 'busybox' }],
-      [{ name: 'etc/motd', content: 'hello' }, { name: 'usr/bin/tool', content: SCRIPT }, { name: 'usr/lib/libc.so.6', content: AARCH64 }, { name: 'empty', content: '' }]
+      [
+        { name: 'bin/', type: 'directory' },
+        { name: 'bin/busybox', content: AARCH64 },
+        { name: 'bin/sh', type: 'symlink', linkname: 'busybox' }
+      ],
+      [
+        { name: 'etc/motd', content: 'hello' },
+        { name: 'usr/bin/tool', content: SCRIPT },
+        { name: 'usr/lib/libc.so.6', content: AARCH64 },
+        { name: 'empty', content: '' }
+      ]
     ])
     const report = await verifyArch(dir, P.arm64)
-    expect(report).toEqual({ platform: P.arm64, expected: 'AArch64 64-bit LSB', filesChecked: 5, elfChecked: 2, mismatches: [], config: { ok: true, found: 'linux/arm64' } })
+    expect(report).toEqual({
+      platform: P.arm64,
+      expected: 'AArch64 64-bit LSB',
+      filesChecked: 5,
+      elfChecked: 2,
+      mismatches: [],
+      config: { ok: true, found: 'linux/arm64' }
+    })
     expect(archOk(report)).toBe(true)
     expect(archFailure(report)).toBeUndefined()
   })
 
   it('names the one x86-64 program in an arm64 image', async () => {
-    const dir = await image(P.arm64, [[{ name: 'bin/busybox', content: AARCH64 }, { name: 'usr/local/bin/app', content: X86_64 }, { name: 'usr/local/bin/run.sh', content: SCRIPT }]])
+    const dir = await image(P.arm64, [
+      [
+        { name: 'bin/busybox', content: AARCH64 },
+        { name: 'usr/local/bin/app', content: X86_64 },
+        { name: 'usr/local/bin/run.sh', content: SCRIPT }
+      ]
+    ])
     const report = await verifyArch(dir, P.arm64)
     expect(report.mismatches).toEqual([{ path: '/usr/local/bin/app', found: 'x86-64 64-bit LSB' }])
     expect(report.elfChecked).toBe(2)
@@ -120,8 +145,16 @@ describe('verifying an image\'s architecture from its OCI layout', () => {
 
   it('does not count an amd64 program that an upper layer deleted (whiteout)', async () => {
     const dir = await image(P.arm64, [
-      [{ name: 'usr/bin/host-tool', content: X86_64 }, { name: 'usr/bin/keep', content: AARCH64 }, { name: 'opt/x86/', type: 'directory' }, { name: 'opt/x86/lib.so', content: X86_64 }],
-      [{ name: 'usr/bin/.wh.host-tool', content: '' }, { name: 'opt/.wh.x86', content: '' }]
+      [
+        { name: 'usr/bin/host-tool', content: X86_64 },
+        { name: 'usr/bin/keep', content: AARCH64 },
+        { name: 'opt/x86/', type: 'directory' },
+        { name: 'opt/x86/lib.so', content: X86_64 }
+      ],
+      [
+        { name: 'usr/bin/.wh.host-tool', content: '' },
+        { name: 'opt/.wh.x86', content: '' }
+      ]
     ])
     const report = await verifyArch(dir, P.arm64)
     expect(report).toMatchObject({ filesChecked: 1, elfChecked: 1, mismatches: [] })
@@ -129,8 +162,16 @@ describe('verifying an image\'s architecture from its OCI layout', () => {
 
   it('lets an opaque directory hide the files below it, but not the files its own layer adds', async () => {
     const dir = await image(P.arm64, [
-      [{ name: 'app/old-x86', content: X86_64 }, { name: 'app/sub/also-x86', content: X86_64 }, { name: 'other/x86', content: X86_64 }],
-      [{ name: 'app/new', content: AARCH64 }, { name: 'app/.wh..wh..opq', content: '' }, { name: 'app/late-x86', content: X86_64 }]
+      [
+        { name: 'app/old-x86', content: X86_64 },
+        { name: 'app/sub/also-x86', content: X86_64 },
+        { name: 'other/x86', content: X86_64 }
+      ],
+      [
+        { name: 'app/new', content: AARCH64 },
+        { name: 'app/.wh..wh..opq', content: '' },
+        { name: 'app/late-x86', content: X86_64 }
+      ]
     ])
     const report = await verifyArch(dir, P.arm64)
     expect(report.mismatches.map(m => m.path)).toEqual(['/app/late-x86', '/other/x86'])
@@ -139,8 +180,20 @@ describe('verifying an image\'s architecture from its OCI layout', () => {
 
   it('follows files replaced by directories, symlinks and newer files, and hard links', async () => {
     const dir = await image(P.arm64, [
-      [{ name: 'a/x86', content: X86_64 }, { name: 'b', content: X86_64 }, { name: 'c', content: X86_64 }, { name: 'd', content: AARCH64 }],
-      [{ name: 'a', content: 'now a file' }, { name: 'b/', type: 'directory' }, { name: 'c', type: 'symlink', linkname: 'd' }, { name: 'e', content: X86_64 }, { name: 'f', type: 'link', linkname: 'e' }, { name: 'g', type: 'link', linkname: 'd' }],
+      [
+        { name: 'a/x86', content: X86_64 },
+        { name: 'b', content: X86_64 },
+        { name: 'c', content: X86_64 },
+        { name: 'd', content: AARCH64 }
+      ],
+      [
+        { name: 'a', content: 'now a file' },
+        { name: 'b/', type: 'directory' },
+        { name: 'c', type: 'symlink', linkname: 'd' },
+        { name: 'e', content: X86_64 },
+        { name: 'f', type: 'link', linkname: 'e' },
+        { name: 'g', type: 'link', linkname: 'd' }
+      ],
       [{ name: 'e', content: AARCH64 }]
     ])
     const report = await verifyArch(dir, P.arm64)
@@ -149,7 +202,7 @@ describe('verifying an image\'s architecture from its OCI layout', () => {
     expect(report).toMatchObject({ filesChecked: 5, elfChecked: 4 })
   })
 
-  it('reports a config whose architecture is not the platform\'s', async () => {
+  it("reports a config whose architecture is not the platform's", async () => {
     const dir = await image(P.arm64, [[{ name: 'bin/busybox', content: AARCH64 }]], { os: 'linux', architecture: 'amd64' })
     const report = await verifyArch(dir, P.arm64)
     expect(report.config).toEqual({ ok: false, found: 'linux/amd64' })
@@ -162,12 +215,14 @@ describe('verifying an image\'s architecture from its OCI layout', () => {
   })
 
   it('refuses soft-float and AArch64 programs in an arm/v7 image, reading their .ARM.attributes', async () => {
-    const dir = await image(P.armv7, [[
-      { name: 'bin/busybox', content: ARMHF },
-      { name: 'bin/go-app', content: GO_ARM },
-      { name: 'lib/arm-linux-gnueabi/libc.so.6', content: ARMEL },
-      { name: 'usr/bin/aarch64-tool', content: AARCH64 }
-    ]])
+    const dir = await image(P.armv7, [
+      [
+        { name: 'bin/busybox', content: ARMHF },
+        { name: 'bin/go-app', content: GO_ARM },
+        { name: 'lib/arm-linux-gnueabi/libc.so.6', content: ARMEL },
+        { name: 'usr/bin/aarch64-tool', content: AARCH64 }
+      ]
+    ])
     const report = await verifyArch(dir, P.armv7)
     expect(report.mismatches).toEqual([
       { path: '/lib/arm-linux-gnueabi/libc.so.6', found: 'ARM 32-bit LSB EABI5 soft-float ARMv5TE' },
@@ -179,7 +234,12 @@ describe('verifying an image\'s architecture from its OCI layout', () => {
   })
 
   it('refuses ARMv7 code in an arm/v6 image, and reads attributes only while the file fits maxArmFile', async () => {
-    const dir = await image(P.armv6, [[{ name: 'bin/busybox', content: ARMEL }, { name: 'bin/armhf', content: armElf(0x05000400, { name: '7-A', arch: 10 }, 300_000) }]])
+    const dir = await image(P.armv6, [
+      [
+        { name: 'bin/busybox', content: ARMEL },
+        { name: 'bin/armhf', content: armElf(0x05000400, { name: '7-A', arch: 10 }, 300_000) }
+      ]
+    ])
     expect((await verifyArch(dir, P.armv6)).mismatches).toEqual([{ path: '/bin/armhf', found: 'ARM 32-bit LSB EABI5 hard-float ARMv7' }])
     expect((await verifyArch(dir, P.armv6, { maxArmFile: 100_000 })).mismatches).toEqual([])
   })
@@ -200,7 +260,12 @@ describe('verifying an image\'s architecture from its OCI layout', () => {
   })
 
   it('counts an ELF magic with no room for a header as a mismatch', async () => {
-    const dir = await image(P.amd64, [[{ name: 'stub', content: Buffer.from('\x7fELF\x02\x01\x01', 'latin1') }, { name: 'magic-only', content: Buffer.from('\x7fELF', 'latin1') }]])
+    const dir = await image(P.amd64, [
+      [
+        { name: 'stub', content: Buffer.from('\x7fELF\x02\x01\x01', 'latin1') },
+        { name: 'magic-only', content: Buffer.from('\x7fELF', 'latin1') }
+      ]
+    ])
     const report = await verifyArch(dir, P.amd64)
     expect(report.mismatches).toEqual([
       { path: '/magic-only', found: 'a malformed or truncated ELF header' },
@@ -210,7 +275,7 @@ describe('verifying an image\'s architecture from its OCI layout', () => {
 })
 
 describe('reading layers', () => {
-  it('reads uncompressed, gzip and zstd layers, and GNU tar\'s long names', async () => {
+  it("reads uncompressed, gzip and zstd layers, and GNU tar's long names", async () => {
     const longName = `usr/lib/${'very-long-directory-name/'.repeat(8)}x86.so`
     const b = new LayoutBuilder()
     const img = b.image({
@@ -218,7 +283,13 @@ describe('reading layers', () => {
       layers: [
         { tar: gnuTarLayer({ [longName]: X86_64, 'bin/ok': AARCH64 }), compression: 'none' },
         { tar: await tarLayer([{ name: 'gz/x86', content: X86_64 }]), compression: 'gzip' },
-        { tar: await tarLayer([{ name: 'zst/x86', content: X86_64 }, { name: 'zst/big', content: Buffer.alloc(3_000_000, 1) }]), compression: 'zstd' }
+        {
+          tar: await tarLayer([
+            { name: 'zst/x86', content: X86_64 },
+            { name: 'zst/big', content: Buffer.alloc(3_000_000, 1) }
+          ]),
+          compression: 'zstd'
+        }
       ]
     })
     const dir = b.finish([img])
@@ -228,12 +299,17 @@ describe('reading layers', () => {
   })
 
   it('reads zstd with fzstd when Node has no zstd, and refuses corrupt zstd', async () => {
-    const tar = await tarLayer([{ name: 'bin/x86', content: X86_64 }, { name: 'data', content: Buffer.alloc(300_000, 0) }])
+    const tar = await tarLayer([
+      { name: 'bin/x86', content: X86_64 },
+      { name: 'data', content: Buffer.alloc(300_000, 0) }
+    ])
     const unzstd = async (input: Buffer) => {
       const out: Buffer[] = []
       const z = zstdDecompressor(null)
       const done = new Promise<Buffer>((resolve, reject) => {
-        z.on('data', (c: Buffer) => out.push(c)).on('end', () => resolve(Buffer.concat(out))).on('error', reject)
+        z.on('data', (c: Buffer) => out.push(c))
+          .on('end', () => resolve(Buffer.concat(out)))
+          .on('error', reject)
       })
       z.end(input)
       return done
@@ -243,7 +319,7 @@ describe('reading layers', () => {
     await expect(unzstd(broken)).rejects.toThrow('zstd data is corrupt')
   })
 
-  it('refuses a tampered layer blob, and a layer whose contents are not the config\'s diff_id', async () => {
+  it("refuses a tampered layer blob, and a layer whose contents are not the config's diff_id", async () => {
     const b = new LayoutBuilder()
     const tar = await tarLayer([{ name: 'bin/busybox', content: AARCH64 }])
     const dir = b.finish([b.image({ platform: P.arm64, layers: [{ tar, compression: 'none' }] })])
@@ -260,7 +336,9 @@ describe('reading layers', () => {
     writeFileSync(layerPath, original)
     const wrongDiff = { ...image, config: { ...image.config, rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] } } }
     await expect(verifyImageArch(wrongDiff)).rejects.toThrow(`uncompresses to sha256:`)
-    await expect(verifyImageArch({ ...image, config: { ...image.config, rootfs: { type: 'layers', diff_ids: [] } } })).rejects.toThrow('has 1 layers but its config lists 0 diff_ids')
+    await expect(verifyImageArch({ ...image, config: { ...image.config, rootfs: { type: 'layers', diff_ids: [] } } })).rejects.toThrow(
+      'has 1 layers but its config lists 0 diff_ids'
+    )
     await expect(verifyImageArch(image)).resolves.toMatchObject({ elfChecked: 1, mismatches: [] })
   })
 
@@ -270,7 +348,10 @@ describe('reading layers', () => {
     const dir = b.finish([b.image({ platform: P.arm64, layers: [{ tar: garbage, compression: 'gzip' }] })])
     await expect(verifyArch(dir, P.arm64)).rejects.toThrow(VerificationError)
     const image = await findPlatformImage(dir, P.arm64)
-    const odd = { ...image, manifest: { ...image.manifest, layers: [{ ...image.manifest.layers[0], mediaType: 'application/vnd.in-toto+json' }] } }
+    const odd = {
+      ...image,
+      manifest: { ...image.manifest, layers: [{ ...image.manifest.layers[0], mediaType: 'application/vnd.in-toto+json' }] }
+    }
     await expect(verifyImageArch(odd)).rejects.toThrow('media type application/vnd.in-toto+json, which is not a filesystem layer')
   })
 })

@@ -23,121 +23,6 @@ import {
 // src/inputs.ts
 import { existsSync, statSync } from "node:fs";
 
-// src/registry/reference.ts
-var ImageReferenceError = class extends ArchwayError {
-  constructor(reference, reason) {
-    super(`Image reference "${reference}" is not valid: ${reason}`);
-    this.reference = reference;
-    this.reason = reason;
-  }
-  reference;
-  reason;
-};
-var DOCKER_HUB = "docker.io";
-var DOCKER_HUB_API = "registry-1.docker.io";
-var LEGACY_DOCKER_HUB = "index.docker.io";
-var NAME_TOTAL_MAX = 255;
-var COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-var TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-var LABEL = "(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])";
-var DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?$`);
-function parseReference(input) {
-  const fail = (reason) => {
-    throw new ImageReferenceError(input, reason);
-  };
-  if (input === "") fail("it is empty");
-  if (/\s/.test(input)) fail("it contains white space");
-  let rest = input;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) fail(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
-  }
-  let tag;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) fail(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
-  }
-  const slash = rest.indexOf("/");
-  const first = slash < 0 ? "" : rest.slice(0, slash);
-  let registry = DOCKER_HUB;
-  let path = rest;
-  if (slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
-    if (!DOMAIN.test(first)) fail(`"${first}" is not a registry host[:port]`);
-    registry = first.toLowerCase();
-    path = rest.slice(slash + 1);
-  }
-  if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
-  if (registry === DOCKER_HUB && path !== "" && !path.includes("/")) path = `library/${path}`;
-  const problem = repositoryProblem(path);
-  if (problem) fail(problem);
-  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail(`the name is longer than ${NAME_TOTAL_MAX} characters`);
-  return { registry, repository: path, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
-}
-function formatReference(ref) {
-  return `${ref.registry}/${ref.repository}${ref.tag === void 0 ? "" : `:${ref.tag}`}${ref.digest === void 0 ? "" : `@${ref.digest}`}`;
-}
-function registryApiHost(registry) {
-  const host = registry.toLowerCase();
-  return host === DOCKER_HUB || host === LEGACY_DOCKER_HUB ? DOCKER_HUB_API : host;
-}
-function validateRegistry(registry) {
-  if (!DOMAIN.test(registry)) throw new ImageReferenceError(registry, "a registry is a host name or address, with an optional :port");
-  return registry;
-}
-function validateRepository(name) {
-  const problem = repositoryProblem(name);
-  if (problem) throw new ImageReferenceError(name, problem);
-  return name;
-}
-function validateTag(tag) {
-  if (!TAG.test(tag)) throw new ImageReferenceError(tag, "a tag is [A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-]");
-  return tag;
-}
-function validateDigest(digest) {
-  if (!DIGEST.test(digest)) throw new ImageReferenceError(digest, "a digest is sha256: and 64 lower-case hex digits (or sha512: and 128)");
-  return digest;
-}
-function isDigest(ref) {
-  return DIGEST.test(ref);
-}
-function algorithmOf(digest) {
-  return digest.slice(0, digest.indexOf(":"));
-}
-function validateManifestRef(ref) {
-  return ref.includes(":") ? validateDigest(ref) : validateTag(ref);
-}
-function repositoryProblem(path) {
-  if (path === "") return "the repository name is empty";
-  if (path.length > NAME_TOTAL_MAX) return `the repository name is longer than ${NAME_TOTAL_MAX} characters`;
-  if (path !== path.toLowerCase()) return "the repository name must be lower-case";
-  for (const component of path.split("/")) {
-    if (!COMPONENT.test(component)) {
-      return `"${component}" is not a repository path component (lower-case letters and digits, separated by ".", "_", "__" or dashes)`;
-    }
-  }
-  return void 0;
-}
-function isInsecureRegistry(registry) {
-  const host = hostOf(registry).toLowerCase();
-  if (host === "localhost" || host === "::1") return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
-}
-function hostOf(registry) {
-  if (registry.startsWith("[")) {
-    const end = registry.indexOf("]");
-    return end < 0 ? registry : registry.slice(1, end);
-  }
-  const colon = registry.lastIndexOf(":");
-  return colon >= 0 && registry.indexOf(":") === colon ? registry.slice(0, colon) : registry;
-}
-
 // src/platform.ts
 var LE64 = { bits: 64, endian: "little" };
 var LE32 = { bits: 32, endian: "little" };
@@ -322,6 +207,121 @@ function parseQemuQuery(value) {
   return void 0;
 }
 
+// src/registry/reference.ts
+var ImageReferenceError = class extends ArchwayError {
+  constructor(reference, reason) {
+    super(`Image reference "${reference}" is not valid: ${reason}`);
+    this.reference = reference;
+    this.reason = reason;
+  }
+  reference;
+  reason;
+};
+var DOCKER_HUB = "docker.io";
+var DOCKER_HUB_API = "registry-1.docker.io";
+var LEGACY_DOCKER_HUB = "index.docker.io";
+var NAME_TOTAL_MAX = 255;
+var COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+var TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+var LABEL = "(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])";
+var DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?$`);
+function parseReference(input) {
+  const fail = (reason) => {
+    throw new ImageReferenceError(input, reason);
+  };
+  if (input === "") fail("it is empty");
+  if (/\s/.test(input)) fail("it contains white space");
+  let rest = input;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) fail(`"${digest}" is not a digest (sha256: and 64 lower-case hex digits, or sha512: and 128)`);
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) fail(`"${tag}" is not a tag ([A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-])`);
+  }
+  const slash = rest.indexOf("/");
+  const first = slash < 0 ? "" : rest.slice(0, slash);
+  let registry = DOCKER_HUB;
+  let path = rest;
+  if (slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase())) {
+    if (!DOMAIN.test(first)) fail(`"${first}" is not a registry host[:port]`);
+    registry = first.toLowerCase();
+    path = rest.slice(slash + 1);
+  }
+  if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;
+  if (registry === DOCKER_HUB && path !== "" && !path.includes("/")) path = `library/${path}`;
+  const problem = repositoryProblem(path);
+  if (problem) fail(problem);
+  if (registry.length + 1 + path.length > NAME_TOTAL_MAX) fail(`the name is longer than ${NAME_TOTAL_MAX} characters`);
+  return { registry, repository: path, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
+}
+function formatReference(ref) {
+  return `${ref.registry}/${ref.repository}${ref.tag === void 0 ? "" : `:${ref.tag}`}${ref.digest === void 0 ? "" : `@${ref.digest}`}`;
+}
+function registryApiHost(registry) {
+  const host = registry.toLowerCase();
+  return host === DOCKER_HUB || host === LEGACY_DOCKER_HUB ? DOCKER_HUB_API : host;
+}
+function validateRegistry(registry) {
+  if (!DOMAIN.test(registry)) throw new ImageReferenceError(registry, "a registry is a host name or address, with an optional :port");
+  return registry;
+}
+function validateRepository(name) {
+  const problem = repositoryProblem(name);
+  if (problem) throw new ImageReferenceError(name, problem);
+  return name;
+}
+function validateTag(tag) {
+  if (!TAG.test(tag)) throw new ImageReferenceError(tag, "a tag is [A-Za-z0-9_] then up to 127 of [A-Za-z0-9._-]");
+  return tag;
+}
+function validateDigest(digest) {
+  if (!DIGEST.test(digest)) throw new ImageReferenceError(digest, "a digest is sha256: and 64 lower-case hex digits (or sha512: and 128)");
+  return digest;
+}
+function isDigest(ref) {
+  return DIGEST.test(ref);
+}
+function algorithmOf(digest) {
+  return digest.slice(0, digest.indexOf(":"));
+}
+function validateManifestRef(ref) {
+  return ref.includes(":") ? validateDigest(ref) : validateTag(ref);
+}
+function repositoryProblem(path) {
+  if (path === "") return "the repository name is empty";
+  if (path.length > NAME_TOTAL_MAX) return `the repository name is longer than ${NAME_TOTAL_MAX} characters`;
+  if (path !== path.toLowerCase()) return "the repository name must be lower-case";
+  for (const component of path.split("/")) {
+    if (!COMPONENT.test(component)) {
+      return `"${component}" is not a repository path component (lower-case letters and digits, separated by ".", "_", "__" or dashes)`;
+    }
+  }
+  return void 0;
+}
+function isInsecureRegistry(registry) {
+  const host = hostOf(registry).toLowerCase();
+  if (host === "localhost" || host === "::1") return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return m?.slice(1).every((o) => Number(o) <= 255) ?? false;
+}
+function hostOf(registry) {
+  if (registry.startsWith("[")) {
+    const end = registry.indexOf("]");
+    return end < 0 ? registry : registry.slice(1, end);
+  }
+  const colon = registry.lastIndexOf(":");
+  return colon >= 0 && registry.indexOf(":") === colon ? registry.slice(0, colon) : registry;
+}
+
 // src/inputs.ts
 var DEFAULTS = {
   platforms: "all",
@@ -375,13 +375,18 @@ function buildInputs(get, password, platforms) {
   const provenance = parseProvenance(get("provenance", "false"));
   if (imageText === "") {
     const stray = Object.keys(BUILD_ONLY).find((name) => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ?? (push ? "push" : provenance ? "provenance" : void 0);
-    if (stray) throw new InputError("image", "", `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`);
+    if (stray)
+      throw new InputError("image", "", `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`);
     return {};
   }
   const image = parseImage(imageText);
   const username = get("username", "");
   if (username === "" !== (password === "")) {
-    throw new InputError(username ? "password" : "username", "", "accepted: username and password given together, or neither (then the docker config credentials are used)");
+    throw new InputError(
+      username ? "password" : "username",
+      "",
+      "accepted: username and password given together, or neither (then the docker config credentials are used)"
+    );
   }
   return {
     build: {
@@ -405,10 +410,15 @@ function buildInputs(get, password, platforms) {
 }
 function shareAndMode(buildText, modeText, platforms) {
   if (modeText !== "auto" && modeText !== "stage" && modeText !== "merge") {
-    throw new InputError("mode", modeText, "accepted: auto (publish once every platform is there), stage (only stage this job's share, for a merge job) or merge (publish what the run staged)");
+    throw new InputError(
+      "mode",
+      modeText,
+      "accepted: auto (publish once every platform is there), stage (only stage this job's share, for a merge job) or merge (publish what the run staged)"
+    );
   }
   const mode = modeText;
-  if (mode === "stage" && buildText === "") throw new InputError("build", "", "accepted: this job's share of platforms; mode: stage needs it");
+  if (mode === "stage" && buildText === "")
+    throw new InputError("build", "", "accepted: this job's share of platforms; mode: stage needs it");
   if (buildText === "") return { mode };
   if (mode === "merge") throw new InputError("build", buildText, "accepted: nothing with mode: merge, which builds no platform");
   let share;
@@ -420,7 +430,11 @@ function shareAndMode(buildText, modeText, platforms) {
   const all = new Set(platforms.map(formatPlatform));
   const outside = share.map(formatPlatform).filter((p) => !all.has(p));
   if (share.length === 0 || outside.length > 0) {
-    throw new InputError("build", buildText, `accepted: this job's share of platforms (${[...all].join(", ")}), such as \${{ matrix.platform }}`);
+    throw new InputError(
+      "build",
+      buildText,
+      `accepted: this job's share of platforms (${[...all].join(", ")}), such as \${{ matrix.platform }}`
+    );
   }
   return { share, mode };
 }
@@ -435,7 +449,8 @@ function parseImage(value) {
     if (!(err instanceof ImageReferenceError)) throw err;
     throw new InputError("image", value, `accepted: an image name such as ghcr.io/acme/app or 127.0.0.1:5000/app (${err.reason})`);
   }
-  if (ref.tag !== void 0 || ref.digest !== void 0) throw new InputError("image", value, 'accepted: an image name without tag or digest; give tags in "tags"');
+  if (ref.tag !== void 0 || ref.digest !== void 0)
+    throw new InputError("image", value, 'accepted: an image name without tag or digest; give tags in "tags"');
   return ref;
 }
 function parseTags(value, image) {
@@ -457,7 +472,8 @@ function parseTags(value, image) {
 }
 function parseContext(value) {
   if (/^(https?|git):\/\/|^git@/.test(value)) return value;
-  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InputError("context", value, "accepted: a directory that exists (relative to the workspace) or a Git URL");
+  if (!existsSync(value) || !statSync(value).isDirectory())
+    throw new InputError("context", value, "accepted: a directory that exists (relative to the workspace) or a Git URL");
   return value;
 }
 function parseFile(value) {
@@ -465,7 +481,8 @@ function parseFile(value) {
   return value;
 }
 function parseName(input, value) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) throw new InputError(input, value, 'accepted: a name of letters, digits, ".", "_" and "-"');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value))
+    throw new InputError(input, value, 'accepted: a name of letters, digits, ".", "_" and "-"');
   return value;
 }
 function parseKeyValues(input, value, prefix) {
@@ -481,13 +498,21 @@ function parsePlatforms(value) {
     return parsePlatformList(value);
   } catch (err) {
     if (!(err instanceof PlatformListError)) throw err;
-    throw new InputError("platforms", err.value, `accepted: ${SUPPORTED_PLATFORMS.join(", ")}, their bare forms (arm64), or all; comma- or newline-separated`);
+    throw new InputError(
+      "platforms",
+      err.value,
+      `accepted: ${SUPPORTED_PLATFORMS.join(", ")}, their bare forms (arm64), or all; comma- or newline-separated`
+    );
   }
 }
 function parseQemuVersion(value) {
   const q = parseQemuQuery(value);
   if (!q) {
-    throw new InputError("qemu-version", value, "accepted: stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)");
+    throw new InputError(
+      "qemu-version",
+      value,
+      "accepted: stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)"
+    );
   }
   return q;
 }
@@ -499,7 +524,11 @@ function parseMirror(value) {
     url = void 0;
   }
   if (!url || url.protocol !== "http:" && url.protocol !== "https:" || url.username || url.password || url.search || url.hash) {
-    throw new InputError("qemu-mirror", value, "accepted: an http:// or https:// Debian archive base URL without credentials or query, such as http://deb.debian.org/debian");
+    throw new InputError(
+      "qemu-mirror",
+      value,
+      "accepted: an http:// or https:// Debian archive base URL without credentials or query, such as http://deb.debian.org/debian"
+    );
   }
   return url.href.replace(/\/+$/, "");
 }
@@ -514,7 +543,11 @@ function parseProvenance(value) {
   if (/^(false|False|FALSE)$/.test(value)) return false;
   if (/^(true|True|TRUE)$/.test(value) || value === "mode=min") return "min";
   if (value === "mode=max") return "max";
-  throw new InputError("provenance", value, "accepted: false (no attestation), true or mode=min (a SLSA provenance attestation per platform, published as an OCI referrer of its image), or mode=max (the same, with the build definition and Dockerfile too)");
+  throw new InputError(
+    "provenance",
+    value,
+    "accepted: false (no attestation), true or mode=min (a SLSA provenance attestation per platform, published as an OCI referrer of its image), or mode=max (the same, with the build definition and Dockerfile too)"
+  );
 }
 function provenanceText(mode) {
   return mode === false ? "false" : mode === "min" ? "true" : "mode=max";

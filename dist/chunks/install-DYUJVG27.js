@@ -2,13 +2,13 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   commit,
   qemuRoot
-} from "./chunk-OQWSEYZC.js";
+} from "./chunk-UVMN6KUF.js";
 import {
   parseElf
 } from "./chunk-RIXKIOPU.js";
 import {
   fetchOrExplain
-} from "./chunk-6WIPOMN3.js";
+} from "./chunk-DHOB24B6.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";
@@ -34,22 +34,31 @@ function parseArMembers(deb) {
   if (deb.toString("latin1", 0, 8) !== AR_MAGIC) throw new VerificationError("not a Debian package: no ar header");
   const members = [];
   for (let at = 8; at + HEADER <= deb.length; ) {
-    if (deb.toString("latin1", at + 58, at + 60) !== "`\n") throw new VerificationError(`not a Debian package: bad ar member header at byte ${at}`);
+    if (deb.toString("latin1", at + 58, at + 60) !== "`\n")
+      throw new VerificationError(`not a Debian package: bad ar member header at byte ${at}`);
     const name = deb.toString("latin1", at, at + 16).trim().replace(/\/$/, "");
     const size = Number(deb.toString("latin1", at + 48, at + 58).trim());
-    if (!Number.isSafeInteger(size) || at + HEADER + size > deb.length) throw new VerificationError(`not a Debian package: member ${name} overruns the file`);
+    if (!Number.isSafeInteger(size) || at + HEADER + size > deb.length)
+      throw new VerificationError(`not a Debian package: member ${name} overruns the file`);
     members.push({ name, offset: at + HEADER, size });
     at += HEADER + size + size % 2;
   }
   return members;
 }
-var TAR_FLAGS = { "data.tar.xz": ["-I", "xz -T0"], "data.tar.gz": ["-z"], "data.tar.zst": ["--zstd"], "data.tar": [] };
+var TAR_FLAGS = {
+  "data.tar.xz": ["-I", "xz -T0"],
+  "data.tar.gz": ["-z"],
+  "data.tar.zst": ["--zstd"],
+  "data.tar": []
+};
 async function extractFromDeb(deb, paths, dest, scratch) {
   const data = parseArMembers(deb).find((m) => m.name in TAR_FLAGS);
   if (!data) throw new VerificationError("not a Debian package: no data.tar member");
   const tarFile = join(scratch, data.name);
   await writeFile(tarFile, deb.subarray(data.offset, data.offset + data.size));
-  const result = await run("tar", ["-x", ...TAR_FLAGS[data.name], "--occurrence=1", "-f", tarFile, "-C", dest, ...paths], { allowFailure: true });
+  const result = await run("tar", ["-x", ...TAR_FLAGS[data.name], "--occurrence=1", "-f", tarFile, "-C", dest, ...paths], {
+    allowFailure: true
+  });
   const notFound = new Set([...result.stderr.matchAll(/(\S+): Not found in archive/g)].map((m) => m[1]));
   const otherErrors = result.stderr.split("\n").filter((l) => l.trim() && !/Not found in archive|Exiting with failure status/.test(l));
   if (result.exitCode !== 0 && otherErrors.length > 0) throw new VerificationError(`could not unpack ${data.name}: ${otherErrors[0]}`);
@@ -70,7 +79,9 @@ async function install(pkg, o) {
     await rm(debFile, { force: true });
     const debSha256 = sha256Hex(deb);
     if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
-      throw new VerificationError(`${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`);
+      throw new VerificationError(
+        `${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`
+      );
     }
     const unpacked = join2(work, "unpacked");
     const staged = join2(work, "staged");
@@ -84,7 +95,10 @@ async function install(pkg, o) {
       if (!got.has(from)) continue;
       const data = await readFile(join2(unpacked, from));
       const elf = parseElf(data.subarray(0, 64 * 1024));
-      if (!elf || elf.dynamic) throw new VerificationError(`${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`);
+      if (!elf || elf.dynamic)
+        throw new VerificationError(
+          `${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`
+        );
       const to = join2(staged, `qemu-${e}`);
       await rename(join2(unpacked, from), to);
       await chmod(to, 493);

@@ -5,7 +5,7 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   readSuite
-} from "./chunk-6WIPOMN3.js";
+} from "./chunk-DHOB24B6.js";
 import "./chunk-Q2D36NRX.js";
 import "./chunk-6PV27GIQ.js";
 import {
@@ -65,7 +65,9 @@ function choose(q, candidates) {
         return false;
     }
   });
-  return [...fits].sort((a, b) => compareDebianVersions(b.debianVersion, a.debianVersion) || ALL_SUITES.indexOf(a.suite) - ALL_SUITES.indexOf(b.suite))[0];
+  return [...fits].sort(
+    (a, b) => compareDebianVersions(b.debianVersion, a.debianVersion) || ALL_SUITES.indexOf(a.suite) - ALL_SUITES.indexOf(b.suite)
+  )[0];
 }
 function describeAvailable(candidates) {
   return candidates.map((c) => `${c.qemuVersion} (${c.debianVersion}, ${c.suite}/${c.codename})`).join(", ");
@@ -78,11 +80,17 @@ async function resolveQemu(q, o) {
   const candidates = suites.flatMap(staticPackage);
   const chosen = choose(q, candidates);
   if (!chosen) {
-    throw new InputError("qemu-version", q.text, `no QEMU in ${o.mirror} matches it for ${o.arch}; the archive holds ${describeAvailable(candidates) || "none"}`);
+    throw new InputError(
+      "qemu-version",
+      q.text,
+      `no QEMU in ${o.mirror} matches it for ${o.arch}; the archive holds ${describeAvailable(candidates) || "none"}`
+    );
   }
   const from = suites.find((s) => s.alias === chosen.suite)?.release;
   if (from?.validUntil && from.validUntil < (o.now ?? /* @__PURE__ */ new Date())) {
-    o.warn?.(`Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${from.validUntil.toISOString()}); using it, as its signature and hashes are intact`);
+    o.warn?.(
+      `Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${from.validUntil.toISOString()}); using it, as its signature and hashes are intact`
+    );
   }
   return chosen;
 }

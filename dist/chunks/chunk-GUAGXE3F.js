@@ -13,7 +13,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-5MRXB6AV.js";
+} from "./chunk-3VSWE333.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";
@@ -59,10 +59,18 @@ function row(r) {
 function renderSummary(f) {
   const lines = [emulationLine(f)];
   if (f.pipeline) {
-    lines.push("", "| Platform | Build | Test | Architecture | Digest | Compressed |", "| --- | --- | --- | --- | --- | --- |", ...f.pipeline.platforms.map(row));
+    lines.push(
+      "",
+      "| Platform | Build | Test | Architecture | Digest | Compressed |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...f.pipeline.platforms.map(row)
+    );
   }
   if (f.index) {
-    lines.push("", `Index \`${f.index.digest}\` ${f.index.pushed ? "published" : "to be published by the post step"} as ${f.index.tags.map((t) => `\`${t}\``).join(", ")}.`);
+    lines.push(
+      "",
+      `Index \`${f.index.digest}\` ${f.index.pushed ? "published" : "to be published by the post step"} as ${f.index.tags.map((t) => `\`${t}\``).join(", ")}.`
+    );
   }
   if (f.emulation) lines.push("", `QEMU \`${f.emulation.setup.installed.debianVersion}\``);
   return `${lines.join("\n")}
@@ -291,7 +299,11 @@ var RegistryAuth = class {
     try {
       realm = new URL(c.params.realm);
     } catch (cause) {
-      throw new RegistryError({ method: "GET", url: this.o.registry, cause: new Error(`the token realm "${c.params.realm}" is not a URL`, { cause }) });
+      throw new RegistryError({
+        method: "GET",
+        url: this.o.registry,
+        cause: new Error(`the token realm "${c.params.realm}" is not a URL`, { cause })
+      });
     }
     if (realm.protocol !== "https:" && realm.protocol !== "http:") {
       throw new RegistryError({ method: "GET", url: realm, cause: new Error(`the token realm is not http(s)`) });
@@ -345,14 +357,24 @@ function scopeKey(scopes) {
 import { setTimeout as delay } from "node:timers/promises";
 var DEFAULT_RETRY_POLICY = { attempts: 5, baseMs: 500, maxMs: 3e4 };
 var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
-var RETRYABLE_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+var RETRYABLE_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH"
+]);
 function isRetryableNetworkError(err) {
   if (typeof err !== "object" || err === null) return false;
   const { code, message } = err;
   return typeof code === "string" && RETRYABLE_CODES.has(code) || typeof message === "string" && /socket hang up/i.test(message);
 }
 function isRetryable(err) {
-  if (err instanceof RegistryError) return err.status === void 0 ? isRetryableNetworkError(err.cause) : RETRYABLE_STATUSES.has(err.status);
+  if (err instanceof RegistryError)
+    return err.status === void 0 ? isRetryableNetworkError(err.cause) : RETRYABLE_STATUSES.has(err.status);
   return isRetryableNetworkError(err);
 }
 function parseRetryAfter(value, now = Date.now()) {
@@ -560,7 +582,14 @@ async function streamBlob(api, u, session, source, size2) {
   for (let offset = 0; offset < size2; offset += session.chunkSize) {
     const n = Math.min(session.chunkSize, size2 - offset);
     const body = Buffer.isBuffer(source) ? source.subarray(offset, offset + n) : { path: source.path, offset, size: n };
-    const res = await api.call({ method: "PATCH", url: location, scopes: u.scopes, retry: false, headers: { ...OCTETS, "content-range": `${offset}-${offset + n - 1}` }, body });
+    const res = await api.call({
+      method: "PATCH",
+      url: location,
+      scopes: u.scopes,
+      retry: false,
+      headers: { ...OCTETS, "content-range": `${offset}-${offset + n - 1}` },
+      body
+    });
     location = api.location("PATCH", res, 202);
     chunks++;
   }
@@ -662,12 +691,19 @@ function layerCompression(mediaType) {
 }
 
 // src/registry/manifests.ts
-var MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, MediaType.DockerManifestList, MediaType.DockerManifest].join(", ");
+var MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, MediaType.DockerManifestList, MediaType.DockerManifest].join(
+  ", "
+);
 var GENERIC_TYPES = /* @__PURE__ */ new Set(["", "application/json", "application/octet-stream", "text/plain"]);
 async function headManifest(api, repo, ref) {
   validateRepository(repo);
   validateManifestRef(ref);
-  const res = await api.call({ method: "HEAD", url: api.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, "pull")], headers: { accept: MANIFEST_ACCEPT } });
+  const res = await api.call({
+    method: "HEAD",
+    url: api.url(`/v2/${repo}/manifests/${ref}`),
+    scopes: [repositoryScope(repo, "pull")],
+    headers: { accept: MANIFEST_ACCEPT }
+  });
   if (res.status === 404) return void 0;
   if (res.status !== 200) throw api.error("HEAD", res);
   const digest = header(res, "docker-content-digest");
@@ -685,7 +721,12 @@ async function headManifest(api, repo, ref) {
 async function getManifest(api, repo, ref) {
   validateRepository(repo);
   validateManifestRef(ref);
-  const res = await api.call({ method: "GET", url: api.url(`/v2/${repo}/manifests/${ref}`), scopes: [repositoryScope(repo, "pull")], headers: { accept: MANIFEST_ACCEPT } });
+  const res = await api.call({
+    method: "GET",
+    url: api.url(`/v2/${repo}/manifests/${ref}`),
+    scopes: [repositoryScope(repo, "pull")],
+    headers: { accept: MANIFEST_ACCEPT }
+  });
   if (res.status !== 200) throw api.error("GET", res);
   const algorithm = isDigest(ref) ? algorithmOf(ref) : "sha256";
   const digest = digestOf(res.body, algorithm);
@@ -694,7 +735,9 @@ async function getManifest(api, repo, ref) {
   }
   const claimed = header(res, "docker-content-digest");
   if (claimed && algorithmOf(claimed) === algorithm && claimed !== digest) {
-    throw new VerificationError(`Manifest ${repo}:${ref} from ${api.registry}: the registry names it ${claimed} but the bytes sent have the digest ${digest}: refused`);
+    throw new VerificationError(
+      `Manifest ${repo}:${ref} from ${api.registry}: the registry names it ${claimed} but the bytes sent have the digest ${digest}: refused`
+    );
   }
   return { bytes: res.body, mediaType: manifestMediaType(header(res, "content-type"), res.body), digest };
 }
@@ -717,7 +760,9 @@ async function putManifest(api, repo, ref, bytes, mediaType) {
   if (![200, 201, 202].includes(res.status)) throw api.error("PUT", res);
   const claimed = header(res, "docker-content-digest");
   if (claimed && algorithmOf(claimed) === "sha256" && claimed !== digest) {
-    throw new VerificationError(`Manifest ${repo}:${ref} on ${api.registry}: the registry stored it as ${claimed}, but the bytes sent have the digest ${digest}`);
+    throw new VerificationError(
+      `Manifest ${repo}:${ref} on ${api.registry}: the registry stored it as ${claimed}, but the bytes sent have the digest ${digest}`
+    );
   }
   api.log(`Manifest ${digest} (${mediaType}) is in ${repo}${isDigest(ref) ? "" : ` as ${ref}`}`);
   return digest;
@@ -725,7 +770,11 @@ async function putManifest(api, repo, ref, bytes, mediaType) {
 async function deleteManifest(api, repo, digest) {
   validateRepository(repo);
   validateDigest(digest);
-  const res = await api.call({ method: "DELETE", url: api.url(`/v2/${repo}/manifests/${digest}`), scopes: [repositoryScope(repo, "delete")] });
+  const res = await api.call({
+    method: "DELETE",
+    url: api.url(`/v2/${repo}/manifests/${digest}`),
+    scopes: [repositoryScope(repo, "delete")]
+  });
   if ([200, 202, 204].includes(res.status)) return true;
   if (res.status === 405 || parseErrorBody(res.body).some((c) => c.code === "UNSUPPORTED")) return false;
   throw api.error("DELETE", res);
@@ -812,7 +861,8 @@ var RegistryRequests = class {
   location(method, res, expected) {
     if (res.status !== expected) throw this.error(method, res);
     const loc = header(res, "location");
-    if (!loc) throw new RegistryError({ method, url: res.url, status: res.status, text: "the answer has no Location", secrets: this.secrets });
+    if (!loc)
+      throw new RegistryError({ method, url: res.url, status: res.status, text: "the answer has no Location", secrets: this.secrets });
     return new URL(loc, res.url);
   }
   /** Pages of a JSON list, following `Link: <...>; rel="next"`; nothing when the first page is a 404. */
@@ -832,7 +882,14 @@ var RegistryRequests = class {
       }
       const next = nextLink(header(res, "link"));
       url = next === void 0 ? void 0 : new URL(next, res.url);
-      if (url && seen.has(url.href)) throw new RegistryError({ method: "GET", url, status: res.status, text: "the next page link goes round in a circle", secrets: this.secrets });
+      if (url && seen.has(url.href))
+        throw new RegistryError({
+          method: "GET",
+          url,
+          status: res.status,
+          text: "the next page link goes round in a circle",
+          secrets: this.secrets
+        });
     }
   }
   /** A request with the registry's authentication: on a 401 from the registry, one more try with what its challenge asks for. */
@@ -847,7 +904,15 @@ var RegistryRequests = class {
   error(method, res) {
     const codes = parseErrorBody(res.body);
     const text = codes.length === 0 ? bodySnippet(res) : void 0;
-    return new RegistryError({ method, url: res.url, status: res.status, codes, text, retryAfterMs: parseRetryAfter(header(res, "retry-after")), secrets: this.secrets });
+    return new RegistryError({
+      method,
+      url: res.url,
+      status: res.status,
+      codes,
+      text,
+      retryAfterMs: parseRetryAfter(header(res, "retry-after")),
+      secrets: this.secrets
+    });
   }
   /** One request with its retries; Authorization, when given, is sent to c.url's origin only. */
   async exchange(c, authorization) {
@@ -856,7 +921,10 @@ var RegistryRequests = class {
     const once = async () => {
       let res;
       try {
-        res = await sendFollowingRedirects({ method: c.method, url: c.url, headers, body: c.body }, { ...this.transport, sameOriginOnly: c.sameOriginOnly });
+        res = await sendFollowingRedirects(
+          { method: c.method, url: c.url, headers, body: c.body },
+          { ...this.transport, sameOriginOnly: c.sameOriginOnly }
+        );
       } catch (cause) {
         throw new RegistryError({ method: c.method, url: c.url, cause, secrets: this.secrets });
       }
@@ -901,7 +969,10 @@ var RegistryClient = class {
     this.api = new RegistryRequests(options);
     this.registry = this.api.registry;
     this.baseUrl = this.api.baseUrl;
-    this.chunking = { threshold: options.chunkedUploadThreshold ?? DEFAULT_CHUNKED_UPLOAD_THRESHOLD, size: Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE) };
+    this.chunking = {
+      threshold: options.chunkedUploadThreshold ?? DEFAULT_CHUNKED_UPLOAD_THRESHOLD,
+      size: Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE)
+    };
   }
   ping() {
     return this.api.ping();
@@ -971,7 +1042,8 @@ function parseDockerConfig(text, file) {
   } catch {
     throw new EnvironmentError(`The docker config ${file} is not valid JSON`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new EnvironmentError(`The docker config ${file} is not a JSON object`);
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new EnvironmentError(`The docker config ${file} is not a JSON object`);
   return json;
 }
 async function credentialsFromConfig(config, registry) {
@@ -1000,7 +1072,8 @@ function lookup(map, registry) {
   return key === void 0 ? void 0 : map[key];
 }
 async function fromHelper(name, serverAddress) {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new EnvironmentError(`The docker config names a credential helper "${name}" that is not a plain name`);
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    throw new EnvironmentError(`The docker config names a credential helper "${name}" that is not a plain name`);
   const command = `docker-credential-${name}`;
   let result;
   try {
@@ -1141,7 +1214,11 @@ async function cleanUp(client, repository, staged) {
 // src/publish/publish-index.ts
 async function putIndex(client, target, index, images) {
   const name = `${target.registry}/${target.repository}`;
-  const missing = (await mapLimit(images, 8, async (i) => await client.headManifest(target.repository, i.manifest.digest) ? void 0 : formatPlatform(i.platform))).filter(Boolean);
+  const missing = (await mapLimit(
+    images,
+    8,
+    async (i) => await client.headManifest(target.repository, i.manifest.digest) ? void 0 : formatPlatform(i.platform)
+  )).filter(Boolean);
   if (missing.length) throw new ArchwayError(`${name} lacks the image of ${missing.join(", ")}; no tag was moved`);
   await mapLimit(target.tags, 8, (tag) => client.putManifest(target.repository, tag, index.bytes, index.mediaType));
 }
@@ -1150,7 +1227,8 @@ function imagesOf(s) {
 }
 function indexFromState(s) {
   const index = buildIndex(imagesOf(s), s.annotations);
-  if (s.digest && index.digest !== s.digest) throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`);
+  if (s.digest && index.digest !== s.digest)
+    throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`);
   return index;
 }
 var refs = (t) => t.tags.map((tag) => `${t.registry}/${t.repository}:${tag}`).join(", ");
@@ -1179,7 +1257,9 @@ async function stageAndPublish(s, release, access) {
   for (const target of s.targets) {
     const client = await connect(target.registry, access);
     await stage(client, target.repository, release.key, release.attempt, own);
-    lines.push(`Staged ${own.map((i) => formatPlatform(i.platform)).join(", ")} for release ${release.key} in ${target.registry}/${target.repository}`);
+    lines.push(
+      `Staged ${own.map((i) => formatPlatform(i.platform)).join(", ")} for release ${release.key} in ${target.registry}/${target.repository}`
+    );
     if (!release.publish) continue;
     const outcome = await publishStaged(client, target, release, s.annotations, lines);
     if (!outcome) continue;
@@ -1201,14 +1281,18 @@ async function publishStaged(client, target, release, annotations, lines) {
   const staged = await readStaged(client, target.repository, release.key, release.platforms);
   const waiting = staged.filter((x) => !x.image).map((x) => formatPlatform(x.platform));
   if (waiting.length) {
-    lines.push(`${target.registry}/${target.repository}: ${waiting.join(", ")} not staged yet by this run; the job that stages the last platform publishes the index`);
+    lines.push(
+      `${target.registry}/${target.repository}: ${waiting.join(", ")} not staged yet by this run; the job that stages the last platform publishes the index`
+    );
     return void 0;
   }
   const images = staged.map((x) => ({ platform: x.platform, manifest: x.image }));
   const index = buildIndex(images, annotations);
   await putIndex(client, target, index, images);
   lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`);
-  lines.push(await cleanUp(client, target.repository, staged) ? "Deleted the staging tags" : "The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images");
+  lines.push(
+    await cleanUp(client, target.repository, staged) ? "Deleted the staging tags" : "The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images"
+  );
   return { index, images };
 }
 async function publishFromState(publish) {
