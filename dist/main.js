@@ -5,6 +5,7 @@ import {
   MediaType,
   buildIndex,
   connect,
+  getInputs,
   indexAnnotations,
   isAttestation,
   isImageConfigMediaType,
@@ -21,20 +22,19 @@ import {
   saveState,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-GUAGXE3F.js";
+} from "./chunks/chunk-6F7XJAGC.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
   emulatorsNeeded,
   formatPlatform,
   formatReference,
-  getInputs,
   hostDebianArch,
   platformFacts,
   platformKey,
   provenanceText,
   qemuArch
-} from "./chunks/chunk-3VSWE333.js";
+} from "./chunks/chunk-KF7IOVQO.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,

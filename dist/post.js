@@ -3,8 +3,8 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-GUAGXE3F.js";
-import "./chunks/chunk-3VSWE333.js";
+} from "./chunks/chunk-6F7XJAGC.js";
+import "./chunks/chunk-KF7IOVQO.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import "./chunks/chunk-Q2D36NRX.js";

@@ -1,7 +1,7 @@
 // The reusable workflow's plan step: PLATFORMS and NATIVE_ARM in, the matrix and the platforms out.
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
-import { parsePlatforms } from '../inputs.js'
+import { parsePlatforms } from '../input-values.js'
 import { planMatrix } from '../matrix-plan.js'
 
 try {

@@ -3,17 +3,30 @@ import {
   DOCKER_HUB,
   algorithmOf,
   formatPlatform,
-  getCredentials,
   isDigest,
   isInsecureRegistry,
+  optional,
+  parseBinfmtFlags,
+  parseBoolean,
+  parseContext,
+  parseFile,
+  parseImage,
+  parseKeyValues,
+  parseMirror,
+  parseName,
   parsePlatform,
+  parsePlatformList,
+  parsePlatforms,
+  parseProvenance,
+  parseQemuVersion,
+  parseTags,
   platformOrder,
   registryApiHost,
   validateDigest,
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-3VSWE333.js";
+} from "./chunk-KF7IOVQO.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";
@@ -24,12 +37,14 @@ import {
 import {
   ArchwayError,
   EnvironmentError,
+  InputError,
   VerificationError,
   errorMessage,
   oneLine
 } from "./chunk-WXXSKNG5.js";
 import {
   debug,
+  getInput,
   getState,
   group,
   info,
@@ -38,6 +53,123 @@ import {
   setSecret,
   summary
 } from "./chunk-4MOIXKYJ.js";
+
+// src/inputs.ts
+var DEFAULTS = {
+  platforms: "all",
+  qemuVersion: "stable",
+  qemuMirror: "http://deb.debian.org/debian",
+  binfmtFlags: "FP",
+  cache: "true"
+};
+var readInput = (name) => getInput(name);
+function getInputs(read = readInput) {
+  const get = (name, fallback) => {
+    const v = read(name).trim();
+    return v === "" ? fallback : v;
+  };
+  const password = read("password");
+  if (password) setSecret(password);
+  const platforms = parsePlatforms(get("platforms", DEFAULTS.platforms));
+  return {
+    platforms,
+    qemuVersion: parseQemuVersion(get("qemu-version", DEFAULTS.qemuVersion)),
+    qemuMirror: parseMirror(get("qemu-mirror", DEFAULTS.qemuMirror)),
+    binfmtFlags: parseBinfmtFlags(get("binfmt-flags", DEFAULTS.binfmtFlags)),
+    cache: parseBoolean("cache", get("cache", DEFAULTS.cache)),
+    ...buildInputs(get, password, platforms)
+  };
+}
+function getCredentials(read = readInput) {
+  const password = read("password");
+  if (password) setSecret(password);
+  const username = read("username").trim();
+  return { image: parseImage(read("image").trim()), credentials: username && password ? { username, password } : void 0 };
+}
+var BUILD_ONLY = {
+  tags: "latest",
+  file: "",
+  "build-args": "",
+  target: "",
+  labels: "",
+  annotations: "",
+  test: "",
+  username: "",
+  password: "",
+  builder: "",
+  build: "",
+  mode: "auto"
+};
+function buildInputs(get, password, platforms) {
+  const imageText = get("image", "");
+  const push = parseBoolean("push", get("push", "false"));
+  const verifyArch = parseBoolean("verify-arch", get("verify-arch", "true"));
+  const provenance = parseProvenance(get("provenance", "false"));
+  if (imageText === "") {
+    const stray = Object.keys(BUILD_ONLY).find((name) => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ?? (push ? "push" : provenance ? "provenance" : void 0);
+    if (stray)
+      throw new InputError("image", "", `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`);
+    return {};
+  }
+  const image = parseImage(imageText);
+  const username = get("username", "");
+  if (username === "" !== (password === "")) {
+    throw new InputError(
+      username ? "password" : "username",
+      "",
+      "accepted: username and password given together, or neither (then the docker config credentials are used)"
+    );
+  }
+  return {
+    build: {
+      image,
+      tags: parseTags(get("tags", BUILD_ONLY.tags), image),
+      context: parseContext(get("context", ".")),
+      file: optional(get("file", ""), parseFile),
+      buildArgs: parseKeyValues("build-args", get("build-args", "")),
+      target: optional(get("target", ""), (v) => parseName("target", v)),
+      labels: parseKeyValues("labels", get("labels", "")),
+      annotations: parseKeyValues("annotations", get("annotations", ""), /^index:/),
+      test: optional(get("test", ""), (v) => v),
+      push,
+      credentials: username ? { username, password } : void 0,
+      verifyArch,
+      provenance,
+      builder: optional(get("builder", ""), (v) => parseName("builder", v)),
+      ...shareAndMode(get("build", ""), get("mode", BUILD_ONLY.mode), platforms)
+    }
+  };
+}
+function shareAndMode(buildText, modeText, platforms) {
+  if (modeText !== "auto" && modeText !== "stage" && modeText !== "merge") {
+    throw new InputError(
+      "mode",
+      modeText,
+      "accepted: auto (publish once every platform is there), stage (only stage this job's share, for a merge job) or merge (publish what the run staged)"
+    );
+  }
+  const mode = modeText;
+  if (mode === "stage" && buildText === "")
+    throw new InputError("build", "", "accepted: this job's share of platforms; mode: stage needs it");
+  if (buildText === "") return { mode };
+  if (mode === "merge") throw new InputError("build", buildText, "accepted: nothing with mode: merge, which builds no platform");
+  let share;
+  try {
+    share = parsePlatformList(buildText);
+  } catch {
+    share = [];
+  }
+  const all = new Set(platforms.map(formatPlatform));
+  const outside = share.map(formatPlatform).filter((p) => !all.has(p));
+  if (share.length === 0 || outside.length > 0) {
+    throw new InputError(
+      "build",
+      buildText,
+      `accepted: this job's share of platforms (${[...all].join(", ")}), such as \${{ matrix.platform }}`
+    );
+  }
+  return { share, mode };
+}
 
 // src/summary.ts
 function emulationLine(f) {
@@ -1335,6 +1467,7 @@ async function runStep(unexpected, work) {
 }
 
 export {
+  getInputs,
   mapLimit,
   MediaType,
   Annotation,
