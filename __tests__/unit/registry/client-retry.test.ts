@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
+import { tempDir } from '../../helpers/tmp.js'
 import { imageManifest, OCI_MANIFEST, sha256, startRegistry, type TestRegistry } from '../../helpers/registry-server.js'
 
 let server: TestRegistry
@@ -130,7 +130,7 @@ describe('the one upload retry path', () => {
     'starts a chunked upload of %s cut off mid-PATCH again from a new session, from the first byte',
     async kind => {
       const data = randomBytes(12)
-      const source = kind === 'a file' ? { path: join(await mkdtemp(join(tmpdir(), 'archway-blob-')), 'layer'), size: data.length } : data
+      const source = kind === 'a file' ? { path: join(tempDir('blob'), 'layer'), size: data.length } : data
       if (!Buffer.isBuffer(source)) await writeFile(source.path, data)
       let cut = false
       // The first chunk has been accepted: the connection of the second goes down.
