@@ -22,7 +22,7 @@ import {
   saveState,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-6F7XJAGC.js";
+} from "./chunks/chunk-PWU3I6HW.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,

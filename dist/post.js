@@ -3,7 +3,7 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-6F7XJAGC.js";
+} from "./chunks/chunk-PWU3I6HW.js";
 import "./chunks/chunk-KF7IOVQO.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";

@@ -73,8 +73,8 @@ export interface Staged {
   readonly platform: Platform
   /** The platform's image, or undefined while no job of the run has staged it. */
   readonly image?: Descriptor
-  /** The staging manifest's own digest, for the clean-up. */
-  readonly stagingDigest?: string
+  /** The staging manifest as read, for the clean-up. */
+  readonly staging?: { readonly tag: string; readonly digest: string; readonly bytes: Buffer }
 }
 
 export async function readStaged(
@@ -84,25 +84,39 @@ export async function readStaged(
   platforms: readonly Platform[]
 ): Promise<Staged[]> {
   return mapLimit(platforms, 8, async platform => {
+    const tag = stageTag(key, platform)
     // A tag may vanish between any two requests (the publisher deletes the staging tags): a 404 is "not staged".
-    const m = await client.getManifest(repository, stageTag(key, platform)).catch((err: unknown) => {
+    const m = await client.getManifest(repository, tag).catch((err: unknown) => {
       if (err instanceof RegistryError && err.status === 404) return undefined
       throw err
     })
     if (!m) return { platform }
     const read = readStageManifest(m.bytes, key)
     return read && formatPlatform(read.platform) === formatPlatform(platform)
-      ? { platform, image: read.subject, stagingDigest: m.digest }
+      ? { platform, image: read.subject, staging: { tag, digest: m.digest, bytes: m.bytes } }
       : { platform }
   })
 }
 
-/** Deletes the staging manifests (and with them their tags) where the registry allows it; false where it does not. */
+/**
+ * Deletes the staging manifests, and with them their tags, where the registry allows it; false
+ * where it does not. One at a time, then a check: the distribution registry can answer a DELETE
+ * that races another change to the repository's tags with an error after removing the manifest
+ * but not its tag, so a staging tag still listed is put back and deleted again.
+ */
 export async function cleanUp(client: RegistryClient, repository: string, staged: readonly Staged[]): Promise<boolean> {
-  const results = await mapLimit(
-    staged.filter(s => s.stagingDigest),
-    8,
-    s => client.deleteManifest(repository, s.stagingDigest!).catch(() => false)
-  )
-  return results.every(Boolean)
+  const mine = staged.flatMap(s => (s.staging ? [s.staging] : []))
+  for (const m of mine) {
+    if ((await client.deleteManifest(repository, m.digest).catch(() => undefined)) === false) return false
+  }
+  const listed = new Set(await client.listTags(repository).catch(() => []))
+  for (const m of mine.filter(x => listed.has(x.tag))) {
+    await client
+      .putManifest(repository, m.digest, m.bytes, MediaType.OciManifest)
+      .then(() => client.deleteManifest(repository, m.digest))
+      .catch(() => undefined)
+  }
+  if (!mine.some(m => listed.has(m.tag))) return true
+  const still = new Set(await client.listTags(repository).catch(() => mine.map(m => m.tag)))
+  return !mine.some(m => still.has(m.tag))
 }

@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
-import { tempDir } from '../../helpers/tmp.js'
 import { imageManifest, OCI_MANIFEST, sha256, startRegistry, type TestRegistry } from '../../helpers/registry-server.js'
+import { tempDir } from '../../helpers/tmp.js'
 
 let server: TestRegistry
 let waits: number[] = []

@@ -1325,22 +1325,28 @@ async function stage(client, repository, key, attempt, images) {
 }
 async function readStaged(client, repository, key, platforms) {
   return mapLimit(platforms, 8, async (platform) => {
-    const m = await client.getManifest(repository, stageTag(key, platform)).catch((err) => {
+    const tag = stageTag(key, platform);
+    const m = await client.getManifest(repository, tag).catch((err) => {
       if (err instanceof RegistryError && err.status === 404) return void 0;
       throw err;
     });
     if (!m) return { platform };
     const read = readStageManifest(m.bytes, key);
-    return read && formatPlatform(read.platform) === formatPlatform(platform) ? { platform, image: read.subject, stagingDigest: m.digest } : { platform };
+    return read && formatPlatform(read.platform) === formatPlatform(platform) ? { platform, image: read.subject, staging: { tag, digest: m.digest, bytes: m.bytes } } : { platform };
   });
 }
 async function cleanUp(client, repository, staged) {
-  const results = await mapLimit(
-    staged.filter((s) => s.stagingDigest),
-    8,
-    (s) => client.deleteManifest(repository, s.stagingDigest).catch(() => false)
-  );
-  return results.every(Boolean);
+  const mine = staged.flatMap((s) => s.staging ? [s.staging] : []);
+  for (const m of mine) {
+    if (await client.deleteManifest(repository, m.digest).catch(() => void 0) === false) return false;
+  }
+  const listed = new Set(await client.listTags(repository).catch(() => []));
+  for (const m of mine.filter((x) => listed.has(x.tag))) {
+    await client.putManifest(repository, m.digest, m.bytes, MediaType.OciManifest).then(() => client.deleteManifest(repository, m.digest)).catch(() => void 0);
+  }
+  if (!mine.some((m) => listed.has(m.tag))) return true;
+  const still = new Set(await client.listTags(repository).catch(() => mine.map((m) => m.tag)));
+  return !mine.some((m) => still.has(m.tag));
 }
 
 // src/publish/publish-index.ts
