@@ -22,7 +22,7 @@ import {
   saveState,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-PWU3I6HW.js";
+} from "./chunks/chunk-CEXBV7JD.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -34,7 +34,7 @@ import {
   platformKey,
   provenanceText,
   qemuArch
-} from "./chunks/chunk-KF7IOVQO.js";
+} from "./chunks/chunk-JBDNAYRT.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,
@@ -2511,293 +2511,6 @@ var require_tar_stream = __commonJS({
 // src/main.ts
 import { tmpdir } from "node:os";
 
-// src/binfmt.ts
-import { access, readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-function entryName(emulator) {
-  return `qemu-${emulator}`;
-}
-function wantedEntry(emulator, interpreter, flags) {
-  const m = binfmtMagic(emulator);
-  if (!m) throw new Error(`no binfmt_misc magic known for ${emulator}`);
-  return { name: entryName(emulator), interpreter, magic: m.magic, mask: m.mask, offset: 0, flags };
-}
-var escapeHex = (hex) => hex.replace(/../g, (b) => `\\x${b}`);
-function registrationLine(e) {
-  if (e.interpreter.includes(":")) throw new EnvironmentError(`binfmt_misc interpreter path ${e.interpreter} contains a colon`);
-  return `:${e.name}:M:${e.offset || ""}:${escapeHex(e.magic)}:${escapeHex(e.mask)}:${e.interpreter}:${e.flags}`;
-}
-function parseEntryFile(name, text) {
-  const field = (f) => new RegExp(`^${f}[ :]+(.*)$`, "m").exec(text)?.[1]?.trim() ?? "";
-  return {
-    name,
-    enabled: /^enabled$/m.test(text),
-    interpreter: field("interpreter"),
-    flags: field("flags"),
-    offset: Number(field("offset") || 0),
-    magic: field("magic"),
-    mask: field("mask")
-  };
-}
-function flagSet(flags) {
-  const s = new Set(flags.toUpperCase());
-  if (s.has("C")) s.add("O");
-  return ["P", "O", "C", "F"].filter((f) => s.has(f)).join("");
-}
-function sameEntry(existing, wanted) {
-  return existing.enabled && existing.interpreter === wanted.interpreter && existing.offset === wanted.offset && existing.magic === wanted.magic && // The kernel prints the magic already masked and the mask in full.
-  existing.mask === wanted.mask && flagSet(existing.flags) === flagSet(wanted.flags);
-}
-var BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
-var Binfmt = class {
-  constructor(dir = BINFMT_DIR, root = process.getuid?.() === 0) {
-    this.dir = dir;
-    this.root = root;
-  }
-  dir;
-  root;
-  async mounted() {
-    return access(join(this.dir, "register")).then(
-      () => true,
-      () => false
-    );
-  }
-  async ensureMounted() {
-    if (await this.mounted()) return false;
-    const args = ["-t", "binfmt_misc", "binfmt_misc", this.dir];
-    try {
-      await (this.root ? run("mount", args) : run("sudo", ["-n", "mount", ...args]));
-    } catch (err2) {
-      throw new EnvironmentError(`binfmt_misc is not mounted at ${this.dir} and mounting it failed: ${errorMessage(err2)}`, { cause: err2 });
-    }
-    return true;
-  }
-  async read(name) {
-    try {
-      return parseEntryFile(name, await readFile(join(this.dir, name), "utf8"));
-    } catch {
-      return void 0;
-    }
-  }
-  async list() {
-    return (await readdir(this.dir)).filter((n) => n !== "register" && n !== "status").sort();
-  }
-  async write(file, text) {
-    const path = join(this.dir, file);
-    if (this.root) await writeFile(path, text);
-    else await run("sudo", ["-n", "tee", path], { input: Buffer.from(text) });
-  }
-  /**
-   * Makes `wanted` the host's entry: left alone when identical, replaced when different.
-   * Another process registering the same entry at the same moment is not an error.
-   */
-  async ensure(wanted) {
-    const before = await this.read(wanted.name);
-    if (before && sameEntry(before, wanted)) return "unchanged";
-    if (before) await this.write(wanted.name, "-1").catch(() => void 0);
-    try {
-      await this.write("register", registrationLine(wanted));
-    } catch (err2) {
-      const now = await this.read(wanted.name);
-      if (now && sameEntry(now, wanted)) return before ? "replaced" : "registered";
-      if (now?.enabled && now.magic === wanted.magic && now.mask === wanted.mask && now.offset === wanted.offset) return "kept";
-      throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err2)}`, { cause: err2 });
-    }
-    return before ? "replaced" : "registered";
-  }
-};
-
-// src/outputs.ts
-function setPlatformsOutput(platforms) {
-  setOutput("platforms", platforms.map(formatPlatform).join(","));
-}
-function setQemuOutputs(q) {
-  setOutput("qemu-version", q.debianVersion);
-  setOutput("qemu-sha256", q.debSha256);
-  setOutput("qemu-path", q.dir);
-}
-function setImageOutputs(o) {
-  setOutput("image", `${o.image.registry}/${o.image.repository}`);
-  setOutput("tags", o.tags.map(formatReference).join(","));
-  if (o.images) setOutput("platform-digests", JSON.stringify(Object.fromEntries(o.images.map((i) => [i.platform, i.digest]))));
-  if (o.digest) setOutput("digest", o.digest);
-}
-
-// src/qemu/memo.ts
-import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
-function memoFile(toolCache, k) {
-  const id = sha256Hex(Buffer.from(`${k.query.text}
-${k.mirror}
-${k.host}`)).slice(0, 16);
-  return join2(qemuRoot(toolCache), "resolved", `${id}.json`);
-}
-async function recall(toolCache, k, now) {
-  try {
-    const m = JSON.parse(await readFile2(memoFile(toolCache, k), "utf8"));
-    const age = now.getTime() - Date.parse(m.resolvedAt);
-    if (m.query !== k.query.text || m.mirror !== k.mirror || m.host !== k.host || !(age >= 0 && age < MEMO_TTL_MS)) return void 0;
-    return m.debianVersion;
-  } catch {
-    return void 0;
-  }
-}
-async function remember(toolCache, k, debianVersion, now) {
-  const file = memoFile(toolCache, k);
-  await mkdir(join2(file, ".."), { recursive: true });
-  const m = { query: k.query.text, mirror: k.mirror, host: k.host, debianVersion, resolvedAt: now.toISOString() };
-  await writeFile2(file, `${JSON.stringify(m)}
-`);
-}
-
-// src/qemu/setup.ts
-var cold = {
-  actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
-  archive: async () => {
-    const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-HFM5NYVM.js"),
-      import("./chunks/install-DYUJVG27.js"),
-      import("./chunks/debian-keys-SV6S3MVF.js"),
-      import("./chunks/tool-cache-B7ZBSYLW.js")
-    ]);
-    return { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download: (url) => tc.downloadTool(url) };
-  }
-};
-async function setupQemu(o) {
-  const memoKey = { query: o.query, mirror: o.mirror, host: o.host };
-  const cachePaths = [qemuRoot(o.toolCache)];
-  const fromToolCache = async () => {
-    const version = o.query.kind === "exact" ? o.query.text : await recall(o.toolCache, memoKey, o.now);
-    if (!version) return void 0;
-    const found = await lookup(o.toolCache, version, o.host, o.needed);
-    if (found.state === "altered") {
-      o.log.warning(`${found.path} differs from the SHA-256 recorded when it was cached; fetching QEMU ${version} again`);
-      await evict(o.toolCache, version, o.host);
-    }
-    return found.state === "ok" ? found.installed : void 0;
-  };
-  const local = await fromToolCache();
-  if (local) return checked({ installed: local, source: "tool cache", cachePaths }, o.needed);
-  let saveKey;
-  if (o.useActionsCache) {
-    const actionsCache = await cold.actionsCache();
-    const key = actionsCache.cacheKey(memoKey, o.now);
-    if (await actionsCache.restore(cachePaths, key, o.log)) {
-      const restored = await fromToolCache();
-      if (restored) return checked({ installed: restored, source: "Actions cache", cachePaths }, o.needed);
-    }
-    saveKey = key;
-  }
-  const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive();
-  const fetch = o.fetch ?? download;
-  const pkg = await resolveQemu(o.query, {
-    mirror: o.mirror,
-    arch: o.host,
-    keys: o.keys ?? DEBIAN_ARCHIVE_KEYS,
-    fetch,
-    now: o.now,
-    warn: (m) => o.log.warning(m)
-  });
-  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
-  const reuse = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256;
-  if (existing.state === "ok" && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host);
-  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch });
-  if (o.query.kind !== "exact") await remember(o.toolCache, memoKey, pkg.debianVersion, o.now);
-  return checked({ installed, source: reuse ? "tool cache" : "Debian archive", saveKey, cachePaths }, o.needed);
-}
-function checked(setup, needed) {
-  const missing = needed.filter((e) => !(e in setup.installed.binaries));
-  if (missing.length > 0) {
-    throw new ArchwayError(
-      `QEMU ${setup.installed.debianVersion} (${setup.installed.package}) has no emulator for ${missing.map((m) => `qemu-${m}`).join(", ")}; choose another qemu-version`
-    );
-  }
-  return setup;
-}
-
-// src/emulation.ts
-async function setUpEmulation(inputs, platforms, host) {
-  const needed = emulatorsNeeded(platforms, host);
-  if (needed.length === 0) {
-    info(
-      `Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`
-    );
-    return void 0;
-  }
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
-  if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
-  const started = Date.now();
-  const emulation = await group("QEMU", async () => {
-    const setup = await setupQemu({
-      query: inputs.qemuVersion,
-      mirror: inputs.qemuMirror,
-      host,
-      needed,
-      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
-      toolCache,
-      useActionsCache: inputs.cache,
-      now: /* @__PURE__ */ new Date(),
-      log: { warning: (m) => warning(m), info: (m) => info(m) }
-    });
-    const q = setup.installed;
-    info(`QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`);
-    info(`Source: ${setup.source}${setup.source === "Debian archive" ? ` (${q.url})` : ""}`);
-    const registered = await registerEmulators(q, needed, inputs.binfmtFlags, (m) => info(m));
-    info(`Set up in ${((Date.now() - started) / 1e3).toFixed(2)} s`);
-    return { setup, registered };
-  });
-  setQemuOutputs(emulation.setup.installed);
-  return emulation;
-}
-function emulatedPlatforms(platforms, host) {
-  const needed = new Set(emulatorsNeeded(platforms, host));
-  return new Set(platforms.filter((p) => needed.has(qemuArch(p))).map(formatPlatform));
-}
-async function registerEmulators(installed, needed, flags, log, binfmt = new Binfmt()) {
-  if (await binfmt.ensureMounted()) log(`Mounted binfmt_misc at ${binfmt.dir}`);
-  const out = [];
-  for (const emulator of needed) {
-    const entry = wantedEntry(emulator, binaryPath(installed, emulator), flags);
-    const outcome = await binfmt.ensure(entry);
-    out.push({ name: entry.name, interpreter: entry.interpreter, outcome });
-  }
-  const by = (o) => out.filter((r) => r.outcome === o).map((r) => r.name);
-  const parts = ["registered", "replaced", "unchanged", "kept"].filter((o) => by(o).length).map((o) => `${o} ${by(o).join(", ")}`);
-  log(`binfmt_misc (flags ${flags || "none"}): ${parts.join("; ")}`);
-  for (const name of by("replaced")) log(`Replaced an existing, different ${name} entry`);
-  for (const name of by("kept")) log(`Kept the ${name} entry another process registered at the same moment, for the same binaries`);
-  return out;
-}
-
-// src/pipeline.ts
-import { mkdir as mkdir3, mkdtemp, rm } from "node:fs/promises";
-import { availableParallelism } from "node:os";
-import { join as join5 } from "node:path";
-
-// src/docker/buildx.ts
-function buildArgv(spec, platforms, tag) {
-  return [
-    "buildx",
-    "build",
-    ...spec.builder ? ["--builder", spec.builder] : [],
-    "--platform",
-    platforms.map(formatPlatform).join(","),
-    ...spec.file ? ["--file", spec.file] : [],
-    ...spec.target ? ["--target", spec.target] : [],
-    ...spec.buildArgs.flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
-    ...spec.labels.flatMap(([k, v]) => ["--label", `${k}=${v}`]),
-    // Off unless asked for. When on (containerd store only), buildx stores one attestation
-    // manifest per platform (unknown/unknown); it is published as an OCI referrer, never in the index.
-    spec.provenance ? `--provenance=mode=${spec.provenance}` : "--provenance=false",
-    "--sbom=false",
-    "--load",
-    "--tag",
-    tag,
-    spec.context
-  ];
-}
-
 // src/docker/engine.ts
 function docker(args, options = {}) {
   return run("docker", args, options);
@@ -2817,33 +2530,11 @@ async function engineInfo() {
   return { version: JSON.parse(version), store: storeFromDriverStatus(JSON.parse(status)) };
 }
 
-// src/docker/test-run.ts
-var SIGNALS = { 139: "SIGSEGV", 132: "SIGILL", 135: "SIGBUS" };
-function outcomeOf(exitCode, output) {
-  if (exitCode === 0) return { kind: "passed" };
-  const qemu = /qemu: uncaught target signal (\d+)/.exec(output);
-  const bySignal = qemu ? { 11: "SIGSEGV", 4: "SIGILL", 7: "SIGBUS" }[Number(qemu[1])] : SIGNALS[exitCode];
-  return bySignal ? { kind: "crashed", exitCode, signal: bySignal } : { kind: "failed", exitCode };
-}
-function lastLines(text, n = 20) {
-  return text.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "").slice(-n);
-}
-function testArgv(image, platform, command) {
-  return ["run", "--rm", "--init", "--network", "none", "--platform", formatPlatform(platform), "--entrypoint", "sh", image, "-c", command];
-}
-async function runTest(image, platform, command, echo) {
-  const started = Date.now();
-  const r = await docker(testArgv(image, platform, command), { allowFailure: true });
-  const output = `${r.stdout}${r.stderr}`;
-  for (const line of output.split("\n")) if (line.trim()) echo(line);
-  return { platform, outcome: outcomeOf(r.exitCode, output), seconds: (Date.now() - started) / 1e3, tail: lastLines(output) };
-}
-
 // src/oci/layout.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile as readFile3, stat } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 var LayoutError = class extends ArchwayError {
 };
@@ -2853,7 +2544,7 @@ var DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 function blobPath(dir, digest) {
   if (!DIGEST.test(digest)) throw new VerificationError(`"${digest}" is not a sha256 or sha512 digest`);
   const [algorithm, hex] = digest.split(":");
-  return join3(dir, "blobs", algorithm, hex);
+  return join(dir, "blobs", algorithm, hex);
 }
 function verifyBlobBytes(descriptor, data) {
   blobPath("", descriptor.digest);
@@ -2868,7 +2559,7 @@ async function readBlob(dir, descriptor, maxSize = MAX_JSON_BLOB) {
   const path = blobPath(dir, descriptor.digest);
   if (descriptor.size > maxSize)
     throw new LayoutError(`blob ${descriptor.digest} is ${descriptor.size} bytes, more than the ${maxSize} read whole`);
-  const data = await readFile3(path).catch((err2) => {
+  const data = await readFile(path).catch((err2) => {
     throw new LayoutError(`blob ${descriptor.digest} is missing from the OCI layout ${dir}`, { cause: err2 });
   });
   verifyBlobBytes(descriptor, data);
@@ -2915,13 +2606,13 @@ function parseJson(data, what) {
   }
 }
 async function readLayoutIndex(dir) {
-  const marker = await readFile3(join3(dir, "oci-layout")).catch((err2) => {
+  const marker = await readFile(join(dir, "oci-layout")).catch((err2) => {
     throw new LayoutError(`${dir} is not an OCI image layout (no oci-layout file)`, { cause: err2 });
   });
   const version = parseJson(marker, `${dir}/oci-layout`).imageLayoutVersion;
   if (version !== "1.0.0") throw new LayoutError(`${dir}/oci-layout has imageLayoutVersion ${JSON.stringify(version)}, not "1.0.0"`);
   const index = parseJson(
-    await readFile3(join3(dir, "index.json")).catch((err2) => {
+    await readFile(join(dir, "index.json")).catch((err2) => {
       throw new LayoutError(`${dir} is not an OCI image layout (no index.json)`, { cause: err2 });
     }),
     `${dir}/index.json`
@@ -3099,11 +2790,397 @@ async function attachProvenance(client, repository, attestation, subject) {
   return { referrer: doc.descriptor, via: `tag ${tag}` };
 }
 
+// src/attestations.ts
+function wantsAttestation(b) {
+  return b.provenance !== false || b.settings.sbom !== false;
+}
+function checkAttestationStore(b, store) {
+  if (store !== "classic") return;
+  const why = "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (as GitHub's runners can have)";
+  if (b.provenance) throw new InputError("provenance", provenanceText(b.provenance), `accepted: false here, ${why}`);
+  if (b.settings.sbom !== false) throw new InputError("sbom", b.settings.sbom, `accepted: false here, ${why}`);
+}
+async function checkAttestationEngine(b) {
+  if (wantsAttestation(b)) checkAttestationStore(b, (await engineInfo()).store);
+}
+async function requireAttestation(image) {
+  const found = await findAttestation(image.dir, image.descriptor.digest);
+  if (!found) {
+    throw new ArchwayError(
+      `provenance/sbom: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`
+    );
+  }
+  return found;
+}
+
+// src/binfmt.ts
+import { access, readdir, readFile as readFile2, writeFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
+function entryName(emulator) {
+  return `qemu-${emulator}`;
+}
+function wantedEntry(emulator, interpreter, flags) {
+  const m = binfmtMagic(emulator);
+  if (!m) throw new Error(`no binfmt_misc magic known for ${emulator}`);
+  return { name: entryName(emulator), interpreter, magic: m.magic, mask: m.mask, offset: 0, flags };
+}
+var escapeHex = (hex) => hex.replace(/../g, (b) => `\\x${b}`);
+function registrationLine(e) {
+  if (e.interpreter.includes(":")) throw new EnvironmentError(`binfmt_misc interpreter path ${e.interpreter} contains a colon`);
+  return `:${e.name}:M:${e.offset || ""}:${escapeHex(e.magic)}:${escapeHex(e.mask)}:${e.interpreter}:${e.flags}`;
+}
+function parseEntryFile(name, text) {
+  const field = (f) => new RegExp(`^${f}[ :]+(.*)$`, "m").exec(text)?.[1]?.trim() ?? "";
+  return {
+    name,
+    enabled: /^enabled$/m.test(text),
+    interpreter: field("interpreter"),
+    flags: field("flags"),
+    offset: Number(field("offset") || 0),
+    magic: field("magic"),
+    mask: field("mask")
+  };
+}
+function flagSet(flags) {
+  const s = new Set(flags.toUpperCase());
+  if (s.has("C")) s.add("O");
+  return ["P", "O", "C", "F"].filter((f) => s.has(f)).join("");
+}
+function sameEntry(existing, wanted) {
+  return existing.enabled && existing.interpreter === wanted.interpreter && existing.offset === wanted.offset && existing.magic === wanted.magic && // The kernel prints the magic already masked and the mask in full.
+  existing.mask === wanted.mask && flagSet(existing.flags) === flagSet(wanted.flags);
+}
+var BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
+var Binfmt = class {
+  constructor(dir = BINFMT_DIR, root = process.getuid?.() === 0) {
+    this.dir = dir;
+    this.root = root;
+  }
+  dir;
+  root;
+  async mounted() {
+    return access(join2(this.dir, "register")).then(
+      () => true,
+      () => false
+    );
+  }
+  async ensureMounted() {
+    if (await this.mounted()) return false;
+    const args = ["-t", "binfmt_misc", "binfmt_misc", this.dir];
+    try {
+      await (this.root ? run("mount", args) : run("sudo", ["-n", "mount", ...args]));
+    } catch (err2) {
+      throw new EnvironmentError(`binfmt_misc is not mounted at ${this.dir} and mounting it failed: ${errorMessage(err2)}`, { cause: err2 });
+    }
+    return true;
+  }
+  async read(name) {
+    try {
+      return parseEntryFile(name, await readFile2(join2(this.dir, name), "utf8"));
+    } catch {
+      return void 0;
+    }
+  }
+  async list() {
+    return (await readdir(this.dir)).filter((n) => n !== "register" && n !== "status").sort();
+  }
+  async write(file, text) {
+    const path = join2(this.dir, file);
+    if (this.root) await writeFile(path, text);
+    else await run("sudo", ["-n", "tee", path], { input: Buffer.from(text) });
+  }
+  /**
+   * Makes `wanted` the host's entry: left alone when identical, replaced when different.
+   * Another process registering the same entry at the same moment is not an error.
+   */
+  async ensure(wanted) {
+    const before = await this.read(wanted.name);
+    if (before && sameEntry(before, wanted)) return "unchanged";
+    if (before) await this.write(wanted.name, "-1").catch(() => void 0);
+    try {
+      await this.write("register", registrationLine(wanted));
+    } catch (err2) {
+      const now = await this.read(wanted.name);
+      if (now && sameEntry(now, wanted)) return before ? "replaced" : "registered";
+      if (now?.enabled && now.magic === wanted.magic && now.mask === wanted.mask && now.offset === wanted.offset) return "kept";
+      throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err2)}`, { cause: err2 });
+    }
+    return before ? "replaced" : "registered";
+  }
+};
+
+// src/outputs.ts
+function setPlatformsOutput(platforms) {
+  setOutput("platforms", platforms.map(formatPlatform).join(","));
+}
+function setQemuOutputs(q) {
+  setOutput("qemu-version", q.debianVersion);
+  setOutput("qemu-sha256", q.debSha256);
+  setOutput("qemu-path", q.dir);
+}
+function setImageOutputs(o) {
+  setOutput("image", `${o.image.registry}/${o.image.repository}`);
+  setOutput("tags", o.tags.map(formatReference).join(","));
+  if (o.images) setOutput("platform-digests", JSON.stringify(Object.fromEntries(o.images.map((i) => [i.platform, i.digest]))));
+  if (o.digest) setOutput("digest", o.digest);
+}
+
+// src/qemu/memo.ts
+import { mkdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
+function memoFile(toolCache, k) {
+  const id = sha256Hex(Buffer.from(`${k.query.text}
+${k.mirror}
+${k.host}`)).slice(0, 16);
+  return join3(qemuRoot(toolCache), "resolved", `${id}.json`);
+}
+async function recall(toolCache, k, now) {
+  try {
+    const m = JSON.parse(await readFile3(memoFile(toolCache, k), "utf8"));
+    const age = now.getTime() - Date.parse(m.resolvedAt);
+    if (m.query !== k.query.text || m.mirror !== k.mirror || m.host !== k.host || !(age >= 0 && age < MEMO_TTL_MS)) return void 0;
+    return m.debianVersion;
+  } catch {
+    return void 0;
+  }
+}
+async function remember(toolCache, k, debianVersion, now) {
+  const file = memoFile(toolCache, k);
+  await mkdir(join3(file, ".."), { recursive: true });
+  const m = { query: k.query.text, mirror: k.mirror, host: k.host, debianVersion, resolvedAt: now.toISOString() };
+  await writeFile2(file, `${JSON.stringify(m)}
+`);
+}
+
+// src/qemu/setup.ts
+var cold = {
+  actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
+  archive: async () => {
+    const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
+      import("./chunks/resolve-HFM5NYVM.js"),
+      import("./chunks/install-DYUJVG27.js"),
+      import("./chunks/debian-keys-SV6S3MVF.js"),
+      import("./chunks/tool-cache-B7ZBSYLW.js")
+    ]);
+    return { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download: (url) => tc.downloadTool(url) };
+  }
+};
+async function setupQemu(o) {
+  const memoKey = { query: o.query, mirror: o.mirror, host: o.host };
+  const cachePaths = [qemuRoot(o.toolCache)];
+  const fromToolCache = async () => {
+    const version = o.query.kind === "exact" ? o.query.text : await recall(o.toolCache, memoKey, o.now);
+    if (!version) return void 0;
+    const found = await lookup(o.toolCache, version, o.host, o.needed);
+    if (found.state === "altered") {
+      o.log.warning(`${found.path} differs from the SHA-256 recorded when it was cached; fetching QEMU ${version} again`);
+      await evict(o.toolCache, version, o.host);
+    }
+    return found.state === "ok" ? found.installed : void 0;
+  };
+  const local = await fromToolCache();
+  if (local) return checked({ installed: local, source: "tool cache", cachePaths }, o.needed);
+  let saveKey;
+  if (o.useActionsCache) {
+    const actionsCache = await cold.actionsCache();
+    const key = actionsCache.cacheKey(memoKey, o.now);
+    if (await actionsCache.restore(cachePaths, key, o.log)) {
+      const restored = await fromToolCache();
+      if (restored) return checked({ installed: restored, source: "Actions cache", cachePaths }, o.needed);
+    }
+    saveKey = key;
+  }
+  const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive();
+  const fetch = o.fetch ?? download;
+  const pkg = await resolveQemu(o.query, {
+    mirror: o.mirror,
+    arch: o.host,
+    keys: o.keys ?? DEBIAN_ARCHIVE_KEYS,
+    fetch,
+    now: o.now,
+    warn: (m) => o.log.warning(m)
+  });
+  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
+  const reuse = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256;
+  if (existing.state === "ok" && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host);
+  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch });
+  if (o.query.kind !== "exact") await remember(o.toolCache, memoKey, pkg.debianVersion, o.now);
+  return checked({ installed, source: reuse ? "tool cache" : "Debian archive", saveKey, cachePaths }, o.needed);
+}
+function checked(setup, needed) {
+  const missing = needed.filter((e) => !(e in setup.installed.binaries));
+  if (missing.length > 0) {
+    throw new ArchwayError(
+      `QEMU ${setup.installed.debianVersion} (${setup.installed.package}) has no emulator for ${missing.map((m) => `qemu-${m}`).join(", ")}; choose another qemu-version`
+    );
+  }
+  return setup;
+}
+
+// src/emulation.ts
+async function setUpEmulation(inputs, platforms, host) {
+  const needed = emulatorsNeeded(platforms, host);
+  if (needed.length === 0) {
+    info(
+      `Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`
+    );
+    return void 0;
+  }
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
+  const started = Date.now();
+  const emulation = await group("QEMU", async () => {
+    const setup = await setupQemu({
+      query: inputs.qemuVersion,
+      mirror: inputs.qemuMirror,
+      host,
+      needed,
+      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+      toolCache,
+      useActionsCache: inputs.cache,
+      now: /* @__PURE__ */ new Date(),
+      log: { warning: (m) => warning(m), info: (m) => info(m) }
+    });
+    const q = setup.installed;
+    info(`QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`);
+    info(`Source: ${setup.source}${setup.source === "Debian archive" ? ` (${q.url})` : ""}`);
+    const registered = await registerEmulators(q, needed, inputs.binfmtFlags, (m) => info(m));
+    info(`Set up in ${((Date.now() - started) / 1e3).toFixed(2)} s`);
+    return { setup, registered };
+  });
+  setQemuOutputs(emulation.setup.installed);
+  return emulation;
+}
+function emulatedPlatforms(platforms, host) {
+  const needed = new Set(emulatorsNeeded(platforms, host));
+  return new Set(platforms.filter((p) => needed.has(qemuArch(p))).map(formatPlatform));
+}
+async function registerEmulators(installed, needed, flags, log, binfmt = new Binfmt()) {
+  if (await binfmt.ensureMounted()) log(`Mounted binfmt_misc at ${binfmt.dir}`);
+  const out = [];
+  for (const emulator of needed) {
+    const entry = wantedEntry(emulator, binaryPath(installed, emulator), flags);
+    const outcome = await binfmt.ensure(entry);
+    out.push({ name: entry.name, interpreter: entry.interpreter, outcome });
+  }
+  const by = (o) => out.filter((r) => r.outcome === o).map((r) => r.name);
+  const parts = ["registered", "replaced", "unchanged", "kept"].filter((o) => by(o).length).map((o) => `${o} ${by(o).join(", ")}`);
+  log(`binfmt_misc (flags ${flags || "none"}): ${parts.join("; ")}`);
+  for (const name of by("replaced")) log(`Replaced an existing, different ${name} entry`);
+  for (const name of by("kept")) log(`Kept the ${name} entry another process registered at the same moment, for the same binaries`);
+  return out;
+}
+
+// src/pipeline.ts
+import { mkdir as mkdir4, mkdtemp, rm as rm2 } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join as join6 } from "node:path";
+
+// src/docker/buildx.ts
+var NO_SETTINGS = {
+  addHosts: [],
+  allow: [],
+  buildContexts: [],
+  cacheFrom: [],
+  cacheTo: [],
+  noCache: false,
+  noCacheFilters: [],
+  pull: false,
+  sbom: false,
+  secrets: [],
+  secretEnvs: [],
+  secretFiles: [],
+  ssh: [],
+  ulimit: []
+};
+var each = (flag, values) => values.flatMap((v) => [flag, v]);
+function buildArgv(spec, platforms, tag, secretFiles = /* @__PURE__ */ new Map()) {
+  const s = spec.settings ?? NO_SETTINGS;
+  const missing = s.secrets.find((x) => !secretFiles.has(x.id));
+  if (missing) throw new Error(`build secret ${missing.id} has no file`);
+  return [
+    "buildx",
+    "build",
+    ...spec.builder ? ["--builder", spec.builder] : [],
+    "--platform",
+    platforms.map(formatPlatform).join(","),
+    ...spec.file ? ["--file", spec.file] : [],
+    ...spec.target ? ["--target", spec.target] : [],
+    ...spec.buildArgs.flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
+    ...spec.labels.flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+    ...each("--add-host", s.addHosts),
+    ...each("--allow", s.allow),
+    ...each("--build-context", s.buildContexts),
+    ...each("--cache-from", s.cacheFrom),
+    ...each("--cache-to", s.cacheTo),
+    ...s.network ? ["--network", s.network] : [],
+    ...s.noCache ? ["--no-cache"] : [],
+    ...each("--no-cache-filter", s.noCacheFilters),
+    ...s.pull ? ["--pull"] : [],
+    ...s.secrets.flatMap((x) => ["--secret", `id=${x.id},src=${secretFiles.get(x.id)}`]),
+    ...s.secretEnvs.flatMap((x) => ["--secret", `id=${x.id},env=${x.env}`]),
+    ...s.secretFiles.flatMap((x) => ["--secret", `id=${x.id},src=${x.path}`]),
+    ...s.shmSize ? ["--shm-size", s.shmSize] : [],
+    ...each("--ssh", s.ssh),
+    ...each("--ulimit", s.ulimit),
+    // Off unless asked for. When on (containerd store only), buildx stores one attestation
+    // manifest per platform (unknown/unknown); it is published as an OCI referrer, never in the index.
+    spec.provenance ? `--provenance=mode=${spec.provenance}` : "--provenance=false",
+    `--sbom=${s.sbom === false ? "false" : s.sbom}`,
+    "--load",
+    "--tag",
+    tag,
+    spec.context
+  ];
+}
+
+// src/docker/secret-files.ts
+import { mkdir as mkdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
+async function withSecretFiles(secrets, dir, build) {
+  if (secrets.length === 0) return build(/* @__PURE__ */ new Map());
+  await mkdir2(dir, { recursive: true, mode: 448 });
+  try {
+    const files = /* @__PURE__ */ new Map();
+    for (const [i, s] of secrets.entries()) {
+      const path = join4(dir, `secret-${i}`);
+      await writeFile3(path, s.value, { mode: 384 });
+      files.set(s.id, path);
+    }
+    return await build(files);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// src/docker/test-run.ts
+var SIGNALS = { 139: "SIGSEGV", 132: "SIGILL", 135: "SIGBUS" };
+function outcomeOf(exitCode, output) {
+  if (exitCode === 0) return { kind: "passed" };
+  const qemu = /qemu: uncaught target signal (\d+)/.exec(output);
+  const bySignal = qemu ? { 11: "SIGSEGV", 4: "SIGILL", 7: "SIGBUS" }[Number(qemu[1])] : SIGNALS[exitCode];
+  return bySignal ? { kind: "crashed", exitCode, signal: bySignal } : { kind: "failed", exitCode };
+}
+function lastLines(text, n = 20) {
+  return text.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "").slice(-n);
+}
+function testArgv(image, platform, command) {
+  return ["run", "--rm", "--init", "--network", "none", "--platform", formatPlatform(platform), "--entrypoint", "sh", image, "-c", command];
+}
+async function runTest(image, platform, command, echo) {
+  const started = Date.now();
+  const r = await docker(testArgv(image, platform, command), { allowFailure: true });
+  const output = `${r.stdout}${r.stderr}`;
+  for (const line of output.split("\n")) if (line.trim()) echo(line);
+  return { platform, outcome: outcomeOf(r.exitCode, output), seconds: (Date.now() - started) / 1e3, tail: lastLines(output) };
+}
+
 // src/publish/push-image.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir as mkdir2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -3142,7 +3219,7 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map()) {
 // src/publish/push-image.ts
 var PARALLEL_BLOBS = 4;
 async function gzipLayer(image, layer, scratch) {
-  const path = join4(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
+  const path = join5(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
   const hash = createHash2("sha256");
   let size = 0;
   const tap = new Transform({
@@ -3156,7 +3233,7 @@ async function gzipLayer(image, layer, scratch) {
   return { descriptor: { mediaType: MediaType.OciLayerGzip, digest: `sha256:${hash.digest("hex")}`, size }, path };
 }
 async function prepareImage(image, scratch) {
-  await mkdir2(scratch, { recursive: true });
+  await mkdir3(scratch, { recursive: true });
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
   for (const layer of uncompressedLayers(image.manifest)) {
@@ -4173,12 +4250,12 @@ function localTag(repository, env = process.env, pid = process.pid) {
 }
 var oneBuild = (b, engine) => engine.store === "containerd" && !b.builder;
 var localRef = (shared, tag, p) => shared ? tag : `${tag}-${keyOf(p)}`;
-async function buildAll(b, platforms, engine, tag) {
+async function buildAll(b, platforms, engine, tag, secretFiles) {
   if (oneBuild(b, engine)) {
     const started = Date.now();
     await group(
       `Build ${platforms.map(formatPlatform).join(", ")} (one build, containerd image store)`,
-      () => docker(buildArgv(b, platforms, tag), { echo: true })
+      () => docker(buildArgv(b, platforms, tag, secretFiles), { echo: true })
     );
     const took2 = seconds(started);
     info(`Built ${platforms.length} platform(s) in ${took2.toFixed(1)} s`);
@@ -4187,7 +4264,7 @@ async function buildAll(b, platforms, engine, tag) {
   const took = /* @__PURE__ */ new Map();
   for (const p of platforms) {
     const started = Date.now();
-    await group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], localRef(false, tag, p)), { echo: true }));
+    await group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], localRef(false, tag, p), secretFiles), { echo: true }));
     took.set(formatPlatform(p), seconds(started));
   }
   return { ref: (p) => localRef(false, tag, p), seconds: (p) => took.get(formatPlatform(p)) ?? 0, shared: false };
@@ -4198,12 +4275,12 @@ async function saveLayouts(built, platforms, scratch) {
   const out = /* @__PURE__ */ new Map();
   let n = 0;
   for (const [ref, members] of groups) {
-    const dir = join5(scratch, `layout-${n++}`);
-    await mkdir3(dir, { recursive: true });
+    const dir = join6(scratch, `layout-${n++}`);
+    await mkdir4(dir, { recursive: true });
     const tar = `${dir}.tar`;
     await docker(["save", "-o", tar, ref]);
     await run("tar", ["-xf", tar, "-C", dir]);
-    await rm(tar, { force: true });
+    await rm2(tar, { force: true });
     for (const p of members) out.set(formatPlatform(p), await findPlatformImage(dir, p));
   }
   return out;
@@ -4219,38 +4296,18 @@ async function grouped(name, work) {
   }
 }
 var PARALLEL = Math.max(2, availableParallelism());
-function checkProvenanceStore(b, store) {
-  if (b.provenance && store === "classic") {
-    throw new InputError(
-      "provenance",
-      provenanceText(b.provenance),
-      "accepted: false here, since this Docker engine runs the classic image store, which cannot hold attestations; true and mode=max need the containerd image store (as GitHub's runners have)"
-    );
-  }
-}
-async function checkProvenanceEngine(b) {
-  if (b.provenance) checkProvenanceStore(b, (await engineInfo()).store);
-}
-async function requireAttestation(image) {
-  const found = await findAttestation(image.dir, image.descriptor.digest);
-  if (!found)
-    throw new ArchwayError(
-      `provenance: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`
-    );
-  return found;
-}
 async function runPipeline(b, platforms, o) {
   const engine = await engineInfo();
   info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ""}`);
-  checkProvenanceStore(b, engine.store);
+  checkAttestationStore(b, engine.store);
   const tag = localTag(b.image.repository);
-  await mkdir3(o.tempDir, { recursive: true });
-  const scratch = await mkdtemp(join5(o.tempDir, "archway-"));
+  await mkdir4(o.tempDir, { recursive: true });
+  const scratch = await mkdtemp(join6(o.tempDir, "archway-"));
   try {
     return await buildTestPush(b, platforms, { ...o, scratch }, engine, tag);
   } finally {
     await removeLocalImages([...new Set(platforms.map((p) => localRef(oneBuild(b, engine), tag, p)))]);
-    await rm(scratch, { recursive: true, force: true });
+    await rm2(scratch, { recursive: true, force: true });
   }
 }
 async function removeLocalImages(refs) {
@@ -4259,7 +4316,7 @@ async function removeLocalImages(refs) {
     info(`Could not remove the local images ${refs.join(", ")}: ${out.stderr.trim()}`);
 }
 async function buildTestPush(b, platforms, o, engine, tag) {
-  const built = await buildAll(b, platforms, engine, tag);
+  const built = await withSecretFiles(b.settings.secrets, join6(o.scratch, "secrets"), (files) => buildAll(b, platforms, engine, tag, files));
   const layouts = await group("Save each platform as an OCI layout", async () => {
     const started = Date.now();
     const l = await saveLayouts(built, platforms, o.scratch);
@@ -4286,8 +4343,8 @@ async function buildTestPush(b, platforms, o, engine, tag) {
   if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. Nothing was pushed.`);
   const published = /* @__PURE__ */ new Map();
   if (b.push) {
-    const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join5(o.scratch, keyOf(c.platform))));
-    const attestations = b.provenance ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
+    const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join6(o.scratch, keyOf(c.platform))));
+    const attestations = wantsAttestation(b) ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
     for (const target2 of targetsOf(b)) {
       const client = await connect(target2.registry, b);
       const docs = await mapLimit(
@@ -4420,7 +4477,7 @@ async function main(inputs) {
   const { build, platforms: all } = inputs;
   setPlatformsOutput(all);
   if (build?.mode === "merge") return merge(build, all);
-  if (build) await checkProvenanceEngine(build);
+  if (build) await checkAttestationEngine(build);
   const share = build?.share ?? all;
   const emulation = await setUpEmulation(inputs, share, host);
   const facts = { platforms: all.map(formatPlatform), host, emulation };

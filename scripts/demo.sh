@@ -110,7 +110,7 @@ switch (mode) {
     const declared = require('yaml').parse(fs.readFileSync('action.yml', 'utf8')).inputs
     const given = Object.fromEntries(args.map(a => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
     for (const k of Object.keys(given)) if (!(k in declared)) throw new Error(`action.yml declares no input ${k}`)
-    nul(Object.entries(declared).map(([k, d]) => `INPUT_${k.replace(/ /g, '_').toUpperCase()}=${given[k] ?? d.default ?? ''}`))
+    nul(Object.entries(declared).map(([k, d]) => `INPUT_${k.replace(/ /g, '_').toUpperCase()}=${given[k] ?? (d.default ?? '').replace('${{ github.token }}', '')}`))
     break
   }
   case 'state': // state FILE: what main saved, as the runner hands it to the post step

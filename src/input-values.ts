@@ -1,6 +1,7 @@
 /** Each input's value, parsed and checked: a bad one is an InputError naming the input, the value and what is accepted. */
 import { existsSync, statSync } from 'node:fs'
-import { InputError } from './errors.js'
+import { parse as parseCsv } from 'csv-parse/sync'
+import { errorMessage, InputError } from './errors.js'
 import { type Platform, PlatformListError, parsePlatformList, SUPPORTED_PLATFORMS } from './platform.js'
 import { parseQemuQuery, type QemuQuery } from './qemu/query.js'
 import { type ImageReference, ImageReferenceError, parseReference } from './registry/reference.js'
@@ -156,4 +157,31 @@ export function parseBoolean(name: string, value: string): boolean {
   if (/^(true|True|TRUE)$/.test(value)) return true
   if (/^(false|False|FALSE)$/.test(value)) return false
   throw new InputError(name, value, 'accepted: true or false')
+}
+
+/**
+ * A list input as docker/build-push-action reads it: lines and comma-separated items, with CSV
+ * quoting (`"a,b"` is one item); with `ignoreComma`, only lines separate items (a value may hold
+ * commas). Items trimmed, empty ones dropped.
+ */
+export function parseList(input: string, value: string, o: { ignoreComma?: boolean; quote?: boolean } = {}): string[] {
+  let records: string[][]
+  try {
+    records = parseCsv(value, {
+      columns: false,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      quote: o.quote === false ? false : '"'
+    }) as string[][]
+  } catch (err) {
+    throw new InputError(
+      input,
+      value,
+      `accepted: a comma- or newline-separated list, CSV-quoted where an item holds a comma (${errorMessage(err)})`
+    )
+  }
+  // As build-push-action: a record of one field is split at its commas, quoted or not.
+  const items = records.flatMap(r => (o.ignoreComma ? [r.join(',')] : r.length === 1 ? r[0].split(',') : r))
+  return items.map(i => i.trim()).filter(i => i !== '')
 }

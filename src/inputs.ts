@@ -1,5 +1,7 @@
 /** Inputs: read once, validated once. Nothing else reads `INPUT_*`. */
 import * as core from '@actions/core'
+import { maskBuildSecrets, readBuildSettings } from './build-settings.js'
+import type { BuildSettings } from './docker/buildx.js'
 import { InputError } from './errors.js'
 import {
   type KeyValue,
@@ -58,6 +60,8 @@ export interface BuildInputs {
    * run's jobs staged.
    */
   readonly mode: 'auto' | 'stage' | 'merge'
+  /** docker/build-push-action's build settings (cache, secrets, ssh, contexts, network, SBOM ...). */
+  readonly settings: BuildSettings
 }
 
 export const DEFAULTS = {
@@ -81,6 +85,7 @@ export function getInputs(read: InputReader = readInput): Inputs {
   // The password is masked before anything else can print it.
   const password = read('password')
   if (password) core.setSecret(password)
+  maskBuildSecrets(read)
   const platforms = parsePlatforms(get('platforms', DEFAULTS.platforms))
   return {
     platforms,
@@ -88,7 +93,7 @@ export function getInputs(read: InputReader = readInput): Inputs {
     qemuMirror: parseMirror(get('qemu-mirror', DEFAULTS.qemuMirror)),
     binfmtFlags: parseBinfmtFlags(get('binfmt-flags', DEFAULTS.binfmtFlags)),
     cache: parseBoolean('cache', get('cache', DEFAULTS.cache)),
-    ...buildInputs(get, password, platforms)
+    ...buildInputs(get, read, password, platforms)
   }
 }
 
@@ -117,11 +122,28 @@ const BUILD_ONLY: Readonly<Record<string, string>> = {
   password: '',
   builder: '',
   build: '',
-  mode: 'auto'
+  mode: 'auto',
+  'add-hosts': '',
+  allow: '',
+  'build-contexts': '',
+  'cache-from': '',
+  'cache-to': '',
+  network: '',
+  'no-cache': 'false',
+  'no-cache-filters': '',
+  pull: 'false',
+  sbom: 'false',
+  secrets: '',
+  'secret-envs': '',
+  'secret-files': '',
+  'shm-size': '',
+  ssh: '',
+  ulimit: ''
 }
 
 function buildInputs(
   get: (name: string, fallback: string) => string,
+  read: InputReader,
   password: string,
   platforms: readonly Platform[]
 ): { build?: BuildInputs } {
@@ -146,11 +168,12 @@ function buildInputs(
       'accepted: username and password given together, or neither (then the docker config credentials are used)'
     )
   }
+  const context = parseContext(get('context', '.'))
   return {
     build: {
       image,
       tags: parseTags(get('tags', BUILD_ONLY.tags), image),
-      context: parseContext(get('context', '.')),
+      context,
       file: optional(get('file', ''), parseFile),
       buildArgs: parseKeyValues('build-args', get('build-args', '')),
       target: optional(get('target', ''), v => parseName('target', v)),
@@ -162,7 +185,8 @@ function buildInputs(
       verifyArch,
       provenance,
       builder: optional(get('builder', ''), v => parseName('builder', v)),
-      ...shareAndMode(get('build', ''), get('mode', BUILD_ONLY.mode), platforms)
+      ...shareAndMode(get('build', ''), get('mode', BUILD_ONLY.mode), platforms),
+      settings: readBuildSettings(get, read, context)
     }
   }
 }

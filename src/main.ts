@@ -1,9 +1,10 @@
 /** The main step: the inputs, then emulation, then build, test, verify and push; the post step publishes. */
 import { tmpdir } from 'node:os'
+import { checkAttestationEngine } from './attestations.js'
 import { emulatedPlatforms, setUpEmulation } from './emulation.js'
 import { getInputs, type Inputs } from './inputs.js'
 import { setImageOutputs, setPlatformsOutput } from './outputs.js'
-import { checkProvenanceEngine, type PipelineResult, runPipeline } from './pipeline.js'
+import { type PipelineResult, runPipeline } from './pipeline.js'
 import { formatPlatform, hostDebianArch } from './platform.js'
 import { merge } from './publish/matrix.js'
 import { pendingPublish } from './publish/pending.js'
@@ -21,7 +22,7 @@ async function main(inputs: Inputs): Promise<void> {
   const { build, platforms: all } = inputs
   setPlatformsOutput(all)
   if (build?.mode === 'merge') return merge(build, all)
-  if (build) await checkProvenanceEngine(build)
+  if (build) await checkAttestationEngine(build)
   const share = build?.share ?? all
   const emulation = await setUpEmulation(inputs, share, host)
   const facts = { platforms: all.map(formatPlatform), host, emulation }

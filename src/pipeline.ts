@@ -8,17 +8,18 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import { checkAttestationStore, requireAttestation, wantsAttestation } from './attestations.js'
 import { mapLimit } from './concurrency.js'
 import { buildArgv } from './docker/buildx.js'
-import { docker, type EngineInfo, engineInfo, type ImageStore } from './docker/engine.js'
+import { docker, type EngineInfo, engineInfo } from './docker/engine.js'
+import { withSecretFiles } from './docker/secret-files.js'
 import { runTest, type TestResult } from './docker/test-run.js'
-import { ArchwayError, InputError } from './errors.js'
+import { ArchwayError } from './errors.js'
 import { run } from './exec.js'
-import { provenanceText } from './input-values.js'
 import type { BuildInputs } from './inputs.js'
 import { findPlatformImage, type PlatformImage } from './oci/layout.js'
 import { formatPlatform, type Platform } from './platform.js'
-import { type Attestation, attachProvenance, findAttestation } from './publish/provenance.js'
+import { attachProvenance } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
 import { connect, targetsOf } from './registries.js'
 import { type ArchReport, archFailure, archOk, verifyImageArch } from './verify/arch.js'
@@ -65,11 +66,17 @@ const oneBuild = (b: BuildInputs, engine: EngineInfo) => engine.store === 'conta
 /** The local tag a platform's build is loaded under: the one tag of a shared build, or one of its own. Pure. */
 const localRef = (shared: boolean, tag: string, p: Platform) => (shared ? tag : `${tag}-${keyOf(p)}`)
 
-async function buildAll(b: BuildInputs, platforms: readonly Platform[], engine: EngineInfo, tag: string): Promise<Built> {
+async function buildAll(
+  b: BuildInputs,
+  platforms: readonly Platform[],
+  engine: EngineInfo,
+  tag: string,
+  secretFiles: ReadonlyMap<string, string>
+): Promise<Built> {
   if (oneBuild(b, engine)) {
     const started = Date.now()
     await core.group(`Build ${platforms.map(formatPlatform).join(', ')} (one build, containerd image store)`, () =>
-      docker(buildArgv(b, platforms, tag), { echo: true })
+      docker(buildArgv(b, platforms, tag, secretFiles), { echo: true })
     )
     const took = seconds(started)
     core.info(`Built ${platforms.length} platform(s) in ${took.toFixed(1)} s`)
@@ -78,7 +85,7 @@ async function buildAll(b: BuildInputs, platforms: readonly Platform[], engine: 
   const took = new Map<string, number>()
   for (const p of platforms) {
     const started = Date.now()
-    await core.group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], localRef(false, tag, p)), { echo: true }))
+    await core.group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], localRef(false, tag, p), secretFiles), { echo: true }))
     took.set(formatPlatform(p), seconds(started))
   }
   return { ref: p => localRef(false, tag, p), seconds: p => took.get(formatPlatform(p)) ?? 0, shared: false }
@@ -130,36 +137,10 @@ export interface PipelineOptions {
   readonly emulated: ReadonlySet<string>
 }
 
-/** `provenance` needs the containerd image store: the classic store cannot hold attestations. Pure. */
-export function checkProvenanceStore(b: Pick<BuildInputs, 'provenance'>, store: ImageStore): void {
-  if (b.provenance && store === 'classic') {
-    throw new InputError(
-      'provenance',
-      provenanceText(b.provenance),
-      "accepted: false here, since this Docker engine runs the classic image store, which cannot hold attestations; true and mode=max need the containerd image store (as GitHub's runners have)"
-    )
-  }
-}
-
-/** The engine check of `provenance`, before anything is set up or built. */
-export async function checkProvenanceEngine(b: Pick<BuildInputs, 'provenance'>): Promise<void> {
-  if (b.provenance) checkProvenanceStore(b, (await engineInfo()).store)
-}
-
-/** The attestation buildx stored for a platform's image; its absence fails the push before anything is sent. */
-async function requireAttestation(image: PlatformImage): Promise<Attestation> {
-  const found = await findAttestation(image.dir, image.descriptor.digest)
-  if (!found)
-    throw new ArchwayError(
-      `provenance: the saved image of ${formatPlatform(image.platform)} (${image.descriptor.digest}) has no attestation manifest. Nothing was pushed.`
-    )
-  return found
-}
-
 export async function runPipeline(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions): Promise<PipelineResult> {
   const engine = await engineInfo()
   core.info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ''}`)
-  checkProvenanceStore(b, engine.store)
+  checkAttestationStore(b, engine.store)
   const tag = localTag(b.image.repository)
   await mkdir(o.tempDir, { recursive: true })
   const scratch = await mkdtemp(join(o.tempDir, 'archway-'))
@@ -189,7 +170,7 @@ async function buildTestPush(
   engine: EngineInfo,
   tag: string
 ): Promise<PipelineResult> {
-  const built = await buildAll(b, platforms, engine, tag)
+  const built = await withSecretFiles(b.settings.secrets, join(o.scratch, 'secrets'), files => buildAll(b, platforms, engine, tag, files))
 
   const layouts = await core.group('Save each platform as an OCI layout', async () => {
     const started = Date.now()
@@ -220,7 +201,7 @@ async function buildTestPush(
   const published = new Map<string, Published>()
   if (b.push) {
     const prepared = await mapLimit(checked, PARALLEL, c => prepareImage(c.image, join(o.scratch, keyOf(c.platform))))
-    const attestations = b.provenance ? await mapLimit(checked, PARALLEL, c => requireAttestation(c.image)) : undefined
+    const attestations = wantsAttestation(b) ? await mapLimit(checked, PARALLEL, c => requireAttestation(c.image)) : undefined
     for (const target of targetsOf(b)) {
       const client = await connect(target.registry, b)
       const docs = await mapLimit(checked, PARALLEL, (c, i) =>

@@ -38,10 +38,13 @@ export function parseCommandFile(text: string): Record<string, string> {
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 
-/** action.yml's inputs and their defaults ('' where it has none). */
+/** The job's token, as GitHub gives `${{ github.token }}`. */
+export const JOB_TOKEN = 'ghs_e2e-job-token'
+
+/** action.yml's inputs and their defaults ('' where it has none; `${{ github.token }}` evaluated as the runner does). */
 const ACTION_DEFAULTS: Record<string, string> = Object.fromEntries(
   Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs).map(
-    ([k, d]) => [k, d.default ?? '']
+    ([k, d]) => [k, (d.default ?? '').replace('${{ github.token }}', JOB_TOKEN)]
   )
 )
 /** A workflow run id no other test uses, as GitHub's are: unique numbers. */

@@ -336,7 +336,8 @@ export class WorkflowRunner {
       repository_owner: this.o.repository.split('/')[0],
       actor: this.o.repository.split('/')[0],
       ref: this.o.event === 'push' ? 'refs/heads/main' : 'refs/pull/1/merge',
-      server_url: 'https://github.com'
+      server_url: 'https://github.com',
+      token: 'ghs_local-runner-token'
     }
   }
 

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
+import { checkAttestationStore } from '../../src/attestations.js'
+import { NO_SETTINGS } from '../../src/docker/buildx.js'
 import { InputError } from '../../src/errors.js'
 import { findPlatformImage } from '../../src/oci/layout.js'
 import type { Descriptor, ImageManifest } from '../../src/oci/types.js'
 import { MediaType } from '../../src/oci/types.js'
-import { checkProvenanceStore } from '../../src/pipeline.js'
 import { parsePlatformList } from '../../src/platform.js'
 import {
   attachProvenance,
@@ -251,21 +252,30 @@ describe('attaching provenance in a registry', () => {
   })
 })
 
-describe('provenance and the image store', () => {
-  it('stops on the classic store in one line naming provenance and the classic store', () => {
-    let error: unknown
+describe('attestations and the image store', () => {
+  const asks = (provenance: false | 'min' | 'max', sbom: false | string = false) => ({ provenance, settings: { ...NO_SETTINGS, sbom } })
+  const errorOf = (f: () => void): unknown => {
     try {
-      checkProvenanceStore({ provenance: 'min' }, 'classic')
+      f()
     } catch (err) {
-      error = err
+      return err
     }
+    return undefined
+  }
+
+  it.each([
+    [asks('min'), /^Input "provenance" has a bad value "true": .*classic image store/],
+    [asks(false, 'true'), /^Input "sbom" has a bad value "true": .*classic image store/],
+    [asks(false, 'generator=127.0.0.1:5000/scanner'), /^Input "sbom" has a bad value "generator=127.0.0.1:5000\/scanner": .*classic/]
+  ])('stop on the classic store in one line naming the input and the classic store (%#)', (b, message) => {
+    const error = errorOf(() => checkAttestationStore(b, 'classic'))
     expect(error).toBeInstanceOf(InputError)
-    expect((error as Error).message).toMatch(/^Input "provenance" has a bad value "true": .*classic image store/)
+    expect((error as Error).message).toMatch(message)
     expect((error as Error).message).not.toContain('\n')
   })
 
-  it('lets it through on the containerd store, and anything without it', () => {
-    expect(() => checkProvenanceStore({ provenance: 'max' }, 'containerd')).not.toThrow()
-    expect(() => checkProvenanceStore({ provenance: false }, 'classic')).not.toThrow()
+  it('go through on the containerd store, and without them on either', () => {
+    expect(() => checkAttestationStore(asks('max', 'true'), 'containerd')).not.toThrow()
+    expect(() => checkAttestationStore(asks(false), 'classic')).not.toThrow()
   })
 })

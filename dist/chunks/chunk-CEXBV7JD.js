@@ -12,6 +12,7 @@ import {
   parseFile,
   parseImage,
   parseKeyValues,
+  parseList,
   parseMirror,
   parseName,
   parsePlatform,
@@ -26,7 +27,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-KF7IOVQO.js";
+} from "./chunk-JBDNAYRT.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";
@@ -54,6 +55,114 @@ import {
   summary
 } from "./chunk-4MOIXKYJ.js";
 
+// src/build-settings.ts
+import { existsSync, statSync } from "node:fs";
+var ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+function idAnd(input, line, what, secret = false) {
+  const at = line.indexOf("=");
+  const id = at > 0 ? line.slice(0, at) : "";
+  const rest = line.slice(at + 1);
+  if (!ID.test(id) || rest === "") {
+    throw new InputError(
+      input,
+      secret ? `${id || "***"}=***` : line,
+      `accepted: id=${what} items, the id of letters, digits, ".", "_" and "-"`
+    );
+  }
+  return [id, rest];
+}
+function matching(input, items, pattern, accepted) {
+  const bad = items.find((i) => !pattern.test(i));
+  if (bad !== void 0) throw new InputError(input, bad, `accepted: ${accepted}`);
+  return items;
+}
+function maskBuildSecrets(read) {
+  for (const line of read("secrets").split("\n")) {
+    const value = line.slice(line.indexOf("=") + 1).trim();
+    if (value) setSecret(value);
+  }
+  const token = read("github-token").trim();
+  if (token) setSecret(token);
+}
+function parseSbom(value) {
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  if (/^(true|True|TRUE)$/.test(value)) return "true";
+  if (/^[a-z-]+=[^\s,]+(,[a-z-]+=[^\s,]+)*$/.test(value)) return value;
+  throw new InputError(
+    "sbom",
+    value,
+    "accepted: false, true (an SBOM attestation per platform), or buildx SBOM attributes such as generator=IMAGE"
+  );
+}
+function readBuildSettings(get, read, context, env = process.env) {
+  const list = (name, o) => parseList(name, get(name, ""), o);
+  const token = read("github-token").trim();
+  const secrets = list("secrets", { ignoreComma: true }).map((line) => {
+    const [id, value] = idAnd("secrets", line, "value", true);
+    return { id, value };
+  });
+  const secretEnvs = list("secret-envs").map((line) => {
+    const [id, name] = idAnd("secret-envs", line, "ENV_NAME");
+    if (env[name] === void 0)
+      throw new InputError("secret-envs", line, `accepted: id=ENV_NAME of a variable set in the step's environment (${name} is not)`);
+    return { id, env: name };
+  });
+  const secretFiles = list("secret-files", { ignoreComma: true }).map((line) => {
+    const [id, path] = idAnd("secret-files", line, "path");
+    if (!existsSync(path) || !statSync(path).isFile()) throw new InputError("secret-files", line, "accepted: id=path of a file that exists");
+    return { id, path };
+  });
+  const gitHost = githubHost(env);
+  const gitToken = token && isGitUrlOn(context, gitHost) && !secrets.some((s) => /^GIT_AUTH_TOKEN(\.|$)/.test(s.id));
+  return {
+    addHosts: matching("add-hosts", list("add-hosts"), /^[^\s:=]+[:=][0-9a-fA-F.:]+$/, "host:ip (or host=ip) items"),
+    allow: matching("allow", list("allow"), /^(network\.host|security\.insecure)$/, "network.host, security.insecure"),
+    buildContexts: matching(
+      "build-contexts",
+      list("build-contexts", { ignoreComma: true }),
+      /^[^\s=]+=\S+$/,
+      "name=path-or-reference items"
+    ),
+    cacheFrom: list("cache-from", { ignoreComma: true }),
+    cacheTo: list("cache-to", { ignoreComma: true }),
+    network: optionalMatching("network", get("network", ""), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "default, none, host, or a network name"),
+    noCache: parseBoolean("no-cache", get("no-cache", "false")),
+    noCacheFilters: matching("no-cache-filters", list("no-cache-filters"), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "build stage names"),
+    pull: parseBoolean("pull", get("pull", "false")),
+    sbom: parseSbom(get("sbom", "false")),
+    secrets: gitToken ? [...secrets, { id: `GIT_AUTH_TOKEN.${gitHost}`, value: token }] : secrets,
+    secretEnvs,
+    secretFiles,
+    shmSize: optionalMatching("shm-size", get("shm-size", ""), /^\d+(\.\d+)?[bkmgBKMG]?$/, "a size such as 2g or 512m"),
+    ssh: matching("ssh", list("ssh"), /^[A-Za-z0-9][A-Za-z0-9._-]*(=\S+)?$/, "default, or id=path items (an agent socket or keys)"),
+    ulimit: matching(
+      "ulimit",
+      list("ulimit", { ignoreComma: true }),
+      /^[a-z]+=-?\d+(:-?\d+)?$/,
+      "type=soft[:hard] items such as nofile=1024:1024"
+    )
+  };
+}
+function optionalMatching(input, value, pattern, accepted) {
+  if (value === "") return void 0;
+  if (!pattern.test(value)) throw new InputError(input, value, `accepted: ${accepted}`);
+  return value;
+}
+function githubHost(env) {
+  try {
+    return new URL(env.GITHUB_SERVER_URL || "https://github.com").host;
+  } catch {
+    return "github.com";
+  }
+}
+function isGitUrlOn(context, host) {
+  try {
+    return /^https?:$/.test(new URL(context).protocol) && new URL(context).host === host;
+  } catch {
+    return false;
+  }
+}
+
 // src/inputs.ts
 var DEFAULTS = {
   platforms: "all",
@@ -70,6 +179,7 @@ function getInputs(read = readInput) {
   };
   const password = read("password");
   if (password) setSecret(password);
+  maskBuildSecrets(read);
   const platforms = parsePlatforms(get("platforms", DEFAULTS.platforms));
   return {
     platforms,
@@ -77,7 +187,7 @@ function getInputs(read = readInput) {
     qemuMirror: parseMirror(get("qemu-mirror", DEFAULTS.qemuMirror)),
     binfmtFlags: parseBinfmtFlags(get("binfmt-flags", DEFAULTS.binfmtFlags)),
     cache: parseBoolean("cache", get("cache", DEFAULTS.cache)),
-    ...buildInputs(get, password, platforms)
+    ...buildInputs(get, read, password, platforms)
   };
 }
 function getCredentials(read = readInput) {
@@ -98,9 +208,25 @@ var BUILD_ONLY = {
   password: "",
   builder: "",
   build: "",
-  mode: "auto"
+  mode: "auto",
+  "add-hosts": "",
+  allow: "",
+  "build-contexts": "",
+  "cache-from": "",
+  "cache-to": "",
+  network: "",
+  "no-cache": "false",
+  "no-cache-filters": "",
+  pull: "false",
+  sbom: "false",
+  secrets: "",
+  "secret-envs": "",
+  "secret-files": "",
+  "shm-size": "",
+  ssh: "",
+  ulimit: ""
 };
-function buildInputs(get, password, platforms) {
+function buildInputs(get, read, password, platforms) {
   const imageText = get("image", "");
   const push = parseBoolean("push", get("push", "false"));
   const verifyArch = parseBoolean("verify-arch", get("verify-arch", "true"));
@@ -120,11 +246,12 @@ function buildInputs(get, password, platforms) {
       "accepted: username and password given together, or neither (then the docker config credentials are used)"
     );
   }
+  const context = parseContext(get("context", "."));
   return {
     build: {
       image,
       tags: parseTags(get("tags", BUILD_ONLY.tags), image),
-      context: parseContext(get("context", ".")),
+      context,
       file: optional(get("file", ""), parseFile),
       buildArgs: parseKeyValues("build-args", get("build-args", "")),
       target: optional(get("target", ""), (v) => parseName("target", v)),
@@ -136,7 +263,8 @@ function buildInputs(get, password, platforms) {
       verifyArch,
       provenance,
       builder: optional(get("builder", ""), (v) => parseName("builder", v)),
-      ...shareAndMode(get("build", ""), get("mode", BUILD_ONLY.mode), platforms)
+      ...shareAndMode(get("build", ""), get("mode", BUILD_ONLY.mode), platforms),
+      settings: readBuildSettings(get, read, context)
     }
   };
 }
@@ -1473,8 +1601,6 @@ async function runStep(unexpected, work) {
 }
 
 export {
-  getInputs,
-  mapLimit,
   MediaType,
   Annotation,
   ATTESTATION_MANIFEST,
@@ -1483,6 +1609,8 @@ export {
   isImageConfigMediaType,
   isAttestation,
   layerCompression,
+  getInputs,
+  mapLimit,
   connect,
   targetsOf,
   renderSummary,
