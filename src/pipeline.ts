@@ -211,7 +211,7 @@ async function buildTestPush(
           log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`)
           if (attestations) {
             const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor)
-            log(`Provenance ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`)
+            log(`Attestations ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`)
           }
           return d
         })
