@@ -3,7 +3,7 @@ import {
   formatPlatform,
   parsePlatforms,
   platformFacts
-} from "./chunks/chunk-KF7IOVQO.js";
+} from "./chunks/chunk-WS4EGODM.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import {

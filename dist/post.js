@@ -3,8 +3,8 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-PWU3I6HW.js";
-import "./chunks/chunk-KF7IOVQO.js";
+} from "./chunks/chunk-P232WEKV.js";
+import "./chunks/chunk-WS4EGODM.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import "./chunks/chunk-Q2D36NRX.js";
