@@ -6,7 +6,7 @@ import {
   buildIndex,
   connect,
   getInputs,
-  indexAnnotations,
+  indexNotes,
   isAttestation,
   isImageConfigMediaType,
   isIndexMediaType,
@@ -20,9 +20,10 @@ import {
   renderSummary,
   runStep,
   saveState,
+  sortedAnnotations,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-CEXBV7JD.js";
+} from "./chunks/chunk-2VG2AJL2.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -34,7 +35,7 @@ import {
   platformKey,
   provenanceText,
   qemuArch
-} from "./chunks/chunk-JBDNAYRT.js";
+} from "./chunks/chunk-IPDL5GMS.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,
@@ -3195,7 +3196,7 @@ var OCI_EQUIVALENT = {
 function uncompressedLayers(manifest) {
   return manifest.layers.filter((l) => l.mediaType === MediaType.OciLayer || l.mediaType === MediaType.DockerLayer);
 }
-function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map()) {
+function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map(), annotations = {}) {
   const rename = (d) => {
     const swapped = replaced.get(d.digest);
     if (swapped) return { mediaType: swapped.mediaType, digest: swapped.digest, size: swapped.size };
@@ -3203,14 +3204,16 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map()) {
   };
   const config = rename(manifest.config);
   const layers = manifest.layers.map(rename);
-  const unchanged = manifest.mediaType === MediaType.OciManifest && config.mediaType === manifest.config.mediaType && layers.every((l, i) => l.digest === manifest.layers[i].digest && l.mediaType === manifest.layers[i].mediaType);
+  const built = manifest.annotations ?? {};
+  const notes = sortedAnnotations(Object.entries({ ...built, ...annotations }));
+  const unchanged = manifest.mediaType === MediaType.OciManifest && config.mediaType === manifest.config.mediaType && layers.every((l, i) => l.digest === manifest.layers[i].digest && l.mediaType === manifest.layers[i].mediaType) && Object.entries(annotations).every(([k, v]) => built[k] === v);
   const bytes = unchanged ? original : Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: MediaType.OciManifest,
       config,
       layers,
-      ...manifest.annotations ? { annotations: manifest.annotations } : {}
+      ...Object.keys(notes).length ? { annotations: notes } : {}
     })
   );
   return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length } };
@@ -3232,7 +3235,7 @@ async function gzipLayer(image, layer, scratch) {
   await pipeline(blobStream(image.dir, layer), createGzip(), tap, createWriteStream(path));
   return { descriptor: { mediaType: MediaType.OciLayerGzip, digest: `sha256:${hash.digest("hex")}`, size }, path };
 }
-async function prepareImage(image, scratch) {
+async function prepareImage(image, scratch, annotations = {}) {
   await mkdir3(scratch, { recursive: true });
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
@@ -3241,7 +3244,7 @@ async function prepareImage(image, scratch) {
     replaced.set(layer.digest, gz.descriptor);
     paths.set(gz.descriptor.digest, gz.path);
   }
-  const doc = ociManifest(image.manifest, await readBlob(image.dir, image.descriptor), replaced);
+  const doc = ociManifest(image.manifest, await readBlob(image.dir, image.descriptor), replaced, annotations);
   const manifest = JSON.parse(doc.bytes.toString());
   const unique = new Map([manifest.config, ...manifest.layers].map((d) => [d.digest, d]));
   const blobs = [...unique.values()].map((d) => ({
@@ -4343,7 +4346,8 @@ async function buildTestPush(b, platforms, o, engine, tag) {
   if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. Nothing was pushed.`);
   const published = /* @__PURE__ */ new Map();
   if (b.push) {
-    const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join6(o.scratch, keyOf(c.platform))));
+    const notes = (p) => b.annotations.manifest[formatPlatform(p)] ?? {};
+    const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join6(o.scratch, keyOf(c.platform)), notes(c.platform)));
     const attestations = wantsAttestation(b) ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
     for (const target2 of targetsOf(b)) {
       const client = await connect(target2.registry, b);
@@ -4354,6 +4358,11 @@ async function buildTestPush(b, platforms, o, engine, tag) {
           const started = Date.now();
           const d = await pushImage(client, target2.repository, prepared[i]);
           log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`);
+          const added = Object.keys(notes(c.platform)).length;
+          if (added)
+            log(
+              `Its manifest is the tested image's (${c.image.descriptor.digest}) with ${added} annotations, over the same config and layer contents`
+            );
           if (attestations) {
             const a = await attachProvenance(client, target2.repository, attestations[i], d.descriptor);
             log(`Attestations ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`);
@@ -4427,9 +4436,9 @@ function matrixRelease(build, all, env = process.env) {
 }
 async function merge(build, all) {
   const release = releaseOf(matrixRelease({ ...build, mode: "merge" }, all));
-  const annotations = indexAnnotations(build.annotations, await runnerFacts());
+  const notes = indexNotes(build.annotations, await runnerFacts());
   const outcome = await group("Publish the index from the staged platforms", async () => {
-    const o = await mergeStaged(targetsOf(build), release, annotations, build);
+    const o = await mergeStaged(targetsOf(build), release, notes, build);
     for (const line of o.lines) info(line);
     return o;
   });
@@ -4445,7 +4454,7 @@ async function pendingPublish(build, pipeline3, all) {
   const share = build.share ?? all;
   const images = pipeline3.platforms.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
   if (images.length !== share.length) throw new ArchwayError("not every platform was pushed; no index");
-  const annotations = indexAnnotations(build.annotations, await runnerFacts());
+  const notes = indexNotes(build.annotations, await runnerFacts());
   const state = {
     targets: targetsOf(build),
     images: images.map(({ platform, manifest: m }) => ({
@@ -4454,7 +4463,7 @@ async function pendingPublish(build, pipeline3, all) {
       digest: m.digest,
       size: m.size
     })),
-    annotations
+    ...notes
   };
   const tags = build.tags.map(formatReference).join(", ");
   if (build.share) {
@@ -4463,7 +4472,7 @@ async function pendingPublish(build, pipeline3, all) {
     );
     return { ...state, release: matrixRelease(build, all) };
   }
-  const digest = buildIndex(images, annotations).digest;
+  const digest = buildIndex(images, notes.annotations, notes.descriptorAnnotations).digest;
   info(`Index ${digest}: the post step publishes it as ${tags} once the job has succeeded`);
   return { ...state, digest };
 }

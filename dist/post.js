@@ -3,8 +3,8 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-CEXBV7JD.js";
-import "./chunks/chunk-JBDNAYRT.js";
+} from "./chunks/chunk-2VG2AJL2.js";
+import "./chunks/chunk-IPDL5GMS.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import "./chunks/chunk-Q2D36NRX.js";

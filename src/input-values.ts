@@ -70,17 +70,16 @@ export function parseName(input: string, value: string): string {
   return value
 }
 
-/** `KEY=VALUE` lines (values may hold commas and `=`); `prefix`, where given, may lead a line and is dropped. */
-export function parseKeyValues(input: string, value: string, prefix?: RegExp): KeyValue[] {
+/** `KEY=VALUE` lines (values may hold commas and `=`). */
+export function parseKeyValues(input: string, value: string): KeyValue[] {
   return value
     .split('\n')
     .map(l => l.trim())
     .filter(l => l !== '')
     .map(line => {
-      const text = prefix ? line.replace(prefix, '') : line
-      const at = text.indexOf('=')
-      if (at <= 0 || /\s/.test(text.slice(0, at))) throw new InputError(input, line, 'accepted: KEY=VALUE lines, one per line')
-      return [text.slice(0, at), text.slice(at + 1)] as const
+      const at = line.indexOf('=')
+      if (at <= 0 || /\s/.test(line.slice(0, at))) throw new InputError(input, line, 'accepted: KEY=VALUE lines, one per line')
+      return [line.slice(0, at), line.slice(at + 1)] as const
     })
 }
 

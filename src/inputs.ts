@@ -1,5 +1,6 @@
 /** Inputs: read once, validated once. Nothing else reads `INPUT_*`. */
 import * as core from '@actions/core'
+import { type Annotations, parseAnnotations } from './annotations.js'
 import { maskBuildSecrets, readBuildSettings } from './build-settings.js'
 import type { BuildSettings } from './docker/buildx.js'
 import { InputError } from './errors.js'
@@ -44,7 +45,7 @@ export interface BuildInputs {
   readonly buildArgs: readonly KeyValue[]
   readonly target?: string
   readonly labels: readonly KeyValue[]
-  readonly annotations: readonly KeyValue[]
+  readonly annotations: Annotations
   readonly test?: string
   readonly push: boolean
   readonly credentials?: { readonly username: string; readonly password: string }
@@ -178,7 +179,7 @@ function buildInputs(
       buildArgs: parseKeyValues('build-args', get('build-args', '')),
       target: optional(get('target', ''), v => parseName('target', v)),
       labels: parseKeyValues('labels', get('labels', '')),
-      annotations: parseKeyValues('annotations', get('annotations', ''), /^index:/),
+      annotations: parseAnnotations(get('annotations', ''), platforms),
       test: optional(get('test', ''), v => v),
       push,
       credentials: username ? { username, password } : undefined,

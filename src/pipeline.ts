@@ -200,7 +200,8 @@ async function buildTestPush(
 
   const published = new Map<string, Published>()
   if (b.push) {
-    const prepared = await mapLimit(checked, PARALLEL, c => prepareImage(c.image, join(o.scratch, keyOf(c.platform))))
+    const notes = (p: Platform) => b.annotations.manifest[formatPlatform(p)] ?? {}
+    const prepared = await mapLimit(checked, PARALLEL, c => prepareImage(c.image, join(o.scratch, keyOf(c.platform)), notes(c.platform)))
     const attestations = wantsAttestation(b) ? await mapLimit(checked, PARALLEL, c => requireAttestation(c.image)) : undefined
     for (const target of targetsOf(b)) {
       const client = await connect(target.registry, b)
@@ -209,6 +210,11 @@ async function buildTestPush(
           const started = Date.now()
           const d = await pushImage(client, target.repository, prepared[i])
           log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`)
+          const added = Object.keys(notes(c.platform)).length
+          if (added)
+            log(
+              `Its manifest is the tested image's (${c.image.descriptor.digest}) with ${added} annotations, over the same config and layer contents`
+            )
           if (attestations) {
             const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor)
             log(`Attestations ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`)

@@ -1,15 +1,17 @@
 /** The post step's state: one versioned JSON object, typed on both sides, never a secret. */
 import * as core from '@actions/core'
+import type { IndexNotes } from './publish/index-manifest.js'
 
-export const STATE_VERSION = 1
+/** 2: the index's entries carry annotations (`descriptorAnnotations`). */
+export const STATE_VERSION = 2
 const KEY = 'archway'
 
-export interface PublishState {
+/** What the index is built from, besides the images: `annotations` (the index's) and `descriptorAnnotations` (each entry's). */
+export interface PublishState extends IndexNotes {
   /** Each repository the tags name, with its tags. */
   readonly targets: readonly { readonly registry: string; readonly repository: string; readonly tags: readonly string[] }[]
   /** Every platform image, pushed by digest to every target. */
   readonly images: readonly { readonly platform: string; readonly mediaType: string; readonly digest: string; readonly size: number }[]
-  readonly annotations: readonly (readonly [string, string])[]
   /** The index digest main computed and gave as an output (one job building every platform). */
   readonly digest?: string
   /** In a matrix: the release this job's platforms belong to, and every platform it needs. */

@@ -35,6 +35,8 @@ const BAD: [string, string, string][] = [
   ['build-args', 'NO_EQUALS_SIGN', 'accepted: KEY=VALUE lines'],
   ['labels', '=value', 'accepted: KEY=VALUE lines'],
   ['annotations', 'key with space=v', 'accepted: KEY=VALUE lines'],
+  ['annotations', 'index-descriptor:org.opencontainers.image.title=app', 'not index-descriptor:'],
+  ['annotations', 'foo:key=value', 'accepted: KEY=VALUE lines as docker/metadata-action writes them'],
   ['target', 'two words', 'accepted: a name of letters'],
   ['push', 'sure', 'accepted: true or false'],
   ['verify-arch', 'off', 'accepted: true or false'],

@@ -1,5 +1,6 @@
-import { parsePlatform } from '../../src/platform.js'
-import { buildIndex, indexAnnotations } from '../../src/publish/index-manifest.js'
+import { parseAnnotations } from '../../src/annotations.js'
+import { parsePlatform, parsePlatformList } from '../../src/platform.js'
+import { buildIndex, indexAnnotations, indexNotes } from '../../src/publish/index-manifest.js'
 
 const d = (n: number) => ({
   mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -49,6 +50,56 @@ describe('the multi-platform index', () => {
     const base = buildIndex([image('linux/amd64', 1)], [])
     expect(buildIndex([image('linux/amd64', 2)], []).digest).not.toBe(base.digest)
     expect(buildIndex([image('linux/amd64', 1)], [['k', 'v']]).digest).not.toBe(base.digest)
+  })
+
+  it("annotates each platform's entry with its manifest-descriptor annotations, keys sorted, and the digest changes exactly then", () => {
+    const images = [image('linux/arm64', 2), image('linux/amd64', 1)]
+    const base = buildIndex(images, [['t', '1']])
+    const noted = buildIndex(images, [['t', '1']], {
+      'linux/arm64': { 'org.opencontainers.image.version': '1.4.2', 'org.opencontainers.image.created': '2026-11-30T00:00:00.000Z' },
+      'linux/amd64': { z: 'last', a: 'first' }
+    })
+    const doc = JSON.parse(noted.bytes.toString())
+    expect(doc.manifests).toEqual([
+      { ...d(1), platform: { architecture: 'amd64', os: 'linux' }, annotations: { a: 'first', z: 'last' } },
+      {
+        ...d(2),
+        platform: { architecture: 'arm64', os: 'linux' },
+        annotations: { 'org.opencontainers.image.created': '2026-11-30T00:00:00.000Z', 'org.opencontainers.image.version': '1.4.2' }
+      }
+    ])
+    expect(Object.keys(doc.manifests[1].annotations)).toEqual(['org.opencontainers.image.created', 'org.opencontainers.image.version'])
+    expect(noted.digest).not.toBe(base.digest)
+    // None given, or empty ones, change nothing; the same facts in another order give the same bytes.
+    expect(buildIndex(images, [['t', '1']], {}).bytes.equals(base.bytes)).toBe(true)
+    expect(buildIndex(images, [['t', '1']], { 'linux/amd64': {} }).bytes.equals(base.bytes)).toBe(true)
+    const again = buildIndex([...images].reverse(), [['t', '1']], {
+      'linux/amd64': { a: 'first', z: 'last' },
+      'linux/arm64': { 'org.opencontainers.image.created': '2026-11-30T00:00:00.000Z', 'org.opencontainers.image.version': '1.4.2' }
+    })
+    expect(again.bytes.equals(noted.bytes)).toBe(true)
+  })
+
+  it("builds the same bytes from docker/metadata-action's annotations in every job that holds them", () => {
+    const text = ['index', 'manifest-descriptor', 'manifest']
+      .flatMap(level => [`${level}:org.opencontainers.image.title=app`, `${level}:org.opencontainers.image.version=1.4.2`])
+      .join('\n')
+    const facts = { serverUrl: 'https://github.com', repository: 'acme/app', sha: 'abc123', created: '2026-11-01T10:00:00.000Z' }
+    const build = () => {
+      const notes = indexNotes(parseAnnotations(text, parsePlatformList('linux/amd64,linux/arm64')), facts)
+      return buildIndex([image('linux/amd64', 1), image('linux/arm64', 2)], notes.annotations, notes.descriptorAnnotations)
+    }
+    const doc = JSON.parse(build().bytes.toString())
+    expect(doc.annotations).toEqual({
+      'org.opencontainers.image.created': '2026-11-01T10:00:00.000Z',
+      'org.opencontainers.image.revision': 'abc123',
+      'org.opencontainers.image.source': 'https://github.com/acme/app',
+      'org.opencontainers.image.title': 'app',
+      'org.opencontainers.image.version': '1.4.2'
+    })
+    for (const m of doc.manifests)
+      expect(m.annotations).toEqual({ 'org.opencontainers.image.title': 'app', 'org.opencontainers.image.version': '1.4.2' })
+    expect(build().bytes.equals(build().bytes)).toBe(true)
   })
 
   it('refuses two images for one platform', () => {

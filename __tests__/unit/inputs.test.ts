@@ -162,10 +162,22 @@ describe('build inputs', () => {
       ['B', 'x=y,z']
     ])
     expect(b.labels).toEqual([['l', 'v']])
-    expect(b.annotations).toEqual([
-      ['org.opencontainers.image.title', 'App'],
-      ['k', 'v']
-    ])
+    expect(b.annotations).toEqual({
+      index: [
+        ['org.opencontainers.image.title', 'App'],
+        ['k', 'v']
+      ],
+      manifest: {},
+      manifestDescriptor: {}
+    })
+  })
+
+  it('read annotations for the platforms of the step: a manifest: line for each, manifest[PLATFORM]: for one of them', () => {
+    const b = getInputs(
+      read({ ...base, platforms: 'linux/amd64,linux/arm64', annotations: 'manifest:a=1\nmanifest[arm64]:b=2\nmanifest-descriptor:c=3' })
+    ).build!
+    expect(b.annotations.manifest).toEqual({ 'linux/amd64': { a: '1' }, 'linux/arm64': { a: '1', b: '2' } })
+    expect(b.annotations.manifestDescriptor).toEqual({ 'linux/amd64': { c: '3' }, 'linux/arm64': { c: '3' } })
   })
 
   it('take username and password together', () => {
@@ -180,6 +192,13 @@ describe('build inputs', () => {
     [{ ...base, context: '/does/not/exist' }, 'context', '/does/not/exist'],
     [{ ...base, file: 'no-such-Dockerfile' }, 'file', 'no-such-Dockerfile'],
     [{ ...base, 'build-args': 'NOEQUALS' }, 'build-args', 'NOEQUALS'],
+    [{ ...base, annotations: 'index-descriptor:k=v' }, 'annotations', 'index-descriptor:k=v'],
+    [{ ...base, annotations: 'foo:k=v' }, 'annotations', 'foo:k=v'],
+    [
+      { ...base, platforms: 'linux/amd64', annotations: 'manifest[linux/arm64]:k=v' },
+      'annotations',
+      'a platform of "platforms" (linux/amd64)'
+    ],
     [{ ...base, push: 'yes' }, 'push', 'yes'],
     [{ ...base, 'verify-arch': 'nope' }, 'verify-arch', 'nope'],
     [{ ...base, username: 'u' }, 'password', 'together'],

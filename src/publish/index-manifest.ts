@@ -3,6 +3,7 @@
  * and annotations: platforms in one fixed order, annotations sorted, no wall-clock field
  * unless given, so the same facts always give the same bytes and the same digest.
  */
+import { type Annotations, type PlatformAnnotations, sortedAnnotations } from '../annotations.js'
 import { digestOf } from '../digest.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
 import { formatPlatform, type Platform, platformOrder } from '../platform.js'
@@ -19,11 +20,20 @@ export interface IndexDocument {
   readonly mediaType: typeof MediaType.OciIndex
 }
 
-function sorted(entries: Iterable<readonly [string, string]>): Record<string, string> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+/**
+ * What the index says besides its platform entries: its own annotations, and each entry's
+ * (by canonical platform). Every job of a release builds its index from these and the images.
+ */
+export interface IndexNotes {
+  readonly annotations: readonly (readonly [string, string])[]
+  readonly descriptorAnnotations: PlatformAnnotations
 }
 
-export function buildIndex(images: readonly PlatformManifest[], annotations: Iterable<readonly [string, string]>): IndexDocument {
+export function buildIndex(
+  images: readonly PlatformManifest[],
+  annotations: Iterable<readonly [string, string]>,
+  descriptorAnnotations: PlatformAnnotations = {}
+): IndexDocument {
   const seen = new Set<string>()
   for (const i of images) {
     const key = formatPlatform(i.platform)
@@ -32,13 +42,21 @@ export function buildIndex(images: readonly PlatformManifest[], annotations: Ite
   }
   const manifests = [...images]
     .sort((a, b) => platformOrder(a.platform) - platformOrder(b.platform))
-    .map(i => ({
-      mediaType: i.manifest.mediaType,
-      digest: i.manifest.digest,
-      size: i.manifest.size,
-      platform: { architecture: i.platform.architecture, os: i.platform.os, ...(i.platform.variant ? { variant: i.platform.variant } : {}) }
-    }))
-  const notes = sorted(annotations)
+    .map(i => {
+      const notes = sortedAnnotations(Object.entries(descriptorAnnotations[formatPlatform(i.platform)] ?? {}))
+      return {
+        mediaType: i.manifest.mediaType,
+        digest: i.manifest.digest,
+        size: i.manifest.size,
+        platform: {
+          architecture: i.platform.architecture,
+          os: i.platform.os,
+          ...(i.platform.variant ? { variant: i.platform.variant } : {})
+        },
+        ...(Object.keys(notes).length ? { annotations: notes } : {})
+      }
+    })
+  const notes = sortedAnnotations(annotations)
   const doc = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...(Object.keys(notes).length ? { annotations: notes } : {}) }
   const bytes = Buffer.from(JSON.stringify(doc))
   return { bytes, digest: digestOf(bytes), mediaType: MediaType.OciIndex }
@@ -63,4 +81,9 @@ export function indexAnnotations(user: readonly (readonly [string, string])[], f
   if (facts.created) out.set('org.opencontainers.image.created', facts.created)
   for (const [k, v] of user) out.set(k, v)
   return [...out]
+}
+
+/** The index's notes from the `annotations` input and the run: its annotations over the run's facts, and each entry's. Pure. */
+export function indexNotes(user: Pick<Annotations, 'index' | 'manifestDescriptor'>, facts: RunnerFacts): IndexNotes {
+  return { annotations: indexAnnotations(user.index, facts), descriptorAnnotations: user.manifestDescriptor }
 }

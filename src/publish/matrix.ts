@@ -8,7 +8,7 @@ import { targetsOf } from '../registries.js'
 import { formatReference } from '../registry/reference.js'
 import type { PublishState } from '../state.js'
 import { mergeSummary, writeSummary } from '../summary.js'
-import { indexAnnotations } from './index-manifest.js'
+import { indexNotes } from './index-manifest.js'
 import { mergeStaged, releaseOf } from './publish-index.js'
 import { runnerFacts } from './runner-facts.js'
 import { releaseKey } from './stage.js'
@@ -32,9 +32,9 @@ export function matrixRelease(
 /** `mode: merge`: a job of its own that publishes what this run's jobs staged. */
 export async function merge(build: BuildInputs, all: readonly Platform[]): Promise<void> {
   const release = releaseOf(matrixRelease({ ...build, mode: 'merge' }, all))
-  const annotations = indexAnnotations(build.annotations, await runnerFacts())
+  const notes = indexNotes(build.annotations, await runnerFacts())
   const outcome = await core.group('Publish the index from the staged platforms', async () => {
-    const o = await mergeStaged(targetsOf(build), release, annotations, build)
+    const o = await mergeStaged(targetsOf(build), release, notes, build)
     for (const line of o.lines) core.info(line)
     return o
   })

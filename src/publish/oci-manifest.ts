@@ -1,9 +1,10 @@
 /**
  * What a platform image is published as: an OCI image manifest over the layout's own
  * config and layers. Docker schema 2 media types are renamed to their OCI equals (same
- * bytes); uncompressed layers (the classic store's `docker save`) are to be gzipped first.
- * Pure.
+ * bytes); uncompressed layers (the classic store's `docker save`) are to be gzipped first;
+ * the `manifest:` annotations are added to the built manifest's own. Pure.
  */
+import { sortedAnnotations } from '../annotations.js'
 import { digestOf } from '../digest.js'
 import type { Descriptor, ImageManifest } from '../oci/types.js'
 import { MediaType } from '../oci/types.js'
@@ -27,13 +28,17 @@ export interface OciManifestDocument {
 
 /**
  * The OCI manifest to publish. `replaced` maps an uncompressed layer's digest to its gzipped
- * descriptor. When nothing changes (already OCI, already compressed), `original` is kept
- * byte for byte, so the published digest is the one that was built and tested.
+ * descriptor; `annotations` are set over the built manifest's own (keys sorted). When nothing
+ * changes (already OCI, already compressed, no new annotation), `original` is kept byte for
+ * byte, so the published digest is the one that was built and tested; otherwise the manifest
+ * differs from the tested one only by media types, compression and annotations, over the same
+ * config and layer contents.
  */
 export function ociManifest(
   manifest: ImageManifest,
   original: Buffer,
-  replaced: ReadonlyMap<string, Descriptor> = new Map()
+  replaced: ReadonlyMap<string, Descriptor> = new Map(),
+  annotations: Readonly<Record<string, string>> = {}
 ): OciManifestDocument {
   const rename = (d: Descriptor): Descriptor => {
     const swapped = replaced.get(d.digest)
@@ -42,10 +47,13 @@ export function ociManifest(
   }
   const config = rename(manifest.config)
   const layers = manifest.layers.map(rename)
+  const built = manifest.annotations ?? {}
+  const notes = sortedAnnotations(Object.entries({ ...built, ...annotations }))
   const unchanged =
     manifest.mediaType === MediaType.OciManifest &&
     config.mediaType === manifest.config.mediaType &&
-    layers.every((l, i) => l.digest === manifest.layers[i].digest && l.mediaType === manifest.layers[i].mediaType)
+    layers.every((l, i) => l.digest === manifest.layers[i].digest && l.mediaType === manifest.layers[i].mediaType) &&
+    Object.entries(annotations).every(([k, v]) => built[k] === v)
   const bytes = unchanged
     ? original
     : Buffer.from(
@@ -54,7 +62,7 @@ export function ociManifest(
           mediaType: MediaType.OciManifest,
           config,
           layers,
-          ...(manifest.annotations ? { annotations: manifest.annotations } : {})
+          ...(Object.keys(notes).length ? { annotations: notes } : {})
         })
       )
   return { bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length } }

@@ -7,7 +7,7 @@ import { formatPlatform, type Platform } from '../platform.js'
 import { targetsOf } from '../registries.js'
 import { formatReference } from '../registry/reference.js'
 import type { PublishState } from '../state.js'
-import { buildIndex, indexAnnotations } from './index-manifest.js'
+import { buildIndex, indexNotes } from './index-manifest.js'
 import { matrixRelease } from './matrix.js'
 import { runnerFacts } from './runner-facts.js'
 
@@ -19,7 +19,7 @@ export async function pendingPublish(build: BuildInputs, pipeline: PipelineResul
   const share = build.share ?? all
   const images = pipeline.platforms.flatMap(r => (r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []))
   if (images.length !== share.length) throw new ArchwayError('not every platform was pushed; no index')
-  const annotations = indexAnnotations(build.annotations, await runnerFacts())
+  const notes = indexNotes(build.annotations, await runnerFacts())
   const state = {
     targets: targetsOf(build),
     images: images.map(({ platform, manifest: m }) => ({
@@ -28,7 +28,7 @@ export async function pendingPublish(build: BuildInputs, pipeline: PipelineResul
       digest: m.digest,
       size: m.size
     })),
-    annotations
+    ...notes
   }
   const tags = build.tags.map(formatReference).join(', ')
   if (build.share) {
@@ -37,7 +37,7 @@ export async function pendingPublish(build: BuildInputs, pipeline: PipelineResul
     )
     return { ...state, release: matrixRelease(build, all) }
   }
-  const digest = buildIndex(images, annotations).digest
+  const digest = buildIndex(images, notes.annotations, notes.descriptorAnnotations).digest
   core.info(`Index ${digest}: the post step publishes it as ${tags} once the job has succeeded`)
   return { ...state, digest }
 }

@@ -8,7 +8,7 @@ import { connect } from '../registries.js'
 import type { RegistryClient } from '../registry/client.js'
 import type { PublishState } from '../state.js'
 import { publishedSummary, writeSummary } from '../summary.js'
-import { buildIndex, type IndexDocument, type PlatformManifest } from './index-manifest.js'
+import { buildIndex, type IndexDocument, type IndexNotes, type PlatformManifest } from './index-manifest.js'
 import { cleanUp, readStaged, stage } from './stage.js'
 
 type Images = readonly PlatformManifest[]
@@ -34,7 +34,7 @@ function imagesOf(s: PublishState): Images {
 
 /** Rebuilds the index from a single job's state; it must be the one main announced. Pure. */
 export function indexFromState(s: PublishState): IndexDocument {
-  const index = buildIndex(imagesOf(s), s.annotations)
+  const index = buildIndex(imagesOf(s), s.annotations, s.descriptorAnnotations)
   if (s.digest && index.digest !== s.digest)
     throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`)
   return index
@@ -96,7 +96,7 @@ export async function stageAndPublish(s: PublishState, release: MatrixRelease, a
       `Staged ${own.map(i => formatPlatform(i.platform)).join(', ')} for release ${release.key} in ${target.registry}/${target.repository}`
     )
     if (!release.publish) continue
-    const outcome = await publishStaged(client, target, release, s.annotations, lines)
+    const outcome = await publishStaged(client, target, release, s, lines)
     if (!outcome) continue
     published = outcome
   }
@@ -107,13 +107,13 @@ export async function stageAndPublish(s: PublishState, release: MatrixRelease, a
 export async function mergeStaged(
   targets: readonly Target[],
   release: MatrixRelease,
-  annotations: PublishState['annotations'],
+  notes: IndexNotes,
   access: Access
 ): Promise<PublishOutcome> {
   const lines: string[] = []
   let published: Omit<PublishOutcome, 'lines'> = {}
   for (const target of targets) {
-    const outcome = await publishStaged(await connect(target.registry, access), target, release, annotations, lines)
+    const outcome = await publishStaged(await connect(target.registry, access), target, release, notes, lines)
     if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`)
     published = outcome
   }
@@ -124,7 +124,7 @@ async function publishStaged(
   client: RegistryClient,
   target: Target,
   release: MatrixRelease,
-  annotations: PublishState['annotations'],
+  notes: IndexNotes,
   lines: string[]
 ): Promise<{ index: IndexDocument; images: Images } | undefined> {
   const staged = await readStaged(client, target.repository, release.key, release.platforms)
@@ -136,7 +136,7 @@ async function publishStaged(
     return undefined
   }
   const images = staged.map(x => ({ platform: x.platform, manifest: x.image! }))
-  const index = buildIndex(images, annotations)
+  const index = buildIndex(images, notes.annotations, notes.descriptorAnnotations)
   await putIndex(client, target, index, images)
   lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`)
   lines.push(

@@ -36,10 +36,11 @@ export interface Published extends OciManifestDocument {
   readonly compressedSize: number
 }
 
-/** The manifest to publish and where each blob lies, without touching the registry. */
+/** The manifest to publish (with the platform's `manifest:` annotations) and where each blob lies, without touching the registry. */
 export async function prepareImage(
   image: PlatformImage,
-  scratch: string
+  scratch: string,
+  annotations: Readonly<Record<string, string>> = {}
 ): Promise<{ doc: Published; blobs: { digest: string; size: number; path: string }[] }> {
   await mkdir(scratch, { recursive: true })
   const replaced = new Map<string, Descriptor>()
@@ -49,7 +50,7 @@ export async function prepareImage(
     replaced.set(layer.digest, gz.descriptor)
     paths.set(gz.descriptor.digest, gz.path)
   }
-  const doc = ociManifest(image.manifest, await readBlob(image.dir, image.descriptor), replaced)
+  const doc = ociManifest(image.manifest, await readBlob(image.dir, image.descriptor), replaced, annotations)
   const manifest = JSON.parse(doc.bytes.toString()) as { config: Descriptor; layers: Descriptor[] }
   const unique = new Map<string, Descriptor>([manifest.config, ...manifest.layers].map(d => [d.digest, d]))
   const blobs = [...unique.values()].map(d => ({

@@ -27,7 +27,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-JBDNAYRT.js";
+} from "./chunk-IPDL5GMS.js";
 import {
   run
 } from "./chunk-Q2D36NRX.js";
@@ -54,6 +54,59 @@ import {
   setSecret,
   summary
 } from "./chunk-4MOIXKYJ.js";
+
+// src/annotations.ts
+var INPUT = "annotations";
+var ACCEPTED = "accepted: KEY=VALUE lines as docker/metadata-action writes them, each with no level or index: (the index), manifest: (each platform's manifest) or manifest-descriptor: (its entry in the index); manifest[PLATFORM]: and manifest-descriptor[PLATFORM]: for one platform";
+var INDEX_DESCRIPTOR = "accepted: index:, manifest: or manifest-descriptor: lines, not index-descriptor: (buildx writes it only into an OCI layout's index.json; a registry has no descriptor of the index to annotate, so leave it out of DOCKER_METADATA_ANNOTATIONS_LEVELS)";
+var LEVEL = /^([a-z-]+)(?:\[([^\]]*)\])?$/;
+function levelsOf(prefix, line, platforms) {
+  return prefix.split(",").map((part) => {
+    const m = LEVEL.exec(part);
+    if (m?.[1] === "index-descriptor") throw new InputError(INPUT, line, INDEX_DESCRIPTOR);
+    if (!m || m[1] !== "index" && m[1] !== "manifest" && m[1] !== "manifest-descriptor") throw new InputError(INPUT, line, ACCEPTED);
+    const level = m[1];
+    if (m[2] === void 0) return { level };
+    if (level === "index")
+      throw new InputError(
+        INPUT,
+        line,
+        "accepted: a platform only on manifest[PLATFORM]: or manifest-descriptor[PLATFORM]:; the index is one for every platform"
+      );
+    const requested = platforms.map(formatPlatform);
+    const platform = parsePlatform(m[2]);
+    if (!platform || !requested.includes(formatPlatform(platform)))
+      throw new InputError(INPUT, line, `accepted: in ${level}[PLATFORM]:, a platform of "platforms" (${requested.join(", ")})`);
+    return { level, platform: formatPlatform(platform) };
+  });
+}
+function sortedAnnotations(entries) {
+  return Object.fromEntries([...entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+}
+function parseAnnotations(text, platforms) {
+  const index = [];
+  const all = { manifest: /* @__PURE__ */ new Map(), "manifest-descriptor": /* @__PURE__ */ new Map() };
+  const one = { manifest: /* @__PURE__ */ new Map(), "manifest-descriptor": /* @__PURE__ */ new Map() };
+  for (const [left, value] of parseKeyValues(INPUT, text)) {
+    const line = `${left}=${value}`;
+    const colon = left.indexOf(":");
+    const key = colon < 0 ? left : left.slice(colon + 1);
+    if (key === "") throw new InputError(INPUT, line, ACCEPTED);
+    const levels = colon < 0 ? [{ level: "index" }] : levelsOf(left.slice(0, colon), line, platforms);
+    for (const { level, platform } of levels) {
+      if (level === "index") index.push([key, value]);
+      else if (platform === void 0) all[level].set(key, value);
+      else {
+        const byPlatform = one[level].get(platform) ?? /* @__PURE__ */ new Map();
+        one[level].set(platform, byPlatform.set(key, value));
+      }
+    }
+  }
+  const resolve = (level) => Object.fromEntries(
+    platforms.map(formatPlatform).map((p) => [p, sortedAnnotations(new Map([...all[level], ...one[level].get(p) ?? []]))]).filter(([, notes]) => Object.keys(notes).length > 0)
+  );
+  return { index, manifest: resolve("manifest"), manifestDescriptor: resolve("manifest-descriptor") };
+}
 
 // src/build-settings.ts
 import { existsSync, statSync } from "node:fs";
@@ -256,7 +309,7 @@ function buildInputs(get, read, password, platforms) {
       buildArgs: parseKeyValues("build-args", get("build-args", "")),
       target: optional(get("target", ""), (v) => parseName("target", v)),
       labels: parseKeyValues("labels", get("labels", "")),
-      annotations: parseKeyValues("annotations", get("annotations", ""), /^index:/),
+      annotations: parseAnnotations(get("annotations", ""), platforms),
       test: optional(get("test", ""), (v) => v),
       push,
       credentials: username ? { username, password } : void 0,
@@ -1380,23 +1433,28 @@ function targetsOf(build) {
 }
 
 // src/publish/index-manifest.ts
-function sorted(entries) {
-  return Object.fromEntries([...entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
-}
-function buildIndex(images, annotations) {
+function buildIndex(images, annotations, descriptorAnnotations = {}) {
   const seen = /* @__PURE__ */ new Set();
   for (const i of images) {
     const key = formatPlatform(i.platform);
     if (seen.has(key)) throw new Error(`two images for ${key}`);
     seen.add(key);
   }
-  const manifests = [...images].sort((a, b) => platformOrder(a.platform) - platformOrder(b.platform)).map((i) => ({
-    mediaType: i.manifest.mediaType,
-    digest: i.manifest.digest,
-    size: i.manifest.size,
-    platform: { architecture: i.platform.architecture, os: i.platform.os, ...i.platform.variant ? { variant: i.platform.variant } : {} }
-  }));
-  const notes = sorted(annotations);
+  const manifests = [...images].sort((a, b) => platformOrder(a.platform) - platformOrder(b.platform)).map((i) => {
+    const notes2 = sortedAnnotations(Object.entries(descriptorAnnotations[formatPlatform(i.platform)] ?? {}));
+    return {
+      mediaType: i.manifest.mediaType,
+      digest: i.manifest.digest,
+      size: i.manifest.size,
+      platform: {
+        architecture: i.platform.architecture,
+        os: i.platform.os,
+        ...i.platform.variant ? { variant: i.platform.variant } : {}
+      },
+      ...Object.keys(notes2).length ? { annotations: notes2 } : {}
+    };
+  });
+  const notes = sortedAnnotations(annotations);
   const doc = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests, ...Object.keys(notes).length ? { annotations: notes } : {} };
   const bytes = Buffer.from(JSON.stringify(doc));
   return { bytes, digest: digestOf(bytes), mediaType: MediaType.OciIndex };
@@ -1408,6 +1466,9 @@ function indexAnnotations(user, facts) {
   if (facts.created) out.set("org.opencontainers.image.created", facts.created);
   for (const [k, v] of user) out.set(k, v);
   return [...out];
+}
+function indexNotes(user, facts) {
+  return { annotations: indexAnnotations(user.index, facts), descriptorAnnotations: user.manifestDescriptor };
 }
 
 // src/publish/stage.ts
@@ -1492,7 +1553,7 @@ function imagesOf(s) {
   return s.images.map((i) => ({ platform: platformOf(i.platform), manifest: { mediaType: i.mediaType, digest: i.digest, size: i.size } }));
 }
 function indexFromState(s) {
-  const index = buildIndex(imagesOf(s), s.annotations);
+  const index = buildIndex(imagesOf(s), s.annotations, s.descriptorAnnotations);
   if (s.digest && index.digest !== s.digest)
     throw new ArchwayError(`the index rebuilt in the post step (${index.digest}) differs from the one announced (${s.digest})`);
   return index;
@@ -1527,23 +1588,23 @@ async function stageAndPublish(s, release, access) {
       `Staged ${own.map((i) => formatPlatform(i.platform)).join(", ")} for release ${release.key} in ${target.registry}/${target.repository}`
     );
     if (!release.publish) continue;
-    const outcome = await publishStaged(client, target, release, s.annotations, lines);
+    const outcome = await publishStaged(client, target, release, s, lines);
     if (!outcome) continue;
     published = outcome;
   }
   return { ...published, lines };
 }
-async function mergeStaged(targets, release, annotations, access) {
+async function mergeStaged(targets, release, notes, access) {
   const lines = [];
   let published = {};
   for (const target of targets) {
-    const outcome = await publishStaged(await connect(target.registry, access), target, release, annotations, lines);
+    const outcome = await publishStaged(await connect(target.registry, access), target, release, notes, lines);
     if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`);
     published = outcome;
   }
   return { ...published, lines };
 }
-async function publishStaged(client, target, release, annotations, lines) {
+async function publishStaged(client, target, release, notes, lines) {
   const staged = await readStaged(client, target.repository, release.key, release.platforms);
   const waiting = staged.filter((x) => !x.image).map((x) => formatPlatform(x.platform));
   if (waiting.length) {
@@ -1553,7 +1614,7 @@ async function publishStaged(client, target, release, annotations, lines) {
     return void 0;
   }
   const images = staged.map((x) => ({ platform: x.platform, manifest: x.image }));
-  const index = buildIndex(images, annotations);
+  const index = buildIndex(images, notes.annotations, notes.descriptorAnnotations);
   await putIndex(client, target, index, images);
   lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`);
   lines.push(
@@ -1572,7 +1633,7 @@ async function publishFromState(publish) {
 }
 
 // src/state.ts
-var STATE_VERSION = 1;
+var STATE_VERSION = 2;
 var KEY = "archway";
 function saveState2(state) {
   saveState(KEY, JSON.stringify({ version: STATE_VERSION, ...state }));
@@ -1609,6 +1670,7 @@ export {
   isImageConfigMediaType,
   isAttestation,
   layerCompression,
+  sortedAnnotations,
   getInputs,
   mapLimit,
   connect,
@@ -1617,7 +1679,7 @@ export {
   mergeSummary,
   writeSummary,
   buildIndex,
-  indexAnnotations,
+  indexNotes,
   releaseKey,
   releaseOf,
   mergeStaged,

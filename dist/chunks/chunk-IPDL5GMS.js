@@ -2071,12 +2071,11 @@ function parseName(input, value) {
     throw new InputError(input, value, 'accepted: a name of letters, digits, ".", "_" and "-"');
   return value;
 }
-function parseKeyValues(input, value, prefix) {
+function parseKeyValues(input, value) {
   return value.split("\n").map((l) => l.trim()).filter((l) => l !== "").map((line) => {
-    const text = prefix ? line.replace(prefix, "") : line;
-    const at = text.indexOf("=");
-    if (at <= 0 || /\s/.test(text.slice(0, at))) throw new InputError(input, line, "accepted: KEY=VALUE lines, one per line");
-    return [text.slice(0, at), text.slice(at + 1)];
+    const at = line.indexOf("=");
+    if (at <= 0 || /\s/.test(line.slice(0, at))) throw new InputError(input, line, "accepted: KEY=VALUE lines, one per line");
+    return [line.slice(0, at), line.slice(at + 1)];
   });
 }
 function parsePlatforms(value) {
