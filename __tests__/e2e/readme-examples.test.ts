@@ -2,7 +2,7 @@
  * The README's copy-paste examples, run as a user's workflows by the local workflow runner, in
  * a user's repository (the bundled example project), with `acme/archway` served from this
  * working tree. Only what cannot exist here is swapped: ghcr.io becomes the test registry and
- * the project's test command becomes the example's.
+ * the project's test command becomes the example's. The repository's secrets hold NPM_TOKEN.
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -18,6 +18,7 @@ import { failures, job, logOf, overview, type WorkflowRun, WorkflowRunner } from
 const env = testEnv()
 const blocks = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
 const USER_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+const NPM_TOKEN = `npm_${randomBytes(12).toString('hex')}`
 
 /** A user's repository: the example project, its Dockerfile the one FROM busybox:1.37. */
 function userRepository(): string {
@@ -45,6 +46,7 @@ async function runExample(jobs: string, image: string): Promise<WorkflowRun> {
     sha: USER_SHA,
     home: tempDir('readme-run'),
     env: runnerHostEnv(env),
+    secrets: { NPM_TOKEN },
     repositories: { 'acme/archway': ROOT }
   })
   return runner.run('.github/workflows/example.yml')
@@ -60,6 +62,8 @@ const block = (pattern: RegExp) => {
   return found[0]
 }
 const newImage = (what: string) => `${env.registryOpen}/readme/${what}-${randomBytes(4).toString('hex')}`
+/** The distinct log lines of a run that hold the build secret: only the action's mask command, where it reached the action. */
+const tokenLines = (run: WorkflowRun) => [...new Set(run.jobs.flatMap(j => logOf(j).split('\n')).filter(l => l.includes(NPM_TOKEN)))]
 
 beforeAll(() => localBusyboxImage(env))
 
@@ -128,5 +132,7 @@ describe("the README's examples, run as a user's workflows", () => {
     const raw = skopeoRaw(`${image}:1.4.2`)
     expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
     expect(sha256(skopeoRaw(`${image}:latest`))).toBe(sha256(raw))
+    // build-secrets, a secret of the workflow, reached the action in each platform's job and no log line but its mask command.
+    expect(tokenLines(run)).toEqual([`::add-mask::${NPM_TOKEN}`])
   })
 })

@@ -142,12 +142,27 @@ export function interpolate(value: Json, contexts: Dict, status: Status = 'succe
   return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expr: string) => asString(evaluate(expr, contexts, status)))
 }
 
-/** An `if:` condition: an expression with or without `${{ }}`, success() unless it names a status function. */
+/** The contexts without `secrets`, for the places where GitHub does not offer it (a step's `if:`, a workflow call's `with:`). */
+export function withoutSecrets(contexts: Dict): Dict {
+  const { secrets: _, ...rest } = contexts
+  return rest
+}
+
+/**
+ * An `if:` condition: an expression with or without `${{ }}`, success() unless it names a status
+ * function. `secrets` is not among its contexts (GitHub refuses such a workflow: give the secret
+ * to the step's `env` and test that).
+ */
 export function condition(text: Json | undefined, contexts: Dict, status: Status): boolean {
   if (text === undefined) return status === 'success'
   const expr = String(text).replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, '$1')
   const named = STATUS_FUNCS.some(f => new RegExp(`\\b${f}\\(`).test(expr))
-  const value = evaluate(named ? expr : `success() && (${expr})`, contexts, status)
+  let value: Json
+  try {
+    value = evaluate(named ? expr : `success() && (${expr})`, withoutSecrets(contexts), status)
+  } catch (e) {
+    throw new WorkflowError(`if: ${String(text)}: ${(e as Error).message}`)
+  }
   return value !== null && value !== false && value !== 0 && value !== ''
 }
 
@@ -220,6 +235,8 @@ interface Caller {
   readonly path: string
   readonly inputs: Dict
   readonly secrets: Record<string, string>
+  /** `secrets: inherit`: every secret of the caller, declared or not. */
+  readonly inherit: boolean
   /** The GITHUB_TOKEN permissions the calling job has: a called workflow may only ask for less. */
   readonly permissions: Record<string, Level>
 }
@@ -286,7 +303,9 @@ export class WorkflowRunner {
     const trigger = caller ? 'workflow_call' : this.o.event
     if (!on || !(trigger in on)) throw new WorkflowError(`${file} does not run on ${trigger}`)
     const inputs = caller ? this.callInputs(file, (on.workflow_call ?? {}) as Dict, caller.inputs) : {}
-    const secrets = caller ? caller.secrets : { GITHUB_TOKEN: 'ghs_local-runner-token', ...(this.o.secrets ?? {}) }
+    const secrets = caller
+      ? this.callSecrets(file, (on.workflow_call ?? {}) as Dict, caller)
+      : { GITHUB_TOKEN: 'ghs_local-runner-token', ...(this.o.secrets ?? {}) }
     const jobs = wf.jobs as Record<string, Dict>
     if (caller) {
       // GitHub refuses to start a called workflow that asks for more than its caller has.
@@ -358,6 +377,21 @@ export class WorkflowRunner {
     return out
   }
 
+  /**
+   * A called workflow's secrets: with `inherit` all of the caller's; otherwise only those the
+   * called workflow declares (passing another, or leaving out a required one, is an error on
+   * GitHub before the run starts), beside GITHUB_TOKEN, which every workflow's secrets hold.
+   */
+  private callSecrets(file: string, call: Dict, caller: Caller): Record<string, string> {
+    if (caller.inherit) return caller.secrets
+    const declared = (call.secrets ?? {}) as Record<string, Dict | null>
+    const undeclared = Object.keys(caller.secrets).filter(k => !(k in declared))
+    if (undeclared.length) throw new WorkflowError(`${file}: secret ${undeclared.join(', ')} is not defined in the called workflow`)
+    const missing = Object.keys(declared).filter(k => declared[k]?.required === true && !(k in caller.secrets))
+    if (missing.length) throw new WorkflowError(`${file}: secret ${missing.join(', ')} is required, but not provided while calling`)
+    return { GITHUB_TOKEN: 'ghs_local-runner-token', ...caller.secrets }
+  }
+
   private async job(
     file: string,
     path: string,
@@ -393,14 +427,20 @@ export class WorkflowRunner {
     const remote = /^([\w.-]+\/[\w.-]+)\/(.+)@.+$/.exec(uses)
     const from = remote ? this.o.repositories?.[remote[1]] : this.o.repo
     if (!from || !(uses.startsWith('./') || remote)) throw new WorkflowError(`${path}: the reusable workflow ${uses} is not here`)
-    const inputs = interpolate((job.with ?? {}) as Json, base) as Dict
-    const secrets =
-      job.secrets === 'inherit'
-        ? (base.secrets as Record<string, string>)
-        : (Object.fromEntries(
-            Object.entries(interpolate((job.secrets ?? {}) as Json, base) as Dict).map(([k, v]) => [k, asString(v)])
-          ) as Record<string, string>)
-    const called = await this.run(remote ? remote[2] : uses.slice(2), { path, inputs, secrets, permissions }, from)
+    // Secrets travel only through `secrets:`; GitHub offers no `secrets` context to `with:`.
+    let inputs: Dict
+    try {
+      inputs = interpolate((job.with ?? {}) as Json, withoutSecrets(base)) as Dict
+    } catch (e) {
+      throw new WorkflowError(`${path}: with: ${(e as Error).message}`)
+    }
+    const inherit = job.secrets === 'inherit'
+    const secrets = inherit
+      ? (base.secrets as Record<string, string>)
+      : (Object.fromEntries(
+          Object.entries(interpolate((job.secrets ?? {}) as Json, base) as Dict).map(([k, v]) => [k, asString(v)])
+        ) as Record<string, string>)
+    const called = await this.run(remote ? remote[2] : uses.slice(2), { path, inputs, secrets, inherit, permissions }, from)
     return { result: called.result, outputs: called.outputs }
   }
 
