@@ -12,13 +12,16 @@
  * Stand-ins: `actions/checkout` copies the repository under test (only at the run's own
  * commit); other repositories (`acme/archway` for a user's workflow) are local folders whose
  * working tree serves any ref, for checkouts, actions and reusable workflows alike; a
- * `registry:2` service is the test environment's registry on the same port.
+ * `registry:2` service is the test environment's registry on the same port;
+ * `docker/metadata-action` is computed here by its own rules (./metadata-action.ts).
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
 import { parse as parseYaml } from 'yaml'
+import { MetadataError, MetadataNotModelled, metadataAction, type RepoData } from './metadata-action.js'
 import { parseCommandFile } from './runner.js'
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
@@ -31,6 +34,8 @@ export interface WorkflowOptions {
   /** owner/name of that repository, as `github.repository`. */
   readonly repository: string
   readonly event: 'push' | 'pull_request'
+  /** The ref the run is for: a push's `refs/heads/<branch>` or `refs/tags/<tag>` (default `refs/heads/main`; `refs/pull/1/merge` on a pull request). */
+  readonly ref?: string
   readonly runId: string
   readonly runAttempt?: string
   /**
@@ -54,6 +59,8 @@ export interface WorkflowOptions {
    * working tree stands in for every ref).
    */
   readonly repositories?: Record<string, string>
+  /** What GitHub's API answers for `repository`, for the actions that ask it (docker/metadata-action). */
+  readonly repositoryData?: RepoData
 }
 
 export interface StepRun {
@@ -345,16 +352,23 @@ export class WorkflowRunner {
     return { result, jobs: this.jobs, outputs }
   }
 
+  private ref(): string {
+    return this.o.ref ?? (this.o.event === 'push' ? 'refs/heads/main' : 'refs/pull/1/merge')
+  }
+
   private github(): Dict {
+    const ref = this.ref()
     return {
       event_name: this.o.event,
+      ref,
+      ref_name: ref.replace(/^refs\/(heads|tags)\//, ''),
+      ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
       sha: this.o.sha,
       run_id: this.o.runId,
       run_attempt: this.o.runAttempt ?? '1',
       repository: this.o.repository,
       repository_owner: this.o.repository.split('/')[0],
       actor: this.o.repository.split('/')[0],
-      ref: this.o.event === 'push' ? 'refs/heads/main' : 'refs/pull/1/merge',
       server_url: 'https://github.com',
       token: 'ghs_local-runner-token'
     }
@@ -490,6 +504,9 @@ export class WorkflowRunner {
       GITHUB_RUN_ATTEMPT: asString(github.run_attempt),
       GITHUB_REPOSITORY: asString(github.repository),
       GITHUB_SHA: this.o.sha,
+      GITHUB_REF: asString(github.ref),
+      GITHUB_REF_NAME: asString(github.ref_name),
+      GITHUB_REF_TYPE: asString(github.ref_type),
       GITHUB_EVENT_NAME: this.o.event,
       GITHUB_EVENT_PATH: event,
       GITHUB_SERVER_URL: 'https://github.com',
@@ -530,6 +547,7 @@ export class WorkflowRunner {
           const uses = asString(step.uses)
           const inputs = interpolate((step.with ?? {}) as Json, ctx) as Dict
           if (uses.startsWith('actions/checkout@')) outcome = this.checkout(dirs.workspace, inputs, ctx)
+          else if (/^docker\/metadata-action@v[56]$/.test(uses)) outcome = this.metadata(inputs, ctx, stepEnv, files)
           else if (uses.startsWith('./') || this.o.repositories?.[uses.split('@')[0]]) {
             const dir = uses.startsWith('./') ? resolve(dirs.workspace, uses) : this.o.repositories![uses.split('@')[0]]
             const action = this.action(dir, uses, inputs, ctx)
@@ -615,6 +633,39 @@ export class WorkflowRunner {
       cpSync(join(from, f), join(into, f), { verbatimSymlinks: true })
     }
     return { code: 0, log: `checked out ${repository}@${ref || this.o.sha} into ${into} (${files.length} files)\n` }
+  }
+
+  /**
+   * docker/metadata-action@v5 or @v6, by its own rules (./metadata-action.ts): its outputs and the
+   * DOCKER_METADATA_OUTPUT_* variables it exports. The repository's data is GitHub's API answer,
+   * given to the runner as `repositoryData`.
+   */
+  private metadata(given: Dict, ctx: Dict, env: Record<string, string>, files: Files): { code: number; log: string } {
+    if (!this.o.repositoryData)
+      throw new WorkflowError("docker/metadata-action reads the repository from GitHub's API: no repositoryData here")
+    const github = ctx.github as Dict
+    const inputs = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, asString(v)]))
+    try {
+      const run = metadataAction(inputs, {
+        eventName: asString(github.event_name),
+        ref: asString(github.ref),
+        sha: asString(github.sha),
+        repo: this.o.repositoryData,
+        date: new Date(),
+        env
+      })
+      const entry = (name: string, value: string) => {
+        const delimiter = `ghadelimiter_${randomUUID()}`
+        return `${name}<<${delimiter}\n${value}\n${delimiter}\n`
+      }
+      for (const [k, v] of Object.entries(run.outputs)) appendFileSync(files.GITHUB_OUTPUT, entry(k, v))
+      for (const [k, v] of Object.entries(run.env)) appendFileSync(files.GITHUB_ENV, entry(k, v))
+      return { code: 0, log: run.log }
+    } catch (e) {
+      if (e instanceof MetadataNotModelled) throw new WorkflowError(e.message)
+      if (e instanceof MetadataError) return { code: 1, log: `::error::${e.message}\n` }
+      throw e
+    }
   }
 
   /** A JavaScript action from its action.yml: every declared input as INPUT_*, defaults included. */

@@ -194,4 +194,58 @@ describe('the runner refuses what it does not model', () => {
     )
     await expect(runner(step).run('.github/workflows/w.yml')).rejects.toThrow("if: secrets.T != '': Unrecognized named-value: 'secrets'")
   })
+
+  it('runs a push of a tag: github.ref and GITHUB_REF, GITHUB_REF_NAME, GITHUB_REF_TYPE', async () => {
+    const repo = repoWith(
+      'on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: test "${{ github.ref }} $GITHUB_REF $GITHUB_REF_NAME $GITHUB_REF_TYPE" = "refs/tags/v1.2.3 refs/tags/v1.2.3 v1.2.3 tag"\n'
+    )
+    const run = await runner(repo, { ref: 'refs/tags/v1.2.3' }).run('.github/workflows/w.yml')
+    expect(run.result).toBe('success')
+  })
+
+  it('runs docker/metadata-action by its rules: outputs for the next steps, DOCKER_METADATA_OUTPUT_* in the environment', async () => {
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  j:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - id: meta',
+      '        uses: docker/metadata-action@v5',
+      '        with:',
+      '          images: ghcr.io/acme/x',
+      '          tags: |',
+      '            type=semver,pattern={{version}}',
+      '            type=sha',
+      '      - run: |',
+      '          test "${{ steps.meta.outputs.version }}" = 1.2.3',
+      '          test "$DOCKER_METADATA_OUTPUT_TAGS" = "${{ steps.meta.outputs.tags }}"',
+      '          printf "%s\\n" "${{ steps.meta.outputs.tags }}" > tags.txt',
+      '          test "$(cat tags.txt)" = "$(printf "ghcr.io/acme/x:1.2.3\\nghcr.io/acme/x:sha-fffffff\\nghcr.io/acme/x:latest")"',
+      ''
+    ].join('\n')
+    const repo = repoWith(workflow)
+    const repositoryData = { name: 'x', description: null, html_url: 'https://github.com/acme/x', license: null }
+    const run = await runner(repo, { ref: 'refs/tags/v1.2.3', repositoryData }).run('.github/workflows/w.yml')
+    expect(run.jobs[0].steps.map(s => `${s.name}: ${s.outcome}`)).toEqual([
+      'docker/metadata-action@v5: success',
+      expect.stringMatching(/: success$/)
+    ])
+    expect(run.jobs[0].steps[0].outputs.labels.split('\n')).toEqual([
+      expect.stringMatching(/^org\.opencontainers\.image\.created=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      'org.opencontainers.image.description=',
+      'org.opencontainers.image.licenses=',
+      `org.opencontainers.image.revision=${'f'.repeat(40)}`,
+      'org.opencontainers.image.source=https://github.com/acme/x',
+      'org.opencontainers.image.title=x',
+      'org.opencontainers.image.url=https://github.com/acme/x',
+      'org.opencontainers.image.version=1.2.3'
+    ])
+    // Without GitHub's answer for the repository, the step is refused rather than guessed.
+    const bare = await runner(repoWith(workflow), { ref: 'refs/tags/v1.2.3' }).run('.github/workflows/w.yml')
+    expect(bare.jobs[0].steps[0]).toMatchObject({
+      outcome: 'failure',
+      log: "runner: docker/metadata-action reads the repository from GitHub's API: no repositoryData here\n"
+    })
+  })
 })
