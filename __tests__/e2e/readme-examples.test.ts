@@ -2,7 +2,8 @@
  * The README's copy-paste examples, run as a user's workflows by the local workflow runner, in
  * a user's repository (the bundled example project), with `acme/archway` served from this
  * working tree. Only what cannot exist here is swapped: ghcr.io becomes the test registry and
- * the project's test command becomes the example's.
+ * the project's test command becomes the example's. The repository's secrets hold NPM_TOKEN,
+ * and GitHub's API answers for acme/app what `repositoryData` says (docker/metadata-action asks).
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -13,11 +14,12 @@ import { indexPlatforms, sha256, skopeoRaw } from '../helpers/registry-api.js'
 import { newRunId, ROOT } from '../helpers/runner.js'
 import { runnerHostEnv, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
-import { failures, job, logOf, overview, type WorkflowRun, WorkflowRunner } from '../helpers/workflow-runner.js'
+import { failures, job, logOf, overview, type WorkflowOptions, type WorkflowRun, WorkflowRunner } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
 const blocks = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
 const USER_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+const NPM_TOKEN = `npm_${randomBytes(12).toString('hex')}`
 
 /** A user's repository: the example project, its Dockerfile the one FROM busybox:1.37. */
 function userRepository(): string {
@@ -29,7 +31,7 @@ function userRepository(): string {
 }
 
 /** Runs one README example, given as a whole workflow's `jobs:`, in a fresh user repository. */
-async function runExample(jobs: string, image: string): Promise<WorkflowRun> {
+async function runExample(jobs: string, image: string, options: Partial<WorkflowOptions> = {}): Promise<WorkflowRun> {
   const repo = userRepository()
   const text = jobs
     .replaceAll('ghcr.io/acme/app', image)
@@ -45,7 +47,10 @@ async function runExample(jobs: string, image: string): Promise<WorkflowRun> {
     sha: USER_SHA,
     home: tempDir('readme-run'),
     env: runnerHostEnv(env),
-    repositories: { 'acme/archway': ROOT }
+    secrets: { NPM_TOKEN },
+    repositories: { 'acme/archway': ROOT },
+    repositoryData: { name: 'app', description: 'The app', html_url: 'https://github.com/acme/app', license: { spdx_id: 'MIT' } },
+    ...options
   })
   return runner.run('.github/workflows/example.yml')
 }
@@ -60,6 +65,23 @@ const block = (pattern: RegExp) => {
   return found[0]
 }
 const newImage = (what: string) => `${env.registryOpen}/readme/${what}-${randomBytes(4).toString('hex')}`
+/** The distinct log lines of a run that hold the build secret: only the action's mask command, where it reached the action. */
+const tokenLines = (run: WorkflowRun) => [...new Set(run.jobs.flatMap(j => logOf(j).split('\n')).filter(l => l.includes(NPM_TOKEN)))]
+/** `KEY=VALUE` lines as an object. */
+const pairs = (lines: string, prefix = '') =>
+  Object.fromEntries(lines.split('\n').map(l => [l.slice(prefix.length, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+/** The image config of each manifest an index lists. */
+const configsOf = (image: string, raw: Buffer) =>
+  (JSON.parse(raw.toString()) as { manifests: { digest: string }[] }).manifests.map(
+    m =>
+      JSON.parse(
+        execFileSync('skopeo', ['inspect', '--config', '--raw', '--tls-verify=false', `docker://${image}@${m.digest}`], {
+          encoding: 'utf8'
+        })
+      ) as {
+        config: { Labels?: Record<string, string> }
+      }
+  )
 
 beforeAll(() => localBusyboxImage(env))
 
@@ -128,5 +150,39 @@ describe("the README's examples, run as a user's workflows", () => {
     const raw = skopeoRaw(`${image}:1.4.2`)
     expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/arm/v7'])
     expect(sha256(skopeoRaw(`${image}:latest`))).toBe(sha256(raw))
+    // build-secrets, a secret of the workflow, reached the action in each platform's job and no log line but its mask command.
+    expect(tokenLines(run)).toEqual([`::add-mask::${NPM_TOKEN}`])
+  })
+
+  it('a release: tags, labels and annotations from docker/metadata-action, a build secret, the gha cache lines', async () => {
+    const image = newImage('release')
+    // A push of the tag v1.4.2.
+    const run = await runExample(block(/uses: docker\/metadata-action@v5/), image, { ref: 'refs/tags/v1.4.2' })
+    expect(failures(run)).toEqual([])
+    const meta = job(run, 'release').steps.find(s => s.name === 'docker/metadata-action@v5')!.outputs
+    expect(meta.tags.split('\n')).toEqual([`${image}:1.4.2`, `${image}:1.4`, `${image}:sha-a1b2c3d`, `${image}:latest`])
+    const raw = skopeoRaw(`${image}:1.4.2`)
+    expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64'])
+    for (const tag of ['1.4', 'sha-a1b2c3d', 'latest']) expect(sha256(skopeoRaw(`${image}:${tag}`))).toBe(sha256(raw))
+    // Every label metadata-action gave is on every platform's image; every annotation on the index.
+    const labels = pairs(meta.labels)
+    expect(labels).toMatchObject({
+      'org.opencontainers.image.version': '1.4.2',
+      'org.opencontainers.image.revision': USER_SHA,
+      'org.opencontainers.image.source': 'https://github.com/acme/app',
+      'org.opencontainers.image.licenses': 'MIT'
+    })
+    for (const config of configsOf(image, raw)) expect(config.config.Labels).toMatchObject(labels)
+    expect(meta.annotations.split('\n').every(a => a.startsWith('index:'))).toBe(true)
+    expect(JSON.parse(raw.toString()).annotations).toMatchObject(pairs(meta.annotations, 'index:'))
+    // The build secret reached the action and no log line but its mask command.
+    expect(tokenLines(run)).toEqual([`::add-mask::${NPM_TOKEN}`])
+    // The cache lines reach buildx as written. The runner models no Actions cache service and gives
+    // the step none of its variables (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL), and buildx then
+    // drops type=gha cache entries without a word, as outside Actions: this run shows the lines are
+    // taken and passed on, not that the cache works, which waits for a stand-in of the cache service.
+    const log = logOf(job(run, 'release'))
+    expect(log).toContain('--cache-from type=gha --cache-to type=gha,mode=max')
+    expect(log).not.toContain('GitHub Actions Cache')
   })
 })

@@ -2,16 +2,18 @@
  * The project's workflow files themselves, run on this machine by the local workflow runner
  * (expressions, matrices, the reusable workflow's inputs and secrets, the action's entry
  * points): the self-test as on a pull request, and a user's workflow calling the reusable
- * workflow against the test environment's registry that needs credentials.
+ * workflow, with build settings and a build secret, against the test environment's registry
+ * that needs credentials.
  */
-import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunId, ROOT } from '../helpers/runner.js'
 import { docker, runnerHostEnv, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
-import { failures, job, logOf, overview, type WorkflowOptions, WorkflowRunner } from '../helpers/workflow-runner.js'
+import { failures, job, logOf, overview, type WorkflowOptions, type WorkflowRun, WorkflowRunner } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
 const SHA = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
@@ -80,18 +82,74 @@ describe('the self-test workflow, run as on a pull request', () => {
 })
 
 describe("a user's workflow calling the reusable workflow", () => {
+  // The build secret release.yml passes as build-secrets; the Dockerfile's RUN step checks it against its hash, a build argument.
+  const buildToken = `tok-${randomBytes(12).toString('hex')}`
+  const tokenSha256 = createHash('sha256').update(buildToken).digest('hex')
   const release = (test: string, repository = `e2e/reusable-${randomBytes(4).toString('hex')}`, attempt: Partial<WorkflowOptions> = {}) => {
     const runner = newWorkflowRunner('push', {
-      vars: { REGISTRY: env.registryAuth, REPOSITORY: repository, TEST: test },
-      secrets: { REGISTRY_USERNAME: env.registryUser, REGISTRY_PASSWORD: env.registryPassword },
+      vars: { REGISTRY: env.registryAuth, REPOSITORY: repository, TEST: test, TOKEN_SHA256: tokenSha256 },
+      secrets: { REGISTRY_USERNAME: env.registryUser, REGISTRY_PASSWORD: env.registryPassword, BUILD_TOKEN: buildToken },
       ...attempt
     })
     return { repository, run: runner.run('__tests__/fixtures/workflows/release.yml') }
   }
   const auth = { username: env.registryUser, password: env.registryPassword }
   const creds = `${env.registryUser}:${env.registryPassword}`
+  /** The image config (skopeo's raw config blob) of each manifest an index lists, by platform. */
+  const configs = (raw: Buffer, repository: string) =>
+    Object.fromEntries(
+      (
+        JSON.parse(raw.toString()) as { manifests: { digest: string; platform: { architecture: string; variant?: string } }[] }
+      ).manifests.map(m => [
+        [m.platform.architecture, m.platform.variant].filter(Boolean).join('/'),
+        execFileSync(
+          'skopeo',
+          [
+            'inspect',
+            '--config',
+            '--raw',
+            '--tls-verify=false',
+            '--creds',
+            creds,
+            `docker://${env.registryAuth}/${repository}@${m.digest}`
+          ],
+          { encoding: 'utf8' }
+        )
+      ])
+    )
+  /** Every distinct log line of the run that holds `value`. */
+  const linesWith = (run: WorkflowRun, value: string) => [
+    ...new Set(run.jobs.flatMap(j => logOf(j).split('\n')).filter(line => line.includes(value)))
+  ]
 
-  it('publishes one index of its three platforms, with the registry credentials from its secrets', async () => {
+  it("the fixture's build needs the secret: without it, or with another value, its RUN step fails", () => {
+    const build = (secret?: string) =>
+      spawnSync(
+        'docker',
+        [
+          'buildx',
+          'build',
+          '--platform',
+          'linux/amd64',
+          '--build-arg',
+          `TOKEN_SHA256=${tokenSha256}`,
+          ...(secret === undefined ? [] : ['--secret', 'id=token,env=FIXTURE_TOKEN']),
+          '-f',
+          join(ROOT, '__tests__/fixtures/workflows/Dockerfile.release'),
+          join(ROOT, 'example')
+        ],
+        { env: { ...process.env, DOCKER_HOST: env.dockerContainerd, FIXTURE_TOKEN: secret ?? '' }, encoding: 'utf8' }
+      )
+    const missing = build()
+    expect([missing.status, missing.stderr]).toEqual([1, expect.stringContaining('secret token: not found')])
+    const other = build(`${buildToken}x`)
+    expect([other.status, other.stderr]).toEqual([
+      1,
+      expect.stringContaining('sha256sum -c -s -" did not complete successfully: exit code: 1')
+    ])
+  })
+
+  it('publishes one index of its three platforms, with its build settings, the build secret and the registry credentials from its secrets', async () => {
     const { repository, run: pending } = release('sh /app/run-tests.sh')
     const run = await pending
     expect(failures(run)).toEqual([])
@@ -109,9 +167,21 @@ describe("a user's workflow calling the reusable workflow", () => {
     const publishers = run.jobs.filter(j => logOf(j).includes('Every platform is staged: published'))
     expect(publishers).toHaveLength(1)
     expect((await tagsOf(env.registryAuth, repository, auth)).sort()).toEqual([SHA, 'latest'].sort())
-    // The password reached the action but no log line, except the runner's mask command.
-    const withPassword = run.jobs.flatMap(j => logOf(j).split('\n')).filter(line => line.includes(env.registryPassword))
-    expect([...new Set(withPassword)]).toEqual([`::add-mask::${env.registryPassword}`])
+    // The build settings: every image has the labels (and the build argument, which the RUN step
+    // needed with the secret); the index has the annotation.
+    const platformConfigs = configs(raw, repository)
+    expect(Object.keys(platformConfigs)).toEqual(['amd64', 'arm64', 'arm/v7'])
+    for (const config of Object.values(platformConfigs)) {
+      expect(JSON.parse(config).config.Labels).toMatchObject({
+        'org.opencontainers.image.title': 'Archway release fixture',
+        'org.opencontainers.image.revision': SHA
+      })
+      expect(config).not.toContain(buildToken)
+    }
+    expect(JSON.parse(raw.toString()).annotations).toMatchObject({ 'org.opencontainers.image.vendor': 'Acme' })
+    // The password and the build secret reached the action but no log line, except the runner's mask command.
+    expect(linesWith(run, env.registryPassword)).toEqual([`::add-mask::${env.registryPassword}`])
+    expect(linesWith(run, buildToken)).toEqual([`::add-mask::${buildToken}`])
   })
 
   it('publishes nothing when one platform fails its tests, and says which; "Re-run failed jobs" then completes the release', async () => {

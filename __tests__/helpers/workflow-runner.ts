@@ -12,13 +12,16 @@
  * Stand-ins: `actions/checkout` copies the repository under test (only at the run's own
  * commit); other repositories (`acme/archway` for a user's workflow) are local folders whose
  * working tree serves any ref, for checkouts, actions and reusable workflows alike; a
- * `registry:2` service is the test environment's registry on the same port.
+ * `registry:2` service is the test environment's registry on the same port;
+ * `docker/metadata-action` is computed here by its own rules (./metadata-action.ts).
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
 import { parse as parseYaml } from 'yaml'
+import { MetadataError, MetadataNotModelled, metadataAction, type RepoData } from './metadata-action.js'
 import { parseCommandFile } from './runner.js'
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
@@ -31,6 +34,8 @@ export interface WorkflowOptions {
   /** owner/name of that repository, as `github.repository`. */
   readonly repository: string
   readonly event: 'push' | 'pull_request'
+  /** The ref the run is for: a push's `refs/heads/<branch>` or `refs/tags/<tag>` (default `refs/heads/main`; `refs/pull/1/merge` on a pull request). */
+  readonly ref?: string
   readonly runId: string
   readonly runAttempt?: string
   /**
@@ -54,6 +59,8 @@ export interface WorkflowOptions {
    * working tree stands in for every ref).
    */
   readonly repositories?: Record<string, string>
+  /** What GitHub's API answers for `repository`, for the actions that ask it (docker/metadata-action). */
+  readonly repositoryData?: RepoData
 }
 
 export interface StepRun {
@@ -142,12 +149,27 @@ export function interpolate(value: Json, contexts: Dict, status: Status = 'succe
   return value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expr: string) => asString(evaluate(expr, contexts, status)))
 }
 
-/** An `if:` condition: an expression with or without `${{ }}`, success() unless it names a status function. */
+/** The contexts without `secrets`, for the places where GitHub does not offer it (a step's `if:`, a workflow call's `with:`). */
+export function withoutSecrets(contexts: Dict): Dict {
+  const { secrets: _, ...rest } = contexts
+  return rest
+}
+
+/**
+ * An `if:` condition: an expression with or without `${{ }}`, success() unless it names a status
+ * function. `secrets` is not among its contexts (GitHub refuses such a workflow: give the secret
+ * to the step's `env` and test that).
+ */
 export function condition(text: Json | undefined, contexts: Dict, status: Status): boolean {
   if (text === undefined) return status === 'success'
   const expr = String(text).replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, '$1')
   const named = STATUS_FUNCS.some(f => new RegExp(`\\b${f}\\(`).test(expr))
-  const value = evaluate(named ? expr : `success() && (${expr})`, contexts, status)
+  let value: Json
+  try {
+    value = evaluate(named ? expr : `success() && (${expr})`, withoutSecrets(contexts), status)
+  } catch (e) {
+    throw new WorkflowError(`if: ${String(text)}: ${(e as Error).message}`)
+  }
   return value !== null && value !== false && value !== 0 && value !== ''
 }
 
@@ -220,6 +242,8 @@ interface Caller {
   readonly path: string
   readonly inputs: Dict
   readonly secrets: Record<string, string>
+  /** `secrets: inherit`: every secret of the caller, declared or not. */
+  readonly inherit: boolean
   /** The GITHUB_TOKEN permissions the calling job has: a called workflow may only ask for less. */
   readonly permissions: Record<string, Level>
 }
@@ -286,7 +310,9 @@ export class WorkflowRunner {
     const trigger = caller ? 'workflow_call' : this.o.event
     if (!on || !(trigger in on)) throw new WorkflowError(`${file} does not run on ${trigger}`)
     const inputs = caller ? this.callInputs(file, (on.workflow_call ?? {}) as Dict, caller.inputs) : {}
-    const secrets = caller ? caller.secrets : { GITHUB_TOKEN: 'ghs_local-runner-token', ...(this.o.secrets ?? {}) }
+    const secrets = caller
+      ? this.callSecrets(file, (on.workflow_call ?? {}) as Dict, caller)
+      : { GITHUB_TOKEN: 'ghs_local-runner-token', ...(this.o.secrets ?? {}) }
     const jobs = wf.jobs as Record<string, Dict>
     if (caller) {
       // GitHub refuses to start a called workflow that asks for more than its caller has.
@@ -326,16 +352,23 @@ export class WorkflowRunner {
     return { result, jobs: this.jobs, outputs }
   }
 
+  private ref(): string {
+    return this.o.ref ?? (this.o.event === 'push' ? 'refs/heads/main' : 'refs/pull/1/merge')
+  }
+
   private github(): Dict {
+    const ref = this.ref()
     return {
       event_name: this.o.event,
+      ref,
+      ref_name: ref.replace(/^refs\/(heads|tags)\//, ''),
+      ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
       sha: this.o.sha,
       run_id: this.o.runId,
       run_attempt: this.o.runAttempt ?? '1',
       repository: this.o.repository,
       repository_owner: this.o.repository.split('/')[0],
       actor: this.o.repository.split('/')[0],
-      ref: this.o.event === 'push' ? 'refs/heads/main' : 'refs/pull/1/merge',
       server_url: 'https://github.com',
       token: 'ghs_local-runner-token'
     }
@@ -356,6 +389,21 @@ export class WorkflowRunner {
       out[name] = v
     }
     return out
+  }
+
+  /**
+   * A called workflow's secrets: with `inherit` all of the caller's; otherwise only those the
+   * called workflow declares (passing another, or leaving out a required one, is an error on
+   * GitHub before the run starts), beside GITHUB_TOKEN, which every workflow's secrets hold.
+   */
+  private callSecrets(file: string, call: Dict, caller: Caller): Record<string, string> {
+    if (caller.inherit) return caller.secrets
+    const declared = (call.secrets ?? {}) as Record<string, Dict | null>
+    const undeclared = Object.keys(caller.secrets).filter(k => !(k in declared))
+    if (undeclared.length) throw new WorkflowError(`${file}: secret ${undeclared.join(', ')} is not defined in the called workflow`)
+    const missing = Object.keys(declared).filter(k => declared[k]?.required === true && !(k in caller.secrets))
+    if (missing.length) throw new WorkflowError(`${file}: secret ${missing.join(', ')} is required, but not provided while calling`)
+    return { GITHUB_TOKEN: 'ghs_local-runner-token', ...caller.secrets }
   }
 
   private async job(
@@ -393,14 +441,20 @@ export class WorkflowRunner {
     const remote = /^([\w.-]+\/[\w.-]+)\/(.+)@.+$/.exec(uses)
     const from = remote ? this.o.repositories?.[remote[1]] : this.o.repo
     if (!from || !(uses.startsWith('./') || remote)) throw new WorkflowError(`${path}: the reusable workflow ${uses} is not here`)
-    const inputs = interpolate((job.with ?? {}) as Json, base) as Dict
-    const secrets =
-      job.secrets === 'inherit'
-        ? (base.secrets as Record<string, string>)
-        : (Object.fromEntries(
-            Object.entries(interpolate((job.secrets ?? {}) as Json, base) as Dict).map(([k, v]) => [k, asString(v)])
-          ) as Record<string, string>)
-    const called = await this.run(remote ? remote[2] : uses.slice(2), { path, inputs, secrets, permissions }, from)
+    // Secrets travel only through `secrets:`; GitHub offers no `secrets` context to `with:`.
+    let inputs: Dict
+    try {
+      inputs = interpolate((job.with ?? {}) as Json, withoutSecrets(base)) as Dict
+    } catch (e) {
+      throw new WorkflowError(`${path}: with: ${(e as Error).message}`)
+    }
+    const inherit = job.secrets === 'inherit'
+    const secrets = inherit
+      ? (base.secrets as Record<string, string>)
+      : (Object.fromEntries(
+          Object.entries(interpolate((job.secrets ?? {}) as Json, base) as Dict).map(([k, v]) => [k, asString(v)])
+        ) as Record<string, string>)
+    const called = await this.run(remote ? remote[2] : uses.slice(2), { path, inputs, secrets, inherit, permissions }, from)
     return { result: called.result, outputs: called.outputs }
   }
 
@@ -450,6 +504,9 @@ export class WorkflowRunner {
       GITHUB_RUN_ATTEMPT: asString(github.run_attempt),
       GITHUB_REPOSITORY: asString(github.repository),
       GITHUB_SHA: this.o.sha,
+      GITHUB_REF: asString(github.ref),
+      GITHUB_REF_NAME: asString(github.ref_name),
+      GITHUB_REF_TYPE: asString(github.ref_type),
       GITHUB_EVENT_NAME: this.o.event,
       GITHUB_EVENT_PATH: event,
       GITHUB_SERVER_URL: 'https://github.com',
@@ -490,6 +547,7 @@ export class WorkflowRunner {
           const uses = asString(step.uses)
           const inputs = interpolate((step.with ?? {}) as Json, ctx) as Dict
           if (uses.startsWith('actions/checkout@')) outcome = this.checkout(dirs.workspace, inputs, ctx)
+          else if (/^docker\/metadata-action@v[56]$/.test(uses)) outcome = this.metadata(inputs, ctx, stepEnv, files)
           else if (uses.startsWith('./') || this.o.repositories?.[uses.split('@')[0]]) {
             const dir = uses.startsWith('./') ? resolve(dirs.workspace, uses) : this.o.repositories![uses.split('@')[0]]
             const action = this.action(dir, uses, inputs, ctx)
@@ -575,6 +633,39 @@ export class WorkflowRunner {
       cpSync(join(from, f), join(into, f), { verbatimSymlinks: true })
     }
     return { code: 0, log: `checked out ${repository}@${ref || this.o.sha} into ${into} (${files.length} files)\n` }
+  }
+
+  /**
+   * docker/metadata-action@v5 or @v6, by its own rules (./metadata-action.ts): its outputs and the
+   * DOCKER_METADATA_OUTPUT_* variables it exports. The repository's data is GitHub's API answer,
+   * given to the runner as `repositoryData`.
+   */
+  private metadata(given: Dict, ctx: Dict, env: Record<string, string>, files: Files): { code: number; log: string } {
+    if (!this.o.repositoryData)
+      throw new WorkflowError("docker/metadata-action reads the repository from GitHub's API: no repositoryData here")
+    const github = ctx.github as Dict
+    const inputs = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, asString(v)]))
+    try {
+      const run = metadataAction(inputs, {
+        eventName: asString(github.event_name),
+        ref: asString(github.ref),
+        sha: asString(github.sha),
+        repo: this.o.repositoryData,
+        date: new Date(),
+        env
+      })
+      const entry = (name: string, value: string) => {
+        const delimiter = `ghadelimiter_${randomUUID()}`
+        return `${name}<<${delimiter}\n${value}\n${delimiter}\n`
+      }
+      for (const [k, v] of Object.entries(run.outputs)) appendFileSync(files.GITHUB_OUTPUT, entry(k, v))
+      for (const [k, v] of Object.entries(run.env)) appendFileSync(files.GITHUB_ENV, entry(k, v))
+      return { code: 0, log: run.log }
+    } catch (e) {
+      if (e instanceof MetadataNotModelled) throw new WorkflowError(e.message)
+      if (e instanceof MetadataError) return { code: 1, log: `::error::${e.message}\n` }
+      throw e
+    }
   }
 
   /** A JavaScript action from its action.yml: every declared input as INPUT_*, defaults included. */

@@ -4,7 +4,16 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '../helpers/tmp.js'
-import { condition, type Dict, elevated, expandMatrix, interpolate, permissionsOf, WorkflowRunner } from '../helpers/workflow-runner.js'
+import {
+  condition,
+  type Dict,
+  elevated,
+  expandMatrix,
+  interpolate,
+  permissionsOf,
+  type WorkflowOptions,
+  WorkflowRunner
+} from '../helpers/workflow-runner.js'
 
 describe('matrix expansion, as GitHub does it', () => {
   it('takes the product of the lists', () => {
@@ -78,7 +87,7 @@ describe('the runner refuses what it does not model', () => {
     execFileSync('git', ['init', '-q', repo])
     return repo
   }
-  const runner = (repo: string) =>
+  const runner = (repo: string, extra: Partial<WorkflowOptions> = {}) =>
     new WorkflowRunner({
       repo,
       repository: 'acme/x',
@@ -86,8 +95,31 @@ describe('the runner refuses what it does not model', () => {
       runId: '1',
       sha: 'f'.repeat(40),
       home: tempDir('wf-home'),
-      env: { PATH: process.env.PATH ?? '' }
+      env: { PATH: process.env.PATH ?? '' },
+      ...extra
     })
+  const called = (repo: string, text: string) => writeFileSync(join(repo, '.github', 'workflows', 'called.yml'), text)
+  const CALLED = [
+    'on:',
+    '  workflow_call:',
+    '    inputs:',
+    '      x:',
+    '        type: string',
+    '    secrets:',
+    '      token:',
+    '        required: true',
+    '      other:',
+    '        required: false',
+    'jobs:',
+    '  j:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - env:',
+    '          TOKEN: ${{ secrets.token }}',
+    "          HAS_GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN != '' }}",
+    '        run: test "$TOKEN" = s3cret && test "$HAS_GITHUB_TOKEN" = true',
+    ''
+  ].join('\n')
 
   it('fails a step whose action is given an input its action.yml does not declare', async () => {
     const repo = repoWith(
@@ -126,5 +158,94 @@ describe('the runner refuses what it does not model', () => {
     )
     const run = await runner(repo).run('.github/workflows/w.yml')
     expect({ result: run.result, outputs: run.jobs[0].outputs }).toEqual({ result: 'success', outputs: { v: 'from-a' } })
+  })
+  it('passes a called workflow the secrets it declares, and GITHUB_TOKEN', async () => {
+    const repo = repoWith(
+      'on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n    secrets:\n      token: ${{ secrets.T }}\n'
+    )
+    called(repo, CALLED)
+    const run = await runner(repo, { secrets: { T: 's3cret' } }).run('.github/workflows/w.yml')
+    expect(run.result).toBe('success')
+  })
+
+  it('refuses, as GitHub does, a secret the called workflow does not declare, and a missing required one', async () => {
+    const repo = repoWith(
+      'on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n    secrets:\n      token: x\n      tokn: ${{ secrets.T }}\n'
+    )
+    called(repo, CALLED)
+    await expect(runner(repo).run('.github/workflows/w.yml')).rejects.toThrow(
+      '.github/workflows/called.yml: secret tokn is not defined in the called workflow'
+    )
+    const none = repoWith('on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n')
+    called(none, CALLED)
+    await expect(runner(none).run('.github/workflows/w.yml')).rejects.toThrow(
+      '.github/workflows/called.yml: secret token is required, but not provided while calling'
+    )
+  })
+
+  it("offers no secrets context to a workflow call's with: or a step's if:, as GitHub does not", async () => {
+    const repo = repoWith(
+      'on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n    with:\n      x: ${{ secrets.T }}\n    secrets:\n      token: s3cret\n'
+    )
+    called(repo, CALLED)
+    await expect(runner(repo).run('.github/workflows/w.yml')).rejects.toThrow("call: with: Unrecognized named-value: 'secrets'")
+    const step = repoWith(
+      'on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - if: secrets.T != \'\'\n        run: "true"\n'
+    )
+    await expect(runner(step).run('.github/workflows/w.yml')).rejects.toThrow("if: secrets.T != '': Unrecognized named-value: 'secrets'")
+  })
+
+  it('runs a push of a tag: github.ref and GITHUB_REF, GITHUB_REF_NAME, GITHUB_REF_TYPE', async () => {
+    const repo = repoWith(
+      'on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: test "${{ github.ref }} $GITHUB_REF $GITHUB_REF_NAME $GITHUB_REF_TYPE" = "refs/tags/v1.2.3 refs/tags/v1.2.3 v1.2.3 tag"\n'
+    )
+    const run = await runner(repo, { ref: 'refs/tags/v1.2.3' }).run('.github/workflows/w.yml')
+    expect(run.result).toBe('success')
+  })
+
+  it('runs docker/metadata-action by its rules: outputs for the next steps, DOCKER_METADATA_OUTPUT_* in the environment', async () => {
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  j:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - id: meta',
+      '        uses: docker/metadata-action@v5',
+      '        with:',
+      '          images: ghcr.io/acme/x',
+      '          tags: |',
+      '            type=semver,pattern={{version}}',
+      '            type=sha',
+      '      - run: |',
+      '          test "${{ steps.meta.outputs.version }}" = 1.2.3',
+      '          test "$DOCKER_METADATA_OUTPUT_TAGS" = "${{ steps.meta.outputs.tags }}"',
+      '          printf "%s\\n" "${{ steps.meta.outputs.tags }}" > tags.txt',
+      '          test "$(cat tags.txt)" = "$(printf "ghcr.io/acme/x:1.2.3\\nghcr.io/acme/x:sha-fffffff\\nghcr.io/acme/x:latest")"',
+      ''
+    ].join('\n')
+    const repo = repoWith(workflow)
+    const repositoryData = { name: 'x', description: null, html_url: 'https://github.com/acme/x', license: null }
+    const run = await runner(repo, { ref: 'refs/tags/v1.2.3', repositoryData }).run('.github/workflows/w.yml')
+    expect(run.jobs[0].steps.map(s => `${s.name}: ${s.outcome}`)).toEqual([
+      'docker/metadata-action@v5: success',
+      expect.stringMatching(/: success$/)
+    ])
+    expect(run.jobs[0].steps[0].outputs.labels.split('\n')).toEqual([
+      expect.stringMatching(/^org\.opencontainers\.image\.created=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      'org.opencontainers.image.description=',
+      'org.opencontainers.image.licenses=',
+      `org.opencontainers.image.revision=${'f'.repeat(40)}`,
+      'org.opencontainers.image.source=https://github.com/acme/x',
+      'org.opencontainers.image.title=x',
+      'org.opencontainers.image.url=https://github.com/acme/x',
+      'org.opencontainers.image.version=1.2.3'
+    ])
+    // Without GitHub's answer for the repository, the step is refused rather than guessed.
+    const bare = await runner(repoWith(workflow), { ref: 'refs/tags/v1.2.3' }).run('.github/workflows/w.yml')
+    expect(bare.jobs[0].steps[0]).toMatchObject({
+      outcome: 'failure',
+      log: "runner: docker/metadata-action reads the repository from GitHub's API: no repositoryData here\n"
+    })
   })
 })
