@@ -70,6 +70,14 @@ const tokenLines = (run: WorkflowRun) => [...new Set(run.jobs.flatMap(j => logOf
 /** `KEY=VALUE` lines as an object. */
 const pairs = (lines: string, prefix = '') =>
   Object.fromEntries(lines.split('\n').map(l => [l.slice(prefix.length, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+/** Each image manifest an index lists. */
+const manifestsOf = (image: string, raw: Buffer) =>
+  (JSON.parse(raw.toString()) as { manifests: { digest: string }[] }).manifests.map(
+    m =>
+      JSON.parse(
+        execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${image}@${m.digest}`], { encoding: 'utf8' })
+      ) as { annotations?: Record<string, string> }
+  )
 /** The image config of each manifest an index lists. */
 const configsOf = (image: string, raw: Buffer) =>
   (JSON.parse(raw.toString()) as { manifests: { digest: string }[] }).manifests.map(
@@ -173,8 +181,16 @@ describe("the README's examples, run as a user's workflows", () => {
       'org.opencontainers.image.licenses': 'MIT'
     })
     for (const config of configsOf(image, raw)) expect(config.config.Labels).toMatchObject(labels)
-    expect(meta.annotations.split('\n').every(a => a.startsWith('index:'))).toBe(true)
-    expect(JSON.parse(raw.toString()).annotations).toMatchObject(pairs(meta.annotations, 'index:'))
+    // metadata-action's annotations at both levels asked for: each platform's manifest, and the index.
+    const levels = (level: string) =>
+      meta.annotations
+        .split('\n')
+        .filter(a => a.startsWith(`${level}:`))
+        .join('\n')
+    expect(Object.keys(pairs(levels('manifest'), 'manifest:'))).toEqual(Object.keys(pairs(levels('index'), 'index:')))
+    expect(Object.keys(pairs(levels('index'), 'index:'))).toContain('org.opencontainers.image.version')
+    expect(JSON.parse(raw.toString()).annotations).toMatchObject(pairs(levels('index'), 'index:'))
+    for (const m of manifestsOf(image, raw)) expect(m.annotations).toEqual(pairs(levels('manifest'), 'manifest:'))
     // The build secret reached the action and no log line but its mask command.
     expect(tokenLines(run)).toEqual([`::add-mask::${NPM_TOKEN}`])
     // The cache lines reach buildx as written. The runner models no Actions cache service and gives
