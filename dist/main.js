@@ -22,7 +22,7 @@ import {
   saveState,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-CEXBV7JD.js";
+} from "./chunks/chunk-2GL75PKJ.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -54,7 +54,7 @@ import {
 } from "./chunks/chunk-RIXKIOPU.js";
 import {
   run
-} from "./chunks/chunk-Q2D36NRX.js";
+} from "./chunks/chunk-J6SHPJKC.js";
 import {
   digestOf,
   sha256Hex
@@ -2958,8 +2958,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-HFM5NYVM.js"),
-      import("./chunks/install-DYUJVG27.js"),
+      import("./chunks/resolve-BFX3WVDF.js"),
+      import("./chunks/install-6SW4R6AY.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);

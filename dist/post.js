@@ -3,11 +3,11 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-CEXBV7JD.js";
+} from "./chunks/chunk-2GL75PKJ.js";
 import "./chunks/chunk-JBDNAYRT.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
-import "./chunks/chunk-Q2D36NRX.js";
+import "./chunks/chunk-J6SHPJKC.js";
 import "./chunks/chunk-6PV27GIQ.js";
 import {
   errorMessage
