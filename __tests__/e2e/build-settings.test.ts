@@ -150,6 +150,20 @@ function nativeContext(files: Record<string, string>): string {
   return ctx
 }
 
+/** An HTTP server on every address of this host, answering a word of its own: what a RUN step reaches, or not. */
+const http = { marker: `reached-${nonce()}`, port: 0, server: undefined as Server | undefined }
+beforeAll(async () => {
+  const server = createServer((_, res) => res.end(`${http.marker}\n`))
+  await new Promise<void>(resolve => server.listen(0, '0.0.0.0', resolve))
+  http.server = server
+  http.port = (server.address() as AddressInfo).port
+})
+afterAll(() => http.server?.close())
+
+/** A RUN command that asks the HTTP server at `host` (a shell word) for its word, and fails (exit 3) without an answer. */
+const reach = (host: string) =>
+  `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ${host} "$PORT" | grep -q "$MARKER" || { echo "no answer from ${host}:$PORT"; exit 3; }`
+
 describe.each(STORES)('on the %s image store', (store, dockerHost) => {
   let runner: Runner
   beforeAll(async () => {
@@ -193,7 +207,7 @@ describe.each(STORES)('on the %s image store', (store, dockerHost) => {
     expect(post?.code).toBe(0)
     expect(said(main, 'checked')).toEqual(['secrets-checked', 'secrets-checked'])
 
-    // The value given in the inputs is masked (the runner then hides it), before anything else is printed.
+    // The value given in the inputs is masked: the runner hides it wherever it is printed.
     expect(main.log.split('\n')).toContain(`::add-mask::${values.byValue}`)
     const image = await publishedBytes(repository, 'v1')
     // What is read back is the whole image: the history's build arguments, and the layer the last RUN wrote.
@@ -329,55 +343,80 @@ describe.each(STORES)('on the %s image store', (store, dockerHost) => {
     }
   })
 
-  it('network: none cuts RUN steps off (the build fails, naming the step), the default network reaches the host, host (with allow: network.host) its loopback; add-hosts, shm-size and ulimit apply', async () => {
-    const marker = `reached-${nonce()}`
-    const server = await httpServer(marker)
-    try {
-      const port = (server.address() as AddressInfo).port
-      const inputs = {
-        platforms: NATIVE,
-        image: `${env.registryOpen}/${unique(`network-${store}`)}`,
-        context: sampleContext(
-          env.busyboxDir,
-          dockerfile(
-            'ARG CASE PORT MARKER TO',
-            // TO, or the default route's gateway: the host, seen from a bridge network.
-            `RUN to="\${TO:-$(ip route | awk '/^default/ { print $3 }')}"; printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 "$to" "$PORT" | grep -q "$MARKER" || { echo "no answer from \${to:-no route}:$PORT"; exit 3; }`,
-            `RUN grep -q '^10.11.12.13[[:space:]]*myhost$' /etc/hosts && [ "$(ulimit -n)" = 1234 ] && [ "$(ulimit -Hn)" = 2345 ] && df -k /dev/shm | awk 'NR == 2 { exit ($2 == 98304 ? 0 : 1) }'`
-          )
-        ),
-        'add-hosts': 'myhost:10.11.12.13',
-        'shm-size': '96m',
-        ulimit: 'nofile=1234:2345'
-      }
-      const args = (c: string, to = '') => `CASE=${c}\nPORT=${port}\nMARKER=${marker}${to ? `\nTO=${to}` : ''}`
-
-      const none = await job(runner, dockerHost, { ...inputs, network: 'none', 'build-args': args('none') })
-      expect(none.main.code).toBe(1)
-      expect(none.main.log).toContain(`no answer from no route:${port}`)
-      expect(none.main.errors).toHaveLength(1)
-      // The one line says why: buildx's own last line, naming the step and its exit code.
-      expect(none.main.errors[0]).toMatch(/^::error::docker buildx build .* exited with 1: /)
-      expect(none.main.errors[0]).toMatch(
-        /ERROR: failed to build: failed to solve: process "\/bin\/sh -c to=.*" did not complete successfully: exit code: 3$/
-      )
-      expect(scratchLeft(runner)).toEqual([])
-
-      const bridge = await job(runner, dockerHost, { ...inputs, 'build-args': args('default') })
-      expect(bridge.main.errors).toEqual([])
-      expect(bridge.main.code).toBe(0)
-
-      const host = await job(runner, dockerHost, {
-        ...inputs,
-        network: 'host',
-        allow: 'network.host',
-        'build-args': args('host', '127.0.0.1')
-      })
-      expect(host.main.errors).toEqual([])
-      expect(host.main.code).toBe(0)
-    } finally {
-      server.close()
+  it('network: none cuts RUN steps off (the build fails in one line naming the step), the default network reaches the host, host its loopback; add-hosts, shm-size and ulimit apply', async () => {
+    const inputs = {
+      platforms: NATIVE,
+      image: `${env.registryOpen}/${unique(`network-${store}`)}`,
+      context: sampleContext(
+        env.busyboxDir,
+        dockerfile(
+          'ARG CASE PORT MARKER TO',
+          // TO, or the default route's gateway: the host, seen from a bridge network.
+          `RUN to="\${TO:-$(ip route | awk '/^default/ { print $3 }')}"; ${reach('"$to"')}`,
+          `RUN grep -q '^10.11.12.13[[:space:]]*myhost$' /etc/hosts && [ "$(ulimit -n)" = 1234 ] && [ "$(ulimit -Hn)" = 2345 ] && df -k /dev/shm | awk 'NR == 2 { exit ($2 == 98304 ? 0 : 1) }'`
+        )
+      ),
+      'add-hosts': 'myhost:10.11.12.13',
+      'shm-size': '96m',
+      ulimit: 'nofile=1234:2345'
     }
+    // CASE makes each build's RUN steps its own: none is taken from the cache of another.
+    const args = (c: string, to = '') => `CASE=${c}\nPORT=${http.port}\nMARKER=${http.marker}${to ? `\nTO=${to}` : ''}`
+
+    const none = await job(runner, dockerHost, { ...inputs, network: 'none', 'build-args': args('none') })
+    expect(none.main.code).toBe(1)
+    // No route out at all: the gateway is empty.
+    expect(none.main.log).toContain(`no answer from :${http.port}`)
+    expect(none.main.errors).toHaveLength(1)
+    // The one line says why: buildx's own last line, naming the step and its exit code.
+    expect(none.main.errors[0]).toMatch(/^::error::docker buildx build .* exited with 1: /)
+    expect(none.main.errors[0]).toMatch(
+      /ERROR: failed to build: failed to solve: process "\/bin\/sh -c to=.*" did not complete successfully: exit code: 3$/
+    )
+    expect(scratchLeft(runner)).toEqual([])
+
+    const bridge = await job(runner, dockerHost, { ...inputs, 'build-args': args('default') })
+    expect(bridge.main.errors).toEqual([])
+    expect(bridge.main.code).toBe(0)
+
+    // buildx grants the network.host entitlement itself for --network host: no allow needed.
+    const host = await job(runner, dockerHost, { ...inputs, network: 'host', 'build-args': args('host', '127.0.0.1') })
+    expect(host.main.errors).toEqual([])
+    expect(host.main.code).toBe(0)
+  })
+
+  it("allow: network.host lets a RUN --network=host step reach the host's loopback; without it the build fails in one line, buildx's `network.host is not allowed`", async () => {
+    const inputs = {
+      platforms: NATIVE,
+      image: `${env.registryOpen}/${unique(`allow-${store}`)}`,
+      context: sampleContext(env.busyboxDir, dockerfile('ARG CASE PORT MARKER', `RUN --network=host ${reach('127.0.0.1')}`))
+    }
+    const args = (c: string) => `CASE=${c}\nPORT=${http.port}\nMARKER=${http.marker}`
+    const allowed = await job(runner, dockerHost, { ...inputs, allow: 'network.host', 'build-args': args('allowed') })
+    expect(allowed.main.errors).toEqual([])
+    expect(allowed.main.code).toBe(0)
+
+    const refused = await job(runner, dockerHost, { ...inputs, 'build-args': args('refused') })
+    expect(refused.main.code).toBe(1)
+    expect(refused.main.errors).toHaveLength(1)
+    expect(refused.main.errors[0]).toMatch(
+      /^::error::docker buildx build .* exited with 1: .*ERROR: failed to build: failed to solve: failed to load LLB: network\.host is not allowed$/
+    )
+  })
+
+  it("allow: security.insecure is refused by the engine as dockerd configures it by default: the build fails in one line with buildx's message", async () => {
+    const { main } = await job(runner, dockerHost, {
+      platforms: NATIVE,
+      image: `${env.registryOpen}/${unique(`insecure-${store}`)}`,
+      context: sampleContext(env.busyboxDir, dockerfile('RUN --security=insecure grep CapEff /proc/self/status')),
+      allow: 'security.insecure'
+    })
+    expect(main.code).toBe(1)
+    expect(main.errors).toHaveLength(1)
+    expect(main.errors[0]).toMatch(
+      /^::error::docker buildx build .* --allow security\.insecure .* exited with 1: .*ERROR: failed to build: failed to solve: granting entitlement security\.insecure is not allowed by build daemon configuration$/
+    )
+    expect(scratchLeft(runner)).toEqual([])
   })
 })
 
@@ -560,13 +599,6 @@ describe('sbom', () => {
     expect((await fetch(`http://${env.registryOpen}/v2/${repository}/tags/list`)).status).toBe(404)
   })
 })
-
-/** An HTTP server on every address of this host that answers `body`: what a RUN step reaches, or not. */
-async function httpServer(body: string): Promise<Server> {
-  const server = createServer((_, res) => res.end(`${body}\n`))
-  await new Promise<void>(resolve => server.listen(0, '0.0.0.0', resolve))
-  return server
-}
 
 interface Agent {
   readonly socket: string
