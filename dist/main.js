@@ -23,7 +23,7 @@ import {
   sortedAnnotations,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-2VG2AJL2.js";
+} from "./chunks/chunk-PT3FZCVL.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -55,7 +55,7 @@ import {
 } from "./chunks/chunk-RIXKIOPU.js";
 import {
   run
-} from "./chunks/chunk-Q2D36NRX.js";
+} from "./chunks/chunk-J6SHPJKC.js";
 import {
   digestOf,
   sha256Hex
@@ -2959,8 +2959,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-HFM5NYVM.js"),
-      import("./chunks/install-DYUJVG27.js"),
+      import("./chunks/resolve-BFX3WVDF.js"),
+      import("./chunks/install-6SW4R6AY.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);

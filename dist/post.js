@@ -3,11 +3,11 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-2VG2AJL2.js";
+} from "./chunks/chunk-PT3FZCVL.js";
 import "./chunks/chunk-IPDL5GMS.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
-import "./chunks/chunk-Q2D36NRX.js";
+import "./chunks/chunk-J6SHPJKC.js";
 import "./chunks/chunk-6PV27GIQ.js";
 import {
   errorMessage

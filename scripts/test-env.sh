@@ -51,7 +51,7 @@ TOKEN_ISSUER=archway-test-issuer
 TOKEN_DIR=$STATE/registries/token # issuer.key (RSA, signs the tokens) and issuer.crt (the registry's rootcertbundle)
 
 SYSTEM_PACKAGES=(containerd runc skopeo docker-registry busybox-static xz-utils ca-certificates curl
-  dpkg-dev apache2-utils file iproute2 procps openssl shellcheck)
+  dpkg-dev apache2-utils file iproute2 procps openssl shellcheck openssh-client)
 
 # key (docker platform) : Debian architecture : suite : ELF class (32/64) : endianness : ELF e_machine
 BUSYBOX_TARGETS=(

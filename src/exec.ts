@@ -18,12 +18,21 @@ export interface RunResult {
   readonly stderr: string
 }
 
+/**
+ * What a failed command said, on one line: its last 500 characters, where the reason is (buildx
+ * prints its whole progress first and its error last). Pure.
+ */
+export function outputTail(result: RunResult, max = 500): string {
+  const text = oneLine(result.stderr.trim() || result.stdout.trim())
+  return text.length > max ? `...${text.slice(-max)}` : text
+}
+
 export class CommandError extends ArchwayError {
   constructor(
     readonly command: string,
     readonly result: RunResult
   ) {
-    super(`${command} exited with ${result.exitCode}: ${oneLine(result.stderr.trim() || result.stdout.trim()).slice(0, 500)}`)
+    super(`${command} exited with ${result.exitCode}: ${outputTail(result)}`)
   }
 }
 

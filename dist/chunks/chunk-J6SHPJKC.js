@@ -8,9 +8,13 @@ import {
 } from "./chunk-7GJN7XK5.js";
 
 // src/exec.ts
+function outputTail(result, max = 500) {
+  const text = oneLine(result.stderr.trim() || result.stdout.trim());
+  return text.length > max ? `...${text.slice(-max)}` : text;
+}
 var CommandError = class extends ArchwayError {
   constructor(command, result) {
-    super(`${command} exited with ${result.exitCode}: ${oneLine(result.stderr.trim() || result.stdout.trim()).slice(0, 500)}`);
+    super(`${command} exited with ${result.exitCode}: ${outputTail(result)}`);
     this.command = command;
     this.result = result;
   }

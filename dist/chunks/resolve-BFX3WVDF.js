@@ -5,8 +5,8 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   readSuite
-} from "./chunk-DHOB24B6.js";
-import "./chunk-Q2D36NRX.js";
+} from "./chunk-4P4E34ER.js";
+import "./chunk-J6SHPJKC.js";
 import "./chunk-6PV27GIQ.js";
 import {
   InputError

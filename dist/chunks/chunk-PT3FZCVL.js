@@ -30,7 +30,7 @@ import {
 } from "./chunk-IPDL5GMS.js";
 import {
   run
-} from "./chunk-Q2D36NRX.js";
+} from "./chunk-J6SHPJKC.js";
 import {
   digestOf,
   sha256Hex

@@ -8,10 +8,10 @@ import {
 } from "./chunk-RIXKIOPU.js";
 import {
   fetchOrExplain
-} from "./chunk-DHOB24B6.js";
+} from "./chunk-4P4E34ER.js";
 import {
   run
-} from "./chunk-Q2D36NRX.js";
+} from "./chunk-J6SHPJKC.js";
 import {
   sha256Hex
 } from "./chunk-6PV27GIQ.js";
