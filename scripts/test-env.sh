@@ -15,7 +15,10 @@
 # mounted (no QEMU entry is registered: that is the action's job); three loopback registries (open,
 # htpasswd, and token auth whose issuer the tests run themselves on 127.0.0.1:5003, signing with
 # a key and self-signed certificate generated here); static busybox binaries for each architecture
-# the tests build for.
+# the tests build for; Azurite (Microsoft's Azure Storage emulator, from npm, pinned by
+# scripts/azurite/package-lock.json) serving Blob storage on 127.0.0.1:10000 for an account whose
+# key is generated here: the storage behind the tests' own stand-in of GitHub's cache service
+# (__tests__/helpers/cache-service.ts, which the tests start and stop themselves).
 #
 # Everything lives under $ARCHWAY_TEST_ENV_DIR (default /var/lib/archway-test-env). Only the
 # Debian archive is reachable, so nothing here talks to any other host. Foreign-architecture
@@ -50,8 +53,13 @@ TOKEN_SERVICE=archway-test-registry
 TOKEN_ISSUER=archway-test-issuer
 TOKEN_DIR=$STATE/registries/token # issuer.key (RSA, signs the tokens) and issuer.crt (the registry's rootcertbundle)
 
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+AZURITE_DIR=$STATE/azurite # node_modules (npm ci of scripts/azurite/), data/, account.key
+AZURITE_ADDR=127.0.0.1:10000
+AZURITE_ACCOUNT=archway
+
 SYSTEM_PACKAGES=(containerd runc skopeo docker-registry busybox-static xz-utils ca-certificates curl
-  dpkg-dev apache2-utils file iproute2 procps openssl shellcheck openssh-client)
+  dpkg-dev apache2-utils file iproute2 procps openssl shellcheck openssh-client zstd)
 
 # key (docker platform) : Debian architecture : suite : ELF class (32/64) : endianness : ELF e_machine
 BUSYBOX_TARGETS=(
@@ -655,6 +663,76 @@ piece_busybox() {
   log "busybox: $(cd "$out" && echo *) in $out"
 }
 
+# --- Azurite: Blob storage behind the cache service stand-in ---------------------------------------
+
+azurite_installed() {
+  [[ -x $AZURITE_DIR/node_modules/.bin/azurite-blob ]] &&
+    cmp -s "$SCRIPTS_DIR/azurite/package-lock.json" "$AZURITE_DIR/package-lock.json"
+}
+
+# azurite_server: the Server header of Azurite's blob endpoint (empty when nothing answers).
+azurite_server() {
+  curl -s -o /dev/null -m 5 -D - "http://$AZURITE_ADDR/" 2>/dev/null | tr -d '\r' |
+    sed -n 's/^[Ss]erver:[[:space:]]*//p' | head -n 1 || true
+}
+
+azurite_key() { cat "$AZURITE_DIR/account.key" 2>/dev/null || true; }
+
+# Installed with npm ci from the pinned lock file into the state folder, so the daemon does not
+# depend on any work tree's node_modules; started with the account key generated here, no
+# telemetry, and any API version (the clients are newer than the emulator).
+piece_azurite() {
+  PIECE=azurite
+  command -v npm >/dev/null || die "npm is not installed (Azurite comes from the npm registry)"
+  if ! azurite_installed; then
+    log "installing Azurite (scripts/azurite/package-lock.json) into $AZURITE_DIR"
+    mkdir -p "$AZURITE_DIR"
+    cp "$SCRIPTS_DIR/azurite/package.json" "$SCRIPTS_DIR/azurite/package-lock.json" "$AZURITE_DIR/"
+    run_logged "$STATE/logs/azurite-npm.log" npm ci --prefix "$AZURITE_DIR" --omit=dev --no-audit --no-fund
+    azurite_installed || die "npm ci left no azurite-blob in $AZURITE_DIR/node_modules/.bin"
+  fi
+  if [[ -z $(azurite_key) ]]; then
+    mkdir -p "$AZURITE_DIR"
+    (umask 077 && openssl rand -base64 32 >"$AZURITE_DIR/account.key")
+  fi
+  local pidfile=$STATE/run/azurite.pid logfile=$STATE/logs/azurite.log pid server
+  local cmd=("$AZURITE_DIR/node_modules/.bin/azurite-blob" --blobHost "${AZURITE_ADDR%:*}" --blobPort "${AZURITE_ADDR##*:}"
+    --location "$AZURITE_DIR/data" --skipApiVersionCheck --disableTelemetry --disableProductStyleUrl)
+  mkdir -p "$AZURITE_DIR/data" "$STATE/run" "$STATE/logs"
+  write_file "$AZURITE_DIR/command" "${cmd[*]} account=$AZURITE_ACCOUNT key-sha256=$(azurite_key | sha256sum | cut -c1-16)"
+  if pid=$(pid_of "$pidfile" "$AZURITE_DIR/data"); then
+    server=$(azurite_server)
+    if [[ $server == Azurite-Blob/* && $FILE_CHANGED == 0 ]]; then
+      log "azurite: up on $AZURITE_ADDR ($server)"
+      return 0
+    fi
+    log "azurite: configuration changed or not answering; restarting it"
+    stop_pid "$pidfile" "$AZURITE_DIR/data" azurite
+  fi
+  rm -f "$pidfile"
+  local holder
+  holder=$(ss -Hltnp "( sport = :${AZURITE_ADDR##*:} )" 2>/dev/null | head -n 1)
+  [[ -z $holder ]] || die "port ${AZURITE_ADDR##*:} is held by another process: $holder"
+  log "starting azurite on $AZURITE_ADDR (log: $logfile)"
+  echo "=== $(date -u +%FT%TZ) test-env start" >>"$logfile"
+  AZURITE_ACCOUNTS="$AZURITE_ACCOUNT:$(azurite_key)" setsid "${cmd[@]}" </dev/null >>"$logfile" 2>&1 &
+  pid=$!
+  echo "$pid" >"$pidfile"
+  local deadline=$((SECONDS + 30))
+  server=
+  while ((SECONDS < deadline)); do
+    server=$(azurite_server)
+    [[ $server == Azurite-Blob/* ]] && break
+    if ! alive "$pid"; then
+      tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+      die "azurite exited (log: $logfile)"
+    fi
+    sleep 0.5
+  done
+  [[ $server == Azurite-Blob/* ]] || die "http://$AZURITE_ADDR/ gives no Azurite-Blob server header within 30 s (log: $logfile)"
+  log "azurite: up on $AZURITE_ADDR ($server)"
+}
+
 env_lines() {
   cat <<EOF
 export ARCHWAY_TEST_ENV_DIR=$STATE
@@ -671,6 +749,9 @@ export ARCHWAY_TOKEN_ISSUER=$TOKEN_ISSUER
 export ARCHWAY_TOKEN_ISSUER_KEY=$TOKEN_DIR/issuer.key
 export ARCHWAY_TOKEN_ISSUER_CERT=$TOKEN_DIR/issuer.crt
 export ARCHWAY_BUSYBOX_DIR=$STATE/busybox
+export ARCHWAY_AZURITE_BLOB_URL=http://$AZURITE_ADDR/$AZURITE_ACCOUNT
+export ARCHWAY_AZURITE_ACCOUNT=$AZURITE_ACCOUNT
+export ARCHWAY_AZURITE_KEY=$(azurite_key)
 EOF
 }
 
@@ -695,12 +776,14 @@ cmd_up() {
   piece_registry_auth
   piece_registry_token
   piece_busybox
+  piece_azurite
   piece_env_file
   log "up (eval \"\$(bash scripts/test-env.sh env)\" or source $STATE/env.sh)"
 }
 
 cmd_down() {
   PIECE=down
+  stop_pid "$STATE/run/azurite.pid" "$AZURITE_DIR/data" azurite
   stop_pid "$STATE/run/registry-token.pid" "$STATE/registries/token/config.yml" "registry token"
   stop_pid "$STATE/run/registry-auth.pid" "$STATE/registries/auth/config.yml" "registry auth"
   stop_pid "$STATE/run/registry-open.pid" "$STATE/registries/open/config.yml" "registry open"
@@ -735,6 +818,15 @@ cmd_status() {
     report MISSING registry-token "no valid issuer key and certificate in $TOKEN_DIR"
   else
     report MISSING registry-token "$REGISTRY_TOKEN: GET /v2/ -> $(registry_code "$REGISTRY_TOKEN") $(registry_challenge "$REGISTRY_TOKEN")"
+  fi
+  local server
+  server=$(azurite_server)
+  if [[ $server == Azurite-Blob/* ]] && azurite_installed && [[ -n $(azurite_key) ]]; then
+    report ok azurite "http://$AZURITE_ADDR/$AZURITE_ACCOUNT ($server)"
+  elif ! azurite_installed; then
+    report MISSING azurite "not installed in $AZURITE_DIR (or not the version scripts/azurite/package-lock.json pins)"
+  else
+    report MISSING azurite "http://$AZURITE_ADDR/: ${server:-no answer}"
   fi
   for target in "${BUSYBOX_TARGETS[@]}"; do
     IFS=: read -r key arch suite class endian machine <<<"$target"
