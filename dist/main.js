@@ -39,10 +39,12 @@ import {
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,
+  discardWrittenSince,
   evict,
   lookup,
-  qemuRoot
-} from "./chunks/chunk-UVMN6KUF.js";
+  qemuRoot,
+  snapshot
+} from "./chunks/chunk-UQJLSGCV.js";
 import {
   EM,
   armArchLevel,
@@ -2956,11 +2958,11 @@ async function remember(toolCache, k, debianVersion, now) {
 
 // src/qemu/setup.ts
 var cold = {
-  actionsCache: () => import("./chunks/actions-cache-S7CMVQQQ.js"),
+  actionsCache: () => import("./chunks/actions-cache-MYPVXQKZ.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
       import("./chunks/resolve-BFX3WVDF.js"),
-      import("./chunks/install-6SW4R6AY.js"),
+      import("./chunks/install-RVCV4HZ5.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
@@ -2986,9 +2988,13 @@ async function setupQemu(o) {
   if (o.useActionsCache) {
     const actionsCache = await cold.actionsCache();
     const key = actionsCache.cacheKey(memoKey, o.now);
+    const before = await snapshot(o.toolCache);
     if (await actionsCache.restore(cachePaths, key, o.log)) {
       const restored = await fromToolCache();
       if (restored) return checked({ installed: restored, source: "Actions cache", cachePaths }, o.needed);
+    } else {
+      const discarded = await discardWrittenSince(o.toolCache, before);
+      if (discarded.length > 0) o.log.info(`Discarded what the failed restore left in the tool cache: ${discarded.join(", ")}`);
     }
     saveKey = key;
   }

@@ -28,7 +28,7 @@ async function run() {
   if (state?.qemuCache) await saveQemuCache(state.qemuCache);
 }
 async function saveQemuCache(cache) {
-  const { save } = await import("./chunks/actions-cache-S7CMVQQQ.js");
+  const { save } = await import("./chunks/actions-cache-MYPVXQKZ.js");
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   await save([...cache.paths], cache.key, log).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
 }

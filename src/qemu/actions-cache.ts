@@ -45,7 +45,8 @@ export async function save(paths: string[], key: string, log: CacheLog): Promise
     return
   }
   try {
-    await cache.saveCache(paths, key)
+    // -1: not saved, and @actions/cache has said why (the key exists, say).
+    if ((await cache.saveCache(paths, key)) === -1) return
     log.info(`Saved QEMU to the Actions cache under ${key}`)
   } catch (err) {
     log.warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`)

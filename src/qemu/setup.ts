@@ -4,7 +4,7 @@ import type { CacheLog } from './actions-cache.js'
 import type { Fetcher } from './archive.js'
 import { type MemoKey, recall, remember } from './memo.js'
 import type { QemuQuery } from './query.js'
-import { evict, type Installed, lookup, qemuRoot } from './toolcache.js'
+import { discardWrittenSince, evict, type Installed, lookup, qemuRoot, snapshot } from './toolcache.js'
 
 // What only a cold run needs (OpenPGP, the archive reader, the cache service client) is
 // loaded on first use, so that a warm run starts in well under a second.
@@ -68,9 +68,14 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
   if (o.useActionsCache) {
     const actionsCache = await cold.actionsCache()
     const key = actionsCache.cacheKey(memoKey, o.now)
+    const before = await snapshot(o.toolCache)
     if (await actionsCache.restore(cachePaths, key, o.log)) {
       const restored = await fromToolCache()
       if (restored) return checked({ installed: restored, source: 'Actions cache', cachePaths }, o.needed)
+    } else {
+      // A restore that failed half-way (an entry that fails its checksum) may have extracted files: none is used.
+      const discarded = await discardWrittenSince(o.toolCache, before)
+      if (discarded.length > 0) o.log.info(`Discarded what the failed restore left in the tool cache: ${discarded.join(', ')}`)
     }
     saveKey = key
   }

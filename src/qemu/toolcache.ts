@@ -5,8 +5,8 @@
  * Debian epoch is written `%3a`, as apt names its cached .debs: binfmt_misc separates
  * its fields with colons, so the interpreter path must not contain one.
  */
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { join, sep } from 'node:path'
 import { sha256Hex as sha256 } from '../digest.js'
 import type { QemuPackage } from './resolve.js'
 
@@ -112,4 +112,43 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false
   )
+}
+
+/** Every file under the tool cache's `qemu/` folder, by path relative to it, with its ctime: what a restore changes. */
+export type Snapshot = ReadonlyMap<string, number>
+
+export async function snapshot(toolCache: string): Promise<Snapshot> {
+  const root = qemuRoot(toolCache)
+  const files = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => [])
+  const out = new Map<string, number>()
+  for (const f of files) {
+    if (!f.isFile()) continue
+    const path = join(f.parentPath, f.name)
+    const s = await stat(path).catch(() => undefined)
+    if (s) out.set(path.slice(root.length + 1), s.ctimeMs)
+  }
+  return out
+}
+
+/**
+ * Removes what was written under `qemu/` since `before` was taken (a file that is new or whose
+ * ctime moved): each version entry such a file belongs to, whole, and each such memo or other file.
+ * Returns the paths removed, relative to `qemu/`. For what a failed restore extracted before it failed.
+ */
+export async function discardWrittenSince(toolCache: string, before: Snapshot): Promise<string[]> {
+  const root = qemuRoot(toolCache)
+  const doomed = new Set<string>()
+  for (const [path, ctime] of await snapshot(toolCache)) {
+    const [first, second] = path.split(sep)
+    // Another job's install in progress (install.ts stages under .work-*) is not ours to remove.
+    if (before.get(path) === ctime || first.startsWith('.work-')) continue
+    // <version>/<host>/<file> and <version>/<host>.complete are one entry; resolved/<memo> and anything else stand alone.
+    if (first !== 'resolved' && second !== undefined) {
+      const host = second.replace(/\.complete$/, '')
+      doomed.add(join(first, `${host}.complete`))
+      doomed.add(join(first, host))
+    } else doomed.add(path)
+  }
+  for (const path of doomed) await rm(join(root, path), { recursive: true, force: true })
+  return [...doomed].sort()
 }

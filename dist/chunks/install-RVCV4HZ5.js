@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   commit,
   qemuRoot
-} from "./chunk-UVMN6KUF.js";
+} from "./chunk-UQJLSGCV.js";
 import {
   parseElf
 } from "./chunk-RIXKIOPU.js";

@@ -45582,7 +45582,7 @@ async function save(paths, key, log2) {
     return;
   }
   try {
-    await saveCache2(paths, key);
+    if (await saveCache2(paths, key) === -1) return;
     log2.info(`Saved QEMU to the Actions cache under ${key}`);
   } catch (err) {
     log2.warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`);

@@ -4,8 +4,8 @@ import {
 } from "./chunk-6PV27GIQ.js";
 
 // src/qemu/toolcache.ts
-import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join, sep } from "node:path";
 var MANIFEST = "archway-qemu.json";
 function qemuRoot(toolCache) {
   return join(toolCache, "qemu");
@@ -79,11 +79,40 @@ async function exists(path) {
     () => false
   );
 }
+async function snapshot(toolCache) {
+  const root = qemuRoot(toolCache);
+  const files = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  const out = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    if (!f.isFile()) continue;
+    const path = join(f.parentPath, f.name);
+    const s = await stat(path).catch(() => void 0);
+    if (s) out.set(path.slice(root.length + 1), s.ctimeMs);
+  }
+  return out;
+}
+async function discardWrittenSince(toolCache, before) {
+  const root = qemuRoot(toolCache);
+  const doomed = /* @__PURE__ */ new Set();
+  for (const [path, ctime] of await snapshot(toolCache)) {
+    const [first, second] = path.split(sep);
+    if (before.get(path) === ctime || first.startsWith(".work-")) continue;
+    if (first !== "resolved" && second !== void 0) {
+      const host = second.replace(/\.complete$/, "");
+      doomed.add(join(first, `${host}.complete`));
+      doomed.add(join(first, host));
+    } else doomed.add(path);
+  }
+  for (const path of doomed) await rm(join(root, path), { recursive: true, force: true });
+  return [...doomed].sort();
+}
 
 export {
   qemuRoot,
   binaryPath,
   lookup,
   evict,
-  commit
+  commit,
+  snapshot,
+  discardWrittenSince
 };
