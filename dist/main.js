@@ -23,7 +23,7 @@ import {
   sortedAnnotations,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-PT3FZCVL.js";
+} from "./chunks/chunk-IAD63AJ7.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -35,7 +35,7 @@ import {
   platformKey,
   provenanceText,
   qemuArch
-} from "./chunks/chunk-IPDL5GMS.js";
+} from "./chunks/chunk-JM53NZDZ.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,

@@ -3,8 +3,8 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-PT3FZCVL.js";
-import "./chunks/chunk-IPDL5GMS.js";
+} from "./chunks/chunk-IAD63AJ7.js";
+import "./chunks/chunk-JM53NZDZ.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import "./chunks/chunk-J6SHPJKC.js";

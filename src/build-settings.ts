@@ -3,7 +3,9 @@ import { existsSync, statSync } from 'node:fs'
 import * as core from '@actions/core'
 import type { BuildSettings } from './docker/buildx.js'
 import { InputError } from './errors.js'
+import { ghaScope, ghaTokens, hasGhaEntry, withGhaScope } from './gha-cache.js'
 import { parseBoolean, parseList } from './input-values.js'
+import type { Platform } from './platform.js'
 
 type Get = (name: string, fallback: string) => string
 
@@ -30,14 +32,22 @@ function matching(input: string, items: string[], pattern: RegExp, accepted: str
   return items
 }
 
-/** Masks the values of `secrets` (line by line) and `github-token`, before any input is parsed and could print one. */
-export function maskBuildSecrets(read: (name: string) => string): void {
+/**
+ * Masks the values of `secrets` (line by line), `github-token`, a `token` or `ghtoken` written into a
+ * `type=gha` cache entry (it is then on the build's command line), and, when a `type=gha` entry is
+ * given, the runtime token buildx hands BuildKit; before any input is parsed and could print one.
+ */
+export function maskBuildSecrets(read: (name: string) => string, env = process.env): void {
   for (const line of read('secrets').split('\n')) {
     const value = line.slice(line.indexOf('=') + 1).trim()
     if (value) core.setSecret(value)
   }
   const token = read('github-token').trim()
   if (token) core.setSecret(token)
+  const cacheEntries = ['cache-from', 'cache-to'].flatMap(name => read(name).split('\n'))
+  for (const t of ghaTokens(cacheEntries)) core.setSecret(t)
+  const runtime = env.ACTIONS_RUNTIME_TOKEN
+  if (runtime && hasGhaEntry(cacheEntries)) core.setSecret(runtime)
 }
 
 /** `sbom`: false, true, or buildx's SBOM attributes (`generator=IMAGE`). */
@@ -55,9 +65,19 @@ export function parseSbom(value: string): false | string {
 /**
  * Every build setting. A Git URL context on the server's host gets `github-token` as the
  * `GIT_AUTH_TOKEN.<host>` secret, as build-push-action gives it, unless a secret already is one.
+ * In a matrix job (`share`, its platforms), each `type=gha` cache entry without a `scope` gets the
+ * share's own, so that the jobs' exports do not overwrite one another's.
  */
-export function readBuildSettings(get: Get, read: (name: string) => string, context: string, env = process.env): BuildSettings {
+export function readBuildSettings(
+  get: Get,
+  read: (name: string) => string,
+  context: string,
+  env = process.env,
+  share?: readonly Platform[]
+): BuildSettings {
   const list = (name: string, o?: { ignoreComma?: boolean }) => parseList(name, get(name, ''), o)
+  const cache = (name: string) =>
+    share ? withGhaScope(list(name, { ignoreComma: true }), ghaScope(share)) : list(name, { ignoreComma: true })
   const token = read('github-token').trim()
 
   const secrets = list('secrets', { ignoreComma: true }).map(line => {
@@ -86,8 +106,8 @@ export function readBuildSettings(get: Get, read: (name: string) => string, cont
       /^[^\s=]+=\S+$/,
       'name=path-or-reference items'
     ),
-    cacheFrom: list('cache-from', { ignoreComma: true }),
-    cacheTo: list('cache-to', { ignoreComma: true }),
+    cacheFrom: cache('cache-from'),
+    cacheTo: cache('cache-to'),
     network: optionalMatching('network', get('network', ''), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'default, none, host, or a network name'),
     noCache: parseBoolean('no-cache', get('no-cache', 'false')),
     noCacheFilters: matching('no-cache-filters', list('no-cache-filters'), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'build stage names'),

@@ -170,6 +170,7 @@ function buildInputs(
     )
   }
   const context = parseContext(get('context', '.'))
+  const shareMode = shareAndMode(get('build', ''), get('mode', BUILD_ONLY.mode), platforms)
   return {
     build: {
       image,
@@ -186,8 +187,8 @@ function buildInputs(
       verifyArch,
       provenance,
       builder: optional(get('builder', ''), v => parseName('builder', v)),
-      ...shareAndMode(get('build', ''), get('mode', BUILD_ONLY.mode), platforms),
-      settings: readBuildSettings(get, read, context)
+      ...shareMode,
+      settings: readBuildSettings(get, read, context, process.env, shareMode.share)
     }
   }
 }

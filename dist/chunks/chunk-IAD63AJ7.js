@@ -6,6 +6,7 @@ import {
   isDigest,
   isInsecureRegistry,
   optional,
+  parse,
   parseBinfmtFlags,
   parseBoolean,
   parseContext,
@@ -27,7 +28,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-IPDL5GMS.js";
+} from "./chunk-JM53NZDZ.js";
 import {
   run
 } from "./chunk-J6SHPJKC.js";
@@ -110,6 +111,40 @@ function parseAnnotations(text, platforms) {
 
 // src/build-settings.ts
 import { existsSync, statSync } from "node:fs";
+
+// src/gha-cache.ts
+function fields(entry) {
+  try {
+    const [record = []] = parse(entry, { relax_quotes: true, relax_column_count: true });
+    return record.map((f) => {
+      const at = f.indexOf("=");
+      return at < 0 ? [f.trim().toLowerCase(), ""] : [f.slice(0, at).trim().toLowerCase(), f.slice(at + 1)];
+    });
+  } catch {
+    return void 0;
+  }
+}
+var isGha = (f) => f.some(([k, v]) => k === "type" && v === "gha");
+function hasGhaEntry(entries) {
+  return entries.some((e) => isGha(fields(e) ?? []));
+}
+function ghaScope(platforms) {
+  return platforms.map((p) => formatPlatform(p).replace(/\//g, "-")).join("_");
+}
+function withGhaScope(entries, scope) {
+  return entries.map((e) => {
+    const f = fields(e);
+    return f && isGha(f) && !f.some(([k]) => k === "scope") ? `${e},scope=${scope}` : e;
+  });
+}
+function ghaTokens(entries) {
+  return entries.flatMap((e) => {
+    const f = fields(e);
+    return f && isGha(f) ? f.filter(([k, v]) => (k === "token" || k === "ghtoken") && v !== "").map(([, v]) => v) : [];
+  });
+}
+
+// src/build-settings.ts
 var ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function idAnd(input, line, what, secret = false) {
   const at = line.indexOf("=");
@@ -129,13 +164,17 @@ function matching(input, items, pattern, accepted) {
   if (bad !== void 0) throw new InputError(input, bad, `accepted: ${accepted}`);
   return items;
 }
-function maskBuildSecrets(read) {
+function maskBuildSecrets(read, env = process.env) {
   for (const line of read("secrets").split("\n")) {
     const value = line.slice(line.indexOf("=") + 1).trim();
     if (value) setSecret(value);
   }
   const token = read("github-token").trim();
   if (token) setSecret(token);
+  const cacheEntries = ["cache-from", "cache-to"].flatMap((name) => read(name).split("\n"));
+  for (const t of ghaTokens(cacheEntries)) setSecret(t);
+  const runtime = env.ACTIONS_RUNTIME_TOKEN;
+  if (runtime && hasGhaEntry(cacheEntries)) setSecret(runtime);
 }
 function parseSbom(value) {
   if (/^(false|False|FALSE)$/.test(value)) return false;
@@ -147,8 +186,9 @@ function parseSbom(value) {
     "accepted: false, true (an SBOM attestation per platform), or buildx SBOM attributes such as generator=IMAGE"
   );
 }
-function readBuildSettings(get, read, context, env = process.env) {
+function readBuildSettings(get, read, context, env = process.env, share) {
   const list = (name, o) => parseList(name, get(name, ""), o);
+  const cache = (name) => share ? withGhaScope(list(name, { ignoreComma: true }), ghaScope(share)) : list(name, { ignoreComma: true });
   const token = read("github-token").trim();
   const secrets = list("secrets", { ignoreComma: true }).map((line) => {
     const [id, value] = idAnd("secrets", line, "value", true);
@@ -176,8 +216,8 @@ function readBuildSettings(get, read, context, env = process.env) {
       /^[^\s=]+=\S+$/,
       "name=path-or-reference items"
     ),
-    cacheFrom: list("cache-from", { ignoreComma: true }),
-    cacheTo: list("cache-to", { ignoreComma: true }),
+    cacheFrom: cache("cache-from"),
+    cacheTo: cache("cache-to"),
     network: optionalMatching("network", get("network", ""), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "default, none, host, or a network name"),
     noCache: parseBoolean("no-cache", get("no-cache", "false")),
     noCacheFilters: matching("no-cache-filters", list("no-cache-filters"), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "build stage names"),
@@ -300,6 +340,7 @@ function buildInputs(get, read, password, platforms) {
     );
   }
   const context = parseContext(get("context", "."));
+  const shareMode = shareAndMode(get("build", ""), get("mode", BUILD_ONLY.mode), platforms);
   return {
     build: {
       image,
@@ -316,8 +357,8 @@ function buildInputs(get, read, password, platforms) {
       verifyArch,
       provenance,
       builder: optional(get("builder", ""), (v) => parseName("builder", v)),
-      ...shareAndMode(get("build", ""), get("mode", BUILD_ONLY.mode), platforms),
-      settings: readBuildSettings(get, read, context)
+      ...shareMode,
+      settings: readBuildSettings(get, read, context, process.env, shareMode.share)
     }
   };
 }

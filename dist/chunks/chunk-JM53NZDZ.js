@@ -2164,6 +2164,7 @@ function parseList(input, value, o = {}) {
 }
 
 export {
+  parse,
   ALL_PLATFORMS,
   formatPlatform,
   parsePlatform,
