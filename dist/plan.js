@@ -3,7 +3,7 @@ import {
   formatPlatform,
   parsePlatforms,
   platformFacts
-} from "./chunks/chunk-IPDL5GMS.js";
+} from "./chunks/chunk-7XVD5THH.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import {

@@ -3,11 +3,11 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-PT3FZCVL.js";
-import "./chunks/chunk-IPDL5GMS.js";
+} from "./chunks/chunk-VVSACBVY.js";
+import "./chunks/chunk-7XVD5THH.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
-import "./chunks/chunk-J6SHPJKC.js";
+import "./chunks/chunk-QVV7OG4N.js";
 import "./chunks/chunk-6PV27GIQ.js";
 import {
   errorMessage

@@ -27,10 +27,10 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-IPDL5GMS.js";
+} from "./chunk-7XVD5THH.js";
 import {
   run
-} from "./chunk-J6SHPJKC.js";
+} from "./chunk-QVV7OG4N.js";
 import {
   digestOf,
   sha256Hex
@@ -415,6 +415,27 @@ async function mapLimit(items, limit, fn) {
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+function limiter(limit) {
+  let running = 0;
+  const waiting = [];
+  return async (task) => {
+    if (running < limit) running++;
+    else await new Promise((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+async function settleAll(promises) {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => s.value);
 }
 
 // src/registry/blobs.ts
@@ -1673,6 +1694,8 @@ export {
   sortedAnnotations,
   getInputs,
   mapLimit,
+  limiter,
+  settleAll,
   connect,
   targetsOf,
   renderSummary,
