@@ -2820,7 +2820,7 @@ function wantsAttestation(b) {
 }
 function checkAttestationStore(b, store) {
   if (store !== "classic") return;
-  const why = "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (as GitHub's runners can have) or a builder of another driver (docker/setup-buildx-action's docker-container)";
+  const why = "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (as GitHub's runners can have) or a builder with a BuildKit of its own (the docker-container driver, for one)";
   if (b.provenance) throw new InputError("provenance", provenanceText(b.provenance), `accepted: false here, ${why}`);
   if (b.settings.sbom !== false) throw new InputError("sbom", b.settings.sbom, `accepted: false here, ${why}`);
 }
@@ -4564,8 +4564,8 @@ async function buildTestPush(b, plan, o, tag) {
     { plan, b, tag, scratch: o.scratch, parallel: PARALLEL },
     (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
       const { platform: p, image } = built;
-      for (const note of built.notes) log(note);
       log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);
+      for (const note of built.notes) log(note);
       const test = b.test ? await runTest(built.imageId, p, b.test, log) : void 0;
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
       const arch = b.verifyArch ? await verifyImageArch(image) : void 0;

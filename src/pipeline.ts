@@ -105,8 +105,8 @@ async function buildTestPush(
   const checked = await buildEach({ plan, b, tag, scratch: o.scratch, parallel: PARALLEL }, built =>
     grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
       const { platform: p, image } = built
-      for (const note of built.notes) log(note)
       log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
+      for (const note of built.notes) log(note)
       const test = b.test ? await runTest(built.imageId, p, b.test, log) : undefined
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
       const arch = b.verifyArch ? await verifyImageArch(image) : undefined
