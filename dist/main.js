@@ -3346,12 +3346,12 @@ async function multiPlatform(run3, each2) {
     info(`Saved in ${sec(since(started))} (docker save ${tag}, streamed into the layout: no archive written)`);
     return saved;
   });
+  const imageId2 = await sameImage(plan.store, tag, top, top);
   const gate = limiter(run3.parallel);
   return settleAll(
     plan.platforms.map(
       (p) => gate(async () => {
         const image = await findPlatformImage(dir, p);
-        const imageId2 = await sameImage(plan.store, tag, top, image.manifest.config);
         const notes = [`The engine's image ${imageId2} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`];
         return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes });
       })
@@ -4538,17 +4538,21 @@ function localTag(repository, env = process.env, pid = process.pid) {
 var PARALLEL = Math.max(2, availableParallelism());
 var availableMemory = () => process.availableMemory?.() ?? freemem();
 async function runPipeline(b, platforms, o) {
-  const engine = await engineInfo();
-  const builder = await builderInfo(b.builder);
+  const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(b.builder)]);
+  if (engineAsked.status === "rejected") throw engineAsked.reason;
+  if (builderAsked.status === "rejected") throw builderAsked.reason;
+  const [engine, builder] = [engineAsked.value, builderAsked.value];
   info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`);
   if (builder.driver === "docker") checkAttestationStore(b, engine.store);
-  const plan = planBuild(engine, builder, platforms, availableParallelism(), availableMemory(), o.emulated);
+  const cores = availableParallelism();
+  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated);
   info(describePlan(plan));
   const tag = localTag(b.image.repository);
   await mkdir5(o.tempDir, { recursive: true });
   const scratch = await mkdtemp(join7(o.tempDir, "archway-"));
   try {
-    return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch }, tag) };
+    const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory());
+    return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
   } finally {
     await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p)))]);
     await rm2(scratch, { recursive: true, force: true });
@@ -4561,7 +4565,7 @@ async function removeLocalImages(refs) {
 }
 async function buildTestPush(b, plan, o, tag) {
   const checked2 = await buildEach(
-    { plan, b, tag, scratch: o.scratch, parallel: PARALLEL },
+    { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce },
     (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
       const { platform: p, image } = built;
       log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);

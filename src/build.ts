@@ -97,12 +97,13 @@ async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => P
     core.info(`Saved in ${sec(since(started))} (docker save ${tag}, streamed into the layout: no archive written)`)
     return saved
   })
+  // On the containerd store the engine's image is the saved index itself, one for every platform.
+  const imageId = await sameImage(plan.store, tag, top, top)
   const gate = limiter(run.parallel)
   return settleAll(
     plan.platforms.map(p =>
       gate(async () => {
         const image = await findPlatformImage(dir, p)
-        const imageId = await sameImage(plan.store, tag, top, image.manifest.config)
         const notes = [`The engine's image ${imageId} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`]
         return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes })
       })

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { checkAttestationStore, requireAttestation, wantsAttestation } from './attestations.js'
 import { buildEach } from './build.js'
-import { type BuildPlan, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
+import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
 import { mapLimit } from './concurrency.js'
 import { builderInfo } from './docker/builder.js'
 import { docker, type EngineInfo, engineInfo } from './docker/engine.js'
@@ -52,7 +52,7 @@ export function localTag(repository: string, env: NodeJS.ProcessEnv = process.en
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? 'run'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${pid}`
 }
 
-/** Tests and pushes run this many platforms at once. */
+/** Pushes run this many platforms at once. */
 const PARALLEL = Math.max(2, availableParallelism())
 
 /** The memory free for builds: what the kernel says is available (cgroup limits included where Node reads them). */
@@ -68,17 +68,23 @@ export interface PipelineOptions {
 }
 
 export async function runPipeline(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions): Promise<PipelineResult> {
-  const engine = await engineInfo()
-  const builder = await builderInfo(b.builder)
+  // Asked at once; a daemon that does not answer is the error to report, whatever buildx says.
+  const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(b.builder)])
+  if (engineAsked.status === 'rejected') throw engineAsked.reason
+  if (builderAsked.status === 'rejected') throw builderAsked.reason
+  const [engine, builder] = [engineAsked.value, builderAsked.value]
   core.info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`)
   if (builder.driver === 'docker') checkAttestationStore(b, engine.store)
-  const plan = planBuild(engine, builder, platforms, availableParallelism(), availableMemory(), o.emulated)
+  const cores = availableParallelism()
+  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated)
   core.info(describePlan(plan))
   const tag = localTag(b.image.repository)
   await mkdir(o.tempDir, { recursive: true })
   const scratch = await mkdtemp(join(o.tempDir, 'archway-'))
   try {
-    return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch }, tag) }
+    // The tests, emulated work too, run as many at once as builds would.
+    const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory())
+    return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) }
   } finally {
     await removeLocalImages([...new Set(platforms.map(p => localRef(plan, tag, p)))])
     await rm(scratch, { recursive: true, force: true })
@@ -99,10 +105,10 @@ async function removeLocalImages(refs: readonly string[]): Promise<void> {
 async function buildTestPush(
   b: BuildInputs,
   plan: BuildPlan,
-  o: PipelineOptions & { scratch: string },
+  o: PipelineOptions & { scratch: string; testsAtOnce: number },
   tag: string
 ): Promise<PlatformResult[]> {
-  const checked = await buildEach({ plan, b, tag, scratch: o.scratch, parallel: PARALLEL }, built =>
+  const checked = await buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce }, built =>
     grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
       const { platform: p, image } = built
       log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
