@@ -12,6 +12,7 @@ import {
   isIndexMediaType,
   isManifestMediaType,
   layerCompression,
+  limiter,
   mapLimit,
   mergeStaged,
   mergeSummary,
@@ -20,10 +21,11 @@ import {
   renderSummary,
   runStep,
   saveState,
+  settleAll,
   sortedAnnotations,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-IAD63AJ7.js";
+} from "./chunks/chunk-M2PDOVNG.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -34,8 +36,9 @@ import {
   platformFacts,
   platformKey,
   provenanceText,
-  qemuArch
-} from "./chunks/chunk-JM53NZDZ.js";
+  qemuArch,
+  qemuCost
+} from "./chunks/chunk-ILD7AXHP.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,
@@ -56,8 +59,11 @@ import {
   readArmAttributes
 } from "./chunks/chunk-RIXKIOPU.js";
 import {
-  run
-} from "./chunks/chunk-J6SHPJKC.js";
+  CommandError,
+  outputTail,
+  run,
+  runPiped
+} from "./chunks/chunk-QVV7OG4N.js";
 import {
   digestOf,
   sha256Hex
@@ -1214,7 +1220,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable2 = class _Readable extends Stream {
+    var Readable3 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -1231,7 +1237,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline3(src, out, noop);
+          pipeline4(src, out, noop);
         }).catch((err2) => out.destroy(err2));
         return out;
       }
@@ -1425,7 +1431,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex = class extends Readable2 {
+    var Duplex = class extends Readable3 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -1518,13 +1524,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve, reject) => {
-        return pipeline3(...streams, (err2) => {
+        return pipeline4(...streams, (err2) => {
           if (err2) return reject(err2);
           resolve();
         });
       });
     }
-    function pipeline3(stream, ...streams) {
+    function pipeline4(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -1622,7 +1628,7 @@ var require_streamx = __commonJS({
       return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline3,
+      pipeline: pipeline4,
       pipelinePromise,
       isStream,
       isStreamx,
@@ -1634,7 +1640,7 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream,
       Writable,
-      Readable: Readable2,
+      Readable: Readable3,
       Duplex,
       Transform: Transform3,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -1908,7 +1914,7 @@ var require_headers = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
+    var { Writable, Readable: Readable3, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers();
@@ -1956,7 +1962,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable2 {
+    var Source = class extends Readable3 {
       constructor(self, header, offset) {
         super();
         this.header = header;
@@ -2272,7 +2278,7 @@ var require_constants = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
+    var { Readable: Readable3, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants = require_constants();
     var headers = require_headers();
@@ -2280,7 +2286,7 @@ var require_pack = __commonJS({
     var FMODE = 420;
     var END_OF_TAR = b4a.alloc(1024);
     var Sink = class extends Writable {
-      constructor(pack, header, callback) {
+      constructor(pack2, header, callback) {
         super({ mapWritable, eagerOpen: true });
         this.written = 0;
         this.header = header;
@@ -2289,7 +2295,7 @@ var require_pack = __commonJS({
         this._isLinkname = header.type === "symlink" && !header.linkname;
         this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
         this._finished = false;
-        this._pack = pack;
+        this._pack = pack2;
         this._openCallback = null;
         if (this._pack._stream === null) this._pack._stream = this;
         else this._pack._pending.push(this);
@@ -2365,7 +2371,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable2 {
+    var Pack = class extends Readable3 {
       constructor(opts) {
         super(opts);
         this._drain = noop;
@@ -2473,7 +2479,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    module.exports = function pack(opts) {
+    module.exports = function pack2(opts) {
       return new Pack(opts);
     };
     function modeToType(mode) {
@@ -2531,6 +2537,23 @@ async function engineInfo() {
   }
   const [version, status] = out.stdout.trim().split("	");
   return { version: JSON.parse(version), store: storeFromDriverStatus(JSON.parse(status)) };
+}
+
+// src/docker/builder.ts
+function parseBuilderInspect(text) {
+  const field = (key) => new RegExp(`^${key}:[ \\t]*(\\S+)[ \\t]*$`, "m").exec(text)?.[1];
+  const name = field("Name");
+  const driver = field("Driver");
+  return name && driver ? { name, driver } : void 0;
+}
+async function builderInfo(name) {
+  const out = await docker(["buildx", "inspect", ...name ? [name] : []], { allowFailure: true });
+  const info2 = out.exitCode === 0 ? parseBuilderInspect(out.stdout) : void 0;
+  if (!info2) {
+    const which = name ? `The builder "${name}"` : "The current buildx builder";
+    throw new EnvironmentError(`${which} cannot be used: docker buildx inspect${name ? ` ${name}` : ""} says ${outputTail(out, 300)}`);
+  }
+  return info2;
 }
 
 // src/oci/layout.ts
@@ -2763,7 +2786,7 @@ function mergeReferrersIndex(existing, add, name = "the referrers tag") {
   }
   const manifests = [...base.manifests];
   for (const d of add) {
-    const entry = {
+    const entry2 = {
       mediaType: d.mediaType,
       digest: d.digest,
       size: d.size,
@@ -2771,8 +2794,8 @@ function mergeReferrersIndex(existing, add, name = "the referrers tag") {
       ...d.annotations ? { annotations: d.annotations } : {}
     };
     const at = manifests.findIndex((m) => m.digest === d.digest);
-    if (at >= 0) manifests[at] = entry;
-    else manifests.push(entry);
+    if (at >= 0) manifests[at] = entry2;
+    else manifests.push(entry2);
   }
   const merged = { ...base, schemaVersion: 2, mediaType: MediaType.OciIndex, manifests };
   const bytes = Buffer.from(JSON.stringify(merged));
@@ -2799,12 +2822,14 @@ function wantsAttestation(b) {
 }
 function checkAttestationStore(b, store) {
   if (store !== "classic") return;
-  const why = "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (as GitHub's runners can have)";
+  const why = "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (as GitHub's runners can have) or a builder with a BuildKit of its own (the docker-container driver, for one)";
   if (b.provenance) throw new InputError("provenance", provenanceText(b.provenance), `accepted: false here, ${why}`);
   if (b.settings.sbom !== false) throw new InputError("sbom", b.settings.sbom, `accepted: false here, ${why}`);
 }
 async function checkAttestationEngine(b) {
-  if (wantsAttestation(b)) checkAttestationStore(b, (await engineInfo()).store);
+  if (!wantsAttestation(b)) return;
+  const { store } = await engineInfo();
+  if (store === "classic" && (await builderInfo(b.builder)).driver === "docker") checkAttestationStore(b, store);
 }
 async function requireAttestation(image) {
   const found = await findAttestation(image.dir, image.descriptor.digest);
@@ -2961,8 +2986,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-MYPVXQKZ.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-BFX3WVDF.js"),
-      import("./chunks/install-RVCV4HZ5.js"),
+      import("./chunks/resolve-2RXXBWC7.js"),
+      import("./chunks/install-UXC3PLFV.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
@@ -3067,9 +3092,9 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
   if (await binfmt.ensureMounted()) log(`Mounted binfmt_misc at ${binfmt.dir}`);
   const out = [];
   for (const emulator of needed) {
-    const entry = wantedEntry(emulator, binaryPath(installed, emulator), flags);
-    const outcome = await binfmt.ensure(entry);
-    out.push({ name: entry.name, interpreter: entry.interpreter, outcome });
+    const entry2 = wantedEntry(emulator, binaryPath(installed, emulator), flags);
+    const outcome = await binfmt.ensure(entry2);
+    out.push({ name: entry2.name, interpreter: entry2.interpreter, outcome });
   }
   const by = (o) => out.filter((r) => r.outcome === o).map((r) => r.name);
   const parts = ["registered", "replaced", "unchanged", "kept"].filter((o) => by(o).length).map((o) => `${o} ${by(o).join(", ")}`);
@@ -3080,9 +3105,53 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 }
 
 // src/pipeline.ts
-import { mkdir as mkdir4, mkdtemp, rm as rm2 } from "node:fs/promises";
-import { availableParallelism } from "node:os";
-import { join as join6 } from "node:path";
+import { mkdir as mkdir5, mkdtemp, rm as rm2 } from "node:fs/promises";
+import { availableParallelism, freemem } from "node:os";
+import { join as join7 } from "node:path";
+
+// src/build.ts
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+
+// src/build-plan.ts
+var BUILDS_PER_CORE = 2;
+var MEMORY_PER_BUILD = 1024 ** 3;
+function buildsAtOnce(count2, cores, memory) {
+  return Math.max(1, Math.min(count2, BUILDS_PER_CORE * Math.max(1, cores), Math.floor(memory / MEMORY_PER_BUILD)));
+}
+function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set()) {
+  const base = { store: engine.store, builder, platforms };
+  if (builder.driver !== "docker") return { ...base, kind: "oci-layout" };
+  if (engine.store === "containerd") return { ...base, kind: "multi-platform" };
+  const isEmulated = (p) => emulated.has(formatPlatform(p));
+  const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a));
+  const startOrder = [...slowestFirst, ...platforms.filter((p) => !isEmulated(p))];
+  return { ...base, kind: "side-by-side", atOnce: buildsAtOnce(platforms.length, cores, memory), startOrder };
+}
+var count = (n, one, many) => n === 1 ? `one ${one}` : `${n} ${many}`;
+function describePlan(plan) {
+  const n = plan.platforms.length;
+  const store = `${plan.store} image store`;
+  const builder = plan.builder.name === "default" ? "" : `builder ${plan.builder.name} (${plan.builder.driver} driver), `;
+  switch (plan.kind) {
+    case "multi-platform":
+      return `Build plan: ${builder}${store}, one build of ${count(n, "platform", "platforms")}`;
+    case "side-by-side":
+      return n === 1 ? `Build plan: ${builder}${store}, one build` : `Build plan: ${builder}${store}, ${n} builds side by side (at most ${plan.atOnce} at once)`;
+    case "oci-layout":
+      return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} exported as an OCI layout, each platform loaded into the ${store} for its tests`;
+  }
+}
+function layoutArgv(loadArgv, dir) {
+  const at = loadArgv.indexOf("--load");
+  if (at < 0 || loadArgv.indexOf("--load", at + 1) >= 0) throw new Error("a build command line has one --load");
+  return [...loadArgv.slice(0, at), "--output", `type=oci,${csvField(`dest=${dir}`)},tar=false`, ...loadArgv.slice(at + 1)];
+}
+var csvField = (field) => /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+var platformSlug = (p) => formatPlatform(p).replace(/^linux\//, "").replace(/\//g, "");
+function localRef(plan, tag, p) {
+  return plan.kind === "multi-platform" ? tag : `${tag}-${platformSlug(p)}`;
+}
 
 // src/docker/buildx.ts
 var NO_SETTINGS = {
@@ -3142,6 +3211,70 @@ function buildArgv(spec, platforms, tag, secretFiles = /* @__PURE__ */ new Map()
   ];
 }
 
+// src/oci/platform-archive.ts
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+import { createReadStream as createReadStream2 } from "node:fs";
+import { Readable as Readable2 } from "node:stream";
+import { pipeline } from "node:stream/promises";
+function archiveDocuments(image, name) {
+  const blob = (digest) => `blobs/${digest.replace(":", "/")}`;
+  const tag = name.slice(name.lastIndexOf(":") + 1);
+  const index = {
+    schemaVersion: 2,
+    mediaType: MediaType.OciIndex,
+    manifests: [{ ...image.descriptor, annotations: { "io.containerd.image.name": name, [Annotation.RefName]: tag } }]
+  };
+  const dockerManifest = [
+    { Config: blob(image.manifest.config.digest), RepoTags: [name], Layers: image.manifest.layers.map((l) => blob(l.digest)) }
+  ];
+  return { index, dockerManifest };
+}
+function archiveBlobs(image) {
+  const all = [image.descriptor, image.manifest.config, ...image.manifest.layers];
+  const seen = /* @__PURE__ */ new Set();
+  return all.filter((d) => !seen.has(d.digest) && seen.add(d.digest)).map((d) => ({ digest: d.digest, size: d.size }));
+}
+var entry = (p, name, data) => new Promise((resolve, reject) => p.entry({ name, mode: 420 }, data, (err2) => err2 ? reject(err2) : resolve()));
+function platformArchive(image, name) {
+  const p = (0, import_tar_stream.pack)();
+  const { index, dockerManifest } = archiveDocuments(image, name);
+  const fill2 = async () => {
+    await entry(p, "oci-layout", JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+    await entry(p, "index.json", JSON.stringify(index));
+    await entry(p, "manifest.json", JSON.stringify(dockerManifest));
+    for (const b of archiveBlobs(image)) {
+      const sink = p.entry({ name: `blobs/${b.digest.replace(":", "/")}`, size: b.size, mode: 420 });
+      await pipeline(createReadStream2(blobPath(image.dir, b.digest)), sink);
+    }
+    p.finalize();
+  };
+  fill2().catch((err2) => p.destroy(err2));
+  return Readable2.from(p);
+}
+
+// src/docker/image-io.ts
+async function saveLayout(ref, dir) {
+  await runPiped({ command: "docker", args: ["save", ref] }, { command: "tar", args: ["-x", "-f", "-", "-C", dir] });
+}
+async function loadPlatform(image, ref) {
+  await runPiped(platformArchive(image, ref), { command: "docker", args: ["load"] });
+}
+async function imageId(ref) {
+  return (await docker(["image", "inspect", "--format", "{{.Id}}", ref])).stdout.trim();
+}
+function expectedImageId(store, top, config) {
+  return store === "containerd" ? top.digest : config.digest;
+}
+async function sameImage(store, ref, top, config) {
+  const id = await imageId(ref);
+  const want = expectedImageId(store, top, config);
+  if (id !== want)
+    throw new VerificationError(
+      `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+    );
+  return id;
+}
+
 // src/docker/secret-files.ts
 import { mkdir as mkdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
@@ -3159,6 +3292,158 @@ async function withSecretFiles(secrets, dir, build) {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+// src/log-group.ts
+function printGroup(name, lines2) {
+  startGroup(name);
+  for (const line of lines2) info(line);
+  endGroup();
+}
+async function grouped(name, work) {
+  const lines2 = [];
+  try {
+    return await work((line) => lines2.push(line));
+  } finally {
+    printGroup(name, lines2);
+  }
+}
+
+// src/build.ts
+var since = (t) => (Date.now() - t) / 1e3;
+var sec = (n) => `${n.toFixed(1)} s`;
+var list = (ps) => ps.map(formatPlatform).join(", ");
+async function buildEach(run3, each2) {
+  switch (run3.plan.kind) {
+    case "multi-platform":
+      return multiPlatform(run3, each2);
+    case "side-by-side":
+      return sideBySide(run3, run3.plan.startOrder, run3.plan.atOnce, each2);
+    case "oci-layout":
+      return ociLayout(run3, each2);
+  }
+}
+var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join5(run3.scratch, "secrets"), work);
+async function buildAll(run3, argv, how) {
+  const started = Date.now();
+  await withSecrets(run3, (files) => group(`Build ${list(run3.plan.platforms)} (${how})`, () => docker(argv(files), { echo: true })));
+  const took = since(started);
+  info(`Built ${run3.plan.platforms.length} platform(s) in ${sec(took)}`);
+  return took;
+}
+async function savedImage(dir) {
+  const { manifests } = await readLayoutIndex(dir);
+  if (manifests.length !== 1) throw new LayoutError(`the OCI layout ${dir} saved from the engine names ${manifests.length} images, not one`);
+  return manifests[0];
+}
+async function layoutDir(run3, name) {
+  const dir = join5(run3.scratch, name);
+  await mkdir3(dir, { recursive: true });
+  return dir;
+}
+async function multiPlatform(run3, each2) {
+  const { plan, b, tag } = run3;
+  const took = await buildAll(run3, (files) => buildArgv(b, plan.platforms, tag, files), `one build, ${plan.store} image store`);
+  const dir = await layoutDir(run3, "layout");
+  const top = await group("Save each platform as an OCI layout", async () => {
+    const started = Date.now();
+    await saveLayout(tag, dir);
+    const saved = await savedImage(dir);
+    info(`Saved in ${sec(since(started))} (docker save ${tag}, streamed into the layout: no archive written)`);
+    return saved;
+  });
+  const imageId2 = await sameImage(plan.store, tag, top, top);
+  const gate = limiter(run3.parallel);
+  return settleAll(
+    plan.platforms.map(
+      (p) => gate(async () => {
+        const image = await findPlatformImage(dir, p);
+        const notes = [`The engine's image ${imageId2} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`];
+        return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes });
+      })
+    )
+  );
+}
+async function sideBySide(run3, startOrder, atOnce, each2) {
+  const { plan, b, tag } = run3;
+  const buildGate = limiter(atOnce);
+  const nextGate = limiter(run3.parallel);
+  const started = Date.now();
+  const failed = [];
+  const next = /* @__PURE__ */ new Map();
+  const buildOne = async (p, files) => {
+    if (failed.length > 0) return;
+    const ref = localRef(plan, tag, p);
+    const argv = buildArgv(b, [p], ref, files);
+    const from = since(started);
+    const out = await docker(argv, { allowFailure: true });
+    const to = since(started);
+    const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`;
+    const outcome = out.exitCode === 0 ? `Built ${formatPlatform(p)} in ${sec(to - from)} (${span})` : `Failed (${span})`;
+    printGroup(`Build ${formatPlatform(p)}`, [`[command]docker ${argv.join(" ")}`, ...lines(out.stdout), ...lines(out.stderr), outcome]);
+    if (out.exitCode !== 0) {
+      failed.push({ platform: p, error: new CommandError(`docker ${argv.join(" ")}`, out) });
+      return;
+    }
+    const handedOn = nextGate(async () => each2(await saveOne(run3, p, ref, to - from)));
+    next.set(formatPlatform(p), settled(handedOn));
+  };
+  await withSecrets(run3, (files) => settleAll(startOrder.map((p) => buildGate(() => buildOne(p, files)))));
+  const ended = /* @__PURE__ */ new Map();
+  for (const [key, result] of next) ended.set(key, await result);
+  if (failed.length > 0) throw buildFailure(failed);
+  const rejected = [...ended.values()].find((r) => r.status === "rejected");
+  if (rejected) throw rejected.reason;
+  return plan.platforms.map((p) => ended.get(formatPlatform(p)).value);
+}
+async function saveOne(run3, p, ref, buildSeconds) {
+  const dir = await layoutDir(run3, `layout-${platformSlug(p)}`);
+  const started = Date.now();
+  await saveLayout(ref, dir);
+  const top = await savedImage(dir);
+  const image = await findPlatformImage(dir, p);
+  const imageId2 = await sameImage(run3.plan.store, ref, top, image.manifest.config);
+  const notes = [
+    `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written)`,
+    `The engine's image ${imageId2} is the layout's`
+  ];
+  return { platform: p, image, imageId: imageId2, buildSeconds, sharedBuild: false, notes };
+}
+function buildFailure(failed) {
+  if (failed.length === 1) return failed[0].error;
+  const first = failed[0];
+  return new ArchwayError(
+    `The builds of ${list(failed.map((f) => f.platform))} failed; ${formatPlatform(first.platform)}: ${first.error.message}`,
+    { cause: first.error }
+  );
+}
+var lines = (text) => text ? text.replace(/\n$/, "").split("\n") : [];
+var settled = (p) => p.then(
+  (value) => ({ status: "fulfilled", value }),
+  (reason) => ({ status: "rejected", reason })
+);
+async function ociLayout(run3, each2) {
+  const { plan, b, tag } = run3;
+  const dir = await layoutDir(run3, "layout");
+  const took = await buildAll(
+    run3,
+    (files) => layoutArgv(buildArgv(b, plan.platforms, tag, files), dir),
+    `one build, builder ${plan.builder.name}, exported as an OCI layout`
+  );
+  const gate = limiter(run3.parallel);
+  return settleAll(
+    plan.platforms.map(
+      (p) => gate(async () => {
+        const image = await findPlatformImage(dir, p);
+        const ref = localRef(plan, tag, p);
+        const started = Date.now();
+        await loadPlatform(image, ref);
+        const imageId2 = await sameImage(plan.store, ref, image.descriptor, image.manifest.config);
+        const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
+        return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes });
+      })
+    )
+  );
 }
 
 // src/docker/test-run.ts
@@ -3186,10 +3471,10 @@ async function runTest(image, platform, command, echo) {
 // src/publish/push-image.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir as mkdir3 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { pipeline as pipeline2 } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 
 // src/publish/oci-manifest.ts
@@ -3228,7 +3513,7 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map(), a
 // src/publish/push-image.ts
 var PARALLEL_BLOBS = 4;
 async function gzipLayer(image, layer, scratch) {
-  const path = join5(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
+  const path = join6(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
   const hash = createHash2("sha256");
   let size = 0;
   const tap = new Transform({
@@ -3238,11 +3523,11 @@ async function gzipLayer(image, layer, scratch) {
       done(null, chunk);
     }
   });
-  await pipeline(blobStream(image.dir, layer), createGzip(), tap, createWriteStream(path));
+  await pipeline2(blobStream(image.dir, layer), createGzip(), tap, createWriteStream(path));
   return { descriptor: { mediaType: MediaType.OciLayerGzip, digest: `sha256:${hash.digest("hex")}`, size }, path };
 }
 async function prepareImage(image, scratch, annotations = {}) {
-  await mkdir3(scratch, { recursive: true });
+  await mkdir4(scratch, { recursive: true });
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
   for (const layer of uncompressedLayers(image.manifest)) {
@@ -3270,7 +3555,7 @@ async function pushImage(client, repository, prepared) {
 // src/oci/layer.ts
 import { createHash as createHash3 } from "node:crypto";
 import { PassThrough, Transform as Transform2 } from "node:stream";
-import { pipeline as pipeline2 } from "node:stream/promises";
+import { pipeline as pipeline3 } from "node:stream/promises";
 import * as zlib from "node:zlib";
 
 // node_modules/fzstd/esm/index.mjs
@@ -3944,7 +4229,7 @@ var Decompress = /* @__PURE__ */ (function() {
 })();
 
 // src/oci/layer.ts
-var import_tar_stream = __toESM(require_tar_stream(), 1);
+var import_tar_stream2 = __toESM(require_tar_stream(), 1);
 
 // src/oci/rootfs.ts
 function emptyChanges() {
@@ -4100,20 +4385,20 @@ function diffIdCheck(diffId, layer) {
 }
 async function scanLayer(dir, layer, diffId, inspect) {
   const changes = emptyChanges();
-  const tar = (0, import_tar_stream.extract)();
+  const tar = (0, import_tar_stream2.extract)();
   const source = blobStream(dir, layer);
-  const piping = pipeline2(source, decompressorFor(layer), diffIdCheck(diffId, layer.digest), tar);
+  const piping = pipeline3(source, decompressorFor(layer), diffIdCheck(diffId, layer.digest), tar);
   piping.catch(() => void 0);
   try {
-    for await (const entry of tar) {
-      const h = entry.header;
+    for await (const entry2 of tar) {
+      const h = entry2.header;
       if (h.type === "file" || h.type === "contiguous-file")
-        addEntry(changes, h.name, { kind: "file", data: await inspect(h.name, entry, h.size) });
+        addEntry(changes, h.name, { kind: "file", data: await inspect(h.name, entry2, h.size) });
       else {
         if (h.type === "directory") addEntry(changes, h.name, { kind: "dir" });
         else if (h.type === "link") addEntry(changes, h.name, { kind: "link", target: h.linkname });
         else addEntry(changes, h.name, { kind: "other" });
-        entry.resume();
+        entry2.resume();
       }
     }
   } catch (err2) {
@@ -4251,71 +4536,31 @@ function archFailure(report, max = 3) {
 }
 
 // src/pipeline.ts
-var seconds = (since) => (Date.now() - since) / 1e3;
-var keyOf = (p) => formatPlatform(p).replace(/^linux\//, "").replace(/\//g, "");
+var seconds = (since2) => (Date.now() - since2) / 1e3;
 function localTag(repository, env = process.env, pid = process.pid) {
   const name = repository.split("/").pop().replace(/[^a-z0-9._-]/g, "-");
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? "run"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${pid}`;
 }
-var oneBuild = (b, engine) => engine.store === "containerd" && !b.builder;
-var localRef = (shared, tag, p) => shared ? tag : `${tag}-${keyOf(p)}`;
-async function buildAll(b, platforms, engine, tag, secretFiles) {
-  if (oneBuild(b, engine)) {
-    const started = Date.now();
-    await group(
-      `Build ${platforms.map(formatPlatform).join(", ")} (one build, containerd image store)`,
-      () => docker(buildArgv(b, platforms, tag, secretFiles), { echo: true })
-    );
-    const took2 = seconds(started);
-    info(`Built ${platforms.length} platform(s) in ${took2.toFixed(1)} s`);
-    return { ref: (p) => localRef(true, tag, p), seconds: () => took2, shared: true };
-  }
-  const took = /* @__PURE__ */ new Map();
-  for (const p of platforms) {
-    const started = Date.now();
-    await group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], localRef(false, tag, p), secretFiles), { echo: true }));
-    took.set(formatPlatform(p), seconds(started));
-  }
-  return { ref: (p) => localRef(false, tag, p), seconds: (p) => took.get(formatPlatform(p)) ?? 0, shared: false };
-}
-async function saveLayouts(built, platforms, scratch) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const p of platforms) groups.set(built.ref(p), [...groups.get(built.ref(p)) ?? [], p]);
-  const out = /* @__PURE__ */ new Map();
-  let n = 0;
-  for (const [ref, members] of groups) {
-    const dir = join6(scratch, `layout-${n++}`);
-    await mkdir4(dir, { recursive: true });
-    const tar = `${dir}.tar`;
-    await docker(["save", "-o", tar, ref]);
-    await run("tar", ["-xf", tar, "-C", dir]);
-    await rm2(tar, { force: true });
-    for (const p of members) out.set(formatPlatform(p), await findPlatformImage(dir, p));
-  }
-  return out;
-}
-async function grouped(name, work) {
-  const lines = [];
-  try {
-    return await work((line) => lines.push(line));
-  } finally {
-    startGroup(name);
-    for (const line of lines) info(line);
-    endGroup();
-  }
-}
 var PARALLEL = Math.max(2, availableParallelism());
+var availableMemory = () => process.availableMemory?.() ?? freemem();
 async function runPipeline(b, platforms, o) {
-  const engine = await engineInfo();
-  info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ""}`);
-  checkAttestationStore(b, engine.store);
+  const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(b.builder)]);
+  if (engineAsked.status === "rejected") throw engineAsked.reason;
+  if (builderAsked.status === "rejected") throw builderAsked.reason;
+  const [engine, builder] = [engineAsked.value, builderAsked.value];
+  info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`);
+  if (builder.driver === "docker") checkAttestationStore(b, engine.store);
+  const cores = availableParallelism();
+  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated);
+  info(describePlan(plan));
   const tag = localTag(b.image.repository);
-  await mkdir4(o.tempDir, { recursive: true });
-  const scratch = await mkdtemp(join6(o.tempDir, "archway-"));
+  await mkdir5(o.tempDir, { recursive: true });
+  const scratch = await mkdtemp(join7(o.tempDir, "archway-"));
   try {
-    return await buildTestPush(b, platforms, { ...o, scratch }, engine, tag);
+    const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory());
+    return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
   } finally {
-    await removeLocalImages([...new Set(platforms.map((p) => localRef(oneBuild(b, engine), tag, p)))]);
+    await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p)))]);
     await rm2(scratch, { recursive: true, force: true });
   }
 }
@@ -4324,28 +4569,21 @@ async function removeLocalImages(refs) {
   if (out.exitCode !== 0 && !/No such image/i.test(out.stderr))
     info(`Could not remove the local images ${refs.join(", ")}: ${out.stderr.trim()}`);
 }
-async function buildTestPush(b, platforms, o, engine, tag) {
-  const built = await withSecretFiles(b.settings.secrets, join6(o.scratch, "secrets"), (files) => buildAll(b, platforms, engine, tag, files));
-  const layouts = await group("Save each platform as an OCI layout", async () => {
-    const started = Date.now();
-    const l = await saveLayouts(built, platforms, o.scratch);
-    info(`Saved in ${seconds(started).toFixed(1)} s`);
-    return l;
-  });
-  const checked2 = await mapLimit(
-    platforms,
-    PARALLEL,
-    (p) => grouped(`Test and verify ${formatPlatform(p)}`, async (log) => {
-      const image = layouts.get(formatPlatform(p));
+async function buildTestPush(b, plan, o, tag) {
+  const checked2 = await buildEach(
+    { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce },
+    (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
+      const { platform: p, image } = built;
       log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);
-      const test = b.test ? await runTest(built.ref(p), p, b.test, log) : void 0;
+      for (const note of built.notes) log(note);
+      const test = b.test ? await runTest(built.imageId, p, b.test, log) : void 0;
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
       const arch = b.verifyArch ? await verifyImageArch(image) : void 0;
       if (arch)
         log(
           archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`
         );
-      return { platform: p, image, test, arch };
+      return { platform: p, image, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild };
     })
   );
   const failures = checked2.flatMap((c) => failureLines(c, o));
@@ -4353,7 +4591,11 @@ async function buildTestPush(b, platforms, o, engine, tag) {
   const published = /* @__PURE__ */ new Map();
   if (b.push) {
     const notes = (p) => b.annotations.manifest[formatPlatform(p)] ?? {};
-    const prepared = await mapLimit(checked2, PARALLEL, (c) => prepareImage(c.image, join6(o.scratch, keyOf(c.platform)), notes(c.platform)));
+    const prepared = await mapLimit(
+      checked2,
+      PARALLEL,
+      (c) => prepareImage(c.image, join7(o.scratch, platformSlug(c.platform)), notes(c.platform))
+    );
     const attestations = wantsAttestation(b) ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
     for (const target2 of targetsOf(b)) {
       const client = await connect(target2.registry, b);
@@ -4379,17 +4621,14 @@ async function buildTestPush(b, platforms, o, engine, tag) {
       for (const [i, c] of checked2.entries()) published.set(formatPlatform(c.platform), docs[i]);
     }
   }
-  return {
-    engine,
-    platforms: checked2.map((c) => ({
-      platform: c.platform,
-      buildSeconds: built.seconds(c.platform),
-      sharedBuild: built.shared,
-      test: c.test,
-      arch: c.arch,
-      published: published.get(formatPlatform(c.platform))
-    }))
-  };
+  return checked2.map((c) => ({
+    platform: c.platform,
+    buildSeconds: c.buildSeconds,
+    sharedBuild: c.sharedBuild,
+    test: c.test,
+    arch: c.arch,
+    published: published.get(formatPlatform(c.platform))
+  }));
 }
 function failureLines(c, o) {
   const name = formatPlatform(c.platform);
@@ -4456,9 +4695,9 @@ async function merge(build, all) {
 }
 
 // src/publish/pending.ts
-async function pendingPublish(build, pipeline3, all) {
+async function pendingPublish(build, pipeline4, all) {
   const share = build.share ?? all;
-  const images = pipeline3.platforms.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
+  const images = pipeline4.platforms.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
   if (images.length !== share.length) throw new ArchwayError("not every platform was pushed; no index");
   const notes = indexNotes(build.annotations, await runnerFacts());
   const state = {
@@ -4501,7 +4740,7 @@ async function main(inputs) {
     saveState({ qemuCache });
     return writeSummary(renderSummary(facts));
   }
-  let pipeline3;
+  let pipeline4;
   let publish;
   try {
     const options = {
@@ -4509,14 +4748,14 @@ async function main(inputs) {
       qemuVersion: emulation?.setup.installed.debianVersion,
       emulated: emulatedPlatforms(share, host)
     };
-    pipeline3 = await runPipeline(build, share, options);
-    if (build.push) publish = await pendingPublish(build, pipeline3, all);
+    pipeline4 = await runPipeline(build, share, options);
+    if (build.push) publish = await pendingPublish(build, pipeline4, all);
   } finally {
     saveState({ qemuCache, publish });
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest });
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : void 0;
-  await writeSummary(renderSummary({ ...facts, pipeline: pipeline3, index }));
+  await writeSummary(renderSummary({ ...facts, pipeline: pipeline4, index }));
 }
 
 // src/entrypoints/main.ts

@@ -3,7 +3,7 @@ import {
   formatPlatform,
   parsePlatforms,
   platformFacts
-} from "./chunks/chunk-JM53NZDZ.js";
+} from "./chunks/chunk-ILD7AXHP.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import {

@@ -3,11 +3,11 @@ import {
   loadState,
   publishFromState,
   runStep
-} from "./chunks/chunk-IAD63AJ7.js";
-import "./chunks/chunk-JM53NZDZ.js";
+} from "./chunks/chunk-M2PDOVNG.js";
+import "./chunks/chunk-ILD7AXHP.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
-import "./chunks/chunk-J6SHPJKC.js";
+import "./chunks/chunk-QVV7OG4N.js";
 import "./chunks/chunk-6PV27GIQ.js";
 import {
   errorMessage

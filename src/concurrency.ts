@@ -11,3 +11,28 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return results
 }
+
+/** A gate that lets at most `limit` tasks run at once; the others wait their turn, first come first served. */
+export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async task => {
+    if (running < limit) running++
+    else await new Promise<void>(resolve => waiting.push(resolve)) // a finishing task hands its place over
+    try {
+      return await task()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else running--
+    }
+  }
+}
+
+/** Waits for every promise, then throws the first rejection in their order, if any: nothing is left running behind. */
+export async function settleAll<R>(promises: readonly Promise<R>[]): Promise<R[]> {
+  const settled = await Promise.allSettled(promises)
+  const failed = settled.find(s => s.status === 'rejected')
+  if (failed) throw failed.reason
+  return settled.map(s => (s as PromiseFulfilledResult<R>).value)
+}

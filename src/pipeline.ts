@@ -1,23 +1,24 @@
 /**
- * Build every platform, then per platform: save its OCI layout, run the tests inside it,
- * verify its architecture, and (when asked) push it by digest. Nothing is pushed unless
- * every platform passed, so a failure anywhere moves nothing.
+ * The build plan for the engine and builder at hand; then per platform, as soon as its image is
+ * in its OCI layout and in the engine: the tests inside it, the architecture check, and (when
+ * asked) the push by digest. Nothing is pushed unless every platform passed, so a failure
+ * anywhere moves nothing.
  */
 
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, freemem } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { checkAttestationStore, requireAttestation, wantsAttestation } from './attestations.js'
+import { buildEach } from './build.js'
+import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
 import { mapLimit } from './concurrency.js'
-import { buildArgv } from './docker/buildx.js'
+import { builderInfo } from './docker/builder.js'
 import { docker, type EngineInfo, engineInfo } from './docker/engine.js'
-import { withSecretFiles } from './docker/secret-files.js'
 import { runTest, type TestResult } from './docker/test-run.js'
 import { ArchwayError } from './errors.js'
-import { run } from './exec.js'
 import type { BuildInputs } from './inputs.js'
-import { findPlatformImage, type PlatformImage } from './oci/layout.js'
+import { grouped } from './log-group.js'
 import { formatPlatform, type Platform } from './platform.js'
 import { attachProvenance } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
@@ -36,14 +37,11 @@ export interface PlatformResult {
 
 export interface PipelineResult {
   readonly engine: EngineInfo
+  readonly plan: BuildPlan
   readonly platforms: readonly PlatformResult[]
 }
 
 const seconds = (since: number) => (Date.now() - since) / 1000
-const keyOf = (p: Platform) =>
-  formatPlatform(p)
-    .replace(/^linux\//, '')
-    .replace(/\//g, '')
 
 /** A local tag no one else uses: the build is loaded into the engine under it. Pure. */
 export function localTag(repository: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): string {
@@ -54,79 +52,11 @@ export function localTag(repository: string, env: NodeJS.ProcessEnv = process.en
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? 'run'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${pid}`
 }
 
-interface Built {
-  readonly ref: (p: Platform) => string
-  readonly seconds: (p: Platform) => number
-  readonly shared: boolean
-}
-
-/** One build for every platform on the containerd store with buildx's default builder; one per platform otherwise. Pure. */
-const oneBuild = (b: BuildInputs, engine: EngineInfo) => engine.store === 'containerd' && !b.builder
-
-/** The local tag a platform's build is loaded under: the one tag of a shared build, or one of its own. Pure. */
-const localRef = (shared: boolean, tag: string, p: Platform) => (shared ? tag : `${tag}-${keyOf(p)}`)
-
-async function buildAll(
-  b: BuildInputs,
-  platforms: readonly Platform[],
-  engine: EngineInfo,
-  tag: string,
-  secretFiles: ReadonlyMap<string, string>
-): Promise<Built> {
-  if (oneBuild(b, engine)) {
-    const started = Date.now()
-    await core.group(`Build ${platforms.map(formatPlatform).join(', ')} (one build, containerd image store)`, () =>
-      docker(buildArgv(b, platforms, tag, secretFiles), { echo: true })
-    )
-    const took = seconds(started)
-    core.info(`Built ${platforms.length} platform(s) in ${took.toFixed(1)} s`)
-    return { ref: p => localRef(true, tag, p), seconds: () => took, shared: true }
-  }
-  const took = new Map<string, number>()
-  for (const p of platforms) {
-    const started = Date.now()
-    await core.group(`Build ${formatPlatform(p)}`, () => docker(buildArgv(b, [p], localRef(false, tag, p), secretFiles), { echo: true }))
-    took.set(formatPlatform(p), seconds(started))
-  }
-  return { ref: p => localRef(false, tag, p), seconds: p => took.get(formatPlatform(p)) ?? 0, shared: false }
-}
-
-/**
- * `docker save`, unpacked: the OCI layout the tests' checks and the push read. On the
- * containerd store one save holds every platform (through its nested index); on the classic
- * store, or with per-platform builds, each platform's tag is saved on its own.
- */
-async function saveLayouts(built: Built, platforms: readonly Platform[], scratch: string): Promise<Map<string, PlatformImage>> {
-  const groups = new Map<string, Platform[]>()
-  for (const p of platforms) groups.set(built.ref(p), [...(groups.get(built.ref(p)) ?? []), p])
-  const out = new Map<string, PlatformImage>()
-  let n = 0
-  for (const [ref, members] of groups) {
-    const dir = join(scratch, `layout-${n++}`)
-    await mkdir(dir, { recursive: true })
-    const tar = `${dir}.tar`
-    await docker(['save', '-o', tar, ref])
-    await run('tar', ['-xf', tar, '-C', dir])
-    await rm(tar, { force: true })
-    for (const p of members) out.set(formatPlatform(p), await findPlatformImage(dir, p))
-  }
-  return out
-}
-
-/** Runs `work` with its log lines held back, then prints them as one group: groups of parallel work stay whole. */
-async function grouped<T>(name: string, work: (log: (line: string) => void) => Promise<T>): Promise<T> {
-  const lines: string[] = []
-  try {
-    return await work(line => lines.push(line))
-  } finally {
-    core.startGroup(name)
-    for (const line of lines) core.info(line)
-    core.endGroup()
-  }
-}
-
-/** Tests and pushes run this many platforms at once. */
+/** Pushes run this many platforms at once. */
 const PARALLEL = Math.max(2, availableParallelism())
+
+/** The memory free for builds: what the kernel says is available (cgroup limits included where Node reads them). */
+const availableMemory = () => (process as { availableMemory?: () => number }).availableMemory?.() ?? freemem()
 
 export interface PipelineOptions {
   /** Where the pipeline keeps its scratch folder (the OCI layouts) while it runs: the runner's RUNNER_TEMP. */
@@ -138,16 +68,25 @@ export interface PipelineOptions {
 }
 
 export async function runPipeline(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions): Promise<PipelineResult> {
-  const engine = await engineInfo()
-  core.info(`Docker ${engine.version}, ${engine.store} image store${b.builder ? `, builder ${b.builder}` : ''}`)
-  checkAttestationStore(b, engine.store)
+  // Asked at once; a daemon that does not answer is the error to report, whatever buildx says.
+  const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(b.builder)])
+  if (engineAsked.status === 'rejected') throw engineAsked.reason
+  if (builderAsked.status === 'rejected') throw builderAsked.reason
+  const [engine, builder] = [engineAsked.value, builderAsked.value]
+  core.info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`)
+  if (builder.driver === 'docker') checkAttestationStore(b, engine.store)
+  const cores = availableParallelism()
+  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated)
+  core.info(describePlan(plan))
   const tag = localTag(b.image.repository)
   await mkdir(o.tempDir, { recursive: true })
   const scratch = await mkdtemp(join(o.tempDir, 'archway-'))
   try {
-    return await buildTestPush(b, platforms, { ...o, scratch }, engine, tag)
+    // The tests, emulated work too, run as many at once as builds would.
+    const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory())
+    return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) }
   } finally {
-    await removeLocalImages([...new Set(platforms.map(p => localRef(oneBuild(b, engine), tag, p)))])
+    await removeLocalImages([...new Set(platforms.map(p => localRef(plan, tag, p)))])
     await rm(scratch, { recursive: true, force: true })
   }
 }
@@ -165,24 +104,16 @@ async function removeLocalImages(refs: readonly string[]): Promise<void> {
 
 async function buildTestPush(
   b: BuildInputs,
-  platforms: readonly Platform[],
-  o: PipelineOptions & { scratch: string },
-  engine: EngineInfo,
+  plan: BuildPlan,
+  o: PipelineOptions & { scratch: string; testsAtOnce: number },
   tag: string
-): Promise<PipelineResult> {
-  const built = await withSecretFiles(b.settings.secrets, join(o.scratch, 'secrets'), files => buildAll(b, platforms, engine, tag, files))
-
-  const layouts = await core.group('Save each platform as an OCI layout', async () => {
-    const started = Date.now()
-    const l = await saveLayouts(built, platforms, o.scratch)
-    core.info(`Saved in ${seconds(started).toFixed(1)} s`)
-    return l
-  })
-  const checked = await mapLimit(platforms, PARALLEL, p =>
-    grouped(`Test and verify ${formatPlatform(p)}`, async log => {
-      const image = layouts.get(formatPlatform(p))!
+): Promise<PlatformResult[]> {
+  const checked = await buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce }, built =>
+    grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
+      const { platform: p, image } = built
       log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
-      const test = b.test ? await runTest(built.ref(p), p, b.test, log) : undefined
+      for (const note of built.notes) log(note)
+      const test = b.test ? await runTest(built.imageId, p, b.test, log) : undefined
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
       const arch = b.verifyArch ? await verifyImageArch(image) : undefined
       if (arch)
@@ -191,7 +122,7 @@ async function buildTestPush(
             ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}`
             : `Architecture: ${archFailure(arch)}`
         )
-      return { platform: p, image, test, arch }
+      return { platform: p, image, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild }
     })
   )
 
@@ -201,7 +132,9 @@ async function buildTestPush(
   const published = new Map<string, Published>()
   if (b.push) {
     const notes = (p: Platform) => b.annotations.manifest[formatPlatform(p)] ?? {}
-    const prepared = await mapLimit(checked, PARALLEL, c => prepareImage(c.image, join(o.scratch, keyOf(c.platform)), notes(c.platform)))
+    const prepared = await mapLimit(checked, PARALLEL, c =>
+      prepareImage(c.image, join(o.scratch, platformSlug(c.platform)), notes(c.platform))
+    )
     const attestations = wantsAttestation(b) ? await mapLimit(checked, PARALLEL, c => requireAttestation(c.image)) : undefined
     for (const target of targetsOf(b)) {
       const client = await connect(target.registry, b)
@@ -225,17 +158,14 @@ async function buildTestPush(
       for (const [i, c] of checked.entries()) published.set(formatPlatform(c.platform), docs[i])
     }
   }
-  return {
-    engine,
-    platforms: checked.map(c => ({
-      platform: c.platform,
-      buildSeconds: built.seconds(c.platform),
-      sharedBuild: built.shared,
-      test: c.test,
-      arch: c.arch,
-      published: published.get(formatPlatform(c.platform))
-    }))
-  }
+  return checked.map(c => ({
+    platform: c.platform,
+    buildSeconds: c.buildSeconds,
+    sharedBuild: c.sharedBuild,
+    test: c.test,
+    arch: c.arch,
+    published: published.get(formatPlatform(c.platform))
+  }))
 }
 
 /** Why a platform failed, one clause each; none when it passed. Pure. */

@@ -1737,7 +1737,8 @@ var TABLE = [
     debian: "amd64",
     elf: { machine: EM.X86_64, ...LE64 },
     binfmt: { magic: "7f454c4602010100000000000000000002003e00", mask: X86_MASK },
-    armRunner: false
+    armRunner: false,
+    qemuCost: 1
   },
   {
     platform: { os: "linux", architecture: "arm64" },
@@ -1746,7 +1747,8 @@ var TABLE = [
     debian: "arm64",
     elf: { machine: EM.AARCH64, ...LE64 },
     binfmt: { magic: "7f454c460201010000000000000000000200b700", mask: MASK },
-    armRunner: true
+    armRunner: true,
+    qemuCost: 0.7
   },
   {
     platform: { os: "linux", architecture: "arm", variant: "v7" },
@@ -1755,7 +1757,8 @@ var TABLE = [
     debian: "armhf",
     elf: { machine: EM.ARM, ...LE32 },
     binfmt: { magic: "7f454c4601010100000000000000000002002800", mask: MASK },
-    armRunner: true
+    armRunner: true,
+    qemuCost: 0.6
   },
   {
     platform: { os: "linux", architecture: "arm", variant: "v6" },
@@ -1764,7 +1767,8 @@ var TABLE = [
     debian: "armel",
     elf: { machine: EM.ARM, ...LE32 },
     binfmt: { magic: "7f454c4601010100000000000000000002002800", mask: MASK },
-    armRunner: false
+    armRunner: false,
+    qemuCost: 2.1
   },
   {
     platform: { os: "linux", architecture: "386" },
@@ -1773,7 +1777,8 @@ var TABLE = [
     debian: "i386",
     elf: { machine: EM.I386, ...LE32 },
     binfmt: { magic: "7f454c4601010100000000000000000002000300", mask: X86_MASK },
-    armRunner: false
+    armRunner: false,
+    qemuCost: 1
   },
   {
     platform: { os: "linux", architecture: "s390x" },
@@ -1782,7 +1787,8 @@ var TABLE = [
     debian: "s390x",
     elf: { machine: EM.S390, bits: 64, endian: "big" },
     binfmt: { magic: "7f454c4602020100000000000000000000020016", mask: "fffffffffffffffcfffffffffffffffffffeffff" },
-    armRunner: false
+    armRunner: false,
+    qemuCost: 2.4
   },
   {
     platform: { os: "linux", architecture: "ppc64le" },
@@ -1791,7 +1797,8 @@ var TABLE = [
     debian: "ppc64el",
     elf: { machine: EM.PPC64, ...LE64 },
     binfmt: { magic: "7f454c4602010100000000000000000002001500", mask: "fffffffffffffffcfffffffffffffffffeffff00" },
-    armRunner: false
+    armRunner: false,
+    qemuCost: 1.1
   },
   {
     platform: { os: "linux", architecture: "riscv64" },
@@ -1800,7 +1807,8 @@ var TABLE = [
     debian: "riscv64",
     elf: { machine: EM.RISCV, ...LE64 },
     binfmt: { magic: "7f454c460201010000000000000000000200f300", mask: MASK },
-    armRunner: false
+    armRunner: false,
+    qemuCost: 2.5
   },
   {
     platform: { os: "linux", architecture: "mips64le" },
@@ -1809,7 +1817,8 @@ var TABLE = [
     debian: "mips64el",
     elf: { machine: EM.MIPS, ...LE64 },
     binfmt: { magic: "7f454c4602010100000000000000000002000800", mask: "ffffffffffffff0000fffffffffffffffeffffff" },
-    armRunner: false
+    armRunner: false,
+    qemuCost: 0.7
   },
   {
     platform: { os: "linux", architecture: "loong64" },
@@ -1818,13 +1827,17 @@ var TABLE = [
     debian: "loong64",
     elf: { machine: EM.LOONGARCH, ...LE64 },
     binfmt: { magic: "7f454c4602010100000000000000000002000201", mask: "fffffffffffffffc00fffffffffffffffeffffff" },
-    armRunner: false
+    armRunner: false,
+    qemuCost: 0.4
   }
 ];
 var BY_ALIAS = new Map(TABLE.flatMap((f) => f.aliases.map((a) => [a, f])));
 var BY_KEY = new Map(TABLE.map((f) => [formatPlatform(f.platform), f]));
 var ALL_PLATFORMS = TABLE.map((f) => f.platform);
 var SUPPORTED_PLATFORMS = ALL_PLATFORMS.map(formatPlatform);
+function qemuCost(p) {
+  return BY_KEY.get(formatPlatform(p))?.qemuCost ?? 1;
+}
 function formatPlatform(p) {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
@@ -2166,6 +2179,7 @@ function parseList(input, value, o = {}) {
 export {
   parse,
   ALL_PLATFORMS,
+  qemuCost,
   formatPlatform,
   parsePlatform,
   parsePlatformList,

@@ -5,8 +5,8 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   readSuite
-} from "./chunk-4P4E34ER.js";
-import "./chunk-J6SHPJKC.js";
+} from "./chunk-R2CADZPP.js";
+import "./chunk-QVV7OG4N.js";
 import "./chunk-6PV27GIQ.js";
 import {
   InputError

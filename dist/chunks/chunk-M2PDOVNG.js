@@ -28,10 +28,10 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-JM53NZDZ.js";
+} from "./chunk-ILD7AXHP.js";
 import {
   run
-} from "./chunk-J6SHPJKC.js";
+} from "./chunk-QVV7OG4N.js";
 import {
   digestOf,
   sha256Hex
@@ -456,6 +456,27 @@ async function mapLimit(items, limit, fn) {
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+function limiter(limit) {
+  let running = 0;
+  const waiting = [];
+  return async (task) => {
+    if (running < limit) running++;
+    else await new Promise((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+async function settleAll(promises) {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => s.value);
 }
 
 // src/registry/blobs.ts
@@ -1714,6 +1735,8 @@ export {
   sortedAnnotations,
   getInputs,
   mapLimit,
+  limiter,
+  settleAll,
   connect,
   targetsOf,
   renderSummary,

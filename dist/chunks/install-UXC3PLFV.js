@@ -8,10 +8,10 @@ import {
 } from "./chunk-RIXKIOPU.js";
 import {
   fetchOrExplain
-} from "./chunk-4P4E34ER.js";
+} from "./chunk-R2CADZPP.js";
 import {
   run
-} from "./chunk-J6SHPJKC.js";
+} from "./chunk-QVV7OG4N.js";
 import {
   sha256Hex
 } from "./chunk-6PV27GIQ.js";

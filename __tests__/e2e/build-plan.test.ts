@@ -1,0 +1,254 @@
+/**
+ * The build plan for each engine, through the runner's entry point: the plan's log line, builds
+ * side by side on the classic store, layouts streamed from `docker save` with no archive written;
+ * and the OCI layout plan of builders with BuildKit of their own, carried out on the containerd
+ * engine's BuildKit (no docker-container or remote builder can run here) and loaded into both stores.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { type FSWatcher, watch } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { buildEach, type PlatformBuilt } from '../../src/build.js'
+import type { BuildPlan } from '../../src/build-plan.js'
+import { engineInfo } from '../../src/docker/engine.js'
+import { expectedImageId, sameImage } from '../../src/docker/image-io.js'
+import { runTest, testArgv } from '../../src/docker/test-run.js'
+import { getInputs } from '../../src/inputs.js'
+import { platformArchive } from '../../src/oci/platform-archive.js'
+import { parsePlatformList } from '../../src/platform.js'
+import { dockerLog } from '../helpers/docker-log.js'
+import { newRunner, type Runner, runStep } from '../helpers/runner.js'
+import { SIX, sampleContext } from '../helpers/sample.js'
+import { docker, testEnv } from '../helpers/testenv.js'
+import { tempDir } from '../helpers/tmp.js'
+
+const env = testEnv()
+const unique = (what: string) => `e2e/${what}-${randomBytes(4).toString('hex')}`
+
+/** The sample with an emulated step of some length in each platform's build, so that builds side by side overlap for a while. */
+const EMULATED_STEP = [
+  'FROM scratch',
+  'ARG TARGETARCH',
+  'ARG TARGETVARIANT',
+  'COPY .busybox/${TARGETARCH}${TARGETVARIANT} /bin/busybox',
+  'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
+  'RUN dd if=/dev/zero bs=1048576 count=16 2>/dev/null | sha256sum > /zeros.sha256',
+  'COPY hello.sh run-tests.sh /app/',
+  ''
+].join('\n')
+
+/**
+ * Every file name that appears anywhere under `dir` while watched (a folder removed before the
+ * watcher could look into it is no error: what it held was seen as it was written).
+ */
+function watchNames(dir: string): { stop(): string[] } {
+  const seen = new Set<string>()
+  const errors: Error[] = []
+  const watcher: FSWatcher = watch(dir, { recursive: true }, (_event, name) => {
+    if (name) seen.add(name.toString())
+  })
+  watcher.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') errors.push(err)
+  })
+  return {
+    stop() {
+      watcher.close()
+      expect(errors).toEqual([])
+      return [...seen]
+    }
+  }
+}
+
+/** Each side-by-side build's span, in seconds since the builds started, from its log group. */
+function buildSpans(log: string): { platform: string; from: number; to: number }[] {
+  return [...log.matchAll(/^Built (\S+) in [\d.]+ s \(from \+([\d.]+) s to \+([\d.]+) s of the builds\)$/gm)].map(m => ({
+    platform: m[1],
+    from: Number(m[2]),
+    to: Number(m[3])
+  }))
+}
+
+/** The most spans that cover one instant. */
+const mostAtOnce = (spans: readonly { from: number; to: number }[]) =>
+  Math.max(...spans.map(s => spans.filter(o => o.from <= s.from && s.from < o.to).length))
+
+/**
+ * Runs the main step on six platforms through a docker that notes its command lines, watching
+ * RUNNER_TEMP; checks what holds on either store: every layout streamed from docker save, no
+ * archive written, the engine's image the layout's.
+ */
+async function planRun(store: string, dockerHost: string) {
+  const runner: Runner = await newRunner(env.toolCache)
+  const commands = dockerLog()
+  const watched = watchNames(runner.temp)
+  const main = await runStep(
+    runner,
+    'main',
+    {
+      platforms: SIX.join(','),
+      image: `${env.registryOpen}/${unique(`plan-${store}`)}`,
+      context: sampleContext(env.busyboxDir, EMULATED_STEP),
+      test: 'sh /app/run-tests.sh',
+      'no-cache': 'true'
+    },
+    {},
+    { DOCKER_HOST: dockerHost, PATH: commands.path }
+  )
+  const names = watched.stop()
+  expect(main.errors).toEqual([])
+  expect(main.code).toBe(0)
+
+  const saves = commands.commands().filter(c => c.startsWith('save '))
+  const builds = commands.commands().filter(c => c.startsWith('buildx build '))
+  // docker save writes to its standard output only, streamed into the layout folder.
+  for (const save of saves) expect(save).toMatch(/^save archway\.local\/plan-[a-z]+-[0-9a-f]+:\S+$/)
+  expect(commands.commands().filter(c => / (-o|--output)[ =]/.test(c))).toEqual([])
+  // What was watched: the scratch folder and its layouts came and went; no .tar among them.
+  expect(names.some(n => n.startsWith('archway-'))).toBe(true)
+  expect(names.some(n => /\/layout[^/]*\/index\.json$/.test(n))).toBe(true)
+  expect(names.filter(n => /\.tar$/.test(n))).toEqual([])
+  expect((await readdir(runner.temp)).filter(n => n.startsWith('archway-'))).toEqual([])
+  expect(main.log.split('\n').filter(l => /^The engine's image sha256:[0-9a-f]{64} is the layout's/.test(l))).toHaveLength(6)
+  for (const uname of ['x86_64', 'aarch64', 'armv7l', 's390x', 'ppc64le', 'riscv64'])
+    expect(main.log).toContain(`ok: hello from ${uname}: `)
+  return { log: main.log, saves, builds }
+}
+
+describe('the build plan', () => {
+  it('on the containerd store is one multi-platform build, saved once, streamed into the layout', async () => {
+    const run = await planRun('containerd', env.dockerContainerd)
+    expect(run.log).toContain('Build plan: containerd image store, one build of 6 platforms\n')
+    expect(run.builds).toHaveLength(1)
+    expect(run.saves).toHaveLength(1)
+  })
+
+  it('on the classic store is six builds side by side, each whole in its own log group, each saved as soon as it is built', async () => {
+    const run = await planRun('classic', env.dockerClassic)
+    const atOnce = Number(/^Build plan: classic image store, 6 builds side by side \(at most (\d+) at once\)$/m.exec(run.log)?.[1])
+    expect(atOnce).toBeGreaterThanOrEqual(2)
+    expect(run.builds).toHaveLength(6)
+    expect(run.saves).toHaveLength(6)
+    for (const build of run.builds) expect(build).toMatch(/ --platform linux\/[a-z0-9/]+ .* --load --tag archway\.local\/\S+-[a-z0-9]+ /)
+    for (const p of SIX)
+      expect(run.log).toMatch(
+        new RegExp(`::group::Build ${p}\\n\\[command\\]docker buildx build [^\\n]*\\n(?:(?!::group::)[^\\n]*\\n)*?Built ${p} in `)
+      )
+    const spans = buildSpans(run.log)
+    expect(spans.map(s => s.platform).sort()).toEqual([...SIX].sort())
+    expect(mostAtOnce(spans)).toBeGreaterThanOrEqual(2)
+    expect(mostAtOnce(spans)).toBeLessThanOrEqual(atOnce)
+  })
+})
+
+describe('a failed build side by side', () => {
+  it('fails the step with one line naming its command and ending with its last output; nothing is pushed', async () => {
+    const runner = await newRunner(env.toolCache)
+    const repository = unique('plan-failed')
+    const dockerfile = EMULATED_STEP.replace(
+      'COPY hello.sh',
+      'RUN [ "$(uname -m)" != s390x ] || { echo "s390x is not supported yet" >&2; exit 7; }\nCOPY hello.sh'
+    )
+    const main = await runStep(
+      runner,
+      'main',
+      {
+        platforms: SIX.join(','),
+        image: `${env.registryOpen}/${repository}`,
+        context: sampleContext(env.busyboxDir, dockerfile),
+        push: 'true'
+      },
+      {},
+      { DOCKER_HOST: env.dockerClassic }
+    )
+    expect(main.code).toBe(1)
+    expect(main.errors).toHaveLength(1)
+    expect(main.errors[0]).toMatch(/^::error::docker buildx build --platform linux\/s390x .* exited with 1: \.\.\..*exit code: 7$/)
+    expect(main.log).toMatch(
+      /::group::Build linux\/s390x\n(?:(?!::group::)[^\n]*\n)*?[^\n]*s390x is not supported yet\n(?:(?!::group::)[^\n]*\n)*?Failed \(from \+/
+    )
+    expect(main.log).not.toContain('::group::Test and verify linux/s390x')
+    expect(main.log).not.toContain('::group::Push')
+    expect(main.outputs.digest).toBeUndefined()
+  })
+})
+
+/** `docker load` of a stream on one engine, as the test's own child process. */
+async function loadInto(dockerHost: string, archive: Readable): Promise<string> {
+  const child = spawn('docker', ['load'], { env: { ...process.env, DOCKER_HOST: dockerHost }, stdio: ['pipe', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', d => (out += d))
+  const [code] = await Promise.all([new Promise(resolve => child.on('close', resolve)), pipeline(archive, child.stdin)])
+  expect(code).toBe(0)
+  return out
+}
+
+describe('a build exported as an OCI layout (the plan of docker-container, remote and kubernetes builders)', () => {
+  // The action's code here runs in this process, against the engine its environment names: the
+  // containerd one, whose own BuildKit stands in for the builder (it too writes type=oci layouts).
+  it('builds once into the layout, loads each platform alone into either store, and tests there the image the layout holds', async () => {
+    const engine = await engineInfo()
+    expect(engine.store).toBe('containerd')
+    const platforms = parsePlatformList('linux/amd64,linux/arm64,linux/s390x')
+    // Emulation for the platforms, as the action's main step sets it up.
+    const setup = await runStep(await newRunner(env.toolCache), 'main', { platforms: 'linux/amd64,linux/arm64,linux/s390x' })
+    expect(setup.code).toBe(0)
+
+    const inputs: Record<string, string> = {
+      platforms: 'linux/amd64,linux/arm64,linux/s390x',
+      image: `${env.registryOpen}/${unique('layout')}`,
+      context: sampleContext(env.busyboxDir, EMULATED_STEP),
+      test: 'sh /app/run-tests.sh'
+    }
+    const b = getInputs(name => inputs[name] ?? '').build!
+    const tag = `archway.local/e2e-layout:${randomBytes(4).toString('hex')}`
+    const scratch = tempDir('layout-plan')
+    const plan: BuildPlan = { kind: 'oci-layout', store: 'containerd', builder: { name: 'default', driver: 'docker' }, platforms }
+    const watched = watchNames(scratch)
+    const built = await buildEach({ plan, b, tag, scratch, parallel: 3 }, async (x: PlatformBuilt) => ({
+      built: x,
+      test: await runTest(x.imageId, x.platform, b.test!, () => undefined)
+    }))
+    expect(watched.stop().filter(n => /\.tar$/.test(n))).toEqual([])
+
+    const UNAME = ['x86_64', 'aarch64', 's390x']
+    for (const [i, { built: x, test }] of built.entries()) {
+      // One layout, written by the build; on the containerd store a loaded image is its manifest.
+      expect(x.image.dir).toBe(join(scratch, 'layout'))
+      expect(x.imageId).toBe(x.image.descriptor.digest)
+      expect(x.sharedBuild).toBe(true)
+      expect(x.notes[0]).toMatch(/^Loaded into the engine in [\d.]+ s \(this platform alone, streamed from the layout\)/)
+      expect(test.outcome).toEqual({ kind: 'passed' })
+      expect(test.tail.join('\n')).toContain(`ok: hello from ${UNAME[i]}: `)
+      expect(docker(env.dockerContainerd, ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', x.imageId]).trim()).toBe(
+        `linux/${platforms[i].architecture}`
+      )
+    }
+    docker(env.dockerContainerd, ['image', 'rm', ...platforms.map(p => `${tag}-${p.architecture}`)])
+
+    // The same archives into the classic store, whose loader reads Docker's manifest.json: there an image is its config.
+    for (const [i, { built: x }] of built.entries()) {
+      const ref = `${tag}-classic-${platforms[i].architecture}`
+      expect(await loadInto(env.dockerClassic, platformArchive(x.image, ref))).toContain(`Loaded image: ${ref}`)
+      const id = docker(env.dockerClassic, ['image', 'inspect', '--format', '{{.Id}}', ref]).trim()
+      expect(id).toBe(expectedImageId('classic', x.image.descriptor, x.image.manifest.config))
+      expect(id).toBe(x.image.manifest.config.digest)
+      expect(docker(env.dockerClassic, testArgv(id, x.platform, b.test!))).toContain(`ok: hello from ${UNAME[i]}: `)
+      docker(env.dockerClassic, ['image', 'rm', ref])
+    }
+  })
+
+  it('refuses an engine image that is not the layout image', async () => {
+    const other = `archway.local/e2e-other:${randomBytes(4).toString('hex')}`
+    docker(env.dockerContainerd, ['buildx', 'build', '--load', '--tag', other, sampleContext(env.busyboxDir)])
+    const index = { mediaType: 'application/vnd.oci.image.index.v1+json', digest: `sha256:${'0'.repeat(64)}`, size: 2 }
+    await expect(sameImage('containerd', other, index, index)).rejects.toThrow(
+      new RegExp(
+        `^the engine's image ${other} is sha256:[0-9a-f]{64}, but its OCI layout holds sha256:0{64}: the image tested would not be the one pushed$`
+      )
+    )
+    docker(env.dockerContainerd, ['image', 'rm', other])
+  })
+})

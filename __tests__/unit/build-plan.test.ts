@@ -1,0 +1,143 @@
+import { BUILDS_PER_CORE, buildsAtOnce, describePlan, layoutArgv, localRef, MEMORY_PER_BUILD, planBuild } from '../../src/build-plan.js'
+import { parseBuilderInspect } from '../../src/docker/builder.js'
+import { buildArgv } from '../../src/docker/buildx.js'
+import { expectedImageId } from '../../src/docker/image-io.js'
+import { formatPlatform, parsePlatformList } from '../../src/platform.js'
+
+const SIX = parsePlatformList('linux/amd64,linux/arm64,linux/arm/v7,linux/s390x,linux/ppc64le,linux/riscv64')
+const EMULATED = new Set(SIX.slice(1).map(formatPlatform))
+const DEFAULT = { name: 'default', driver: 'docker' }
+const GIB = 1024 ** 3
+const names = (ps: readonly { architecture: string }[]) => ps.map(p => formatPlatform(p as never))
+
+describe('the build plan', () => {
+  it('is one multi-platform build on the containerd store with the docker driver', () => {
+    const plan = planBuild({ store: 'containerd' }, DEFAULT, SIX, 4, 16 * GIB, EMULATED)
+    expect(plan.kind).toBe('multi-platform')
+    expect(describePlan(plan)).toBe('Build plan: containerd image store, one build of 6 platforms')
+  })
+
+  it('is a build per platform side by side on the classic store, the slowest under emulation first, at most two per core', () => {
+    const plan = planBuild({ store: 'classic' }, DEFAULT, SIX, 2, 16 * GIB, EMULATED)
+    expect(plan).toMatchObject({ kind: 'side-by-side', atOnce: 4 })
+    expect(names(plan.platforms)).toEqual(names(SIX))
+    expect(plan.kind === 'side-by-side' && names(plan.startOrder)).toEqual([
+      'linux/riscv64',
+      'linux/s390x',
+      'linux/ppc64le',
+      'linux/arm64',
+      'linux/arm/v7',
+      'linux/amd64'
+    ])
+    expect(describePlan(plan)).toBe('Build plan: classic image store, 6 builds side by side (at most 4 at once)')
+    // A GitHub-hosted runner: 4 cores, 16 GB. Every platform at once.
+    expect(describePlan(planBuild({ store: 'classic' }, DEFAULT, SIX, 4, 15 * GIB, EMULATED))).toBe(
+      'Build plan: classic image store, 6 builds side by side (at most 6 at once)'
+    )
+    expect(describePlan(planBuild({ store: 'classic' }, DEFAULT, SIX.slice(0, 1), 4, 15 * GIB))).toBe(
+      'Build plan: classic image store, one build'
+    )
+  })
+
+  it('bounds the builds at once by cores and by memory, never below one', () => {
+    expect(BUILDS_PER_CORE).toBe(2)
+    expect(MEMORY_PER_BUILD).toBe(GIB)
+    expect(buildsAtOnce(6, 2, 32 * GIB)).toBe(4)
+    expect(buildsAtOnce(6, 4, 32 * GIB)).toBe(6)
+    expect(buildsAtOnce(6, 64, 3.5 * GIB)).toBe(3)
+    expect(buildsAtOnce(6, 1, 0.2 * GIB)).toBe(1)
+    expect(buildsAtOnce(6, 0, 32 * GIB)).toBe(2)
+    expect(buildsAtOnce(2, 64, 64 * GIB)).toBe(2)
+  })
+
+  it('is one build exported as an OCI layout with a builder of BuildKit of its own, on either store', () => {
+    for (const driver of ['docker-container', 'remote', 'kubernetes']) {
+      const builder = { name: 'builder-1', driver }
+      for (const store of ['classic', 'containerd'] as const) {
+        const plan = planBuild({ store }, builder, SIX, 4, 16 * GIB, EMULATED)
+        expect(plan.kind).toBe('oci-layout')
+        expect(describePlan(plan)).toBe(
+          `Build plan: builder builder-1 (${driver} driver), one build of 6 platforms exported as an OCI layout, each platform loaded into the ${store} image store for its tests`
+        )
+      }
+    }
+  })
+
+  it('names a builder of the docker driver other than the default', () => {
+    const plan = planBuild({ store: 'classic' }, { name: 'ctx-1', driver: 'docker' }, SIX, 2, 16 * GIB)
+    expect(describePlan(plan)).toBe(
+      'Build plan: builder ctx-1 (docker driver), classic image store, 6 builds side by side (at most 4 at once)'
+    )
+  })
+
+  it('loads a multi-platform build under one tag and every other plan under a tag per platform', () => {
+    const multi = planBuild({ store: 'containerd' }, DEFAULT, SIX, 2, 16 * GIB)
+    const side = planBuild({ store: 'classic' }, DEFAULT, SIX, 2, 16 * GIB)
+    const layout = planBuild({ store: 'classic' }, { name: 'b', driver: 'remote' }, SIX, 2, 16 * GIB)
+    expect(localRef(multi, 'archway.local/app:1', SIX[2])).toBe('archway.local/app:1')
+    expect(localRef(side, 'archway.local/app:1', SIX[2])).toBe('archway.local/app:1-armv7')
+    expect(localRef(layout, 'archway.local/app:1', SIX[5])).toBe('archway.local/app:1-riscv64')
+  })
+})
+
+describe('the command line of a build exported as an OCI layout', () => {
+  const spec = { context: 'app', buildArgs: [], labels: [], builder: 'native' }
+
+  it('is the build with --load replaced by an OCI layout folder, every platform in one build', () => {
+    expect(layoutArgv(buildArgv(spec, SIX, 'archway.local/app:1'), '/runner/temp/archway-x/layout')).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'native',
+      '--platform',
+      'linux/amd64,linux/arm64,linux/arm/v7,linux/s390x,linux/ppc64le,linux/riscv64',
+      '--provenance=false',
+      '--sbom=false',
+      '--output',
+      'type=oci,dest=/runner/temp/archway-x/layout,tar=false',
+      '--tag',
+      'archway.local/app:1',
+      'app'
+    ])
+  })
+
+  it('quotes a folder with a comma or a quote as buildx reads the CSV of --output', () => {
+    const argv = layoutArgv(buildArgv(spec, SIX, 't'), '/tmp/a,b"c')
+    expect(argv[argv.indexOf('--output') + 1]).toBe('type=oci,"dest=/tmp/a,b""c",tar=false')
+  })
+
+  it('refuses a command line without exactly one --load', () => {
+    expect(() => layoutArgv(['buildx', 'build', '.'], '/x')).toThrow('one --load')
+    expect(() => layoutArgv(['--load', '--load'], '/x')).toThrow('one --load')
+  })
+})
+
+describe("the builder's driver", () => {
+  it('is read from docker buildx inspect', () => {
+    const text = [
+      'Name:          builder-1',
+      'Driver:        docker-container',
+      'Last Activity: 2026-11-30 03:01:12 +0000 UTC',
+      '',
+      'Nodes:',
+      'Name:      builder-10',
+      'Endpoint:  unix:///var/run/docker.sock',
+      'Driver Options: image="moby/buildkit:buildx-stable-1"',
+      'Status:    inactive',
+      ''
+    ].join('\n')
+    expect(parseBuilderInspect(text)).toEqual({ name: 'builder-1', driver: 'docker-container' })
+    expect(parseBuilderInspect('Name: default\nDriver: docker\n')).toEqual(DEFAULT)
+    expect(parseBuilderInspect('ERROR: no builder "x" found')).toBeUndefined()
+  })
+})
+
+describe("the engine's ID of the layout's image", () => {
+  const top = { mediaType: 'application/vnd.oci.image.index.v1+json', digest: 'sha256:aaa', size: 1 }
+  const config = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: 'sha256:ccc', size: 1 }
+
+  it("is what the layout's index.json names on the containerd store, and the config on the classic store", () => {
+    expect(expectedImageId('containerd', top, config)).toBe('sha256:aaa')
+    expect(expectedImageId('classic', top, config)).toBe('sha256:ccc')
+  })
+})

@@ -1,0 +1,106 @@
+/** The fastest build plan for the engine and builder at hand, how many builds run at once, and the plan's log line. Pure. */
+import type { ImageStore } from './docker/engine.js'
+import { formatPlatform, type Platform, qemuCost } from './platform.js'
+
+/** A buildx builder: its name and driver (`docker`, `docker-container`, `remote`, `kubernetes`). */
+export interface BuilderInfo {
+  readonly name: string
+  readonly driver: string
+}
+
+interface PlanBase {
+  readonly store: ImageStore
+  readonly builder: BuilderInfo
+  readonly platforms: readonly Platform[]
+}
+
+export type BuildPlan =
+  /** The `docker` driver on the containerd store: one build of every platform, loaded under one tag, saved as one layout. */
+  | (PlanBase & { readonly kind: 'multi-platform' })
+  /** The `docker` driver on the classic store: a build per platform, `atOnce` at a time, each loaded under its own tag and saved. */
+  | (PlanBase & { readonly kind: 'side-by-side'; readonly atOnce: number; readonly startOrder: readonly Platform[] })
+  /** Any other driver (BuildKit of its own): one build exported as an OCI layout, each platform loaded from it for its tests. */
+  | (PlanBase & { readonly kind: 'oci-layout' })
+
+/**
+ * Builds at once per core. An emulated build spends most of its time in QEMU, one core per
+ * process, and the rest uploading its context and writing its layers: a second build per core
+ * fills those gaps. Beyond that, more only shares the same cores and costs memory.
+ */
+export const BUILDS_PER_CORE = 2
+/** Memory set aside for each build running at once (a compiler under QEMU can use most of it). */
+export const MEMORY_PER_BUILD = 1024 ** 3
+
+/** How many of `count` builds run at once on `cores` cores with `memory` bytes free: at least one. */
+export function buildsAtOnce(count: number, cores: number, memory: number): number {
+  return Math.max(1, Math.min(count, BUILDS_PER_CORE * Math.max(1, cores), Math.floor(memory / MEMORY_PER_BUILD)))
+}
+
+/**
+ * The plan for `platforms` (`emulated`: the platforms QEMU runs here).
+ * - A driver other than `docker` (docker/setup-buildx-action's `docker-container`, `remote`
+ *   native nodes, `kubernetes`) runs BuildKit of its own, away from the engine's image store:
+ *   one multi-platform build written straight to an OCI layout, which is what the checks and
+ *   the push read; each platform is then loaded into the engine only for its tests.
+ * - The `docker` driver on the containerd store builds every platform in one build.
+ * - The `docker` driver on the classic store builds one platform per build, so the builds run
+ *   side by side, at most `buildsAtOnce` of them; the emulated platforms start first, slowest
+ *   under QEMU first, and the native ones fill in at the end (when fewer may run at once than
+ *   there are platforms, the longest build then does not start last).
+ */
+export function planBuild(
+  engine: { readonly store: ImageStore },
+  builder: BuilderInfo,
+  platforms: readonly Platform[],
+  cores: number,
+  memory: number,
+  emulated: ReadonlySet<string> = new Set()
+): BuildPlan {
+  const base = { store: engine.store, builder, platforms }
+  if (builder.driver !== 'docker') return { ...base, kind: 'oci-layout' }
+  if (engine.store === 'containerd') return { ...base, kind: 'multi-platform' }
+  const isEmulated = (p: Platform) => emulated.has(formatPlatform(p))
+  const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a))
+  const startOrder = [...slowestFirst, ...platforms.filter(p => !isEmulated(p))]
+  return { ...base, kind: 'side-by-side', atOnce: buildsAtOnce(platforms.length, cores, memory), startOrder }
+}
+
+const count = (n: number, one: string, many: string) => (n === 1 ? `one ${one}` : `${n} ${many}`)
+
+/** The plan in one line: `Build plan: classic image store, 6 builds side by side (at most 4 at once)`. */
+export function describePlan(plan: BuildPlan): string {
+  const n = plan.platforms.length
+  const store = `${plan.store} image store`
+  const builder = plan.builder.name === 'default' ? '' : `builder ${plan.builder.name} (${plan.builder.driver} driver), `
+  switch (plan.kind) {
+    case 'multi-platform':
+      return `Build plan: ${builder}${store}, one build of ${count(n, 'platform', 'platforms')}`
+    case 'side-by-side':
+      return n === 1
+        ? `Build plan: ${builder}${store}, one build`
+        : `Build plan: ${builder}${store}, ${n} builds side by side (at most ${plan.atOnce} at once)`
+    case 'oci-layout':
+      return `Build plan: ${builder}one build of ${count(n, 'platform', 'platforms')} exported as an OCI layout, each platform loaded into the ${store} for its tests`
+  }
+}
+
+/** The argv of a build written to an OCI layout folder instead of loaded into the engine: `--load` becomes `--output type=oci,dest=DIR,tar=false`. */
+export function layoutArgv(loadArgv: readonly string[], dir: string): string[] {
+  const at = loadArgv.indexOf('--load')
+  if (at < 0 || loadArgv.indexOf('--load', at + 1) >= 0) throw new Error('a build command line has one --load')
+  return [...loadArgv.slice(0, at), '--output', `type=oci,${csvField(`dest=${dir}`)},tar=false`, ...loadArgv.slice(at + 1)]
+}
+
+/** One field of buildx's comma-separated `--output` value, quoted as CSV when it holds a comma or a quote. */
+const csvField = (field: string) => (/[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field)
+
+/** A short name of a platform for tags and folders: `linux/arm/v7` -> `armv7`. */
+export const platformSlug = (p: Platform) =>
+  formatPlatform(p)
+    .replace(/^linux\//, '')
+    .replace(/\//g, '')
+
+/** The local tag a platform's image is loaded under: the plan's one tag for a multi-platform build, one of its own otherwise. */
+export function localRef(plan: BuildPlan, tag: string, p: Platform): string {
+  return plan.kind === 'multi-platform' ? tag : `${tag}-${platformSlug(p)}`
+}

@@ -1,0 +1,215 @@
+/**
+ * A build plan carried out: every platform's image built, in an OCI layout (the build's own
+ * export, or `docker save` streamed into it) and in the engine, checked to be the same image in
+ * both, then handed on as soon as it is ready.
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import * as core from '@actions/core'
+import { type BuildPlan, layoutArgv, localRef, platformSlug } from './build-plan.js'
+import { limiter, settleAll } from './concurrency.js'
+import { buildArgv } from './docker/buildx.js'
+import { docker } from './docker/engine.js'
+import { loadPlatform, sameImage, saveLayout } from './docker/image-io.js'
+import { withSecretFiles } from './docker/secret-files.js'
+import { ArchwayError } from './errors.js'
+import { CommandError } from './exec.js'
+import type { BuildInputs } from './inputs.js'
+import { printGroup } from './log-group.js'
+import { findPlatformImage, LayoutError, type PlatformImage, readLayoutIndex } from './oci/layout.js'
+import type { Descriptor } from './oci/types.js'
+import { formatPlatform, type Platform } from './platform.js'
+
+export interface PlatformBuilt {
+  readonly platform: Platform
+  /** The platform's image in its OCI layout: what the architecture check reads and the push sends. */
+  readonly image: PlatformImage
+  /** The engine's ID of that same image: what the tests run. */
+  readonly imageId: string
+  readonly buildSeconds: number
+  /** True when one build served every platform (its time is shared). */
+  readonly sharedBuild: boolean
+  /** How the image got from the build into its layout and the engine, for the platform's log group. */
+  readonly notes: readonly string[]
+}
+
+export interface BuildRun {
+  readonly plan: BuildPlan
+  readonly b: BuildInputs
+  /** The run's local tag (see localRef). */
+  readonly tag: string
+  /** The run's scratch folder: the layouts and the secret files go in it. */
+  readonly scratch: string
+  /** How many platforms are saved or loaded, then handed on, at once. */
+  readonly parallel: number
+}
+
+const since = (t: number) => (Date.now() - t) / 1000
+const sec = (n: number) => `${n.toFixed(1)} s`
+const list = (ps: readonly Platform[]) => ps.map(formatPlatform).join(', ')
+
+/** Carries out the plan, calling `each` for every platform once its image is ready; results in the plan's platform order. */
+export async function buildEach<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
+  switch (run.plan.kind) {
+    case 'multi-platform':
+      return multiPlatform(run, each)
+    case 'side-by-side':
+      return sideBySide(run, run.plan.startOrder, run.plan.atOnce, each)
+    case 'oci-layout':
+      return ociLayout(run, each)
+  }
+}
+
+/** The secrets given by value exist as files for the builds only. */
+const withSecrets = <T>(run: BuildRun, work: (files: ReadonlyMap<string, string>) => Promise<T>) =>
+  withSecretFiles(run.b.settings.secrets, join(run.scratch, 'secrets'), work)
+
+/** One build of every platform, its output streamed into one group; its time in seconds. */
+async function buildAll(run: BuildRun, argv: (files: ReadonlyMap<string, string>) => string[], how: string): Promise<number> {
+  const started = Date.now()
+  await withSecrets(run, files => core.group(`Build ${list(run.plan.platforms)} (${how})`, () => docker(argv(files), { echo: true })))
+  const took = since(started)
+  core.info(`Built ${run.plan.platforms.length} platform(s) in ${sec(took)}`)
+  return took
+}
+
+/** The one image a layout saved from the engine holds: the descriptor its index.json names. */
+async function savedImage(dir: string): Promise<Descriptor> {
+  const { manifests } = await readLayoutIndex(dir)
+  if (manifests.length !== 1) throw new LayoutError(`the OCI layout ${dir} saved from the engine names ${manifests.length} images, not one`)
+  return manifests[0]
+}
+
+async function layoutDir(run: BuildRun, name: string): Promise<string> {
+  const dir = join(run.scratch, name)
+  await mkdir(dir, { recursive: true })
+  return dir
+}
+
+async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
+  const { plan, b, tag } = run
+  const took = await buildAll(run, files => buildArgv(b, plan.platforms, tag, files), `one build, ${plan.store} image store`)
+  const dir = await layoutDir(run, 'layout')
+  const top = await core.group('Save each platform as an OCI layout', async () => {
+    const started = Date.now()
+    await saveLayout(tag, dir)
+    const saved = await savedImage(dir)
+    core.info(`Saved in ${sec(since(started))} (docker save ${tag}, streamed into the layout: no archive written)`)
+    return saved
+  })
+  // On the containerd store the engine's image is the saved index itself, one for every platform.
+  const imageId = await sameImage(plan.store, tag, top, top)
+  const gate = limiter(run.parallel)
+  return settleAll(
+    plan.platforms.map(p =>
+      gate(async () => {
+        const image = await findPlatformImage(dir, p)
+        const notes = [`The engine's image ${imageId} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`]
+        return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes })
+      })
+    )
+  )
+}
+
+/**
+ * A build per platform, `atOnce` at a time, each build's output held back and printed as its
+ * group when it ends, with its start and end in seconds since the first build started. As soon
+ * as a platform is built, it is saved and handed on while the others build. After a failed
+ * build no other starts; those running end, and the error is the failed build's.
+ */
+async function sideBySide<R>(
+  run: BuildRun,
+  startOrder: readonly Platform[],
+  atOnce: number,
+  each: (built: PlatformBuilt) => Promise<R>
+): Promise<R[]> {
+  const { plan, b, tag } = run
+  const buildGate = limiter(atOnce)
+  const nextGate = limiter(run.parallel)
+  const started = Date.now()
+  const failed: { platform: Platform; error: unknown }[] = []
+  // Settled as they end, so that a failure waits, handled, for the builds still running.
+  const next = new Map<string, Promise<PromiseSettledResult<R>>>()
+
+  const buildOne = async (p: Platform, files: ReadonlyMap<string, string>) => {
+    if (failed.length > 0) return
+    const ref = localRef(plan, tag, p)
+    const argv = buildArgv(b, [p], ref, files)
+    const from = since(started)
+    const out = await docker(argv, { allowFailure: true })
+    const to = since(started)
+    const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`
+    const outcome = out.exitCode === 0 ? `Built ${formatPlatform(p)} in ${sec(to - from)} (${span})` : `Failed (${span})`
+    printGroup(`Build ${formatPlatform(p)}`, [`[command]docker ${argv.join(' ')}`, ...lines(out.stdout), ...lines(out.stderr), outcome])
+    if (out.exitCode !== 0) {
+      failed.push({ platform: p, error: new CommandError(`docker ${argv.join(' ')}`, out) })
+      return
+    }
+    const handedOn = nextGate(async () => each(await saveOne(run, p, ref, to - from)))
+    next.set(formatPlatform(p), settled(handedOn))
+  }
+
+  await withSecrets(run, files => settleAll(startOrder.map(p => buildGate(() => buildOne(p, files)))))
+  const ended = new Map<string, PromiseSettledResult<R>>()
+  for (const [key, result] of next) ended.set(key, await result)
+  if (failed.length > 0) throw buildFailure(failed)
+  const rejected = [...ended.values()].find(r => r.status === 'rejected')
+  if (rejected) throw rejected.reason
+  return plan.platforms.map(p => (ended.get(formatPlatform(p)) as PromiseFulfilledResult<R>).value)
+}
+
+async function saveOne(run: BuildRun, p: Platform, ref: string, buildSeconds: number): Promise<PlatformBuilt> {
+  const dir = await layoutDir(run, `layout-${platformSlug(p)}`)
+  const started = Date.now()
+  await saveLayout(ref, dir)
+  const top = await savedImage(dir)
+  const image = await findPlatformImage(dir, p)
+  const imageId = await sameImage(run.plan.store, ref, top, image.manifest.config)
+  const notes = [
+    `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written)`,
+    `The engine's image ${imageId} is the layout's`
+  ]
+  return { platform: p, image, imageId, buildSeconds, sharedBuild: false, notes }
+}
+
+/** The first failed build's error, naming the others that failed with it. */
+function buildFailure(failed: readonly { platform: Platform; error: unknown }[]): unknown {
+  if (failed.length === 1) return failed[0].error
+  const first = failed[0]
+  return new ArchwayError(
+    `The builds of ${list(failed.map(f => f.platform))} failed; ${formatPlatform(first.platform)}: ${(first.error as Error).message}`,
+    { cause: first.error }
+  )
+}
+
+const lines = (text: string) => (text ? text.replace(/\n$/, '').split('\n') : [])
+
+const settled = <R>(p: Promise<R>): Promise<PromiseSettledResult<R>> =>
+  p.then(
+    value => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason })
+  )
+
+async function ociLayout<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
+  const { plan, b, tag } = run
+  const dir = await layoutDir(run, 'layout')
+  const took = await buildAll(
+    run,
+    files => layoutArgv(buildArgv(b, plan.platforms, tag, files), dir),
+    `one build, builder ${plan.builder.name}, exported as an OCI layout`
+  )
+  const gate = limiter(run.parallel)
+  return settleAll(
+    plan.platforms.map(p =>
+      gate(async () => {
+        const image = await findPlatformImage(dir, p)
+        const ref = localRef(plan, tag, p)
+        const started = Date.now()
+        await loadPlatform(image, ref)
+        const imageId = await sameImage(plan.store, ref, image.descriptor, image.manifest.config)
+        const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
+        return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes })
+      })
+    )
+  )
+}

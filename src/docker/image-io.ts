@@ -1,0 +1,48 @@
+/**
+ * Images between the engine and OCI layouts, streamed (no archive file is ever written), and the
+ * check that the engine's image, which the tests run, is the layout's, which is checked and pushed.
+ */
+import { VerificationError } from '../errors.js'
+import { runPiped } from '../exec.js'
+import { platformArchive } from '../oci/platform-archive.js'
+import type { Descriptor } from '../oci/types.js'
+import type { ImageStore } from './engine.js'
+import { docker } from './engine.js'
+
+/** `docker save REF | tar -x -C DIR`: the image as an OCI layout in DIR (an existing, empty folder). */
+export async function saveLayout(ref: string, dir: string): Promise<void> {
+  await runPiped({ command: 'docker', args: ['save', ref] }, { command: 'tar', args: ['-x', '-f', '-', '-C', dir] })
+}
+
+/** `docker load` of one platform's image from a layout, under `ref`: the archive streamed from the layout's blobs. */
+export async function loadPlatform(image: Parameters<typeof platformArchive>[0], ref: string): Promise<void> {
+  await runPiped(platformArchive(image, ref), { command: 'docker', args: ['load'] })
+}
+
+/** The engine's image ID for `ref`. */
+export async function imageId(ref: string): Promise<string> {
+  return (await docker(['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim()
+}
+
+/**
+ * The ID the engine must give an image that `top` names in a layout saved from it or loaded
+ * into it, `config` being the platform image's config: on the containerd store an image is
+ * the descriptor it points at (an index, or a manifest), on the classic store its config. Pure.
+ */
+export function expectedImageId(store: ImageStore, top: Descriptor, config: Descriptor): string {
+  return store === 'containerd' ? top.digest : config.digest
+}
+
+/**
+ * The engine's ID of `ref`, once checked to be the layout's image: what the tests run is then
+ * exactly what the architecture check reads and the push sends. Throws VerificationError otherwise.
+ */
+export async function sameImage(store: ImageStore, ref: string, top: Descriptor, config: Descriptor): Promise<string> {
+  const id = await imageId(ref)
+  const want = expectedImageId(store, top, config)
+  if (id !== want)
+    throw new VerificationError(
+      `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+    )
+  return id
+}
