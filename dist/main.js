@@ -19,13 +19,12 @@ import {
   releaseKey,
   releaseOf,
   renderSummary,
-  runStep,
   saveState,
   settleAll,
   sortedAnnotations,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-M2PDOVNG.js";
+} from "./chunks/chunk-AD7D6R6H.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -37,8 +36,9 @@ import {
   platformKey,
   provenanceText,
   qemuArch,
-  qemuCost
-} from "./chunks/chunk-ILD7AXHP.js";
+  qemuCost,
+  runStep
+} from "./chunks/chunk-VVEVX4YM.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   binaryPath,

@@ -2,15 +2,13 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   formatPlatform,
   parsePlatforms,
-  platformFacts
-} from "./chunks/chunk-ILD7AXHP.js";
+  platformFacts,
+  runStep
+} from "./chunks/chunk-VVEVX4YM.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
+import "./chunks/chunk-WXXSKNG5.js";
 import {
-  errorMessage
-} from "./chunks/chunk-WXXSKNG5.js";
-import {
-  setFailed,
   setOutput
 } from "./chunks/chunk-4MOIXKYJ.js";
 import "./chunks/chunk-IR6WKKZB.js";
@@ -27,10 +25,8 @@ function planMatrix(platforms, nativeArm) {
 }
 
 // src/entrypoints/plan.ts
-try {
+await runStep("Archway could not plan the matrix", async () => {
   const plan = planMatrix(parsePlatforms(process.env.PLATFORMS ?? ""), process.env.NATIVE_ARM === "true");
   setOutput("matrix", JSON.stringify({ include: plan.include }));
   setOutput("platforms", plan.platforms);
-} catch (err) {
-  setFailed(errorMessage(err));
-}
+});

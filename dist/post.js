@@ -1,10 +1,11 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   loadState,
-  publishFromState,
+  publishFromState
+} from "./chunks/chunk-AD7D6R6H.js";
+import {
   runStep
-} from "./chunks/chunk-M2PDOVNG.js";
-import "./chunks/chunk-ILD7AXHP.js";
+} from "./chunks/chunk-VVEVX4YM.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-RIXKIOPU.js";
 import "./chunks/chunk-QVV7OG4N.js";

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { findPlatformImage, type PlatformImage } from '../../src/oci/layout.js'
 import { parsePlatform } from '../../src/platform.js'
+import { KEY_VALUES, metadataAction } from '../fixtures/metadata-action.js'
 import { binfmtSnapshot } from '../helpers/binfmt.js'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunId, newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
@@ -21,23 +22,8 @@ import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
 const PLATFORMS = ['linux/amd64', 'linux/arm64']
-const SHA = '8d7e3c1f0a9b2c4d6e8f0a1b3c5d7e9f1a2b4c6d'
-
-/** The keys metadata-action writes (sorted by key, as it sorts them), for acme/app at 1.4.2. */
-const KEYS = [
-  'org.opencontainers.image.created=2026-11-30T00:00:00.000Z',
-  'org.opencontainers.image.description=An app that says hello on every architecture',
-  'org.opencontainers.image.licenses=MIT',
-  `org.opencontainers.image.revision=${SHA}`,
-  'org.opencontainers.image.source=https://github.com/acme/app',
-  'org.opencontainers.image.title=app',
-  'org.opencontainers.image.url=https://github.com/acme/app',
-  'org.opencontainers.image.version=1.4.2'
-]
-const metadataAction = (levels: string[]) => levels.flatMap(level => KEYS.map(k => `${level}:${k}`)).join('\n')
-/** Its output with DOCKER_METADATA_ANNOTATIONS_LEVELS=manifest,index,manifest-descriptor, and one line for arm64 only. */
 const ANNOTATIONS = `${metadataAction(['manifest', 'index', 'manifest-descriptor'])}\nmanifest[linux/arm64]:com.example.arch=arm64`
-const META = Object.fromEntries(KEYS.map(k => [k.slice(0, k.indexOf('=')), k.slice(k.indexOf('=') + 1)]))
+const META = KEY_VALUES
 const MANIFEST: Record<string, Record<string, string>> = {
   'linux/amd64': META,
   'linux/arm64': { ...META, 'com.example.arch': 'arm64' }

@@ -1,24 +1,12 @@
 import { parseAnnotations } from '../../src/annotations.js'
 import { InputError } from '../../src/errors.js'
 import { parsePlatformList } from '../../src/platform.js'
+import { KEY_VALUES, KEYS, metadataAction } from '../fixtures/metadata-action.js'
 
 const TWO = parsePlatformList('linux/amd64,linux/arm64')
-const SHA = '8d7e3c1f0a9b2c4d6e8f0a1b3c5d7e9f1a2b4c6d'
-
-/** The keys docker/metadata-action writes, in its order (sorted by key), for acme/app at 1.4.2. */
-const KEYS = [
-  'org.opencontainers.image.created=2026-11-30T00:00:00.000Z',
-  'org.opencontainers.image.description=An app that says hello on every architecture',
-  'org.opencontainers.image.licenses=MIT',
-  `org.opencontainers.image.revision=${SHA}`,
-  'org.opencontainers.image.source=https://github.com/acme/app',
-  'org.opencontainers.image.title=app',
-  'org.opencontainers.image.url=https://github.com/acme/app',
-  'org.opencontainers.image.version=1.4.2'
-]
 /** Its `annotations` output with DOCKER_METADATA_ANNOTATIONS_LEVELS=manifest,index,manifest-descriptor: one block per level. */
-const METADATA_ACTION = ['manifest', 'index', 'manifest-descriptor'].flatMap(level => KEYS.map(k => `${level}:${k}`)).join('\n')
-const EXPECTED = Object.fromEntries(KEYS.map(k => [k.slice(0, k.indexOf('=')), k.slice(k.indexOf('=') + 1)]))
+const METADATA_ACTION = metadataAction(['manifest', 'index', 'manifest-descriptor'])
+const EXPECTED = KEY_VALUES
 
 describe('the annotations input', () => {
   it("reads docker/metadata-action's output at three levels, every platform getting the manifest and descriptor ones", () => {

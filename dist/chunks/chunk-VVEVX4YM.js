@@ -11,6 +11,10 @@ import {
   errorMessage
 } from "./chunk-WXXSKNG5.js";
 import {
+  debug,
+  setFailed
+} from "./chunk-4MOIXKYJ.js";
+import {
   require_semver
 } from "./chunk-IR6WKKZB.js";
 import {
@@ -2176,6 +2180,18 @@ function parseList(input, value, o = {}) {
   return items.map((i) => i.trim()).filter((i) => i !== "");
 }
 
+// src/step.ts
+async function runStep(unexpected, work) {
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    setFailed(err instanceof ArchwayError ? err.message : `${unexpected}: ${errorMessage(err)}`);
+    if (err instanceof Error && !(err instanceof ArchwayError) && err.stack) debug(err.stack);
+    return false;
+  }
+}
+
 export {
   parse,
   ALL_PLATFORMS,
@@ -2214,5 +2230,6 @@ export {
   parseProvenance,
   provenanceText,
   parseBoolean,
-  parseList
+  parseList,
+  runStep
 };

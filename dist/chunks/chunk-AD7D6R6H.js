@@ -28,7 +28,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-ILD7AXHP.js";
+} from "./chunk-VVEVX4YM.js";
 import {
   run
 } from "./chunk-QVV7OG4N.js";
@@ -51,7 +51,6 @@ import {
   group,
   info,
   saveState,
-  setFailed,
   setSecret,
   summary
 } from "./chunk-4MOIXKYJ.js";
@@ -1711,18 +1710,6 @@ function loadState() {
   }
 }
 
-// src/step.ts
-async function runStep(unexpected, work) {
-  try {
-    await work();
-    return true;
-  } catch (err) {
-    setFailed(err instanceof ArchwayError ? err.message : `${unexpected}: ${errorMessage(err)}`);
-    if (err instanceof Error && !(err instanceof ArchwayError) && err.stack) debug(err.stack);
-    return false;
-  }
-}
-
 export {
   MediaType,
   Annotation,
@@ -1749,6 +1736,5 @@ export {
   mergeStaged,
   publishFromState,
   saveState2 as saveState,
-  loadState,
-  runStep
+  loadState
 };
