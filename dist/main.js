@@ -4387,7 +4387,8 @@ async function scanLayer(dir, layer, diffId, inspect) {
   const changes = emptyChanges();
   const tar = (0, import_tar_stream2.extract)();
   const source = blobStream(dir, layer);
-  const piping = pipeline3(source, decompressorFor(layer), diffIdCheck(diffId, layer.digest), tar);
+  const sameBytes = layerCompression(layer.mediaType) === "none" && layer.digest === diffId;
+  const piping = sameBytes ? pipeline3(source, tar) : pipeline3(source, decompressorFor(layer), diffIdCheck(diffId, layer.digest), tar);
   piping.catch(() => void 0);
   try {
     for await (const entry2 of tar) {
@@ -4576,9 +4577,14 @@ async function buildTestPush(b, plan, o, tag) {
       const { platform: p, image } = built;
       log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);
       for (const note of built.notes) log(note);
-      const test = b.test ? await runTest(built.imageId, p, b.test, log) : void 0;
+      const [tested, verified] = await Promise.allSettled([
+        b.test ? runTest(built.imageId, p, b.test, log) : void 0,
+        b.verifyArch ? verifyImageArch(image) : void 0
+      ]);
+      if (tested.status === "rejected") throw tested.reason;
+      if (verified.status === "rejected") throw verified.reason;
+      const [test, arch] = [tested.value, verified.value];
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
-      const arch = b.verifyArch ? await verifyImageArch(image) : void 0;
       if (arch)
         log(
           archOk(arch) ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}` : `Architecture: ${archFailure(arch)}`

@@ -37,16 +37,10 @@ export function buildsAtOnce(count: number, cores: number, memory: number): numb
 }
 
 /**
- * The plan for `platforms` (`emulated`: the platforms QEMU runs here).
- * - A driver other than `docker` (docker/setup-buildx-action's `docker-container`, `remote`
- *   native nodes, `kubernetes`) runs BuildKit of its own, away from the engine's image store:
- *   one multi-platform build written straight to an OCI layout, which is what the checks and
- *   the push read; each platform is then loaded into the engine only for its tests.
- * - The `docker` driver on the containerd store builds every platform in one build.
- * - The `docker` driver on the classic store builds one platform per build, so the builds run
- *   side by side, at most `buildsAtOnce` of them; the emulated platforms start first, slowest
- *   under QEMU first, and the native ones fill in at the end (when fewer may run at once than
- *   there are platforms, the longest build then does not start last).
+ * The plan for `platforms` (`emulated`: those QEMU runs here); README, "Build plans, per engine".
+ * Another driver than `docker` has BuildKit of its own: one build into an OCI layout, each
+ * platform loaded for its tests. The `docker` driver: one build on the containerd store; on the
+ * classic store a build per platform, side by side, emulated ones first, slowest first.
  */
 export function planBuild(
   engine: { readonly store: ImageStore },

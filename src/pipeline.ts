@@ -113,9 +113,15 @@ async function buildTestPush(
       const { platform: p, image } = built
       log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
       for (const note of built.notes) log(note)
-      const test = b.test ? await runTest(built.imageId, p, b.test, log) : undefined
+      // The test runs in the engine while the architecture check reads the layout; both end before either's error is thrown.
+      const [tested, verified] = await Promise.allSettled([
+        b.test ? runTest(built.imageId, p, b.test, log) : undefined,
+        b.verifyArch ? verifyImageArch(image) : undefined
+      ])
+      if (tested.status === 'rejected') throw tested.reason
+      if (verified.status === 'rejected') throw verified.reason
+      const [test, arch] = [tested.value, verified.value]
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
-      const arch = b.verifyArch ? await verifyImageArch(image) : undefined
       if (arch)
         log(
           archOk(arch)

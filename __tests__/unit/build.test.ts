@@ -1,0 +1,167 @@
+/** The build plan carried out, with the engine, the layouts and the log stubbed: order, bounds, log groups, failures. */
+import { jest } from '@jest/globals'
+import type { BuildPlan } from '../../src/build-plan.js'
+import type { RunResult } from '../../src/exec.js'
+import type { Platform } from '../../src/platform.js'
+import { tempDir } from '../helpers/tmp.js'
+
+const log: string[] = []
+jest.unstable_mockModule('@actions/core', () => ({
+  startGroup: (name: string) => log.push(`::group::${name}`),
+  endGroup: () => log.push('::endgroup::'),
+  info: (line: string) => log.push(line),
+  group: async <T>(name: string, work: () => Promise<T>) => {
+    log.push(`::group::${name}`)
+    try {
+      return await work()
+    } finally {
+      log.push('::endgroup::')
+    }
+  }
+}))
+
+/** What happened, in order: build starts and ends, saves, loads, hand-overs. */
+const events: string[] = []
+/** Each build's platform -> [milliseconds it takes, exit code]. */
+let builds: Record<string, [number, number]> = {}
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+const platformOf = (argv: readonly string[]) => argv[argv.indexOf('--platform') + 1]
+
+jest.unstable_mockModule('../../src/docker/engine.js', () => ({
+  docker: async (argv: string[]): Promise<RunResult> => {
+    const p = platformOf(argv)
+    const [ms, exitCode] = builds[p] ?? [1, 0]
+    events.push(`start ${p}`)
+    await sleep(ms)
+    events.push(`end ${p}`)
+    return { exitCode, stdout: '', stderr: `#1 building ${p}\n${exitCode ? `ERROR: failed to build ${p}: exit code: ${exitCode}\n` : ''}` }
+  }
+}))
+jest.unstable_mockModule('../../src/docker/image-io.js', () => ({
+  saveLayout: async (ref: string) => void events.push(`save ${ref}`),
+  loadPlatform: async (_image: unknown, ref: string) => void events.push(`load ${ref}`),
+  sameImage: async (_store: string, ref: string) => `sha256:id-of-${ref}`
+}))
+const descriptor = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:m', size: 1 }
+jest.unstable_mockModule('../../src/oci/layout.js', () => ({
+  LayoutError: class extends Error {},
+  readLayoutIndex: async () => ({ schemaVersion: 2, manifests: [descriptor] }),
+  findPlatformImage: async (dir: string, platform: Platform) => ({
+    dir,
+    platform,
+    descriptor,
+    manifest: { schemaVersion: 2, config: { ...descriptor, digest: 'sha256:c' }, layers: [] },
+    config: {}
+  })
+}))
+
+const { buildEach } = await import('../../src/build.js')
+const { planBuild } = await import('../../src/build-plan.js')
+const { formatPlatform, parsePlatformList } = await import('../../src/platform.js')
+const { getInputs } = await import('../../src/inputs.js')
+
+const SIX = parsePlatformList('linux/amd64,linux/arm64,linux/arm/v7,linux/s390x,linux/ppc64le,linux/riscv64')
+const EMULATED = new Set(SIX.slice(1).map(formatPlatform))
+const b = getInputs(name => ({ image: 'registry.example/app', platforms: 'all' })[name] ?? '').build!
+const GIB = 1024 ** 3
+
+function run(plan: BuildPlan) {
+  return buildEach({ plan, b, tag: 'archway.local/app:1', scratch: tempDir('build'), parallel: 2 }, async built => {
+    events.push(`hand on ${formatPlatform(built.platform)}`)
+    return { platform: formatPlatform(built.platform), imageId: built.imageId, notes: built.notes }
+  })
+}
+
+/** The most builds running at one point of `events`. */
+function mostAtOnce(): number {
+  let running = 0
+  let most = 0
+  for (const e of events) {
+    if (e.startsWith('start ')) most = Math.max(most, ++running)
+    if (e.startsWith('end ')) running--
+  }
+  return most
+}
+
+beforeEach(() => {
+  log.length = 0
+  events.length = 0
+  builds = {}
+})
+
+describe('builds side by side', () => {
+  const plan = planBuild({ store: 'classic' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED)
+
+  it('start slowest first, at most as many at once as the plan says, and hand each platform on as soon as it is built', async () => {
+    builds = { 'linux/riscv64': [120, 0], 'linux/s390x': [60, 0], 'linux/arm64': [10, 0] }
+    const results = await run(plan)
+    expect(results.map(r => r.platform)).toEqual(SIX.map(formatPlatform))
+    expect(events.filter(e => e.startsWith('start ')).map(e => e.slice(6))).toEqual(
+      plan.kind === 'side-by-side' ? plan.startOrder.map(formatPlatform) : []
+    )
+    expect(mostAtOnce()).toBe(4)
+    // arm64 is saved and handed on while riscv64 still builds.
+    expect(events.indexOf('hand on linux/arm64')).toBeLessThan(events.indexOf('end linux/riscv64'))
+    expect(events).toContain('save archway.local/app:1-arm64')
+    expect(results[1].imageId).toBe('sha256:id-of-archway.local/app:1-arm64')
+    expect(results[1].notes[0]).toMatch(/^Saved as an OCI layout in [\d.]+ s \(docker save archway\.local\/app:1-arm64, streamed/)
+  })
+
+  it('print each build whole in its own group when it ends, with its command, its output and its span', async () => {
+    await run(plan)
+    for (const p of SIX.map(formatPlatform)) {
+      const at = log.indexOf(`::group::Build ${p}`)
+      expect(log[at + 1]).toMatch(new RegExp(`^\\[command\\]docker buildx build --platform ${p} .* --load --tag archway\\.local/app:1-`))
+      expect(log[at + 2]).toBe(`#1 building ${p}`)
+      expect(log[at + 3]).toMatch(new RegExp(`^Built ${p} in [\\d.]+ s \\(from \\+[\\d.]+ s to \\+[\\d.]+ s of the builds\\)$`))
+      expect(log[at + 4]).toBe('::endgroup::')
+    }
+  })
+
+  it('start no other build after one failed, let those running end, and throw the failed build', async () => {
+    builds = { 'linux/riscv64': [80, 0], 'linux/s390x': [10, 7] }
+    const tight = { ...plan, atOnce: 2 } as BuildPlan
+    await expect(run(tight)).rejects.toThrow(
+      /^docker buildx build --platform linux\/s390x .* exited with 7: .*ERROR: failed to build linux\/s390x: exit code: 7$/
+    )
+    expect(events.filter(e => e.startsWith('start '))).toEqual(['start linux/riscv64', 'start linux/s390x'])
+    // riscv64, already running, ended and was handed on before the error.
+    expect(events.slice(-2)).toEqual(['save archway.local/app:1-riscv64', 'hand on linux/riscv64'])
+    expect(log).toContain('::group::Build linux/s390x')
+    expect(log.find(l => l.startsWith('Failed ('))).toMatch(/^Failed \(from \+[\d.]+ s to \+[\d.]+ s of the builds\)$/)
+  })
+
+  it('name every failed build when several fail, and end with the first one', async () => {
+    builds = { 'linux/riscv64': [30, 1], 'linux/s390x': [10, 7] }
+    await expect(run({ ...plan, atOnce: 2 } as BuildPlan)).rejects.toThrow(
+      /^The builds of linux\/s390x, linux\/riscv64 failed; linux\/s390x: docker buildx build .* exit code: 7$/
+    )
+  })
+})
+
+describe('one build exported as an OCI layout', () => {
+  it('builds every platform once into the layout, then loads each platform alone under its own tag', async () => {
+    const plan = planBuild({ store: 'classic' }, { name: 'remote-1', driver: 'remote' }, SIX, 2, 16 * GIB, EMULATED)
+    const results = await run(plan)
+    expect(events.filter(e => e.startsWith('start '))).toEqual([`start ${SIX.map(formatPlatform).join(',')}`])
+    expect(events.filter(e => e.startsWith('load ')).sort()).toEqual(
+      SIX.map(p => `load archway.local/app:1-${p.architecture}${p.variant ?? ''}`).sort()
+    )
+    expect(events.filter(e => e.startsWith('save '))).toEqual([])
+    expect(results[5].imageId).toBe('sha256:id-of-archway.local/app:1-riscv64')
+    expect(log[0]).toBe(`::group::Build ${SIX.map(formatPlatform).join(', ')} (one build, builder remote-1, exported as an OCI layout)`)
+  })
+})
+
+describe('one multi-platform build', () => {
+  it('builds once, saves once, and hands every platform on with the one image of the engine', async () => {
+    const plan = planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED)
+    const results = await run(plan)
+    expect(events.filter(e => e.startsWith('start ') || e.startsWith('save '))).toEqual([
+      `start ${SIX.map(formatPlatform).join(',')}`,
+      'save archway.local/app:1'
+    ])
+    expect(new Set(results.map(r => r.imageId))).toEqual(new Set(['sha256:id-of-archway.local/app:1']))
+    expect(log).toContain('Built 6 platform(s) in 0.0 s')
+  })
+})
