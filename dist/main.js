@@ -4,6 +4,7 @@ import {
   Annotation,
   MediaType,
   buildIndex,
+  cacheType,
   connect,
   getInputs,
   indexNotes,
@@ -24,7 +25,7 @@ import {
   sortedAnnotations,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-AD7D6R6H.js";
+} from "./chunks/chunk-C3YCOVDA.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -2520,42 +2521,6 @@ var require_tar_stream = __commonJS({
 // src/main.ts
 import { tmpdir } from "node:os";
 
-// src/docker/engine.ts
-function docker(args, options = {}) {
-  return run("docker", args, options);
-}
-function storeFromDriverStatus(driverStatus) {
-  const pairs = Array.isArray(driverStatus) ? driverStatus : [];
-  return pairs.some((p) => Array.isArray(p) && p[0] === "driver-type" && String(p[1]).startsWith("io.containerd.snapshotter")) ? "containerd" : "classic";
-}
-async function engineInfo() {
-  let out;
-  try {
-    out = await docker(["info", "--format", "{{json .ServerVersion}}	{{json .DriverStatus}}"]);
-  } catch (err2) {
-    throw new EnvironmentError(`The Docker daemon does not answer (docker info failed): ${errorMessage(err2)}`, { cause: err2 });
-  }
-  const [version, status] = out.stdout.trim().split("	");
-  return { version: JSON.parse(version), store: storeFromDriverStatus(JSON.parse(status)) };
-}
-
-// src/docker/builder.ts
-function parseBuilderInspect(text) {
-  const field = (key) => new RegExp(`^${key}:[ \\t]*(\\S+)[ \\t]*$`, "m").exec(text)?.[1];
-  const name = field("Name");
-  const driver = field("Driver");
-  return name && driver ? { name, driver } : void 0;
-}
-async function builderInfo(name) {
-  const out = await docker(["buildx", "inspect", ...name ? [name] : []], { allowFailure: true });
-  const info2 = out.exitCode === 0 ? parseBuilderInspect(out.stdout) : void 0;
-  if (!info2) {
-    const which = name ? `The builder "${name}"` : "The current buildx builder";
-    throw new EnvironmentError(`${which} cannot be used: docker buildx inspect${name ? ` ${name}` : ""} says ${outputTail(out, 300)}`);
-  }
-  return info2;
-}
-
 // src/oci/layout.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -2826,11 +2791,6 @@ function checkAttestationStore(b, store) {
   if (b.provenance) throw new InputError("provenance", provenanceText(b.provenance), `accepted: false here, ${why}`);
   if (b.settings.sbom !== false) throw new InputError("sbom", b.settings.sbom, `accepted: false here, ${why}`);
 }
-async function checkAttestationEngine(b) {
-  if (!wantsAttestation(b)) return;
-  const { store } = await engineInfo();
-  if (store === "classic" && (await builderInfo(b.builder)).driver === "docker") checkAttestationStore(b, store);
-}
 async function requireAttestation(image) {
   const found = await findAttestation(image.dir, image.descriptor.digest);
   if (!found) {
@@ -2839,6 +2799,71 @@ async function requireAttestation(image) {
     );
   }
   return found;
+}
+
+// src/docker/engine.ts
+function docker(args, options = {}) {
+  return run("docker", args, options);
+}
+function storeFromDriverStatus(driverStatus) {
+  const pairs = Array.isArray(driverStatus) ? driverStatus : [];
+  return pairs.some((p) => Array.isArray(p) && p[0] === "driver-type" && String(p[1]).startsWith("io.containerd.snapshotter")) ? "containerd" : "classic";
+}
+async function engineInfo() {
+  let out;
+  try {
+    out = await docker(["info", "--format", "{{json .ServerVersion}}	{{json .DriverStatus}}"]);
+  } catch (err2) {
+    throw new EnvironmentError(`The Docker daemon does not answer (docker info failed): ${errorMessage(err2)}`, { cause: err2 });
+  }
+  const [version, status] = out.stdout.trim().split("	");
+  return { version: JSON.parse(version), store: storeFromDriverStatus(JSON.parse(status)) };
+}
+
+// src/docker/builder.ts
+function parseBuilderInspect(text) {
+  const field = (key) => new RegExp(`^${key}:[ \\t]*(\\S+)[ \\t]*$`, "m").exec(text)?.[1];
+  const name = field("Name");
+  const driver = field("Driver");
+  return name && driver ? { name, driver } : void 0;
+}
+async function builderInfo(name) {
+  const out = await docker(["buildx", "inspect", ...name ? [name] : []], { allowFailure: true });
+  const info2 = out.exitCode === 0 ? parseBuilderInspect(out.stdout) : void 0;
+  if (!info2) {
+    const which = name ? `The builder "${name}"` : "The current buildx builder";
+    throw new EnvironmentError(`${which} cannot be used: docker buildx inspect${name ? ` ${name}` : ""} says ${outputTail(out, 300)}`);
+  }
+  return info2;
+}
+
+// src/build-host.ts
+async function inspectBuildHost(builder) {
+  const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(builder)]);
+  if (engineAsked.status === "rejected") throw engineAsked.reason;
+  if (builderAsked.status === "rejected") throw builderAsked.reason;
+  return { engine: engineAsked.value, builder: builderAsked.value };
+}
+var CLASSIC_CACHE = { exports: ["inline"], imports: ["registry", "local"] };
+var SWITCH = 'turn on the containerd image store (docker/setup-docker-action with daemon-config {"features":{"containerd-snapshotter":true}}) or use a builder of the docker-container driver (docker/setup-buildx-action)';
+function checkBuildHost(b, host) {
+  if (host.builder.driver !== "docker" || host.engine.store !== "classic") return;
+  checkAttestationStore(b, "classic");
+  const here = "on this engine (classic image store, docker driver)";
+  for (const entry2 of b.settings.cacheTo) {
+    const type = cacheType(entry2);
+    if (!CLASSIC_CACHE.exports.includes(type))
+      throw new InputError(
+        "cache-to",
+        entry2,
+        `accepted ${here}: type=inline, read back by the next run with cache-from: type=registry,ref=<a tag it published>; for type=${type}, ${SWITCH}`
+      );
+  }
+  for (const entry2 of b.settings.cacheFrom) {
+    const type = cacheType(entry2);
+    if (!CLASSIC_CACHE.imports.includes(type))
+      throw new InputError("cache-from", entry2, `accepted ${here}: type=registry or type=local; for type=${type}, ${SWITCH}`);
+  }
 }
 
 // src/binfmt.ts
@@ -4545,12 +4570,8 @@ function localTag(repository, env = process.env, pid = process.pid) {
 var PARALLEL = Math.max(2, availableParallelism());
 var availableMemory = () => process.availableMemory?.() ?? freemem();
 async function runPipeline(b, platforms, o) {
-  const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(b.builder)]);
-  if (engineAsked.status === "rejected") throw engineAsked.reason;
-  if (builderAsked.status === "rejected") throw builderAsked.reason;
-  const [engine, builder] = [engineAsked.value, builderAsked.value];
+  const { engine, builder } = o.host;
   info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`);
-  if (builder.driver === "docker") checkAttestationStore(b, engine.store);
   const cores = availableParallelism();
   const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated);
   info(describePlan(plan));
@@ -4733,29 +4754,39 @@ async function run2() {
   await runStep("Archway failed", () => main(getInputs()));
 }
 async function main(inputs) {
-  const host = hostDebianArch();
   const { build, platforms: all } = inputs;
   setPlatformsOutput(all);
-  if (build?.mode === "merge") return merge(build, all);
-  if (build) await checkAttestationEngine(build);
-  const share = build?.share ?? all;
-  const emulation = await setUpEmulation(inputs, share, host);
-  const facts = { platforms: all.map(formatPlatform), host, emulation };
-  const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : void 0;
   if (!build) {
+    const { facts, qemuCache } = await emulate(inputs, all);
     saveState({ qemuCache });
     return writeSummary(renderSummary(facts));
   }
+  if (build.mode === "merge") return merge(build, all);
+  const buildHost = await inspectBuildHost(build.builder);
+  checkBuildHost(build, buildHost);
+  return buildJob(inputs, build, buildHost);
+}
+async function emulate(inputs, share) {
+  const host = hostDebianArch();
+  const emulation = await setUpEmulation(inputs, share, host);
+  const facts = { platforms: inputs.platforms.map(formatPlatform), host, emulation };
+  const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : void 0;
+  return { host, emulation, facts, qemuCache };
+}
+async function buildJob(inputs, build, buildHost) {
+  const share = build.share ?? inputs.platforms;
+  const { host, emulation, facts, qemuCache } = await emulate(inputs, share);
   let pipeline4;
   let publish;
   try {
     const options = {
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
       qemuVersion: emulation?.setup.installed.debianVersion,
-      emulated: emulatedPlatforms(share, host)
+      emulated: emulatedPlatforms(share, host),
+      host: buildHost
     };
     pipeline4 = await runPipeline(build, share, options);
-    if (build.push) publish = await pendingPublish(build, pipeline4, all);
+    if (build.push) publish = await pendingPublish(build, pipeline4, inputs.platforms);
   } finally {
     saveState({ qemuCache, publish });
   }

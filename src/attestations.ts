@@ -1,8 +1,6 @@
 /** Attestations (provenance, SBOM): what the image store must allow, and the one buildx stored for each platform. */
 
-import { builderInfo } from './docker/builder.js'
 import type { ImageStore } from './docker/engine.js'
-import { engineInfo } from './docker/engine.js'
 import { ArchwayError, InputError } from './errors.js'
 import { provenanceText } from './input-values.js'
 import type { BuildInputs } from './inputs.js'
@@ -23,16 +21,6 @@ export function checkAttestationStore(b: Asks, store: ImageStore): void {
     "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (as GitHub's runners can have) or a builder with a BuildKit of its own (the docker-container driver, for one)"
   if (b.provenance) throw new InputError('provenance', provenanceText(b.provenance), `accepted: false here, ${why}`)
   if (b.settings.sbom !== false) throw new InputError('sbom', b.settings.sbom, `accepted: false here, ${why}`)
-}
-
-/**
- * The engine check of `provenance` and `sbom`, before anything is set up or built. A builder of
- * another driver than `docker` keeps its attestations in the OCI layout it exports, whatever the store.
- */
-export async function checkAttestationEngine(b: Asks & Pick<BuildInputs, 'builder'>): Promise<void> {
-  if (!wantsAttestation(b)) return
-  const { store } = await engineInfo()
-  if (store === 'classic' && (await builderInfo(b.builder)).driver === 'docker') checkAttestationStore(b, store)
 }
 
 /** The attestation buildx stored for a platform's image; its absence fails the push before anything is sent. */

@@ -1,9 +1,9 @@
 /** docker/build-push-action's build settings, read as it reads them; secret values masked before anything can print them. */
 import { existsSync, statSync } from 'node:fs'
 import * as core from '@actions/core'
+import { cacheType, ghaScope, ghaTokens, hasGhaEntry, redactCacheEntry, withGhaScope } from './cache-entries.js'
 import type { BuildSettings } from './docker/buildx.js'
 import { InputError } from './errors.js'
-import { ghaScope, ghaTokens, hasGhaEntry, withGhaScope } from './gha-cache.js'
 import { parseBoolean, parseList } from './input-values.js'
 import type { Platform } from './platform.js'
 
@@ -76,8 +76,17 @@ export function readBuildSettings(
   share?: readonly Platform[]
 ): BuildSettings {
   const list = (name: string, o?: { ignoreComma?: boolean }) => parseList(name, get(name, ''), o)
-  const cache = (name: string) =>
-    share ? withGhaScope(list(name, { ignoreComma: true }), ghaScope(share)) : list(name, { ignoreComma: true })
+  const cache = (name: string) => {
+    const entries = list(name, { ignoreComma: true })
+    for (const e of entries)
+      if (!cacheType(e))
+        throw new InputError(
+          name,
+          redactCacheEntry(e),
+          'accepted: type=registry|local|inline|gha|s3|azblob and its fields, or an image reference'
+        )
+    return share ? withGhaScope(entries, ghaScope(share)) : entries
+  }
   const token = read('github-token').trim()
 
   const secrets = list('secrets', { ignoreComma: true }).map(line => {

@@ -1,11 +1,11 @@
 /** The main step: the inputs, then emulation, then build, test, verify and push; the post step publishes. */
 import { tmpdir } from 'node:os'
-import { checkAttestationEngine } from './attestations.js'
+import { type BuildHost, checkBuildHost, inspectBuildHost } from './build-host.js'
 import { emulatedPlatforms, setUpEmulation } from './emulation.js'
-import { getInputs, type Inputs } from './inputs.js'
+import { type BuildInputs, getInputs, type Inputs } from './inputs.js'
 import { setImageOutputs, setPlatformsOutput } from './outputs.js'
 import { type PipelineResult, runPipeline } from './pipeline.js'
-import { formatPlatform, hostDebianArch } from './platform.js'
+import { formatPlatform, hostDebianArch, type Platform } from './platform.js'
 import { merge } from './publish/matrix.js'
 import { pendingPublish } from './publish/pending.js'
 import { formatReference } from './registry/reference.js'
@@ -18,30 +18,43 @@ export async function run(): Promise<void> {
 }
 
 async function main(inputs: Inputs): Promise<void> {
-  const host = hostDebianArch()
   const { build, platforms: all } = inputs
   setPlatformsOutput(all)
-  if (build?.mode === 'merge') return merge(build, all)
-  if (build) await checkAttestationEngine(build)
-  const share = build?.share ?? all
-  const emulation = await setUpEmulation(inputs, share, host)
-  const facts = { platforms: all.map(formatPlatform), host, emulation }
-  const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : undefined
   if (!build) {
+    const { facts, qemuCache } = await emulate(inputs, all)
     saveState({ qemuCache })
     return writeSummary(renderSummary(facts))
   }
+  if (build.mode === 'merge') return merge(build, all)
+  // The engine and builder are asked, and what they cannot do refused, before anything is set up.
+  const buildHost = await inspectBuildHost(build.builder)
+  checkBuildHost(build, buildHost)
+  return buildJob(inputs, build, buildHost)
+}
 
+/** QEMU and binfmt_misc for the platforms this job builds, and what the summary and post step need of them. */
+async function emulate(inputs: Inputs, share: readonly Platform[]) {
+  const host = hostDebianArch()
+  const emulation = await setUpEmulation(inputs, share, host)
+  const facts = { platforms: inputs.platforms.map(formatPlatform), host, emulation }
+  const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : undefined
+  return { host, emulation, facts, qemuCache }
+}
+
+async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost): Promise<void> {
+  const share = build.share ?? inputs.platforms
+  const { host, emulation, facts, qemuCache } = await emulate(inputs, share)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
   try {
     const options = {
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
       qemuVersion: emulation?.setup.installed.debianVersion,
-      emulated: emulatedPlatforms(share, host)
+      emulated: emulatedPlatforms(share, host),
+      host: buildHost
     }
     pipeline = await runPipeline(build, share, options)
-    if (build.push) publish = await pendingPublish(build, pipeline, all)
+    if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms)
   } finally {
     // Saved whatever happens: the QEMU cache is worth keeping even when the build fails.
     saveState({ qemuCache, publish })

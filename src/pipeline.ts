@@ -9,12 +9,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, freemem } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { checkAttestationStore, requireAttestation, wantsAttestation } from './attestations.js'
+import { requireAttestation, wantsAttestation } from './attestations.js'
 import { buildEach } from './build.js'
+import type { BuildHost } from './build-host.js'
 import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
 import { mapLimit } from './concurrency.js'
-import { builderInfo } from './docker/builder.js'
-import { docker, type EngineInfo, engineInfo } from './docker/engine.js'
+import { docker, type EngineInfo } from './docker/engine.js'
 import { runTest, type TestResult } from './docker/test-run.js'
 import { ArchwayError } from './errors.js'
 import type { BuildInputs } from './inputs.js'
@@ -65,16 +65,13 @@ export interface PipelineOptions {
   readonly qemuVersion?: string
   /** Platforms that run under emulation on this host. */
   readonly emulated: ReadonlySet<string>
+  /** The engine and builder, as asked before anything was set up (see build-host.ts). */
+  readonly host: BuildHost
 }
 
 export async function runPipeline(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions): Promise<PipelineResult> {
-  // Asked at once; a daemon that does not answer is the error to report, whatever buildx says.
-  const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(b.builder)])
-  if (engineAsked.status === 'rejected') throw engineAsked.reason
-  if (builderAsked.status === 'rejected') throw builderAsked.reason
-  const [engine, builder] = [engineAsked.value, builderAsked.value]
+  const { engine, builder } = o.host
   core.info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`)
-  if (builder.driver === 'docker') checkAttestationStore(b, engine.store)
   const cores = availableParallelism()
   const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated)
   core.info(describePlan(plan))

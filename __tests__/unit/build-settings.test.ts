@@ -116,7 +116,9 @@ describe('build settings', () => {
     [{ 'add-hosts': 'db' }, 'add-hosts', 'db'],
     [{ 'shm-size': 'big' }, 'shm-size', 'big'],
     [{ network: 'a b' }, 'network', 'a b'],
-    [{ 'build-contexts': 'base' }, 'build-contexts', 'base']
+    [{ 'build-contexts': 'base' }, 'build-contexts', 'base'],
+    [{ 'cache-from': 'type=gha\nref=ghcr.io/acme/app:cache' }, 'cache-from', 'ref=ghcr.io/acme/app:cache'],
+    [{ 'cache-to': 'mode=max,token=ghs_secret,access_key_id=AK' }, 'cache-to', 'mode=max,token=***,access_key_id=***']
   ])('refuse %j in one line naming %s and %s', (values, input, shown) => {
     const error = errorOf(() => settings(values))
     expect(error).toBeInstanceOf(InputError)

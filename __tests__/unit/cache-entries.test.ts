@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals'
-import { ghaScope, ghaTokens, hasGhaEntry, withGhaScope } from '../../src/gha-cache.js'
+import { ghaScope, ghaTokens, hasGhaEntry, withGhaScope } from '../../src/cache-entries.js'
 import { getInputs } from '../../src/inputs.js'
 import { parsePlatformList } from '../../src/platform.js'
 

@@ -111,7 +111,7 @@ function parseAnnotations(text, platforms) {
 // src/build-settings.ts
 import { existsSync, statSync } from "node:fs";
 
-// src/gha-cache.ts
+// src/cache-entries.ts
 function fields(entry) {
   try {
     const [record = []] = parse(entry, { relax_quotes: true, relax_column_count: true });
@@ -124,6 +124,13 @@ function fields(entry) {
   }
 }
 var isGha = (f) => f.some(([k, v]) => k === "type" && v === "gha");
+function cacheType(entry) {
+  if (!entry.includes("=")) return "registry";
+  return fields(entry)?.find(([k]) => k === "type")?.[1] || void 0;
+}
+function redactCacheEntry(entry) {
+  return entry.replace(/((?:^|,)\s*"?[\w-]*(?:token|secret|password|key)[\w-]*=)[^,"]*/gi, "$1***");
+}
 function hasGhaEntry(entries) {
   return entries.some((e) => isGha(fields(e) ?? []));
 }
@@ -187,7 +194,17 @@ function parseSbom(value) {
 }
 function readBuildSettings(get, read, context, env = process.env, share) {
   const list = (name, o) => parseList(name, get(name, ""), o);
-  const cache = (name) => share ? withGhaScope(list(name, { ignoreComma: true }), ghaScope(share)) : list(name, { ignoreComma: true });
+  const cache = (name) => {
+    const entries = list(name, { ignoreComma: true });
+    for (const e of entries)
+      if (!cacheType(e))
+        throw new InputError(
+          name,
+          redactCacheEntry(e),
+          "accepted: type=registry|local|inline|gha|s3|azblob and its fields, or an image reference"
+        );
+    return share ? withGhaScope(entries, ghaScope(share)) : entries;
+  };
   const token = read("github-token").trim();
   const secrets = list("secrets", { ignoreComma: true }).map((line) => {
     const [id, value] = idAnd("secrets", line, "value", true);
@@ -1719,6 +1736,7 @@ export {
   isImageConfigMediaType,
   isAttestation,
   layerCompression,
+  cacheType,
   sortedAnnotations,
   getInputs,
   mapLimit,

@@ -1,7 +1,8 @@
 /**
- * The `type=gha` entries of `cache-from` and `cache-to`, read as buildx reads a cache entry (CSV
- * fields, keys lowercased). buildx itself fills `token`, `url` and `url_v2` from the step's
- * ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL and ACTIONS_CACHE_SERVICE_V2, so none is added here. Pure.
+ * The entries of `cache-from` and `cache-to`, read as buildx reads a cache entry (CSV fields, keys
+ * lowercased): their type, and the `type=gha` ones' scope and tokens. buildx itself fills a gha
+ * entry's `token`, `url` and `url_v2` from the step's ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL and
+ * ACTIONS_CACHE_SERVICE_V2, so none is added here. Pure.
  */
 import { parse as parseCsv } from 'csv-parse/sync'
 import { formatPlatform, type Platform } from './platform.js'
@@ -20,6 +21,20 @@ function fields(entry: string): [string, string][] | undefined {
 }
 
 const isGha = (f: [string, string][]) => f.some(([k, v]) => k === 'type' && v === 'gha')
+
+/**
+ * An entry's cache type, as buildx reads it: its `type` field, or `registry` for a bare reference
+ * (`user/app:cache`, no `=`); undefined for `key=value` fields without a type, which buildx refuses.
+ */
+export function cacheType(entry: string): string | undefined {
+  if (!entry.includes('=')) return 'registry'
+  return fields(entry)?.find(([k]) => k === 'type')?.[1] || undefined
+}
+
+/** An entry as an error may show it: the values of its credential fields (tokens, secrets, keys) hidden. */
+export function redactCacheEntry(entry: string): string {
+  return entry.replace(/((?:^|,)\s*"?[\w-]*(?:token|secret|password|key)[\w-]*=)[^,"]*/gi, '$1***')
+}
 
 /** Whether any entry is `type=gha`. */
 export function hasGhaEntry(entries: readonly string[]): boolean {
