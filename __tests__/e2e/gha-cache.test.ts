@@ -9,12 +9,11 @@
  * their descendants, which no other build can have, are pruned between runs.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { context, fromCache, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
 import { azuriteAccount, azuriteStore, type CacheService, startCacheService } from '../helpers/cache-service.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
-import { sampleContext } from '../helpers/sample.js'
-import { docker, testEnv } from '../helpers/testenv.js'
+import { testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()
 const PLATFORMS = ['linux/amd64', 'linux/arm64']
@@ -26,75 +25,6 @@ beforeAll(async () => {
   runner = await newRunner(env.toolCache)
 })
 afterAll(() => service.close())
-
-/** A context whose RUN steps are this test's own (the nonce); app.txt is copied after two of them. */
-function context(nonce: string, app: string): string {
-  const ctx = sampleContext(
-    env.busyboxDir,
-    [
-      'FROM scratch',
-      'ARG TARGETARCH',
-      'ARG TARGETVARIANT',
-      'COPY .busybox/${TARGETARCH}${TARGETVARIANT} /bin/busybox',
-      `RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && echo ${nonce}-install | tee /nonce"]`,
-      `RUN echo ${nonce}-deps && head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n' > /stamp`,
-      'COPY app.txt /app/app.txt',
-      `RUN echo ${nonce}-build && cat /app/app.txt > /app/built`,
-      ''
-    ].join('\n')
-  )
-  writeFileSync(join(ctx, 'app.txt'), app)
-  return ctx
-}
-
-const say = (key: string, command: string) => `printf '${key}%s%s\\n' : "$(${command})"`
-const said = (step: StepResult, key: string) => [...step.log.matchAll(new RegExp(`^${key}:(.*)$`, 'gm'))].map(m => m[1])
-
-interface BuildCacheRecord {
-  ID: string
-  Parents: string[] | null
-  Description: string
-}
-
-/** The engine's build cache records that hold `nonce`, and every descendant of them. */
-function recordsOf(host: string, nonce: string): BuildCacheRecord[] {
-  const all = docker(host, ['buildx', 'du', '--format', '{{json .}}'])
-    .split('\n')
-    .filter(l => l.trim())
-    .map(l => JSON.parse(l) as BuildCacheRecord)
-  const ours = new Set(all.filter(r => r.Description.includes(nonce)).map(r => r.ID))
-  for (let grown = true; grown; ) {
-    grown = false
-    for (const r of all)
-      if (!ours.has(r.ID) && r.Parents?.some(p => ours.has(p))) {
-        ours.add(r.ID)
-        grown = true
-      }
-  }
-  return all.filter(r => ours.has(r.ID))
-}
-
-/** Prunes this test's build cache records, children before parents (a record with children is kept by BuildKit). */
-function pruneOwn(host: string, nonce: string): void {
-  for (let left = recordsOf(host, nonce); left.length > 0; left = recordsOf(host, nonce)) {
-    const parents = new Set(left.flatMap(r => r.Parents ?? []))
-    const leaves = left.filter(r => !parents.has(r.ID))
-    for (const r of leaves) docker(host, ['buildx', 'prune', '--force', '--all', '--filter', `id=${r.ID}`])
-  }
-}
-
-/** How many times a RUN step of the log printed `<nonce>-<label>`: ran, once per platform; 0 when it was taken from the cache. */
-const runs = (step: StepResult, nonce: string, label: string) =>
-  [...step.log.matchAll(new RegExp(`^#\\d+ \\d+\\.\\d+ ${nonce}-${label}$`, 'gm'))].length
-
-/**
- * Whether buildx reported a step whose title holds `text` as taken from a cache: CACHED, or, as it
- * prints a step whose layers it pulls from the gha cache only some of the time, the layers extracted.
- */
-function fromCache(log: string, text: string): boolean {
-  const ids = new Set([...log.matchAll(/^#(\d+) (.*)$/gm)].filter(m => m[2].includes(text)).map(m => m[1]))
-  return [...log.matchAll(/^#(\d+) (CACHED|extracting sha256:\S+ .*done)$/gm)].some(m => ids.has(m[1]))
-}
 
 /** The log without the `::add-mask::` lines, which the runner consumes and never shows. */
 const shown = (step: StepResult) =>
@@ -156,7 +86,13 @@ describe('type=gha on the containerd store', () => {
       expect(shown(step)).not.toContain(token)
       expect(step.log).toMatch(/--cache-from type=gha --cache-to type=gha,mode=max /)
     }
-    pruneOwn(env.dockerContainerd, nonce)
+    // The records of the layers taken from the cache are named after those layers, not after their steps.
+    const layers = service
+      .entries()
+      .map(e => /^buildkit-blob-1-(sha256:[0-9a-f]{64})$/.exec(e.key)?.[1])
+      .filter(d => d !== undefined)
+    pruneOwn(env.dockerContainerd, nonce, layers)
+    expect(recordsOf(env.dockerContainerd, nonce, layers)).toEqual([])
   })
 
   it("in a matrix, each job's type=gha entries get the scope of its platform: neither job's export overwrites the other's", async () => {
