@@ -3168,9 +3168,16 @@ function describePlan(plan) {
   }
 }
 function layoutArgv(loadArgv, dir) {
+  return replaceLoad(loadArgv, [layoutOutput(dir)]);
+}
+function loadAndLayoutArgv(loadArgv, dir) {
+  return replaceLoad(loadArgv, ["type=docker,oci-mediatypes=true", layoutOutput(dir)]);
+}
+var layoutOutput = (dir) => `type=oci,${csvField(`dest=${dir}`)},tar=false`;
+function replaceLoad(loadArgv, outputs) {
   const at = loadArgv.indexOf("--load");
   if (at < 0 || loadArgv.indexOf("--load", at + 1) >= 0) throw new Error("a build command line has one --load");
-  return [...loadArgv.slice(0, at), "--output", `type=oci,${csvField(`dest=${dir}`)},tar=false`, ...loadArgv.slice(at + 1)];
+  return [...loadArgv.slice(0, at), ...outputs.flatMap((o) => ["--output", o]), ...loadArgv.slice(at + 1)];
 }
 var csvField = (field) => /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 var platformSlug = (p) => formatPlatform(p).replace(/^linux\//, "").replace(/\//g, "");
@@ -3358,7 +3365,7 @@ async function buildAll(run3, argv, how) {
 }
 async function savedImage(dir) {
   const { manifests } = await readLayoutIndex(dir);
-  if (manifests.length !== 1) throw new LayoutError(`the OCI layout ${dir} saved from the engine names ${manifests.length} images, not one`);
+  if (manifests.length !== 1) throw new LayoutError(`the OCI layout ${dir} names ${manifests.length} images, not one`);
   return manifests[0];
 }
 async function layoutDir(run3, name) {
@@ -3368,22 +3375,23 @@ async function layoutDir(run3, name) {
 }
 async function multiPlatform(run3, each2) {
   const { plan, b, tag } = run3;
-  const took = await buildAll(run3, (files) => buildArgv(b, plan.platforms, tag, files), `one build, ${plan.store} image store`);
   const dir = await layoutDir(run3, "layout");
-  const top = await group("Save each platform as an OCI layout", async () => {
-    const started = Date.now();
-    await saveLayout(tag, dir);
-    const saved = await savedImage(dir);
-    info(`Saved in ${sec(since(started))} (docker save ${tag}, streamed into the layout: no archive written)`);
-    return saved;
-  });
+  const took = await buildAll(
+    run3,
+    (files) => loadAndLayoutArgv(buildArgv(b, plan.platforms, tag, files), dir),
+    `one build, ${plan.store} image store, loaded and written as an OCI layout`
+  );
+  const top = await savedImage(dir);
   const imageId2 = await sameImage(plan.store, tag, top, top);
   const gate = limiter(run3.parallel);
   return settleAll(
     plan.platforms.map(
       (p) => gate(async () => {
         const image = await findPlatformImage(dir, p);
-        const notes = [`The engine's image ${imageId2} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`];
+        const notes = [
+          `Loaded into the engine and written as an OCI layout by the same export: no copy read back from the engine`,
+          `The engine's image ${imageId2} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
+        ];
         return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes });
       })
     )

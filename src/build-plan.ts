@@ -15,7 +15,7 @@ interface PlanBase {
 }
 
 export type BuildPlan =
-  /** The `docker` driver on the containerd store: one build of every platform, loaded under one tag, saved as one layout. */
+  /** The `docker` driver on the containerd store: one build of every platform, loaded under one tag and written as one layout by the same export. */
   | (PlanBase & { readonly kind: 'multi-platform' })
   /** The `docker` driver on the classic store: a build per platform, `atOnce` at a time, each loaded under its own tag and saved. */
   | (PlanBase & { readonly kind: 'side-by-side'; readonly atOnce: number; readonly startOrder: readonly Platform[] })
@@ -80,9 +80,25 @@ export function describePlan(plan: BuildPlan): string {
 
 /** The argv of a build written to an OCI layout folder instead of loaded into the engine: `--load` becomes `--output type=oci,dest=DIR,tar=false`. */
 export function layoutArgv(loadArgv: readonly string[], dir: string): string[] {
+  return replaceLoad(loadArgv, [layoutOutput(dir)])
+}
+
+/**
+ * The argv of a build both loaded into the engine and written to an OCI layout folder, in one
+ * export of the same result (the containerd store's docker driver; the classic store's refuses
+ * the `oci` exporter): `--load` becomes two outputs, the engine's with OCI media types, as the
+ * layout's are, so that the engine's image and the layout's index are the same document.
+ */
+export function loadAndLayoutArgv(loadArgv: readonly string[], dir: string): string[] {
+  return replaceLoad(loadArgv, ['type=docker,oci-mediatypes=true', layoutOutput(dir)])
+}
+
+const layoutOutput = (dir: string) => `type=oci,${csvField(`dest=${dir}`)},tar=false`
+
+function replaceLoad(loadArgv: readonly string[], outputs: readonly string[]): string[] {
   const at = loadArgv.indexOf('--load')
   if (at < 0 || loadArgv.indexOf('--load', at + 1) >= 0) throw new Error('a build command line has one --load')
-  return [...loadArgv.slice(0, at), '--output', `type=oci,${csvField(`dest=${dir}`)},tar=false`, ...loadArgv.slice(at + 1)]
+  return [...loadArgv.slice(0, at), ...outputs.flatMap(o => ['--output', o]), ...loadArgv.slice(at + 1)]
 }
 
 /** One field of buildx's comma-separated `--output` value, quoted as CSV when it holds a comma or a quote. */

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { type BuildPlan, layoutArgv, localRef, platformSlug } from './build-plan.js'
+import { type BuildPlan, layoutArgv, loadAndLayoutArgv, localRef, platformSlug } from './build-plan.js'
 import { limiter, settleAll } from './concurrency.js'
 import { buildArgv } from './docker/buildx.js'
 import { docker } from './docker/engine.js'
@@ -73,10 +73,10 @@ async function buildAll(run: BuildRun, argv: (files: ReadonlyMap<string, string>
   return took
 }
 
-/** The one image a layout saved from the engine holds: the descriptor its index.json names. */
+/** The one image a layout written by a build or saved from the engine holds: the descriptor its index.json names. */
 async function savedImage(dir: string): Promise<Descriptor> {
   const { manifests } = await readLayoutIndex(dir)
-  if (manifests.length !== 1) throw new LayoutError(`the OCI layout ${dir} saved from the engine names ${manifests.length} images, not one`)
+  if (manifests.length !== 1) throw new LayoutError(`the OCI layout ${dir} names ${manifests.length} images, not one`)
   return manifests[0]
 }
 
@@ -88,23 +88,24 @@ async function layoutDir(run: BuildRun, name: string): Promise<string> {
 
 async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
   const { plan, b, tag } = run
-  const took = await buildAll(run, files => buildArgv(b, plan.platforms, tag, files), `one build, ${plan.store} image store`)
   const dir = await layoutDir(run, 'layout')
-  const top = await core.group('Save each platform as an OCI layout', async () => {
-    const started = Date.now()
-    await saveLayout(tag, dir)
-    const saved = await savedImage(dir)
-    core.info(`Saved in ${sec(since(started))} (docker save ${tag}, streamed into the layout: no archive written)`)
-    return saved
-  })
-  // On the containerd store the engine's image is the saved index itself, one for every platform.
+  const took = await buildAll(
+    run,
+    files => loadAndLayoutArgv(buildArgv(b, plan.platforms, tag, files), dir),
+    `one build, ${plan.store} image store, loaded and written as an OCI layout`
+  )
+  // On the containerd store the engine's image is the layout's index itself, one for every platform.
+  const top = await savedImage(dir)
   const imageId = await sameImage(plan.store, tag, top, top)
   const gate = limiter(run.parallel)
   return settleAll(
     plan.platforms.map(p =>
       gate(async () => {
         const image = await findPlatformImage(dir, p)
-        const notes = [`The engine's image ${imageId} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`]
+        const notes = [
+          `Loaded into the engine and written as an OCI layout by the same export: no copy read back from the engine`,
+          `The engine's image ${imageId} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
+        ]
         return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes })
       })
     )

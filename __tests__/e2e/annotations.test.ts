@@ -67,7 +67,9 @@ async function rebuilt(dockerHost: string, store: string, context: string): Prom
   const groups = store === 'containerd' ? [PLATFORMS] : PLATFORMS.map(p => [p])
   for (const group of groups) {
     const tag = `archway.local/annotations-e2e:${randomBytes(4).toString('hex')}`
-    const args = ['buildx', 'build', '--platform', group.join(','), '--provenance=false', '--sbom=false', '--load', '--tag', tag, context]
+    // The containerd store's build is loaded with OCI media types, as the layout written beside it has them.
+    const load = store === 'containerd' ? ['--output', 'type=docker,oci-mediatypes=true'] : ['--load']
+    const args = ['buildx', 'build', '--platform', group.join(','), '--provenance=false', '--sbom=false', ...load, '--tag', tag, context]
     docker(dockerHost, args)
     const dir = join(tempDir('saved'), 'layout')
     await mkdir(dir)

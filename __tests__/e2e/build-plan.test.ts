@@ -77,8 +77,8 @@ const mostAtOnce = (spans: readonly { from: number; to: number }[]) =>
 
 /**
  * Runs the main step on six platforms through a docker that notes its command lines, watching
- * RUNNER_TEMP; checks what holds on either store: every layout streamed from docker save, no
- * archive written, the engine's image the layout's.
+ * RUNNER_TEMP; checks what holds on either store: every layout written by the build or streamed
+ * from docker save, no archive written, the engine's image the layout's.
  */
 async function planRun(store: string, dockerHost: string) {
   const runner: Runner = await newRunner(env.toolCache)
@@ -105,7 +105,7 @@ async function planRun(store: string, dockerHost: string) {
   const builds = commands.commands().filter(c => c.startsWith('buildx build '))
   // docker save writes to its standard output only, streamed into the layout folder.
   for (const save of saves) expect(save).toMatch(/^save archway\.local\/plan-[a-z]+-[0-9a-f]+:\S+$/)
-  expect(commands.commands().filter(c => / (-o|--output)[ =]/.test(c))).toEqual([])
+  expect(commands.commands().filter(c => / -o[ =]|--output[ =]type=(tar|docker,dest|oci,dest=[^,]*,tar=true)|tar=true/.test(c))).toEqual([])
   // What was watched: the scratch folder and its layouts came and went; no .tar among them.
   expect(names.some(n => n.startsWith('archway-'))).toBe(true)
   expect(names.some(n => /\/layout[^/]*\/index\.json$/.test(n))).toBe(true)
@@ -118,11 +118,13 @@ async function planRun(store: string, dockerHost: string) {
 }
 
 describe('the build plan', () => {
-  it('on the containerd store is one multi-platform build, saved once, streamed into the layout', async () => {
+  it('on the containerd store is one multi-platform build, loaded into the engine and written as the layout by the same export: nothing saved', async () => {
     const run = await planRun('containerd', env.dockerContainerd)
     expect(run.log).toContain('Build plan: containerd image store, one build of 6 platforms\n')
     expect(run.builds).toHaveLength(1)
-    expect(run.saves).toHaveLength(1)
+    expect(run.builds[0]).toMatch(/ --output type=docker,oci-mediatypes=true --output type=oci,dest=\S+\/layout,tar=false --tag /)
+    expect(run.builds[0]).not.toContain('--load')
+    expect(run.saves).toEqual([])
   })
 
   it('on the classic store is six builds side by side, each whole in its own log group, each saved as soon as it is built', async () => {
@@ -131,6 +133,7 @@ describe('the build plan', () => {
     expect(atOnce).toBeGreaterThanOrEqual(2)
     expect(run.builds).toHaveLength(6)
     expect(run.saves).toHaveLength(6)
+    for (const build of run.builds) expect(build).not.toContain('--output')
     for (const build of run.builds) expect(build).toMatch(/ --platform linux\/[a-z0-9/]+ .* --load --tag archway\.local\/\S+-[a-z0-9]+ /)
     for (const p of SIX)
       expect(run.log).toMatch(

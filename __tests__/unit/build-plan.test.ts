@@ -1,4 +1,13 @@
-import { BUILDS_PER_CORE, buildsAtOnce, describePlan, layoutArgv, localRef, MEMORY_PER_BUILD, planBuild } from '../../src/build-plan.js'
+import {
+  BUILDS_PER_CORE,
+  buildsAtOnce,
+  describePlan,
+  layoutArgv,
+  loadAndLayoutArgv,
+  localRef,
+  MEMORY_PER_BUILD,
+  planBuild
+} from '../../src/build-plan.js'
 import { parseBuilderInspect } from '../../src/docker/builder.js'
 import { buildArgv } from '../../src/docker/buildx.js'
 import { expectedImageId } from '../../src/docker/image-io.js'
@@ -106,9 +115,23 @@ describe('the command line of a build exported as an OCI layout', () => {
     expect(argv[argv.indexOf('--output') + 1]).toBe('type=oci,"dest=/tmp/a,b""c",tar=false')
   })
 
+  it('loaded into the engine as well, by the same export: --load becomes the engine with OCI media types and the folder', () => {
+    const argv = loadAndLayoutArgv(buildArgv(spec, SIX, 't'), '/runner/temp/archway-x/layout')
+    expect(argv.slice(argv.indexOf('--sbom=false') + 1)).toEqual([
+      '--output',
+      'type=docker,oci-mediatypes=true',
+      '--output',
+      'type=oci,dest=/runner/temp/archway-x/layout,tar=false',
+      '--tag',
+      't',
+      'app'
+    ])
+  })
+
   it('refuses a command line without exactly one --load', () => {
     expect(() => layoutArgv(['buildx', 'build', '.'], '/x')).toThrow('one --load')
     expect(() => layoutArgv(['--load', '--load'], '/x')).toThrow('one --load')
+    expect(() => loadAndLayoutArgv(['buildx', 'build', '.'], '/x')).toThrow('one --load')
   })
 })
 

@@ -22,6 +22,8 @@ jest.unstable_mockModule('@actions/core', () => ({
 
 /** What happened, in order: build starts and ends, saves, loads, hand-overs. */
 const events: string[] = []
+/** Every docker command line, in order. */
+const argvs: string[][] = []
 /** Each build's platform -> [milliseconds it takes, exit code]. */
 let builds: Record<string, [number, number]> = {}
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
@@ -32,6 +34,7 @@ jest.unstable_mockModule('../../src/docker/engine.js', () => ({
     const p = platformOf(argv)
     const [ms, exitCode] = builds[p] ?? [1, 0]
     events.push(`start ${p}`)
+    argvs.push(argv)
     await sleep(ms)
     events.push(`end ${p}`)
     return { exitCode, stdout: '', stderr: `#1 building ${p}\n${exitCode ? `ERROR: failed to build ${p}: exit code: ${exitCode}\n` : ''}` }
@@ -86,6 +89,7 @@ function mostAtOnce(): number {
 beforeEach(() => {
   log.length = 0
   events.length = 0
+  argvs.length = 0
   builds = {}
 })
 
@@ -154,12 +158,15 @@ describe('one build exported as an OCI layout', () => {
 })
 
 describe('one multi-platform build', () => {
-  it('builds once, saves once, and hands every platform on with the one image of the engine', async () => {
+  it('builds once into the engine and an OCI layout by the same export, saves nothing, and hands every platform on with the one image of the engine', async () => {
     const plan = planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED)
     const results = await run(plan)
-    expect(events.filter(e => e.startsWith('start ') || e.startsWith('save '))).toEqual([
-      `start ${SIX.map(formatPlatform).join(',')}`,
-      'save archway.local/app:1'
+    expect(events.filter(e => e.startsWith('start ') || e.startsWith('save '))).toEqual([`start ${SIX.map(formatPlatform).join(',')}`])
+    const argv = argvs.at(-1)!
+    expect(argv).not.toContain('--load')
+    expect(argv.flatMap((a, i) => (a === '--output' ? [argv[i + 1].replace(/dest=[^,]*/, 'dest=DIR')] : []))).toEqual([
+      'type=docker,oci-mediatypes=true',
+      'type=oci,dest=DIR,tar=false'
     ])
     expect(new Set(results.map(r => r.imageId))).toEqual(new Set(['sha256:id-of-archway.local/app:1']))
     expect(log).toContain('Built 6 platform(s) in 0.0 s')
