@@ -25,7 +25,7 @@ import {
   sortedAnnotations,
   targetsOf,
   writeSummary
-} from "./chunks/chunk-C3YCOVDA.js";
+} from "./chunks/chunk-HJFZSFPZ.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -3130,12 +3130,12 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 }
 
 // src/pipeline.ts
-import { mkdir as mkdir5, mkdtemp, rm as rm2 } from "node:fs/promises";
+import { mkdir as mkdir5, mkdtemp, rm as rm3 } from "node:fs/promises";
 import { availableParallelism, freemem } from "node:os";
 import { join as join7 } from "node:path";
 
 // src/build.ts
-import { mkdir as mkdir3 } from "node:fs/promises";
+import { mkdir as mkdir3, rm as rm2 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 
 // src/build-plan.ts
@@ -3144,10 +3144,10 @@ var MEMORY_PER_BUILD = 1024 ** 3;
 function buildsAtOnce(count2, cores, memory) {
   return Math.max(1, Math.min(count2, BUILDS_PER_CORE * Math.max(1, cores), Math.floor(memory / MEMORY_PER_BUILD)));
 }
-function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set()) {
+function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set(), attested = false) {
   const base = { store: engine.store, builder, platforms };
   if (builder.driver !== "docker") return { ...base, kind: "oci-layout" };
-  if (engine.store === "containerd") return { ...base, kind: "multi-platform" };
+  if (engine.store === "containerd") return { ...base, kind: "multi-platform", layout: attested ? "same-export" : "from-cache" };
   const isEmulated = (p) => emulated.has(formatPlatform(p));
   const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a));
   const startOrder = [...slowestFirst, ...platforms.filter((p) => !isEmulated(p))];
@@ -3160,7 +3160,7 @@ function describePlan(plan) {
   const builder = plan.builder.name === "default" ? "" : `builder ${plan.builder.name} (${plan.builder.driver} driver), `;
   switch (plan.kind) {
     case "multi-platform":
-      return `Build plan: ${builder}${store}, one build of ${count(n, "platform", "platforms")}`;
+      return `Build plan: ${builder}${store}, one build of ${count(n, "platform", "platforms")}, the OCI layout written ${plan.layout === "from-cache" ? "from the build cache" : "by the same export"}`;
     case "side-by-side":
       return n === 1 ? `Build plan: ${builder}${store}, one build` : `Build plan: ${builder}${store}, ${n} builds side by side (at most ${plan.atOnce} at once)`;
     case "oci-layout":
@@ -3170,9 +3170,13 @@ function describePlan(plan) {
 function layoutArgv(loadArgv, dir) {
   return replaceLoad(loadArgv, [layoutOutput(dir)]);
 }
-function loadAndLayoutArgv(loadArgv, dir) {
-  return replaceLoad(loadArgv, ["type=docker,oci-mediatypes=true", layoutOutput(dir)]);
+function ociLoadArgv(loadArgv) {
+  return replaceLoad(loadArgv, [ENGINE_OCI]);
 }
+function loadAndLayoutArgv(loadArgv, dir) {
+  return replaceLoad(loadArgv, [ENGINE_OCI, layoutOutput(dir)]);
+}
+var ENGINE_OCI = "type=docker,oci-mediatypes=true";
 var layoutOutput = (dir) => `type=oci,${csvField(`dest=${dir}`)},tar=false`;
 function replaceLoad(loadArgv, outputs) {
   const at = loadArgv.indexOf("--load");
@@ -3376,26 +3380,50 @@ async function layoutDir(run3, name) {
 async function multiPlatform(run3, each2) {
   const { plan, b, tag } = run3;
   const dir = await layoutDir(run3, "layout");
+  const attested = plan.kind === "multi-platform" && plan.layout === "same-export";
   const took = await buildAll(
     run3,
-    (files) => loadAndLayoutArgv(buildArgv(b, plan.platforms, tag, files), dir),
-    `one build, ${plan.store} image store, loaded and written as an OCI layout`
+    (files) => (attested ? loadAndLayoutArgv : ociLoadArgv)(buildArgv(b, plan.platforms, tag, files), dir),
+    `one build, ${plan.store} image store${attested ? ", loaded and written as an OCI layout" : ""}`
   );
-  const top = await savedImage(dir);
-  const imageId2 = await sameImage(plan.store, tag, top, top);
+  const written = attested ? { top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" } : await writeLayout(run3, dir);
+  const imageId2 = await sameImage(plan.store, tag, written.top, written.top);
   const gate = limiter(run3.parallel);
   return settleAll(
     plan.platforms.map(
       (p) => gate(async () => {
         const image = await findPlatformImage(dir, p);
         const notes = [
-          `Loaded into the engine and written as an OCI layout by the same export: no copy read back from the engine`,
+          written.how,
           `The engine's image ${imageId2} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
         ];
         return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes });
       })
     )
   );
+}
+async function writeLayout(run3, dir) {
+  const { plan, b, tag } = run3;
+  const again = { ...b, settings: { ...b.settings, cacheFrom: [], cacheTo: [], noCache: false, noCacheFilters: [], pull: false } };
+  return group("Write the OCI layout from the build cache", async () => {
+    const started = Date.now();
+    await withSecrets(run3, (files) => docker(layoutArgv(buildArgv(again, plan.platforms, tag, files), dir), { echo: true }));
+    const top = await savedImage(dir);
+    const engine = await imageId(tag);
+    if (top.digest === engine) {
+      const how2 = `Written as an OCI layout from the build cache in ${sec(since(started))} (the engine's image, not read back from the engine)`;
+      info(how2);
+      return { top, how: how2 };
+    }
+    info(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`);
+    await rm2(dir, { recursive: true, force: true });
+    await mkdir3(dir);
+    const saved = Date.now();
+    await saveLayout(tag, dir);
+    const how = `Saved as an OCI layout in ${sec(since(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`;
+    info(how);
+    return { top: await savedImage(dir), how };
+  });
 }
 async function sideBySide(run3, startOrder, atOnce, each2) {
   const { plan, b, tag } = run3;
@@ -4581,7 +4609,7 @@ async function runPipeline(b, platforms, o) {
   const { engine, builder } = o.host;
   info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`);
   const cores = availableParallelism();
-  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated);
+  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated, wantsAttestation(b));
   info(describePlan(plan));
   const tag = localTag(b.image.repository);
   await mkdir5(o.tempDir, { recursive: true });
@@ -4591,7 +4619,7 @@ async function runPipeline(b, platforms, o) {
     return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
   } finally {
     await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p)))]);
-    await rm2(scratch, { recursive: true, force: true });
+    await rm3(scratch, { recursive: true, force: true });
   }
 }
 async function removeLocalImages(refs) {

@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-C3YCOVDA.js";
+} from "./chunks/chunk-HJFZSFPZ.js";
 import {
   runStep
 } from "./chunks/chunk-VVEVX4YM.js";

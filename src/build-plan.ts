@@ -15,8 +15,12 @@ interface PlanBase {
 }
 
 export type BuildPlan =
-  /** The `docker` driver on the containerd store: one build of every platform, loaded under one tag and written as one layout by the same export. */
-  | (PlanBase & { readonly kind: 'multi-platform' })
+  /**
+   * The `docker` driver on the containerd store: one build of every platform, loaded under one tag,
+   * then written as one layout from the build cache; with attestations, which carry the time of
+   * their build (a second export would not give the same index), both by the same export.
+   */
+  | (PlanBase & { readonly kind: 'multi-platform'; readonly layout: 'from-cache' | 'same-export' })
   /** The `docker` driver on the classic store: a build per platform, `atOnce` at a time, each loaded under its own tag and saved. */
   | (PlanBase & { readonly kind: 'side-by-side'; readonly atOnce: number; readonly startOrder: readonly Platform[] })
   /** Any other driver (BuildKit of its own): one build exported as an OCI layout, each platform loaded from it for its tests. */
@@ -37,7 +41,7 @@ export function buildsAtOnce(count: number, cores: number, memory: number): numb
 }
 
 /**
- * The plan for `platforms` (`emulated`: those QEMU runs here); README, "Build plans, per engine".
+ * The plan for `platforms` (`emulated`: those QEMU runs here; `attested`: provenance or an SBOM asked for); README, "Build plans, per engine".
  * Another driver than `docker` has BuildKit of its own: one build into an OCI layout, each
  * platform loaded for its tests. The `docker` driver: one build on the containerd store; on the
  * classic store a build per platform, side by side, emulated ones first, slowest first.
@@ -48,11 +52,12 @@ export function planBuild(
   platforms: readonly Platform[],
   cores: number,
   memory: number,
-  emulated: ReadonlySet<string> = new Set()
+  emulated: ReadonlySet<string> = new Set(),
+  attested = false
 ): BuildPlan {
   const base = { store: engine.store, builder, platforms }
   if (builder.driver !== 'docker') return { ...base, kind: 'oci-layout' }
-  if (engine.store === 'containerd') return { ...base, kind: 'multi-platform' }
+  if (engine.store === 'containerd') return { ...base, kind: 'multi-platform', layout: attested ? 'same-export' : 'from-cache' }
   const isEmulated = (p: Platform) => emulated.has(formatPlatform(p))
   const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a))
   const startOrder = [...slowestFirst, ...platforms.filter(p => !isEmulated(p))]
@@ -68,7 +73,7 @@ export function describePlan(plan: BuildPlan): string {
   const builder = plan.builder.name === 'default' ? '' : `builder ${plan.builder.name} (${plan.builder.driver} driver), `
   switch (plan.kind) {
     case 'multi-platform':
-      return `Build plan: ${builder}${store}, one build of ${count(n, 'platform', 'platforms')}`
+      return `Build plan: ${builder}${store}, one build of ${count(n, 'platform', 'platforms')}, the OCI layout written ${plan.layout === 'from-cache' ? 'from the build cache' : 'by the same export'}`
     case 'side-by-side':
       return n === 1
         ? `Build plan: ${builder}${store}, one build`
@@ -83,6 +88,11 @@ export function layoutArgv(loadArgv: readonly string[], dir: string): string[] {
   return replaceLoad(loadArgv, [layoutOutput(dir)])
 }
 
+/** The argv of a build loaded into the engine with OCI media types, as an OCI layout written from the same build has them. */
+export function ociLoadArgv(loadArgv: readonly string[]): string[] {
+  return replaceLoad(loadArgv, [ENGINE_OCI])
+}
+
 /**
  * The argv of a build both loaded into the engine and written to an OCI layout folder, in one
  * export of the same result (the containerd store's docker driver; the classic store's refuses
@@ -90,8 +100,10 @@ export function layoutArgv(loadArgv: readonly string[], dir: string): string[] {
  * layout's are, so that the engine's image and the layout's index are the same document.
  */
 export function loadAndLayoutArgv(loadArgv: readonly string[], dir: string): string[] {
-  return replaceLoad(loadArgv, ['type=docker,oci-mediatypes=true', layoutOutput(dir)])
+  return replaceLoad(loadArgv, [ENGINE_OCI, layoutOutput(dir)])
 }
+
+const ENGINE_OCI = 'type=docker,oci-mediatypes=true'
 
 const layoutOutput = (dir: string) => `type=oci,${csvField(`dest=${dir}`)},tar=false`
 

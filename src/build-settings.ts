@@ -1,7 +1,7 @@
 /** docker/build-push-action's build settings, read as it reads them; secret values masked before anything can print them. */
 import { existsSync, statSync } from 'node:fs'
 import * as core from '@actions/core'
-import { cacheType, ghaScope, ghaTokens, hasGhaEntry, redactCacheEntry, withGhaScope } from './cache-entries.js'
+import { cacheType, ghaScope, ghaTokens, hasGhaEntry, redactCacheEntry, withMatrixScope } from './cache-entries.js'
 import type { BuildSettings } from './docker/buildx.js'
 import { InputError } from './errors.js'
 import { parseBoolean, parseList } from './input-values.js'
@@ -65,8 +65,8 @@ export function parseSbom(value: string): false | string {
 /**
  * Every build setting. A Git URL context on the server's host gets `github-token` as the
  * `GIT_AUTH_TOKEN.<host>` secret, as build-push-action gives it, unless a secret already is one.
- * In a matrix job (`share`, its platforms), each `type=gha` cache entry without a `scope` gets the
- * share's own, so that the jobs' exports do not overwrite one another's.
+ * In a matrix job (`share`, its platforms), the cache entries get the share's scope (withMatrixScope),
+ * so that the jobs' exports do not overwrite one another's.
  */
 export function readBuildSettings(
   get: Get,
@@ -76,7 +76,7 @@ export function readBuildSettings(
   share?: readonly Platform[]
 ): BuildSettings {
   const list = (name: string, o?: { ignoreComma?: boolean }) => parseList(name, get(name, ''), o)
-  const cache = (name: string) => {
+  const cacheList = (name: string) => {
     const entries = list(name, { ignoreComma: true })
     for (const e of entries)
       if (!cacheType(e))
@@ -85,8 +85,10 @@ export function readBuildSettings(
           redactCacheEntry(e),
           'accepted: type=registry|local|inline|gha|s3|azblob and its fields, or an image reference'
         )
-    return share ? withGhaScope(entries, ghaScope(share)) : entries
+    return entries
   }
+  const given = { from: cacheList('cache-from'), to: cacheList('cache-to') }
+  const cache = share ? withMatrixScope(given, ghaScope(share)) : given
   const token = read('github-token').trim()
 
   const secrets = list('secrets', { ignoreComma: true }).map(line => {
@@ -115,8 +117,8 @@ export function readBuildSettings(
       /^[^\s=]+=\S+$/,
       'name=path-or-reference items'
     ),
-    cacheFrom: cache('cache-from'),
-    cacheTo: cache('cache-to'),
+    cacheFrom: cache.from,
+    cacheTo: cache.to,
     network: optionalMatching('network', get('network', ''), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'default, none, host, or a network name'),
     noCache: parseBoolean('no-cache', get('no-cache', 'false')),
     noCacheFilters: matching('no-cache-filters', list('no-cache-filters'), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'build stage names'),

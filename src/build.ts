@@ -3,14 +3,14 @@
  * export, or `docker save` streamed into it) and in the engine, checked to be the same image in
  * both, then handed on as soon as it is ready.
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { type BuildPlan, layoutArgv, loadAndLayoutArgv, localRef, platformSlug } from './build-plan.js'
+import { type BuildPlan, layoutArgv, loadAndLayoutArgv, localRef, ociLoadArgv, platformSlug } from './build-plan.js'
 import { limiter, settleAll } from './concurrency.js'
 import { buildArgv } from './docker/buildx.js'
 import { docker } from './docker/engine.js'
-import { loadPlatform, sameImage, saveLayout } from './docker/image-io.js'
+import { imageId as engineImageId, loadPlatform, sameImage, saveLayout } from './docker/image-io.js'
 import { withSecretFiles } from './docker/secret-files.js'
 import { ArchwayError } from './errors.js'
 import { CommandError } from './exec.js'
@@ -89,27 +89,60 @@ async function layoutDir(run: BuildRun, name: string): Promise<string> {
 async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
   const { plan, b, tag } = run
   const dir = await layoutDir(run, 'layout')
+  const attested = plan.kind === 'multi-platform' && plan.layout === 'same-export'
   const took = await buildAll(
     run,
-    files => loadAndLayoutArgv(buildArgv(b, plan.platforms, tag, files), dir),
-    `one build, ${plan.store} image store, loaded and written as an OCI layout`
+    files => (attested ? loadAndLayoutArgv : ociLoadArgv)(buildArgv(b, plan.platforms, tag, files), dir),
+    `one build, ${plan.store} image store${attested ? ', loaded and written as an OCI layout' : ''}`
   )
+  const written = attested
+    ? { top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" }
+    : await writeLayout(run, dir)
   // On the containerd store the engine's image is the layout's index itself, one for every platform.
-  const top = await savedImage(dir)
-  const imageId = await sameImage(plan.store, tag, top, top)
+  const imageId = await sameImage(plan.store, tag, written.top, written.top)
   const gate = limiter(run.parallel)
   return settleAll(
     plan.platforms.map(p =>
       gate(async () => {
         const image = await findPlatformImage(dir, p)
         const notes = [
-          `Loaded into the engine and written as an OCI layout by the same export: no copy read back from the engine`,
+          written.how,
           `The engine's image ${imageId} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
         ]
         return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes })
       })
     )
   )
+}
+
+/**
+ * The same build again, for its export only: every step comes from the local build cache the build
+ * just filled (no cache import or export, no --no-cache, no --pull), so it writes the engine's image
+ * as an OCI layout, from the compressed blobs BuildKit already holds. Should it give another image
+ * (something in the build not reproducible), the engine's own image is saved into the layout instead.
+ */
+async function writeLayout(run: BuildRun, dir: string): Promise<{ top: Descriptor; how: string }> {
+  const { plan, b, tag } = run
+  const again = { ...b, settings: { ...b.settings, cacheFrom: [], cacheTo: [], noCache: false, noCacheFilters: [], pull: false } }
+  return core.group('Write the OCI layout from the build cache', async () => {
+    const started = Date.now()
+    await withSecrets(run, files => docker(layoutArgv(buildArgv(again, plan.platforms, tag, files), dir), { echo: true }))
+    const top = await savedImage(dir)
+    const engine = await engineImageId(tag)
+    if (top.digest === engine) {
+      const how = `Written as an OCI layout from the build cache in ${sec(since(started))} (the engine's image, not read back from the engine)`
+      core.info(how)
+      return { top, how }
+    }
+    core.info(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`)
+    await rm(dir, { recursive: true, force: true })
+    await mkdir(dir)
+    const saved = Date.now()
+    await saveLayout(tag, dir)
+    const how = `Saved as an OCI layout in ${sec(since(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`
+    core.info(how)
+    return { top: await savedImage(dir), how }
+  })
 }
 
 /**

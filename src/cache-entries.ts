@@ -46,6 +46,40 @@ export function ghaScope(platforms: readonly Platform[]): string {
   return platforms.map(p => formatPlatform(p).replace(/\//g, '-')).join('_')
 }
 
+/** An entry's registry reference: its `ref` field when it is `type=registry`, or the bare reference it is. */
+function registryRef(entry: string): string | undefined {
+  if (!entry.includes('=')) return entry.trim()
+  const f = fields(entry)
+  return f?.some(([k, v]) => k === 'type' && v === 'registry') ? f.find(([k]) => k === 'ref')?.[1] : undefined
+}
+
+/** A reference with `scope` added to its tag (`app:buildcache` -> `app:buildcache-linux-arm64`), or as its tag; a digest reference is kept. */
+function scopedRef(ref: string, scope: string): string {
+  if (ref.includes('@')) return ref
+  const name = ref.slice(ref.lastIndexOf('/') + 1)
+  return name.includes(':') ? `${ref}-${scope}` : `${ref}:${scope}`
+}
+
+/**
+ * A matrix job's cache entries, given `scope` (ghaScope of its platforms) so that the jobs'
+ * exports do not overwrite one another's: each `type=gha` entry without a `scope` gets it, and
+ * each registry reference a `cache-to` entry exports to gets it in its tag, in `cache-to` and
+ * wherever `cache-from` reads that same reference. A reference only read (the published image of
+ * an inline cache, say) is kept, as is every other entry.
+ */
+export function withMatrixScope(
+  cache: { readonly from: readonly string[]; readonly to: readonly string[] },
+  scope: string
+): { from: string[]; to: string[] } {
+  const exported = new Set(cache.to.map(registryRef).filter(r => r !== undefined))
+  const scoped = (entry: string) => {
+    const ref = registryRef(entry)
+    if (ref === undefined || !exported.has(ref)) return entry
+    return entry.includes('=') ? entry.replace(`ref=${ref}`, `ref=${scopedRef(ref, scope)}`) : scopedRef(ref, scope)
+  }
+  return { from: withGhaScope(cache.from, scope).map(scoped), to: withGhaScope(cache.to, scope).map(scoped) }
+}
+
 /** Each `type=gha` entry without a `scope` gets `scope`; every other entry is kept as it is. */
 export function withGhaScope(entries: readonly string[], scope: string): string[] {
   return entries.map(e => {

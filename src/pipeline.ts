@@ -73,7 +73,7 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   const { engine, builder } = o.host
   core.info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`)
   const cores = availableParallelism()
-  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated)
+  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated, wantsAttestation(b))
   core.info(describePlan(plan))
   const tag = localTag(b.image.repository)
   await mkdir(o.tempDir, { recursive: true })

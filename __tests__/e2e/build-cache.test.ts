@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { context, fromCache, layoutLayers, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
+import { context, fromCache, layoutLayers, matrixJobs, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
 import { configsOf, deleteRepository, digestOf, layersOf, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { docker, testEnv } from '../helpers/testenv.js'
@@ -137,6 +137,41 @@ describe('on the containerd store', () => {
       rmSync(dir, { recursive: true, force: true })
     }
     expect(recordsOf(host, nonce, layers)).toEqual([])
+  })
+})
+
+describe('in a matrix on the containerd store', () => {
+  it("each job's type=registry export gets its platform in the tag, read back by the same job: neither overwrites the other's", async () => {
+    const nonce = randomBytes(8).toString('hex')
+    const repository = `e2e/cache-matrix-${nonce}`
+    const ref = `${env.registryOpen}/${repository}:buildcache`
+    const layers: string[] = []
+    try {
+      const jobs = await matrixJobs(
+        PLATFORMS,
+        {
+          image: `${env.registryOpen}/e2e/app-${nonce}`,
+          context: context(nonce, 'one\n'),
+          'cache-from': `type=registry,ref=${ref}`,
+          'cache-to': `type=registry,ref=${ref},mode=max`
+        },
+        { DOCKER_HOST: env.dockerContainerd }
+      )
+      for (const [i, job] of jobs.entries()) {
+        expect(job.errors).toEqual([])
+        expect(job.code).toBe(0)
+        const scoped = `${ref}-${PLATFORMS[i].replace('/', '-')}`
+        expect(job.log).toContain(`--cache-from type=registry,ref=${scoped} --cache-to type=registry,ref=${scoped},mode=max `)
+      }
+      expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual(['buildcache-linux-amd64', 'buildcache-linux-arm64'])
+      for (const tag of ['buildcache-linux-amd64', 'buildcache-linux-arm64'])
+        layers.push(...(await layersOf(env.registryOpen, repository, tag)))
+    } finally {
+      pruneOwn(env.dockerContainerd, nonce, layers)
+      await deleteRepository(env.registryOpen, repository)
+    }
+    expect(recordsOf(env.dockerContainerd, nonce, layers)).toEqual([])
+    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
   })
 })
 

@@ -118,12 +118,17 @@ async function planRun(store: string, dockerHost: string) {
 }
 
 describe('the build plan', () => {
-  it('on the containerd store is one multi-platform build, loaded into the engine and written as the layout by the same export: nothing saved', async () => {
+  it('on the containerd store is one multi-platform build, loaded into the engine, then the same image written as the layout from the build cache: nothing saved', async () => {
     const run = await planRun('containerd', env.dockerContainerd)
-    expect(run.log).toContain('Build plan: containerd image store, one build of 6 platforms\n')
-    expect(run.builds).toHaveLength(1)
-    expect(run.builds[0]).toMatch(/ --output type=docker,oci-mediatypes=true --output type=oci,dest=\S+\/layout,tar=false --tag /)
-    expect(run.builds[0]).not.toContain('--load')
+    expect(run.log).toContain('Build plan: containerd image store, one build of 6 platforms, the OCI layout written from the build cache\n')
+    // The build (with no-cache: true), then the export, which takes every step from what the build left in the build cache.
+    expect(run.builds).toHaveLength(2)
+    expect(run.builds[0]).toMatch(/ --no-cache .* --output type=docker,oci-mediatypes=true --tag /)
+    expect(run.builds[1]).toMatch(/ --output type=oci,dest=\S+\/layout,tar=false --tag /)
+    expect(run.builds[1]).not.toContain('--no-cache')
+    expect(run.log).toMatch(/^Written as an OCI layout from the build cache in [\d.]+ s/m)
+    expect(run.log.match(/^#\d+ \[[^\]]*\] RUN .*$/gm)?.length).toBeGreaterThan(0)
+    for (const build of run.builds) expect(build).not.toContain('--load')
     expect(run.saves).toEqual([])
   })
 

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { context, fromCache, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
+import { context, fromCache, matrixJobs, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
 import { azuriteAccount, azuriteStore, type CacheService, startCacheService } from '../helpers/cache-service.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { testEnv } from '../helpers/testenv.js'
@@ -98,23 +98,15 @@ describe('type=gha on the containerd store', () => {
   it("in a matrix, each job's type=gha entries get the scope of its platform: neither job's export overwrites the other's", async () => {
     const nonce = randomBytes(8).toString('hex')
     const before = service.entries().length
-    const jobs = await Promise.all(
-      PLATFORMS.map(async p =>
-        runStep(
-          await newRunner(env.toolCache),
-          'main',
-          {
-            platforms: PLATFORMS.join(','),
-            build: p,
-            image: `${env.registryOpen}/e2e/gha-matrix-${nonce}`,
-            context: context(nonce, 'one\n'),
-            'cache-from': 'type=gha',
-            'cache-to': 'type=gha,mode=max'
-          },
-          {},
-          { DOCKER_HOST: env.dockerContainerd, ...service.env() }
-        )
-      )
+    const jobs = await matrixJobs(
+      PLATFORMS,
+      {
+        image: `${env.registryOpen}/e2e/gha-matrix-${nonce}`,
+        context: context(nonce, 'one\n'),
+        'cache-from': 'type=gha',
+        'cache-to': 'type=gha,mode=max'
+      },
+      { DOCKER_HOST: env.dockerContainerd, ...service.env() }
     )
     for (const [i, job] of jobs.entries()) {
       expect(job.errors).toEqual([])

@@ -193,10 +193,10 @@ describe("the README's examples, run as a user's workflows", () => {
     for (const m of manifestsOf(image, raw)) expect(m.annotations).toEqual(pairs(levels('manifest'), 'manifest:'))
     // The build secret reached the action and no log line but its mask command.
     expect(tokenLines(run)).toEqual([`::add-mask::${NPM_TOKEN}`])
-    // The cache lines reach buildx as written. The runner models no Actions cache service and gives
-    // the step none of its variables (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL), and buildx then
-    // drops type=gha cache entries without a word, as outside Actions: this run shows the lines are
-    // taken and passed on, not that the cache works, which waits for a stand-in of the cache service.
+    // The cache lines reach buildx as written. This workflow runner gives the step none of the cache
+    // service's variables (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL), and buildx then drops type=gha
+    // cache entries without a word, as outside Actions: this run shows the lines are taken and passed
+    // on; gha-cache.test.ts runs the cache itself through the stand-in of the cache service.
     const log = logOf(job(run, 'release'))
     expect(log).toContain('--cache-from type=gha --cache-to type=gha,mode=max')
     expect(log).not.toContain('GitHub Actions Cache')

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { StepResult } from './runner.js'
+import { newRunner, runStep, type StepResult } from './runner.js'
 import { sampleContext } from './sample.js'
 import { docker, testEnv } from './testenv.js'
 
@@ -94,4 +94,18 @@ export function layoutLayers(dir: string): string[] {
     ...(doc.manifests ?? []).flatMap(m => layers(blob(m.digest)))
   ]
   return [...new Set(layers(JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'))))]
+}
+
+/** A matrix of main steps, one job per platform (`build: <platform>`), run at once, each on a runner of its own. */
+export async function matrixJobs(
+  platforms: readonly string[],
+  inputs: Record<string, string>,
+  stepEnv: Record<string, string>
+): Promise<StepResult[]> {
+  const toolCache = testEnv().toolCache
+  return Promise.all(
+    platforms.map(async p =>
+      runStep(await newRunner(toolCache), 'main', { platforms: platforms.join(','), build: p, ...inputs }, {}, stepEnv)
+    )
+  )
 }

@@ -23,7 +23,15 @@ describe('the build plan', () => {
   it('is one multi-platform build on the containerd store with the docker driver', () => {
     const plan = planBuild({ store: 'containerd' }, DEFAULT, SIX, 4, 16 * GIB, EMULATED)
     expect(plan.kind).toBe('multi-platform')
-    expect(describePlan(plan)).toBe('Build plan: containerd image store, one build of 6 platforms')
+    expect(describePlan(plan)).toBe(
+      'Build plan: containerd image store, one build of 6 platforms, the OCI layout written from the build cache'
+    )
+    // Attestations carry the time of their build: the engine and the layout then come from one export.
+    const attested = planBuild({ store: 'containerd' }, DEFAULT, SIX, 4, 16 * GIB, EMULATED, true)
+    expect(attested).toMatchObject({ kind: 'multi-platform', layout: 'same-export' })
+    expect(describePlan(attested)).toBe(
+      'Build plan: containerd image store, one build of 6 platforms, the OCI layout written by the same export'
+    )
   })
 
   it('is a build per platform side by side on the classic store, the slowest under emulation first, at most two per core', () => {

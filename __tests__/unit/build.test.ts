@@ -43,8 +43,11 @@ jest.unstable_mockModule('../../src/docker/engine.js', () => ({
 jest.unstable_mockModule('../../src/docker/image-io.js', () => ({
   saveLayout: async (ref: string) => void events.push(`save ${ref}`),
   loadPlatform: async (_image: unknown, ref: string) => void events.push(`load ${ref}`),
-  sameImage: async (_store: string, ref: string) => `sha256:id-of-${ref}`
+  sameImage: async (_store: string, ref: string) => `sha256:id-of-${ref}`,
+  imageId: async () => engineImage
 }))
+/** The engine's image ID that imageId gives; the layout's stub index names sha256:m. */
+let engineImage = 'sha256:m'
 const descriptor = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:m', size: 1 }
 jest.unstable_mockModule('../../src/oci/layout.js', () => ({
   LayoutError: class extends Error {},
@@ -68,8 +71,8 @@ const EMULATED = new Set(SIX.slice(1).map(formatPlatform))
 const b = getInputs(name => ({ image: 'registry.example/app', platforms: 'all' })[name] ?? '').build!
 const GIB = 1024 ** 3
 
-function run(plan: BuildPlan) {
-  return buildEach({ plan, b, tag: 'archway.local/app:1', scratch: tempDir('build'), parallel: 2 }, async built => {
+function run(plan: BuildPlan, inputs = b) {
+  return buildEach({ plan, b: inputs, tag: 'archway.local/app:1', scratch: tempDir('build'), parallel: 2 }, async built => {
     events.push(`hand on ${formatPlatform(built.platform)}`)
     return { platform: formatPlatform(built.platform), imageId: built.imageId, notes: built.notes }
   })
@@ -90,6 +93,7 @@ beforeEach(() => {
   log.length = 0
   events.length = 0
   argvs.length = 0
+  engineImage = 'sha256:m'
   builds = {}
 })
 
@@ -158,17 +162,53 @@ describe('one build exported as an OCI layout', () => {
 })
 
 describe('one multi-platform build', () => {
-  it('builds once into the engine and an OCI layout by the same export, saves nothing, and hands every platform on with the one image of the engine', async () => {
-    const plan = planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED)
-    const results = await run(plan)
-    expect(events.filter(e => e.startsWith('start ') || e.startsWith('save '))).toEqual([`start ${SIX.map(formatPlatform).join(',')}`])
-    const argv = argvs.at(-1)!
-    expect(argv).not.toContain('--load')
-    expect(argv.flatMap((a, i) => (a === '--output' ? [argv[i + 1].replace(/dest=[^,]*/, 'dest=DIR')] : []))).toEqual([
-      'type=docker,oci-mediatypes=true',
-      'type=oci,dest=DIR,tar=false'
+  const outputs = (argv: readonly string[]) =>
+    argv.flatMap((a, i) => (a === '--output' ? [argv[i + 1].replace(/dest=[^,]*/, 'dest=DIR')] : []))
+  const containerd = () => planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED)
+  const cached = getInputs(
+    name =>
+      ({
+        image: 'registry.example/app',
+        platforms: 'all',
+        'cache-from': 'type=registry,ref=registry.example/app:cache',
+        'cache-to': 'type=registry,ref=registry.example/app:cache,mode=max',
+        'no-cache': 'true',
+        pull: 'true'
+      })[name] ?? ''
+  ).build!
+
+  it('builds once into the engine, then writes the layout from the build cache alone (no cache import or export, no --no-cache, no --pull), and saves nothing', async () => {
+    const results = await run(containerd(), cached)
+    expect(events.filter(e => e.startsWith('start ') || e.startsWith('save '))).toEqual([
+      `start ${SIX.map(formatPlatform).join(',')}`,
+      `start ${SIX.map(formatPlatform).join(',')}`
     ])
+    const [build, again] = argvs
+    expect(outputs(build)).toEqual(['type=docker,oci-mediatypes=true'])
+    expect(build).toEqual(expect.arrayContaining(['--cache-from', '--cache-to', '--no-cache', '--pull']))
+    expect(outputs(again)).toEqual(['type=oci,dest=DIR,tar=false'])
+    expect(again.filter(a => ['--cache-from', '--cache-to', '--no-cache', '--pull', '--load'].includes(a))).toEqual([])
     expect(new Set(results.map(r => r.imageId))).toEqual(new Set(['sha256:id-of-archway.local/app:1']))
+    expect(results[0].notes[0]).toMatch(/^Written as an OCI layout from the build cache in [\d.]+ s/)
     expect(log).toContain('Built 6 platform(s) in 0.0 s')
+  })
+
+  it("saves the engine's image instead when the export from the build cache is another image", async () => {
+    engineImage = 'sha256:not-the-layouts'
+    const results = await run(containerd())
+    expect(events.filter(e => e.startsWith('save '))).toEqual(['save archway.local/app:1'])
+    expect(log).toContain(
+      "The export from the build cache is sha256:m, not the engine's image sha256:not-the-layouts: saving the engine's image instead"
+    )
+    expect(results[0].notes[0]).toMatch(/^Saved as an OCI layout in [\d.]+ s \(docker save archway\.local\/app:1/)
+  })
+
+  it('with attestations, which carry the time of their build, writes the engine and the layout by one export', async () => {
+    const attested = getInputs(name => ({ image: 'registry.example/app', platforms: 'all', provenance: 'true' })[name] ?? '').build!
+    const plan = planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED, true)
+    const results = await run(plan, attested)
+    expect(argvs.map(outputs)).toEqual([['type=docker,oci-mediatypes=true', 'type=oci,dest=DIR,tar=false']])
+    expect(events.filter(e => e.startsWith('save '))).toEqual([])
+    expect(results[0].notes[0]).toBe("Written as an OCI layout by the same export as the engine's image")
   })
 })

@@ -1,7 +1,44 @@
 import { jest } from '@jest/globals'
-import { ghaScope, ghaTokens, hasGhaEntry, withGhaScope } from '../../src/cache-entries.js'
+import { ghaScope, ghaTokens, hasGhaEntry, withGhaScope, withMatrixScope } from '../../src/cache-entries.js'
 import { getInputs } from '../../src/inputs.js'
 import { parsePlatformList } from '../../src/platform.js'
+
+describe("a matrix job's cache entries", () => {
+  it("export to a registry reference of their own, and read back from it, so that no job overwrites another's cache", () => {
+    const cache = withMatrixScope(
+      {
+        from: ['type=registry,ref=ghcr.io/acme/app:buildcache', 'ghcr.io/acme/app:cache2', 'type=registry,ref=localhost:5000/app'],
+        to: ['type=registry,ref=ghcr.io/acme/app:buildcache,mode=max', 'ghcr.io/acme/app:cache2', 'type=registry,ref=localhost:5000/app']
+      },
+      'linux-arm64'
+    )
+    expect(cache).toEqual({
+      from: [
+        'type=registry,ref=ghcr.io/acme/app:buildcache-linux-arm64',
+        'ghcr.io/acme/app:cache2-linux-arm64',
+        'type=registry,ref=localhost:5000/app:linux-arm64'
+      ],
+      to: [
+        'type=registry,ref=ghcr.io/acme/app:buildcache-linux-arm64,mode=max',
+        'ghcr.io/acme/app:cache2-linux-arm64',
+        'type=registry,ref=localhost:5000/app:linux-arm64'
+      ]
+    })
+  })
+
+  it('keep a reference they only read (the published image of an inline cache), and every entry of another type but gha', () => {
+    const from = ['type=registry,ref=ghcr.io/acme/app:latest', 'type=local,src=/tmp/c', `ghcr.io/acme/app@sha256:${'0'.repeat(64)}`]
+    const to = ['type=inline', 'type=local,dest=/tmp/c', `type=registry,ref=ghcr.io/acme/app@sha256:${'0'.repeat(64)}`]
+    expect(withMatrixScope({ from, to }, 'linux-arm64')).toEqual({ from, to })
+  })
+
+  it('give type=gha entries the scope as withGhaScope does', () => {
+    expect(withMatrixScope({ from: ['type=gha'], to: ['type=gha,mode=max'] }, 'linux-amd64')).toEqual({
+      from: ['type=gha,scope=linux-amd64'],
+      to: ['type=gha,mode=max,scope=linux-amd64']
+    })
+  })
+})
 
 describe('type=gha cache entries', () => {
   it.each([

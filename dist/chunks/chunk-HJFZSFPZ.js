@@ -137,6 +137,25 @@ function hasGhaEntry(entries) {
 function ghaScope(platforms) {
   return platforms.map((p) => formatPlatform(p).replace(/\//g, "-")).join("_");
 }
+function registryRef(entry) {
+  if (!entry.includes("=")) return entry.trim();
+  const f = fields(entry);
+  return f?.some(([k, v]) => k === "type" && v === "registry") ? f.find(([k]) => k === "ref")?.[1] : void 0;
+}
+function scopedRef(ref, scope) {
+  if (ref.includes("@")) return ref;
+  const name = ref.slice(ref.lastIndexOf("/") + 1);
+  return name.includes(":") ? `${ref}-${scope}` : `${ref}:${scope}`;
+}
+function withMatrixScope(cache, scope) {
+  const exported = new Set(cache.to.map(registryRef).filter((r) => r !== void 0));
+  const scoped = (entry) => {
+    const ref = registryRef(entry);
+    if (ref === void 0 || !exported.has(ref)) return entry;
+    return entry.includes("=") ? entry.replace(`ref=${ref}`, `ref=${scopedRef(ref, scope)}`) : scopedRef(ref, scope);
+  };
+  return { from: withGhaScope(cache.from, scope).map(scoped), to: withGhaScope(cache.to, scope).map(scoped) };
+}
 function withGhaScope(entries, scope) {
   return entries.map((e) => {
     const f = fields(e);
@@ -194,7 +213,7 @@ function parseSbom(value) {
 }
 function readBuildSettings(get, read, context, env = process.env, share) {
   const list = (name, o) => parseList(name, get(name, ""), o);
-  const cache = (name) => {
+  const cacheList = (name) => {
     const entries = list(name, { ignoreComma: true });
     for (const e of entries)
       if (!cacheType(e))
@@ -203,8 +222,10 @@ function readBuildSettings(get, read, context, env = process.env, share) {
           redactCacheEntry(e),
           "accepted: type=registry|local|inline|gha|s3|azblob and its fields, or an image reference"
         );
-    return share ? withGhaScope(entries, ghaScope(share)) : entries;
+    return entries;
   };
+  const given = { from: cacheList("cache-from"), to: cacheList("cache-to") };
+  const cache = share ? withMatrixScope(given, ghaScope(share)) : given;
   const token = read("github-token").trim();
   const secrets = list("secrets", { ignoreComma: true }).map((line) => {
     const [id, value] = idAnd("secrets", line, "value", true);
@@ -232,8 +253,8 @@ function readBuildSettings(get, read, context, env = process.env, share) {
       /^[^\s=]+=\S+$/,
       "name=path-or-reference items"
     ),
-    cacheFrom: cache("cache-from"),
-    cacheTo: cache("cache-to"),
+    cacheFrom: cache.from,
+    cacheTo: cache.to,
     network: optionalMatching("network", get("network", ""), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "default, none, host, or a network name"),
     noCache: parseBoolean("no-cache", get("no-cache", "false")),
     noCacheFilters: matching("no-cache-filters", list("no-cache-filters"), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "build stage names"),
