@@ -2,6 +2,7 @@ import { type BuildHost, checkBuildHost } from '../../src/build-host.js'
 import { cacheType } from '../../src/cache-entries.js'
 import { NO_SETTINGS } from '../../src/docker/buildx.js'
 import { InputError } from '../../src/errors.js'
+import { errorOf } from '../helpers/error-of.js'
 
 const host = (store: 'classic' | 'containerd', driver = 'docker'): BuildHost => ({
   engine: { version: '28.5.2', store },
@@ -11,14 +12,6 @@ const asks = (cacheFrom: string[], cacheTo: string[] = []) => ({
   provenance: false as const,
   settings: { ...NO_SETTINGS, cacheFrom, cacheTo }
 })
-const errorOf = (f: () => void): Error | undefined => {
-  try {
-    f()
-  } catch (err) {
-    return err as Error
-  }
-  return undefined
-}
 
 describe('cache entries, typed as buildx types them', () => {
   it.each([

@@ -7,19 +7,12 @@ import { InputError } from '../../src/errors.js'
 import { parseList } from '../../src/input-values.js'
 import { getInputs } from '../../src/inputs.js'
 import { parsePlatformList } from '../../src/platform.js'
+import { errorOf } from '../helpers/error-of.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const settings = (values: Record<string, string>, context = '.', env: NodeJS.ProcessEnv = {}) => {
   const read = (name: string) => values[name] ?? ''
   return readBuildSettings((name, fallback) => read(name).trim() || fallback, read, context, env)
-}
-const errorOf = (f: () => unknown): Error | undefined => {
-  try {
-    f()
-  } catch (err) {
-    return err as Error
-  }
-  return undefined
 }
 
 describe('list inputs, read as docker/build-push-action reads them', () => {

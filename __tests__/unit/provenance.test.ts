@@ -16,6 +16,7 @@ import {
 } from '../../src/publish/provenance.js'
 import { prepareImage, pushImage } from '../../src/publish/push-image.js'
 import { RegistryClient } from '../../src/registry/client.js'
+import { errorOf } from '../helpers/error-of.js'
 import { imageManifest, OCI_INDEX, startRegistry, type TestRegistry } from '../helpers/registry-server.js'
 import { tempDir } from '../helpers/tmp.js'
 import { LayoutBuilder, P, sha256 } from './oci/fixtures.js'
@@ -254,14 +255,6 @@ describe('attaching provenance in a registry', () => {
 
 describe('attestations and the image store', () => {
   const asks = (provenance: false | 'min' | 'max', sbom: false | string = false) => ({ provenance, settings: { ...NO_SETTINGS, sbom } })
-  const errorOf = (f: () => void): unknown => {
-    try {
-      f()
-    } catch (err) {
-      return err
-    }
-    return undefined
-  }
 
   it.each([
     [asks('min'), /^Input "provenance" has a bad value "true": .*classic image store/],
