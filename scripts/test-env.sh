@@ -59,7 +59,10 @@ AZURITE_ADDR=127.0.0.1:10000
 AZURITE_ACCOUNT=archway
 
 SYSTEM_PACKAGES=(containerd runc skopeo docker-registry busybox-static xz-utils ca-certificates curl
-  dpkg-dev apache2-utils file iproute2 procps openssl shellcheck openssh-client zstd)
+  dpkg-dev apache2-utils file iproute2 procps openssl shellcheck openssh-client zstd
+  # Debian's cross compilers: programs of the project's own for each foreign platform (bench/emulation)
+  gcc libc6-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu gcc-powerpc64le-linux-gnu gcc-riscv64-linux-gnu
+  libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-s390x-cross libc6-dev-ppc64el-cross libc6-dev-riscv64-cross)
 
 # key (docker platform) : Debian architecture : suite : ELF class (32/64) : endianness : ELF e_machine
 BUSYBOX_TARGETS=(
