@@ -35,7 +35,7 @@ import {
   targetsOf,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-37J256ZL.js";
+} from "./chunks/chunk-MGX3NFPF.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -47,7 +47,7 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-XS4VKCRM.js";
+} from "./chunks/chunk-5UN2WNTH.js";
 import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {

@@ -2,10 +2,10 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-37J256ZL.js";
+} from "./chunks/chunk-MGX3NFPF.js";
 import {
   runStep
-} from "./chunks/chunk-XS4VKCRM.js";
+} from "./chunks/chunk-5UN2WNTH.js";
 import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-ATW73TXN.js";

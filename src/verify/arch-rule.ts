@@ -55,8 +55,8 @@ export const REFUSED = {
 
 export const ACCEPTED = {
   ignored: 'in verify-arch-ignore',
-  relocatable: 'a relocatable object, never run',
-  bpf: 'an eBPF object, loaded into the kernel',
+  relocatable: 'a relocatable object',
+  bpf: 'an eBPF object',
   notProgram: 'neither program nor library',
   otherArchDir: "in another architecture's directory",
   testdata: 'test data',

@@ -210,7 +210,7 @@ export function archOk(report: ArchReport): boolean {
 /**
  * One line saying why the image is not for its platform, naming the platform and the first
  * `max` refused paths, each with what it is and why it is refused; undefined when it passed.
- * E.g. `linux/arm64: 1 of 3 ELF files is not AArch64 64-bit LSB where the platform runs it:
+ * E.g. `linux/arm64: 1 of 3 ELF files is not AArch64 64-bit LSB:
  * /bin/busybox (x86-64 64-bit LSB, a program on PATH)`.
  */
 export function archFailure(report: ArchReport, max = 3): string | undefined {
@@ -224,9 +224,7 @@ export function archFailure(report: ArchReport, max = 3): string | undefined {
       .map(m => `${m.path} (${m.found}, ${m.reason})`)
       .join(', ')
     const more = n > max ? ` and ${n - max} more` : ''
-    parts.push(
-      `${n} of ${report.elfChecked} ELF files ${n === 1 ? 'is' : 'are'} not ${report.expected} where the platform ${n === 1 ? 'runs it' : 'runs them'}: ${shown}${more}`
-    )
+    parts.push(`${n} of ${report.elfChecked} ELF files ${n === 1 ? 'is' : 'are'} not ${report.expected}: ${shown}${more}`)
   }
   return `${formatPlatform(report.platform)}: ${parts.join('; ')}`
 }

@@ -44,7 +44,7 @@ describe('the job summary of the architecture check', () => {
       "- linux/amd64: 2 ELF files of another architecture accepted (1 in another architecture's directory, 1 test data): /usr/aarch64-linux-gnu/lib/libc.so.6 (AArch64 64-bit LSB, in another architecture's directory), /usr/local/go/src/debug/elf/testdata/gcc-arm64-exec (AArch64 64-bit LSB, test data)"
     )
     expect(md).toContain(
-      '- Architecture check failed: linux/arm64: 1 of 40 ELF files is not AArch64 64-bit LSB where the platform runs it: /bin/busybox (x86-64 64-bit LSB, a program on PATH)'
+      '- Architecture check failed: linux/arm64: 1 of 40 ELF files is not AArch64 64-bit LSB: /bin/busybox (x86-64 64-bit LSB, a program on PATH)'
     )
   })
 })

@@ -142,7 +142,7 @@ describe("verifying an image's architecture from its OCI layout", () => {
     expect(report.mismatches).toEqual([{ path: '/usr/local/bin/app', found: 'x86-64 64-bit LSB', reason: 'a program on PATH' }])
     expect(report.elfChecked).toBe(2)
     expect(archFailure(report)).toBe(
-      'linux/arm64: 1 of 2 ELF files is not AArch64 64-bit LSB where the platform runs it: /usr/local/bin/app (x86-64 64-bit LSB, a program on PATH)'
+      'linux/arm64: 1 of 2 ELF files is not AArch64 64-bit LSB: /usr/local/bin/app (x86-64 64-bit LSB, a program on PATH)'
     )
   })
 
@@ -241,7 +241,7 @@ describe("verifying an image's architecture from its OCI layout", () => {
       }
     ])
     expect(archFailure(report)).toBe(
-      'linux/arm/v7: 2 of 5 ELF files are not ARM 32-bit LSB EABI5 (not soft-float; ARMv7 or older) where the platform runs them: /lib/libc.so.6 (ARM 32-bit LSB EABI5 soft-float ARMv5TE, an executable file), /usr/bin/aarch64-tool (AArch64 64-bit LSB, a program on PATH)'
+      'linux/arm/v7: 2 of 5 ELF files are not ARM 32-bit LSB EABI5 (not soft-float; ARMv7 or older): /lib/libc.so.6 (ARM 32-bit LSB EABI5 soft-float ARMv5TE, an executable file), /usr/bin/aarch64-tool (AArch64 64-bit LSB, a program on PATH)'
     )
   })
 
@@ -269,7 +269,7 @@ describe("verifying an image's architecture from its OCI layout", () => {
       config: { ok: false, found: 'linux/amd64' }
     }
     expect(archFailure(report)).toBe(
-      'linux/s390x: the image config says linux/amd64; 5 of 10 ELF files are not S390 64-bit MSB where the platform runs them: /a (x86-64 64-bit LSB, an executable file), /b (x86-64 64-bit LSB, an executable file), /c (x86-64 64-bit LSB, an executable file) and 2 more'
+      'linux/s390x: the image config says linux/amd64; 5 of 10 ELF files are not S390 64-bit MSB: /a (x86-64 64-bit LSB, an executable file), /b (x86-64 64-bit LSB, an executable file), /c (x86-64 64-bit LSB, an executable file) and 2 more'
     )
     expect(archFailure(report, 1)).toMatch(/: \/a \(x86-64 64-bit LSB, an executable file\) and 4 more$/)
   })

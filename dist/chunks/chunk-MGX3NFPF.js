@@ -33,7 +33,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-XS4VKCRM.js";
+} from "./chunk-5UN2WNTH.js";
 import {
   EM,
   armArchLevel,
@@ -4144,9 +4144,7 @@ function archFailure(report, max = 3) {
   if (n > 0) {
     const shown = report.mismatches.slice(0, max).map((m) => `${m.path} (${m.found}, ${m.reason})`).join(", ");
     const more = n > max ? ` and ${n - max} more` : "";
-    parts.push(
-      `${n} of ${report.elfChecked} ELF files ${n === 1 ? "is" : "are"} not ${report.expected} where the platform ${n === 1 ? "runs it" : "runs them"}: ${shown}${more}`
-    );
+    parts.push(`${n} of ${report.elfChecked} ELF files ${n === 1 ? "is" : "are"} not ${report.expected}: ${shown}${more}`);
   }
   return `${formatPlatform(report.platform)}: ${parts.join("; ")}`;
 }
