@@ -4,9 +4,10 @@ import {
   parsePlatforms,
   platformFacts,
   runStep
-} from "./chunks/chunk-VVEVX4YM.js";
+} from "./chunks/chunk-5UN2WNTH.js";
+import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-RIXKIOPU.js";
+import "./chunks/chunk-ATW73TXN.js";
 import "./chunks/chunk-WXXSKNG5.js";
 import {
   setOutput

@@ -2,12 +2,13 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-HJFZSFPZ.js";
+} from "./chunks/chunk-MGX3NFPF.js";
 import {
   runStep
-} from "./chunks/chunk-VVEVX4YM.js";
+} from "./chunks/chunk-5UN2WNTH.js";
+import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-RIXKIOPU.js";
+import "./chunks/chunk-ATW73TXN.js";
 import "./chunks/chunk-QVV7OG4N.js";
 import "./chunks/chunk-6PV27GIQ.js";
 import {
@@ -29,7 +30,7 @@ async function run() {
   if (state?.qemuCache) await saveQemuCache(state.qemuCache);
 }
 async function saveQemuCache(cache) {
-  const { save } = await import("./chunks/actions-cache-MYPVXQKZ.js");
+  const { save } = await import("./chunks/actions-cache-5HFWRSQT.js");
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   await save([...cache.paths], cache.key, log).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
 }

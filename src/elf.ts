@@ -4,6 +4,8 @@ export interface ElfHeader {
   readonly bits: 32 | 64
   readonly endian: 'little' | 'big'
   readonly machine: number
+  /** e_type: ET_REL, ET_EXEC, ET_DYN, ET_CORE (see ET). */
+  readonly type: number
   /** e_flags: for ARM, the EABI version and float ABI. */
   readonly flags: number
   /** True when a PT_INTERP program header names a dynamic loader (not statically linked). */
@@ -22,6 +24,7 @@ export function parseElf(buf: Buffer): ElfHeader | undefined {
   const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o))
   const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o))
   const addr = (o: number) => (bits === 64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o))
+  const type = u16(16)
   const machine = u16(18)
   const phoff = addr(bits === 64 ? 32 : 28)
   const flags = u32(bits === 64 ? 48 : 36)
@@ -33,8 +36,11 @@ export function parseElf(buf: Buffer): ElfHeader | undefined {
     if (at + 4 > buf.length) break
     if (u32(at) === PT_INTERP) dynamic = true
   }
-  return { bits, endian, machine, flags, dynamic }
+  return { bits, endian, type, machine, flags, dynamic }
 }
+
+/** e_type values: a relocatable object (`.o`, Go's `.syso`), a program, a shared object or PIE, a core dump. */
+export const ET = { REL: 1, EXEC: 2, DYN: 3, CORE: 4 } as const
 
 /** e_machine values of the architectures Archway knows (the ELF gABI's numbers). */
 export const EM = {
@@ -46,6 +52,8 @@ export const EM = {
   X86_64: 62,
   AARCH64: 183,
   RISCV: 243,
+  /** Linux eBPF objects: loaded into the kernel's BPF virtual machine, never run as programs. */
+  BPF: 247,
   LOONGARCH: 258
 } as const
 
@@ -59,6 +67,7 @@ const MACHINE_NAMES: Readonly<Record<number, string>> = {
   [EM.X86_64]: 'x86-64',
   [EM.AARCH64]: 'AArch64',
   [EM.RISCV]: 'RISC-V',
+  [EM.BPF]: 'eBPF',
   [EM.LOONGARCH]: 'LoongArch'
 }
 

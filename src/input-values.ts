@@ -5,6 +5,7 @@ import { errorMessage, InputError } from './errors.js'
 import { type Platform, PlatformListError, parsePlatformList, SUPPORTED_PLATFORMS } from './platform.js'
 import { parseQemuQuery, type QemuQuery } from './qemu/query.js'
 import { type ImageReference, ImageReferenceError, parseReference } from './registry/reference.js'
+import { validIgnoreGlob } from './verify/arch-context.js'
 
 export type KeyValue = readonly [string, string]
 
@@ -183,4 +184,33 @@ export function parseList(input: string, value: string, o: { ignoreComma?: boole
   // As build-push-action: a record of one field is split at its commas, quoted or not.
   const items = records.flatMap(r => (o.ignoreComma ? [r.join(',')] : r.length === 1 ? r[0].split(',') : r))
   return items.map(i => i.trim()).filter(i => i !== '')
+}
+
+/**
+ * `verify-arch-ignore`: absolute path globs (`/opt/sdk/**`), newline- or comma-separated; a comma
+ * inside braces (`/opt/{a,b}/**`) belongs to its glob.
+ */
+export function parseArchIgnore(value: string): string[] {
+  const items: string[] = []
+  let depth = 0
+  let item = ''
+  for (const ch of value) {
+    if (ch === '{') depth++
+    else if (ch === '}') depth = Math.max(0, depth - 1)
+    if (ch === '\n' || (ch === ',' && depth === 0)) {
+      items.push(item)
+      item = ''
+      depth = 0
+    } else item += ch
+  }
+  items.push(item)
+  const globs = items.map(i => i.trim()).filter(i => i !== '')
+  const bad = globs.find(g => !validIgnoreGlob(g))
+  if (bad !== undefined)
+    throw new InputError(
+      'verify-arch-ignore',
+      bad,
+      'accepted: absolute path globs such as /opt/sdk/** (* and ? within a name, ** across names, [...], {a,b}), newline- or comma-separated'
+    )
+  return globs
 }

@@ -8,6 +8,7 @@ import {
   type KeyValue,
   optional,
   type ProvenanceMode,
+  parseArchIgnore,
   parseBinfmtFlags,
   parseBoolean,
   parseContext,
@@ -50,6 +51,8 @@ export interface BuildInputs {
   readonly push: boolean
   readonly credentials?: { readonly username: string; readonly password: string }
   readonly verifyArch: boolean
+  /** `verify-arch-ignore`: absolute path globs the architecture check leaves out. */
+  readonly verifyArchIgnore: readonly string[]
   /** `provenance`: buildx's SLSA provenance mode, or false for none (the default). */
   readonly provenance: ProvenanceMode
   readonly builder?: string
@@ -139,7 +142,8 @@ const BUILD_ONLY: Readonly<Record<string, string>> = {
   'secret-files': '',
   'shm-size': '',
   ssh: '',
-  ulimit: ''
+  ulimit: '',
+  'verify-arch-ignore': ''
 }
 
 function buildInputs(
@@ -151,6 +155,7 @@ function buildInputs(
   const imageText = get('image', '')
   const push = parseBoolean('push', get('push', 'false'))
   const verifyArch = parseBoolean('verify-arch', get('verify-arch', 'true'))
+  const verifyArchIgnore = parseArchIgnore(get('verify-arch-ignore', ''))
   const provenance = parseProvenance(get('provenance', 'false'))
   if (imageText === '') {
     const stray =
@@ -185,6 +190,7 @@ function buildInputs(
       push,
       credentials: username ? { username, password } : undefined,
       verifyArch,
+      verifyArchIgnore,
       provenance,
       builder: optional(get('builder', ''), v => parseName('builder', v)),
       ...shareMode,

@@ -23,7 +23,7 @@ import { formatPlatform, type Platform } from './platform.js'
 import { attachProvenance } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
 import { connect, targetsOf } from './registries.js'
-import { type ArchReport, archFailure, archOk, verifyImageArch } from './verify/arch.js'
+import { type ArchReport, archFailure, archLogLine, archOk, verifyImageArch } from './verify/arch.js'
 
 export interface PlatformResult {
   readonly platform: Platform
@@ -113,18 +113,13 @@ async function buildTestPush(
       // The test runs in the engine while the architecture check reads the layout; both end before either's error is thrown.
       const [tested, verified] = await Promise.allSettled([
         b.test ? runTest(built.imageId, p, b.test, log) : undefined,
-        b.verifyArch ? verifyImageArch(image) : undefined
+        b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : undefined
       ])
       if (tested.status === 'rejected') throw tested.reason
       if (verified.status === 'rejected') throw verified.reason
       const [test, arch] = [tested.value, verified.value]
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
-      if (arch)
-        log(
-          archOk(arch)
-            ? `Architecture: ${arch.elfChecked} ELF files of ${arch.filesChecked} files are all ${arch.expected}`
-            : `Architecture: ${archFailure(arch)}`
-        )
+      if (arch) log(archLogLine(arch))
       return { platform: p, image, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild }
     })
   )

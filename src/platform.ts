@@ -24,6 +24,10 @@ export interface PlatformFacts {
   readonly qemu: string
   /** Debian's name for the architecture. */
   readonly debian: string
+  /** Its GNU triplet: Debian's multiarch library directories (`/usr/lib/<gnu>`) and cross toolchains (`/usr/<gnu>`) are named after it. */
+  readonly gnu: string
+  /** Node's `process.arch` on it: prebuilt native modules live in `prebuilds/linux-<node>/`. */
+  readonly node: string
   readonly elf: ElfTarget
   /** binfmt_misc magic and mask over the first 20 bytes of an ELF file (ident, e_type, e_machine), in hex. */
   readonly binfmt: { readonly magic: string; readonly mask: string }
@@ -50,6 +54,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['amd64', 'x86_64', 'x86-64'],
     qemu: 'x86_64',
     debian: 'amd64',
+    gnu: 'x86_64-linux-gnu',
+    node: 'x64',
     elf: { machine: EM.X86_64, ...LE64 },
     binfmt: { magic: '7f454c4602010100000000000000000002003e00', mask: X86_MASK },
     armRunner: false,
@@ -60,6 +66,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['arm64', 'arm64/v8', 'aarch64'],
     qemu: 'aarch64',
     debian: 'arm64',
+    gnu: 'aarch64-linux-gnu',
+    node: 'arm64',
     elf: { machine: EM.AARCH64, ...LE64 },
     binfmt: { magic: '7f454c460201010000000000000000000200b700', mask: MASK },
     armRunner: true,
@@ -70,6 +78,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['arm/v7', 'arm', 'armv7', 'armhf'],
     qemu: 'arm',
     debian: 'armhf',
+    gnu: 'arm-linux-gnueabihf',
+    node: 'arm',
     elf: { machine: EM.ARM, ...LE32 },
     binfmt: { magic: '7f454c4601010100000000000000000002002800', mask: MASK },
     armRunner: true,
@@ -80,6 +90,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['arm/v6', 'armv6', 'armel'],
     qemu: 'arm',
     debian: 'armel',
+    gnu: 'arm-linux-gnueabi',
+    node: 'arm',
     elf: { machine: EM.ARM, ...LE32 },
     binfmt: { magic: '7f454c4601010100000000000000000002002800', mask: MASK },
     armRunner: false,
@@ -90,6 +102,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['386', 'i386', 'x86'],
     qemu: 'i386',
     debian: 'i386',
+    gnu: 'i386-linux-gnu',
+    node: 'ia32',
     elf: { machine: EM.I386, ...LE32 },
     binfmt: { magic: '7f454c4601010100000000000000000002000300', mask: X86_MASK },
     armRunner: false,
@@ -100,6 +114,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['s390x'],
     qemu: 's390x',
     debian: 's390x',
+    gnu: 's390x-linux-gnu',
+    node: 's390x',
     elf: { machine: EM.S390, bits: 64, endian: 'big' },
     binfmt: { magic: '7f454c4602020100000000000000000000020016', mask: 'fffffffffffffffcfffffffffffffffffffeffff' },
     armRunner: false,
@@ -110,6 +126,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['ppc64le', 'ppc64el'],
     qemu: 'ppc64le',
     debian: 'ppc64el',
+    gnu: 'powerpc64le-linux-gnu',
+    node: 'ppc64',
     elf: { machine: EM.PPC64, ...LE64 },
     binfmt: { magic: '7f454c4602010100000000000000000002001500', mask: 'fffffffffffffffcfffffffffffffffffeffff00' },
     armRunner: false,
@@ -120,6 +138,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['riscv64'],
     qemu: 'riscv64',
     debian: 'riscv64',
+    gnu: 'riscv64-linux-gnu',
+    node: 'riscv64',
     elf: { machine: EM.RISCV, ...LE64 },
     binfmt: { magic: '7f454c460201010000000000000000000200f300', mask: MASK },
     armRunner: false,
@@ -130,6 +150,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['mips64le', 'mips64el'],
     qemu: 'mips64el',
     debian: 'mips64el',
+    gnu: 'mips64el-linux-gnuabi64',
+    node: 'mips64el',
     elf: { machine: EM.MIPS, ...LE64 },
     binfmt: { magic: '7f454c4602010100000000000000000002000800', mask: 'ffffffffffffff0000fffffffffffffffeffffff' },
     armRunner: false,
@@ -140,6 +162,8 @@ const TABLE: readonly PlatformFacts[] = [
     aliases: ['loong64', 'loongarch64'],
     qemu: 'loongarch64',
     debian: 'loong64',
+    gnu: 'loongarch64-linux-gnu',
+    node: 'loong64',
     elf: { machine: EM.LOONGARCH, ...LE64 },
     binfmt: { magic: '7f454c4602010100000000000000000002000201', mask: 'fffffffffffffffc00fffffffffffffffeffffff' },
     armRunner: false,
@@ -205,6 +229,11 @@ export function platformFacts(p: Platform): PlatformFacts {
   const f = BY_KEY.get(formatPlatform(p))
   if (!f) throw new Error(`unsupported platform ${formatPlatform(p)}`)
   return f
+}
+
+/** The platform's GNU triplet: `aarch64-linux-gnu` for linux/arm64, `arm-linux-gnueabihf` for linux/arm/v7. */
+export function gnuTriplet(p: Platform): string {
+  return platformFacts(p).gnu
 }
 
 /** The QEMU emulator name for a platform: `aarch64` for linux/arm64, `arm` for both arm variants. */

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import type { Emulation } from './emulation.js'
 import type { PipelineResult, PlatformResult } from './pipeline.js'
 import { formatPlatform } from './platform.js'
+import { archAccepted, archFailure, archOk } from './verify/arch.js'
 
 export interface SummaryFacts {
   readonly platforms: readonly string[]
@@ -25,10 +26,11 @@ function size(bytes: number): string {
 function row(r: PlatformResult): string {
   const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? ' (all)' : ''}`
   const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s)` : 'none'
+  const accepted = r.arch?.accepted.count ? `, ${r.arch.accepted.count} of another architecture accepted` : ''
   const arch = r.arch
-    ? r.arch.config.ok && r.arch.mismatches.length === 0
-      ? `ok (${r.arch.elfChecked} ELF)`
-      : `**failed** (${r.arch.mismatches.length} files)`
+    ? archOk(r.arch)
+      ? `ok (${r.arch.elfChecked} ELF${accepted})`
+      : `**failed** (${r.arch.mismatches.length} files${accepted})`
     : 'off'
   const digest = r.published ? `\`${r.published.descriptor.digest}\`` : 'not pushed'
   const bytes = r.published ? size(r.published.compressedSize) : ''
@@ -45,6 +47,16 @@ export function renderSummary(f: SummaryFacts): string {
       '| --- | --- | --- | --- | --- | --- |',
       ...f.pipeline.platforms.map(row)
     )
+    const notes = f.pipeline.platforms.flatMap(r => {
+      if (!r.arch) return []
+      const failure = archFailure(r.arch)
+      const accepted = archAccepted(r.arch, 5)
+      return [
+        ...(failure ? [`- Architecture check failed: ${failure}`] : []),
+        ...(accepted ? [`- ${formatPlatform(r.platform)}: ${accepted}`] : [])
+      ]
+    })
+    if (notes.length) lines.push('', ...notes)
   }
   if (f.index) {
     lines.push(

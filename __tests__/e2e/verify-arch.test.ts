@@ -5,13 +5,16 @@
  * layout; then the trap, an image that copies the amd64 busybox into every platform.
  */
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { EM, ET } from '../../src/elf.js'
 import { findPlatformImage, listImages, readLayoutIndex } from '../../src/oci/layout.js'
 import type { ImageIndex } from '../../src/oci/types.js'
 import { isAttestation, MediaType } from '../../src/oci/types.js'
 import { formatPlatform, type Platform, parsePlatform, platformKey } from '../../src/platform.js'
 import { type ArchReport, archFailure, archOk, verifyArch } from '../../src/verify/arch.js'
+import { elfHeader } from '../helpers/elf.js'
+import { newRunner, runStep } from '../helpers/runner.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -157,10 +160,10 @@ describe('the trap: the amd64 busybox copied into every platform', () => {
       const report = reports.get(p)!
       expect({ platform: p, mismatches: report.mismatches }).toEqual({
         platform: p,
-        mismatches: [{ path: '/bin/busybox', found: 'x86-64 64-bit LSB' }]
+        mismatches: [{ path: '/bin/busybox', found: 'x86-64 64-bit LSB', reason: 'a program on PATH' }]
       })
       expect(archFailure(report)).toBe(
-        `${formatPlatform(platform(p))}: 1 of 1 ELF files is not ${report.expected}: /bin/busybox (x86-64 64-bit LSB)`
+        `${formatPlatform(platform(p))}: 1 of 1 ELF files is not ${report.expected}: /bin/busybox (x86-64 64-bit LSB, a program on PATH)`
       )
     }
   })
@@ -168,8 +171,10 @@ describe('the trap: the amd64 busybox copied into every platform', () => {
   it('fails the arm64 image that docker save --platform writes from the containerd store', async () => {
     const dir = loadAndSave('trap', ctx, 'linux/arm64')
     const report = await verifyArch(dir, platform('linux/arm64'))
-    expect(report.mismatches).toEqual([{ path: '/bin/busybox', found: 'x86-64 64-bit LSB' }])
-    expect(archFailure(report)).toBe('linux/arm64: 1 of 1 ELF files is not AArch64 64-bit LSB: /bin/busybox (x86-64 64-bit LSB)')
+    expect(report.mismatches).toEqual([{ path: '/bin/busybox', found: 'x86-64 64-bit LSB', reason: 'a program on PATH' }])
+    expect(archFailure(report)).toBe(
+      'linux/arm64: 1 of 1 ELF files is not AArch64 64-bit LSB: /bin/busybox (x86-64 64-bit LSB, a program on PATH)'
+    )
   })
 })
 
@@ -196,8 +201,127 @@ describe('real ARM busybox builds against the ARM rules', () => {
       ctx
     ])
     const v7 = await verifyArch(dest, platform('linux/arm/v7'))
-    expect(v7.mismatches).toEqual([{ path: '/bin/armel', found: 'ARM 32-bit LSB EABI5 soft-float ARMv5TE' }])
+    expect(v7.mismatches).toEqual([{ path: '/bin/armel', found: 'ARM 32-bit LSB EABI5 soft-float ARMv5TE', reason: 'a program on PATH' }])
     const v6 = await verifyArch(dest, platform('linux/arm/v6'))
-    expect(v6.mismatches).toEqual([{ path: '/bin/armhf', found: 'ARM 32-bit LSB EABI5 hard-float ARMv7' }])
+    expect(v6.mismatches).toEqual([{ path: '/bin/armhf', found: 'ARM 32-bit LSB EABI5 hard-float ARMv7', reason: 'a program on PATH' }])
+  })
+})
+
+describe('the rule on real images: files of another architecture that are never run pass, the entrypoint does not', () => {
+  /**
+   * A context with every platform's busybox, an x86-64 shared object and relocatable object
+   * (headers only), and a tree holding `/bin/sh -> busybox` and `/usr/local/bin/run ->
+   * /opt/amd64/busybox` as real symbolic links.
+   */
+  function ruleContext(name: string, dockerfile: string[]): string {
+    const ctx = join(work, `ctx-rule-${name}`)
+    mkdirSync(join(ctx, 'tree', 'bin'), { recursive: true })
+    mkdirSync(join(ctx, 'tree', 'usr', 'local', 'bin'), { recursive: true })
+    for (const [, file] of TARGETS) cpSync(join(env.busyboxDir, file), join(ctx, `busybox-${file}`))
+    writeFileSync(join(ctx, 'libc.so.6'), Buffer.concat([elfHeader(64, 'little', EM.X86_64, { type: ET.DYN }), Buffer.alloc(64)]))
+    writeFileSync(join(ctx, 'race.syso'), Buffer.concat([elfHeader(64, 'little', EM.X86_64, { type: ET.REL }), Buffer.alloc(64)]))
+    chmodSync(join(ctx, 'libc.so.6'), 0o644)
+    symlinkSync('busybox', join(ctx, 'tree', 'bin', 'sh'))
+    symlinkSync('/opt/amd64/busybox', join(ctx, 'tree', 'usr', 'local', 'bin', 'run'))
+    const base = [
+      'FROM scratch',
+      'ARG TARGETARCH',
+      'ARG TARGETVARIANT',
+      'COPY tree/ /',
+      'COPY busybox-${TARGETARCH}${TARGETVARIANT} /bin/busybox',
+      'COPY --chmod=0644 busybox-amd64 /usr/local/go/src/debug/elf/testdata/gcc-amd64-linux-exec',
+      'COPY race.syso /usr/local/go/src/runtime/race/race_linux_amd64.syso',
+      'COPY libc.so.6 /usr/x86_64-linux-gnu/lib/libc.so.6'
+    ]
+    writeFileSync(join(ctx, 'Dockerfile'), [...base, ...dockerfile, ''].join('\n'))
+    return ctx
+  }
+  const FOREIGN_ONLY = ['linux/arm64', 'linux/riscv64']
+
+  it("passes arm64 and riscv64 images holding the amd64 busybox as Go's test data, an x86-64 cross library and a .syso, counting them", async () => {
+    const ctx = ruleContext('ok', ['ENTRYPOINT ["sh"]'])
+    const dest = join(work, 'oci-rule-ok')
+    docker(host, [
+      'buildx',
+      'build',
+      '--provenance=false',
+      '--platform',
+      FOREIGN_ONLY.join(','),
+      '--output',
+      `type=oci,tar=false,dest=${dest}`,
+      ctx
+    ])
+    for (const p of FOREIGN_ONLY) {
+      const report = await verifyArch(dest, platform(p))
+      expect({ platform: p, failure: archFailure(report), accepted: report.accepted }).toEqual({
+        platform: p,
+        failure: undefined,
+        accepted: {
+          count: 3,
+          byReason: { 'test data': 1, "in another architecture's directory": 1, 'a relocatable object': 1 },
+          first: [
+            { path: '/usr/local/go/src/debug/elf/testdata/gcc-amd64-linux-exec', found: 'x86-64 64-bit LSB', reason: 'test data' },
+            { path: '/usr/local/go/src/runtime/race/race_linux_amd64.syso', found: 'x86-64 64-bit LSB', reason: 'a relocatable object' },
+            { path: '/usr/x86_64-linux-gnu/lib/libc.so.6', found: 'x86-64 64-bit LSB', reason: "in another architecture's directory" }
+          ]
+        }
+      })
+    }
+  })
+
+  it('refuses the same images with the amd64 busybox as ENTRYPOINT /app/server, naming it', async () => {
+    const ctx = ruleContext('entrypoint', ['COPY busybox-amd64 /app/server', 'ENTRYPOINT ["/app/server"]'])
+    const dest = join(work, 'oci-rule-entrypoint')
+    docker(host, [
+      'buildx',
+      'build',
+      '--provenance=false',
+      '--platform',
+      FOREIGN_ONLY.join(','),
+      '--output',
+      `type=oci,tar=false,dest=${dest}`,
+      ctx
+    ])
+    for (const p of FOREIGN_ONLY) {
+      const report = await verifyArch(dest, platform(p))
+      expect({ platform: p, failure: archFailure(report) }).toEqual({
+        platform: p,
+        failure: `${p}: 1 of 5 ELF files is not ${report.expected}: /app/server (x86-64 64-bit LSB, the entrypoint)`
+      })
+      expect(report.accepted.count).toBe(3)
+    }
+  })
+
+  it('follows a bare CMD through PATH and the symbolic links of the image to a foreign program with no exec bit', async () => {
+    const ctx = ruleContext('links', ['COPY --chmod=0644 busybox-amd64 /opt/amd64/busybox', 'CMD ["run"]'])
+    const dest = join(work, 'oci-rule-links')
+    docker(host, ['buildx', 'build', '--provenance=false', '--platform', 'linux/arm64', '--output', `type=oci,tar=false,dest=${dest}`, ctx])
+    const report = await verifyArch(dest, platform('linux/arm64'))
+    expect(report.mismatches).toEqual([{ path: '/opt/amd64/busybox', found: 'x86-64 64-bit LSB', reason: 'the entrypoint' }])
+  })
+
+  it('through the runner: logs and summarises the accepted files, and verify-arch-ignore lets a foreign SDK through', async () => {
+    const runner = await newRunner(env.toolCache)
+    const ctx = ruleContext('runner', ['COPY busybox-amd64 /opt/sdk/bin/amd64-tool', 'ENTRYPOINT ["sh"]'])
+    const inputs = { platforms: 'linux/amd64,linux/arm64', image: `${env.registryOpen}/e2e/verify-rule-${process.pid}`, context: ctx }
+    const refused = await runStep(runner, 'main', inputs, {}, { DOCKER_HOST: host })
+    expect(refused.code).toBe(1)
+    expect(refused.errors.join('\n')).toContain(
+      'Architecture check failed: linux/arm64: 1 of 5 ELF files is not AArch64 64-bit LSB: /opt/sdk/bin/amd64-tool (x86-64 64-bit LSB, an executable file)'
+    )
+    const passed = await runStep(runner, 'main', { ...inputs, 'verify-arch-ignore': '/opt/sdk/**' }, {}, { DOCKER_HOST: host })
+    expect(passed.errors).toEqual([])
+    expect(passed.code).toBe(0)
+    const line = passed.log.split('\n').find(l => l.includes('Architecture: ') && l.includes('AArch64'))
+    expect(line).toContain(
+      "Architecture: 1 of 5 ELF files (of 5 files) are AArch64 64-bit LSB; 4 ELF files of another architecture accepted (1 a relocatable object, 1 in another architecture's directory, 1 in verify-arch-ignore, 1 test data): "
+    )
+    expect(passed.summary).toContain('ok (5 ELF, 4 of another architecture accepted)')
+    expect(passed.summary).toContain('- linux/arm64: 4 ELF files of another architecture accepted')
+    const bad = await runStep(runner, 'main', { ...inputs, 'verify-arch-ignore': 'opt/sdk/**' }, {}, { DOCKER_HOST: host })
+    expect(bad.code).toBe(1)
+    expect(bad.errors).toEqual([
+      expect.stringContaining('Input "verify-arch-ignore" has a bad value "opt/sdk/**": accepted: absolute path globs such as /opt/sdk/**')
+    ])
   })
 })

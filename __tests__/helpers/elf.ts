@@ -1,9 +1,9 @@
-/** Minimal ELF files for tests: the header (class, byte order, machine, e_flags) and program headers of the given types. */
+/** Minimal ELF files for tests: the header (class, byte order, e_type (default ET_EXEC), machine, e_flags) and program headers of the given types. */
 export function elfHeader(
   bits: 32 | 64,
   endian: 'little' | 'big',
   machine: number,
-  o: { flags?: number; phTypes?: readonly number[] } = {}
+  o: { flags?: number; phTypes?: readonly number[]; type?: number } = {}
 ): Buffer {
   const phTypes = o.phTypes ?? []
   const ehsize = bits === 64 ? 64 : 52
@@ -16,7 +16,7 @@ export function elfHeader(
   b[4] = bits === 64 ? 2 : 1
   b[5] = le ? 1 : 2
   b[6] = 1
-  u16(2, 16)
+  u16(o.type ?? 2, 16)
   u16(machine, 18)
   if (bits === 64) {
     if (phTypes.length) le ? b.writeBigUInt64LE(BigInt(ehsize), 32) : b.writeBigUInt64BE(BigInt(ehsize), 32)

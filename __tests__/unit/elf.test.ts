@@ -6,7 +6,7 @@ const elf = (bits: 32 | 64, endian: 'little' | 'big', machine: number, phTypes: 
 
 describe('ELF headers', () => {
   it('reads class, byte order and machine', () => {
-    expect(parseElf(elf(64, 'little', 183))).toEqual({ bits: 64, endian: 'little', machine: 183, flags: 0, dynamic: false })
+    expect(parseElf(elf(64, 'little', 183))).toEqual({ bits: 64, endian: 'little', type: 2, machine: 183, flags: 0, dynamic: false })
     expect(parseElf(elf(64, 'big', 22))).toMatchObject({ bits: 64, endian: 'big', machine: 22 })
     expect(parseElf(elf(32, 'little', 40, [], 0x05000400))).toMatchObject({ bits: 32, machine: 40, flags: 0x05000400 })
   })

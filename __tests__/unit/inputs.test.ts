@@ -133,6 +133,16 @@ describe('build inputs', () => {
     ])
   })
 
+  it('read verify-arch-ignore as absolute path globs, newline- or comma-separated, a comma in braces kept', () => {
+    expect(getInputs(read(base)).build!.verifyArchIgnore).toEqual([])
+    const value = '/opt/sdk/**, /usr/share/fw/*.bin\n/srv/{a,b}/**\n'
+    expect(getInputs(read({ ...base, 'verify-arch-ignore': value })).build!.verifyArchIgnore).toEqual([
+      '/opt/sdk/**',
+      '/usr/share/fw/*.bin',
+      '/srv/{a,b}/**'
+    ])
+  })
+
   it.each([
     ['false', false],
     ['true', 'min'],
@@ -201,6 +211,12 @@ describe('build inputs', () => {
     ],
     [{ ...base, push: 'yes' }, 'push', 'yes'],
     [{ ...base, 'verify-arch': 'nope' }, 'verify-arch', 'nope'],
+    [
+      { ...base, 'verify-arch-ignore': '/opt/sdk/**\nopt/other/**' },
+      'verify-arch-ignore',
+      'bad value "opt/other/**": accepted: absolute path globs'
+    ],
+    [{ 'verify-arch-ignore': '/opt/**' }, 'image', 'required when "verify-arch-ignore"'],
     [{ ...base, username: 'u' }, 'password', 'together'],
     [{ ...base, builder: 'my builder' }, 'builder', 'my builder'],
     [{ tags: 'latest,1.4.2' }, 'image', 'required when "tags"'],

@@ -15,10 +15,10 @@ import { addEntry, emptyChanges, type LayerChanges, Rootfs } from './rootfs.js'
 import { type Descriptor, layerCompression } from './types.js'
 
 /**
- * Looks at one regular file's contents and returns what the filesystem should remember of it.
- * It must read `content` to its end.
+ * Looks at one regular file's contents and returns what the filesystem should remember of it;
+ * `mode` is its tar mode (permission bits: 0o755). It must read `content` to its end.
  */
-export type Inspect<T> = (path: string, content: AsyncIterable<Buffer>, size: number) => Promise<T>
+export type Inspect<T> = (path: string, content: AsyncIterable<Buffer>, size: number, mode: number) => Promise<T>
 
 type ZstdFactory = () => Transform
 const nodeZstd = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress
@@ -102,10 +102,11 @@ export async function scanLayer<T>(dir: string, layer: Descriptor, diffId: strin
     for await (const entry of tar) {
       const h = entry.header
       if (h.type === 'file' || h.type === 'contiguous-file')
-        addEntry(changes, h.name, { kind: 'file', data: await inspect(h.name, entry as AsyncIterable<Buffer>, h.size) })
+        addEntry(changes, h.name, { kind: 'file', data: await inspect(h.name, entry as AsyncIterable<Buffer>, h.size, h.mode ?? 0) })
       else {
         if (h.type === 'directory') addEntry(changes, h.name, { kind: 'dir' })
         else if (h.type === 'link') addEntry(changes, h.name, { kind: 'link', target: h.linkname })
+        else if (h.type === 'symlink') addEntry(changes, h.name, { kind: 'symlink', target: h.linkname ?? '' })
         else addEntry(changes, h.name, { kind: 'other' })
         entry.resume()
       }

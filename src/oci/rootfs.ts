@@ -6,12 +6,16 @@
  * was at its path (a directory over a directory merges). Holds one small value per file. Pure.
  */
 
-/** What a layer's tar says about one path. `link` is a hard link to `target`, elsewhere in the image. */
+/**
+ * What a layer's tar says about one path. `link` is a hard link to `target`, elsewhere in the
+ * image; `symlink` a symbolic link whose `target` is kept as written (absolute or relative).
+ */
 export type Change<T> =
   | { readonly kind: 'file'; readonly data: T }
   | { readonly kind: 'dir' }
   | { readonly kind: 'other' }
   | { readonly kind: 'link'; readonly target: string }
+  | { readonly kind: 'symlink'; readonly target: string }
 
 /** One layer's changeset: its entries in tar order (the last of the same path wins) and its whiteouts. */
 export interface LayerChanges<T> {
@@ -69,7 +73,11 @@ export function addEntry<T>(changes: LayerChanges<T>, name: string, change: Chan
 type Node<T> =
   | { readonly kind: 'dir'; readonly children: Map<string, Node<T>> }
   | { readonly kind: 'file'; readonly data: T }
+  | { readonly kind: 'symlink'; readonly target: string }
   | { readonly kind: 'other' }
+
+/** How many symbolic links one lookup follows before it gives up (Linux's MAXSYMLINKS). */
+const MAX_SYMLINKS = 40
 
 export class Rootfs<T> {
   private readonly root: Node<T> & { kind: 'dir' } = { kind: 'dir', children: new Map() }
@@ -87,7 +95,8 @@ export class Rootfs<T> {
         const inLayer = changes.entries.get(change.target)
         const target = inLayer?.kind === 'file' ? inLayer : this.get(change.target)
         this.set(path, target?.kind === 'file' ? { kind: 'file', data: target.data } : { kind: 'other' })
-      } else this.set(path, change.kind === 'file' ? { kind: 'file', data: change.data } : { kind: 'other' })
+      } else if (change.kind === 'symlink') this.set(path, { kind: 'symlink', target: change.target })
+      else this.set(path, change.kind === 'file' ? { kind: 'file', data: change.data } : { kind: 'other' })
     }
   }
 
@@ -101,6 +110,50 @@ export class Rootfs<T> {
       }
     }
     yield* walk(this.root.children, '')
+  }
+
+  /**
+   * Follows `path` (absolute, or relative to `/`) through the image's symbolic links, in every
+   * component, as the kernel would inside the container: `/bin/sh` with `/bin -> usr/bin` and
+   * `/usr/bin/sh -> busybox` is `/usr/bin/busybox`. Returns the real absolute path and what is
+   * there, or undefined when a component is missing, not a directory, or the links loop.
+   */
+  resolve(path: string): { readonly path: string; readonly kind: 'dir' | 'file' | 'other'; readonly data?: T } | undefined {
+    let todo = path.split('/').filter(s => s !== '' && s !== '.')
+    const done: string[] = []
+    const nodes: Node<T>[] = [this.root]
+    let hops = 0
+    while (todo.length > 0) {
+      const [part, ...rest] = todo
+      todo = rest
+      if (part === '..') {
+        if (done.length > 0) {
+          done.pop()
+          nodes.pop()
+        }
+        continue
+      }
+      const dir = nodes[nodes.length - 1]
+      if (dir.kind !== 'dir') return undefined
+      const node = dir.children.get(part)
+      if (!node) return undefined
+      if (node.kind === 'symlink') {
+        if (++hops > MAX_SYMLINKS) return undefined
+        const target = node.target.split('/').filter(s => s !== '' && s !== '.')
+        if (node.target.startsWith('/')) {
+          done.length = 0
+          nodes.length = 1
+        }
+        todo = [...target, ...todo]
+        continue
+      }
+      done.push(part)
+      nodes.push(node)
+    }
+    const last = nodes[nodes.length - 1]
+    const real = `/${done.join('/')}`
+    if (last.kind === 'file') return { path: real, kind: 'file', data: last.data }
+    return { path: real, kind: last.kind === 'dir' ? 'dir' : 'other' }
   }
 
   private get(path: string): Node<T> | undefined {

@@ -1,7 +1,8 @@
 /**
  * The architecture check of one platform's image, read from its OCI layout: the config must
- * name the platform and every ELF file of the final filesystem must be a program for it (the
- * rules: README, "The architecture check"). Only ARM ELF files in arm images are read whole.
+ * name the platform, and no ELF file of another architecture may be where the platform would
+ * run or load it (arch-rule.ts; README, "The architecture check"). Only ARM ELF files in arm
+ * images are read whole.
  */
 import {
   type ArmAttributes,
@@ -19,6 +20,8 @@ import { scanImage } from '../oci/layer.js'
 import { findPlatformImage, type PlatformImage } from '../oci/layout.js'
 import type { ImageConfig } from '../oci/types.js'
 import { type ElfTarget, formatPlatform, type Platform, platformFacts, platformKey } from '../platform.js'
+import { imageContext } from './arch-context.js'
+import { ruleForeignElf } from './arch-rule.js'
 
 function target(platform: Platform): ElfTarget {
   return platformFacts(platform).elf
@@ -65,16 +68,23 @@ export function checkConfigPlatform(config: ImageConfig, platform: Platform): { 
   return { ok: platformKey(config) === platformKey(platform), found }
 }
 
-/** What is remembered of one regular file. */
-export type FileVerdict = { readonly elf: false } | ({ readonly elf: true } & ElfVerdict)
+/** What is remembered of one regular file: for an ELF file, the verdict on its header, its e_type and machine (none when malformed), its mode. */
+export type FileVerdict =
+  | { readonly elf: false }
+  | ({ readonly elf: true; readonly type?: number; readonly machine?: number; readonly mode: number } & ElfVerdict)
 
 const HEAD = 64
 const ELF_MAGIC = 0x7f454c46
 /** One shared verdict for the many files that are not ELF. */
 const NOT_ELF: FileVerdict = Object.freeze({ elf: false })
 
-/** Reads a file's contents to the end, keeping only its first 64 bytes unless it is an ARM ELF file in an arm image. */
-export async function inspectFile(content: AsyncIterable<Buffer>, platform: Platform, maxArmFile: number): Promise<FileVerdict> {
+/** Reads a file's contents to the end, keeping only its first 64 bytes unless it is an ARM ELF file in an arm image; `fileMode` is its tar mode. */
+export async function inspectFile(
+  content: AsyncIterable<Buffer>,
+  platform: Platform,
+  maxArmFile: number,
+  fileMode = 0o644
+): Promise<FileVerdict> {
   let chunks: Buffer[] = []
   let have = 0
   let mode: 'head' | 'whole' | 'drain' = 'head'
@@ -104,16 +114,29 @@ export async function inspectFile(content: AsyncIterable<Buffer>, platform: Plat
     if (head.length < 4 || head.readUInt32BE(0) !== ELF_MAGIC) return NOT_ELF
     header = parseElf(head)
   } else if (notElf) return NOT_ELF
-  if (!header) return { elf: true, ok: false, found: 'a malformed or truncated ELF header' }
+  if (!header) return { elf: true, ok: false, found: 'a malformed or truncated ELF header', mode: fileMode }
   const arm = mode === 'whole' && !tooBig ? readArmAttributes(Buffer.concat(chunks)) : undefined
-  return { elf: true, ...checkElf(header, platform, arm) }
+  return { elf: true, type: header.type, machine: header.machine, mode: fileMode, ...checkElf(header, platform, arm) }
 }
 
 export interface ArchMismatch {
   /** The file's absolute path in the image, e.g. `/bin/busybox`. */
   readonly path: string
   readonly found: string
+  /** Why it is refused or accepted (arch-rule.ts): `a program on PATH`, `test data`. */
+  readonly reason: string
 }
+
+/** The ELF files of another architecture that the rule accepted: how many, how many for each reason, the first few. */
+export interface AcceptedForeign {
+  readonly count: number
+  readonly byReason: Readonly<Record<string, number>>
+  /** The first `ACCEPTED_SHOWN` of them, in path order. */
+  readonly first: readonly ArchMismatch[]
+}
+
+/** How many accepted files a report keeps by name. */
+export const ACCEPTED_SHOWN = 10
 
 export interface ArchReport {
   readonly platform: Platform
@@ -123,8 +146,10 @@ export interface ArchReport {
   readonly filesChecked: number
   /** Those of them that start with the ELF magic. */
   readonly elfChecked: number
-  /** The ELF files that are not for the platform, in path order. */
+  /** The ELF files of another architecture that the rule refuses, in path order. */
   readonly mismatches: readonly ArchMismatch[]
+  /** The ELF files of another architecture that the rule accepts. */
+  readonly accepted: AcceptedForeign
   /** Whether the config's os/architecture/variant name the platform; `found` is what it says. */
   readonly config: { readonly ok: boolean; readonly found: string }
 }
@@ -132,21 +157,35 @@ export interface ArchReport {
 export interface VerifyArchOptions {
   /** The largest ARM ELF file read whole for its `.ARM.attributes` (default 256 MiB). */
   readonly maxArmFile?: number
+  /** `verify-arch-ignore`: absolute path globs taken out of the check. */
+  readonly ignore?: readonly string[]
 }
 
 /** Verifies one platform image already read from its layout. Throws VerificationError when a blob does not match its digest. */
 export async function verifyImageArch(image: PlatformImage, options: VerifyArchOptions = {}): Promise<ArchReport> {
   const { platform } = image
   const maxArmFile = options.maxArmFile ?? 256 * 1024 * 1024
-  const fs = await scanImage(image, (_path, content) => inspectFile(content, platform, maxArmFile))
+  const fs = await scanImage(image, (_path, content, _size, mode) => inspectFile(content, platform, maxArmFile, mode))
+  const context = imageContext(image.config, platform, p => fs.resolve(p), options.ignore)
   let filesChecked = 0
   let elfChecked = 0
   const mismatches: ArchMismatch[] = []
+  const byReason: Record<string, number> = {}
+  const first: ArchMismatch[] = []
+  let acceptedCount = 0
   for (const [path, v] of fs.files()) {
     filesChecked++
     if (!v.elf) continue
     elfChecked++
-    if (!v.ok) mismatches.push({ path, found: v.found })
+    if (v.ok) continue
+    const ruling = ruleForeignElf({ path, type: v.type, machine: v.machine, mode: v.mode }, context)
+    const file = { path, found: v.found, reason: ruling.reason }
+    if (ruling.refused) mismatches.push(file)
+    else {
+      acceptedCount++
+      byReason[ruling.reason] = (byReason[ruling.reason] ?? 0) + 1
+      if (first.length < ACCEPTED_SHOWN) first.push(file)
+    }
   }
   return {
     platform,
@@ -154,6 +193,7 @@ export async function verifyImageArch(image: PlatformImage, options: VerifyArchO
     filesChecked,
     elfChecked,
     mismatches,
+    accepted: { count: acceptedCount, byReason, first },
     config: checkConfigPlatform(image.config, platform)
   }
 }
@@ -169,8 +209,9 @@ export function archOk(report: ArchReport): boolean {
 
 /**
  * One line saying why the image is not for its platform, naming the platform and the first
- * `max` offending paths; undefined when it passed. E.g. `linux/arm64: 1 of 3 ELF files is not
- * AArch64 64-bit LSB: /bin/busybox (x86-64 64-bit LSB)`.
+ * `max` refused paths, each with what it is and why it is refused; undefined when it passed.
+ * E.g. `linux/arm64: 1 of 3 ELF files is not AArch64 64-bit LSB:
+ * /bin/busybox (x86-64 64-bit LSB, a program on PATH)`.
  */
 export function archFailure(report: ArchReport, max = 3): string | undefined {
   if (archOk(report)) return undefined
@@ -180,10 +221,39 @@ export function archFailure(report: ArchReport, max = 3): string | undefined {
   if (n > 0) {
     const shown = report.mismatches
       .slice(0, max)
-      .map(m => `${m.path} (${m.found})`)
+      .map(m => `${m.path} (${m.found}, ${m.reason})`)
       .join(', ')
     const more = n > max ? ` and ${n - max} more` : ''
     parts.push(`${n} of ${report.elfChecked} ELF files ${n === 1 ? 'is' : 'are'} not ${report.expected}: ${shown}${more}`)
   }
   return `${formatPlatform(report.platform)}: ${parts.join('; ')}`
+}
+
+/**
+ * One line on the ELF files of another architecture the check accepted, by reason, with the
+ * first `max` of them; undefined when there are none. E.g. `2 ELF files of another architecture
+ * accepted (1 test data, 1 not executable): /a (x86-64 64-bit LSB, test data), /b (...)`.
+ */
+export function archAccepted(report: ArchReport, max = 3): string | undefined {
+  const { count, byReason, first } = report.accepted
+  if (count === 0) return undefined
+  const reasons = Object.entries(byReason)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ')
+  const shown = first
+    .slice(0, max)
+    .map(m => `${m.path} (${m.found}, ${m.reason})`)
+    .join(', ')
+  const more = count > Math.min(max, first.length) ? ` and ${count - Math.min(max, first.length)} more` : ''
+  return `${count} ELF ${count === 1 ? 'file' : 'files'} of another architecture accepted (${reasons}): ${shown}${more}`
+}
+
+/** The log's line on the check: `Architecture: 12 ELF files of 340 files are all AArch64 64-bit LSB`, the failure, and what was accepted. */
+export function archLogLine(report: ArchReport): string {
+  const accepted = archAccepted(report)
+  if (!archOk(report)) return `Architecture: ${archFailure(report)}${accepted ? `; ${accepted}` : ''}`
+  if (!accepted) return `Architecture: ${report.elfChecked} ELF files of ${report.filesChecked} files are all ${report.expected}`
+  const own = report.elfChecked - report.accepted.count
+  return `Architecture: ${own} of ${report.elfChecked} ELF files (of ${report.filesChecked} files) are ${report.expected}; ${accepted}`
 }

@@ -10,9 +10,9 @@ import { MediaType } from '../../../src/oci/types.js'
 import { elfHeader } from '../../helpers/elf.js'
 import { tempDir } from '../../helpers/tmp.js'
 
-/** A minimal ELF header: class, byte order, machine and e_flags (and 16 bytes after it). */
-export function elf(bits: 32 | 64, endian: 'little' | 'big', machine: number, flags = 0): Buffer {
-  return Buffer.concat([elfHeader(bits, endian, machine, { flags }), Buffer.alloc(16)])
+/** A minimal ELF header: class, byte order, machine, e_flags and e_type (default ET_EXEC) (and 16 bytes after it). */
+export function elf(bits: 32 | 64, endian: 'little' | 'big', machine: number, flags = 0, type = 2): Buffer {
+  return Buffer.concat([elfHeader(bits, endian, machine, { flags, type }), Buffer.alloc(16)])
 }
 
 /** The contents of an `.ARM.attributes` section: vendor "aeabi", file scope, Tag_CPU_name and Tag_CPU_arch (and a few other tags around them). */
@@ -62,6 +62,8 @@ export interface TarEntry {
   readonly type?: 'file' | 'directory' | 'symlink' | 'link'
   readonly content?: Buffer | string
   readonly linkname?: string
+  /** The tar mode (default 0755). */
+  readonly mode?: number
 }
 
 /** An uncompressed layer tar, written with tar-stream's packer. */
@@ -78,7 +80,7 @@ export async function tarLayer(entries: readonly TarEntry[]): Promise<Buffer> {
     const content = type === 'file' ? Buffer.from(e.content ?? '') : undefined
     await new Promise<void>((resolve, reject) => {
       const cb = (err?: Error | null) => (err ? reject(err) : resolve())
-      const header = { name: e.name, type, mode: 0o755, mtime: new Date(0), linkname: e.linkname }
+      const header = { name: e.name, type, mode: e.mode ?? 0o755, mtime: new Date(0), linkname: e.linkname }
       if (content) p.entry(header, content, cb)
       else p.entry(header, cb)
     })
@@ -109,6 +111,8 @@ export interface ImageSpec {
   readonly platform: DescriptorPlatform | null
   /** Platform written in the config (defaults to `platform`). */
   readonly config?: { os: string; architecture: string; variant?: string }
+  /** The config's runtime `config` (Entrypoint, Cmd, Env, WorkingDir). */
+  readonly runtime?: Readonly<Record<string, unknown>>
   readonly layers: ReadonlyArray<Buffer | { tar: Buffer; compression: Compression }>
   readonly docker?: boolean
 }
@@ -145,7 +149,7 @@ export class LayoutBuilder {
     )
     const cfgPlatform = spec.config ?? spec.platform ?? { os: 'linux', architecture: 'amd64' }
     const config = this.json(
-      { ...cfgPlatform, config: {}, rootfs: { type: 'layers', diff_ids: diffIds } },
+      { ...cfgPlatform, config: spec.runtime ?? {}, rootfs: { type: 'layers', diff_ids: diffIds } },
       spec.docker ? MediaType.DockerConfig : MediaType.OciConfig
     )
     const mediaType = spec.docker ? MediaType.DockerManifest : MediaType.OciManifest

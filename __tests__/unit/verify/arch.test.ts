@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import { armArchLevel, describeElf, EM, parseAeabiAttributes, parseElf, readArmAttributes } from '../../../src/elf.js'
+import { armArchLevel, describeElf, EM, ET, parseAeabiAttributes, parseElf, readArmAttributes } from '../../../src/elf.js'
 import { VerificationError } from '../../../src/errors.js'
 import { zstdDecompressor } from '../../../src/oci/layer.js'
 import { findPlatformImage } from '../../../src/oci/layout.js'
@@ -123,6 +123,7 @@ describe("verifying an image's architecture from its OCI layout", () => {
       filesChecked: 5,
       elfChecked: 2,
       mismatches: [],
+      accepted: { count: 0, byReason: {}, first: [] },
       config: { ok: true, found: 'linux/arm64' }
     })
     expect(archOk(report)).toBe(true)
@@ -138,9 +139,11 @@ describe("verifying an image's architecture from its OCI layout", () => {
       ]
     ])
     const report = await verifyArch(dir, P.arm64)
-    expect(report.mismatches).toEqual([{ path: '/usr/local/bin/app', found: 'x86-64 64-bit LSB' }])
+    expect(report.mismatches).toEqual([{ path: '/usr/local/bin/app', found: 'x86-64 64-bit LSB', reason: 'a program on PATH' }])
     expect(report.elfChecked).toBe(2)
-    expect(archFailure(report)).toBe('linux/arm64: 1 of 2 ELF files is not AArch64 64-bit LSB: /usr/local/bin/app (x86-64 64-bit LSB)')
+    expect(archFailure(report)).toBe(
+      'linux/arm64: 1 of 2 ELF files is not AArch64 64-bit LSB: /usr/local/bin/app (x86-64 64-bit LSB, a program on PATH)'
+    )
   })
 
   it('does not count an amd64 program that an upper layer deleted (whiteout)', async () => {
@@ -198,7 +201,7 @@ describe("verifying an image's architecture from its OCI layout", () => {
     ])
     const report = await verifyArch(dir, P.arm64)
     // a: a text file now; b: a directory; c: a symlink; d: arm64; e: replaced by arm64; f: the x86 e as it was when linked; g: d.
-    expect(report.mismatches).toEqual([{ path: '/f', found: 'x86-64 64-bit LSB' }])
+    expect(report.mismatches).toEqual([{ path: '/f', found: 'x86-64 64-bit LSB', reason: 'an executable file' }])
     expect(report).toMatchObject({ filesChecked: 5, elfChecked: 4 })
   })
 
@@ -219,17 +222,26 @@ describe("verifying an image's architecture from its OCI layout", () => {
       [
         { name: 'bin/busybox', content: ARMHF },
         { name: 'bin/go-app', content: GO_ARM },
+        { name: 'lib/libc.so.6', content: ARMEL },
         { name: 'lib/arm-linux-gnueabi/libc.so.6', content: ARMEL },
         { name: 'usr/bin/aarch64-tool', content: AARCH64 }
       ]
     ])
     const report = await verifyArch(dir, P.armv7)
     expect(report.mismatches).toEqual([
-      { path: '/lib/arm-linux-gnueabi/libc.so.6', found: 'ARM 32-bit LSB EABI5 soft-float ARMv5TE' },
-      { path: '/usr/bin/aarch64-tool', found: 'AArch64 64-bit LSB' }
+      { path: '/lib/libc.so.6', found: 'ARM 32-bit LSB EABI5 soft-float ARMv5TE', reason: 'an executable file' },
+      { path: '/usr/bin/aarch64-tool', found: 'AArch64 64-bit LSB', reason: 'a program on PATH' }
+    ])
+    // Debian's armel multiarch directory is another architecture's home in an armhf image.
+    expect(report.accepted.first).toEqual([
+      {
+        path: '/lib/arm-linux-gnueabi/libc.so.6',
+        found: 'ARM 32-bit LSB EABI5 soft-float ARMv5TE',
+        reason: "in another architecture's directory"
+      }
     ])
     expect(archFailure(report)).toBe(
-      'linux/arm/v7: 2 of 4 ELF files are not ARM 32-bit LSB EABI5 (not soft-float; ARMv7 or older): /lib/arm-linux-gnueabi/libc.so.6 (ARM 32-bit LSB EABI5 soft-float ARMv5TE), /usr/bin/aarch64-tool (AArch64 64-bit LSB)'
+      'linux/arm/v7: 2 of 5 ELF files are not ARM 32-bit LSB EABI5 (not soft-float; ARMv7 or older): /lib/libc.so.6 (ARM 32-bit LSB EABI5 soft-float ARMv5TE, an executable file), /usr/bin/aarch64-tool (AArch64 64-bit LSB, a program on PATH)'
     )
   })
 
@@ -240,7 +252,9 @@ describe("verifying an image's architecture from its OCI layout", () => {
         { name: 'bin/armhf', content: armElf(0x05000400, { name: '7-A', arch: 10 }, 300_000) }
       ]
     ])
-    expect((await verifyArch(dir, P.armv6)).mismatches).toEqual([{ path: '/bin/armhf', found: 'ARM 32-bit LSB EABI5 hard-float ARMv7' }])
+    expect((await verifyArch(dir, P.armv6)).mismatches).toEqual([
+      { path: '/bin/armhf', found: 'ARM 32-bit LSB EABI5 hard-float ARMv7', reason: 'a program on PATH' }
+    ])
     expect((await verifyArch(dir, P.armv6, { maxArmFile: 100_000 })).mismatches).toEqual([])
   })
 
@@ -250,13 +264,14 @@ describe("verifying an image's architecture from its OCI layout", () => {
       expected: 'S390 64-bit MSB',
       filesChecked: 40,
       elfChecked: 10,
-      mismatches: ['/a', '/b', '/c', '/d', '/e'].map(path => ({ path, found: 'x86-64 64-bit LSB' })),
+      mismatches: ['/a', '/b', '/c', '/d', '/e'].map(path => ({ path, found: 'x86-64 64-bit LSB', reason: 'an executable file' })),
+      accepted: { count: 0, byReason: {}, first: [] },
       config: { ok: false, found: 'linux/amd64' }
     }
     expect(archFailure(report)).toBe(
-      'linux/s390x: the image config says linux/amd64; 5 of 10 ELF files are not S390 64-bit MSB: /a (x86-64 64-bit LSB), /b (x86-64 64-bit LSB), /c (x86-64 64-bit LSB) and 2 more'
+      'linux/s390x: the image config says linux/amd64; 5 of 10 ELF files are not S390 64-bit MSB: /a (x86-64 64-bit LSB, an executable file), /b (x86-64 64-bit LSB, an executable file), /c (x86-64 64-bit LSB, an executable file) and 2 more'
     )
-    expect(archFailure(report, 1)).toMatch(/: \/a \(x86-64 64-bit LSB\) and 4 more$/)
+    expect(archFailure(report, 1)).toMatch(/: \/a \(x86-64 64-bit LSB, an executable file\) and 4 more$/)
   })
 
   it('counts an ELF magic with no room for a header as a mismatch', async () => {
@@ -268,8 +283,8 @@ describe("verifying an image's architecture from its OCI layout", () => {
     ])
     const report = await verifyArch(dir, P.amd64)
     expect(report.mismatches).toEqual([
-      { path: '/magic-only', found: 'a malformed or truncated ELF header' },
-      { path: '/stub', found: 'a malformed or truncated ELF header' }
+      { path: '/magic-only', found: 'a malformed or truncated ELF header', reason: 'an executable file' },
+      { path: '/stub', found: 'a malformed or truncated ELF header', reason: 'an executable file' }
     ])
   })
 })
@@ -281,7 +296,8 @@ describe('reading layers', () => {
     const img = b.image({
       platform: P.arm64,
       layers: [
-        { tar: gnuTarLayer({ [longName]: X86_64, 'bin/ok': AARCH64 }), compression: 'none' },
+        // GNU tar writes the files 0644: a shared object in /usr/lib is refused without an exec bit.
+        { tar: gnuTarLayer({ [longName]: elf(64, 'little', EM.X86_64, 0, ET.DYN), 'bin/ok': AARCH64 }), compression: 'none' },
         { tar: await tarLayer([{ name: 'gz/x86', content: X86_64 }]), compression: 'gzip' },
         {
           tar: await tarLayer([

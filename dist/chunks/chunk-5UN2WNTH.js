@@ -1,10 +1,14 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  Minimatch
+} from "./chunk-6MQT32KB.js";
+import {
   parseDebianVersion
 } from "./chunk-ZCJDHQZA.js";
 import {
-  EM
-} from "./chunk-RIXKIOPU.js";
+  EM,
+  ET
+} from "./chunk-ATW73TXN.js";
 import {
   ArchwayError,
   InputError,
@@ -1739,6 +1743,8 @@ var TABLE = [
     aliases: ["amd64", "x86_64", "x86-64"],
     qemu: "x86_64",
     debian: "amd64",
+    gnu: "x86_64-linux-gnu",
+    node: "x64",
     elf: { machine: EM.X86_64, ...LE64 },
     binfmt: { magic: "7f454c4602010100000000000000000002003e00", mask: X86_MASK },
     armRunner: false,
@@ -1749,6 +1755,8 @@ var TABLE = [
     aliases: ["arm64", "arm64/v8", "aarch64"],
     qemu: "aarch64",
     debian: "arm64",
+    gnu: "aarch64-linux-gnu",
+    node: "arm64",
     elf: { machine: EM.AARCH64, ...LE64 },
     binfmt: { magic: "7f454c460201010000000000000000000200b700", mask: MASK },
     armRunner: true,
@@ -1759,6 +1767,8 @@ var TABLE = [
     aliases: ["arm/v7", "arm", "armv7", "armhf"],
     qemu: "arm",
     debian: "armhf",
+    gnu: "arm-linux-gnueabihf",
+    node: "arm",
     elf: { machine: EM.ARM, ...LE32 },
     binfmt: { magic: "7f454c4601010100000000000000000002002800", mask: MASK },
     armRunner: true,
@@ -1769,6 +1779,8 @@ var TABLE = [
     aliases: ["arm/v6", "armv6", "armel"],
     qemu: "arm",
     debian: "armel",
+    gnu: "arm-linux-gnueabi",
+    node: "arm",
     elf: { machine: EM.ARM, ...LE32 },
     binfmt: { magic: "7f454c4601010100000000000000000002002800", mask: MASK },
     armRunner: false,
@@ -1779,6 +1791,8 @@ var TABLE = [
     aliases: ["386", "i386", "x86"],
     qemu: "i386",
     debian: "i386",
+    gnu: "i386-linux-gnu",
+    node: "ia32",
     elf: { machine: EM.I386, ...LE32 },
     binfmt: { magic: "7f454c4601010100000000000000000002000300", mask: X86_MASK },
     armRunner: false,
@@ -1789,6 +1803,8 @@ var TABLE = [
     aliases: ["s390x"],
     qemu: "s390x",
     debian: "s390x",
+    gnu: "s390x-linux-gnu",
+    node: "s390x",
     elf: { machine: EM.S390, bits: 64, endian: "big" },
     binfmt: { magic: "7f454c4602020100000000000000000000020016", mask: "fffffffffffffffcfffffffffffffffffffeffff" },
     armRunner: false,
@@ -1799,6 +1815,8 @@ var TABLE = [
     aliases: ["ppc64le", "ppc64el"],
     qemu: "ppc64le",
     debian: "ppc64el",
+    gnu: "powerpc64le-linux-gnu",
+    node: "ppc64",
     elf: { machine: EM.PPC64, ...LE64 },
     binfmt: { magic: "7f454c4602010100000000000000000002001500", mask: "fffffffffffffffcfffffffffffffffffeffff00" },
     armRunner: false,
@@ -1809,6 +1827,8 @@ var TABLE = [
     aliases: ["riscv64"],
     qemu: "riscv64",
     debian: "riscv64",
+    gnu: "riscv64-linux-gnu",
+    node: "riscv64",
     elf: { machine: EM.RISCV, ...LE64 },
     binfmt: { magic: "7f454c460201010000000000000000000200f300", mask: MASK },
     armRunner: false,
@@ -1819,6 +1839,8 @@ var TABLE = [
     aliases: ["mips64le", "mips64el"],
     qemu: "mips64el",
     debian: "mips64el",
+    gnu: "mips64el-linux-gnuabi64",
+    node: "mips64el",
     elf: { machine: EM.MIPS, ...LE64 },
     binfmt: { magic: "7f454c4602010100000000000000000002000800", mask: "ffffffffffffff0000fffffffffffffffeffffff" },
     armRunner: false,
@@ -1829,6 +1851,8 @@ var TABLE = [
     aliases: ["loong64", "loongarch64"],
     qemu: "loongarch64",
     debian: "loong64",
+    gnu: "loongarch64-linux-gnu",
+    node: "loong64",
     elf: { machine: EM.LOONGARCH, ...LE64 },
     binfmt: { magic: "7f454c4602010100000000000000000002000201", mask: "fffffffffffffffc00fffffffffffffffeffffff" },
     armRunner: false,
@@ -2040,6 +2064,140 @@ function hostOf(registry) {
   return colon >= 0 && registry.indexOf(":") === colon ? registry.slice(0, colon) : registry;
 }
 
+// src/verify/arch-context.ts
+import { posix } from "node:path";
+
+// src/verify/arch-rule.ts
+var REFUSED = {
+  entrypoint: "the entrypoint",
+  path: "a program on PATH",
+  nodeModule: "a Node native module in build/Release",
+  ownPrebuild: "a prebuilt Node module in the platform's own prebuilds directory",
+  library: "a library in the platform's library directories",
+  executable: "an executable file"
+};
+var ACCEPTED = {
+  ignored: "in verify-arch-ignore",
+  relocatable: "a relocatable object",
+  bpf: "an eBPF object",
+  notProgram: "neither program nor library",
+  otherArchDir: "in another architecture's directory",
+  testdata: "test data",
+  prebuild: "a prebuilt Node module for another platform",
+  notExecutable: "not executable"
+};
+var refused = (reason) => ({ refused: true, reason });
+var accepted = (reason) => ({ refused: false, reason });
+var TRIPLET = /^[a-z0-9_]+-linux-(gnu|musl)[a-z0-9]*$/;
+var PREBUILD = /^([a-z0-9]+)-([a-z0-9]+)(-[a-z0-9]+)?$/;
+function ownLibraryDirs(triplet, bits) {
+  const dirs = ["/lib", "/usr/lib", "/usr/local/lib", `/lib/${triplet}`, `/usr/lib/${triplet}`];
+  return bits === 64 ? [...dirs, "/lib64", "/usr/lib64"] : dirs;
+}
+var under = (path, dir) => dir === "/" || path.startsWith(`${dir}/`);
+var parent = (path) => path.slice(0, path.lastIndexOf("/")) || "/";
+function otherArchHome(path, triplet, nodeArch) {
+  const parts = path.split("/").filter(Boolean);
+  const dirs = parts.slice(0, -1);
+  for (const base of [["usr"], ["usr", "lib"], ["lib"], ["usr", "local", "lib"]]) {
+    const t = dirs[base.length];
+    if (base.every((b, i) => dirs[i] === b) && t && t !== triplet && TRIPLET.test(t)) return ACCEPTED.otherArchDir;
+  }
+  if (dirs.some((d) => d === "lib32" || d === "libx32") || path.startsWith("/usr/lib/gcc-cross/")) return ACCEPTED.otherArchDir;
+  if (dirs.includes("testdata")) return ACCEPTED.testdata;
+  const prebuild = prebuildOf(path);
+  if (prebuild && !isOwn(prebuild, nodeArch)) return ACCEPTED.prebuild;
+  return void 0;
+}
+function prebuildOf(path) {
+  const dirs = path.split("/").filter(Boolean).slice(0, -1);
+  const at = dirs.indexOf("prebuilds");
+  const m = at >= 0 ? PREBUILD.exec(dirs[at + 1] ?? "") : null;
+  return m ? { os: m[1], arch: m[2] } : void 0;
+}
+function isOwn(prebuild, nodeArch) {
+  return prebuild.os.startsWith("linux") && prebuild.arch === nodeArch;
+}
+function ruleForeignElf(f, ctx) {
+  if (ctx.ignored(f.path)) return accepted(ACCEPTED.ignored);
+  if (f.path === ctx.entrypoint) return refused(REFUSED.entrypoint);
+  if (f.machine === EM.BPF) return accepted(ACCEPTED.bpf);
+  if (f.type === ET.REL) return accepted(ACCEPTED.relocatable);
+  if (f.type !== void 0 && f.type !== ET.EXEC && f.type !== ET.DYN) return accepted(ACCEPTED.notProgram);
+  const executable = (f.mode & 73) !== 0;
+  if (executable && ctx.pathDirs.has(parent(f.path))) return refused(REFUSED.path);
+  if (f.path.endsWith(".node")) {
+    if (f.path.includes("/build/Release/")) return refused(REFUSED.nodeModule);
+    const prebuild = prebuildOf(f.path);
+    if (prebuild && isOwn(prebuild, ctx.nodeArch)) return refused(REFUSED.ownPrebuild);
+  }
+  const home = otherArchHome(f.path, ctx.triplet, ctx.nodeArch);
+  if (home) return accepted(home);
+  if (f.type !== ET.EXEC && ctx.libraryDirs.some((d) => under(f.path, d))) return refused(REFUSED.library);
+  if (executable) return refused(REFUSED.executable);
+  return accepted(ACCEPTED.notExecutable);
+}
+
+// src/verify/arch-context.ts
+var DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+function runtime(config) {
+  return config.config ?? {};
+}
+function pathOf(config) {
+  const env = runtime(config).Env ?? [];
+  const entry = [...env].reverse().find((e) => e.startsWith("PATH="));
+  const path = entry === void 0 ? DEFAULT_PATH : entry.slice("PATH=".length);
+  return path.split(":").filter((d) => d.startsWith("/"));
+}
+function entrypointWord(config) {
+  const c = runtime(config);
+  const words = c.Entrypoint?.length ? c.Entrypoint : c.Cmd;
+  return words?.[0] || void 0;
+}
+function entrypointPath(config, resolve) {
+  const word = entrypointWord(config);
+  if (!word) return void 0;
+  const file = (p) => {
+    const r = resolve(p);
+    return r?.kind === "file" ? r.path : void 0;
+  };
+  if (word.startsWith("/")) return file(word);
+  if (word.includes("/")) return file(posix.join("/", runtime(config).WorkingDir || "/", word));
+  for (const dir of pathOf(config)) {
+    const found = file(`${dir}/${word}`);
+    if (found) return found;
+  }
+  return void 0;
+}
+function realDir(dir, resolve) {
+  const r = resolve(dir);
+  return r?.kind === "dir" ? r.path : dir;
+}
+function ignoreMatcher(globs) {
+  const compiled = globs.map((g) => new Minimatch(g, { dot: true }));
+  return (path) => compiled.some((m) => m.match(path));
+}
+function validIgnoreGlob(glob) {
+  if (!glob.startsWith("/") || glob.length > 4096) return false;
+  try {
+    return new Minimatch(glob, { dot: true }).makeRe() !== false;
+  } catch {
+    return false;
+  }
+}
+function imageContext(config, platform, resolve, ignore = []) {
+  const facts = platformFacts(platform);
+  const libs = ownLibraryDirs(facts.gnu, facts.elf.bits);
+  return {
+    entrypoint: entrypointPath(config, resolve),
+    pathDirs: new Set(pathOf(config).flatMap((d) => [d.replace(/\/+$/, "") || "/", realDir(d, resolve)])),
+    libraryDirs: [.../* @__PURE__ */ new Set([...libs, ...libs.map((d) => realDir(d, resolve))])],
+    triplet: facts.gnu,
+    nodeArch: facts.node,
+    ignored: ignoreMatcher(ignore)
+  };
+}
+
 // src/input-values.ts
 function optional(value, parse2) {
   return value === "" ? void 0 : parse2(value);
@@ -2058,17 +2216,17 @@ function parseImage(value) {
 }
 function parseTags(value, image) {
   const items = value.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== "");
-  const accepted = "accepted: tags such as latest,1.4.2 (comma- or newline-separated) or full references such as ghcr.io/acme/app:1.4.2";
-  if (items.length === 0) throw new InputError("tags", value, accepted);
+  const accepted2 = "accepted: tags such as latest,1.4.2 (comma- or newline-separated) or full references such as ghcr.io/acme/app:1.4.2";
+  if (items.length === 0) throw new InputError("tags", value, accepted2);
   const out = /* @__PURE__ */ new Map();
   for (const item of items) {
     let ref;
     try {
       ref = /[/:@]/.test(item) ? parseReference(item) : parseReference(`${image.registry}/${image.repository}:${item}`);
     } catch {
-      throw new InputError("tags", item, accepted);
+      throw new InputError("tags", item, accepted2);
     }
-    if (ref.tag === void 0 || ref.digest !== void 0) throw new InputError("tags", item, accepted);
+    if (ref.tag === void 0 || ref.digest !== void 0) throw new InputError("tags", item, accepted2);
     out.set(`${ref.registry}/${ref.repository}:${ref.tag}`, ref);
   }
   return [...out.values()];
@@ -2179,6 +2337,30 @@ function parseList(input, value, o = {}) {
   const items = records.flatMap((r) => o.ignoreComma ? [r.join(",")] : r.length === 1 ? r[0].split(",") : r);
   return items.map((i) => i.trim()).filter((i) => i !== "");
 }
+function parseArchIgnore(value) {
+  const items = [];
+  let depth = 0;
+  let item = "";
+  for (const ch of value) {
+    if (ch === "{") depth++;
+    else if (ch === "}") depth = Math.max(0, depth - 1);
+    if (ch === "\n" || ch === "," && depth === 0) {
+      items.push(item);
+      item = "";
+      depth = 0;
+    } else item += ch;
+  }
+  items.push(item);
+  const globs = items.map((i) => i.trim()).filter((i) => i !== "");
+  const bad = globs.find((g) => !validIgnoreGlob(g));
+  if (bad !== void 0)
+    throw new InputError(
+      "verify-arch-ignore",
+      bad,
+      "accepted: absolute path globs such as /opt/sdk/** (* and ? within a name, ** across names, [...], {a,b}), newline- or comma-separated"
+    );
+  return globs;
+}
 
 // src/step.ts
 async function runStep(unexpected, work) {
@@ -2216,6 +2398,8 @@ export {
   algorithmOf,
   validateManifestRef,
   isInsecureRegistry,
+  ruleForeignElf,
+  imageContext,
   optional,
   parseImage,
   parseTags,
@@ -2231,5 +2415,6 @@ export {
   provenanceText,
   parseBoolean,
   parseList,
+  parseArchIgnore,
   runStep
 };

@@ -5,7 +5,7 @@ import {
 } from "./chunk-UQJLSGCV.js";
 import {
   parseElf
-} from "./chunk-RIXKIOPU.js";
+} from "./chunk-ATW73TXN.js";
 import {
   fetchOrExplain
 } from "./chunk-R2CADZPP.js";

@@ -11,6 +11,7 @@ function parseElf(buf) {
   const u16 = (o) => le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
   const u32 = (o) => le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
   const addr = (o) => bits === 64 ? Number(le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o)) : u32(o);
+  const type = u16(16);
   const machine = u16(18);
   const phoff = addr(bits === 64 ? 32 : 28);
   const flags = u32(bits === 64 ? 48 : 36);
@@ -22,8 +23,9 @@ function parseElf(buf) {
     if (at + 4 > buf.length) break;
     if (u32(at) === PT_INTERP) dynamic = true;
   }
-  return { bits, endian, machine, flags, dynamic };
+  return { bits, endian, type, machine, flags, dynamic };
 }
+var ET = { REL: 1, EXEC: 2, DYN: 3, CORE: 4 };
 var EM = {
   I386: 3,
   MIPS: 8,
@@ -33,6 +35,8 @@ var EM = {
   X86_64: 62,
   AARCH64: 183,
   RISCV: 243,
+  /** Linux eBPF objects: loaded into the kernel's BPF virtual machine, never run as programs. */
+  BPF: 247,
   LOONGARCH: 258
 };
 var MACHINE_NAMES = {
@@ -45,6 +49,7 @@ var MACHINE_NAMES = {
   [EM.X86_64]: "x86-64",
   [EM.AARCH64]: "AArch64",
   [EM.RISCV]: "RISC-V",
+  [EM.BPF]: "eBPF",
   [EM.LOONGARCH]: "LoongArch"
 };
 function machineName(machine) {
@@ -188,6 +193,7 @@ function describeElf(h, arm) {
 
 export {
   parseElf,
+  ET,
   EM,
   machineName,
   armEabiVersion,
