@@ -35,7 +35,7 @@ import {
   targetsOf,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-MGX3NFPF.js";
+} from "./chunks/chunk-LEFKJPL3.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -47,7 +47,7 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-5UN2WNTH.js";
+} from "./chunks/chunk-PFQX2V2R.js";
 import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
@@ -387,10 +387,11 @@ var Binfmt = class {
 function setPlatformsOutput(platforms) {
   setOutput("platforms", platforms.map(formatPlatform).join(","));
 }
-function setQemuOutputs(q) {
+function setQemuOutputs(q, byPlatform) {
   setOutput("qemu-version", q.debianVersion);
   setOutput("qemu-sha256", q.debSha256);
   setOutput("qemu-path", q.dir);
+  setOutput("qemu-versions", JSON.stringify(Object.fromEntries(byPlatform)));
 }
 function setImageOutputs(o) {
   setOutput("image", `${o.image.registry}/${o.image.repository}`);
@@ -497,9 +498,42 @@ function checked(setup, needed) {
 }
 
 // src/emulation.ts
+function planEmulation(all, own, platforms, host) {
+  const needed = new Set(emulatorsNeeded(platforms, host));
+  const groups = /* @__PURE__ */ new Map();
+  const byEmulator = /* @__PURE__ */ new Map();
+  for (const p of platforms) {
+    const name = formatPlatform(p);
+    const mine = own.get(name);
+    const emulator = qemuArch(p);
+    if (!needed.has(emulator)) {
+      if (mine)
+        throw new InputError(
+          "qemu-version",
+          `${name}=${mine.text}`,
+          `accepted: a version for a platform emulated on this ${host} host; ${name} runs natively`
+        );
+      continue;
+    }
+    const query = mine ?? all;
+    const other = byEmulator.get(emulator);
+    if (other && other.text !== query.text)
+      throw new InputError(
+        "qemu-version",
+        `${name}=${query.text}`,
+        `accepted: the same version for platforms that share qemu-${emulator} (${other.platform} runs under ${other.text})`
+      );
+    byEmulator.set(emulator, { text: query.text, platform: name });
+    const group2 = groups.get(query.text) ?? { query, emulators: /* @__PURE__ */ new Set(), platforms: [] };
+    group2.emulators.add(emulator);
+    group2.platforms.push(name);
+    groups.set(query.text, group2);
+  }
+  return [...groups.values()].sort((a, b) => Number(b.query.text === all.text) - Number(a.query.text === all.text)).map((g) => ({ query: g.query, emulators: [...g.emulators], platforms: g.platforms }));
+}
 async function setUpEmulation(inputs, platforms, host) {
-  const needed = emulatorsNeeded(platforms, host);
-  if (needed.length === 0) {
+  const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, host);
+  if (planned.length === 0) {
     info(
       `Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`
     );
@@ -507,28 +541,40 @@ async function setUpEmulation(inputs, platforms, host) {
   }
   const toolCache = process.env.RUNNER_TOOL_CACHE;
   if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
-  const started = Date.now();
-  const emulation = await group("QEMU", async () => {
-    const setup = await setupQemu({
-      query: inputs.qemuVersion,
-      mirror: inputs.qemuMirror,
-      host,
-      needed,
-      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
-      toolCache,
-      useActionsCache: inputs.cache,
-      now: /* @__PURE__ */ new Date(),
-      log: { warning: (m) => warning(m), info: (m) => info(m) }
-    });
-    const q = setup.installed;
-    info(`QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`);
-    info(`Source: ${setup.source}${setup.source === "Debian archive" ? ` (${q.url})` : ""}`);
-    const registered = await registerEmulators(q, needed, inputs.binfmtFlags, (m) => info(m));
-    info(`Set up in ${((Date.now() - started) / 1e3).toFixed(2)} s`);
-    return { setup, registered };
-  });
-  setQemuOutputs(emulation.setup.installed);
+  const groups = [];
+  for (const g of planned) {
+    const started = Date.now();
+    const title = planned.length === 1 ? "QEMU" : `QEMU ${g.query.text} for ${g.platforms.join(", ")}`;
+    groups.push(
+      await group(title, async () => {
+        const setup = await setupQemu({
+          query: g.query,
+          mirror: inputs.qemuMirror,
+          host,
+          needed: g.emulators,
+          cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+          toolCache,
+          useActionsCache: inputs.cache,
+          now: /* @__PURE__ */ new Date(),
+          log: { warning: (m) => warning(m), info: (m) => info(m) }
+        });
+        const q = setup.installed;
+        info(
+          `QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`
+        );
+        info(`Source: ${setup.source}${setup.source === "Debian archive" ? ` (${q.url})` : ""}`);
+        const registered = await registerEmulators(q, g.emulators, inputs.binfmtFlags, (m) => info(m));
+        info(`Set up in ${((Date.now() - started) / 1e3).toFixed(2)} s`);
+        return { setup, platforms: g.platforms, registered };
+      })
+    );
+  }
+  const emulation = { groups };
+  setQemuOutputs(groups[0].setup.installed, qemuVersionsOf(emulation));
   return emulation;
+}
+function qemuVersionsOf(emulation) {
+  return new Map(emulation?.groups.flatMap((g) => g.platforms.map((p) => [p, g.setup.installed.debianVersion])) ?? []);
 }
 function emulatedPlatforms(platforms, host) {
   const needed = new Set(emulatorsNeeded(platforms, host));
@@ -1135,7 +1181,7 @@ function failureLines(c, o) {
   if (t?.outcome.kind === "failed") out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`);
   if (t?.outcome.kind === "crashed") {
     const emulated = o.emulated.has(name);
-    const hint = emulated ? ` under QEMU ${o.qemuVersion ?? "(unknown)"}; an emulator crash depends on the QEMU version: try another qemu-version (stable, latest, 10.0, 7.2)` : "";
+    const hint = emulated ? ` under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}; an emulator crash depends on the QEMU version: try another qemu-version for it (${name}=latest, ${name}=7.2, or stable, 10.0, ... for every platform)` : "";
     out.push(`Tests crashed on ${name} with ${t.outcome.signal} (exit code ${t.outcome.exitCode})${hint}${tail(t)}`);
   }
   if (c.arch && !archOk(c.arch)) out.push(`Architecture check failed: ${archFailure(c.arch)}`);
@@ -1227,8 +1273,8 @@ async function main(inputs) {
   const { build, platforms: all } = inputs;
   setPlatformsOutput(all);
   if (!build) {
-    const { facts, qemuCache } = await emulate(inputs, all);
-    saveState({ qemuCache });
+    const { facts, qemuCaches } = await emulate(inputs, all);
+    saveState({ qemuCaches });
     return writeSummary(renderSummary(facts));
   }
   if (build.mode === "merge") return merge(build, all);
@@ -1240,25 +1286,25 @@ async function emulate(inputs, share) {
   const host = hostDebianArch();
   const emulation = await setUpEmulation(inputs, share, host);
   const facts = { platforms: inputs.platforms.map(formatPlatform), host, emulation };
-  const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : void 0;
-  return { host, emulation, facts, qemuCache };
+  const qemuCaches = (emulation?.groups ?? []).flatMap((g) => g.setup.saveKey ? [{ key: g.setup.saveKey, paths: g.setup.cachePaths }] : []);
+  return { host, emulation, facts, qemuCaches };
 }
 async function buildJob(inputs, build, buildHost) {
   const share = build.share ?? inputs.platforms;
-  const { host, emulation, facts, qemuCache } = await emulate(inputs, share);
+  const { host, emulation, facts, qemuCaches } = await emulate(inputs, share);
   let pipeline3;
   let publish;
   try {
     const options = {
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
-      qemuVersion: emulation?.setup.installed.debianVersion,
+      qemuVersions: qemuVersionsOf(emulation),
       emulated: emulatedPlatforms(share, host),
       host: buildHost
     };
     pipeline3 = await runPipeline(build, share, options);
     if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms);
   } finally {
-    saveState({ qemuCache, publish });
+    saveState({ qemuCaches, publish });
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest });
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : void 0;

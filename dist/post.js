@@ -2,10 +2,10 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-MGX3NFPF.js";
+} from "./chunks/chunk-LEFKJPL3.js";
 import {
   runStep
-} from "./chunks/chunk-5UN2WNTH.js";
+} from "./chunks/chunk-PFQX2V2R.js";
 import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-ATW73TXN.js";
@@ -27,7 +27,7 @@ async function run() {
   const state = loadState();
   const publish = state?.publish;
   if (publish && !await runStep("Archway could not publish the index", () => publishFromState(publish))) return;
-  if (state?.qemuCache) await saveQemuCache(state.qemuCache);
+  for (const cache of state?.qemuCaches ?? []) await saveQemuCache(cache);
 }
 async function saveQemuCache(cache) {
   const { save } = await import("./chunks/actions-cache-5HFWRSQT.js");

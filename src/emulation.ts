@@ -1,10 +1,11 @@
 /** Emulation for the platforms this job builds: QEMU from the caches or Debian's archive, then one binfmt_misc entry per emulator. */
 import * as core from '@actions/core'
 import { Binfmt, type RegistrationOutcome, wantedEntry } from './binfmt.js'
-import { EnvironmentError } from './errors.js'
+import { EnvironmentError, InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { setQemuOutputs } from './outputs.js'
 import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, type Platform, qemuArch } from './platform.js'
+import type { QemuQuery } from './qemu/query.js'
 import { type QemuSetup, setupQemu } from './qemu/setup.js'
 import { binaryPath, type Installed } from './qemu/toolcache.js'
 
@@ -14,19 +15,82 @@ export interface Registration {
   readonly outcome: RegistrationOutcome
 }
 
-export interface Emulation {
+/** One QEMU version and the platforms it emulates. */
+export interface EmulationGroup {
   readonly setup: QemuSetup
+  /** Canonical platforms (`linux/riscv64`). */
+  readonly platforms: readonly string[]
   readonly registered: readonly Registration[]
 }
 
-/** Sets up QEMU and binfmt_misc for the platforms that need it; undefined when every one runs natively. */
+export interface Emulation {
+  /** The QEMU of the platforms without one of their own first, then one per other version asked for. */
+  readonly groups: readonly EmulationGroup[]
+}
+
+/** What to set up: each query, its emulators and their platforms. */
+export interface PlannedGroup {
+  readonly query: QemuQuery
+  readonly emulators: readonly string[]
+  readonly platforms: readonly string[]
+}
+
+/**
+ * The QEMU versions to set up for `platforms` on this host: the platforms that need an emulator
+ * grouped by their query (their own `platform=query`, else the one for all). A query of its own
+ * for a platform that runs natively, or two queries for platforms that share an emulator (arm/v6
+ * and arm/v7 share qemu-arm), is refused before anything is downloaded. Entries for platforms
+ * this job does not build (another matrix job's) are left to that job. Pure.
+ */
+export function planEmulation(
+  all: QemuQuery,
+  own: ReadonlyMap<string, QemuQuery>,
+  platforms: readonly Platform[],
+  host: 'amd64' | 'arm64'
+): PlannedGroup[] {
+  const needed = new Set(emulatorsNeeded(platforms, host))
+  const groups = new Map<string, { query: QemuQuery; emulators: Set<string>; platforms: string[] }>()
+  const byEmulator = new Map<string, { text: string; platform: string }>()
+  for (const p of platforms) {
+    const name = formatPlatform(p)
+    const mine = own.get(name)
+    const emulator = qemuArch(p)
+    if (!needed.has(emulator)) {
+      if (mine)
+        throw new InputError(
+          'qemu-version',
+          `${name}=${mine.text}`,
+          `accepted: a version for a platform emulated on this ${host} host; ${name} runs natively`
+        )
+      continue
+    }
+    const query = mine ?? all
+    const other = byEmulator.get(emulator)
+    if (other && other.text !== query.text)
+      throw new InputError(
+        'qemu-version',
+        `${name}=${query.text}`,
+        `accepted: the same version for platforms that share qemu-${emulator} (${other.platform} runs under ${other.text})`
+      )
+    byEmulator.set(emulator, { text: query.text, platform: name })
+    const group = groups.get(query.text) ?? { query, emulators: new Set<string>(), platforms: [] }
+    group.emulators.add(emulator)
+    group.platforms.push(name)
+    groups.set(query.text, group)
+  }
+  return [...groups.values()]
+    .sort((a, b) => Number(b.query.text === all.text) - Number(a.query.text === all.text))
+    .map(g => ({ query: g.query, emulators: [...g.emulators], platforms: g.platforms }))
+}
+
+/** Sets up QEMU and binfmt_misc for the platforms that need it, one QEMU per version asked for; undefined when every one runs natively. */
 export async function setUpEmulation(
   inputs: Inputs,
   platforms: readonly Platform[],
   host: 'amd64' | 'arm64'
 ): Promise<Emulation | undefined> {
-  const needed = emulatorsNeeded(platforms, host)
-  if (needed.length === 0) {
+  const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, host)
+  if (planned.length === 0) {
     core.info(
       `Every platform to build (${platforms.map(formatPlatform).join(', ')}) runs natively on this ${host} host; no emulation set up`
     )
@@ -34,28 +98,42 @@ export async function setUpEmulation(
   }
   const toolCache = process.env.RUNNER_TOOL_CACHE
   if (!toolCache) throw new EnvironmentError('RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it')
-  const started = Date.now()
-  const emulation = await core.group('QEMU', async () => {
-    const setup = await setupQemu({
-      query: inputs.qemuVersion,
-      mirror: inputs.qemuMirror,
-      host,
-      needed,
-      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
-      toolCache,
-      useActionsCache: inputs.cache,
-      now: new Date(),
-      log: { warning: m => core.warning(m), info: m => core.info(m) }
-    })
-    const q = setup.installed
-    core.info(`QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`)
-    core.info(`Source: ${setup.source}${setup.source === 'Debian archive' ? ` (${q.url})` : ''}`)
-    const registered = await registerEmulators(q, needed, inputs.binfmtFlags, m => core.info(m))
-    core.info(`Set up in ${((Date.now() - started) / 1000).toFixed(2)} s`)
-    return { setup, registered }
-  })
-  setQemuOutputs(emulation.setup.installed)
+  const groups: EmulationGroup[] = []
+  for (const g of planned) {
+    const started = Date.now()
+    const title = planned.length === 1 ? 'QEMU' : `QEMU ${g.query.text} for ${g.platforms.join(', ')}`
+    groups.push(
+      await core.group(title, async () => {
+        const setup = await setupQemu({
+          query: g.query,
+          mirror: inputs.qemuMirror,
+          host,
+          needed: g.emulators,
+          cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+          toolCache,
+          useActionsCache: inputs.cache,
+          now: new Date(),
+          log: { warning: m => core.warning(m), info: m => core.info(m) }
+        })
+        const q = setup.installed
+        core.info(
+          `QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`
+        )
+        core.info(`Source: ${setup.source}${setup.source === 'Debian archive' ? ` (${q.url})` : ''}`)
+        const registered = await registerEmulators(q, g.emulators, inputs.binfmtFlags, m => core.info(m))
+        core.info(`Set up in ${((Date.now() - started) / 1000).toFixed(2)} s`)
+        return { setup, platforms: g.platforms, registered }
+      })
+    )
+  }
+  const emulation = { groups }
+  setQemuOutputs(groups[0].setup.installed, qemuVersionsOf(emulation))
   return emulation
+}
+
+/** The Debian version of the QEMU each emulated platform runs under, by canonical platform. */
+export function qemuVersionsOf(emulation: Emulation | undefined): Map<string, string> {
+  return new Map(emulation?.groups.flatMap(g => g.platforms.map(p => [p, g.setup.installed.debianVersion] as const)) ?? [])
 }
 
 /** The platforms that run under emulation on this host, canonically spelled. */

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { errorMessage, InputError } from './errors.js'
-import { type Platform, PlatformListError, parsePlatformList, SUPPORTED_PLATFORMS } from './platform.js'
+import { formatPlatform, type Platform, PlatformListError, parsePlatform, parsePlatformList, SUPPORTED_PLATFORMS } from './platform.js'
 import { parseQemuQuery, type QemuQuery } from './qemu/query.js'
 import { type ImageReference, ImageReferenceError, parseReference } from './registry/reference.js'
 import { validIgnoreGlob } from './verify/arch-context.js'
@@ -97,16 +97,57 @@ export function parsePlatforms(value: string): Platform[] {
   }
 }
 
+const QEMU_QUERIES =
+  'stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)'
+
 export function parseQemuVersion(value: string): QemuQuery {
   const q = parseQemuQuery(value)
-  if (!q) {
-    throw new InputError(
-      'qemu-version',
-      value,
-      'accepted: stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)'
-    )
-  }
+  if (!q) throw new InputError('qemu-version', value, `accepted: ${QEMU_QUERIES}`)
   return q
+}
+
+/** `qemu-version`: one query for every platform, and `platform=query` lines for one platform each. */
+export interface QemuVersions {
+  readonly all: QemuQuery
+  /** By canonical platform (`linux/riscv64`). */
+  readonly byPlatform: ReadonlyMap<string, QemuQuery>
+}
+
+/**
+ * `qemu-version` as one query (`stable`) or lines of it: at most one bare query, for every
+ * platform without its own (`stable` when none is given), and `platform=query` items (comma- or
+ * newline-separated) for the platforms to build. Pure.
+ */
+export function parseQemuVersions(value: string, platforms: readonly Platform[], fallback: string): QemuVersions {
+  const items = value
+    .split(/[\n,]/)
+    .map(i => i.trim())
+    .filter(Boolean)
+  const building = new Set(platforms.map(formatPlatform))
+  const byPlatform = new Map<string, QemuQuery>()
+  let all: QemuQuery | undefined
+  for (const item of items) {
+    const at = item.indexOf('=')
+    const platform = at > 0 ? parsePlatform(item.slice(0, at).trim()) : undefined
+    if (!platform) {
+      if (all)
+        throw new InputError(
+          'qemu-version',
+          item,
+          `accepted: one query for every platform (${all.text} is given already), then platform=query lines`
+        )
+      all = parseQemuVersion(item)
+      continue
+    }
+    const name = formatPlatform(platform)
+    if (!building.has(name))
+      throw new InputError('qemu-version', item, `accepted: platform=query for a platform to build (${[...building].join(', ')})`)
+    if (byPlatform.has(name)) throw new InputError('qemu-version', item, `accepted: one query per platform (${name} has one already)`)
+    const query = parseQemuQuery(item.slice(at + 1))
+    if (!query) throw new InputError('qemu-version', item, `accepted: platform=query, the query one of ${QEMU_QUERIES}`)
+    byPlatform.set(name, query)
+  }
+  return { all: all ?? parseQemuVersion(fallback), byPlatform }
 }
 
 export function parseMirror(value: string): string {

@@ -19,7 +19,7 @@ import {
   parseName,
   parsePlatforms,
   parseProvenance,
-  parseQemuVersion,
+  parseQemuVersions,
   parseTags
 } from './input-values.js'
 import { formatPlatform, type Platform, parsePlatformList } from './platform.js'
@@ -28,7 +28,10 @@ import type { ImageReference } from './registry/reference.js'
 
 export interface Inputs {
   readonly platforms: readonly Platform[]
+  /** The QEMU for every platform without its own. */
   readonly qemuVersion: QemuQuery
+  /** The QEMU of each platform given its own (`linux/riscv64=7.2`), by canonical platform. */
+  readonly qemuVersionFor: ReadonlyMap<string, QemuQuery>
   readonly qemuMirror: string
   readonly binfmtFlags: string
   readonly cache: boolean
@@ -91,9 +94,11 @@ export function getInputs(read: InputReader = readInput): Inputs {
   if (password) core.setSecret(password)
   maskBuildSecrets(read)
   const platforms = parsePlatforms(get('platforms', DEFAULTS.platforms))
+  const qemu = parseQemuVersions(get('qemu-version', DEFAULTS.qemuVersion), platforms, DEFAULTS.qemuVersion)
   return {
     platforms,
-    qemuVersion: parseQemuVersion(get('qemu-version', DEFAULTS.qemuVersion)),
+    qemuVersion: qemu.all,
+    qemuVersionFor: qemu.byPlatform,
     qemuMirror: parseMirror(get('qemu-mirror', DEFAULTS.qemuMirror)),
     binfmtFlags: parseBinfmtFlags(get('binfmt-flags', DEFAULTS.binfmtFlags)),
     cache: parseBoolean('cache', get('cache', DEFAULTS.cache)),

@@ -1,7 +1,7 @@
 /** The main step: the inputs, then emulation, then build, test, verify and push; the post step publishes. */
 import { tmpdir } from 'node:os'
 import { type BuildHost, checkBuildHost, inspectBuildHost } from './build-host.js'
-import { emulatedPlatforms, setUpEmulation } from './emulation.js'
+import { emulatedPlatforms, qemuVersionsOf, setUpEmulation } from './emulation.js'
 import { type BuildInputs, getInputs, type Inputs } from './inputs.js'
 import { setImageOutputs, setPlatformsOutput } from './outputs.js'
 import { type PipelineResult, runPipeline } from './pipeline.js'
@@ -21,8 +21,8 @@ async function main(inputs: Inputs): Promise<void> {
   const { build, platforms: all } = inputs
   setPlatformsOutput(all)
   if (!build) {
-    const { facts, qemuCache } = await emulate(inputs, all)
-    saveState({ qemuCache })
+    const { facts, qemuCaches } = await emulate(inputs, all)
+    saveState({ qemuCaches })
     return writeSummary(renderSummary(facts))
   }
   if (build.mode === 'merge') return merge(build, all)
@@ -37,19 +37,20 @@ async function emulate(inputs: Inputs, share: readonly Platform[]) {
   const host = hostDebianArch()
   const emulation = await setUpEmulation(inputs, share, host)
   const facts = { platforms: inputs.platforms.map(formatPlatform), host, emulation }
-  const qemuCache = emulation?.setup.saveKey ? { key: emulation.setup.saveKey, paths: emulation.setup.cachePaths } : undefined
-  return { host, emulation, facts, qemuCache }
+  // Each QEMU the Actions cache missed is saved by the post step under its own key.
+  const qemuCaches = (emulation?.groups ?? []).flatMap(g => (g.setup.saveKey ? [{ key: g.setup.saveKey, paths: g.setup.cachePaths }] : []))
+  return { host, emulation, facts, qemuCaches }
 }
 
 async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost): Promise<void> {
   const share = build.share ?? inputs.platforms
-  const { host, emulation, facts, qemuCache } = await emulate(inputs, share)
+  const { host, emulation, facts, qemuCaches } = await emulate(inputs, share)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
   try {
     const options = {
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
-      qemuVersion: emulation?.setup.installed.debianVersion,
+      qemuVersions: qemuVersionsOf(emulation),
       emulated: emulatedPlatforms(share, host),
       host: buildHost
     }
@@ -57,7 +58,7 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
     if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms)
   } finally {
     // Saved whatever happens: the QEMU cache is worth keeping even when the build fails.
-    saveState({ qemuCache, publish })
+    saveState({ qemuCaches, publish })
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest })
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : undefined

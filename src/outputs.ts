@@ -9,10 +9,12 @@ export function setPlatformsOutput(platforms: readonly Platform[]): void {
   core.setOutput('platforms', platforms.map(formatPlatform).join(','))
 }
 
-export function setQemuOutputs(q: Installed): void {
+/** The QEMU of the platforms without one of their own (`q`), and the version each emulated platform runs under. */
+export function setQemuOutputs(q: Installed, byPlatform: ReadonlyMap<string, string>): void {
   core.setOutput('qemu-version', q.debianVersion)
   core.setOutput('qemu-sha256', q.debSha256)
   core.setOutput('qemu-path', q.dir)
+  core.setOutput('qemu-versions', JSON.stringify(Object.fromEntries(byPlatform)))
 }
 
 export interface ImageOutputs {

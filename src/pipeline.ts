@@ -61,8 +61,8 @@ const availableMemory = () => (process as { availableMemory?: () => number }).av
 export interface PipelineOptions {
   /** Where the pipeline keeps its scratch folder (the OCI layouts) while it runs: the runner's RUNNER_TEMP. */
   readonly tempDir: string
-  /** The QEMU in use, for the hint when an emulated test crashes. */
-  readonly qemuVersion?: string
+  /** The QEMU each emulated platform runs under, for the hint when its test crashes. */
+  readonly qemuVersions: ReadonlyMap<string, string>
   /** Platforms that run under emulation on this host. */
   readonly emulated: ReadonlySet<string>
   /** The engine and builder, as asked before anything was set up (see build-host.ts). */
@@ -169,7 +169,7 @@ async function buildTestPush(
 /** Why a platform failed, one clause each; none when it passed. Pure. */
 export function failureLines(
   c: { platform: Platform; test?: TestResult; arch?: ArchReport },
-  o: Pick<PipelineOptions, 'qemuVersion' | 'emulated'>
+  o: Pick<PipelineOptions, 'qemuVersions' | 'emulated'>
 ): string[] {
   const name = formatPlatform(c.platform)
   const out: string[] = []
@@ -179,7 +179,7 @@ export function failureLines(
   if (t?.outcome.kind === 'crashed') {
     const emulated = o.emulated.has(name)
     const hint = emulated
-      ? ` under QEMU ${o.qemuVersion ?? '(unknown)'}; an emulator crash depends on the QEMU version: try another qemu-version (stable, latest, 10.0, 7.2)`
+      ? ` under QEMU ${o.qemuVersions.get(name) ?? '(unknown)'}; an emulator crash depends on the QEMU version: try another qemu-version for it (${name}=latest, ${name}=7.2, or stable, 10.0, ... for every platform)`
       : ''
     out.push(`Tests crashed on ${name} with ${t.outcome.signal} (exit code ${t.outcome.exitCode})${hint}${tail(t)}`)
   }

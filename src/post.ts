@@ -9,11 +9,11 @@ export async function run(): Promise<void> {
   const state = loadState()
   const publish = state?.publish
   if (publish && !(await runStep('Archway could not publish the index', () => publishFromState(publish)))) return
-  if (state?.qemuCache) await saveQemuCache(state.qemuCache)
+  for (const cache of state?.qemuCaches ?? []) await saveQemuCache(cache)
 }
 
 /** Saving the cache never fails a job whose work is done. */
-async function saveQemuCache(cache: NonNullable<PostState['qemuCache']>): Promise<void> {
+async function saveQemuCache(cache: NonNullable<PostState['qemuCaches']>[number]): Promise<void> {
   // Loaded only when there is something to save: the cache service client is most of the bundle.
   const { save } = await import('./qemu/actions-cache.js')
   const log = { warning: (m: string) => core.warning(m), info: (m: string) => core.info(m) }

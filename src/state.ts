@@ -2,8 +2,8 @@
 import * as core from '@actions/core'
 import type { IndexNotes } from './publish/index-manifest.js'
 
-/** 2: the index's entries carry annotations (`descriptorAnnotations`). */
-export const STATE_VERSION = 2
+/** 2: the index's entries carry annotations (`descriptorAnnotations`); 3: one QEMU cache entry per version set up (`qemuCaches`). */
+export const STATE_VERSION = 3
 const KEY = 'archway'
 
 /** What the index is built from, besides the images: `annotations` (the index's) and `descriptorAnnotations` (each entry's). */
@@ -20,8 +20,8 @@ export interface PublishState extends IndexNotes {
 
 export interface PostState {
   readonly version: typeof STATE_VERSION
-  /** Set when the Actions cache missed: save the QEMU tool-cache folder under this key. */
-  readonly qemuCache?: { readonly key: string; readonly paths: readonly string[] }
+  /** One per QEMU version the Actions cache missed: save the QEMU tool-cache folder under its key. */
+  readonly qemuCaches?: readonly { readonly key: string; readonly paths: readonly string[] }[]
   readonly publish?: PublishState
 }
 

@@ -15,8 +15,13 @@ export interface SummaryFacts {
 
 export function emulationLine(f: SummaryFacts): string {
   if (!f.emulation) return `**Archway**: ${f.platforms.join(', ')}: all native on this ${f.host} host, no emulation needed.`
-  const q = f.emulation.setup.installed
-  return `**Archway**: QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${f.emulation.setup.source}) emulates ${f.emulation.registered.map(r => r.name).join(', ')} for ${f.platforms.join(', ')} on this ${f.host} host.`
+  const [first, ...others] = f.emulation.groups.map(g => {
+    const q = g.setup.installed
+    return `QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${g.setup.source}) emulates ${g.registered.map(r => r.name).join(', ')}`
+  })
+  if (others.length === 0) return `**Archway**: ${first} for ${f.platforms.join(', ')} on this ${f.host} host.`
+  const each = f.emulation.groups.map((g, i) => `${i === 0 ? first : others[i - 1]} (${g.platforms.join(', ')})`)
+  return `**Archway**: ${each.join('; ')}, for ${f.platforms.join(', ')} on this ${f.host} host.`
 }
 
 function size(bytes: number): string {
@@ -64,7 +69,7 @@ export function renderSummary(f: SummaryFacts): string {
       `Index \`${f.index.digest}\` ${f.index.pushed ? 'published' : 'to be published by the post step'} as ${f.index.tags.map(t => `\`${t}\``).join(', ')}.`
     )
   }
-  if (f.emulation) lines.push('', `QEMU \`${f.emulation.setup.installed.debianVersion}\``)
+  if (f.emulation) lines.push('', f.emulation.groups.map(g => `QEMU \`${g.setup.installed.debianVersion}\``).join(', '))
   return `${lines.join('\n')}\n`
 }
 

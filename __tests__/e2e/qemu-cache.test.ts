@@ -95,7 +95,7 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     expect(first.main.code).toBe(0)
     expect(first.main.log).toContain('Source: Debian archive')
     expect(first.archive.some(p => p.endsWith('.deb'))).toBe(true)
-    const key = JSON.parse(first.main.state.archway).qemuCache.key as string
+    const key = JSON.parse(first.main.state.archway).qemuCaches[0].key as string
     expect(key).toMatch(/^archway-qemu-amd64-stable-[0-9a-f]{12}-\d{8}$/)
     // Asked first (a miss), then created and finalized by the post step.
     expect(service.requests.map(r => `${r.method} ${r.key} ${r.status}`)).toEqual([
@@ -121,7 +121,7 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     const manifest = JSON.parse(readFileSync(join(second.main.outputs['qemu-path'], 'archway-qemu.json'), 'utf8'))
     expect(manifest.binaries.aarch64).toBe(usedBinary(first.main))
     // Restored: nothing for its post step to save.
-    expect(JSON.parse(second.main.state.archway).qemuCache).toBeUndefined()
+    expect(JSON.parse(second.main.state.archway).qemuCaches).toEqual([])
     expect(second.post.log).not.toContain('Saved QEMU')
     expect(warnings(second.main)).toEqual([])
   })

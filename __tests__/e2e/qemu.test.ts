@@ -102,7 +102,9 @@ describe('setting up QEMU from a bare kernel', () => {
 
   it('hands the post step an Actions cache key to save under, and the post step degrades to one line here', async () => {
     const state = first.state
-    expect(JSON.parse(state.archway).qemuCache.key).toMatch(/^archway-qemu-amd64-stable-[0-9a-f]{12}-\d{8}$/)
+    expect(JSON.parse(state.archway).qemuCaches.map((c: { key: string }) => c.key)).toEqual([
+      expect.stringMatching(/^archway-qemu-amd64-stable-[0-9a-f]{12}-\d{8}$/)
+    ])
     expect(first.log.split('\n').filter(l => l.startsWith('::warning::') && l.includes('cache service')).length).toBe(1)
     const post = await runStep(runner, 'post', {}, state)
     expect(post.code).toBe(0)
@@ -159,7 +161,7 @@ describe('setting up QEMU from a bare kernel', () => {
     expect(again.log).toContain('unchanged qemu-aarch64, qemu-arm, qemu-s390x, qemu-ppc64le, qemu-riscv64')
     expect(pinned.outputs['qemu-sha256']).toBe(first.outputs['qemu-sha256'])
     // Found in this machine's tool cache: nothing for the post step to save.
-    expect(JSON.parse(pinned.state.archway).qemuCache).toBeUndefined()
+    expect(JSON.parse(pinned.state.archway).qemuCaches).toEqual([])
   })
 
   it('replaces an entry that points at another interpreter, and says so', async () => {

@@ -29,6 +29,7 @@ describe('inputs', () => {
         'linux/loong64'
       ],
       qemuVersion: { kind: 'stable', text: 'stable' },
+      qemuVersionFor: new Map(),
       qemuMirror: 'http://deb.debian.org/debian',
       binfmtFlags: 'FP',
       cache: true
@@ -66,6 +67,7 @@ describe('inputs', () => {
     expect({ ...i, platforms: i.platforms.map(formatPlatform) }).toEqual({
       platforms: ['linux/arm64', 'linux/s390x'],
       qemuVersion: { kind: 'exact', text: '1:11.1.3+ds-1' },
+      qemuVersionFor: new Map(),
       qemuMirror: 'https://mirror.example/debian',
       binfmtFlags: 'FPC',
       cache: false

@@ -2265,16 +2265,39 @@ function parsePlatforms(value) {
     );
   }
 }
+var QEMU_QUERIES = "stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)";
 function parseQemuVersion(value) {
   const q = parseQemuQuery(value);
-  if (!q) {
-    throw new InputError(
-      "qemu-version",
-      value,
-      "accepted: stable, latest, a QEMU version or semver range (11.1, 10.0, 7.2, >=10), or an exact Debian package version (1:11.1.3+ds-1)"
-    );
-  }
+  if (!q) throw new InputError("qemu-version", value, `accepted: ${QEMU_QUERIES}`);
   return q;
+}
+function parseQemuVersions(value, platforms, fallback) {
+  const items = value.split(/[\n,]/).map((i) => i.trim()).filter(Boolean);
+  const building = new Set(platforms.map(formatPlatform));
+  const byPlatform = /* @__PURE__ */ new Map();
+  let all;
+  for (const item of items) {
+    const at = item.indexOf("=");
+    const platform = at > 0 ? parsePlatform(item.slice(0, at).trim()) : void 0;
+    if (!platform) {
+      if (all)
+        throw new InputError(
+          "qemu-version",
+          item,
+          `accepted: one query for every platform (${all.text} is given already), then platform=query lines`
+        );
+      all = parseQemuVersion(item);
+      continue;
+    }
+    const name = formatPlatform(platform);
+    if (!building.has(name))
+      throw new InputError("qemu-version", item, `accepted: platform=query for a platform to build (${[...building].join(", ")})`);
+    if (byPlatform.has(name)) throw new InputError("qemu-version", item, `accepted: one query per platform (${name} has one already)`);
+    const query = parseQemuQuery(item.slice(at + 1));
+    if (!query) throw new InputError("qemu-version", item, `accepted: platform=query, the query one of ${QEMU_QUERIES}`);
+    byPlatform.set(name, query);
+  }
+  return { all: all ?? parseQemuVersion(fallback), byPlatform };
 }
 function parseMirror(value) {
   let url;
@@ -2408,7 +2431,7 @@ export {
   parseName,
   parseKeyValues,
   parsePlatforms,
-  parseQemuVersion,
+  parseQemuVersions,
   parseMirror,
   parseBinfmtFlags,
   parseProvenance,

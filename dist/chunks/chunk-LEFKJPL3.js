@@ -22,7 +22,7 @@ import {
   parsePlatformList,
   parsePlatforms,
   parseProvenance,
-  parseQemuVersion,
+  parseQemuVersions,
   parseTags,
   platformFacts,
   platformKey,
@@ -33,7 +33,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-5UN2WNTH.js";
+} from "./chunk-PFQX2V2R.js";
 import {
   EM,
   armArchLevel,
@@ -2757,9 +2757,11 @@ function getInputs(read = readInput) {
   if (password) setSecret(password);
   maskBuildSecrets(read);
   const platforms = parsePlatforms(get("platforms", DEFAULTS.platforms));
+  const qemu = parseQemuVersions(get("qemu-version", DEFAULTS.qemuVersion), platforms, DEFAULTS.qemuVersion);
   return {
     platforms,
-    qemuVersion: parseQemuVersion(get("qemu-version", DEFAULTS.qemuVersion)),
+    qemuVersion: qemu.all,
+    qemuVersionFor: qemu.byPlatform,
     qemuMirror: parseMirror(get("qemu-mirror", DEFAULTS.qemuMirror)),
     binfmtFlags: parseBinfmtFlags(get("binfmt-flags", DEFAULTS.binfmtFlags)),
     cache: parseBoolean("cache", get("cache", DEFAULTS.cache)),
@@ -4167,8 +4169,13 @@ function archLogLine(report) {
 // src/summary.ts
 function emulationLine(f) {
   if (!f.emulation) return `**Archway**: ${f.platforms.join(", ")}: all native on this ${f.host} host, no emulation needed.`;
-  const q = f.emulation.setup.installed;
-  return `**Archway**: QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${f.emulation.setup.source}) emulates ${f.emulation.registered.map((r) => r.name).join(", ")} for ${f.platforms.join(", ")} on this ${f.host} host.`;
+  const [first, ...others] = f.emulation.groups.map((g) => {
+    const q = g.setup.installed;
+    return `QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${g.setup.source}) emulates ${g.registered.map((r) => r.name).join(", ")}`;
+  });
+  if (others.length === 0) return `**Archway**: ${first} for ${f.platforms.join(", ")} on this ${f.host} host.`;
+  const each = f.emulation.groups.map((g, i) => `${i === 0 ? first : others[i - 1]} (${g.platforms.join(", ")})`);
+  return `**Archway**: ${each.join("; ")}, for ${f.platforms.join(", ")} on this ${f.host} host.`;
 }
 function size(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -4208,7 +4215,7 @@ function renderSummary(f) {
       `Index \`${f.index.digest}\` ${f.index.pushed ? "published" : "to be published by the post step"} as ${f.index.tags.map((t) => `\`${t}\``).join(", ")}.`
     );
   }
-  if (f.emulation) lines.push("", `QEMU \`${f.emulation.setup.installed.debianVersion}\``);
+  if (f.emulation) lines.push("", f.emulation.groups.map((g) => `QEMU \`${g.setup.installed.debianVersion}\``).join(", "));
   return `${lines.join("\n")}
 `;
 }
@@ -5404,7 +5411,7 @@ async function publishFromState(publish) {
 }
 
 // src/state.ts
-var STATE_VERSION = 2;
+var STATE_VERSION = 3;
 var KEY = "archway";
 function saveState2(state) {
   saveState(KEY, JSON.stringify({ version: STATE_VERSION, ...state }));
