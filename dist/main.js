@@ -35,7 +35,7 @@ import {
   targetsOf,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-LEFKJPL3.js";
+} from "./chunks/chunk-LFZAQNFF.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -572,6 +572,30 @@ async function setUpEmulation(inputs, platforms, host) {
   const emulation = { groups };
   setQemuOutputs(groups[0].setup.installed, qemuVersionsOf(emulation));
   return emulation;
+}
+async function swapEmulator(inputs, host, platform, inUse, log) {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
+  const emulator = qemuArch(platform);
+  for (const text of ["latest", "stable"]) {
+    const setup = await setupQemu({
+      query: { kind: text, text },
+      mirror: inputs.qemuMirror,
+      host,
+      needed: [emulator],
+      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+      toolCache,
+      useActionsCache: inputs.cache,
+      now: /* @__PURE__ */ new Date(),
+      log: { warning: (m) => warning(m), info: log }
+    });
+    const q = setup.installed;
+    if (q.debianVersion === inUse) continue;
+    log(`QEMU ${q.qemuVersion} (${text}): Debian ${q.package} ${q.debianVersion}, .deb SHA-256 ${q.debSha256}, from the ${setup.source}`);
+    await registerEmulators(q, [emulator], inputs.binfmtFlags, log);
+    return { platform: formatPlatform(platform), from: inUse ?? "(unknown)", to: q.debianVersion, setup };
+  }
+  return void 0;
 }
 function qemuVersionsOf(emulation) {
   return new Map(emulation?.groups.flatMap((g) => g.platforms.map((p) => [p, g.setup.installed.debianVersion])) ?? []);
@@ -1126,9 +1150,33 @@ async function buildTestPush(b, plan, o, tag) {
       const [test, arch] = [tested.value, verified.value];
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
       if (arch) log(archLogLine(arch));
-      return { platform: p, image, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild };
+      return { platform: p, image, imageId: built.imageId, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild };
     })
   );
+  for (const [i, c] of checked2.entries()) {
+    const name = formatPlatform(c.platform);
+    if (c.test?.outcome.kind !== "crashed" || !o.emulated.has(name) || !o.swapEmulator || !b.test) continue;
+    const first = c.test;
+    const again = await grouped(`Test ${name} again under another QEMU`, async (log) => {
+      log(
+        `The test crashed with ${first.outcome.kind === "crashed" ? first.outcome.signal : ""} under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}`
+      );
+      const swap = await o.swapEmulator(c.platform, log);
+      if (!swap) {
+        log("The archive holds no other QEMU to try");
+        return void 0;
+      }
+      const test = await runTest(c.imageId, c.platform, b.test, log);
+      log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s under QEMU ${swap.to}`);
+      return { test, retry: { first, from: swap.from, to: swap.to } };
+    });
+    if (!again) continue;
+    checked2[i] = { ...c, ...again };
+    if (again.test.outcome.kind === "passed")
+      warning(
+        `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; to use that QEMU for ${name} from the start: qemu-version: ${name}=${again.retry.to}`
+      );
+  }
   const failures = checked2.flatMap((c) => failureLines(c, o));
   if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. Nothing was pushed.`);
   const published = /* @__PURE__ */ new Map();
@@ -1169,6 +1217,7 @@ async function buildTestPush(b, plan, o, tag) {
     buildSeconds: c.buildSeconds,
     sharedBuild: c.sharedBuild,
     test: c.test,
+    retry: "retry" in c ? c.retry : void 0,
     arch: c.arch,
     published: published.get(formatPlatform(c.platform))
   }));
@@ -1179,7 +1228,12 @@ function failureLines(c, o) {
   const tail = (t2) => t2.tail.length ? `; last lines: ${t2.tail.slice(-5).join(" | ")}` : "";
   const t = c.test;
   if (t?.outcome.kind === "failed") out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`);
-  if (t?.outcome.kind === "crashed") {
+  if (t?.outcome.kind === "crashed" && c.retry) {
+    const was = c.retry.first.outcome.kind === "crashed" ? c.retry.first.outcome.signal : c.retry.first.outcome.kind;
+    out.push(
+      `Tests crashed on ${name} with ${was} under QEMU ${c.retry.from}, and again with ${t.outcome.signal} (exit code ${t.outcome.exitCode}) under QEMU ${c.retry.to}: not an emulator bug of one version${tail(t)}`
+    );
+  } else if (t?.outcome.kind === "crashed") {
     const emulated = o.emulated.has(name);
     const hint = emulated ? ` under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}; an emulator crash depends on the QEMU version: try another qemu-version for it (${name}=latest, ${name}=7.2, or stable, 10.0, ... for every platform)` : "";
     out.push(`Tests crashed on ${name} with ${t.outcome.signal} (exit code ${t.outcome.exitCode})${hint}${tail(t)}`);
@@ -1294,17 +1348,29 @@ async function buildJob(inputs, build, buildHost) {
   const { host, emulation, facts, qemuCaches } = await emulate(inputs, share);
   let pipeline3;
   let publish;
+  const qemuVersions = qemuVersionsOf(emulation);
+  const swaps = [];
   try {
     const options = {
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
-      qemuVersions: qemuVersionsOf(emulation),
+      qemuVersions,
       emulated: emulatedPlatforms(share, host),
-      host: buildHost
+      host: buildHost,
+      swapEmulator: async (p, log) => {
+        const swap = await swapEmulator(inputs, host, p, qemuVersions.get(formatPlatform(p)), log);
+        if (swap) swaps.push(swap);
+        return swap;
+      }
     };
     pipeline3 = await runPipeline(build, share, options);
     if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms);
   } finally {
-    saveState({ qemuCaches, publish });
+    const swapped = swaps.flatMap((s) => s.setup.saveKey ? [{ key: s.setup.saveKey, paths: s.setup.cachePaths }] : []);
+    saveState({ qemuCaches: [...qemuCaches, ...swapped], publish });
+    if (emulation && swaps.length > 0) {
+      for (const s of swaps) qemuVersions.set(s.platform, s.to);
+      setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions);
+    }
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest });
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : void 0;

@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-LEFKJPL3.js";
+} from "./chunks/chunk-LFZAQNFF.js";
 import {
   runStep
 } from "./chunks/chunk-PFQX2V2R.js";

@@ -131,6 +131,50 @@ export async function setUpEmulation(
   return emulation
 }
 
+/** Another QEMU registered for one platform's emulator after a crash under `from`. */
+export interface Swap {
+  readonly platform: string
+  readonly from: string
+  readonly to: string
+  readonly setup: QemuSetup
+}
+
+/**
+ * After a crash under emulation: the newest QEMU in the archive, or stable's when the newest is
+ * the one in use, set up and verified as the first was, and registered for the platform's
+ * emulator alone; undefined when the archive has no other. Other emulators' entries stay.
+ */
+export async function swapEmulator(
+  inputs: Inputs,
+  host: 'amd64' | 'arm64',
+  platform: Platform,
+  inUse: string | undefined,
+  log: (line: string) => void
+): Promise<Swap | undefined> {
+  const toolCache = process.env.RUNNER_TOOL_CACHE
+  if (!toolCache) throw new EnvironmentError('RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it')
+  const emulator = qemuArch(platform)
+  for (const text of ['latest', 'stable'] as const) {
+    const setup = await setupQemu({
+      query: { kind: text, text },
+      mirror: inputs.qemuMirror,
+      host,
+      needed: [emulator],
+      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+      toolCache,
+      useActionsCache: inputs.cache,
+      now: new Date(),
+      log: { warning: m => core.warning(m), info: log }
+    })
+    const q = setup.installed
+    if (q.debianVersion === inUse) continue
+    log(`QEMU ${q.qemuVersion} (${text}): Debian ${q.package} ${q.debianVersion}, .deb SHA-256 ${q.debSha256}, from the ${setup.source}`)
+    await registerEmulators(q, [emulator], inputs.binfmtFlags, log)
+    return { platform: formatPlatform(platform), from: inUse ?? '(unknown)', to: q.debianVersion, setup }
+  }
+  return undefined
+}
+
 /** The Debian version of the QEMU each emulated platform runs under, by canonical platform. */
 export function qemuVersionsOf(emulation: Emulation | undefined): Map<string, string> {
   return new Map(emulation?.groups.flatMap(g => g.platforms.map(p => [p, g.setup.installed.debianVersion] as const)) ?? [])

@@ -1,9 +1,9 @@
 /** The main step: the inputs, then emulation, then build, test, verify and push; the post step publishes. */
 import { tmpdir } from 'node:os'
 import { type BuildHost, checkBuildHost, inspectBuildHost } from './build-host.js'
-import { emulatedPlatforms, qemuVersionsOf, setUpEmulation } from './emulation.js'
+import { emulatedPlatforms, qemuVersionsOf, type Swap, setUpEmulation, swapEmulator } from './emulation.js'
 import { type BuildInputs, getInputs, type Inputs } from './inputs.js'
-import { setImageOutputs, setPlatformsOutput } from './outputs.js'
+import { setImageOutputs, setPlatformsOutput, setQemuOutputs } from './outputs.js'
 import { type PipelineResult, runPipeline } from './pipeline.js'
 import { formatPlatform, hostDebianArch, type Platform } from './platform.js'
 import { merge } from './publish/matrix.js'
@@ -47,18 +47,31 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
   const { host, emulation, facts, qemuCaches } = await emulate(inputs, share)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
+  const qemuVersions = qemuVersionsOf(emulation)
+  // The QEMU set up again for a platform whose test crashed (see swapEmulator).
+  const swaps: Swap[] = []
   try {
     const options = {
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
-      qemuVersions: qemuVersionsOf(emulation),
+      qemuVersions,
       emulated: emulatedPlatforms(share, host),
-      host: buildHost
+      host: buildHost,
+      swapEmulator: async (p: Platform, log: (line: string) => void) => {
+        const swap = await swapEmulator(inputs, host, p, qemuVersions.get(formatPlatform(p)), log)
+        if (swap) swaps.push(swap)
+        return swap
+      }
     }
     pipeline = await runPipeline(build, share, options)
     if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms)
   } finally {
     // Saved whatever happens: the QEMU cache is worth keeping even when the build fails.
-    saveState({ qemuCaches, publish })
+    const swapped = swaps.flatMap(s => (s.setup.saveKey ? [{ key: s.setup.saveKey, paths: s.setup.cachePaths }] : []))
+    saveState({ qemuCaches: [...qemuCaches, ...swapped], publish })
+    if (emulation && swaps.length > 0) {
+      for (const s of swaps) qemuVersions.set(s.platform, s.to)
+      setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions)
+    }
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest })
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : undefined

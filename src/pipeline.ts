@@ -16,6 +16,7 @@ import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platfo
 import { mapLimit } from './concurrency.js'
 import { docker, type EngineInfo } from './docker/engine.js'
 import { runTest, type TestResult } from './docker/test-run.js'
+import type { Swap } from './emulation.js'
 import { ArchwayError } from './errors.js'
 import type { BuildInputs } from './inputs.js'
 import { grouped } from './log-group.js'
@@ -31,8 +32,16 @@ export interface PlatformResult {
   /** True when one build served every platform (its time is shared). */
   readonly sharedBuild: boolean
   readonly test?: TestResult
+  /** When the test crashed under emulation and ran again under another QEMU: that first run and the two versions. */
+  readonly retry?: Retry
   readonly arch?: ArchReport
   readonly published?: Published
+}
+
+export interface Retry {
+  readonly first: TestResult
+  readonly from: string
+  readonly to: string
 }
 
 export interface PipelineResult {
@@ -67,6 +76,8 @@ export interface PipelineOptions {
   readonly emulated: ReadonlySet<string>
   /** The engine and builder, as asked before anything was set up (see build-host.ts). */
   readonly host: BuildHost
+  /** Registers another QEMU for a platform whose test crashed under emulation (emulation.ts, swapEmulator). */
+  readonly swapEmulator?: (platform: Platform, log: (line: string) => void) => Promise<Swap | undefined>
 }
 
 export async function runPipeline(b: BuildInputs, platforms: readonly Platform[], o: PipelineOptions): Promise<PipelineResult> {
@@ -120,9 +131,35 @@ async function buildTestPush(
       const [test, arch] = [tested.value, verified.value]
       if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
       if (arch) log(archLogLine(arch))
-      return { platform: p, image, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild }
+      return { platform: p, image, imageId: built.imageId, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild }
     })
   )
+
+  // A crash under emulation runs once more under another QEMU, once every other test has ended.
+  for (const [i, c] of checked.entries()) {
+    const name = formatPlatform(c.platform)
+    if (c.test?.outcome.kind !== 'crashed' || !o.emulated.has(name) || !o.swapEmulator || !b.test) continue
+    const first = c.test
+    const again = await grouped(`Test ${name} again under another QEMU`, async log => {
+      log(
+        `The test crashed with ${first.outcome.kind === 'crashed' ? first.outcome.signal : ''} under QEMU ${o.qemuVersions.get(name) ?? '(unknown)'}`
+      )
+      const swap = await o.swapEmulator!(c.platform, log)
+      if (!swap) {
+        log('The archive holds no other QEMU to try')
+        return undefined
+      }
+      const test = await runTest(c.imageId, c.platform, b.test!, log)
+      log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s under QEMU ${swap.to}`)
+      return { test, retry: { first, from: swap.from, to: swap.to } }
+    })
+    if (!again) continue
+    checked[i] = { ...c, ...again }
+    if (again.test.outcome.kind === 'passed')
+      core.warning(
+        `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; to use that QEMU for ${name} from the start: qemu-version: ${name}=${again.retry.to}`
+      )
+  }
 
   const failures = checked.flatMap(c => failureLines(c, o))
   if (failures.length > 0) throw new ArchwayError(`${failures.join('; ')}. Nothing was pushed.`)
@@ -161,6 +198,7 @@ async function buildTestPush(
     buildSeconds: c.buildSeconds,
     sharedBuild: c.sharedBuild,
     test: c.test,
+    retry: 'retry' in c ? (c.retry as Retry) : undefined,
     arch: c.arch,
     published: published.get(formatPlatform(c.platform))
   }))
@@ -168,7 +206,7 @@ async function buildTestPush(
 
 /** Why a platform failed, one clause each; none when it passed. Pure. */
 export function failureLines(
-  c: { platform: Platform; test?: TestResult; arch?: ArchReport },
+  c: { platform: Platform; test?: TestResult; retry?: Retry; arch?: ArchReport },
   o: Pick<PipelineOptions, 'qemuVersions' | 'emulated'>
 ): string[] {
   const name = formatPlatform(c.platform)
@@ -176,7 +214,12 @@ export function failureLines(
   const tail = (t: TestResult) => (t.tail.length ? `; last lines: ${t.tail.slice(-5).join(' | ')}` : '')
   const t = c.test
   if (t?.outcome.kind === 'failed') out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`)
-  if (t?.outcome.kind === 'crashed') {
+  if (t?.outcome.kind === 'crashed' && c.retry) {
+    const was = c.retry.first.outcome.kind === 'crashed' ? c.retry.first.outcome.signal : c.retry.first.outcome.kind
+    out.push(
+      `Tests crashed on ${name} with ${was} under QEMU ${c.retry.from}, and again with ${t.outcome.signal} (exit code ${t.outcome.exitCode}) under QEMU ${c.retry.to}: not an emulator bug of one version${tail(t)}`
+    )
+  } else if (t?.outcome.kind === 'crashed') {
     const emulated = o.emulated.has(name)
     const hint = emulated
       ? ` under QEMU ${o.qemuVersions.get(name) ?? '(unknown)'}; an emulator crash depends on the QEMU version: try another qemu-version for it (${name}=latest, ${name}=7.2, or stable, 10.0, ... for every platform)`

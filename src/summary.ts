@@ -30,7 +30,8 @@ function size(bytes: number): string {
 
 function row(r: PlatformResult): string {
   const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? ' (all)' : ''}`
-  const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s)` : 'none'
+  const retried = r.retry ? `, under QEMU \`${r.retry.to}\` after a crash under \`${r.retry.from}\`` : ''
+  const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s${retried})` : 'none'
   const accepted = r.arch?.accepted.count ? `, ${r.arch.accepted.count} of another architecture accepted` : ''
   const arch = r.arch
     ? archOk(r.arch)
