@@ -43,6 +43,7 @@ import {
   formatPlatform,
   formatReference,
   hostDebianArch,
+  parsePlatformList,
   provenanceText,
   qemuArch,
   qemuCost,
@@ -1020,6 +1021,23 @@ async function runTest(image, platform, command, echo) {
   return { platform, outcome: outcomeOf(r.exitCode, output), seconds: (Date.now() - started) / 1e3, tail: lastLines(output) };
 }
 
+// src/emulator-crash.ts
+var CRASH = /qemu: uncaught target signal \d+|did not complete successfully: exit code: 13[259]\b/;
+function failedBuild(err) {
+  if (err instanceof CommandError) return err;
+  const cause = err?.cause;
+  return cause instanceof CommandError ? cause : void 0;
+}
+function crashedBuildPlatform(err, emulated) {
+  const build = failedBuild(err);
+  if (!build || !CRASH.test(`${build.result.stdout}
+${build.result.stderr}`)) return void 0;
+  const flag = /--platform (\S+)/.exec(build.command)?.[1];
+  if (!flag) return void 0;
+  const candidates = parsePlatformList(flag).filter((p) => emulated.has(formatPlatform(p)));
+  return candidates.length === 1 ? candidates[0] : void 0;
+}
+
 // src/publish/push-image.ts
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -1135,23 +1153,26 @@ async function removeLocalImages(refs) {
     info(`Could not remove the local images ${refs.join(", ")}: ${out.stderr.trim()}`);
 }
 async function buildTestPush(b, plan, o, tag) {
-  const checked2 = await buildEach(
-    { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce },
-    (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
-      const { platform: p, image } = built;
-      log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);
-      for (const note of built.notes) log(note);
-      const [tested, verified] = await Promise.allSettled([
-        b.test ? runTest(built.imageId, p, b.test, log) : void 0,
-        b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : void 0
-      ]);
-      if (tested.status === "rejected") throw tested.reason;
-      if (verified.status === "rejected") throw verified.reason;
-      const [test, arch] = [tested.value, verified.value];
-      if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
-      if (arch) log(archLogLine(arch));
-      return { platform: p, image, imageId: built.imageId, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild };
-    })
+  const checked2 = await buildAgainAfterACrash(
+    o,
+    () => buildEach(
+      { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce },
+      (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
+        const { platform: p, image } = built;
+        log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);
+        for (const note of built.notes) log(note);
+        const [tested, verified] = await Promise.allSettled([
+          b.test ? runTest(built.imageId, p, b.test, log) : void 0,
+          b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : void 0
+        ]);
+        if (tested.status === "rejected") throw tested.reason;
+        if (verified.status === "rejected") throw verified.reason;
+        const [test, arch] = [tested.value, verified.value];
+        if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
+        if (arch) log(archLogLine(arch));
+        return { platform: p, image, imageId: built.imageId, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild };
+      })
+    )
   );
   for (const [i, c] of checked2.entries()) {
     const name = formatPlatform(c.platform);
@@ -1221,6 +1242,35 @@ async function buildTestPush(b, plan, o, tag) {
     arch: c.arch,
     published: published.get(formatPlatform(c.platform))
   }));
+}
+async function buildAgainAfterACrash(o, work) {
+  try {
+    return await work();
+  } catch (err) {
+    const p = o.swapEmulator ? crashedBuildPlatform(err, o.emulated) : void 0;
+    if (!p || !o.swapEmulator) throw err;
+    const name = formatPlatform(p);
+    const from = o.qemuVersions.get(name) ?? "(unknown)";
+    const swap = await grouped(`Build ${name} again under another QEMU`, async (log) => {
+      log(`A build step for ${name} crashed under QEMU ${from}`);
+      return o.swapEmulator(p, log);
+    });
+    if (!swap) throw err;
+    try {
+      const done = await work();
+      warning(
+        `${name}: a build step crashed under QEMU ${from} and the build passed under QEMU ${swap.to}; to use that QEMU for ${name} from the start: qemu-version: ${name}=${swap.to}`
+      );
+      return done;
+    } catch (again) {
+      throw new ArchwayError(
+        `The build of ${name} crashed under QEMU ${from}, and under QEMU ${swap.to} it failed again: ${errorMessage(again)}`,
+        {
+          cause: again
+        }
+      );
+    }
+  }
 }
 function failureLines(c, o) {
   const name = formatPlatform(c.platform);

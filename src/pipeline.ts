@@ -17,7 +17,8 @@ import { mapLimit } from './concurrency.js'
 import { docker, type EngineInfo } from './docker/engine.js'
 import { runTest, type TestResult } from './docker/test-run.js'
 import type { Swap } from './emulation.js'
-import { ArchwayError } from './errors.js'
+import { crashedBuildPlatform } from './emulator-crash.js'
+import { ArchwayError, errorMessage } from './errors.js'
 import type { BuildInputs } from './inputs.js'
 import { grouped } from './log-group.js'
 import { formatPlatform, type Platform } from './platform.js'
@@ -116,23 +117,25 @@ async function buildTestPush(
   o: PipelineOptions & { scratch: string; testsAtOnce: number },
   tag: string
 ): Promise<PlatformResult[]> {
-  const checked = await buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce }, built =>
-    grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
-      const { platform: p, image } = built
-      log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
-      for (const note of built.notes) log(note)
-      // The test runs in the engine while the architecture check reads the layout; both end before either's error is thrown.
-      const [tested, verified] = await Promise.allSettled([
-        b.test ? runTest(built.imageId, p, b.test, log) : undefined,
-        b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : undefined
-      ])
-      if (tested.status === 'rejected') throw tested.reason
-      if (verified.status === 'rejected') throw verified.reason
-      const [test, arch] = [tested.value, verified.value]
-      if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
-      if (arch) log(archLogLine(arch))
-      return { platform: p, image, imageId: built.imageId, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild }
-    })
+  const checked = await buildAgainAfterACrash(o, () =>
+    buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce }, built =>
+      grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
+        const { platform: p, image } = built
+        log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
+        for (const note of built.notes) log(note)
+        // The test runs in the engine while the architecture check reads the layout; both end before either's error is thrown.
+        const [tested, verified] = await Promise.allSettled([
+          b.test ? runTest(built.imageId, p, b.test, log) : undefined,
+          b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : undefined
+        ])
+        if (tested.status === 'rejected') throw tested.reason
+        if (verified.status === 'rejected') throw verified.reason
+        const [test, arch] = [tested.value, verified.value]
+        if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
+        if (arch) log(archLogLine(arch))
+        return { platform: p, image, imageId: built.imageId, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild }
+      })
+    )
   )
 
   // A crash under emulation runs once more under another QEMU, once every other test has ended.
@@ -202,6 +205,41 @@ async function buildTestPush(
     arch: c.arch,
     published: published.get(formatPlatform(c.platform))
   }))
+}
+
+/**
+ * The build plan carried out; when a build step of one emulated platform crashed (emulator-crash.ts),
+ * once more with another QEMU registered for that platform's emulator: passing, with a warning
+ * giving the per-platform pin; failing again, with an error naming both versions.
+ */
+async function buildAgainAfterACrash<T>(o: PipelineOptions, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    const p = o.swapEmulator ? crashedBuildPlatform(err, o.emulated) : undefined
+    if (!p || !o.swapEmulator) throw err
+    const name = formatPlatform(p)
+    const from = o.qemuVersions.get(name) ?? '(unknown)'
+    const swap = await grouped(`Build ${name} again under another QEMU`, async log => {
+      log(`A build step for ${name} crashed under QEMU ${from}`)
+      return o.swapEmulator!(p, log)
+    })
+    if (!swap) throw err
+    try {
+      const done = await work()
+      core.warning(
+        `${name}: a build step crashed under QEMU ${from} and the build passed under QEMU ${swap.to}; to use that QEMU for ${name} from the start: qemu-version: ${name}=${swap.to}`
+      )
+      return done
+    } catch (again) {
+      throw new ArchwayError(
+        `The build of ${name} crashed under QEMU ${from}, and under QEMU ${swap.to} it failed again: ${errorMessage(again)}`,
+        {
+          cause: again
+        }
+      )
+    }
+  }
 }
 
 /** Why a platform failed, one clause each; none when it passed. Pure. */

@@ -24,6 +24,52 @@ function context(): string {
   return ctx
 }
 
+/**
+ * The same program run by a RUN step of the arm64 build, not by the test. Not as the step's last
+ * command: the shell would exec it as the container's PID 1, which ignores the SIGILL QEMU raises
+ * on itself, and the step would hang instead of failing (BuildKit runs no init in a RUN step).
+ */
+function buildContext(): string {
+  const ctx = context()
+  const step = 'RUN if [ "$(uname -m)" = aarch64 ]; then /app/cssc; s=$?; [ $s -eq 0 ] || exit $s; fi'
+  execFileSync('sh', ['-c', `printf '%s\\n' '${step}' >> '${join(ctx, 'Dockerfile')}'`])
+  return ctx
+}
+
+describe.each([
+  ['containerd', env.dockerContainerd],
+  ['classic', env.dockerClassic]
+])('a build step crashing on the %s store', (_store, host) => {
+  it('builds again under the newest QEMU for that platform alone, and goes on with a warning naming the pin', async () => {
+    const main = await runStep(
+      await newRunner(env.toolCache),
+      'main',
+      {
+        platforms: 'linux/amd64,linux/arm64',
+        image: `${env.registryOpen}/e2e/qemu-build-crash-${randomBytes(4).toString('hex')}`,
+        context: buildContext(),
+        test: 'uname -m',
+        'no-cache': 'true',
+        'verify-arch-ignore': '/app/cssc'
+      },
+      {},
+      { DOCKER_HOST: host }
+    )
+    expect(main.errors).toEqual([])
+    expect(main.code).toBe(0)
+    const stable = main.outputs['qemu-version']
+    const versions = JSON.parse(main.outputs['qemu-versions']) as Record<string, string>
+    expect(stable).toMatch(/^1:10\.0\./)
+    expect(versions['linux/arm64']).toMatch(/^1:11\./)
+    expect(main.log).toContain('qemu: uncaught target signal 4 (Illegal instruction)')
+    expect(main.log).toContain('::group::Build linux/arm64 again under another QEMU')
+    expect(main.log).toContain(
+      `::warning::linux/arm64: a build step crashed under QEMU ${stable} and the build passed under QEMU ${versions['linux/arm64']}; to use that QEMU for linux/arm64 from the start: qemu-version: linux/arm64=${versions['linux/arm64']}`
+    )
+    expect(main.log).toMatch(/^#\d+ \d+\.\d+ 42$/m)
+  })
+})
+
 describe('an instruction the QEMU in use does not emulate', () => {
   const inputs = () => ({
     platforms: 'linux/arm64',

@@ -1,6 +1,9 @@
 import type { TestResult } from '../../src/docker/test-run.js'
+import { crashedBuildPlatform } from '../../src/emulator-crash.js'
+import { ArchwayError } from '../../src/errors.js'
+import { CommandError } from '../../src/exec.js'
 import { failureLines } from '../../src/pipeline.js'
-import { parsePlatform } from '../../src/platform.js'
+import { formatPlatform, parsePlatform } from '../../src/platform.js'
 import { renderSummary } from '../../src/summary.js'
 
 const arm64 = parsePlatform('linux/arm64')!
@@ -44,5 +47,33 @@ describe('a crash under emulation, run again under another QEMU', () => {
     expect(renderSummary({ platforms: ['linux/arm64'], host: 'amd64', pipeline })).toContain(
       '| linux/arm64 | 2.0 s | passed (1.5 s, under QEMU `1:11.1.3+ds-1` after a crash under `1:10.0.13+ds-0+deb13u1`) |'
     )
+  })
+})
+
+describe('a build step that crashed under emulation', () => {
+  const emulated = new Set(['linux/arm64', 'linux/riscv64'])
+  const failed = (platforms: string, output: string) =>
+    new CommandError(`docker buildx build --platform ${platforms} --load --tag t .`, { exitCode: 1, stdout: '', stderr: output })
+  const sigill = '#9 0.210 qemu: uncaught target signal 4 (Illegal instruction) - core dumped\nERROR: failed to build: ...'
+
+  it.each([
+    ['linux/arm64', sigill, 'linux/arm64'],
+    ['linux/amd64,linux/arm64', 'ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 139', 'linux/arm64'],
+    ['linux/riscv64', 'did not complete successfully: exit code: 135', 'linux/riscv64']
+  ])('in a build of %s is that emulated platform', (platforms, output, expected) => {
+    expect(formatPlatform(crashedBuildPlatform(failed(platforms, output), emulated)!)).toBe(expected)
+  })
+
+  it.each([
+    ['two emulated platforms in one build: which one buildx does not say', 'linux/arm64,linux/riscv64', sigill],
+    ['a native platform', 'linux/amd64', 'did not complete successfully: exit code: 132'],
+    ['an ordinary failure', 'linux/arm64', 'did not complete successfully: exit code: 2']
+  ])('is not told when it is %s', (_why, platforms, output) => {
+    expect(crashedBuildPlatform(failed(platforms, output), emulated)).toBeUndefined()
+  })
+
+  it('is found behind the error that names every failed build', () => {
+    const err = new ArchwayError('The builds of linux/arm64, linux/riscv64 failed', { cause: failed('linux/arm64', sigill) })
+    expect(formatPlatform(crashedBuildPlatform(err, emulated)!)).toBe('linux/arm64')
   })
 })
