@@ -532,6 +532,17 @@ function planEmulation(all, own, platforms, host) {
   }
   return [...groups.values()].sort((a, b) => Number(b.query.text === all.text) - Number(a.query.text === all.text)).map((g) => ({ query: g.query, emulators: [...g.emulators], platforms: g.platforms }));
 }
+function setupOptions(inputs, host, toolCache, info2) {
+  return {
+    mirror: inputs.qemuMirror,
+    host,
+    cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+    toolCache,
+    useActionsCache: inputs.cache,
+    now: /* @__PURE__ */ new Date(),
+    log: { warning: (m) => warning(m), info: info2 }
+  };
+}
 async function setUpEmulation(inputs, platforms, host) {
   const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, host);
   if (planned.length === 0) {
@@ -548,17 +559,7 @@ async function setUpEmulation(inputs, platforms, host) {
     const title = planned.length === 1 ? "QEMU" : `QEMU ${g.query.text} for ${g.platforms.join(", ")}`;
     groups.push(
       await group(title, async () => {
-        const setup = await setupQemu({
-          query: g.query,
-          mirror: inputs.qemuMirror,
-          host,
-          needed: g.emulators,
-          cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
-          toolCache,
-          useActionsCache: inputs.cache,
-          now: /* @__PURE__ */ new Date(),
-          log: { warning: (m) => warning(m), info: (m) => info(m) }
-        });
+        const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, (m) => info(m)), query: g.query, needed: g.emulators });
         const q = setup.installed;
         info(
           `QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`
@@ -579,17 +580,7 @@ async function swapEmulator(inputs, host, platform, inUse, log) {
   if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
   const emulator = qemuArch(platform);
   for (const text of ["latest", "stable"]) {
-    const setup = await setupQemu({
-      query: { kind: text, text },
-      mirror: inputs.qemuMirror,
-      host,
-      needed: [emulator],
-      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
-      toolCache,
-      useActionsCache: inputs.cache,
-      now: /* @__PURE__ */ new Date(),
-      log: { warning: (m) => warning(m), info: log }
-    });
+    const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, log), query: { kind: text, text }, needed: [emulator] });
     const q = setup.installed;
     if (q.debianVersion === inUse) continue;
     log(`QEMU ${q.qemuVersion} (${text}): Debian ${q.package} ${q.debianVersion}, .deb SHA-256 ${q.debSha256}, from the ${setup.source}`);

@@ -83,6 +83,19 @@ export function planEmulation(
     .map(g => ({ query: g.query, emulators: [...g.emulators], platforms: g.platforms }))
 }
 
+/** What every QEMU set-up of a job shares: the archive, the host, the caches, the log. */
+function setupOptions(inputs: Inputs, host: 'amd64' | 'arm64', toolCache: string, info: (line: string) => void) {
+  return {
+    mirror: inputs.qemuMirror,
+    host,
+    cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+    toolCache,
+    useActionsCache: inputs.cache,
+    now: new Date(),
+    log: { warning: (m: string) => core.warning(m), info }
+  }
+}
+
 /** Sets up QEMU and binfmt_misc for the platforms that need it, one QEMU per version asked for; undefined when every one runs natively. */
 export async function setUpEmulation(
   inputs: Inputs,
@@ -104,17 +117,7 @@ export async function setUpEmulation(
     const title = planned.length === 1 ? 'QEMU' : `QEMU ${g.query.text} for ${g.platforms.join(', ')}`
     groups.push(
       await core.group(title, async () => {
-        const setup = await setupQemu({
-          query: g.query,
-          mirror: inputs.qemuMirror,
-          host,
-          needed: g.emulators,
-          cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
-          toolCache,
-          useActionsCache: inputs.cache,
-          now: new Date(),
-          log: { warning: m => core.warning(m), info: m => core.info(m) }
-        })
+        const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, m => core.info(m)), query: g.query, needed: g.emulators })
         const q = setup.installed
         core.info(
           `QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`
@@ -155,17 +158,7 @@ export async function swapEmulator(
   if (!toolCache) throw new EnvironmentError('RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it')
   const emulator = qemuArch(platform)
   for (const text of ['latest', 'stable'] as const) {
-    const setup = await setupQemu({
-      query: { kind: text, text },
-      mirror: inputs.qemuMirror,
-      host,
-      needed: [emulator],
-      cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
-      toolCache,
-      useActionsCache: inputs.cache,
-      now: new Date(),
-      log: { warning: m => core.warning(m), info: log }
-    })
+    const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, log), query: { kind: text, text }, needed: [emulator] })
     const q = setup.installed
     if (q.debianVersion === inUse) continue
     log(`QEMU ${q.qemuVersion} (${text}): Debian ${q.package} ${q.debianVersion}, .deb SHA-256 ${q.debSha256}, from the ${setup.source}`)
