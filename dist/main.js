@@ -1013,7 +1013,10 @@ async function runTest(image, platform, command, echo) {
 }
 
 // src/emulator-crash.ts
-var CRASH = /qemu: uncaught target signal \d+|did not complete successfully: exit code: 13[259]\b/;
+function crashed(output) {
+  const step = /did not complete successfully: exit code: (\d+)/.exec(output)?.[1];
+  return outcomeOf(Number(step ?? 1), output).kind === "crashed";
+}
 function failedBuild(err) {
   if (err instanceof CommandError) return err;
   const cause = err?.cause;
@@ -1021,7 +1024,7 @@ function failedBuild(err) {
 }
 function crashedBuildPlatform(err, emulated) {
   const build = failedBuild(err);
-  if (!build || !CRASH.test(`${build.result.stdout}
+  if (!build || !crashed(`${build.result.stdout}
 ${build.result.stderr}`)) return void 0;
   const flag = /--platform (\S+)/.exec(build.command)?.[1];
   if (!flag) return void 0;
@@ -1114,6 +1117,7 @@ async function pushImage(client, repository, prepared) {
 }
 
 // src/pipeline.ts
+var pinAdvice = (name, version) => `to use that QEMU for ${name} from the start: qemu-version: ${name}=${version}`;
 var seconds = (since2) => (Date.now() - since2) / 1e3;
 function localTag(repository, env = process.env, pid = process.pid) {
   const name = repository.split("/").pop().replace(/[^a-z0-9._-]/g, "-");
@@ -1161,18 +1165,25 @@ async function buildTestPush(b, plan, o, tag) {
         const [test, arch] = [tested.value, verified.value];
         if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
         if (arch) log(archLogLine(arch));
-        return { platform: p, image, imageId: built.imageId, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild };
+        return {
+          platform: p,
+          image,
+          imageId: built.imageId,
+          test,
+          retry: void 0,
+          arch,
+          buildSeconds: built.buildSeconds,
+          sharedBuild: built.sharedBuild
+        };
       })
     )
   );
   for (const [i, c] of checked2.entries()) {
     const name = formatPlatform(c.platform);
-    if (c.test?.outcome.kind !== "crashed" || !o.emulated.has(name) || !o.swapEmulator || !b.test) continue;
-    const first = c.test;
+    const crash = c.test?.outcome;
+    if (crash?.kind !== "crashed" || !o.emulated.has(name) || !o.swapEmulator || !b.test) continue;
     const again = await grouped(`Test ${name} again under another QEMU`, async (log) => {
-      log(
-        `The test crashed with ${first.outcome.kind === "crashed" ? first.outcome.signal : ""} under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}`
-      );
+      log(`The test crashed with ${crash.signal} under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}`);
       const swap = await o.swapEmulator(c.platform, log);
       if (!swap) {
         log("The archive holds no other QEMU to try");
@@ -1180,13 +1191,13 @@ async function buildTestPush(b, plan, o, tag) {
       }
       const test = await runTest(c.imageId, c.platform, b.test, log);
       log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s under QEMU ${swap.to}`);
-      return { test, retry: { first, from: swap.from, to: swap.to } };
+      return { test, retry: { signal: crash.signal, from: swap.from, to: swap.to } };
     });
     if (!again) continue;
     checked2[i] = { ...c, ...again };
     if (again.test.outcome.kind === "passed")
       warning(
-        `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; to use that QEMU for ${name} from the start: qemu-version: ${name}=${again.retry.to}`
+        `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; ${pinAdvice(name, again.retry.to)}`
       );
   }
   const failures = checked2.flatMap((c) => failureLines(c, o));
@@ -1229,7 +1240,7 @@ async function buildTestPush(b, plan, o, tag) {
     buildSeconds: c.buildSeconds,
     sharedBuild: c.sharedBuild,
     test: c.test,
-    retry: "retry" in c ? c.retry : void 0,
+    retry: c.retry,
     arch: c.arch,
     published: published.get(formatPlatform(c.platform))
   }));
@@ -1250,7 +1261,7 @@ async function buildAgainAfterACrash(o, work) {
     try {
       const done = await work();
       warning(
-        `${name}: a build step crashed under QEMU ${from} and the build passed under QEMU ${swap.to}; to use that QEMU for ${name} from the start: qemu-version: ${name}=${swap.to}`
+        `${name}: a build step crashed under QEMU ${from} and the build passed under QEMU ${swap.to}; ${pinAdvice(name, swap.to)}`
       );
       return done;
     } catch (again) {
@@ -1270,9 +1281,8 @@ function failureLines(c, o) {
   const t = c.test;
   if (t?.outcome.kind === "failed") out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`);
   if (t?.outcome.kind === "crashed" && c.retry) {
-    const was = c.retry.first.outcome.kind === "crashed" ? c.retry.first.outcome.signal : c.retry.first.outcome.kind;
     out.push(
-      `Tests crashed on ${name} with ${was} under QEMU ${c.retry.from}, and again with ${t.outcome.signal} (exit code ${t.outcome.exitCode}) under QEMU ${c.retry.to}: not an emulator bug of one version${tail(t)}`
+      `Tests crashed on ${name} with ${c.retry.signal} under QEMU ${c.retry.from}, and again with ${t.outcome.signal} (exit code ${t.outcome.exitCode}) under QEMU ${c.retry.to}: not an emulator bug of one version${tail(t)}`
     );
   } else if (t?.outcome.kind === "crashed") {
     const emulated = o.emulated.has(name);
@@ -1381,8 +1391,11 @@ async function emulate(inputs, share) {
   const host = hostDebianArch();
   const emulation = await setUpEmulation(inputs, share, host);
   const facts = { platforms: inputs.platforms.map(formatPlatform), host, emulation };
-  const qemuCaches = (emulation?.groups ?? []).flatMap((g) => g.setup.saveKey ? [{ key: g.setup.saveKey, paths: g.setup.cachePaths }] : []);
+  const qemuCaches = cacheEntries((emulation?.groups ?? []).map((g) => g.setup));
   return { host, emulation, facts, qemuCaches };
+}
+function cacheEntries(setups) {
+  return setups.flatMap((s) => s.saveKey ? [{ key: s.saveKey, paths: s.cachePaths }] : []);
 }
 async function buildJob(inputs, build, buildHost) {
   const share = build.share ?? inputs.platforms;
@@ -1399,19 +1412,18 @@ async function buildJob(inputs, build, buildHost) {
       host: buildHost,
       swapEmulator: async (p, log) => {
         const swap = await swapEmulator(inputs, host, p, qemuVersions.get(formatPlatform(p)), log);
-        if (swap) swaps.push(swap);
+        if (swap) {
+          swaps.push(swap);
+          qemuVersions.set(swap.platform, swap.to);
+        }
         return swap;
       }
     };
     pipeline3 = await runPipeline(build, share, options);
     if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms);
   } finally {
-    const swapped = swaps.flatMap((s) => s.setup.saveKey ? [{ key: s.setup.saveKey, paths: s.setup.cachePaths }] : []);
-    saveState({ qemuCaches: [...qemuCaches, ...swapped], publish });
-    if (emulation && swaps.length > 0) {
-      for (const s of swaps) qemuVersions.set(s.platform, s.to);
-      setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions);
-    }
+    saveState({ qemuCaches: [...qemuCaches, ...cacheEntries(swaps.map((s) => s.setup))], publish });
+    if (emulation && swaps.length > 0) setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions);
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest });
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : void 0;

@@ -1,9 +1,13 @@
 /** A build step that died the way an emulator crash dies, and the platform it ran for. Pure. */
+import { outcomeOf } from './docker/test-run.js'
 import { CommandError } from './exec.js'
 import { formatPlatform, type Platform, parsePlatformList } from './platform.js'
 
-/** QEMU's own report, or a RUN step's exit by SIGILL (132), SIGSEGV (139) or SIGBUS (135). */
-const CRASH = /qemu: uncaught target signal \d+|did not complete successfully: exit code: 13[259]\b/
+/** Whether a failed build's output reads as a test's crash would (outcomeOf): QEMU's report, or a RUN step's exit by a crash signal. */
+function crashed(output: string): boolean {
+  const step = /did not complete successfully: exit code: (\d+)/.exec(output)?.[1]
+  return outcomeOf(Number(step ?? 1), output).kind === 'crashed'
+}
 
 /** The failed build command behind an error of the build plan (the first, when several failed). */
 function failedBuild(err: unknown): CommandError | undefined {
@@ -19,7 +23,7 @@ function failedBuild(err: unknown): CommandError | undefined {
  */
 export function crashedBuildPlatform(err: unknown, emulated: ReadonlySet<string>): Platform | undefined {
   const build = failedBuild(err)
-  if (!build || !CRASH.test(`${build.result.stdout}\n${build.result.stderr}`)) return undefined
+  if (!build || !crashed(`${build.result.stdout}\n${build.result.stderr}`)) return undefined
   const flag = /--platform (\S+)/.exec(build.command)?.[1]
   if (!flag) return undefined
   const candidates = parsePlatformList(flag).filter(p => emulated.has(formatPlatform(p)))

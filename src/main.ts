@@ -8,6 +8,7 @@ import { type PipelineResult, runPipeline } from './pipeline.js'
 import { formatPlatform, hostDebianArch, type Platform } from './platform.js'
 import { merge } from './publish/matrix.js'
 import { pendingPublish } from './publish/pending.js'
+import type { QemuSetup } from './qemu/setup.js'
 import { formatReference } from './registry/reference.js'
 import { type PublishState, saveState } from './state.js'
 import { runStep } from './step.js'
@@ -37,9 +38,13 @@ async function emulate(inputs: Inputs, share: readonly Platform[]) {
   const host = hostDebianArch()
   const emulation = await setUpEmulation(inputs, share, host)
   const facts = { platforms: inputs.platforms.map(formatPlatform), host, emulation }
-  // Each QEMU the Actions cache missed is saved by the post step under its own key.
-  const qemuCaches = (emulation?.groups ?? []).flatMap(g => (g.setup.saveKey ? [{ key: g.setup.saveKey, paths: g.setup.cachePaths }] : []))
+  const qemuCaches = cacheEntries((emulation?.groups ?? []).map(g => g.setup))
   return { host, emulation, facts, qemuCaches }
+}
+
+/** Each QEMU the Actions cache missed, to be saved by the post step under its own key. */
+function cacheEntries(setups: readonly QemuSetup[]): { key: string; paths: readonly string[] }[] {
+  return setups.flatMap(s => (s.saveKey ? [{ key: s.saveKey, paths: s.cachePaths }] : []))
 }
 
 async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost): Promise<void> {
@@ -47,8 +52,8 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
   const { host, emulation, facts, qemuCaches } = await emulate(inputs, share)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
+  // The QEMU each platform runs under, kept current as a crash swaps one (see swapEmulator).
   const qemuVersions = qemuVersionsOf(emulation)
-  // The QEMU set up again for a platform whose test crashed (see swapEmulator).
   const swaps: Swap[] = []
   try {
     const options = {
@@ -58,7 +63,10 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
       host: buildHost,
       swapEmulator: async (p: Platform, log: (line: string) => void) => {
         const swap = await swapEmulator(inputs, host, p, qemuVersions.get(formatPlatform(p)), log)
-        if (swap) swaps.push(swap)
+        if (swap) {
+          swaps.push(swap)
+          qemuVersions.set(swap.platform, swap.to)
+        }
         return swap
       }
     }
@@ -66,12 +74,8 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
     if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms)
   } finally {
     // Saved whatever happens: the QEMU cache is worth keeping even when the build fails.
-    const swapped = swaps.flatMap(s => (s.setup.saveKey ? [{ key: s.setup.saveKey, paths: s.setup.cachePaths }] : []))
-    saveState({ qemuCaches: [...qemuCaches, ...swapped], publish })
-    if (emulation && swaps.length > 0) {
-      for (const s of swaps) qemuVersions.set(s.platform, s.to)
-      setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions)
-    }
+    saveState({ qemuCaches: [...qemuCaches, ...cacheEntries(swaps.map(s => s.setup))], publish })
+    if (emulation && swaps.length > 0) setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions)
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest })
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : undefined

@@ -15,7 +15,7 @@ import type { BuildHost } from './build-host.js'
 import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
 import { mapLimit } from './concurrency.js'
 import { docker, type EngineInfo } from './docker/engine.js'
-import { runTest, type TestResult } from './docker/test-run.js'
+import { type CrashSignal, runTest, type TestResult } from './docker/test-run.js'
 import type { Swap } from './emulation.js'
 import { crashedBuildPlatform } from './emulator-crash.js'
 import { ArchwayError, errorMessage } from './errors.js'
@@ -33,17 +33,20 @@ export interface PlatformResult {
   /** True when one build served every platform (its time is shared). */
   readonly sharedBuild: boolean
   readonly test?: TestResult
-  /** When the test crashed under emulation and ran again under another QEMU: that first run and the two versions. */
+  /** When the test crashed under emulation and ran again under another QEMU: the first crash's signal and the two versions. */
   readonly retry?: Retry
   readonly arch?: ArchReport
   readonly published?: Published
 }
 
 export interface Retry {
-  readonly first: TestResult
+  readonly signal: CrashSignal
   readonly from: string
   readonly to: string
 }
+
+/** The warning's advice when another QEMU did what the first could not. */
+const pinAdvice = (name: string, version: string) => `to use that QEMU for ${name} from the start: qemu-version: ${name}=${version}`
 
 export interface PipelineResult {
   readonly engine: EngineInfo
@@ -133,7 +136,16 @@ async function buildTestPush(
         const [test, arch] = [tested.value, verified.value]
         if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
         if (arch) log(archLogLine(arch))
-        return { platform: p, image, imageId: built.imageId, test, arch, buildSeconds: built.buildSeconds, sharedBuild: built.sharedBuild }
+        return {
+          platform: p,
+          image,
+          imageId: built.imageId,
+          test,
+          retry: undefined as Retry | undefined,
+          arch,
+          buildSeconds: built.buildSeconds,
+          sharedBuild: built.sharedBuild
+        }
       })
     )
   )
@@ -141,12 +153,10 @@ async function buildTestPush(
   // A crash under emulation runs once more under another QEMU, once every other test has ended.
   for (const [i, c] of checked.entries()) {
     const name = formatPlatform(c.platform)
-    if (c.test?.outcome.kind !== 'crashed' || !o.emulated.has(name) || !o.swapEmulator || !b.test) continue
-    const first = c.test
+    const crash = c.test?.outcome
+    if (crash?.kind !== 'crashed' || !o.emulated.has(name) || !o.swapEmulator || !b.test) continue
     const again = await grouped(`Test ${name} again under another QEMU`, async log => {
-      log(
-        `The test crashed with ${first.outcome.kind === 'crashed' ? first.outcome.signal : ''} under QEMU ${o.qemuVersions.get(name) ?? '(unknown)'}`
-      )
+      log(`The test crashed with ${crash.signal} under QEMU ${o.qemuVersions.get(name) ?? '(unknown)'}`)
       const swap = await o.swapEmulator!(c.platform, log)
       if (!swap) {
         log('The archive holds no other QEMU to try')
@@ -154,13 +164,13 @@ async function buildTestPush(
       }
       const test = await runTest(c.imageId, c.platform, b.test!, log)
       log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s under QEMU ${swap.to}`)
-      return { test, retry: { first, from: swap.from, to: swap.to } }
+      return { test, retry: { signal: crash.signal, from: swap.from, to: swap.to } }
     })
     if (!again) continue
     checked[i] = { ...c, ...again }
     if (again.test.outcome.kind === 'passed')
       core.warning(
-        `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; to use that QEMU for ${name} from the start: qemu-version: ${name}=${again.retry.to}`
+        `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; ${pinAdvice(name, again.retry.to)}`
       )
   }
 
@@ -201,7 +211,7 @@ async function buildTestPush(
     buildSeconds: c.buildSeconds,
     sharedBuild: c.sharedBuild,
     test: c.test,
-    retry: 'retry' in c ? (c.retry as Retry) : undefined,
+    retry: c.retry,
     arch: c.arch,
     published: published.get(formatPlatform(c.platform))
   }))
@@ -228,7 +238,7 @@ async function buildAgainAfterACrash<T>(o: PipelineOptions, work: () => Promise<
     try {
       const done = await work()
       core.warning(
-        `${name}: a build step crashed under QEMU ${from} and the build passed under QEMU ${swap.to}; to use that QEMU for ${name} from the start: qemu-version: ${name}=${swap.to}`
+        `${name}: a build step crashed under QEMU ${from} and the build passed under QEMU ${swap.to}; ${pinAdvice(name, swap.to)}`
       )
       return done
     } catch (again) {
@@ -253,9 +263,8 @@ export function failureLines(
   const t = c.test
   if (t?.outcome.kind === 'failed') out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`)
   if (t?.outcome.kind === 'crashed' && c.retry) {
-    const was = c.retry.first.outcome.kind === 'crashed' ? c.retry.first.outcome.signal : c.retry.first.outcome.kind
     out.push(
-      `Tests crashed on ${name} with ${was} under QEMU ${c.retry.from}, and again with ${t.outcome.signal} (exit code ${t.outcome.exitCode}) under QEMU ${c.retry.to}: not an emulator bug of one version${tail(t)}`
+      `Tests crashed on ${name} with ${c.retry.signal} under QEMU ${c.retry.from}, and again with ${t.outcome.signal} (exit code ${t.outcome.exitCode}) under QEMU ${c.retry.to}: not an emulator bug of one version${tail(t)}`
     )
   } else if (t?.outcome.kind === 'crashed') {
     const emulated = o.emulated.has(name)

@@ -18,14 +18,14 @@ const o = { qemuVersions: new Map([['linux/arm64', '1:10.0.13+ds-0+deb13u1']]), 
 
 describe('a crash under emulation, run again under another QEMU', () => {
   it('crashing there too, is one failure naming both versions and the last lines', () => {
-    const retry = { first: crashed('SIGILL'), from: '1:10.0.13+ds-0+deb13u1', to: '1:11.1.3+ds-1' }
+    const retry = { signal: 'SIGILL' as const, from: '1:10.0.13+ds-0+deb13u1', to: '1:11.1.3+ds-1' }
     expect(failureLines({ platform: arm64, test: crashed('SIGSEGV', ['boom']), retry }, o)).toEqual([
       'Tests crashed on linux/arm64 with SIGILL under QEMU 1:10.0.13+ds-0+deb13u1, and again with SIGSEGV (exit code 139) under QEMU 1:11.1.3+ds-1: not an emulator bug of one version; last lines: boom'
     ])
   })
 
   it('passing there, is no failure', () => {
-    const retry = { first: crashed('SIGILL'), from: '1:10.0.13+ds-0+deb13u1', to: '1:11.1.3+ds-1' }
+    const retry = { signal: 'SIGILL' as const, from: '1:10.0.13+ds-0+deb13u1', to: '1:11.1.3+ds-1' }
     expect(failureLines({ platform: arm64, test: passed, retry }, o)).toEqual([])
   })
 
@@ -41,7 +41,7 @@ describe('a crash under emulation, run again under another QEMU', () => {
       buildSeconds: 2,
       sharedBuild: false,
       test: passed,
-      retry: { first: crashed('SIGILL'), from: '1:10.0.13+ds-0+deb13u1', to: '1:11.1.3+ds-1' }
+      retry: { signal: 'SIGILL' as const, from: '1:10.0.13+ds-0+deb13u1', to: '1:11.1.3+ds-1' }
     }
     const pipeline = { engine: { version: '28', store: 'classic' as const }, plan: {} as never, platforms: [platform] }
     expect(renderSummary({ platforms: ['linux/arm64'], host: 'amd64', pipeline })).toContain(

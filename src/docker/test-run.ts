@@ -3,11 +3,14 @@ import type { Platform } from '../platform.js'
 import { formatPlatform } from '../platform.js'
 import { docker } from './engine.js'
 
+/** The signals a program dies of when its emulator mistranslates it. */
+export type CrashSignal = 'SIGSEGV' | 'SIGILL' | 'SIGBUS'
+
 export type TestOutcome =
   | { readonly kind: 'passed' }
   | { readonly kind: 'failed'; readonly exitCode: number }
   /** The program died of SIGSEGV or SIGILL: under emulation, often QEMU itself. */
-  | { readonly kind: 'crashed'; readonly exitCode: number; readonly signal: 'SIGSEGV' | 'SIGILL' | 'SIGBUS' }
+  | { readonly kind: 'crashed'; readonly exitCode: number; readonly signal: CrashSignal }
 
 export interface TestResult {
   readonly platform: Platform
@@ -17,7 +20,7 @@ export interface TestResult {
   readonly tail: string[]
 }
 
-const SIGNALS: Record<number, 'SIGSEGV' | 'SIGILL' | 'SIGBUS'> = { 139: 'SIGSEGV', 132: 'SIGILL', 135: 'SIGBUS' }
+const SIGNALS: Record<number, CrashSignal> = { 139: 'SIGSEGV', 132: 'SIGILL', 135: 'SIGBUS' }
 
 /** Reads an exit code and the output into an outcome. Pure. */
 export function outcomeOf(exitCode: number, output: string): TestOutcome {
