@@ -35,7 +35,7 @@ import {
   targetsOf,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-LFZAQNFF.js";
+} from "./chunks/chunk-Q3ZJ7RWV.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,

@@ -48,9 +48,8 @@ export function ghaScope(platforms: readonly Platform[]): string {
 
 /** An entry's registry reference: its `ref` field when it is `type=registry`, or the bare reference it is. */
 function registryRef(entry: string): string | undefined {
-  if (!entry.includes('=')) return entry.trim()
-  const f = fields(entry)
-  return f?.some(([k, v]) => k === 'type' && v === 'registry') ? f.find(([k]) => k === 'ref')?.[1] : undefined
+  if (cacheType(entry) !== 'registry') return undefined
+  return entry.includes('=') ? fields(entry)?.find(([k]) => k === 'ref')?.[1] : entry.trim()
 }
 
 /** A reference with `scope` added to its tag (`app:buildcache` -> `app:buildcache-linux-arm64`), or as its tag; a digest reference is kept. */

@@ -2584,9 +2584,8 @@ function ghaScope(platforms) {
   return platforms.map((p) => formatPlatform(p).replace(/\//g, "-")).join("_");
 }
 function registryRef(entry) {
-  if (!entry.includes("=")) return entry.trim();
-  const f = fields(entry);
-  return f?.some(([k, v]) => k === "type" && v === "registry") ? f.find(([k]) => k === "ref")?.[1] : void 0;
+  if (cacheType(entry) !== "registry") return void 0;
+  return entry.includes("=") ? fields(entry)?.find(([k]) => k === "ref")?.[1] : entry.trim();
 }
 function scopedRef(ref, scope) {
   if (ref.includes("@")) return ref;
