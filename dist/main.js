@@ -12,6 +12,7 @@ import {
   buildIndex,
   cacheType,
   connect,
+  costLines,
   findPlatformImage,
   getInputs,
   indexNotes,
@@ -33,9 +34,10 @@ import {
   settleAll,
   sortedAnnotations,
   targetsOf,
+  testTimes,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-Q3ZJ7RWV.js";
+} from "./chunks/chunk-SEV3WUOX.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -43,12 +45,14 @@ import {
   formatPlatform,
   formatReference,
   hostDebianArch,
+  needsEmulation,
   parsePlatformList,
+  platformKey,
   provenanceText,
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-PFQX2V2R.js";
+} from "./chunks/chunk-2DSO5K4C.js";
 import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
@@ -653,6 +657,11 @@ function describePlan(plan) {
 function layoutArgv(loadArgv, dir) {
   return replaceLoad(loadArgv, [layoutOutput(dir)]);
 }
+function recordArgv(argv, file) {
+  const at = argv.indexOf("build");
+  if (at < 0) throw new Error("a build command line has build");
+  return [...argv.slice(0, at + 1), "--metadata-file", file, ...argv.slice(at + 1)];
+}
 function ociLoadArgv(loadArgv) {
   return replaceLoad(loadArgv, [ENGINE_OCI]);
 }
@@ -670,6 +679,134 @@ var csvField = (field) => /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"
 var platformSlug = (p) => formatPlatform(p).replace(/^linux\//, "").replace(/\//g, "");
 function localRef(plan, tag, p) {
   return plan.kind === "multi-platform" ? tag : `${tag}-${platformSlug(p)}`;
+}
+
+// src/docker/build-record.ts
+import { readFile as readFile3 } from "node:fs/promises";
+
+// src/build-cost.ts
+var isObject = (v) => typeof v === "object" && v !== null;
+function parseStatusStream(text) {
+  const values = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") {
+      if (depth++ === 0) start = i;
+    } else if (c === "}" && depth > 0 && --depth === 0) values.push(JSON.parse(text.slice(start, i + 1)));
+  }
+  return values;
+}
+function buildConfigOf(doc) {
+  if (!isObject(doc)) return void 0;
+  const predicate = isObject(doc.predicate) ? doc.predicate : doc;
+  if (isObject(predicate.buildConfig)) return predicate.buildConfig;
+  const def = predicate.buildDefinition;
+  const internal = isObject(def) && isObject(def.internalParameters) ? def.internalParameters : void 0;
+  return internal && isObject(internal.buildConfig) ? internal.buildConfig : void 0;
+}
+function opsOfProvenance(docs) {
+  const ops = /* @__PURE__ */ new Map();
+  for (const doc of docs) {
+    const config = buildConfigOf(doc);
+    if (!config || !Array.isArray(config.llbDefinition) || !isObject(config.digestMapping)) continue;
+    const byId = /* @__PURE__ */ new Map();
+    for (const step of config.llbDefinition) {
+      if (!isObject(step) || typeof step.id !== "string" || !isObject(step.op)) continue;
+      const body = isObject(step.op.Op) ? step.op.Op : {};
+      const p = step.op.platform;
+      const platform = isObject(p) ? platformKey({
+        os: String(p.OS ?? ""),
+        architecture: String(p.Architecture ?? ""),
+        variant: p.Variant ? String(p.Variant) : void 0
+      }) : void 0;
+      byId.set(step.id, { exec: "exec" in body, platform });
+    }
+    for (const [digest, id] of Object.entries(config.digestMapping)) {
+      const op = typeof id === "string" ? byId.get(id) : void 0;
+      if (op) ops.set(digest, op);
+    }
+  }
+  return ops;
+}
+var NAME = /^\[(?:(\S+\/\S+) )?(\S+) \d+\/\d+\] (.*)$/s;
+function stepOf(name) {
+  const m = NAME.exec(name);
+  if (!m) return { step: name };
+  return { step: name.replace(/^\[\S+\/\S+ /, "["), stage: m[2] };
+}
+function runSteps(stream, ops) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const message of stream) {
+    const vertexes = isObject(message) && Array.isArray(message.vertexes) ? message.vertexes : [];
+    for (const v of vertexes) {
+      if (!v.digest || !v.name) continue;
+      const entry2 = seen.get(v.digest) ?? { name: v.name, intervals: /* @__PURE__ */ new Map(), cached: false };
+      seen.set(v.digest, entry2);
+      if (v.cached) entry2.cached = true;
+      if (v.started && v.completed) entry2.intervals.set(v.started, (Date.parse(v.completed) - Date.parse(v.started)) / 1e3);
+    }
+  }
+  const steps = [];
+  for (const [digest, v] of seen) {
+    const op = ops.get(digest);
+    if (!op?.exec || !op.platform || v.cached) continue;
+    const seconds2 = [...v.intervals.values()].reduce((a, b) => a + b, 0);
+    steps.push({ name: v.name, ...stepOf(v.name), platform: op.platform, seconds: seconds2 });
+  }
+  return steps;
+}
+var sum = (steps) => steps.reduce((a, s) => a + s.seconds, 0);
+function emulationCost(steps, emulated) {
+  const platforms = [...new Set(steps.map((s) => s.platform))];
+  const native = platforms.filter((p) => !emulated(p));
+  const costs = platforms.map((platform) => {
+    const own = steps.filter((s) => s.platform === platform);
+    const base = { platform, emulated: emulated(platform), runSeconds: sum(own) };
+    if (!base.emulated) return base;
+    for (const n of native) {
+      const theirs = new Map(steps.filter((s) => s.platform === n).map((s) => [s.step, s.seconds]));
+      const shared = own.filter((s) => theirs.has(s.step));
+      if (shared.length === 0) continue;
+      const nativeSeconds = shared.reduce((a, s) => a + (theirs.get(s.step) ?? 0), 0);
+      return { ...base, against: { platform: n, seconds: sum(shared), nativeSeconds } };
+    }
+    return base;
+  });
+  const stages = /* @__PURE__ */ new Map();
+  for (const s of steps.filter((x) => emulated(x.platform))) {
+    const stage = s.stage ?? s.step;
+    const by = stages.get(stage) ?? /* @__PURE__ */ new Map();
+    stages.set(stage, by.set(s.platform, (by.get(s.platform) ?? 0) + s.seconds));
+  }
+  return {
+    platforms: costs,
+    stages: [...stages].map(([stage, by]) => ({ stage, seconds: [...by.values()].reduce((a, b) => a + b, 0), byPlatform: [...by] })).sort((a, b) => b.seconds - a.seconds)
+  };
+}
+
+// src/docker/build-record.ts
+async function buildRecordRef(metadataFile) {
+  const doc = JSON.parse(await readFile3(metadataFile, "utf8"));
+  const ref = doc["buildx.build.ref"];
+  return typeof ref === "string" && ref.split("/").length === 3 ? ref : void 0;
+}
+async function recordedRunSteps(recordRef) {
+  const [builder, , ref] = recordRef.split("/");
+  const history = ["buildx", "history", "--builder", builder];
+  const inspected = JSON.parse((await docker([...history, "inspect", "--format", "json", ref])).stdout);
+  const provenance = (inspected.Attachments ?? []).filter((a) => a.Digest && a.Type?.startsWith("https://slsa.dev/provenance/"));
+  const docs = await Promise.all(
+    provenance.map(async (a) => JSON.parse((await docker([...history, "inspect", "attachment", ref, a.Digest])).stdout))
+  );
+  const logs = await docker([...history, "logs", "--progress=rawjson", ref]);
+  return runSteps(parseStatusStream(logs.stderr || logs.stdout), opsOfProvenance(docs));
 }
 
 // src/docker/buildx.ts
@@ -845,10 +982,17 @@ async function buildEach(run3, each2) {
 var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join4(run3.scratch, "secrets"), work);
 async function buildAll(run3, argv, how) {
   const started = Date.now();
-  await withSecrets(run3, (files) => group(`Build ${list(run3.plan.platforms)} (${how})`, () => docker(argv(files), { echo: true })));
+  const metadata = join4(run3.scratch, "metadata.json");
+  await withSecrets(
+    run3,
+    (files) => group(`Build ${list(run3.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
+  );
   const took = since(started);
   info(`Built ${run3.plan.platforms.length} platform(s) in ${sec(took)}`);
-  return took;
+  return { took, recordRef: await recordOf(metadata) };
+}
+async function recordOf(metadata) {
+  return buildRecordRef(metadata).catch(() => void 0);
 }
 async function savedImage(dir) {
   const { manifests } = await readLayoutIndex(dir);
@@ -864,7 +1008,7 @@ async function multiPlatform(run3, each2) {
   const { plan, b, tag } = run3;
   const dir = await layoutDir(run3, "layout");
   const attested = plan.kind === "multi-platform" && plan.layout === "same-export";
-  const took = await buildAll(
+  const { took, recordRef } = await buildAll(
     run3,
     (files) => (attested ? loadAndLayoutArgv : ociLoadArgv)(buildArgv(b, plan.platforms, tag, files), dir),
     `one build, ${plan.store} image store${attested ? ", loaded and written as an OCI layout" : ""}`
@@ -880,7 +1024,7 @@ async function multiPlatform(run3, each2) {
           written.how,
           `The engine's image ${imageId2} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
         ];
-        return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes });
+        return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes, recordRef });
       })
     )
   );
@@ -918,7 +1062,8 @@ async function sideBySide(run3, startOrder, atOnce, each2) {
   const buildOne = async (p, files) => {
     if (failed.length > 0) return;
     const ref = localRef(plan, tag, p);
-    const argv = buildArgv(b, [p], ref, files);
+    const metadata = join4(run3.scratch, `metadata-${platformSlug(p)}.json`);
+    const argv = recordArgv(buildArgv(b, [p], ref, files), metadata);
     const from = since(started);
     const out = await docker(argv, { allowFailure: true });
     const to = since(started);
@@ -929,7 +1074,8 @@ async function sideBySide(run3, startOrder, atOnce, each2) {
       failed.push({ platform: p, error: new CommandError(`docker ${argv.join(" ")}`, out) });
       return;
     }
-    const handedOn = nextGate(async () => each2(await saveOne(run3, p, ref, to - from)));
+    const recordRef = await recordOf(metadata);
+    const handedOn = nextGate(async () => each2({ ...await saveOne(run3, p, ref, to - from), recordRef }));
     next.set(formatPlatform(p), settled(handedOn));
   };
   await withSecrets(run3, (files) => settleAll(startOrder.map((p) => buildGate(() => buildOne(p, files)))));
@@ -969,7 +1115,7 @@ var settled = (p) => p.then(
 async function ociLayout(run3, each2) {
   const { plan, b, tag } = run3;
   const dir = await layoutDir(run3, "layout");
-  const took = await buildAll(
+  const { took, recordRef } = await buildAll(
     run3,
     (files) => layoutArgv(buildArgv(b, plan.platforms, tag, files), dir),
     `one build, builder ${plan.builder.name}, exported as an OCI layout`
@@ -984,7 +1130,7 @@ async function ociLayout(run3, each2) {
         await loadPlatform(image, ref);
         const imageId2 = await sameImage(plan.store, ref, image.descriptor, image.manifest.config);
         const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
-        return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes });
+        return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes, recordRef });
       })
     )
   );
@@ -1136,7 +1282,7 @@ async function runPipeline(b, platforms, o) {
   const scratch = await mkdtemp(join6(o.tempDir, "archway-"));
   try {
     const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory());
-    return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
+    return { engine, plan, ...await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
   } finally {
     await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p)))]);
     await rm3(scratch, { recursive: true, force: true });
@@ -1173,7 +1319,8 @@ async function buildTestPush(b, plan, o, tag) {
           retry: void 0,
           arch,
           buildSeconds: built.buildSeconds,
-          sharedBuild: built.sharedBuild
+          sharedBuild: built.sharedBuild,
+          recordRef: built.recordRef
         };
       })
     )
@@ -1200,6 +1347,9 @@ async function buildTestPush(b, plan, o, tag) {
         `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; ${pinAdvice(name, again.retry.to)}`
       );
   }
+  const cost = o.emulated.size > 0 ? await measureCost(checked2, o) : void 0;
+  const report = cost ? costLines(cost, testTimes(checked2)) : [];
+  if (report.length) printGroup("What emulation cost", report);
   const failures = checked2.flatMap((c) => failureLines(c, o));
   if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. Nothing was pushed.`);
   const published = /* @__PURE__ */ new Map();
@@ -1235,7 +1385,7 @@ async function buildTestPush(b, plan, o, tag) {
       for (const [i, c] of checked2.entries()) published.set(formatPlatform(c.platform), docs[i]);
     }
   }
-  return checked2.map((c) => ({
+  const platforms = checked2.map((c) => ({
     platform: c.platform,
     buildSeconds: c.buildSeconds,
     sharedBuild: c.sharedBuild,
@@ -1244,6 +1394,22 @@ async function buildTestPush(b, plan, o, tag) {
     arch: c.arch,
     published: published.get(formatPlatform(c.platform))
   }));
+  return { platforms, cost };
+}
+async function measureCost(built, o) {
+  const refs = [...new Set(built.flatMap((b) => b.recordRef ? [b.recordRef] : []))];
+  if (refs.length === 0) {
+    info("What emulation cost is not shown: buildx gave no reference of its record of the build");
+    return void 0;
+  }
+  const targets = new Set(built.map((b) => formatPlatform(b.platform)));
+  const emulated = (p) => targets.has(p) ? o.emulated.has(p) : needsEmulation(p, o.machine);
+  try {
+    return emulationCost((await Promise.all(refs.map(recordedRunSteps))).flat(), emulated);
+  } catch (err) {
+    info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`);
+    return void 0;
+  }
 }
 async function buildAgainAfterACrash(o, work) {
   try {
@@ -1294,7 +1460,7 @@ function failureLines(c, o) {
 }
 
 // src/publish/runner-facts.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 async function runnerFacts(env = process.env) {
   return { serverUrl: env.GITHUB_SERVER_URL, repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, created: await createdTime(env) };
 }
@@ -1308,7 +1474,7 @@ async function createdTime(env) {
   }
   if (env.GITHUB_EVENT_PATH) {
     try {
-      const event = JSON.parse(await readFile3(env.GITHUB_EVENT_PATH, "utf8"));
+      const event = JSON.parse(await readFile4(env.GITHUB_EVENT_PATH, "utf8"));
       if (event.head_commit?.timestamp) return new Date(event.head_commit.timestamp).toISOString();
     } catch {
     }
@@ -1409,6 +1575,7 @@ async function buildJob(inputs, build, buildHost) {
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
       qemuVersions,
       emulated: emulatedPlatforms(share, host),
+      machine: host,
       host: buildHost,
       swapEmulator: async (p, log) => {
         const swap = await swapEmulator(inputs, host, p, qemuVersions.get(formatPlatform(p)), log);

@@ -4,7 +4,7 @@ import {
   parsePlatforms,
   platformFacts,
   runStep
-} from "./chunks/chunk-PFQX2V2R.js";
+} from "./chunks/chunk-2DSO5K4C.js";
 import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-ATW73TXN.js";

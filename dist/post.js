@@ -2,10 +2,10 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-Q3ZJ7RWV.js";
+} from "./chunks/chunk-SEV3WUOX.js";
 import {
   runStep
-} from "./chunks/chunk-PFQX2V2R.js";
+} from "./chunks/chunk-2DSO5K4C.js";
 import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-ATW73TXN.js";

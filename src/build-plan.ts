@@ -88,6 +88,13 @@ export function layoutArgv(loadArgv: readonly string[], dir: string): string[] {
   return replaceLoad(loadArgv, [layoutOutput(dir)])
 }
 
+/** The argv of a build that writes its metadata (the reference of BuildKit's record of it, among others) to `file`. */
+export function recordArgv(argv: readonly string[], file: string): string[] {
+  const at = argv.indexOf('build')
+  if (at < 0) throw new Error('a build command line has build')
+  return [...argv.slice(0, at + 1), '--metadata-file', file, ...argv.slice(at + 1)]
+}
+
 /** The argv of a build loaded into the engine with OCI media types, as an OCI layout written from the same build has them. */
 export function ociLoadArgv(loadArgv: readonly string[]): string[] {
   return replaceLoad(loadArgv, [ENGINE_OCI])

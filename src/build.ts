@@ -6,8 +6,9 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { type BuildPlan, layoutArgv, loadAndLayoutArgv, localRef, ociLoadArgv, platformSlug } from './build-plan.js'
+import { type BuildPlan, layoutArgv, loadAndLayoutArgv, localRef, ociLoadArgv, platformSlug, recordArgv } from './build-plan.js'
 import { limiter, settleAll } from './concurrency.js'
+import { buildRecordRef } from './docker/build-record.js'
 import { buildArgv } from './docker/buildx.js'
 import { docker } from './docker/engine.js'
 import { imageId as engineImageId, loadPlatform, sameImage, saveLayout } from './docker/image-io.js'
@@ -31,6 +32,8 @@ export interface PlatformBuilt {
   readonly sharedBuild: boolean
   /** How the image got from the build into its layout and the engine, for the platform's log group. */
   readonly notes: readonly string[]
+  /** BuildKit's record of the build that made it (`builder/node/ref`), when buildx gave one. */
+  readonly recordRef?: string
 }
 
 export interface BuildRun {
@@ -64,13 +67,25 @@ export async function buildEach<R>(run: BuildRun, each: (built: PlatformBuilt) =
 const withSecrets = <T>(run: BuildRun, work: (files: ReadonlyMap<string, string>) => Promise<T>) =>
   withSecretFiles(run.b.settings.secrets, join(run.scratch, 'secrets'), work)
 
-/** One build of every platform, its output streamed into one group; its time in seconds. */
-async function buildAll(run: BuildRun, argv: (files: ReadonlyMap<string, string>) => string[], how: string): Promise<number> {
+/** One build of every platform, its output streamed into one group; its time in seconds and its record. */
+async function buildAll(
+  run: BuildRun,
+  argv: (files: ReadonlyMap<string, string>) => string[],
+  how: string
+): Promise<{ took: number; recordRef?: string }> {
   const started = Date.now()
-  await withSecrets(run, files => core.group(`Build ${list(run.plan.platforms)} (${how})`, () => docker(argv(files), { echo: true })))
+  const metadata = join(run.scratch, 'metadata.json')
+  await withSecrets(run, files =>
+    core.group(`Build ${list(run.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
+  )
   const took = since(started)
   core.info(`Built ${run.plan.platforms.length} platform(s) in ${sec(took)}`)
-  return took
+  return { took, recordRef: await recordOf(metadata) }
+}
+
+/** The build's record reference from its metadata file, if buildx wrote one. */
+async function recordOf(metadata: string): Promise<string | undefined> {
+  return buildRecordRef(metadata).catch(() => undefined)
 }
 
 /** The one image a layout written by a build or saved from the engine holds: the descriptor its index.json names. */
@@ -90,7 +105,7 @@ async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => P
   const { plan, b, tag } = run
   const dir = await layoutDir(run, 'layout')
   const attested = plan.kind === 'multi-platform' && plan.layout === 'same-export'
-  const took = await buildAll(
+  const { took, recordRef } = await buildAll(
     run,
     files => (attested ? loadAndLayoutArgv : ociLoadArgv)(buildArgv(b, plan.platforms, tag, files), dir),
     `one build, ${plan.store} image store${attested ? ', loaded and written as an OCI layout' : ''}`
@@ -109,7 +124,7 @@ async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => P
           written.how,
           `The engine's image ${imageId} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
         ]
-        return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes })
+        return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes, recordRef })
       })
     )
   )
@@ -168,7 +183,8 @@ async function sideBySide<R>(
   const buildOne = async (p: Platform, files: ReadonlyMap<string, string>) => {
     if (failed.length > 0) return
     const ref = localRef(plan, tag, p)
-    const argv = buildArgv(b, [p], ref, files)
+    const metadata = join(run.scratch, `metadata-${platformSlug(p)}.json`)
+    const argv = recordArgv(buildArgv(b, [p], ref, files), metadata)
     const from = since(started)
     const out = await docker(argv, { allowFailure: true })
     const to = since(started)
@@ -179,7 +195,8 @@ async function sideBySide<R>(
       failed.push({ platform: p, error: new CommandError(`docker ${argv.join(' ')}`, out) })
       return
     }
-    const handedOn = nextGate(async () => each(await saveOne(run, p, ref, to - from)))
+    const recordRef = await recordOf(metadata)
+    const handedOn = nextGate(async () => each({ ...(await saveOne(run, p, ref, to - from)), recordRef }))
     next.set(formatPlatform(p), settled(handedOn))
   }
 
@@ -227,7 +244,7 @@ const settled = <R>(p: Promise<R>): Promise<PromiseSettledResult<R>> =>
 async function ociLayout<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
   const { plan, b, tag } = run
   const dir = await layoutDir(run, 'layout')
-  const took = await buildAll(
+  const { took, recordRef } = await buildAll(
     run,
     files => layoutArgv(buildArgv(b, plan.platforms, tag, files), dir),
     `one build, builder ${plan.builder.name}, exported as an OCI layout`
@@ -242,7 +259,7 @@ async function ociLayout<R>(run: BuildRun, each: (built: PlatformBuilt) => Promi
         await loadPlatform(image, ref)
         const imageId = await sameImage(plan.store, ref, image.descriptor, image.manifest.config)
         const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
-        return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes })
+        return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes, recordRef })
       })
     )
   )

@@ -60,6 +60,7 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
       qemuVersions,
       emulated: emulatedPlatforms(share, host),
+      machine: host,
       host: buildHost,
       swapEmulator: async (p: Platform, log: (line: string) => void) => {
         const swap = await swapEmulator(inputs, host, p, qemuVersions.get(formatPlatform(p)), log)

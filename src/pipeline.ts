@@ -11,20 +11,24 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { requireAttestation, wantsAttestation } from './attestations.js'
 import { buildEach } from './build.js'
+import { type EmulationCost, emulationCost } from './build-cost.js'
 import type { BuildHost } from './build-host.js'
 import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
 import { mapLimit } from './concurrency.js'
+import { costLines } from './cost-report.js'
+import { recordedRunSteps } from './docker/build-record.js'
 import { docker, type EngineInfo } from './docker/engine.js'
 import { type CrashSignal, runTest, type TestResult } from './docker/test-run.js'
 import type { Swap } from './emulation.js'
 import { crashedBuildPlatform } from './emulator-crash.js'
 import { ArchwayError, errorMessage } from './errors.js'
 import type { BuildInputs } from './inputs.js'
-import { grouped } from './log-group.js'
-import { formatPlatform, type Platform } from './platform.js'
+import { grouped, printGroup } from './log-group.js'
+import { formatPlatform, needsEmulation, type Platform } from './platform.js'
 import { attachProvenance } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
 import { connect, targetsOf } from './registries.js'
+import { testTimes } from './summary.js'
 import { type ArchReport, archFailure, archLogLine, archOk, verifyImageArch } from './verify/arch.js'
 
 export interface PlatformResult {
@@ -52,6 +56,8 @@ export interface PipelineResult {
   readonly engine: EngineInfo
   readonly plan: BuildPlan
   readonly platforms: readonly PlatformResult[]
+  /** What the builds' RUN steps cost per platform they ran as, when a platform is emulated and BuildKit's records could be read. */
+  readonly cost?: EmulationCost
 }
 
 const seconds = (since: number) => (Date.now() - since) / 1000
@@ -78,6 +84,8 @@ export interface PipelineOptions {
   readonly qemuVersions: ReadonlyMap<string, string>
   /** Platforms that run under emulation on this host. */
   readonly emulated: ReadonlySet<string>
+  /** This host's architecture: a build stage of another platform than the targets (`FROM --platform=...`) is emulated unless it is this one. */
+  readonly machine: 'amd64' | 'arm64'
   /** The engine and builder, as asked before anything was set up (see build-host.ts). */
   readonly host: BuildHost
   /** Registers another QEMU for a platform whose test crashed under emulation (emulation.ts, swapEmulator). */
@@ -96,7 +104,7 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   try {
     // The tests, emulated work too, run as many at once as builds would.
     const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory())
-    return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) }
+    return { engine, plan, ...(await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag)) }
   } finally {
     await removeLocalImages([...new Set(platforms.map(p => localRef(plan, tag, p)))])
     await rm(scratch, { recursive: true, force: true })
@@ -119,7 +127,7 @@ async function buildTestPush(
   plan: BuildPlan,
   o: PipelineOptions & { scratch: string; testsAtOnce: number },
   tag: string
-): Promise<PlatformResult[]> {
+): Promise<{ platforms: PlatformResult[]; cost?: EmulationCost }> {
   const checked = await buildAgainAfterACrash(o, () =>
     buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce }, built =>
       grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
@@ -144,7 +152,8 @@ async function buildTestPush(
           retry: undefined as Retry | undefined,
           arch,
           buildSeconds: built.buildSeconds,
-          sharedBuild: built.sharedBuild
+          sharedBuild: built.sharedBuild,
+          recordRef: built.recordRef
         }
       })
     )
@@ -173,6 +182,10 @@ async function buildTestPush(
         `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; ${pinAdvice(name, again.retry.to)}`
       )
   }
+
+  const cost = o.emulated.size > 0 ? await measureCost(checked, o) : undefined
+  const report = cost ? costLines(cost, testTimes(checked)) : []
+  if (report.length) printGroup('What emulation cost', report)
 
   const failures = checked.flatMap(c => failureLines(c, o))
   if (failures.length > 0) throw new ArchwayError(`${failures.join('; ')}. Nothing was pushed.`)
@@ -206,7 +219,7 @@ async function buildTestPush(
       for (const [i, c] of checked.entries()) published.set(formatPlatform(c.platform), docs[i])
     }
   }
-  return checked.map(c => ({
+  const platforms = checked.map(c => ({
     platform: c.platform,
     buildSeconds: c.buildSeconds,
     sharedBuild: c.sharedBuild,
@@ -215,6 +228,31 @@ async function buildTestPush(
     arch: c.arch,
     published: published.get(formatPlatform(c.platform))
   }))
+  return { platforms, cost }
+}
+
+/**
+ * What the builds' RUN steps cost per platform they ran as, read from BuildKit's record of each
+ * build; undefined, with a line saying why, when a record cannot be read (it is a report: the
+ * job goes on).
+ */
+async function measureCost(
+  built: readonly { platform: Platform; recordRef?: string }[],
+  o: Pick<PipelineOptions, 'emulated' | 'machine'>
+): Promise<EmulationCost | undefined> {
+  const refs = [...new Set(built.flatMap(b => (b.recordRef ? [b.recordRef] : [])))]
+  if (refs.length === 0) {
+    core.info('What emulation cost is not shown: buildx gave no reference of its record of the build')
+    return undefined
+  }
+  const targets = new Set(built.map(b => formatPlatform(b.platform)))
+  const emulated = (p: string) => (targets.has(p) ? o.emulated.has(p) : needsEmulation(p, o.machine))
+  try {
+    return emulationCost((await Promise.all(refs.map(recordedRunSteps))).flat(), emulated)
+  } catch (err) {
+    core.info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`)
+    return undefined
+  }
 }
 
 /**

@@ -267,6 +267,18 @@ export function emulatorsNeeded(platforms: readonly Platform[], host: 'amd64' | 
   return [...new Set(platforms.map(qemuArch))].filter(q => !native.has(q))
 }
 
+/**
+ * Whether a program of a platform (canonically spelled, as platformKey prints it) needs QEMU on
+ * this host: a platform of the table when its emulator is not the host's own; another when its
+ * architecture is not the host's.
+ */
+export function needsEmulation(key: string, host: 'amd64' | 'arm64'): boolean {
+  const p = parsePlatform(key)
+  if (p) return emulatorsNeeded([p], host).length > 0
+  const arch = key.split('/')[1]
+  return !(arch === host || (host === 'amd64' && arch === '386'))
+}
+
 /** The fields of a platform that matching needs; a descriptor's or a config's platform, and Platform, fit. */
 export interface PlatformLike {
   readonly os?: string

@@ -1,5 +1,6 @@
 /** The job summary, rendered from the same facts as the outputs. Rendering is pure. */
 import * as core from '@actions/core'
+import { costLines, type TestTime } from './cost-report.js'
 import type { Emulation } from './emulation.js'
 import type { PipelineResult, PlatformResult } from './pipeline.js'
 import { formatPlatform } from './platform.js'
@@ -43,6 +44,11 @@ function row(r: PlatformResult): string {
   return `| ${formatPlatform(r.platform)} | ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`
 }
 
+/** Each platform's test time, for the cost table. Pure. */
+export function testTimes(results: readonly Pick<PlatformResult, 'platform' | 'test'>[]): TestTime[] {
+  return results.map(r => ({ platform: formatPlatform(r.platform), seconds: r.test?.seconds }))
+}
+
 /** The whole summary as Markdown. Pure. */
 export function renderSummary(f: SummaryFacts): string {
   const lines = [emulationLine(f)]
@@ -63,6 +69,8 @@ export function renderSummary(f: SummaryFacts): string {
       ]
     })
     if (notes.length) lines.push('', ...notes)
+    const cost = f.pipeline.cost ? costLines(f.pipeline.cost, testTimes(f.pipeline.platforms)) : []
+    if (cost.length) lines.push('', ...cost)
   }
   if (f.index) {
     lines.push(

@@ -173,7 +173,9 @@ describe('a failed build side by side', () => {
     )
     expect(main.code).toBe(1)
     expect(main.errors).toHaveLength(1)
-    expect(main.errors[0]).toMatch(/^::error::docker buildx build --platform linux\/s390x .* exited with 1: \.\.\..*exit code: 7$/)
+    expect(main.errors[0]).toMatch(
+      /^::error::docker buildx build --metadata-file \S+ --platform linux\/s390x .* exited with 1: \.\.\..*exit code: 7$/
+    )
     expect(main.log).toMatch(
       /::group::Build linux\/s390x\n(?:(?!::group::)[^\n]*\n)*?[^\n]*s390x is not supported yet\n(?:(?!::group::)[^\n]*\n)*?Failed \(from \+/
     )

@@ -119,7 +119,11 @@ describe('builds side by side', () => {
     await run(plan)
     for (const p of SIX.map(formatPlatform)) {
       const at = log.indexOf(`::group::Build ${p}`)
-      expect(log[at + 1]).toMatch(new RegExp(`^\\[command\\]docker buildx build --platform ${p} .* --load --tag archway\\.local/app:1-`))
+      expect(log[at + 1]).toMatch(
+        new RegExp(
+          `^\\[command\\]docker buildx build --metadata-file \\S+metadata-\\w+\\.json --platform ${p} .* --load --tag archway\\.local/app:1-`
+        )
+      )
       expect(log[at + 2]).toBe(`#1 building ${p}`)
       expect(log[at + 3]).toMatch(new RegExp(`^Built ${p} in [\\d.]+ s \\(from \\+[\\d.]+ s to \\+[\\d.]+ s of the builds\\)$`))
       expect(log[at + 4]).toBe('::endgroup::')
@@ -130,7 +134,7 @@ describe('builds side by side', () => {
     builds = { 'linux/riscv64': [80, 0], 'linux/s390x': [10, 7] }
     const tight = { ...plan, atOnce: 2 } as BuildPlan
     await expect(run(tight)).rejects.toThrow(
-      /^docker buildx build --platform linux\/s390x .* exited with 7: .*ERROR: failed to build linux\/s390x: exit code: 7$/
+      /^docker buildx build --metadata-file \S+metadata-s390x\.json --platform linux\/s390x .* exited with 7: .*ERROR: failed to build linux\/s390x: exit code: 7$/
     )
     expect(events.filter(e => e.startsWith('start '))).toEqual(['start linux/riscv64', 'start linux/s390x'])
     // riscv64, already running, ended and was handed on before the error.

@@ -1919,6 +1919,12 @@ function emulatorsNeeded(platforms, host) {
   const native = host === "amd64" ? /* @__PURE__ */ new Set(["x86_64", "i386"]) : /* @__PURE__ */ new Set(["aarch64"]);
   return [...new Set(platforms.map(qemuArch))].filter((q) => !native.has(q));
 }
+function needsEmulation(key, host) {
+  const p = parsePlatform(key);
+  if (p) return emulatorsNeeded([p], host).length > 0;
+  const arch = key.split("/")[1];
+  return !(arch === host || host === "amd64" && arch === "386");
+}
 function platformKey(p) {
   const os = (p.os ?? "?").toLowerCase();
   let arch = (p.architecture ?? "?").toLowerCase();
@@ -2410,6 +2416,7 @@ export {
   platformOrder,
   hostDebianArch,
   emulatorsNeeded,
+  needsEmulation,
   platformKey,
   DOCKER_HUB,
   formatReference,

@@ -33,7 +33,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-PFQX2V2R.js";
+} from "./chunk-2DSO5K4C.js";
 import {
   EM,
   armArchLevel,
@@ -2880,6 +2880,50 @@ function shareAndMode(buildText, modeText, platforms) {
   return { share, mode };
 }
 
+// src/cost-report.ts
+var COSTLY_STAGE_SECONDS = 1;
+var STAGES_NAMED = 3;
+var sec = (n) => `${n.toFixed(1)} s`;
+var times = (a, b) => `${(a / b).toFixed(1)}x`;
+function costlyStages(cost) {
+  return cost.stages.filter((s) => s.seconds >= COSTLY_STAGE_SECONDS).slice(0, STAGES_NAMED);
+}
+function costLines(cost, tests) {
+  const byPlatform = new Map(cost.platforms.map((p) => [p.platform, p]));
+  const order = [...tests.map((t) => t.platform), ...cost.platforms.map((p) => p.platform).filter((p) => !tests.some((t) => t.platform === p))];
+  const testOf = new Map(tests.map((t) => [t.platform, t.seconds]));
+  const nativeTest = tests.find((t) => t.seconds !== void 0 && byPlatform.get(t.platform)?.emulated === false);
+  const anyEmulated = cost.platforms.some((p) => p.emulated && p.runSeconds > 0);
+  if (!anyEmulated && !tests.some((t) => byPlatform.get(t.platform)?.emulated)) return [];
+  const rows = order.map((platform) => {
+    const c = byPlatform.get(platform);
+    const emulated = c?.emulated ?? false;
+    const runs = c === void 0 ? "none" : sec(c.runSeconds);
+    const against = c?.against && c.against.nativeSeconds > 0 ? ` (${times(c.against.seconds, c.against.nativeSeconds)} the same steps as ${c.against.platform})` : "";
+    const t = testOf.get(platform);
+    const testRatio = t !== void 0 && emulated && nativeTest?.seconds ? ` (${times(t, nativeTest.seconds)} ${nativeTest.platform}'s)` : "";
+    const test = t === void 0 ? testOf.has(platform) ? "none" : "" : `${sec(t)}${testRatio}`;
+    const where = c === void 0 ? "" : emulated ? "QEMU" : "native";
+    return `| ${platform} | ${where} | ${runs}${against} | ${test} |`;
+  });
+  const lines = [
+    "**What emulation cost**: seconds of RUN steps per platform they ran as (steps of different platforms run at the same time), and of the tests.",
+    "",
+    "| Platform | Ran | RUN steps | Tests |",
+    "| --- | --- | --- | --- |",
+    ...rows
+  ];
+  const costly = costlyStages(cost);
+  if (costly.length > 0) {
+    const named = costly.map((s) => `\`${s.stage}\` ${sec(s.seconds)} (${s.byPlatform.map(([p, n]) => `${p} ${sec(n)}`).join(", ")})`);
+    lines.push(
+      "",
+      `Costliest emulated stages: ${named.join("; ")}. Their RUN steps run under QEMU. A stage that compiles can run natively instead: \`FROM --platform=$BUILDPLATFORM\` for it, a cross-compiler for \`$TARGETPLATFORM\` (\`GOOS=$TARGETOS GOARCH=$TARGETARCH\`, a \`gcc-<triplet>\` toolchain, \`rustup target add\`), and \`COPY --from=\` its output into the image.`
+    );
+  }
+  return lines;
+}
+
 // src/oci/layer.ts
 import { createHash as createHash2 } from "node:crypto";
 import { PassThrough, Transform } from "node:stream";
@@ -4189,6 +4233,9 @@ function row(r) {
   const bytes = r.published ? size(r.published.compressedSize) : "";
   return `| ${formatPlatform(r.platform)} | ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`;
 }
+function testTimes(results) {
+  return results.map((r) => ({ platform: formatPlatform(r.platform), seconds: r.test?.seconds }));
+}
 function renderSummary(f) {
   const lines = [emulationLine(f)];
   if (f.pipeline) {
@@ -4208,6 +4255,8 @@ function renderSummary(f) {
       ];
     });
     if (notes.length) lines.push("", ...notes);
+    const cost = f.pipeline.cost ? costLines(f.pipeline.cost, testTimes(f.pipeline.platforms)) : [];
+    if (cost.length) lines.push("", ...cost);
   }
   if (f.index) {
     lines.push(
@@ -5448,12 +5497,14 @@ export {
   limiter,
   settleAll,
   require_tar_stream,
+  costLines,
   connect,
   targetsOf,
   verifyImageArch,
   archOk,
   archFailure,
   archLogLine,
+  testTimes,
   renderSummary,
   mergeSummary,
   writeSummary,

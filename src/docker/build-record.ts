@@ -1,0 +1,31 @@
+/**
+ * BuildKit's record of a finished build (`docker buildx history`): its status stream and the
+ * provenance it keeps of every build, whatever the build's own attestations; read for what the
+ * build's steps cost (build-cost.ts).
+ */
+import { readFile } from 'node:fs/promises'
+import { opsOfProvenance, parseStatusStream, runSteps, type StepCost } from '../build-cost.js'
+import { docker } from './engine.js'
+
+/** The build's record reference (`builder/node/ref`) from the file `--metadata-file` wrote; undefined when it has none. */
+export async function buildRecordRef(metadataFile: string): Promise<string | undefined> {
+  const doc = JSON.parse(await readFile(metadataFile, 'utf8')) as Record<string, unknown>
+  const ref = doc['buildx.build.ref']
+  return typeof ref === 'string' && ref.split('/').length === 3 ? ref : undefined
+}
+
+/** The RUN steps of a recorded build that ran, with their seconds and platforms. */
+export async function recordedRunSteps(recordRef: string): Promise<StepCost[]> {
+  const [builder, , ref] = recordRef.split('/')
+  const history = ['buildx', 'history', '--builder', builder]
+  const inspected = JSON.parse((await docker([...history, 'inspect', '--format', 'json', ref])).stdout) as {
+    Attachments?: { Digest?: string; Type?: string }[]
+  }
+  const provenance = (inspected.Attachments ?? []).filter(a => a.Digest && a.Type?.startsWith('https://slsa.dev/provenance/'))
+  const docs = await Promise.all(
+    provenance.map(async a => JSON.parse((await docker([...history, 'inspect', 'attachment', ref, a.Digest!])).stdout) as unknown)
+  )
+  // buildx prints a record's status stream on its standard error.
+  const logs = await docker([...history, 'logs', '--progress=rawjson', ref])
+  return runSteps(parseStatusStream(logs.stderr || logs.stdout), opsOfProvenance(docs))
+}
