@@ -7,6 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
@@ -78,6 +79,38 @@ describe('the self-test workflow, run as on a pull request', () => {
       }),
       platforms: 'linux/amd64,linux/arm64'
     })
+  })
+})
+
+describe("the reusable workflow's build context", () => {
+  // What actions/checkout keeps in .git/config with its default persist-credentials: the job's token, base64-encoded.
+  const kept = Buffer.from('x-access-token:ghs_local-runner-token').toString('base64')
+  const check = `test -f /context/action.yml && test ! -e /context/.archway && test ! -e /context/.git/config && ! grep -rqF ${kept} /context`
+
+  it("is the user's repository alone: neither Archway's checkout nor the job's token is in it", async () => {
+    const run = await newWorkflowRunner('push', {
+      vars: { REGISTRY: env.registryOpen, REPOSITORY: `e2e/context-${randomBytes(4).toString('hex')}`, TEST: check }
+    }).run('__tests__/fixtures/workflows/context.yml')
+    expect(failures(run)).toEqual([])
+    expect(overview(run).map(j => `${j.path}: ${j.result}`)).toEqual([
+      'image/image (linux/amd64, ubuntu-latest): success',
+      'image/plan: success'
+    ])
+    const log = logOf(job(run, 'image/image (linux/amd64, ubuntu-latest)'))
+    expect(log).toContain('Test passed in')
+    expect(log).not.toContain('the token in .git/config')
+  })
+
+  it('would have the token in it had a checkout kept it: the same look inside an image finds it', () => {
+    const ctx = tempDir('leaky-context')
+    mkdirSync(join(ctx, '.git'))
+    writeFileSync(join(ctx, '.git', 'config'), `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${kept}\n`)
+    const look = (what: string) =>
+      spawnSync('docker', ['run', '--rm', '-v', `${ctx}:/context:ro`, 'busybox:1.37', 'sh', '-c', `! grep -rqF ${what} /context`], {
+        env: { ...process.env, DOCKER_HOST: env.dockerContainerd }
+      }).status
+    expect(look(kept)).toBe(1)
+    expect(look('not-the-token')).toBe(0)
   })
 })
 

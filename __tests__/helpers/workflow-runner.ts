@@ -611,7 +611,8 @@ export class WorkflowRunner {
 
   /**
    * actions/checkout: the repository under test (only at the run's commit), or one of the other
-   * repositories (at any ref), copied as its working tree.
+   * repositories (at any ref), copied as its working tree; with `persist-credentials` (its
+   * default), the token kept as actions/checkout keeps it, in `.git/config`'s extraheader.
    */
   private checkout(workspace: string, inputs: Dict, ctx: Dict): { code: number; log: string } {
     const repository = asString(inputs.repository ?? (ctx.github as Dict).repository)
@@ -632,7 +633,15 @@ export class WorkflowRunner {
       mkdirSync(dirname(join(into, f)), { recursive: true })
       cpSync(join(from, f), join(into, f), { verbatimSymlinks: true })
     }
-    return { code: 0, log: `checked out ${repository}@${ref || this.o.sha} into ${into} (${files.length} files)\n` }
+    const persisted = asString(inputs['persist-credentials'] ?? 'true') !== 'false'
+    if (persisted) {
+      const token = asString(inputs.token ?? (ctx.github as Dict).token)
+      const basic = Buffer.from(`x-access-token:${token}`).toString('base64')
+      mkdirSync(join(into, '.git'), { recursive: true })
+      writeFileSync(join(into, '.git', 'config'), `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${basic}\n`)
+    }
+    const kept = persisted ? ', the token in .git/config' : ''
+    return { code: 0, log: `checked out ${repository}@${ref || this.o.sha} into ${into} (${files.length} files${kept})\n` }
   }
 
   /**

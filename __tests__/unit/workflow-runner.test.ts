@@ -159,6 +159,34 @@ describe('the runner refuses what it does not model', () => {
     const run = await runner(repo).run('.github/workflows/w.yml')
     expect({ result: run.result, outputs: run.jobs[0].outputs }).toEqual({ result: 'success', outputs: { v: 'from-a' } })
   })
+  it("keeps the job's token in .git/config as actions/checkout does, unless persist-credentials is false", async () => {
+    const basic = Buffer.from('x-access-token:ghs_local-runner-token').toString('base64')
+    const repo = repoWith(
+      [
+        'on: push',
+        'jobs:',
+        '  j:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        '        with:',
+        '          path: kept',
+        '      - uses: actions/checkout@v4',
+        '        with:',
+        '          path: dropped',
+        '          persist-credentials: false',
+        `      - run: grep -qF "basic ${basic}" kept/.git/config && test ! -e dropped/.git/config`,
+        ''
+      ].join('\n')
+    )
+    const run = await runner(repo).run('.github/workflows/w.yml')
+    expect(run.jobs[0].steps.map(s => [s.outcome, s.log])).toEqual([
+      ['success', expect.stringContaining(', the token in .git/config)')],
+      ['success', expect.not.stringContaining('token')],
+      ['success', '']
+    ])
+  })
+
   it('passes a called workflow the secrets it declares, and GITHUB_TOKEN', async () => {
     const repo = repoWith(
       'on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n    secrets:\n      token: ${{ secrets.T }}\n'
