@@ -40,6 +40,7 @@ import {
 } from "./chunks/chunk-SEV3WUOX.js";
 import {
   ALL_PLATFORMS,
+  DOCKER_HUB,
   binfmtMagic,
   emulatorsNeeded,
   formatPlatform,
@@ -134,6 +135,33 @@ async function findAttestation(dir, subject) {
   }
   return { dir, descriptor, manifest };
 }
+function imagePurl(registry, repository, version, platform) {
+  const name = registry === DOCKER_HUB ? repository.replace(/^library\//, "") : `${registry}/${repository}`;
+  return `pkg:docker/${name}@${version}?platform=${encodeURIComponent(platform)}`;
+}
+function restateSubject(bytes, names, digest) {
+  let statement;
+  try {
+    statement = JSON.parse(bytes.toString());
+  } catch {
+    return void 0;
+  }
+  if (typeof statement._type !== "string" || !statement._type.startsWith("https://in-toto.io/Statement/")) return void 0;
+  const [algorithm, hex] = digest.split(":");
+  const subject = names.map((name) => ({ name, digest: { [algorithm]: hex } }));
+  return Buffer.from(JSON.stringify({ ...statement, subject }));
+}
+function withDiffIds(bytes, renamed) {
+  let config;
+  try {
+    config = JSON.parse(bytes.toString());
+  } catch {
+    return void 0;
+  }
+  const ids = config.rootfs?.diff_ids;
+  if (!Array.isArray(ids) || !ids.some((id) => renamed.has(id) && renamed.get(id) !== id)) return void 0;
+  return Buffer.from(JSON.stringify({ ...config, rootfs: { ...config.rootfs, diff_ids: ids.map((id) => renamed.get(id) ?? id) } }));
+}
 function referrerManifest(attestation, subject) {
   const annotations = { ...attestation.annotations ?? {}, [Annotation.ReferenceType]: ATTESTATION_MANIFEST };
   const doc = {
@@ -193,10 +221,23 @@ function mergeReferrersIndex(existing, add, name = "the referrers tag") {
   const changed = !existing || JSON.stringify(JSON.parse(existing.toString())) !== bytes.toString();
   return { bytes, changed };
 }
-async function attachProvenance(client, repository, attestation, subject) {
-  const blobs = new Map([attestation.manifest.config, ...attestation.manifest.layers].map((d) => [d.digest, d]));
-  for (const b of blobs.values()) await client.pushBlob(repository, b.digest, { path: blobPath(attestation.dir, b.digest), size: b.size });
-  const doc = referrerManifest(attestation.manifest, subject);
+async function attachProvenance(client, repository, attestation, subject, names) {
+  const { dir, manifest } = attestation;
+  const fromLayout = (d) => ({ path: blobPath(dir, d.digest), size: d.size });
+  const layers = await Promise.all(
+    manifest.layers.map(async (d) => {
+      if (d.mediaType !== MediaType.InToto) return { descriptor: d, source: fromLayout(d) };
+      const restated = restateSubject(await readBlob(dir, d), names, subject.digest);
+      if (!restated) return { descriptor: d, source: fromLayout(d) };
+      return { descriptor: { ...d, digest: digestOf(restated), size: restated.length }, source: restated };
+    })
+  );
+  const renamed = new Map(manifest.layers.map((d, i) => [d.digest, layers[i].descriptor.digest]));
+  const restatedConfig = withDiffIds(await readBlob(dir, manifest.config), renamed);
+  const config = restatedConfig ? { descriptor: { ...manifest.config, digest: digestOf(restatedConfig), size: restatedConfig.length }, source: restatedConfig } : { descriptor: manifest.config, source: fromLayout(manifest.config) };
+  const blobs = new Map([config, ...layers].map((b) => [b.descriptor.digest, b.source]));
+  for (const [digest, source] of blobs) await client.pushBlob(repository, digest, source);
+  const doc = referrerManifest({ ...manifest, config: config.descriptor, layers: layers.map((l) => l.descriptor) }, subject);
   await client.putManifest(repository, doc.descriptor.digest, doc.bytes, MediaType.OciManifest);
   const listed = await client.referrers(repository, subject.digest);
   if (listed.some((d) => d.digest === doc.descriptor.digest)) return { referrer: doc.descriptor, via: "referrers API" };
@@ -1376,7 +1417,9 @@ async function buildTestPush(b, plan, o, tag) {
               `Its manifest is the tested image's (${c.image.descriptor.digest}) with ${added} annotations, over the same config and layer contents`
             );
           if (attestations) {
-            const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor);
+            const versions = target.tags.length > 0 ? target.tags : [d.descriptor.digest];
+            const names = versions.map((v) => imagePurl(target.registry, target.repository, v, formatPlatform(c.platform)));
+            const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor, names);
             log(`Attestations ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`);
           }
           return d;

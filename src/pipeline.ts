@@ -25,7 +25,7 @@ import { ArchwayError, errorMessage } from './errors.js'
 import type { BuildInputs } from './inputs.js'
 import { grouped, printGroup } from './log-group.js'
 import { formatPlatform, needsEmulation, type Platform } from './platform.js'
-import { attachProvenance } from './publish/provenance.js'
+import { attachProvenance, imagePurl } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
 import { connect, targetsOf } from './registries.js'
 import { testTimes } from './summary.js'
@@ -210,7 +210,9 @@ async function buildTestPush(
               `Its manifest is the tested image's (${c.image.descriptor.digest}) with ${added} annotations, over the same config and layer contents`
             )
           if (attestations) {
-            const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor)
+            const versions = target.tags.length > 0 ? target.tags : [d.descriptor.digest]
+            const names = versions.map(v => imagePurl(target.registry, target.repository, v, formatPlatform(c.platform)))
+            const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor, names)
             log(`Attestations ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`)
           }
           return d

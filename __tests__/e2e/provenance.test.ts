@@ -76,15 +76,22 @@ describe('provenance: true', () => {
       expect(manifest.subject).toEqual({ mediaType: m.mediaType, digest: m.digest, size: m.size })
       expect(manifest.layers.map(l => l.mediaType)).toEqual(['application/vnd.in-toto+json'])
 
-      // The layer is the in-toto statement, read with the registry's blob API; its subject is the image as built.
+      // The layer is the in-toto statement, read with the registry's blob API; its subject is the image as published.
       const blob = await fetch(`http://${env.registryOpen}/v2/${repository}/blobs/${manifest.layers[0].digest}`)
       expect(blob.status).toBe(200)
       const statement = Buffer.from(await blob.arrayBuffer())
       expect(sha256(statement)).toBe(manifest.layers[0].digest)
-      const s = JSON.parse(statement.toString()) as { _type: string; predicateType: string; subject: { digest: { sha256: string } }[] }
+      const s = JSON.parse(statement.toString()) as {
+        _type: string
+        predicateType: string
+        subject: { name: string; digest: { sha256: string } }[]
+      }
       expect(s._type).toMatch(/^https:\/\/in-toto\.io\/Statement\//)
       expect(s.predicateType).toMatch(/^https:\/\/slsa\.dev\/provenance\//)
       expect(s.subject.map(x => `sha256:${x.digest.sha256}`)).toEqual([m.digest])
+      const platform = encodeURIComponent(`${m.platform?.os}/${m.platform?.architecture}`)
+      expect(s.subject.map(x => x.name)).toEqual([`pkg:docker/${image}@v1?platform=${platform}`])
+      expect(statement.toString()).not.toContain('archway.local')
     }
     expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual(
       [...index.manifests.map(m => `sha256-${m.digest.slice(7)}`), 'v1'].sort()

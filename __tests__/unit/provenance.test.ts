@@ -10,9 +10,11 @@ import {
   attachProvenance,
   attestationsFor,
   findAttestation,
+  imagePurl,
   mergeReferrersIndex,
   referrerManifest,
-  referrersTag
+  referrersTag,
+  restateSubject
 } from '../../src/publish/provenance.js'
 import { prepareImage, pushImage } from '../../src/publish/push-image.js'
 import { RegistryClient } from '../../src/registry/client.js'
@@ -173,6 +175,35 @@ describe('the referrers tag index', () => {
   })
 })
 
+describe("an in-toto statement's subject, as published", () => {
+  it('is a package URL per name, as BuildKit writes them, Docker Hub names shortened as docker prints them', () => {
+    expect(imagePurl('ghcr.io', 'acme/app', 'v1', 'linux/arm/v7')).toBe('pkg:docker/ghcr.io/acme/app@v1?platform=linux%2Farm%2Fv7')
+    expect(imagePurl('docker.io', 'library/app', 'latest', 'linux/amd64')).toBe('pkg:docker/app@latest?platform=linux%2Famd64')
+    expect(imagePurl('docker.io', 'acme/app', 'sha256:ab', 'linux/amd64')).toBe('pkg:docker/acme/app@sha256:ab?platform=linux%2Famd64')
+  })
+
+  it('replaces the subject of a statement and nothing else; leaves what is no statement', () => {
+    const built = Buffer.from(
+      JSON.stringify({
+        _type: 'https://in-toto.io/Statement/v0.1',
+        predicateType: 'https://slsa.dev/provenance/v0.2',
+        subject: [{ name: 'pkg:docker/archway.local/app@1-1?platform=linux%2Famd64', digest: { sha256: 'aa' } }],
+        predicate: { builder: { id: '' } }
+      })
+    )
+    expect(JSON.parse(restateSubject(built, ['pkg:docker/ghcr.io/acme/app@v1?platform=linux%2Famd64'], 'sha256:bb')!.toString())).toEqual({
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://slsa.dev/provenance/v0.2',
+      subject: [{ name: 'pkg:docker/ghcr.io/acme/app@v1?platform=linux%2Famd64', digest: { sha256: 'bb' } }],
+      predicate: { builder: { id: '' } }
+    })
+    expect(restateSubject(Buffer.from('{"spdxVersion":"SPDX-2.3"}'), ['x'], 'sha256:bb')).toBeUndefined()
+    expect(restateSubject(Buffer.from('not json'), ['x'], 'sha256:bb')).toBeUndefined()
+  })
+})
+
+const NAMES = ['pkg:docker/r.example/acme/app@v1?platform=linux%2Farm64', 'pkg:docker/r.example/acme/app@latest?platform=linux%2Farm64']
+
 describe('attaching provenance in a registry', () => {
   let withApi: TestRegistry
   let withoutApi: TestRegistry
@@ -198,7 +229,7 @@ describe('attaching provenance in a registry', () => {
 
   it('pushes the referrer by digest and lets a registry with the referrers API list it: no tag', async () => {
     const { client, attestation, subject } = await setUp(withApi, 'acme/api')
-    const a = await attachProvenance(client, 'acme/api', attestation, subject)
+    const a = await attachProvenance(client, 'acme/api', attestation, subject, NAMES)
     expect(a.via).toBe('referrers API')
     expect(withApi.tags('acme/api')).toEqual([])
     expect(await client.referrers('acme/api', subject.digest)).toEqual([a.referrer])
@@ -225,16 +256,16 @@ describe('attaching provenance in a registry', () => {
       OCI_INDEX,
       tag
     )
-    const a = await attachProvenance(client, repo, attestation, subject)
+    const a = await attachProvenance(client, repo, attestation, subject, NAMES)
     expect(a.via).toBe(`tag ${tag}`)
     expect(JSON.parse(withoutApi.manifest(repo, tag)!.bytes.toString()).manifests).toEqual([other, a.referrer])
     // Attaching it again leaves the tag as it is.
     const before = withoutApi.manifest(repo, tag)!.digest
-    await attachProvenance(client, repo, attestation, subject)
+    await attachProvenance(client, repo, attestation, subject, NAMES)
     expect(withoutApi.manifest(repo, tag)!.digest).toBe(before)
   })
 
-  it('names the manifest as published (OCI) as the subject when the one built is Docker schema 2, and leaves the statement alone', async () => {
+  it('names the manifest as published (OCI) as the subject when the one built is Docker schema 2, in the referrer and in its statement', async () => {
     const repo = 'acme/docker-built'
     const b = new LayoutBuilder()
     const arm = b.image({ platform: P.arm64, layers: [LAYER], docker: true })
@@ -244,11 +275,20 @@ describe('attaching provenance in a registry', () => {
     const client = new RegistryClient({ registry: withoutApi.host, retry: { attempts: 1, baseMs: 0, maxMs: 0 } })
     const published = await pushImage(client, repo, await prepareImage(image, tempDir('prov')))
     expect(published.descriptor.digest).not.toBe(arm.digest)
-    const a = await attachProvenance(client, repo, (await findAttestation(dir, arm.digest))!, published.descriptor)
+    const a = await attachProvenance(client, repo, (await findAttestation(dir, arm.digest))!, published.descriptor, NAMES)
     expect(a.via).toBe(`tag ${referrersTag(published.descriptor.digest)}`)
-    const stored = JSON.parse(withoutApi.manifest(repo, a.referrer.digest)!.bytes.toString())
+    const stored = JSON.parse(withoutApi.manifest(repo, a.referrer.digest)!.bytes.toString()) as ImageManifest
     expect(stored.subject).toEqual(published.descriptor)
-    expect(stored.layers).toEqual(JSON.parse(readFileSync(b.path(att.digest)).toString()).layers)
+    // The statement names the image as published, under each of its names; the config lists the restated layer.
+    const [layer] = stored.layers
+    const statement = JSON.parse((await client.getBlob(repo, layer.digest)).toString())
+    expect(statement).toEqual({
+      _type: 'https://in-toto.io/Statement/v0.1',
+      subject: NAMES.map(name => ({ name, digest: { sha256: published.descriptor.digest.slice('sha256:'.length) } }))
+    })
+    const config = JSON.parse((await client.getBlob(repo, stored.config.digest)).toString())
+    expect(config.rootfs.diff_ids).toEqual([layer.digest])
+    expect(layer.digest).not.toBe(JSON.parse(readFileSync(b.path(att.digest)).toString()).layers[0].digest)
     expect(withoutApi.tags(repo)).toEqual([referrersTag(published.descriptor.digest)])
   })
 })

@@ -5,7 +5,7 @@
 
 import { digestOf } from '../digest.js'
 import { ArchwayError } from '../errors.js'
-import { blobPath, LayoutError, readJsonBlob, readLayoutIndex } from '../oci/layout.js'
+import { blobPath, LayoutError, readBlob, readJsonBlob, readLayoutIndex } from '../oci/layout.js'
 import {
   Annotation,
   type ArtifactDescriptor,
@@ -18,7 +18,9 @@ import {
   isManifestMediaType,
   MediaType
 } from '../oci/types.js'
+import type { BlobSource } from '../registry/blobs.js'
 import type { RegistryClient } from '../registry/client.js'
+import { DOCKER_HUB } from '../registry/reference.js'
 
 /** How deep indexes may nest while looking for an attestation (buildx: index.json -> image index -> manifests). */
 const MAX_DEPTH = 8
@@ -82,9 +84,51 @@ export interface ReferrerDocument {
 }
 
 /**
+ * An image's package URL as BuildKit names in-toto subjects:
+ * `pkg:docker/<name>@<tag or digest>?platform=<os%2Farch>`, the name as docker prints it (Docker
+ * Hub's without `docker.io/` and `library/`). Pure.
+ */
+export function imagePurl(registry: string, repository: string, version: string, platform: string): string {
+  const name = registry === DOCKER_HUB ? repository.replace(/^library\//, '') : `${registry}/${repository}`
+  return `pkg:docker/${name}@${version}?platform=${encodeURIComponent(platform)}`
+}
+
+/**
+ * An in-toto statement (SLSA provenance, SBOM) whose subject is the image as published: one
+ * entry per name it is published under, each with the published manifest's digest, in place of
+ * the build's local tag; everything else as it was. Undefined when the bytes are no in-toto
+ * statement. Pure.
+ */
+export function restateSubject(bytes: Buffer, names: readonly string[], digest: string): Buffer | undefined {
+  let statement: { _type?: unknown; subject?: unknown; [k: string]: unknown }
+  try {
+    statement = JSON.parse(bytes.toString())
+  } catch {
+    return undefined
+  }
+  if (typeof statement._type !== 'string' || !statement._type.startsWith('https://in-toto.io/Statement/')) return undefined
+  const [algorithm, hex] = digest.split(':')
+  const subject = names.map(name => ({ name, digest: { [algorithm]: hex } }))
+  return Buffer.from(JSON.stringify({ ...statement, subject }))
+}
+
+/** An image config whose `rootfs.diff_ids` name `renamed`'s new digests; undefined when nothing in it changes. Pure. */
+export function withDiffIds(bytes: Buffer, renamed: ReadonlyMap<string, string>): Buffer | undefined {
+  let config: { rootfs?: { diff_ids?: unknown } }
+  try {
+    config = JSON.parse(bytes.toString())
+  } catch {
+    return undefined
+  }
+  const ids = config.rootfs?.diff_ids
+  if (!Array.isArray(ids) || !ids.some(id => renamed.has(id) && renamed.get(id) !== id)) return undefined
+  return Buffer.from(JSON.stringify({ ...config, rootfs: { ...config.rootfs, diff_ids: ids.map(id => renamed.get(id) ?? id) } }))
+}
+
+/**
  * The manifest an attestation is published as: an OCI image manifest with `artifactType`,
- * the attestation's config and layers as they are (the in-toto statements are not
- * touched), and `subject`, the published platform manifest. Deterministic. Pure.
+ * the attestation's config and layers (its in-toto statements restated for the published
+ * image, see restateSubject), and `subject`, the published platform manifest. Deterministic. Pure.
  */
 export function referrerManifest(
   attestation: ImageManifest,
@@ -180,11 +224,28 @@ export async function attachProvenance(
   client: RegistryClient,
   repository: string,
   attestation: Attestation,
-  subject: { readonly mediaType: string; readonly digest: string; readonly size: number }
+  subject: { readonly mediaType: string; readonly digest: string; readonly size: number },
+  names: readonly string[]
 ): Promise<AttachedProvenance> {
-  const blobs = new Map<string, Descriptor>([attestation.manifest.config, ...attestation.manifest.layers].map(d => [d.digest, d]))
-  for (const b of blobs.values()) await client.pushBlob(repository, b.digest, { path: blobPath(attestation.dir, b.digest), size: b.size })
-  const doc = referrerManifest(attestation.manifest, subject)
+  const { dir, manifest } = attestation
+  const fromLayout = (d: Descriptor): BlobSource => ({ path: blobPath(dir, d.digest), size: d.size })
+  const layers = await Promise.all(
+    manifest.layers.map(async (d): Promise<{ descriptor: Descriptor; source: BlobSource }> => {
+      if (d.mediaType !== MediaType.InToto) return { descriptor: d, source: fromLayout(d) }
+      const restated = restateSubject(await readBlob(dir, d), names, subject.digest)
+      if (!restated) return { descriptor: d, source: fromLayout(d) }
+      return { descriptor: { ...d, digest: digestOf(restated), size: restated.length }, source: restated }
+    })
+  )
+  // The attestation's config lists its layers' digests (they are uncompressed): restated ones there too.
+  const renamed = new Map(manifest.layers.map((d, i) => [d.digest, layers[i].descriptor.digest]))
+  const restatedConfig = withDiffIds(await readBlob(dir, manifest.config), renamed)
+  const config = restatedConfig
+    ? { descriptor: { ...manifest.config, digest: digestOf(restatedConfig), size: restatedConfig.length }, source: restatedConfig }
+    : { descriptor: manifest.config, source: fromLayout(manifest.config) }
+  const blobs = new Map<string, BlobSource>([config, ...layers].map(b => [b.descriptor.digest, b.source]))
+  for (const [digest, source] of blobs) await client.pushBlob(repository, digest, source)
+  const doc = referrerManifest({ ...manifest, config: config.descriptor, layers: layers.map(l => l.descriptor) }, subject)
   await client.putManifest(repository, doc.descriptor.digest, doc.bytes, MediaType.OciManifest)
   const listed = await client.referrers(repository, subject.digest)
   if (listed.some(d => d.digest === doc.descriptor.digest)) return { referrer: doc.descriptor, via: 'referrers API' }
