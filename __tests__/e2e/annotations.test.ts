@@ -167,7 +167,7 @@ describe.each([
 })
 
 describe('manifest annotations with provenance', () => {
-  it('attach each attestation to the published manifest, its statement still naming the image as built and tested', async () => {
+  it('attach each attestation to the published manifest, its statement naming the image as published, not as built and tested', async () => {
     const runner = await newRunner(env.toolCache)
     const repository = unique('annotations-provenance')
     const image = `${env.registryOpen}/${repository}`
@@ -196,9 +196,12 @@ describe('manifest annotations with provenance', () => {
       const referrer = raw<Manifest & { subject: Descriptor }>(`${image}@${referrers[0].digest}`).doc
       expect(referrer.subject).toEqual({ mediaType: entry.mediaType, digest: entry.digest, size: entry.size })
       const blob = await fetch(`http://${env.registryOpen}/v2/${repository}/blobs/${referrer.layers[0].digest}`)
-      const statement = JSON.parse(Buffer.from(await blob.arrayBuffer()).toString()) as { subject: { digest: { sha256: string } }[] }
+      const statement = JSON.parse(Buffer.from(await blob.arrayBuffer()).toString()) as {
+        subject: { name: string; digest: { sha256: string } }[]
+      }
       const builtDigest = testedDigest(main, platformOf(entry))
-      expect(statement.subject.map(s => `sha256:${s.digest.sha256}`)).toEqual([builtDigest])
+      expect(statement.subject.map(s => `sha256:${s.digest.sha256}`)).toEqual([entry.digest])
+      expect(statement.subject.map(s => s.name)).toEqual([`pkg:docker/${image}@v1?platform=${encodeURIComponent(platformOf(entry))}`])
       expect(builtDigest).not.toBe(entry.digest)
     }
   })
