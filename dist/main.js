@@ -333,9 +333,27 @@ function checkBuildHost(b, host) {
   }
 }
 
-// src/binfmt.ts
-import { access, readdir, readFile, writeFile } from "node:fs/promises";
+// src/context-credentials.ts
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+function ignoresGit(dockerignore) {
+  return dockerignore.split("\n").map((l) => l.trim().replace(/^\.\//, "").replace(/\/+$/, "")).some((l) => [".git", "**/.git", ".git/config", ".git/**", ".git/*"].includes(l));
+}
+function holdsCredentials(gitConfig) {
+  return /^\s*extraheader\s*=\s*\S/im.test(gitConfig);
+}
+var readOrEmpty = (path) => readFile(path, "utf8").catch(() => "");
+async function contextCredentialsWarning(context, file) {
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || context === "-") return void 0;
+  if (!holdsCredentials(await readOrEmpty(join(context, ".git", "config")))) return void 0;
+  const own = file ? await readFile(`${file}.dockerignore`, "utf8").catch(() => void 0) : void 0;
+  if (ignoresGit(own ?? await readOrEmpty(join(context, ".dockerignore")))) return void 0;
+  return `The build context ${context} holds the job's token in .git/config (actions/checkout's persist-credentials), and no .dockerignore line keeps .git out: a COPY of the whole context puts it into the image. Check out with persist-credentials: false, or add .git to .dockerignore`;
+}
+
+// src/binfmt.ts
+import { access, readdir, readFile as readFile2, writeFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
 function entryName(emulator) {
   return `qemu-${emulator}`;
 }
@@ -379,7 +397,7 @@ var Binfmt = class {
   dir;
   root;
   async mounted() {
-    return access(join(this.dir, "register")).then(
+    return access(join2(this.dir, "register")).then(
       () => true,
       () => false
     );
@@ -396,7 +414,7 @@ var Binfmt = class {
   }
   async read(name) {
     try {
-      return parseEntryFile(name, await readFile(join(this.dir, name), "utf8"));
+      return parseEntryFile(name, await readFile2(join2(this.dir, name), "utf8"));
     } catch {
       return void 0;
     }
@@ -405,7 +423,7 @@ var Binfmt = class {
     return (await readdir(this.dir)).filter((n) => n !== "register" && n !== "status").sort();
   }
   async write(file, text) {
-    const path = join(this.dir, file);
+    const path = join2(this.dir, file);
     if (this.root) await writeFile(path, text);
     else await run("sudo", ["-n", "tee", path], { input: Buffer.from(text) });
   }
@@ -447,18 +465,18 @@ function setImageOutputs(o) {
 }
 
 // src/qemu/memo.ts
-import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { mkdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
 function memoFile(toolCache, k) {
   const id = sha256Hex(Buffer.from(`${k.query.text}
 ${k.mirror}
 ${k.host}`)).slice(0, 16);
-  return join2(qemuRoot(toolCache), "resolved", `${id}.json`);
+  return join3(qemuRoot(toolCache), "resolved", `${id}.json`);
 }
 async function recall(toolCache, k, now) {
   try {
-    const m = JSON.parse(await readFile2(memoFile(toolCache, k), "utf8"));
+    const m = JSON.parse(await readFile3(memoFile(toolCache, k), "utf8"));
     const age = now.getTime() - Date.parse(m.resolvedAt);
     if (m.query !== k.query.text || m.mirror !== k.mirror || m.host !== k.host || !(age >= 0 && age < MEMO_TTL_MS)) return void 0;
     return m.debianVersion;
@@ -468,7 +486,7 @@ async function recall(toolCache, k, now) {
 }
 async function remember(toolCache, k, debianVersion, now) {
   const file = memoFile(toolCache, k);
-  await mkdir(join2(file, ".."), { recursive: true });
+  await mkdir(join3(file, ".."), { recursive: true });
   const m = { query: k.query.text, mirror: k.mirror, host: k.host, debianVersion, resolvedAt: now.toISOString() };
   await writeFile2(file, `${JSON.stringify(m)}
 `);
@@ -660,11 +678,11 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 // src/pipeline.ts
 import { mkdir as mkdir5, mkdtemp, rm as rm3 } from "node:fs/promises";
 import { availableParallelism, freemem } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/build.ts
 import { mkdir as mkdir3, rm as rm2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/build-plan.ts
 var BUILDS_PER_CORE = 2;
@@ -723,7 +741,7 @@ function localRef(plan, tag, p) {
 }
 
 // src/docker/build-record.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 
 // src/build-cost.ts
 var isObject = (v) => typeof v === "object" && v !== null;
@@ -834,7 +852,7 @@ function emulationCost(steps, emulated) {
 
 // src/docker/build-record.ts
 async function buildRecordRef(metadataFile) {
-  const doc = JSON.parse(await readFile3(metadataFile, "utf8"));
+  const doc = JSON.parse(await readFile4(metadataFile, "utf8"));
   const ref = doc["buildx.build.ref"];
   return typeof ref === "string" && ref.split("/").length === 3 ? ref : void 0;
 }
@@ -974,14 +992,14 @@ async function sameImage(store, ref, top, config) {
 
 // src/docker/secret-files.ts
 import { mkdir as mkdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 async function withSecretFiles(secrets, dir, build) {
   if (secrets.length === 0) return build(/* @__PURE__ */ new Map());
   await mkdir2(dir, { recursive: true, mode: 448 });
   try {
     const files = /* @__PURE__ */ new Map();
     for (const [i, s] of secrets.entries()) {
-      const path = join3(dir, `secret-${i}`);
+      const path = join4(dir, `secret-${i}`);
       await writeFile3(path, s.value, { mode: 384 });
       files.set(s.id, path);
     }
@@ -1020,10 +1038,10 @@ async function buildEach(run3, each2) {
       return ociLayout(run3, each2);
   }
 }
-var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join4(run3.scratch, "secrets"), work);
+var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join5(run3.scratch, "secrets"), work);
 async function buildAll(run3, argv, how) {
   const started = Date.now();
-  const metadata = join4(run3.scratch, "metadata.json");
+  const metadata = join5(run3.scratch, "metadata.json");
   await withSecrets(
     run3,
     (files) => group(`Build ${list(run3.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
@@ -1041,7 +1059,7 @@ async function savedImage(dir) {
   return manifests[0];
 }
 async function layoutDir(run3, name) {
-  const dir = join4(run3.scratch, name);
+  const dir = join5(run3.scratch, name);
   await mkdir3(dir, { recursive: true });
   return dir;
 }
@@ -1103,7 +1121,7 @@ async function sideBySide(run3, startOrder, atOnce, each2) {
   const buildOne = async (p, files) => {
     if (failed.length > 0) return;
     const ref = localRef(plan, tag, p);
-    const metadata = join4(run3.scratch, `metadata-${platformSlug(p)}.json`);
+    const metadata = join5(run3.scratch, `metadata-${platformSlug(p)}.json`);
     const argv = recordArgv(buildArgv(b, [p], ref, files), metadata);
     const from = since(started);
     const out = await docker(argv, { allowFailure: true });
@@ -1223,7 +1241,7 @@ ${build.result.stderr}`)) return void 0;
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -1264,7 +1282,7 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map(), a
 // src/publish/push-image.ts
 var PARALLEL_BLOBS = 4;
 async function gzipLayer(image, layer, scratch) {
-  const path = join5(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
+  const path = join6(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
   const hash = createHash("sha256");
   let size = 0;
   const tap = new Transform({
@@ -1320,7 +1338,7 @@ async function runPipeline(b, platforms, o) {
   info(describePlan(plan));
   const tag = localTag(b.image.repository);
   await mkdir5(o.tempDir, { recursive: true });
-  const scratch = await mkdtemp(join6(o.tempDir, "archway-"));
+  const scratch = await mkdtemp(join7(o.tempDir, "archway-"));
   try {
     const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory());
     return { engine, plan, ...await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
@@ -1399,7 +1417,7 @@ async function buildTestPush(b, plan, o, tag) {
     const prepared = await mapLimit(
       checked2,
       PARALLEL,
-      (c) => prepareImage(c.image, join6(o.scratch, platformSlug(c.platform)), notes(c.platform))
+      (c) => prepareImage(c.image, join7(o.scratch, platformSlug(c.platform)), notes(c.platform))
     );
     const attestations = wantsAttestation(b) ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
     for (const target of targetsOf(b)) {
@@ -1503,7 +1521,7 @@ function failureLines(c, o) {
 }
 
 // src/publish/runner-facts.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 async function runnerFacts(env = process.env) {
   return { serverUrl: env.GITHUB_SERVER_URL, repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, created: await createdTime(env) };
 }
@@ -1517,7 +1535,7 @@ async function createdTime(env) {
   }
   if (env.GITHUB_EVENT_PATH) {
     try {
-      const event = JSON.parse(await readFile4(env.GITHUB_EVENT_PATH, "utf8"));
+      const event = JSON.parse(await readFile5(env.GITHUB_EVENT_PATH, "utf8"));
       if (event.head_commit?.timestamp) return new Date(event.head_commit.timestamp).toISOString();
     } catch {
     }
@@ -1594,6 +1612,8 @@ async function main(inputs) {
   if (build.mode === "merge") return merge(build, all);
   const buildHost = await inspectBuildHost(build.builder);
   checkBuildHost(build, buildHost);
+  const leak = await contextCredentialsWarning(build.context, build.file);
+  if (leak) warning(leak);
   return buildJob(inputs, build, buildHost);
 }
 async function emulate(inputs, share) {

@@ -1,6 +1,8 @@
 /** The main step: the inputs, then emulation, then build, test, verify and push; the post step publishes. */
 import { tmpdir } from 'node:os'
+import * as core from '@actions/core'
 import { type BuildHost, checkBuildHost, inspectBuildHost } from './build-host.js'
+import { contextCredentialsWarning } from './context-credentials.js'
 import { emulatedPlatforms, qemuVersionsOf, type Swap, setUpEmulation, swapEmulator } from './emulation.js'
 import { type BuildInputs, getInputs, type Inputs } from './inputs.js'
 import { setImageOutputs, setPlatformsOutput, setQemuOutputs } from './outputs.js'
@@ -30,6 +32,8 @@ async function main(inputs: Inputs): Promise<void> {
   // The engine and builder are asked, and what they cannot do refused, before anything is set up.
   const buildHost = await inspectBuildHost(build.builder)
   checkBuildHost(build, buildHost)
+  const leak = await contextCredentialsWarning(build.context, build.file)
+  if (leak) core.warning(leak)
   return buildJob(inputs, build, buildHost)
 }
 
