@@ -35,7 +35,7 @@ import {
   targetsOf,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-Q3ZJ7RWV.js";
+} from "./chunks/chunk-23ERUNFD.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
