@@ -35,7 +35,7 @@ import {
   targetsOf,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-23ERUNFD.js";
+} from "./chunks/chunk-7C6RSLVY.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -65,7 +65,7 @@ import {
   outputTail,
   run,
   runPiped
-} from "./chunks/chunk-QVV7OG4N.js";
+} from "./chunks/chunk-XG46GAN3.js";
 import {
   digestOf,
   sha256Hex
@@ -434,8 +434,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-5HFWRSQT.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-2RXXBWC7.js"),
-      import("./chunks/install-EFYQJVQG.js"),
+      import("./chunks/resolve-AOP4D6JF.js"),
+      import("./chunks/install-33PH4CI3.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);

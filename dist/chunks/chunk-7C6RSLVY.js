@@ -46,7 +46,7 @@ import {
 } from "./chunk-ATW73TXN.js";
 import {
   run
-} from "./chunk-QVV7OG4N.js";
+} from "./chunk-XG46GAN3.js";
 import {
   digestOf,
   sha256Hex
