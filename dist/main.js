@@ -37,7 +37,7 @@ import {
   testTimes,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-SEV3WUOX.js";
+} from "./chunks/chunk-QNVS2EI2.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -70,7 +70,7 @@ import {
   outputTail,
   run,
   runPiped
-} from "./chunks/chunk-QVV7OG4N.js";
+} from "./chunks/chunk-XG46GAN3.js";
 import {
   digestOf,
   sha256Hex
@@ -396,6 +396,25 @@ var Binfmt = class {
   }
   dir;
   root;
+  /**
+   * Throws, in one line, when this process can write binfmt_misc neither as root nor through
+   * password-less sudo (`sudo -n true` fails, or there is no sudo): asked before anything is
+   * downloaded, so that such a host gets nothing but the reason.
+   */
+  async checkAccess() {
+    if (this.root) return;
+    let reason;
+    try {
+      const sudo = await run("sudo", ["-n", "true"], { allowFailure: true });
+      if (sudo.exitCode === 0) return;
+      reason = `it exited with ${sudo.exitCode}: ${outputTail(sudo, 200)}`;
+    } catch (err) {
+      reason = /unable to locate executable/i.test(errorMessage(err)) ? "there is no sudo on PATH" : errorMessage(err);
+    }
+    throw new EnvironmentError(
+      `Registering emulators with binfmt_misc needs root or password-less sudo: this step does not run as root, and "sudo -n true" failed (${reason}); nothing was downloaded`
+    );
+  }
   async mounted() {
     return access(join2(this.dir, "register")).then(
       () => true,
@@ -497,8 +516,8 @@ var cold = {
   actionsCache: () => import("./chunks/actions-cache-5HFWRSQT.js"),
   archive: async () => {
     const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-2RXXBWC7.js"),
-      import("./chunks/install-EFYQJVQG.js"),
+      import("./chunks/resolve-AOP4D6JF.js"),
+      import("./chunks/install-33PH4CI3.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
@@ -606,7 +625,7 @@ function setupOptions(inputs, host, toolCache, info2) {
     log: { warning: (m) => warning(m), info: info2 }
   };
 }
-async function setUpEmulation(inputs, platforms, host) {
+async function setUpEmulation(inputs, platforms, host, binfmt = new Binfmt()) {
   const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, host);
   if (planned.length === 0) {
     info(
@@ -616,6 +635,7 @@ async function setUpEmulation(inputs, platforms, host) {
   }
   const toolCache = process.env.RUNNER_TOOL_CACHE;
   if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
+  await binfmt.checkAccess();
   const groups = [];
   for (const g of planned) {
     const started = Date.now();
@@ -628,7 +648,7 @@ async function setUpEmulation(inputs, platforms, host) {
           `QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`
         );
         info(`Source: ${setup.source}${setup.source === "Debian archive" ? ` (${q.url})` : ""}`);
-        const registered = await registerEmulators(q, g.emulators, inputs.binfmtFlags, (m) => info(m));
+        const registered = await registerEmulators(q, g.emulators, inputs.binfmtFlags, (m) => info(m), binfmt);
         info(`Set up in ${((Date.now() - started) / 1e3).toFixed(2)} s`);
         return { setup, platforms: g.platforms, registered };
       })

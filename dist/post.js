@@ -2,14 +2,14 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-SEV3WUOX.js";
+} from "./chunks/chunk-QNVS2EI2.js";
 import {
   runStep
 } from "./chunks/chunk-2DSO5K4C.js";
 import "./chunks/chunk-6MQT32KB.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-ATW73TXN.js";
-import "./chunks/chunk-QVV7OG4N.js";
+import "./chunks/chunk-XG46GAN3.js";
 import "./chunks/chunk-6PV27GIQ.js";
 import {
   errorMessage

@@ -5,7 +5,7 @@
 import { access, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { EnvironmentError, errorMessage } from './errors.js'
-import { run } from './exec.js'
+import { outputTail, run } from './exec.js'
 import { binfmtMagic } from './platform.js'
 
 export interface Entry {
@@ -87,6 +87,26 @@ export class Binfmt {
     readonly dir: string = BINFMT_DIR,
     readonly root: boolean = process.getuid?.() === 0
   ) {}
+
+  /**
+   * Throws, in one line, when this process can write binfmt_misc neither as root nor through
+   * password-less sudo (`sudo -n true` fails, or there is no sudo): asked before anything is
+   * downloaded, so that such a host gets nothing but the reason.
+   */
+  async checkAccess(): Promise<void> {
+    if (this.root) return
+    let reason: string
+    try {
+      const sudo = await run('sudo', ['-n', 'true'], { allowFailure: true })
+      if (sudo.exitCode === 0) return
+      reason = `it exited with ${sudo.exitCode}: ${outputTail(sudo, 200)}`
+    } catch (err) {
+      reason = /unable to locate executable/i.test(errorMessage(err)) ? 'there is no sudo on PATH' : errorMessage(err)
+    }
+    throw new EnvironmentError(
+      `Registering emulators with binfmt_misc needs root or password-less sudo: this step does not run as root, and "sudo -n true" failed (${reason}); nothing was downloaded`
+    )
+  }
 
   async mounted(): Promise<boolean> {
     return access(join(this.dir, 'register')).then(

@@ -100,7 +100,8 @@ function setupOptions(inputs: Inputs, host: 'amd64' | 'arm64', toolCache: string
 export async function setUpEmulation(
   inputs: Inputs,
   platforms: readonly Platform[],
-  host: 'amd64' | 'arm64'
+  host: 'amd64' | 'arm64',
+  binfmt = new Binfmt()
 ): Promise<Emulation | undefined> {
   const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, host)
   if (planned.length === 0) {
@@ -111,6 +112,8 @@ export async function setUpEmulation(
   }
   const toolCache = process.env.RUNNER_TOOL_CACHE
   if (!toolCache) throw new EnvironmentError('RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it')
+  // Registering needs root or password-less sudo: known before anything is downloaded.
+  await binfmt.checkAccess()
   const groups: EmulationGroup[] = []
   for (const g of planned) {
     const started = Date.now()
@@ -123,7 +126,7 @@ export async function setUpEmulation(
           `QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`
         )
         core.info(`Source: ${setup.source}${setup.source === 'Debian archive' ? ` (${q.url})` : ''}`)
-        const registered = await registerEmulators(q, g.emulators, inputs.binfmtFlags, m => core.info(m))
+        const registered = await registerEmulators(q, g.emulators, inputs.binfmtFlags, m => core.info(m), binfmt)
         core.info(`Set up in ${((Date.now() - started) / 1000).toFixed(2)} s`)
         return { setup, platforms: g.platforms, registered }
       })

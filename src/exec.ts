@@ -21,13 +21,39 @@ export interface RunResult {
   readonly stderr: string
 }
 
-/**
- * What a failed command said, on one line: its last 500 characters, where the reason is (buildx
- * prints its whole progress first and its error last). Pure.
- */
+/** What a failed command said, on one line: its last 500 characters, where a reason usually is. Pure. */
 export function outputTail(result: RunResult, max = 500): string {
   const text = oneLine(result.stderr.trim() || result.stdout.trim())
   return text.length > max ? `...${text.slice(-max)}` : text
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences buildx colours its warnings with
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g
+
+/**
+ * buildx's own reason for a failure: its last `ERROR:` line, with the `ERROR:` lines right before
+ * it, on one line (the end kept when longer than `max`); undefined when it printed none. Its
+ * progress, the step's output and the Dockerfile excerpt come before it, in the build's log group. Pure.
+ */
+export function buildxError(result: RunResult, max = 2000): string | undefined {
+  const lines = (result.stderr.trim() ? result.stderr : result.stdout).replace(ANSI, '').split('\n')
+  let end = lines.length - 1
+  while (end >= 0 && !lines[end].startsWith('ERROR:')) end--
+  if (end < 0) return undefined
+  let start = end
+  while (start > 0 && lines[start - 1].startsWith('ERROR:')) start--
+  const text = oneLine(
+    lines
+      .slice(start, end + 1)
+      .join('\n')
+      .trim()
+  )
+  return text.length > max ? `...${text.slice(-max)}` : text
+}
+
+/** The reason a failed command gives, on one line: buildx's own error line(s) for a buildx command, else the end of its output. Pure. */
+export function failureReason(command: string, result: RunResult): string {
+  return (/^docker buildx /.test(command) ? buildxError(result) : undefined) ?? outputTail(result)
 }
 
 export class CommandError extends ArchwayError {
@@ -35,7 +61,7 @@ export class CommandError extends ArchwayError {
     readonly command: string,
     readonly result: RunResult
   ) {
-    super(`${command} exited with ${result.exitCode}: ${outputTail(result)}`)
+    super(`${command} exited with ${result.exitCode}: ${failureReason(command, result)}`)
   }
 }
 

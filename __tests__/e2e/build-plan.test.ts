@@ -152,7 +152,7 @@ describe('the build plan', () => {
 })
 
 describe('a failed build side by side', () => {
-  it('fails the step with one line naming its command and ending with its last output; nothing is pushed', async () => {
+  it("fails the step with one line naming its command and carrying buildx's own ERROR: line; nothing is pushed", async () => {
     const runner = await newRunner(env.toolCache)
     const repository = unique('plan-failed')
     const dockerfile = EMULATED_STEP.replace(
@@ -174,7 +174,7 @@ describe('a failed build side by side', () => {
     expect(main.code).toBe(1)
     expect(main.errors).toHaveLength(1)
     expect(main.errors[0]).toMatch(
-      /^::error::docker buildx build --metadata-file \S+ --platform linux\/s390x .* exited with 1: \.\.\..*exit code: 7$/
+      /^::error::docker buildx build --metadata-file \S+ --platform linux\/s390x .* exited with 1: ERROR: failed to build: failed to solve: process "\/bin\/sh -c \[ .*s390x is not supported yet.*" did not complete successfully: exit code: 7$/
     )
     expect(main.log).toMatch(
       /::group::Build linux\/s390x\n(?:(?!::group::)[^\n]*\n)*?[^\n]*s390x is not supported yet\n(?:(?!::group::)[^\n]*\n)*?Failed \(from \+/

@@ -17,7 +17,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileS
 import { join } from 'node:path'
 import { binfmtSnapshot } from '../helpers/binfmt.js'
 import { closedPort, type FaultProxy, type FaultRule, startFaultProxy } from '../helpers/fault-proxy.js'
-import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { deleteRepository, missingBlobs, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
@@ -86,7 +86,7 @@ function filesUnder(dir: string): string[] {
 const leaks = (log: string, secret: string) => log.split('\n').filter(l => !l.startsWith('::add-mask::') && l.includes(secret))
 
 /** The registry client's debug lines announcing another try (of a request, or of a whole upload). */
-const retryLines = (log: string) => log.split('\n').filter(l => /^::debug::(Retry \d+ of |Upload of .* starts again \(retry \d+\))/.test(l))
+const retryLines = (log: string) => log.split('\n').filter(l => /^::debug::(Retry \d+ of |Upload of .* goes on \(retry \d+\))/.test(l))
 
 // --- The registry misbehaves while main pushes ------------------------------------------
 
@@ -145,6 +145,39 @@ describe('registry faults while main pushes by digest (through a proxy in front 
     expect(post?.errors).toEqual([])
     expect(post?.code).toBe(0)
     expectPublished(env.registryOpen, repository, main.outputs.digest)
+  })
+
+  // A gateway that fails the first request of every new URL: each upload's PUT goes to a URL never
+  // seen before (a new session's, or the one its status GET gives), so an upload started again in a
+  // new session at every try never gets through; one that goes on in its session does.
+  it('publishes the release intact when the first request of every new URL (method, path and query) answers 503, in main and in post', async () => {
+    const repository = unique('per-url')
+    proxy.setRules([{ path: /^\/v2\//, perUrl: true, fault: { kind: 'status', status: 503 } }])
+    const before = proxy.requests.length
+    try {
+      const { main, post } = await job(inputsFor(proxy.host, repository))
+      expect(main.errors).toEqual([])
+      expect(main.code).toBe(0)
+      expect(post?.errors).toEqual([])
+      expect(post?.code).toBe(0)
+      const sent = proxy.requests.slice(before)
+      // Every new URL was failed once, and once only.
+      expect(sent.filter(r => r.fault === 'status 503')).toHaveLength(new Set(sent.map(r => `${r.method} ${r.path}`)).size)
+      // Upload PUTs met their 503 and went on in their own sessions: every session opened was committed, none cancelled.
+      const puts = sent.filter(r => r.method === 'PUT' && /\/blobs\/uploads\/./.test(r.path))
+      expect(puts.filter(r => r.fault).length).toBeGreaterThan(0)
+      const session = (path: string) => path.replace(/\?.*/, '')
+      const opened = new Set(puts.map(r => session(r.path)))
+      expect(new Set(puts.filter(r => r.status === 201).map(r => session(r.path)))).toEqual(opened)
+      expect(sent.filter(r => r.method === 'GET' && /\/blobs\/uploads\/./.test(r.path) && r.status === 204).length).toBeGreaterThan(0)
+      expect(sent.filter(r => r.method === 'DELETE')).toEqual([])
+      expect(retryLines(main.log).length).toBeGreaterThan(0)
+      expectPublished(env.registryOpen, repository, main.outputs.digest)
+      expect(await missingBlobs(env.registryOpen, repository, 'latest')).toEqual([])
+    } finally {
+      proxy.setRules([])
+      await deleteRepository(env.registryOpen, repository)
+    }
   })
 
   it('fails in one line naming the registry and the status when every request answers 500, and no tag exists', async () => {

@@ -139,6 +139,36 @@ describe.each([
     expect(scratchLeft(runner)).toEqual([])
   })
 
+  it("fails a failed build in one line carrying buildx's own ERROR: line; its whole output stays in the build's log group", async () => {
+    const repository = unique(`build-fails-${store}`)
+    const dockerfile = [
+      'FROM scratch',
+      'COPY .busybox/amd64 /bin/busybox',
+      'RUN ["/bin/busybox", "sh", "-c", "echo checking the build; exit 3"]',
+      ''
+    ].join('\n')
+    const { main, post } = await job(runner, dockerHost, {
+      platforms: 'linux/amd64',
+      image: `${env.registryOpen}/${repository}`,
+      context: sampleContext(env.busyboxDir, dockerfile),
+      push: 'true'
+    })
+    expect(main.code).toBe(1)
+    expect(post).toBeUndefined()
+    expect(main.errors).toHaveLength(1)
+    expect(main.errors[0]).toMatch(
+      /^::error::docker buildx build .* exited with 1: ERROR: failed to build: failed to solve: process "\/bin\/busybox sh -c echo checking the build; exit 3" did not complete successfully: exit code: 3$/
+    )
+    // The progress, the step's own output and the Dockerfile excerpt are in the build's group, not in the error line.
+    expect(main.errors[0]).not.toContain('Dockerfile:')
+    expect(main.log).toMatch(
+      /::group::Build linux\/amd64[^\n]*\n(?:(?!::endgroup::)[^\n]*\n)*?[^\n]*checking the build\n(?:(?!::endgroup::)[^\n]*\n)*?Dockerfile:3\n/
+    )
+    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+    expect(localImages(dockerHost, repository)).toEqual([])
+    expect(scratchLeft(runner)).toEqual([])
+  })
+
   it('refuses an image that holds amd64 programs on every platform, naming the file, and pushes nothing', async () => {
     const repository = unique(`trap-${store}`)
     const dockerfile = ['FROM scratch', 'COPY .busybox/amd64 /bin/busybox', 'COPY hello.sh run-tests.sh /app/', ''].join('\n')

@@ -6,7 +6,8 @@
  *
  * Each request is matched against the rules in order (method, path regex, an optional
  * predicate); a rule's fault is applied to the first `times` requests it matches (after
- * `skip`), every other request is forwarded untouched. Faults:
+ * `skip`), or with `perUrl` to the first `times` of each distinct method, path and query;
+ * every other request is forwarded untouched. Faults:
  * - `status`: an answer of that status (500, 502, 503 ...) with a registry error body (or one
  *   made from the request: a registry that echoes what it was sent), nothing forwarded;
  * - `throttle`: 429 Too Many Requests with `Retry-After` (1 s by default), nothing forwarded;
@@ -43,6 +44,12 @@ export interface FaultRule {
   readonly times?: number
   /** Matching requests let through before the fault starts (default 0). */
   readonly skip?: number
+  /**
+   * Count `times` and `skip` for each distinct request (method, path and query) on its own:
+   * `{ perUrl: true, times: 1 }` faults the first request of every new URL, and lets the same
+   * request through when it comes again (a gateway that fails each new route once).
+   */
+  readonly perUrl?: boolean
   /** A further condition on the request (a header it carries, the size of its body ...). */
   readonly when?: (req: http.IncomingMessage) => boolean
   readonly fault: Fault
@@ -246,7 +253,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = targetOf(targetUrl)
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
   const requests: ProxiedRequest[] = []
-  let rules: { rule: FaultRule; seen: number }[] = []
+  let rules: { rule: FaultRule; seen: number; seenByUrl: Map<string, number> }[] = []
   let origin = ''
   /** Pending delays, cleared on close. */
   const timers = new Set<NodeJS.Timeout>()
@@ -265,9 +272,14 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       if (method !== undefined && !(typeof method === 'string' ? method === req.method : method.test(req.method ?? ''))) continue
       if (!path.test(req.url ?? '')) continue
       if (when && !when(req)) continue
-      r.seen++
+      let seen = ++r.seen
+      if (r.rule.perUrl) {
+        const key = `${req.method} ${req.url}`
+        seen = (r.seenByUrl.get(key) ?? 0) + 1
+        r.seenByUrl.set(key, seen)
+      }
       const skip = r.rule.skip ?? 0
-      if (r.seen > skip && r.seen <= skip + (r.rule.times ?? 1)) return r.rule.fault
+      if (seen > skip && seen <= skip + (r.rule.times ?? 1)) return r.rule.fault
     }
     return undefined
   }
@@ -444,7 +456,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     requests,
     recorder,
     setRules: r => {
-      rules = r.map(rule => ({ rule, seen: 0 }))
+      rules = r.map(rule => ({ rule, seen: 0, seenByUrl: new Map() }))
     },
     faulted: () => requests.filter(r => r.fault !== undefined),
     close: async () => {

@@ -92,6 +92,18 @@ export async function deleteRepository(registry: string, repository: string, dig
   for (const digest of blobs) await remove('blobs', digest)
 }
 
+/** The configs and layers the manifests under a tag or digest of an open registry name, that the registry does not have. */
+export async function missingBlobs(registry: string, repository: string, ref: string): Promise<string[]> {
+  const blobs = (await manifestTree(registry, repository, ref)).flatMap(m => [
+    ...(m.config ? [m.config.digest] : []),
+    ...(m.layers ?? []).map(l => l.digest)
+  ])
+  const there = await Promise.all(
+    blobs.map(async d => (await fetch(`http://${registry}/v2/${repository}/blobs/${d}`, { method: 'HEAD' })).status === 200)
+  )
+  return blobs.filter((_, i) => !there[i])
+}
+
 /** The configs of the image under a tag or digest of an open registry: its own, or those of every image its index lists. */
 export async function configsOf(registry: string, repository: string, ref: string): Promise<Record<string, unknown>[]> {
   const digests = (await manifestTree(registry, repository, ref)).flatMap(m => (m.config ? [m.config.digest] : []))

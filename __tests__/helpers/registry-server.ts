@@ -1,11 +1,13 @@
 /**
  * An in-process registry speaking enough of the OCI distribution API v2 for the registry
  * client's tests: blobs, upload sessions (monolithic and chunked, with a `_state` query
- * parameter that changes at every step, as distribution's does), cross-repository mounts,
+ * parameter that changes at every step, as distribution's does; their status by GET, their
+ * cancellation by DELETE), cross-repository mounts,
  * manifests (with the blob and child checks distribution makes), tags with `Link`
  * pagination, deletion, referrers. Switches: Basic auth, or Bearer tokens from a token
  * endpoint it serves itself (scopes checked on every request); faults (a status, with
- * `Retry-After`, or a reset connection) for matching requests; manifests served with
+ * `Retry-After`, or a reset connection; before the request is carried out, or after it) for
+ * matching requests; manifests served with
  * tampered bytes; blob downloads and uploads redirected to a second server on 127.0.0.2
  * (another host, as a storage bucket is) that records every header it receives.
  * Every request to either server is recorded.
@@ -39,6 +41,8 @@ export interface Fault {
   readonly retryAfter?: string
   /** Close the connection (`req.socket.destroy()`) instead of answering. */
   readonly reset?: boolean
+  /** The request is carried out first, then its answer replaced by the fault's (a gateway's 502 after the registry did the work). */
+  readonly handled?: boolean
   /** Answer with this JSON (or what the function makes of the request) instead of an error body naming the status. */
   readonly body?: unknown | ((req: IncomingMessage) => unknown)
   readonly headers?: Readonly<Record<string, string>>
@@ -77,9 +81,13 @@ export interface TestRegistry {
   readonly tokens: ReadonlyMap<string, readonly string[]>
   /** Blob and upload requests go to the storage server on 127.0.0.2 (GET by 307, uploads by an absolute Location). */
   redirectToStorage: boolean
+  /** Default true: session Locations carry a `_state` that changes at every step; false: a session's Location is its path alone, as registries that keep sessions by ID give. */
+  uploadState: boolean
   /** Adds a blob to a repository; returns its digest. */
   addBlob(repo: string, data: Buffer): string
   hasBlob(repo: string, digest: string): boolean
+  /** Upload sessions open (neither committed nor cancelled). */
+  uploads(): number
   blob(digest: string): Buffer | undefined
   /** Stores a manifest (and tags it); returns its digest. */
   addManifest(repo: string, bytes: Buffer, mediaType: string, tag?: string): string
@@ -93,7 +101,7 @@ export interface TestRegistry {
   tamper(repo: string, ref: string, bytes: Buffer, options?: { lying?: boolean }): void
   /** Every token issued so far stops being accepted. */
   revokeTokens(): void
-  /** Forgets requests, faults, tampering, tokens and the redirect switch; keeps content. */
+  /** Forgets requests, faults, upload sessions, tampering, tokens and the redirect switch; keeps content. */
   reset(): void
   close(): Promise<void>
 }
@@ -167,6 +175,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     tokenRequests,
     tokens,
     redirectToStorage: false,
+    uploadState: true,
     addBlob(repo, data) {
       const d = sha256(data)
       blobs.set(d, data)
@@ -174,6 +183,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
       return d
     },
     hasBlob: (repo, digest) => links.get(repo)?.has(digest) ?? false,
+    uploads: () => sessions.size,
     blob: digest => blobs.get(digest),
     addManifest(repo, bytes, mediaType, tag) {
       const d = sha256(bytes)
@@ -196,10 +206,12 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
       requests.length = 0
       tokenRequests.length = 0
       faults.length = 0
+      sessions.clear()
       tampered.clear()
       tokens.clear()
       revoked.clear()
       registry.redirectToStorage = false
+      registry.uploadState = true
     },
     close: async () => {
       await Promise.all([closeServer(main), closeServer(storage)])
@@ -296,14 +308,32 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
 
   // --- uploads (on either server) -----------------------------------------------------
 
-  const sessionLocation = (uuid: string, s: Session) =>
-    registry.redirectToStorage ? `${storageUrl}/uploads/${uuid}?_state=${s.state}` : `/v2/${s.repo}/blobs/uploads/${uuid}?_state=${s.state}`
+  const sessionLocation = (uuid: string, s: Session) => {
+    const query = registry.uploadState ? `?_state=${s.state}` : ''
+    return registry.redirectToStorage ? `${storageUrl}/uploads/${uuid}${query}` : `/v2/${s.repo}/blobs/uploads/${uuid}${query}`
+  }
 
   const continueUpload = (req: IncomingMessage, res: ServerResponse, url: URL, uuid: string, body: Buffer) => {
     const s = sessions.get(uuid)
     if (!s) return error(res, req, 404, 'BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry')
-    if (url.searchParams.get('_state') !== s.state)
-      return error(res, req, 400, 'BLOB_UPLOAD_INVALID', 'the _state parameter is missing or stale')
+    if (registry.uploadState && url.searchParams.get('_state') !== s.state)
+      // distribution answers a GET or DELETE with a stale _state 404, as if the session were unknown.
+      return error(
+        res,
+        req,
+        req.method === 'GET' || req.method === 'DELETE' ? 404 : 400,
+        'BLOB_UPLOAD_INVALID',
+        'the _state parameter is missing or stale'
+      )
+    if (req.method === 'GET') {
+      // As distribution: the bytes held as Range (`0-0` when empty), and a new _state in the Location.
+      s.state = randomBytes(8).toString('hex')
+      return send(res, req, 204, { location: sessionLocation(uuid, s), range: `0-${Math.max(0, s.size - 1)}`, 'docker-upload-uuid': uuid })
+    }
+    if (req.method === 'DELETE') {
+      sessions.delete(uuid)
+      return send(res, req, 204, {})
+    }
     if (req.method === 'PATCH') {
       const m = /^(\d+)-(\d+)$/.exec(req.headers['content-range'] ?? '')
       if (!m || Number(m[1]) !== s.size || Number(m[2]) - Number(m[1]) + 1 !== body.length) {
@@ -513,8 +543,22 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
         (f.method === undefined || f.method === req.method) &&
         (f.path === undefined || f.path.test(target))
     )
+    const url = new URL(target, 'http://registry.invalid')
+    const carryOut = (r: ServerResponse) => {
+      try {
+        if (server === 'registry') onRegistry(req, r, url, body)
+        else onStorage(req, r, url, body)
+      } catch (err) {
+        if (!r.headersSent) error(r, req, 500, 'UNKNOWN', `the test registry failed: ${String(err)}`)
+      }
+    }
     if (fault) {
       fault.left--
+      if (fault.handled) {
+        // Its answer goes nowhere.
+        const sink = { headersSent: false, writeHead: () => sink, end: () => sink }
+        carryOut(sink as unknown as ServerResponse)
+      }
       if (fault.reset) {
         req.socket.destroy()
         return
@@ -533,13 +577,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
         headers
       )
     }
-    const url = new URL(target, 'http://registry.invalid')
-    try {
-      if (server === 'registry') onRegistry(req, res, url, body)
-      else onStorage(req, res, url, body)
-    } catch (err) {
-      if (!res.headersSent) error(res, req, 500, 'UNKNOWN', `the test registry failed: ${String(err)}`)
-    }
+    carryOut(res)
   }
 
   const main = createServer(handler('registry'))

@@ -1,7 +1,7 @@
 /** Runs the action's bundles the way a GitHub runner does: INPUT_*, GITHUB_OUTPUT, GITHUB_STATE, STATE_*. */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chown, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { tempDir } from './tmp.js'
@@ -85,17 +85,25 @@ export async function newRunner(toolCache?: string): Promise<Runner> {
   }
 }
 
+/** A user other than root to run a step as; its command files are made its own (the runner's folders are the caller's to give it). */
+export interface StepUser {
+  readonly uid: number
+  readonly gid: number
+}
+
 /** Runs `dist/<entry>.js` with the given inputs; `state` is what an earlier main step saved. */
 export async function runStep(
   runner: Runner,
   entry: 'main' | 'post',
   inputs: Record<string, string>,
   state: Record<string, string> = {},
-  extraEnv: Record<string, string> = {}
+  extraEnv: Record<string, string> = {},
+  user?: StepUser
 ): Promise<StepResult> {
   const dir = tempDir('step')
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
   await Promise.all(Object.values(files).map(f => writeFile(f, '')))
+  if (user) for (const path of [dir, ...Object.values(files)]) await chown(path, user.uid, user.gid)
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env))
     if (
@@ -114,7 +122,8 @@ export async function runStep(
   const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`)], {
     env,
     cwd: runner.env.GITHUB_WORKSPACE,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...user
   })
   let log = ''
   child.stdout.on('data', d => (log += d))

@@ -8,6 +8,9 @@ const getExecOutput =
 jest.unstable_mockModule('@actions/exec', () => ({ getExecOutput }))
 const { ALL_PLATFORMS, binfmtMagic, qemuArch } = await import('../../src/platform.js')
 const { Binfmt, parseEntryFile, parseRegistrationLine, registrationLine, sameEntry, wantedEntry } = await import('../../src/binfmt.js')
+const { setUpEmulation } = await import('../../src/emulation.js')
+const { EnvironmentError } = await import('../../src/errors.js')
+const { parsePlatformList } = await import('../../src/platform.js')
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'debian-binfmt.d')
 
@@ -118,6 +121,65 @@ describe('a binfmt_misc folder written by a user who is not root', () => {
     await expect(new Binfmt(dir, false).ensure(wantedEntry('s390x', '/tc/qemu-s390x', 'F'))).rejects.toThrow(
       /registering qemu-s390x with binfmt_misc failed: .*a password is required/
     )
+  })
+})
+
+describe('whether this process can register emulators at all, asked before anything is downloaded', () => {
+  beforeEach(() => getExecOutput.mockReset())
+  const refusal = (why: string) =>
+    `Registering emulators with binfmt_misc needs root or password-less sudo: this step does not run as root, and "sudo -n true" failed (${why}); nothing was downloaded`
+
+  it('as root: yes, without asking sudo', async () => {
+    await expect(new Binfmt(tempDir('binfmt'), true).checkAccess()).resolves.toBeUndefined()
+    expect(getExecOutput).not.toHaveBeenCalled()
+  })
+
+  it('as another user: yes when `sudo -n true` succeeds', async () => {
+    getExecOutput.mockResolvedValue({ exitCode: 0, stdout: '', stderr: '' })
+    await expect(new Binfmt(tempDir('binfmt'), false).checkAccess()).resolves.toBeUndefined()
+    expect(getExecOutput.mock.calls.map(c => [c[0], c[1]])).toEqual([['sudo', ['-n', 'true']]])
+  })
+
+  it('as another user: no, in one line, when sudo wants a password', async () => {
+    getExecOutput.mockResolvedValue({ exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' })
+    const err = await new Binfmt(tempDir('binfmt'), false).checkAccess().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(EnvironmentError)
+    expect((err as Error).message).toBe(refusal('it exited with 1: sudo: a password is required'))
+  })
+
+  it('as another user: no, in one line, when there is no sudo', async () => {
+    getExecOutput.mockRejectedValue(
+      new Error(
+        'Unable to locate executable file: sudo. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.'
+      )
+    )
+    await expect(new Binfmt(tempDir('binfmt'), false).checkAccess()).rejects.toThrow(refusal('there is no sudo on PATH'))
+  })
+
+  it('stops the set-up of emulation before QEMU is resolved or downloaded: nothing in the tool cache, nothing asked of the archive', async () => {
+    getExecOutput.mockResolvedValue({ exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' })
+    const toolCache = tempDir('tool-cache')
+    const saved = process.env.RUNNER_TOOL_CACHE
+    process.env.RUNNER_TOOL_CACHE = toolCache
+    try {
+      const inputs = {
+        platforms: parsePlatformList('linux/arm64'),
+        qemuVersion: { kind: 'stable', text: 'stable' } as const,
+        qemuVersionFor: new Map(),
+        // Nothing listens there: a set-up that went on to the archive would fail with another error.
+        qemuMirror: 'http://127.0.0.1:1/debian',
+        binfmtFlags: 'FP',
+        cache: false
+      }
+      await expect(setUpEmulation(inputs, inputs.platforms, 'amd64', new Binfmt(tempDir('binfmt'), false))).rejects.toThrow(
+        refusal('it exited with 1: sudo: a password is required')
+      )
+    } finally {
+      if (saved === undefined) delete process.env.RUNNER_TOOL_CACHE
+      else process.env.RUNNER_TOOL_CACHE = saved
+    }
+    expect(await readdir(toolCache)).toEqual([])
+    expect(getExecOutput.mock.calls.map(c => [c[0], c[1]])).toEqual([['sudo', ['-n', 'true']]])
   })
 })
 

@@ -420,6 +420,14 @@ const KINDS: Kind[] = [
   }
 ]
 
+// --- 503 on every new URL ----------------------------------------------------------------------
+// A gateway that answers 503 to the first request of each distinct method, path and query, in
+// main and again in post: every upload's PUT goes to a URL never seen before, so only an upload
+// that goes on in its own session (its status asked by GET) gets through.
+
+const firstOfEveryUrl: FaultRule = { path: /^\/v2\//, perUrl: true, fault: { kind: 'status', status: 503 } }
+KINDS.push(registryKind('push+post: 503 on every new URL', 'survive', [firstOfEveryUrl], [firstOfEveryUrl]))
+
 // --- Run and report ---------------------------------------------------------------------------
 
 type Verdict = 'survived' | 'failed cleanly' | 'failed badly'

@@ -78,7 +78,10 @@ export function parseErrorBody(body: Buffer | string): RegistryErrorCode[] {
 /** Query parameters whose values say nothing secret; every other value is redacted. */
 const HARMLESS_QUERY = new Set(['digest', 'mount', 'from', 'n', 'last', 'service', 'scope', 'artifactType'])
 
-/** The URL without user info, and with every query value not known to be harmless replaced by `REDACTED`. */
+/**
+ * The URL without user info, and with every query value not known to be harmless replaced by
+ * `REDACTED`; the rest of the query exactly as it was sent (never decoded and encoded again).
+ */
 export function redactUrl(input: URL | string): string {
   let url: URL
   try {
@@ -88,11 +91,27 @@ export function redactUrl(input: URL | string): string {
   }
   url.username = ''
   url.password = ''
-  const params = [...url.searchParams.entries()]
-  if (params.length === 0) return url.toString()
-  const query = params.map(([k, v]) => `${encodeURIComponent(k)}=${HARMLESS_QUERY.has(k) ? encodeURIComponent(v) : 'REDACTED'}`).join('&')
+  if (url.search === '') return url.toString()
+  const query = url.search
+    .slice(1)
+    .split('&')
+    .map(pair => {
+      const at = pair.indexOf('=')
+      const name = at === -1 ? pair : pair.slice(0, at)
+      if (pair === '' || HARMLESS_QUERY.has(decodeQueryName(name))) return pair
+      return at === -1 ? 'REDACTED' : `${name}=REDACTED`
+    })
+    .join('&')
   url.search = `?${query}`
   return url.toString()
+}
+
+function decodeQueryName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '))
+  } catch {
+    return name
+  }
 }
 
 /** Replaces every occurrence of each secret (of 4 characters or more) by `***`. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { rangeOffset } from '../../../src/registry/blobs.js'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
 import { imageManifest, OCI_MANIFEST, sha256, startRegistry, type TestRegistry } from '../../helpers/registry-server.js'
@@ -90,28 +91,6 @@ describe('retries through the client', () => {
     expect(waits[2]).toBe(10_000)
   })
 
-  it('send a whole blob again from a new session when the PUT fails, as a session may hold part of the cut one', async () => {
-    const data = randomBytes(100)
-    server.fail({ method: 'PUT', path: /uploads/, status: 502 })
-    server.fail({ method: 'PUT', path: /uploads/, reset: true })
-    await client().pushBlob('acme/app', sha256(data), data)
-    expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
-    expect([hits(/uploads\/$/, 'POST'), hits(/uploads\/./, 'PUT')]).toEqual([3, 3])
-    const sessions = server.requests.filter(r => r.method === 'PUT' && /uploads\/./.test(r.url)).map(r => r.url.replace(/\?.*/, ''))
-    expect(new Set(sessions).size).toBe(3)
-  })
-
-  it('start a chunked upload again from a new session when a chunk fails, never resending a chunk into the old one', async () => {
-    const data = randomBytes(12)
-    server.fail({ method: 'PATCH', path: /uploads/, status: 503 })
-    await client({ chunkedUploadThreshold: 8, chunkSize: 4 }).pushBlob('acme/app', sha256(data), data)
-    expect(server.blob(sha256(data))).toEqual(data)
-    const patches = server.requests.filter(r => r.method === 'PATCH')
-    expect(patches.map(r => r.headers['content-range'])).toEqual(['0-3', '0-3', '4-7', '8-11'])
-    expect(new Set(patches.map(r => r.url.replace(/\?.*/, ''))).size).toBe(2)
-    expect(hits(/uploads\/$/, 'POST')).toBe(2)
-  })
-
   it('retry a PUT of a manifest (its bytes are replayable)', async () => {
     server.addBlob('acme/app', Buffer.from('{}'))
     server.fail({ method: 'PUT', path: /manifests/, status: 504 })
@@ -120,14 +99,103 @@ describe('retries through the client', () => {
   })
 })
 
-describe('the one upload retry path', () => {
+describe('an upload that fails part-way goes on in the same session', () => {
   const uploadRetries = () => logs.filter(l => l.startsWith('Upload of '))
-  const sessions = (method: string) =>
-    new Set(server.requests.filter(r => r.method === method && /uploads\/./.test(r.url)).map(r => r.url.replace(/\?.*/, ''))).size
-  const ranges = () => server.requests.filter(r => r.method === 'PATCH').map(r => r.headers['content-range'])
+  const methods = () => server.requests.map(r => r.method)
+  const sent = (method: string) => server.requests.filter(r => r.method === method && /uploads\/./.test(r.url))
+  /** The sessions requests of `method` went to (their paths, without the changing _state). */
+  const sessions = (method: string) => new Set(sent(method).map(r => r.url.replace(/\?.*/, ''))).size
+  const ranges = () => sent('PATCH').map(r => r.headers['content-range'])
+  const unknown = { errors: [{ code: 'BLOB_UPLOAD_UNKNOWN', message: 'blob upload unknown to registry' }] }
 
   it.each(['a Buffer', 'a file'])(
-    'starts a chunked upload of %s cut off mid-PATCH again from a new session, from the first byte',
+    'after a 503 on the PUT of %s: asks the session where it stands (GET), then PUTs the whole blob again to the Location it gives',
+    async kind => {
+      const data = randomBytes(100)
+      const source = kind === 'a file' ? { path: join(tempDir('blob'), 'layer'), size: data.length } : data
+      if (!Buffer.isBuffer(source)) await writeFile(source.path, data)
+      server.fail({ method: 'PUT', path: /uploads/, status: 503 })
+      await client().pushBlob('acme/app', sha256(data), source)
+      expect(server.blob(sha256(data))).toEqual(data)
+      expect(methods()).toEqual(['HEAD', 'POST', 'PUT', 'GET', 'PUT'])
+      expect([sessions('PUT'), sessions('GET')]).toEqual([1, 1])
+      // The GET's answer carried a new _state: the second PUT went to its Location, not to the first PUT's.
+      const [first, second] = sent('PUT')
+      expect(second.url).not.toBe(first.url)
+      expect(second.bodyLength).toBe(100)
+      expect(logs).toContain(`Upload session of ${sha256(data)} holds 0 of 100 bytes: it goes on from there`)
+      expect(uploadRetries()).toEqual([
+        expect.stringMatching(new RegExp(`^Upload of ${sha256(data)} to acme/app goes on \\(retry 1\\) in 5 ms: PUT .* answered 503 `))
+      ])
+      expect(server.uploads()).toBe(0)
+    }
+  )
+
+  it('retries a 503 on the status GET itself, and still goes on in the same session', async () => {
+    const data = randomBytes(100)
+    server.fail({ method: 'PUT', path: /uploads/, status: 503 })
+    server.fail({ method: 'GET', path: /uploads\/./, status: 503 })
+    await client().pushBlob('acme/app', sha256(data), data)
+    expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
+    expect(methods()).toEqual(['HEAD', 'POST', 'PUT', 'GET', 'GET', 'PUT'])
+    expect(sessions('PUT')).toBe(1)
+  })
+
+  it('opens a new session only when the status GET answers 404 BLOB_UPLOAD_UNKNOWN, after checking the blob is not there', async () => {
+    const data = randomBytes(100)
+    server.fail({ method: 'PUT', path: /uploads/, status: 503 })
+    server.fail({ method: 'GET', path: /uploads\/./, status: 404, body: unknown })
+    await client().pushBlob('acme/app', sha256(data), data)
+    expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
+    expect(methods()).toEqual(['HEAD', 'POST', 'PUT', 'GET', 'HEAD', 'POST', 'PUT'])
+    expect(sessions('PUT')).toBe(2)
+    expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^Upload session of ${sha256(data)} is gone \\(GET .* answered 404 `)))
+  })
+
+  it('takes the blob as pushed when the PUT committed it though its answer was a 502: the session is gone and the blob there', async () => {
+    const data = randomBytes(100)
+    server.fail({ method: 'PUT', path: /uploads/, status: 502, handled: true })
+    await client().pushBlob('acme/app', sha256(data), data)
+    expect(server.blob(sha256(data))).toEqual(data)
+    expect(methods()).toEqual(['HEAD', 'POST', 'PUT', 'GET', 'HEAD'])
+    expect(logs).toContain(`Blob ${sha256(data)} is in acme/app: the upload whose answer was lost committed it`)
+  })
+
+  it('cancels a session whose status it cannot read (405 to the GET) and opens another', async () => {
+    const data = randomBytes(100)
+    server.fail({ method: 'PUT', path: /uploads/, status: 503 })
+    server.fail({ method: 'GET', path: /uploads\/./, status: 405 })
+    await client().pushBlob('acme/app', sha256(data), data)
+    expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
+    expect(methods()).toEqual(['HEAD', 'POST', 'PUT', 'GET', 'DELETE', 'POST', 'PUT'])
+    expect(server.uploads()).toBe(0)
+  })
+
+  it('resumes a chunked upload from the Range the registry reports: a chunk it stored, though it answered 503, is not sent again', async () => {
+    const data = randomBytes(12)
+    // A session kept by its path alone: the Location the failed PATCH went to still names it.
+    server.uploadState = false
+    server.fail({ method: 'PATCH', path: /uploads/, status: 503, handled: true })
+    await client({ chunkedUploadThreshold: 8, chunkSize: 4 }).pushBlob('acme/app', sha256(data), data)
+    expect(server.blob(sha256(data))).toEqual(data)
+    expect(ranges()).toEqual(['0-3', '4-7', '8-11'])
+    expect(methods()).toEqual(['HEAD', 'POST', 'PATCH', 'GET', 'PATCH', 'PATCH', 'PUT'])
+    expect([hits(/uploads\/$/, 'POST'), sessions('PATCH')]).toEqual([1, 1])
+    expect(logs).toContain(`Upload session of ${sha256(data)} holds 4 of 12 bytes: it goes on from there`)
+  })
+
+  it('opens a new session when a chunk was stored but the Location it went to is stale (404 BLOB_UPLOAD_INVALID, as distribution answers)', async () => {
+    const data = randomBytes(12)
+    server.fail({ method: 'PATCH', path: /uploads/, status: 503, handled: true })
+    await client({ chunkedUploadThreshold: 8, chunkSize: 4 }).pushBlob('acme/app', sha256(data), data)
+    expect(server.blob(sha256(data))).toEqual(data)
+    expect(ranges()).toEqual(['0-3', '0-3', '4-7', '8-11'])
+    expect(methods()).toEqual(['HEAD', 'POST', 'PATCH', 'GET', 'HEAD', 'POST', 'PATCH', 'PATCH', 'PATCH', 'PUT'])
+    expect(sessions('PATCH')).toBe(2)
+  })
+
+  it.each(['a Buffer', 'a file'])(
+    'resumes a chunked upload of %s cut off mid-PATCH from the offset the registry reports, in the same session',
     async kind => {
       const data = randomBytes(12)
       const source = kind === 'a file' ? { path: join(tempDir('blob'), 'layer'), size: data.length } : data
@@ -143,28 +211,29 @@ describe('the one upload retry path', () => {
       }
       await client({ chunkedUploadThreshold: 8, chunkSize: 4, log }).pushBlob('acme/app', sha256(data), source)
       expect(server.blob(sha256(data))).toEqual(data)
-      expect(ranges()).toEqual(['0-3', '4-7', '0-3', '4-7', '8-11'])
-      expect([hits(/uploads\/$/, 'POST'), sessions('PATCH'), hits(/uploads\/./, 'PUT')]).toEqual([2, 2, 1])
+      expect(ranges()).toEqual(['0-3', '4-7', '4-7', '8-11'])
+      expect([hits(/uploads\/$/, 'POST'), sessions('PATCH'), sessions('PUT')]).toEqual([1, 1, 1])
       expect(uploadRetries()).toEqual([
-        expect.stringMatching(new RegExp(`^Upload of ${sha256(data)} to acme/app starts again \\(retry 1\\) in 5 ms: PATCH .* failed: `))
+        expect.stringMatching(new RegExp(`^Upload of ${sha256(data)} to acme/app goes on \\(retry 1\\) in 5 ms: PATCH .* failed: `))
       ])
     }
   )
 
-  it('sends every chunk again into a new session when the closing PUT fails', async () => {
+  it('sends no chunk again when the closing PUT of a chunked upload fails: only the PUT', async () => {
     const data = randomBytes(12)
     server.fail({ method: 'PUT', path: /uploads/, status: 503 })
     await client({ chunkedUploadThreshold: 8, chunkSize: 4 }).pushBlob('acme/app', sha256(data), data)
     expect(server.blob(sha256(data))).toEqual(data)
-    expect(ranges()).toEqual(['0-3', '4-7', '8-11', '0-3', '4-7', '8-11'])
-    expect([hits(/uploads\/$/, 'POST'), sessions('PATCH'), sessions('PUT')]).toEqual([2, 2, 2])
+    expect(ranges()).toEqual(['0-3', '4-7', '8-11'])
+    expect(methods()).toEqual(['HEAD', 'POST', 'PATCH', 'PATCH', 'PATCH', 'PUT', 'GET', 'PUT'])
+    expect(sent('PUT').map(r => r.bodyLength)).toEqual([0, 0])
   })
 
   it('opens a new session when the POST fails', async () => {
     const data = randomBytes(100)
     server.fail({ method: 'POST', path: /uploads/, status: 503 })
     await client().pushBlob('acme/app', sha256(data), data)
-    expect(server.requests.map(r => r.method)).toEqual(['HEAD', 'POST', 'POST', 'PUT'])
+    expect(methods()).toEqual(['HEAD', 'POST', 'POST', 'PUT'])
     expect(uploadRetries()).toHaveLength(1)
   })
 
@@ -174,20 +243,42 @@ describe('the one upload retry path', () => {
     server.fail({ method: 'POST', path: /uploads/, status: 502 })
     await client().pushBlob('acme/app', sha256(data), data, { mountFrom: 'acme/base' })
     expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
-    expect(server.requests.map(r => r.method)).toEqual(['HEAD', 'POST', 'POST'])
-    expect(server.requests[2].url).toContain(`mount=${encodeURIComponent(sha256(data))}&from=acme%2Fbase`)
+    expect(methods()).toEqual(['HEAD', 'POST', 'POST'])
+    expect(server.requests[2].url).toContain(`mount=${sha256(data)}&from=acme/base`)
     expect(logs).toContain(`Blob ${sha256(data)} mounted into acme/app from acme/base`)
   })
 
-  it('retries the whole upload, not each of its requests, up to the attempts of the policy, then throws the last failure', async () => {
+  it('gives up after the attempts of the policy, cancels the session (DELETE), and throws the last failure with its URL as sent', async () => {
     const data = randomBytes(100)
     server.fail({ method: 'PUT', path: /uploads/, times: 100, status: 503 })
-    await expect(client().pushBlob('acme/app', sha256(data), data)).rejects.toThrow(
-      /^PUT http:\/\/127\.0\.0\.1:\d+\/v2\/acme\/app\/blobs\/uploads\/\S+ answered 503 /
+    const err = await client()
+      .pushBlob('acme/app', sha256(data), data)
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RegistryError)
+    const last = sent('PUT').at(-1)!
+    // The URL as it went out (the digest's `:` not encoded twice), its _state value redacted.
+    expect(last.url).toMatch(new RegExp(`^/v2/acme/app/blobs/uploads/[-0-9a-f]+\\?_state=[0-9a-f]+&digest=${sha256(data)}$`))
+    expect((err as Error).message).toBe(
+      `PUT http://${server.host}${last.url.replace(/_state=[0-9a-f]+/, '_state=REDACTED')} answered 503 Service Unavailable (UNAVAILABLE: injected 503)`
     )
-    expect(server.requests.map(r => r.method)).toEqual(['HEAD', ...Array(4).fill(['POST', 'PUT']).flat(), 'HEAD'])
+    expect(methods()).toEqual(['HEAD', 'POST', 'PUT', ...Array(3).fill(['GET', 'PUT']).flat(), 'DELETE', 'HEAD'])
+    expect(sessions('PUT')).toBe(1)
+    expect(server.uploads()).toBe(0)
     expect(uploadRetries()).toHaveLength(3)
     expect(waits).toEqual([5, 10, 20])
+  })
+
+  it('cancels the session when the registry refuses the upload, and a failed DELETE changes nothing of the error', async () => {
+    const data = randomBytes(100)
+    server.fail({ method: 'PUT', path: /uploads/, status: 400, body: { errors: [{ code: 'SIZE_INVALID', message: 'too big' }] } })
+    server.fail({ method: 'DELETE', path: /uploads/, status: 500 })
+    await expect(client().pushBlob('acme/app', sha256(data), data)).rejects.toThrow(
+      /^PUT .* answered 400 Bad Request \(SIZE_INVALID: too big\)$/
+    )
+    expect(methods()).toEqual(['HEAD', 'POST', 'PUT', 'DELETE', 'HEAD'])
+    expect(logs).toContainEqual(
+      expect.stringMatching(new RegExp(`^Upload session of ${sha256(data)} could not be cancelled: DELETE .* answered 500 `))
+    )
   })
 
   it('takes a blob the registry stored, though its answer to the PUT was an error, as pushed', async () => {
@@ -198,6 +289,22 @@ describe('the one upload retry path', () => {
     }
     server.fail({ method: 'PUT', path: /uploads/, status: 400, body: storeThenFail })
     await client().pushBlob('acme/app', sha256(data), data)
-    expect(server.requests.map(r => r.method)).toEqual(['HEAD', 'POST', 'PUT', 'HEAD'])
+    expect(methods()).toEqual(['HEAD', 'POST', 'PUT', 'DELETE', 'HEAD'])
+  })
+})
+
+describe("a session's offset read from its Range header", () => {
+  it.each<[string | undefined, number | undefined]>([
+    ['0-0', 0],
+    ['0-3', 4],
+    ['0-1048575', 1048576],
+    ['bytes=0-9', 10],
+    [' 0-9 ', 10],
+    ['4-9', undefined],
+    ['0-', undefined],
+    ['', undefined],
+    [undefined, undefined]
+  ])('%p gives %p', (range, offset) => {
+    expect(rangeOffset(range)).toBe(offset)
   })
 })

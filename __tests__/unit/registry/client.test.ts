@@ -59,7 +59,8 @@ describe('blobs', () => {
       expect.stringMatching(/^PUT \/v2\/acme\/app\/blobs\/uploads\/[-0-9a-f]+$/)
     ])
     const put = server.requests[2]
-    expect(put.url).toMatch(new RegExp(`\\?_state=[0-9a-f]+&digest=${encodeURIComponent(sha256(data))}$`))
+    // The digest as it is: `:` may stand in a query, so the URL in a log line reads as it was sent.
+    expect(put.url).toMatch(new RegExp(`\\?_state=[0-9a-f]+&digest=${sha256(data)}$`))
     expect(put.headers['content-type']).toBe('application/octet-stream')
     expect(put.bodyLength).toBe(1000)
   })
@@ -91,7 +92,7 @@ describe('blobs', () => {
     ])
     const put = server.requests.find(r => r.method === 'PUT')!
     expect(put.bodyLength).toBe(0)
-    expect(put.url).toContain(`digest=${encodeURIComponent(sha256(data))}`)
+    expect(put.url).toContain(`digest=${sha256(data)}`)
   })
 
   it('chunks a file source from disk, and takes the chunk size up to the minimum the registry asks for', async () => {
@@ -120,7 +121,7 @@ describe('blobs', () => {
     await client().pushBlob('acme/app', sha256(data), data, { mountFrom: 'acme/base' })
     expect(server.hasBlob('acme/app', sha256(data))).toBe(true)
     expect(calls()).toEqual([`HEAD /v2/acme/app/blobs/${sha256(data)}`, 'POST /v2/acme/app/blobs/uploads/'])
-    expect(server.requests[1].url).toContain(`mount=${encodeURIComponent(sha256(data))}&from=acme%2Fbase`)
+    expect(server.requests[1].url).toMatch(new RegExp(`\\?mount=${sha256(data)}&from=acme/base$`))
   })
 
   it('uploads the blob when the repository to mount from does not have it', async () => {

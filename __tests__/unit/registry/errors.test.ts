@@ -49,6 +49,16 @@ describe('registry errors', () => {
       'https://auth.example/token?service=reg&scope=repository%3Aa%3Apull'
     ],
     ['https://ghcr.io/v2/a/tags/list?n=100&last=v1', 'https://ghcr.io/v2/a/tags/list?n=100&last=v1'],
+    // Harmless values exactly as sent: never decoded and encoded again.
+    [
+      'http://r.example/v2/a/blobs/uploads/1?_state=a%2Bb%3D&digest=sha256:abc',
+      'http://r.example/v2/a/blobs/uploads/1?_state=REDACTED&digest=sha256:abc'
+    ],
+    [
+      'http://r.example/v2/a/blobs/uploads/?mount=sha256%3Aabc&from=acme%2Fbase',
+      'http://r.example/v2/a/blobs/uploads/?mount=sha256%3Aabc&from=acme%2Fbase'
+    ],
+    ['http://r.example/x?tok-ABCDEF&n=1', 'http://r.example/x?REDACTED&n=1'],
     ['not a url', '(a URL that does not parse)']
   ])('redact %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected)

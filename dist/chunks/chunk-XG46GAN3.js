@@ -15,9 +15,25 @@ function outputTail(result, max = 500) {
   const text = oneLine(result.stderr.trim() || result.stdout.trim());
   return text.length > max ? `...${text.slice(-max)}` : text;
 }
+var ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+function buildxError(result, max = 2e3) {
+  const lines = (result.stderr.trim() ? result.stderr : result.stdout).replace(ANSI, "").split("\n");
+  let end = lines.length - 1;
+  while (end >= 0 && !lines[end].startsWith("ERROR:")) end--;
+  if (end < 0) return void 0;
+  let start = end;
+  while (start > 0 && lines[start - 1].startsWith("ERROR:")) start--;
+  const text = oneLine(
+    lines.slice(start, end + 1).join("\n").trim()
+  );
+  return text.length > max ? `...${text.slice(-max)}` : text;
+}
+function failureReason(command, result) {
+  return (/^docker buildx /.test(command) ? buildxError(result) : void 0) ?? outputTail(result);
+}
 var CommandError = class extends ArchwayError {
   constructor(command, result) {
-    super(`${command} exited with ${result.exitCode}: ${outputTail(result)}`);
+    super(`${command} exited with ${result.exitCode}: ${failureReason(command, result)}`);
     this.command = command;
     this.result = result;
   }

@@ -8,10 +8,10 @@ import {
 } from "./chunk-ATW73TXN.js";
 import {
   fetchOrExplain
-} from "./chunk-R2CADZPP.js";
+} from "./chunk-7WLVB5YB.js";
 import {
   run
-} from "./chunk-QVV7OG4N.js";
+} from "./chunk-XG46GAN3.js";
 import {
   sha256Hex
 } from "./chunk-6PV27GIQ.js";

@@ -1,7 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   run
-} from "./chunk-QVV7OG4N.js";
+} from "./chunk-XG46GAN3.js";
 import {
   sha256Hex
 } from "./chunk-6PV27GIQ.js";

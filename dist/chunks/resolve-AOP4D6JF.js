@@ -5,8 +5,8 @@ import {
 } from "./chunk-ZCJDHQZA.js";
 import {
   readSuite
-} from "./chunk-R2CADZPP.js";
-import "./chunk-QVV7OG4N.js";
+} from "./chunk-7WLVB5YB.js";
+import "./chunk-XG46GAN3.js";
 import "./chunk-6PV27GIQ.js";
 import {
   InputError

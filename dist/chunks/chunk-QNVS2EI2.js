@@ -46,7 +46,7 @@ import {
 } from "./chunk-ATW73TXN.js";
 import {
   run
-} from "./chunk-QVV7OG4N.js";
+} from "./chunk-XG46GAN3.js";
 import {
   digestOf,
   sha256Hex
@@ -4365,11 +4365,22 @@ function redactUrl(input) {
   }
   url.username = "";
   url.password = "";
-  const params = [...url.searchParams.entries()];
-  if (params.length === 0) return url.toString();
-  const query = params.map(([k, v]) => `${encodeURIComponent(k)}=${HARMLESS_QUERY.has(k) ? encodeURIComponent(v) : "REDACTED"}`).join("&");
+  if (url.search === "") return url.toString();
+  const query = url.search.slice(1).split("&").map((pair) => {
+    const at = pair.indexOf("=");
+    const name = at === -1 ? pair : pair.slice(0, at);
+    if (pair === "" || HARMLESS_QUERY.has(decodeQueryName(name))) return pair;
+    return at === -1 ? "REDACTED" : `${name}=REDACTED`;
+  }).join("&");
   url.search = `?${query}`;
   return url.toString();
+}
+function decodeQueryName(name) {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, " "));
+  } catch {
+    return name;
+  }
 }
 function scrub(text, secrets) {
   let out = text;
@@ -4752,19 +4763,36 @@ async function pushBlob(api, repo, digest, source, options, chunking) {
     return;
   }
   const upload = { repo, digest, scopes, from };
+  let session;
   try {
     await withRetry(
       api.retryPolicy,
       async () => {
-        const session = await initiateUpload(api, upload, chunking.size);
-        if (!session) return;
-        const chunked = size2 <= chunking.threshold ? void 0 : await streamBlob(api, upload, session, source, size2);
-        await commitBlob(api, upload, chunked?.location ?? session.location, chunked ? void 0 : source);
-        api.log(`Blob ${digest} (${size2} bytes) uploaded to ${repo} in ${chunked ? `${chunked.chunks} chunks` : "one PUT"}`);
+        if (session) {
+          const state = await uploadStatus(api, upload, session, size2);
+          if (state === "gone") {
+            session = void 0;
+            if (await checkExistingBlob(api, repo, digest, scopes)) {
+              api.log(`Blob ${digest} is in ${repo}: the upload whose answer was lost committed it`);
+              return;
+            }
+          } else if (state === "unknown") {
+            await cancelUpload(api, upload, session);
+            session = void 0;
+          }
+        }
+        if (!session) {
+          session = await initiateUpload(api, upload, chunking.size);
+          if (!session) return;
+        }
+        const how = await streamBlob(api, upload, session, source, size2, chunking.threshold);
+        session = void 0;
+        api.log(`Blob ${digest} (${size2} bytes) uploaded to ${repo} in ${how}`);
       },
-      { onRetry: (err2, n, wait) => api.log(`Upload of ${digest} to ${repo} starts again (retry ${n}) in ${wait} ms: ${errorMessage(err2)}`) }
+      { onRetry: (err2, n, wait) => api.log(`Upload of ${digest} to ${repo} goes on (retry ${n}) in ${wait} ms: ${errorMessage(err2)}`) }
     );
   } catch (err2) {
+    if (session) await cancelUpload(api, upload, session);
     if (err2 instanceof RegistryError && await checkExistingBlob(api, repo, digest, scopes).catch(() => false)) return;
     throw err2;
   }
@@ -4776,49 +4804,100 @@ async function checkExistingBlob(api, repo, digest, scopes) {
   throw api.error("HEAD", res);
 }
 async function initiateUpload(api, u, chunkSize) {
-  const start = api.url(`/v2/${u.repo}/blobs/uploads/`);
-  if (u.from) {
-    start.searchParams.set("mount", u.digest);
-    start.searchParams.set("from", u.from);
-  }
+  const pairs = u.from ? [
+    ["mount", u.digest],
+    ["from", u.from]
+  ] : [];
+  const start = withQuery(api.url(`/v2/${u.repo}/blobs/uploads/`), pairs);
   const res = await api.call({ method: "POST", url: start, scopes: u.scopes, retry: false });
   if (res.status === 201 && u.from) {
     api.log(`Blob ${u.digest} mounted into ${u.repo} from ${u.from}`);
     return void 0;
   }
   const least = Number(header(res, "oci-chunk-min-length"));
-  return { location: api.location("POST", res, 202), chunkSize: Number.isSafeInteger(least) && least > chunkSize ? least : chunkSize };
+  return {
+    location: api.location("POST", res, 202),
+    chunkSize: Number.isSafeInteger(least) && least > chunkSize ? least : chunkSize,
+    offset: 0,
+    chunks: 0
+  };
 }
-async function streamBlob(api, u, session, source, size2) {
-  let location = session.location;
-  let chunks = 0;
-  for (let offset = 0; offset < size2; offset += session.chunkSize) {
-    const n = Math.min(session.chunkSize, size2 - offset);
+async function uploadStatus(api, u, s, size2) {
+  const res = await api.call({ method: "GET", url: s.location, scopes: u.scopes });
+  if (res.status === 404) {
+    api.log(`Upload session of ${u.digest} is gone (${api.error("GET", res).message}): a new one is opened`);
+    return "gone";
+  }
+  const offset = res.status === 204 ? rangeOffset(header(res, "range")) : void 0;
+  if (offset === void 0 || offset > size2) {
+    api.log(
+      `Upload session of ${u.digest}: the registry's answer to GET gives no usable offset (${res.status}, Range ${header(res, "range")})`
+    );
+    return "unknown";
+  }
+  const location = header(res, "location");
+  if (location) s.location = new URL(location, res.url);
+  s.offset = offset;
+  api.log(`Upload session of ${u.digest} holds ${offset} of ${size2} bytes: it goes on from there`);
+  return "open";
+}
+function rangeOffset(range) {
+  const m = /^(?:bytes=)?0-(\d+)$/.exec(range?.trim() ?? "");
+  if (!m) return void 0;
+  const last = Number(m[1]);
+  return last === 0 ? 0 : last + 1;
+}
+async function streamBlob(api, u, s, source, size2, threshold) {
+  if (s.offset === 0 && size2 <= threshold) {
+    await commitBlob(api, u, s.location, source);
+    return "one PUT";
+  }
+  while (s.offset < size2) {
+    const offset = s.offset;
+    const n = Math.min(s.chunkSize, size2 - offset);
     const body = Buffer.isBuffer(source) ? source.subarray(offset, offset + n) : { path: source.path, offset, size: n };
     const res = await api.call({
       method: "PATCH",
-      url: location,
+      url: s.location,
       scopes: u.scopes,
       retry: false,
       headers: { ...OCTETS, "content-range": `${offset}-${offset + n - 1}` },
       body
     });
-    location = api.location("PATCH", res, 202);
-    chunks++;
+    s.location = api.location("PATCH", res, 202);
+    s.offset = offset + n;
+    s.chunks++;
   }
-  return { location, chunks };
+  await commitBlob(api, u, s.location, void 0);
+  return `${s.chunks} chunks`;
 }
 async function commitBlob(api, u, location, body) {
   const headers = body === void 0 ? void 0 : OCTETS;
-  const res = await api.call({ method: "PUT", url: withQuery(location, "digest", u.digest), scopes: u.scopes, headers, body, retry: false });
+  const res = await api.call({
+    method: "PUT",
+    url: withQuery(location, [["digest", u.digest]]),
+    scopes: u.scopes,
+    headers,
+    body,
+    retry: false
+  });
   if (res.status !== 201) throw api.error("PUT", res);
 }
-function withQuery(url, name, value) {
+async function cancelUpload(api, u, s) {
+  try {
+    const res = await api.call({ method: "DELETE", url: s.location, scopes: u.scopes, retry: false });
+    api.log(`Upload session of ${u.digest} cancelled: ${res.status}`);
+  } catch (err2) {
+    api.log(`Upload session of ${u.digest} could not be cancelled: ${errorMessage(err2)}`);
+  }
+}
+function withQuery(url, pairs) {
   const u = new URL(url);
-  const pair = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
-  u.search = u.search ? `${u.search}&${pair}` : `?${pair}`;
+  const text = pairs.map(([k, v]) => `${queryText(k)}=${queryText(v)}`).join("&");
+  if (text) u.search = u.search ? `${u.search}&${text}` : `?${text}`;
   return u;
 }
+var queryText = (s) => encodeURIComponent(s).replace(/%3A/gi, ":").replace(/%2F/gi, "/");
 async function sourceSize(repo, digest, source) {
   if (Buffer.isBuffer(source)) {
     const actual = digestOf(source, algorithmOf(digest));
