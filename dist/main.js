@@ -35,7 +35,7 @@ import {
   targetsOf,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-Q3ZJ7RWV.js";
+} from "./chunks/chunk-LMHKPVSH.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,
@@ -48,18 +48,25 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-PFQX2V2R.js";
+} from "./chunks/chunk-6WKKODRX.js";
 import "./chunks/chunk-6MQT32KB.js";
-import "./chunks/chunk-ZCJDHQZA.js";
+import {
+  endGroup,
+  group,
+  info,
+  setOutput,
+  startGroup,
+  warning
+} from "./chunks/chunk-4MOIXKYJ.js";
 import {
   binaryPath,
-  discardWrittenSince,
   evict,
   lookup,
-  qemuRoot,
-  snapshot
-} from "./chunks/chunk-UQJLSGCV.js";
+  qemuRoot
+} from "./chunks/chunk-CLHB73CL.js";
 import "./chunks/chunk-ATW73TXN.js";
+import "./chunks/chunk-ZCJDHQZA.js";
+import "./chunks/chunk-IR6WKKZB.js";
 import {
   CommandError,
   outputTail,
@@ -77,15 +84,6 @@ import {
   VerificationError,
   errorMessage
 } from "./chunks/chunk-WXXSKNG5.js";
-import {
-  endGroup,
-  group,
-  info,
-  setOutput,
-  startGroup,
-  warning
-} from "./chunks/chunk-4MOIXKYJ.js";
-import "./chunks/chunk-IR6WKKZB.js";
 import "./chunks/chunk-7GJN7XK5.js";
 import {
   __toESM
@@ -401,6 +399,9 @@ function setImageOutputs(o) {
   if (o.digest) setOutput("digest", o.digest);
 }
 
+// src/qemu/setup.ts
+import { rm } from "node:fs/promises";
+
 // src/qemu/memo.ts
 import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
@@ -431,20 +432,31 @@ async function remember(toolCache, k, debianVersion, now) {
 
 // src/qemu/setup.ts
 var cold = {
-  actionsCache: () => import("./chunks/actions-cache-5HFWRSQT.js"),
+  actionsCache: async () => {
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-D3IO6YD4.js"), import("./chunks/restore-EULUSXJI.js")]);
+    return { cacheKey, restore, restoreQemu };
+  },
   archive: async () => {
-    const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-2RXXBWC7.js"),
-      import("./chunks/install-EFYQJVQG.js"),
+    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keepingFetcher, pruneKept }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
+      import("./chunks/resolve-SYNOOV3C.js"),
+      import("./chunks/install-EXSNCZQ3.js"),
+      import("./chunks/kept-CZVGUG6P.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
-    return { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download: (url) => tc.downloadTool(url) };
+    return {
+      resolveQemu,
+      ensureInstalled,
+      keptDir,
+      keepingFetcher,
+      pruneKept,
+      DEBIAN_ARCHIVE_KEYS,
+      download: (url) => tc.downloadTool(url)
+    };
   }
 };
 async function setupQemu(o) {
   const memoKey = { query: o.query, mirror: o.mirror, host: o.host };
-  const cachePaths = [qemuRoot(o.toolCache)];
   const fromToolCache = async () => {
     const version = o.query.kind === "exact" ? o.query.text : await recall(o.toolCache, memoKey, o.now);
     if (!version) return void 0;
@@ -456,37 +468,49 @@ async function setupQemu(o) {
     return found.state === "ok" ? found.installed : void 0;
   };
   const local = await fromToolCache();
-  if (local) return checked({ installed: local, source: "tool cache", cachePaths }, o.needed);
-  let saveKey;
+  if (local) return checked({ installed: local, source: "tool cache", cachePaths: [] }, o.needed);
+  const archive = await cold.archive();
+  const keys = o.keys ?? archive.DEBIAN_ARCHIVE_KEYS;
+  const remembered = (installed) => o.query.kind === "exact" ? Promise.resolve() : remember(o.toolCache, memoKey, installed.debianVersion, o.now);
+  const installOptions = { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, needed: o.needed };
+  let keep;
   if (o.useActionsCache) {
     const actionsCache = await cold.actionsCache();
     const key = actionsCache.cacheKey(memoKey, o.now);
-    const before = await snapshot(o.toolCache);
-    if (await actionsCache.restore(cachePaths, key, o.log)) {
-      const restored = await fromToolCache();
-      if (restored) return checked({ installed: restored, source: "Actions cache", cachePaths }, o.needed);
-    } else {
-      const discarded = await discardWrittenSince(o.toolCache, before);
-      if (discarded.length > 0) o.log.info(`Discarded what the failed restore left in the tool cache: ${discarded.join(", ")}`);
+    const dir = archive.keptDir(o.toolCache, key);
+    const restored = await actionsCache.restoreQemu({
+      ...installOptions,
+      key,
+      dir,
+      query: o.query,
+      keys,
+      now: o.now,
+      log: o.log,
+      restore: actionsCache.restore
+    });
+    if (restored.state === "ok") {
+      await remembered(restored.installed);
+      return checked({ installed: restored.installed, source: "Actions cache", cachePaths: [] }, o.needed);
     }
-    saveKey = key;
+    if (restored.state === "miss") keep = { key, dir };
   }
-  const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive();
-  const fetch = o.fetch ?? download;
-  const pkg = await resolveQemu(o.query, {
-    mirror: o.mirror,
-    arch: o.host,
-    keys: o.keys ?? DEBIAN_ARCHIVE_KEYS,
-    fetch,
-    now: o.now,
-    warn: (m) => o.log.warning(m)
-  });
-  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
-  const reuse = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256;
-  if (existing.state === "ok" && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host);
-  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch });
-  if (o.query.kind !== "exact") await remember(o.toolCache, memoKey, pkg.debianVersion, o.now);
-  return checked({ installed, source: reuse ? "tool cache" : "Debian archive", saveKey, cachePaths }, o.needed);
+  const download = o.fetch ?? archive.download;
+  try {
+    const fetch = keep ? archive.keepingFetcher(download, o.mirror, keep.dir) : download;
+    const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: (m) => o.log.warning(m) });
+    if (keep) await archive.pruneKept(keep.dir, pkg.suite);
+    const { installed, reused } = await archive.ensureInstalled(pkg, { ...installOptions, fetch });
+    await remembered(installed);
+    const save = keep && !reused ? keep : void 0;
+    if (keep && !save) await rm(keep.dir, { recursive: true, force: true });
+    return checked(
+      { installed, source: reused ? "tool cache" : "Debian archive", saveKey: save?.key, cachePaths: save ? [save.dir] : [] },
+      o.needed
+    );
+  } catch (err) {
+    if (keep) await rm(keep.dir, { recursive: true, force: true });
+    throw err;
+  }
 }
 function checked(setup, needed) {
   const missing = needed.filter((e) => !(e in setup.installed.binaries));
@@ -613,12 +637,12 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 }
 
 // src/pipeline.ts
-import { mkdir as mkdir5, mkdtemp, rm as rm3 } from "node:fs/promises";
+import { mkdir as mkdir5, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { availableParallelism, freemem } from "node:os";
 import { join as join6 } from "node:path";
 
 // src/build.ts
-import { mkdir as mkdir3, rm as rm2 } from "node:fs/promises";
+import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 
 // src/build-plan.ts
@@ -795,7 +819,7 @@ async function sameImage(store, ref, top, config) {
 }
 
 // src/docker/secret-files.ts
-import { mkdir as mkdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 async function withSecretFiles(secrets, dir, build) {
   if (secrets.length === 0) return build(/* @__PURE__ */ new Map());
@@ -809,7 +833,7 @@ async function withSecretFiles(secrets, dir, build) {
     }
     return await build(files);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm2(dir, { recursive: true, force: true });
   }
 }
 
@@ -899,7 +923,7 @@ async function writeLayout(run3, dir) {
       return { top, how: how2 };
     }
     info(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`);
-    await rm2(dir, { recursive: true, force: true });
+    await rm3(dir, { recursive: true, force: true });
     await mkdir3(dir);
     const saved = Date.now();
     await saveLayout(tag, dir);
@@ -1139,7 +1163,7 @@ async function runPipeline(b, platforms, o) {
     return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
   } finally {
     await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p)))]);
-    await rm3(scratch, { recursive: true, force: true });
+    await rm4(scratch, { recursive: true, force: true });
   }
 }
 async function removeLocalImages(refs) {

@@ -33,7 +33,17 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-PFQX2V2R.js";
+} from "./chunk-6WKKODRX.js";
+import {
+  debug,
+  getInput,
+  getState,
+  group,
+  info,
+  saveState,
+  setSecret,
+  summary
+} from "./chunk-4MOIXKYJ.js";
 import {
   EM,
   armArchLevel,
@@ -59,16 +69,6 @@ import {
   errorMessage,
   oneLine
 } from "./chunk-WXXSKNG5.js";
-import {
-  debug,
-  getInput,
-  getState,
-  group,
-  info,
-  saveState,
-  setSecret,
-  summary
-} from "./chunk-4MOIXKYJ.js";
 import {
   __commonJS,
   __require,

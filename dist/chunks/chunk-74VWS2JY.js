@@ -1,0 +1,74 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+import {
+  PACKAGE_NAMES,
+  choose,
+  staticPackage,
+  suitesFor,
+  warnIfExpired
+} from "./chunk-NUHRXLNN.js";
+import {
+  readSuite
+} from "./chunk-EHAZ6DDU.js";
+import {
+  VerificationError
+} from "./chunk-WXXSKNG5.js";
+
+// src/qemu/kept.ts
+import { copyFile, link, lstat, mkdir, readdir, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+function keptDir(toolCache, key) {
+  return join(toolCache, "qemu-debian", key.replace(/:/g, "%3a"));
+}
+async function linkOrCopy(from, to) {
+  await link(from, to).catch(() => copyFile(from, to));
+}
+function keepingFetcher(fetch, mirror, dir) {
+  return async (url) => {
+    const file = await fetch(url);
+    if (url.startsWith(`${mirror}/`)) {
+      const to = join(dir, url.slice(mirror.length + 1));
+      await mkdir(dirname(to), { recursive: true });
+      await rm(to, { force: true });
+      await linkOrCopy(file, to);
+    }
+    return file;
+  };
+}
+var keptFetcher = async (path) => {
+  const s = await lstat(path);
+  if (!s.isFile()) throw new VerificationError(`${path} is not a regular file`);
+  const own = `${path}.${process.pid}-${Date.now()}`;
+  await linkOrCopy(path, own);
+  return own;
+};
+async function pruneKept(dir, alias) {
+  const suites = await readdir(join(dir, "dists")).catch(() => []);
+  for (const s of suites) if (s !== alias) await rm(join(dir, "dists", s), { recursive: true, force: true });
+}
+function keptSuite(suites, query) {
+  if (suites.length === 0) return void 0;
+  if (suites.length > 1)
+    throw new VerificationError(`it holds ${suites.length} suites (${[...suites].sort().join(", ")}), where one is kept`);
+  const [alias] = suites;
+  if (!suitesFor(query).includes(alias))
+    throw new VerificationError(`it holds suite ${alias}, where qemu-version ${query.text} is not resolved`);
+  return alias;
+}
+async function readKept(dir, query, o) {
+  const alias = keptSuite(await readdir(join(dir, "dists")).catch(() => []), query);
+  if (!alias) return void 0;
+  const suite = await readSuite(alias, PACKAGE_NAMES, { ...o, mirror: dir, fetch: keptFetcher });
+  const chosen = choose(query, staticPackage(suite));
+  if (!chosen) throw new VerificationError(`the signed index of ${alias} it holds has no QEMU that fits qemu-version ${query.text}`);
+  warnIfExpired(chosen, suite.release, o);
+  return chosen;
+}
+
+export {
+  keptDir,
+  keepingFetcher,
+  keptFetcher,
+  pruneKept,
+  keptSuite,
+  readKept
+};
