@@ -399,9 +399,6 @@ function setImageOutputs(o) {
   if (o.digest) setOutput("digest", o.digest);
 }
 
-// src/qemu/setup.ts
-import { rm } from "node:fs/promises";
-
 // src/qemu/memo.ts
 import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
@@ -433,14 +430,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-D3IO6YD4.js"), import("./chunks/restore-EULUSXJI.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-D3IO6YD4.js"), import("./chunks/restore-T3EQOJTE.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
-    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keepingFetcher, pruneKept }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
+    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
       import("./chunks/resolve-SYNOOV3C.js"),
       import("./chunks/install-EXSNCZQ3.js"),
-      import("./chunks/kept-CZVGUG6P.js"),
+      import("./chunks/kept-UFLDUNFC.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
@@ -448,8 +445,7 @@ var cold = {
       resolveQemu,
       ensureInstalled,
       keptDir,
-      keepingFetcher,
-      pruneKept,
+      keeper,
       DEBIAN_ARCHIVE_KEYS,
       download: (url) => tc.downloadTool(url)
     };
@@ -495,21 +491,20 @@ async function setupQemu(o) {
     if (restored.state === "miss") keep = { key, dir };
   }
   const download = o.fetch ?? archive.download;
+  const keeping = keep ? archive.keeper(download, o.mirror, keep.dir) : void 0;
   try {
-    const fetch = keep ? archive.keepingFetcher(download, o.mirror, keep.dir) : download;
+    const fetch = keeping?.fetch ?? download;
     const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: (m) => o.log.warning(m) });
-    if (keep) await archive.pruneKept(keep.dir, pkg.suite);
     const { installed, reused } = await archive.ensureInstalled(pkg, { ...installOptions, fetch });
     await remembered(installed);
     const save = keep && !reused ? keep : void 0;
-    if (keep && !save) await rm(keep.dir, { recursive: true, force: true });
+    if (save) await keeping?.commit(pkg.suite);
     return checked(
       { installed, source: reused ? "tool cache" : "Debian archive", saveKey: save?.key, cachePaths: save ? [save.dir] : [] },
       o.needed
     );
-  } catch (err) {
-    if (keep) await rm(keep.dir, { recursive: true, force: true });
-    throw err;
+  } finally {
+    await keeping?.discard();
   }
 }
 function checked(setup, needed) {
@@ -637,12 +632,12 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 }
 
 // src/pipeline.ts
-import { mkdir as mkdir5, mkdtemp, rm as rm4 } from "node:fs/promises";
+import { mkdir as mkdir5, mkdtemp, rm as rm3 } from "node:fs/promises";
 import { availableParallelism, freemem } from "node:os";
 import { join as join6 } from "node:path";
 
 // src/build.ts
-import { mkdir as mkdir3, rm as rm3 } from "node:fs/promises";
+import { mkdir as mkdir3, rm as rm2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 
 // src/build-plan.ts
@@ -819,7 +814,7 @@ async function sameImage(store, ref, top, config) {
 }
 
 // src/docker/secret-files.ts
-import { mkdir as mkdir2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 async function withSecretFiles(secrets, dir, build) {
   if (secrets.length === 0) return build(/* @__PURE__ */ new Map());
@@ -833,7 +828,7 @@ async function withSecretFiles(secrets, dir, build) {
     }
     return await build(files);
   } finally {
-    await rm2(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -923,7 +918,7 @@ async function writeLayout(run3, dir) {
       return { top, how: how2 };
     }
     info(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`);
-    await rm3(dir, { recursive: true, force: true });
+    await rm2(dir, { recursive: true, force: true });
     await mkdir3(dir);
     const saved = Date.now();
     await saveLayout(tag, dir);
@@ -1163,7 +1158,7 @@ async function runPipeline(b, platforms, o) {
     return { engine, plan, platforms: await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
   } finally {
     await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p)))]);
-    await rm4(scratch, { recursive: true, force: true });
+    await rm3(scratch, { recursive: true, force: true });
   }
 }
 async function removeLocalImages(refs) {

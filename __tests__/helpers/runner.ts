@@ -85,13 +85,14 @@ export async function newRunner(toolCache?: string): Promise<Runner> {
   }
 }
 
-/** Runs `dist/<entry>.js` with the given inputs; `state` is what an earlier main step saved. */
+/** Runs `<dist>/<entry>.js` (the project's dist/ unless told) with the given inputs; `state` is what an earlier main step saved. */
 export async function runStep(
   runner: Runner,
   entry: 'main' | 'post',
   inputs: Record<string, string>,
   state: Record<string, string> = {},
-  extraEnv: Record<string, string> = {}
+  extraEnv: Record<string, string> = {},
+  dist = join(ROOT, 'dist')
 ): Promise<StepResult> {
   const dir = tempDir('step')
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
@@ -111,7 +112,7 @@ export async function runStep(
   // As GitHub's runner does: every input of action.yml, its default where the workflow gives none.
   for (const [k, v] of Object.entries({ ...ACTION_DEFAULTS, ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
   for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v
-  const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`)], {
+  const child = spawn(process.execPath, [join(dist, `${entry}.js`)], {
     env,
     cwd: runner.env.GITHUB_WORKSPACE,
     stdio: ['ignore', 'pipe', 'pipe']

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import * as tc from '@actions/tool-cache'
 import { VerificationError } from '../../src/errors.js'
-import { keepingFetcher, keptDir, keptSuite, pruneKept } from '../../src/qemu/kept.js'
+import { keeper, keptDir, keptSuite } from '../../src/qemu/kept.js'
 import { parseQemuQuery, type QemuQuery } from '../../src/qemu/query.js'
 import { resolveQemu } from '../../src/qemu/resolve.js'
 import { type Restored, restoreQemu } from '../../src/qemu/restore.js'
@@ -82,10 +82,12 @@ beforeAll(async () => {
   await mkdir(process.env.RUNNER_TEMP)
   // The Debian files kept as a download of `latest` reads them: every suite, then pruned to the one chosen.
   genuine = join(root, 'genuine')
-  const fetch = keepingFetcher(url => tc.downloadTool(url), server.url, genuine)
-  const pkg = await resolveQemu(query('latest'), { mirror: server.url, arch: 'amd64', keys: [key.publicKey], fetch })
-  await rm(await fetch(`${server.url}/${pkg.filename}`))
-  await pruneKept(genuine, pkg.suite)
+  const keeping = keeper(url => tc.downloadTool(url), server.url, genuine)
+  const pkg = await resolveQemu(query('latest'), { mirror: server.url, arch: 'amd64', keys: [key.publicKey], fetch: keeping.fetch })
+  await rm(await keeping.fetch(`${server.url}/${pkg.filename}`))
+  await keeping.commit(pkg.suite)
+  // Nothing is left beside the downloads.
+  expect(await readdir(process.env.RUNNER_TEMP)).toEqual([])
 })
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
  * mirror of one suite's InRelease and Packages index, and the .deb): what an Actions cache entry
  * holds, so that a restored QEMU is checked along the same chain as a download.
  */
-import { copyFile, link, lstat, mkdir, readdir, rm } from 'node:fs/promises'
+import { copyFile, link, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { VerificationError } from '../errors.js'
 import { type ArchiveOptions, type Fetcher, readSuite } from './archive.js'
@@ -20,17 +20,42 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
   await link(from, to).catch(() => copyFile(from, to))
 }
 
-/** A fetcher that also keeps a copy of each file it downloads from `mirror`, at its archive path under `dir`. */
-export function keepingFetcher(fetch: Fetcher, mirror: string, dir: string): Fetcher {
-  return async url => {
-    const file = await fetch(url)
-    if (url.startsWith(`${mirror}/`)) {
-      const to = join(dir, url.slice(mirror.length + 1))
-      await mkdir(dirname(to), { recursive: true })
-      await rm(to, { force: true })
-      await linkOrCopy(file, to)
-    }
-    return file
+/** A fetcher that keeps a copy of each file it downloads, until they are committed to a kept folder or discarded. */
+export interface Keeper {
+  readonly fetch: Fetcher
+  /** Moves what was downloaded from the mirror into `dir` at its archive path: of the suites read, `alias`'s only. */
+  commit(alias: string): Promise<void>
+  /** Removes every copy kept. */
+  discard(): Promise<void>
+}
+
+/** Each copy sits beside its download until committed, so that nothing reaches the tool cache before QEMU does. */
+export function keeper(fetch: Fetcher, mirror: string, dir: string): Keeper {
+  const copies = new Map<string, string>()
+  const discard = async () => {
+    for (const copy of copies.values()) await rm(copy, { force: true })
+    copies.clear()
+  }
+  return {
+    fetch: async url => {
+      const file = await fetch(url)
+      if (url.startsWith(`${mirror}/`)) {
+        const copy = `${file}.keep`
+        await linkOrCopy(file, copy)
+        copies.set(url.slice(mirror.length + 1), copy)
+      }
+      return file
+    },
+    commit: async alias => {
+      for (const [path, copy] of copies) {
+        if (path.startsWith('dists/') && !path.startsWith(`dists/${alias}/`)) continue
+        const to = join(dir, path)
+        await mkdir(dirname(to), { recursive: true })
+        await rename(copy, to).catch(() => copyFile(copy, to))
+      }
+      await discard()
+    },
+    discard
   }
 }
 
@@ -44,12 +69,6 @@ export const keptFetcher: Fetcher = async path => {
   const own = `${path}.${process.pid}-${Date.now()}`
   await linkOrCopy(path, own)
   return own
-}
-
-/** Keeps only the suite the package was taken from: the resolver may have read several. */
-export async function pruneKept(dir: string, alias: string): Promise<void> {
-  const suites = await readdir(join(dir, 'dists')).catch(() => [])
-  for (const s of suites) if (s !== alias) await rm(join(dir, 'dists', s), { recursive: true, force: true })
 }
 
 /**

@@ -1,5 +1,4 @@
 /** QEMU for the requested platforms: tool cache, then Actions cache, then Debian's archive. */
-import { rm } from 'node:fs/promises'
 import { ArchwayError } from '../errors.js'
 import type { CacheLog } from './actions-cache.js'
 import type { Fetcher } from './archive.js'
@@ -15,7 +14,7 @@ const cold = {
     return { cacheKey, restore, restoreQemu }
   },
   archive: async () => {
-    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keepingFetcher, pruneKept }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
+    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
       import('./resolve.js'),
       import('./install.js'),
       import('./kept.js'),
@@ -26,8 +25,7 @@ const cold = {
       resolveQemu,
       ensureInstalled,
       keptDir,
-      keepingFetcher,
-      pruneKept,
+      keeper,
       DEBIAN_ARCHIVE_KEYS,
       download: (url: string) => tc.downloadTool(url)
     }
@@ -108,22 +106,21 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
   }
 
   const download = o.fetch ?? archive.download
+  const keeping = keep ? archive.keeper(download, o.mirror, keep.dir) : undefined
   try {
-    const fetch = keep ? archive.keepingFetcher(download, o.mirror, keep.dir) : download
+    const fetch = keeping?.fetch ?? download
     const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: m => o.log.warning(m) })
-    if (keep) await archive.pruneKept(keep.dir, pkg.suite)
     const { installed, reused } = await archive.ensureInstalled(pkg, { ...installOptions, fetch })
     await remembered(installed)
     // Reused from the tool cache, the .deb was not downloaded: there is no whole entry to save.
     const save = keep && !reused ? keep : undefined
-    if (keep && !save) await rm(keep.dir, { recursive: true, force: true })
+    if (save) await keeping?.commit(pkg.suite)
     return checked(
       { installed, source: reused ? 'tool cache' : 'Debian archive', saveKey: save?.key, cachePaths: save ? [save.dir] : [] },
       o.needed
     )
-  } catch (err) {
-    if (keep) await rm(keep.dir, { recursive: true, force: true })
-    throw err
+  } finally {
+    await keeping?.discard()
   }
 }
 

@@ -10,7 +10,7 @@ import "./chunk-ATW73TXN.js";
 import {
   keptFetcher,
   readKept
-} from "./chunk-74VWS2JY.js";
+} from "./chunk-XTILQ56R.js";
 import "./chunk-NUHRXLNN.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";

@@ -1,12 +1,11 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  keepingFetcher,
+  keeper,
   keptDir,
   keptFetcher,
   keptSuite,
-  pruneKept,
   readKept
-} from "./chunk-74VWS2JY.js";
+} from "./chunk-XTILQ56R.js";
 import "./chunk-NUHRXLNN.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
@@ -17,10 +16,9 @@ import "./chunk-WXXSKNG5.js";
 import "./chunk-7GJN7XK5.js";
 import "./chunk-QFDZJLFJ.js";
 export {
-  keepingFetcher,
+  keeper,
   keptDir,
   keptFetcher,
   keptSuite,
-  pruneKept,
   readKept
 };

@@ -14,7 +14,7 @@ import {
 } from "./chunk-WXXSKNG5.js";
 
 // src/qemu/kept.ts
-import { copyFile, link, lstat, mkdir, readdir, rm } from "node:fs/promises";
+import { copyFile, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 function keptDir(toolCache, key) {
   return join(toolCache, "qemu-debian", key.replace(/:/g, "%3a"));
@@ -22,16 +22,32 @@ function keptDir(toolCache, key) {
 async function linkOrCopy(from, to) {
   await link(from, to).catch(() => copyFile(from, to));
 }
-function keepingFetcher(fetch, mirror, dir) {
-  return async (url) => {
-    const file = await fetch(url);
-    if (url.startsWith(`${mirror}/`)) {
-      const to = join(dir, url.slice(mirror.length + 1));
-      await mkdir(dirname(to), { recursive: true });
-      await rm(to, { force: true });
-      await linkOrCopy(file, to);
-    }
-    return file;
+function keeper(fetch, mirror, dir) {
+  const copies = /* @__PURE__ */ new Map();
+  const discard = async () => {
+    for (const copy of copies.values()) await rm(copy, { force: true });
+    copies.clear();
+  };
+  return {
+    fetch: async (url) => {
+      const file = await fetch(url);
+      if (url.startsWith(`${mirror}/`)) {
+        const copy = `${file}.keep`;
+        await linkOrCopy(file, copy);
+        copies.set(url.slice(mirror.length + 1), copy);
+      }
+      return file;
+    },
+    commit: async (alias) => {
+      for (const [path, copy] of copies) {
+        if (path.startsWith("dists/") && !path.startsWith(`dists/${alias}/`)) continue;
+        const to = join(dir, path);
+        await mkdir(dirname(to), { recursive: true });
+        await rename(copy, to).catch(() => copyFile(copy, to));
+      }
+      await discard();
+    },
+    discard
   };
 }
 var keptFetcher = async (path) => {
@@ -41,10 +57,6 @@ var keptFetcher = async (path) => {
   await linkOrCopy(path, own);
   return own;
 };
-async function pruneKept(dir, alias) {
-  const suites = await readdir(join(dir, "dists")).catch(() => []);
-  for (const s of suites) if (s !== alias) await rm(join(dir, "dists", s), { recursive: true, force: true });
-}
 function keptSuite(suites, query) {
   if (suites.length === 0) return void 0;
   if (suites.length > 1)
@@ -66,9 +78,8 @@ async function readKept(dir, query, o) {
 
 export {
   keptDir,
-  keepingFetcher,
+  keeper,
   keptFetcher,
-  pruneKept,
   keptSuite,
   readKept
 };
