@@ -37,7 +37,7 @@ import {
   testTimes,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-QNVS2EI2.js";
+} from "./chunks/chunk-4YXAOHSC.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -53,18 +53,25 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-2DSO5K4C.js";
+} from "./chunks/chunk-LI3GLERY.js";
 import "./chunks/chunk-6MQT32KB.js";
-import "./chunks/chunk-ZCJDHQZA.js";
+import {
+  endGroup,
+  group,
+  info,
+  setOutput,
+  startGroup,
+  warning
+} from "./chunks/chunk-4MOIXKYJ.js";
 import {
   binaryPath,
-  discardWrittenSince,
   evict,
   lookup,
-  qemuRoot,
-  snapshot
-} from "./chunks/chunk-UQJLSGCV.js";
+  qemuRoot
+} from "./chunks/chunk-CLHB73CL.js";
 import "./chunks/chunk-ATW73TXN.js";
+import "./chunks/chunk-ZCJDHQZA.js";
+import "./chunks/chunk-IR6WKKZB.js";
 import {
   CommandError,
   outputTail,
@@ -82,15 +89,6 @@ import {
   VerificationError,
   errorMessage
 } from "./chunks/chunk-WXXSKNG5.js";
-import {
-  endGroup,
-  group,
-  info,
-  setOutput,
-  startGroup,
-  warning
-} from "./chunks/chunk-4MOIXKYJ.js";
-import "./chunks/chunk-IR6WKKZB.js";
 import "./chunks/chunk-7GJN7XK5.js";
 import {
   __toESM
@@ -513,20 +511,30 @@ async function remember(toolCache, k, debianVersion, now) {
 
 // src/qemu/setup.ts
 var cold = {
-  actionsCache: () => import("./chunks/actions-cache-5HFWRSQT.js"),
+  actionsCache: async () => {
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-D3IO6YD4.js"), import("./chunks/restore-FXEQFBOR.js")]);
+    return { cacheKey, restore, restoreQemu };
+  },
   archive: async () => {
-    const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-AOP4D6JF.js"),
-      import("./chunks/install-33PH4CI3.js"),
+    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
+      import("./chunks/resolve-SEQ3ZKPM.js"),
+      import("./chunks/install-WJHA5CZG.js"),
+      import("./chunks/kept-TS7EI3GQ.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/tool-cache-B7ZBSYLW.js")
     ]);
-    return { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download: (url) => tc.downloadTool(url) };
+    return {
+      resolveQemu,
+      ensureInstalled,
+      keptDir,
+      keeper,
+      DEBIAN_ARCHIVE_KEYS,
+      download: (url) => tc.downloadTool(url)
+    };
   }
 };
 async function setupQemu(o) {
   const memoKey = { query: o.query, mirror: o.mirror, host: o.host };
-  const cachePaths = [qemuRoot(o.toolCache)];
   const fromToolCache = async () => {
     const version = o.query.kind === "exact" ? o.query.text : await recall(o.toolCache, memoKey, o.now);
     if (!version) return void 0;
@@ -538,37 +546,48 @@ async function setupQemu(o) {
     return found.state === "ok" ? found.installed : void 0;
   };
   const local = await fromToolCache();
-  if (local) return checked({ installed: local, source: "tool cache", cachePaths }, o.needed);
-  let saveKey;
+  if (local) return checked({ installed: local, source: "tool cache", cachePaths: [] }, o.needed);
+  const archive = await cold.archive();
+  const keys = o.keys ?? archive.DEBIAN_ARCHIVE_KEYS;
+  const remembered = (installed) => o.query.kind === "exact" ? Promise.resolve() : remember(o.toolCache, memoKey, installed.debianVersion, o.now);
+  const installOptions = { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, needed: o.needed };
+  let keep;
   if (o.useActionsCache) {
     const actionsCache = await cold.actionsCache();
     const key = actionsCache.cacheKey(memoKey, o.now);
-    const before = await snapshot(o.toolCache);
-    if (await actionsCache.restore(cachePaths, key, o.log)) {
-      const restored = await fromToolCache();
-      if (restored) return checked({ installed: restored, source: "Actions cache", cachePaths }, o.needed);
-    } else {
-      const discarded = await discardWrittenSince(o.toolCache, before);
-      if (discarded.length > 0) o.log.info(`Discarded what the failed restore left in the tool cache: ${discarded.join(", ")}`);
+    const dir = archive.keptDir(o.toolCache, key);
+    const restored = await actionsCache.restoreQemu({
+      ...installOptions,
+      key,
+      dir,
+      query: o.query,
+      keys,
+      now: o.now,
+      log: o.log,
+      restore: actionsCache.restore
+    });
+    if (restored.state === "ok") {
+      await remembered(restored.installed);
+      return checked({ installed: restored.installed, source: "Actions cache", cachePaths: [] }, o.needed);
     }
-    saveKey = key;
+    if (restored.state === "miss") keep = { key, dir };
   }
-  const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive();
-  const fetch = o.fetch ?? download;
-  const pkg = await resolveQemu(o.query, {
-    mirror: o.mirror,
-    arch: o.host,
-    keys: o.keys ?? DEBIAN_ARCHIVE_KEYS,
-    fetch,
-    now: o.now,
-    warn: (m) => o.log.warning(m)
-  });
-  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
-  const reuse = existing.state === "ok" && existing.installed.debSha256 === pkg.sha256;
-  if (existing.state === "ok" && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host);
-  const installed = reuse ? existing.installed : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch });
-  if (o.query.kind !== "exact") await remember(o.toolCache, memoKey, pkg.debianVersion, o.now);
-  return checked({ installed, source: reuse ? "tool cache" : "Debian archive", saveKey, cachePaths }, o.needed);
+  const download = o.fetch ?? archive.download;
+  const keeping = keep ? archive.keeper(download, o.mirror, keep.dir) : void 0;
+  try {
+    const fetch = keeping?.fetch ?? download;
+    const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: (m) => o.log.warning(m) });
+    const { installed, reused } = await archive.ensureInstalled(pkg, { ...installOptions, fetch });
+    await remembered(installed);
+    const save = keep && !reused ? keep : void 0;
+    if (save) await keeping?.commit(pkg.suite);
+    return checked(
+      { installed, source: reused ? "tool cache" : "Debian archive", saveKey: save?.key, cachePaths: save ? [save.dir] : [] },
+      o.needed
+    );
+  } finally {
+    await keeping?.discard();
+  }
 }
 function checked(setup, needed) {
   const missing = needed.filter((e) => !(e in setup.installed.binaries));

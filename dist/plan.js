@@ -4,15 +4,15 @@ import {
   parsePlatforms,
   platformFacts,
   runStep
-} from "./chunks/chunk-2DSO5K4C.js";
+} from "./chunks/chunk-LI3GLERY.js";
 import "./chunks/chunk-6MQT32KB.js";
-import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-ATW73TXN.js";
-import "./chunks/chunk-WXXSKNG5.js";
 import {
   setOutput
 } from "./chunks/chunk-4MOIXKYJ.js";
+import "./chunks/chunk-ATW73TXN.js";
+import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-IR6WKKZB.js";
+import "./chunks/chunk-WXXSKNG5.js";
 import "./chunks/chunk-7GJN7XK5.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 

@@ -2,27 +2,28 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-QNVS2EI2.js";
+} from "./chunks/chunk-4YXAOHSC.js";
 import {
   runStep
-} from "./chunks/chunk-2DSO5K4C.js";
+} from "./chunks/chunk-LI3GLERY.js";
 import "./chunks/chunk-6MQT32KB.js";
-import "./chunks/chunk-ZCJDHQZA.js";
+import {
+  info,
+  warning
+} from "./chunks/chunk-4MOIXKYJ.js";
 import "./chunks/chunk-ATW73TXN.js";
+import "./chunks/chunk-ZCJDHQZA.js";
+import "./chunks/chunk-IR6WKKZB.js";
 import "./chunks/chunk-XG46GAN3.js";
 import "./chunks/chunk-6PV27GIQ.js";
 import {
   errorMessage
 } from "./chunks/chunk-WXXSKNG5.js";
-import {
-  info,
-  warning
-} from "./chunks/chunk-4MOIXKYJ.js";
-import "./chunks/chunk-IR6WKKZB.js";
 import "./chunks/chunk-7GJN7XK5.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 
 // src/post.ts
+import { rm } from "node:fs/promises";
 async function run() {
   const state = loadState();
   const publish = state?.publish;
@@ -30,9 +31,10 @@ async function run() {
   for (const cache of state?.qemuCaches ?? []) await saveQemuCache(cache);
 }
 async function saveQemuCache(cache) {
-  const { save } = await import("./chunks/actions-cache-5HFWRSQT.js");
+  const { save } = await import("./chunks/actions-cache-D3IO6YD4.js");
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   await save([...cache.paths], cache.key, log).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
+  for (const path of cache.paths) await rm(path, { recursive: true, force: true }).catch(() => void 0);
 }
 
 // src/entrypoints/post.ts

@@ -1,4 +1,5 @@
 /** The post step, after a successful job: publish the index under the tags, then save QEMU to the Actions cache. */
+import { rm } from 'node:fs/promises'
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
 import { publishFromState } from './publish/publish-index.js'
@@ -18,4 +19,6 @@ async function saveQemuCache(cache: NonNullable<PostState['qemuCaches']>[number]
   const { save } = await import('./qemu/actions-cache.js')
   const log = { warning: (m: string) => core.warning(m), info: (m: string) => core.info(m) }
   await save([...cache.paths], cache.key, log).catch(err => core.warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`))
+  // The Debian files kept for the entry (src/qemu/kept.ts) are not needed once it is saved.
+  for (const path of cache.paths) await rm(path, { recursive: true, force: true }).catch(() => undefined)
 }

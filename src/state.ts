@@ -20,7 +20,7 @@ export interface PublishState extends IndexNotes {
 
 export interface PostState {
   readonly version: typeof STATE_VERSION
-  /** One per QEMU version the Actions cache missed: save the QEMU tool-cache folder under its key. */
+  /** One per QEMU version the Actions cache missed: save the Debian files QEMU came from (src/qemu/kept.ts) under its key. */
   readonly qemuCaches?: readonly { readonly key: string; readonly paths: readonly string[] }[]
   readonly publish?: PublishState
 }

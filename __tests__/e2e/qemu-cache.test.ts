@@ -2,14 +2,20 @@
  * QEMU in the Actions cache, through the runner's entry points (node dist/main.js, node
  * dist/post.js) and the test environment's stand-in of GitHub's cache service (Azurite behind
  * the tests' Twirp server): a job on a fresh tool cache downloads QEMU from the Debian archive
- * (a loopback mirror that records requests) and its post step saves the cache entry; a job on
- * another runner, whose tool cache is empty but at the same path, restores it and asks the
- * archive nothing. A cache entry whose bytes were changed is refused.
+ * (a loopback mirror that records requests) and its post step saves the Debian files it came
+ * from (InRelease, Packages index, .deb); a job on another runner, whose tool cache is empty but
+ * at the same path, restores them, checks them along Debian's chain, unpacks the emulators from
+ * the .deb and asks the archive nothing. An entry altered anywhere along that chain, or one that
+ * plants a version in the tool cache, is refused in one warning line, and the job registers the
+ * genuine QEMU, fetched from the archive.
  */
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { pipeThrough } from '../helpers/archive-server.js'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { binfmtSnapshot, interpreterOf, putBackEntries } from '../helpers/binfmt.js'
+import { type Member, memberOf, readEntry, withContent, writeEntry } from '../helpers/cache-entry.js'
 import { azuriteAccount, azuriteStore, type CacheService, startCacheService } from '../helpers/cache-service.js'
 import { type CountingMirror, countingMirror } from '../helpers/mirror.js'
 import { newRunner, runStep, type StepResult } from '../helpers/runner.js'
@@ -25,12 +31,17 @@ let service: CacheService
 /** One tool cache path for every job, as on GitHub's hosted runners; emptied between jobs. */
 let toolCache: string
 
+/** binfmt_misc before this file: the qemu-aarch64 entry its jobs register is put back at the end. */
+let binfmtBefore: Record<string, string>
+
 beforeAll(async () => {
+  binfmtBefore = binfmtSnapshot()
   mirror = await countingMirror()
   service = await startCacheService(await azuriteStore(azuriteAccount()))
   toolCache = join(tempDir('hosted'), 'tool-cache')
 })
 afterAll(async () => {
+  putBackEntries(binfmtBefore, toolCache)
   await mirror.close()
   await service.close()
 })
@@ -40,6 +51,12 @@ interface Job {
   readonly post: StepResult
   /** Archive paths the job asked the mirror for. */
   readonly archive: string[]
+  /**
+   * The interpreter of binfmt_misc's qemu-aarch64 entry and its bytes' SHA-256, read as soon as the
+   * main step ended: other processes on this machine may register their own entry afterwards.
+   */
+  readonly registered?: string
+  readonly registeredSha256: string
 }
 
 /** A job on a fresh runner whose tool cache is empty: main, then post, with the cache service's variables. */
@@ -48,53 +65,56 @@ async function job(): Promise<Job> {
   const runner = await newRunner(toolCache)
   const before = mirror.requests.length
   const main = await runStep(runner, 'main', { ...inputs, 'qemu-mirror': mirror.url }, {}, service.env())
+  const registered = interpreterOf('qemu-aarch64')
+  const registeredSha256 = registered && existsSync(registered) ? sha256(readFileSync(registered)) : '(none)'
   const post = await runStep(runner, 'post', {}, main.state, service.env())
-  return { main, post, archive: mirror.requests.slice(before) }
+  return { main, post, archive: mirror.requests.slice(before), registered, registeredSha256 }
 }
 
 /** The qemu-aarch64 the step used, hashed. */
 const usedBinary = (main: StepResult) => sha256(readFileSync(join(main.outputs['qemu-path'], 'qemu-aarch64')))
 const warnings = (step: StepResult) => step.log.split('\n').filter(l => l.startsWith('::warning::'))
 
-/**
- * The cache entry's tar (zstd-compressed, as @actions/cache writes it where zstd is installed) with
- * one byte of the file whose path ends with `suffix` changed: a well-formed archive, as a
- * forged entry would be. Walks the POSIX tar: 512-byte headers, pax `path=` records.
- */
-async function withChangedFile(entry: Buffer, suffix: string): Promise<Buffer> {
-  const tar = await pipeThrough('zstd', ['-d', '-c'], entry)
-  let paxPath: string | undefined
-  for (let at = 0; at + 512 <= tar.length && tar[at] !== 0; ) {
-    const header = tar.subarray(at, at + 512)
-    const size = Number.parseInt(header.subarray(124, 136).toString().replace(/\0.*$/, '').trim() || '0', 8)
-    const type = String.fromCharCode(header[156])
-    const data = at + 512
-    if (type === 'x') paxPath = /\d+ path=(.*)\n/.exec(tar.subarray(data, data + size).toString())?.[1]
-    else {
-      const name = paxPath ?? header.subarray(0, 100).toString().replace(/\0.*$/, '')
-      paxPath = undefined
-      if (name.endsWith(suffix) && size > 0) {
-        tar[data + Math.floor(size / 2)] ^= 0xff
-        return pipeThrough('zstd', ['-c', '-q'], tar)
-      }
-    }
-    at = data + Math.ceil(size / 512) * 512
-  }
-  throw new Error(`no ${suffix} in the cache entry`)
+/** The qemu-aarch64 binfmt_misc runs arm64 programs with, as the job left it (its main step's own), hashed. */
+function registeredBinary(j: Job): string {
+  expect(j.registered).toBe(join(j.main.outputs['qemu-path'], 'qemu-aarch64'))
+  return j.registeredSha256
 }
 
 describe('QEMU in the Actions cache, through the cache service', () => {
   let first: Job
+  /** qemu-aarch64 as dpkg-deb unpacks it from the .deb job 1 saved (whose SHA-256 job 1 checked against the signed index), and its hash. */
+  let genuineBytes: Buffer
+  let genuineBinary: string
+  /** Job 1's tool cache entry and memos, to plant in a forged entry. */
+  let genuineManifest: { binaries: Record<string, string> }
+  let versionDir: string
+  let genuineMemos: [string, Buffer][]
 
   beforeAll(async () => {
     first = await job()
+    const qemuPath = first.main.outputs['qemu-path']
+    genuineManifest = JSON.parse(readFileSync(join(qemuPath, 'archway-qemu.json'), 'utf8'))
+    versionDir = relative(join(toolCache, 'qemu'), join(qemuPath, '..'))
+    const resolved = join(toolCache, 'qemu', 'resolved')
+    genuineMemos = readdirSync(resolved).map(n => [n, readFileSync(join(resolved, n))])
+    const deb = memberOf(await readEntry(await service.store.read(service.entries()[0].blob)), '.deb').data
+    expect(sha256(deb)).toBe(first.main.outputs['qemu-sha256'])
+    const file = join(tempDir('deb'), 'qemu-user.deb')
+    writeFileSync(file, deb)
+    genuineBytes = execFileSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/bin/qemu-aarch64', 'sh', file], {
+      maxBuffer: 1 << 30
+    })
+    genuineBinary = sha256(genuineBytes)
   })
 
-  it('job 1, on an empty tool cache: QEMU from the Debian archive, and the post step saves the tool cache under the key the main step chose', () => {
+  it('job 1, on an empty tool cache: QEMU from the Debian archive, and the post step saves the Debian files it came from under the key the main step chose', async () => {
     expect(first.main.errors).toEqual([])
     expect(first.main.code).toBe(0)
     expect(first.main.log).toContain('Source: Debian archive')
     expect(first.archive.some(p => p.endsWith('.deb'))).toBe(true)
+    expect(usedBinary(first.main)).toBe(genuineBinary)
+    expect(registeredBinary(first)).toBe(genuineBinary)
     const key = JSON.parse(first.main.state.archway).qemuCaches[0].key as string
     expect(key).toMatch(/^archway-qemu-amd64-stable-[0-9a-f]{12}-\d{8}$/)
     // Asked first (a miss), then created and finalized by the post step.
@@ -107,19 +127,32 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     expect(first.post.errors).toEqual([])
     expect(first.post.log).toContain(`Saved QEMU to the Actions cache under ${key}`)
     expect(service.entries()).toEqual([expect.objectContaining({ key, finalized: true })])
+    // The entry: the suite's InRelease and Packages index and the .deb, at their archive paths, and no binary.
+    const files = (await readEntry(await service.store.read(service.entries()[0].blob))).filter(m => m.header.type === 'file')
+    expect(files.map(m => m.header.name.replace(/^.*\/tool-cache\/qemu-debian\/[^/]+\//, '')).sort()).toEqual([
+      'dists/stable/InRelease',
+      'dists/stable/main/binary-amd64/Packages.gz',
+      expect.stringMatching(/^pool\/main\/q\/qemu\/qemu-user_.*_amd64\.deb$/)
+    ])
+    // Saved, the kept files are removed from the tool cache.
+    expect(existsSync(join(toolCache, 'qemu-debian', key.replace(/:/g, '%3a')))).toBe(false)
   })
 
-  it('job 2, on another runner with the tool cache at the same path but empty: restores the entry, asks the archive nothing, and uses the binaries the manifest vouches for', async () => {
+  it('job 2, on another runner with the tool cache at the same path but empty: restores the entry, checks it along Debian’s chain, asks the archive nothing, and registers the emulator unpacked from its .deb', async () => {
     const second = await job()
     expect(second.main.errors).toEqual([])
     expect(second.main.code).toBe(0)
     expect(second.archive).toEqual([])
     expect(second.main.log).toContain('Source: Actions cache')
+    expect(second.main.log).toContain(
+      "Checked the Actions cache entry along Debian's chain: the InRelease of stable signed by an archive key"
+    )
+    expect(registeredBinary(second)).toBe(genuineBinary)
     expect(second.main.outputs['qemu-version']).toBe(first.main.outputs['qemu-version'])
     expect(second.main.outputs['qemu-sha256']).toBe(first.main.outputs['qemu-sha256'])
-    expect(usedBinary(second.main)).toBe(usedBinary(first.main))
+    expect(usedBinary(second.main)).toBe(genuineBinary)
     const manifest = JSON.parse(readFileSync(join(second.main.outputs['qemu-path'], 'archway-qemu.json'), 'utf8'))
-    expect(manifest.binaries.aarch64).toBe(usedBinary(first.main))
+    expect(manifest.binaries.aarch64).toBe(genuineBinary)
     // Restored: nothing for its post step to save.
     expect(JSON.parse(second.main.state.archway).qemuCaches).toEqual([])
     expect(second.post.log).not.toContain('Saved QEMU')
@@ -137,37 +170,107 @@ describe('QEMU in the Actions cache, through the cache service', () => {
       expect(third.main.errors).toEqual([])
       expect(third.main.code).toBe(0)
       expect(warnings(third.main)).toEqual([expect.stringMatching(/^::warning::Failed to restore: /)])
-      // tar had extracted the entry before zstd's checksum failed at its end: none of it is used.
-      expect(third.main.log).toMatch(/^Discarded what the failed restore left in the tool cache: .*\/amd64, /m)
       expect(third.main.log).toContain('Source: Debian archive')
       expect(third.archive.some(p => p.endsWith('.deb'))).toBe(true)
-      expect(usedBinary(third.main)).toBe(usedBinary(first.main))
+      expect(usedBinary(third.main)).toBe(genuineBinary)
       // The entry cannot be replaced (the key exists): the post step says so and saves nothing.
       expect(third.post.code).toBe(0)
       expect(third.post.log).not.toContain('Saved QEMU')
       expect(third.post.log).toContain('Failed to save: Unable to reserve cache with key')
+      expect(registeredBinary(third)).toBe(genuineBinary)
     } finally {
       await service.store.write(entry.blob, genuine)
     }
   })
 
-  it('a well-formed cache entry whose qemu-aarch64 differs from its manifest is refused before use: QEMU comes from the archive again, genuine', async () => {
-    const [entry] = service.entries()
-    const genuine = await service.store.read(entry.blob)
-    await service.store.write(entry.blob, await withChangedFile(genuine, '/qemu-aarch64'))
-    try {
-      const fourth = await job()
-      expect(fourth.main.errors).toEqual([])
-      expect(fourth.main.code).toBe(0)
-      expect(fourth.main.log).toContain('Cache restored successfully')
-      expect(warnings(fourth.main)).toEqual([
-        expect.stringMatching(/^::warning::.*\/qemu-aarch64 differs from the SHA-256 recorded when it was cached; fetching QEMU .* again$/)
-      ])
-      expect(fourth.main.log).toContain('Source: Debian archive')
-      expect(fourth.archive.some(p => p.endsWith('.deb'))).toBe(true)
-      expect(usedBinary(fourth.main)).toBe(usedBinary(first.main))
-    } finally {
-      await service.store.write(entry.blob, genuine)
+  /** Flips one byte in the middle of the .deb (inside its data member: an emulator's bytes): same size, another SHA-256. */
+  const alterDeb = (members: Member[]) => {
+    const deb = Buffer.from(memberOf(members, '.deb').data)
+    deb[Math.floor(deb.length / 2)] ^= 0xff
+    return { members: withContent(members, '.deb', deb), deb }
+  }
+  /** The altered .deb, and a Packages.gz that gives its SHA-256. */
+  const alterDebAndIndex = (members: Member[]) => {
+    const { members: m, deb } = alterDeb(members)
+    const genuineDeb = memberOf(members, '.deb').data
+    const text = gunzipSync(memberOf(m, '/Packages.gz').data).toString()
+    const forged = text.replace(`SHA256: ${sha256(genuineDeb)}\n`, `SHA256: ${sha256(deb)}\n`)
+    expect(forged).not.toBe(text)
+    const gz = gzipSync(forged)
+    return { members: withContent(m, '/Packages.gz', gz), gz }
+  }
+
+  it.each([
+    [
+      'a qemu-aarch64 changed, planted as a tool cache version with its manifest to match, its marker and the memo pointing at it',
+      (members: Member[]) => {
+        const kept = memberOf(members, '/InRelease').header
+        const base = kept.name.replace(/qemu-debian\/.*$/, 'qemu/')
+        // Without the pax record, whose path would name the InRelease again.
+        const file = (name: string, data: Buffer): Member => ({
+          header: { ...kept, pax: undefined, name: `${base}${name}`, size: data.length },
+          data
+        })
+        const altered = Buffer.from(genuineBytes)
+        altered[Math.floor(altered.length / 2)] ^= 0xff
+        const manifest = { ...genuineManifest, binaries: { ...genuineManifest.binaries, aarch64: sha256(altered) } }
+        return [
+          ...members,
+          file(`${versionDir}/amd64/qemu-aarch64`, altered),
+          file(`${versionDir}/amd64/archway-qemu.json`, Buffer.from(JSON.stringify(manifest))),
+          file(`${versionDir}/amd64.complete`, Buffer.alloc(0)),
+          ...genuineMemos.map(([name, data]) => file(`resolved/${name}`, data))
+        ]
+      },
+      /it wrote into the tool cache's qemu folder \(.*amd64.*\), which a genuine entry never does/
+    ],
+    [
+      'one byte of the .deb changed',
+      (m: Member[]) => alterDeb(m).members,
+      /qemu-user_.*\.deb has SHA-256 [0-9a-f]{64} \(\d+ bytes\), but the signed Packages index says/
+    ],
+    [
+      'the .deb changed and the Packages index changed to give its SHA-256',
+      (m: Member[]) => alterDebAndIndex(m).members,
+      /the Packages index of stable from .*\/dists\/stable\/main\/binary-amd64\/Packages\.gz has SHA-256 [0-9a-f]{64}, but the signed archive index says/
+    ],
+    [
+      'the .deb, the Packages index and the InRelease’s SHA-256 of it changed to match',
+      (members: Member[]) => {
+        const genuineGz = memberOf(members, '/Packages.gz').data
+        const { members: m, gz } = alterDebAndIndex(members)
+        const text = memberOf(m, '/InRelease').data.toString()
+        const line = (data: Buffer) => `${sha256(data)} ${String(data.length).padStart(8)} main/binary-amd64/Packages.gz`
+        const forged = text.replace(line(genuineGz), line(gz))
+        expect(forged).not.toBe(text)
+        return withContent(m, '/InRelease', Buffer.from(forged))
+      },
+      /dists\/stable\/InRelease has a bad OpenPGP signature by key/
+    ]
+  ])(
+    'an entry with %s is refused in one warning line naming it: QEMU comes from the archive, and the emulator registered is the genuine one',
+    async (_what, tamper, failure) => {
+      const [entry] = service.entries()
+      const genuine = await service.store.read(entry.blob)
+      await service.store.write(entry.blob, await writeEntry(tamper(await readEntry(genuine))))
+      try {
+        const run = await job()
+        expect(run.main.errors).toEqual([])
+        expect(run.main.code).toBe(0)
+        expect(run.main.log).toContain('Cache restored successfully')
+        const lines = warnings(run.main)
+        expect(lines).toHaveLength(1)
+        expect(lines[0]).toMatch(new RegExp(`^::warning::Refused the QEMU entry restored from the Actions cache under ${entry.key}: `))
+        expect(lines[0]).toMatch(failure)
+        expect(run.main.log).toContain('Source: Debian archive')
+        expect(run.archive.some(p => p.endsWith('.deb'))).toBe(true)
+        expect(usedBinary(run.main)).toBe(genuineBinary)
+        expect(registeredBinary(run)).toBe(genuineBinary)
+        // A refused entry is not replaced (its key exists): nothing to save.
+        expect(JSON.parse(run.main.state.archway).qemuCaches).toEqual([])
+      } finally {
+        await service.store.write(entry.blob, genuine)
+      }
     }
-  })
+  )
 })

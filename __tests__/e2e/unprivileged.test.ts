@@ -33,7 +33,7 @@ describe('a step run by a user without root and without password-less sudo', () 
         { platforms: 'linux/arm64', 'qemu-mirror': `${mirror.url}/debian`, cache: 'false' },
         {},
         {},
-        NOBODY
+        { user: NOBODY }
       )
       expect(step.code).toBe(1)
       expect(step.errors).toHaveLength(1)

@@ -41,12 +41,19 @@ const SHA = '0123456789abcdef0123456789abcdef01234567'
 /** The job's token, as GitHub gives `${{ github.token }}`. */
 export const JOB_TOKEN = 'ghs_e2e-job-token'
 
-/** action.yml's inputs and their defaults ('' where it has none; `${{ github.token }}` evaluated as the runner does). */
-const ACTION_DEFAULTS: Record<string, string> = Object.fromEntries(
-  Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs).map(
-    ([k, d]) => [k, (d.default ?? '').replace('${{ github.token }}', JOB_TOKEN)]
+/**
+ * action.yml's inputs and their defaults ('' where it has none; `${{ github.token }}` evaluated as
+ * the runner does). Read on first use, so that a bench bundling these helpers elsewhere loads them.
+ */
+let actionDefaults: Record<string, string> | undefined
+function defaultInputs(): Record<string, string> {
+  actionDefaults ??= Object.fromEntries(
+    Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs).map(
+      ([k, d]) => [k, (d.default ?? '').replace('${{ github.token }}', JOB_TOKEN)]
+    )
   )
-)
+  return actionDefaults
+}
 /** A workflow run id no other test uses, as GitHub's are: unique numbers. */
 export const newRunId = (): string => String(Date.now() * 1000 + Math.floor(Math.random() * 1000))
 
@@ -91,14 +98,20 @@ export interface StepUser {
   readonly gid: number
 }
 
-/** Runs `dist/<entry>.js` with the given inputs; `state` is what an earlier main step saved. */
+/** How a step runs: as another user than root; the bundle of another dist/ folder than the project's. */
+export interface StepOptions {
+  readonly user?: StepUser
+  readonly dist?: string
+}
+
+/** Runs `<dist>/<entry>.js` (the project's dist/ unless told) with the given inputs; `state` is what an earlier main step saved. */
 export async function runStep(
   runner: Runner,
   entry: 'main' | 'post',
   inputs: Record<string, string>,
   state: Record<string, string> = {},
   extraEnv: Record<string, string> = {},
-  user?: StepUser
+  { user, dist = join(ROOT, 'dist') }: StepOptions = {}
 ): Promise<StepResult> {
   const dir = tempDir('step')
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
@@ -117,9 +130,9 @@ export async function runStep(
       env[k] = v
   Object.assign(env, runner.env, files, extraEnv)
   // As GitHub's runner does: every input of action.yml, its default where the workflow gives none.
-  for (const [k, v] of Object.entries({ ...ACTION_DEFAULTS, ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  for (const [k, v] of Object.entries({ ...defaultInputs(), ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
   for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v
-  const child = spawn(process.execPath, [join(ROOT, 'dist', `${entry}.js`)], {
+  const child = spawn(process.execPath, [join(dist, `${entry}.js`)], {
     env,
     cwd: runner.env.GITHUB_WORKSPACE,
     stdio: ['ignore', 'pipe', 'pipe'],

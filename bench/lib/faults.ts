@@ -17,9 +17,12 @@
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { BINFMT, binfmtSnapshot } from '../../__tests__/helpers/binfmt.js'
+import { type Member, memberOf, readEntry, withContent, writeEntry } from '../../__tests__/helpers/cache-entry.js'
+import { azuriteAccount, azuriteStore, startCacheService } from '../../__tests__/helpers/cache-service.js'
 import { closedPort, type FaultProxy, type FaultRule, startFaultProxy } from '../../__tests__/helpers/fault-proxy.js'
 import { sha256, skopeoRaw, tagsOf } from '../../__tests__/helpers/registry-api.js'
 import { newRunner, parseCommandFile, type Runner, type StepResult } from '../../__tests__/helpers/runner.js'
@@ -427,6 +430,105 @@ const KINDS: Kind[] = [
 
 const firstOfEveryUrl: FaultRule = { path: /^\/v2\//, perUrl: true, fault: { kind: 'status', status: 503 } }
 KINDS.push(registryKind('push+post: 503 on every new URL', 'survive', [firstOfEveryUrl], [firstOfEveryUrl]))
+
+// --- Fault kind: tampered cache entry ------------------------------------------------------------
+// QEMU's entry in the Actions cache (the tests' stand-in of the cache service, Azurite behind
+// __tests__/helpers/cache-service.ts) altered between the job that saved it and the job that
+// restores it; each run alters another link of the chain it keeps, in turn: a version planted in
+// the tool cache (a changed qemu-aarch64, its manifest to match, the marker), a byte of the .deb,
+// the .deb with the Packages index vouching for it, and those with the InRelease vouching for
+// that. Survived: the job ends well with the genuine qemu-aarch64 registered (the bytes of the
+// cold job's, which came from the archive). Data lost: any other qemu-aarch64 registered.
+
+const TAMPERINGS: readonly ((members: Member[], planted: (name: string, data: Buffer) => Member) => Member[])[] = [
+  (members, planted) => {
+    const altered = Buffer.from('\x7fELF planted in a forged cache entry')
+    return [
+      ...members,
+      planted('amd64/qemu-aarch64', altered),
+      planted('amd64/archway-qemu.json', Buffer.from(JSON.stringify({ binaries: { aarch64: hexSha256(altered) } }))),
+      planted('amd64.complete', Buffer.alloc(0))
+    ]
+  },
+  members => withContent(members, '.deb', flipped(memberOf(members, '.deb').data)),
+  members => forgedIndex(members).members,
+  members => {
+    const { members: forged, gz } = forgedIndex(members)
+    const genuineGz = memberOf(members, '/Packages.gz').data
+    const line = (data: Buffer) => `${hexSha256(data)} ${String(data.length).padStart(8)} main/binary-amd64/Packages.gz`
+    const text = replacedOnce(memberOf(forged, '/InRelease').data.toString(), line(genuineGz), line(gz))
+    return withContent(forged, '/InRelease', Buffer.from(text))
+  }
+]
+
+const hexSha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
+
+/** `text` with `from` replaced by `to`, where it occurs exactly once. */
+function replacedOnce(text: string, from: string, to: string): string {
+  if (!from || text.split(from).length !== 2) throw new Error(`tampered cache entry: ${from.slice(0, 40)} is not in the entry exactly once`)
+  return text.replace(from, to)
+}
+
+function flipped(data: Buffer): Buffer {
+  const out = Buffer.from(data)
+  out[Math.floor(out.length / 2)] ^= 0xff
+  return out
+}
+
+/** The .deb altered, and its Packages.gz giving the altered one's SHA-256. */
+function forgedIndex(members: Member[]): { members: Member[]; gz: Buffer } {
+  const deb = memberOf(members, '.deb').data
+  const altered = flipped(deb)
+  const index = gunzipSync(memberOf(members, '/Packages.gz').data).toString()
+  const text = replacedOnce(index, `SHA256: ${hexSha256(deb)}\n`, `SHA256: ${hexSha256(altered)}\n`)
+  const gz = gzipSync(text)
+  return { members: withContent(withContent(members, '.deb', altered), '/Packages.gz', gz), gz }
+}
+
+let tamperings = 0
+KINDS.push({
+  name: 'tampered cache entry',
+  expect: 'survive',
+  run: async () => {
+    const service = await startCacheService(await azuriteStore(azuriteAccount()))
+    try {
+      const toolCache = join(work, `tool-cache-${randomBytes(4).toString('hex')}`)
+      keptToolCaches.push(toolCache)
+      const inputs = { platforms: 'linux/arm64', 'qemu-mirror': `${mirror.url}/debian` }
+      const saver = await newRunner(toolCache)
+      const cold = await step(saver, 'main', inputs, {}, service.env())
+      const saved = cold.code === 0 ? await step(saver, 'post', inputs, cold.state, service.env()) : cold
+      const [entry] = service.entries()
+      if (saved.code !== 0 || !entry?.finalized) throw new Error('tampered cache entry: the job that saves the entry failed')
+      const genuine = hexSha256(readFileSync(join(cold.outputs['qemu-path'], 'qemu-aarch64')))
+      const members = await readEntry(await service.store.read(entry.blob))
+      const kept = memberOf(members, '/InRelease').header
+      const planted = (name: string, data: Buffer): Member => ({
+        header: {
+          ...kept,
+          pax: undefined,
+          name: kept.name.replace(/qemu-debian\/.*$/, `qemu/${cold.outputs['qemu-version'].replace(/:/g, '%3a')}/${name}`),
+          size: data.length
+        },
+        data
+      })
+      await service.store.write(entry.blob, await writeEntry(TAMPERINGS[tamperings++ % TAMPERINGS.length](members, planted)))
+      rmSync(toolCache, { recursive: true, force: true })
+      const restorer = await newRunner(toolCache)
+      const s = await step(restorer, 'main', inputs, {}, service.env())
+      const interpreter = /^interpreter (.*)$/m.exec(binfmtSnapshot()['qemu-aarch64'] ?? '')?.[1]
+      const registered =
+        interpreter?.startsWith(`${toolCache}/`) && existsSync(interpreter) ? hexSha256(readFileSync(interpreter)) : undefined
+      const lost = [
+        ...qemuLoss(restorer, s),
+        ...(registered && registered !== genuine ? [`a qemu-aarch64 of SHA-256 ${registered} registered`] : [])
+      ]
+      return { steps: [s], faulted: 1, lost, leaks: [] }
+    } finally {
+      await service.close()
+    }
+  }
+})
 
 // --- Run and report ---------------------------------------------------------------------------
 

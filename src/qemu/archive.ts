@@ -159,6 +159,8 @@ export async function readSuite(alias: string, names: readonly string[], o: Arch
     await rm(inReleaseFile, { force: true })
   }
   const release = parseRelease(signed)
+  // As apt does: the signed Suite must be the one asked for, or an old suite's InRelease could stand in for it.
+  if (release.suite !== alias) throw new VerificationError(`${base}/InRelease is signed for suite "${release.suite}", not ${alias}`)
   // Packages.gz unpacks in-process several times faster than Packages.xz; backports suites list only the latter.
   const gz = `main/binary-${o.arch}/Packages.gz`
   const path = release.files.has(gz) ? gz : `main/binary-${o.arch}/Packages.xz`

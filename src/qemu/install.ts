@@ -7,7 +7,7 @@ import { VerificationError } from '../errors.js'
 import { type Fetcher, fetchOrExplain } from './archive.js'
 import { extractFromDeb } from './deb.js'
 import type { QemuPackage } from './resolve.js'
-import { commit, type Installed, qemuRoot } from './toolcache.js'
+import { commit, evict, type Installed, lookup, qemuRoot } from './toolcache.js'
 
 /** Where each emulator sits inside the package, by layout. */
 export function packagePath(pkg: Pick<QemuPackage, 'layout'>, emulator: string): string {
@@ -21,10 +21,27 @@ export interface InstallOptions {
   /** Every emulator this host can use; the cache holds them all, whatever one run asks for. */
   readonly emulators: readonly string[]
   readonly fetch: Fetcher
+  /** Where the .deb is read from when not the mirror it is recorded as coming from: the Debian files kept in an Actions cache entry. */
+  readonly from?: string
+}
+
+/**
+ * The package's emulators in the tool cache: the entry there when it holds this .deb's binaries
+ * (those in `needed` checked against its manifest), else installed afresh in place of any other.
+ */
+export async function ensureInstalled(
+  pkg: QemuPackage,
+  o: InstallOptions & { readonly needed: readonly string[] }
+): Promise<{ readonly installed: Installed; readonly reused: boolean }> {
+  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed)
+  if (existing.state === 'ok' && existing.installed.debSha256 === pkg.sha256) return { installed: existing.installed, reused: true }
+  // Another build of the version (another mirror, a binNMU), or binaries that no longer match: replaced.
+  if (existing.state !== 'missing') await evict(o.toolCache, pkg.debianVersion, o.host)
+  return { installed: await install(pkg, o), reused: false }
 }
 
 export async function install(pkg: QemuPackage, o: InstallOptions): Promise<Installed> {
-  const url = `${o.mirror}/${pkg.filename}`
+  const url = `${o.from ?? o.mirror}/${pkg.filename}`
   // Staged inside the tool cache's own folder, so the final rename stays on one file system.
   await mkdir(qemuRoot(o.toolCache), { recursive: true })
   const work = await mkdtemp(join(qemuRoot(o.toolCache), '.work-'))
@@ -59,7 +76,7 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<Inst
       await chmod(to, 0o755)
       binaries[e] = sha256(data)
     }
-    return await commit(staged, o.toolCache, { ...pkg, debSha256, url, binaries }, o.host)
+    return await commit(staged, o.toolCache, { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries }, o.host)
   } finally {
     await rm(work, { recursive: true, force: true })
   }

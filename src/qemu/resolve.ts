@@ -1,7 +1,7 @@
 /** Resolving `qemu-version` to one exact .deb across Debian's suites. */
 import semver from 'semver'
 import { InputError } from '../errors.js'
-import { type ArchiveOptions, type PackageStanza, readSuite, type Suite } from './archive.js'
+import { type ArchiveOptions, type PackageStanza, type Release, readSuite, type Suite } from './archive.js'
 import { compareDebianVersions, qemuUpstreamVersion } from './debversion.js'
 import type { QemuQuery } from './query.js'
 
@@ -107,11 +107,16 @@ export async function resolveQemu(q: QemuQuery, o: ArchiveOptions): Promise<Qemu
     )
   }
   // Only the suite the package comes from matters to the user: one line for it, if it is past its Valid-Until.
-  const from = suites.find(s => s.alias === chosen.suite)?.release
-  if (from?.validUntil && from.validUntil < (o.now ?? new Date())) {
+  const from = suites.find(s => s.alias === chosen.suite)
+  if (from) warnIfExpired(chosen, from.release, o)
+  return chosen
+}
+
+/** One warning line when the suite a package comes from is past its Valid-Until: it is used, as apt would be told to. */
+export function warnIfExpired(chosen: QemuPackage, release: Release, o: Pick<ArchiveOptions, 'now' | 'warn'>): void {
+  if (release.validUntil && release.validUntil < (o.now ?? new Date())) {
     o.warn?.(
-      `Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${from.validUntil.toISOString()}); using it, as its signature and hashes are intact`
+      `Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${release.validUntil.toISOString()}); using it, as its signature and hashes are intact`
     )
   }
-  return chosen
 }

@@ -4,20 +4,31 @@ import type { CacheLog } from './actions-cache.js'
 import type { Fetcher } from './archive.js'
 import { type MemoKey, recall, remember } from './memo.js'
 import type { QemuQuery } from './query.js'
-import { discardWrittenSince, evict, type Installed, lookup, qemuRoot, snapshot } from './toolcache.js'
+import { evict, type Installed, lookup } from './toolcache.js'
 
 // What only a cold run needs (OpenPGP, the archive reader, the cache service client) is
-// loaded on first use, so that a warm run starts in well under a second.
+// loaded on first use, so that a warm run from the tool cache starts in well under a second.
 const cold = {
-  actionsCache: () => import('./actions-cache.js'),
+  actionsCache: async () => {
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import('./actions-cache.js'), import('./restore.js')])
+    return { cacheKey, restore, restoreQemu }
+  },
   archive: async () => {
-    const [{ resolveQemu }, { install }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
+    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
       import('./resolve.js'),
       import('./install.js'),
+      import('./kept.js'),
       import('./debian-keys.js'),
       import('@actions/tool-cache')
     ])
-    return { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download: (url: string) => tc.downloadTool(url) }
+    return {
+      resolveQemu,
+      ensureInstalled,
+      keptDir,
+      keeper,
+      DEBIAN_ARCHIVE_KEYS,
+      download: (url: string) => tc.downloadTool(url)
+    }
   }
 }
 
@@ -42,14 +53,14 @@ export interface QemuSetupOptions {
 export interface QemuSetup {
   readonly installed: Installed
   readonly source: Source
-  /** Set when the Actions cache was asked and missed: the post step saves under it. */
+  /** Set when the Actions cache was asked and missed: the post step saves `cachePaths` under it. */
   readonly saveKey?: string
+  /** The Debian files QEMU came from (kept.ts), for the post step to save. */
   readonly cachePaths: string[]
 }
 
 export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
   const memoKey: MemoKey = { query: o.query, mirror: o.mirror, host: o.host }
-  const cachePaths = [qemuRoot(o.toolCache)]
   const fromToolCache = async (): Promise<Installed | undefined> => {
     const version = o.query.kind === 'exact' ? o.query.text : await recall(o.toolCache, memoKey, o.now)
     if (!version) return undefined
@@ -62,43 +73,55 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
   }
 
   const local = await fromToolCache()
-  if (local) return checked({ installed: local, source: 'tool cache', cachePaths }, o.needed)
+  if (local) return checked({ installed: local, source: 'tool cache', cachePaths: [] }, o.needed)
 
-  let saveKey: string | undefined
+  const archive = await cold.archive()
+  const keys = o.keys ?? archive.DEBIAN_ARCHIVE_KEYS
+  const remembered = (installed: Installed) =>
+    o.query.kind === 'exact' ? Promise.resolve() : remember(o.toolCache, memoKey, installed.debianVersion, o.now)
+  const installOptions = { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, needed: o.needed }
+
+  /** Where the Debian files of a download are kept for the post step to save, after a miss. */
+  let keep: { readonly key: string; readonly dir: string } | undefined
   if (o.useActionsCache) {
     const actionsCache = await cold.actionsCache()
     const key = actionsCache.cacheKey(memoKey, o.now)
-    const before = await snapshot(o.toolCache)
-    if (await actionsCache.restore(cachePaths, key, o.log)) {
-      const restored = await fromToolCache()
-      if (restored) return checked({ installed: restored, source: 'Actions cache', cachePaths }, o.needed)
-    } else {
-      // A restore that failed half-way (an entry that fails its checksum) may have extracted files: none is used.
-      const discarded = await discardWrittenSince(o.toolCache, before)
-      if (discarded.length > 0) o.log.info(`Discarded what the failed restore left in the tool cache: ${discarded.join(', ')}`)
+    const dir = archive.keptDir(o.toolCache, key)
+    const restored = await actionsCache.restoreQemu({
+      ...installOptions,
+      key,
+      dir,
+      query: o.query,
+      keys,
+      now: o.now,
+      log: o.log,
+      restore: actionsCache.restore
+    })
+    if (restored.state === 'ok') {
+      await remembered(restored.installed)
+      return checked({ installed: restored.installed, source: 'Actions cache', cachePaths: [] }, o.needed)
     }
-    saveKey = key
+    // A refused entry cannot be replaced (its key exists): nothing is kept to save.
+    if (restored.state === 'miss') keep = { key, dir }
   }
 
-  const { resolveQemu, install, DEBIAN_ARCHIVE_KEYS, download } = await cold.archive()
-  const fetch = o.fetch ?? download
-  const pkg = await resolveQemu(o.query, {
-    mirror: o.mirror,
-    arch: o.host,
-    keys: o.keys ?? DEBIAN_ARCHIVE_KEYS,
-    fetch,
-    now: o.now,
-    warn: m => o.log.warning(m)
-  })
-  // The same version from another build (another mirror, a binNMU) replaces what the tool cache holds.
-  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed)
-  const reuse = existing.state === 'ok' && existing.installed.debSha256 === pkg.sha256
-  if (existing.state === 'ok' && !reuse) await evict(o.toolCache, pkg.debianVersion, o.host)
-  const installed = reuse
-    ? existing.installed
-    : await install(pkg, { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, fetch })
-  if (o.query.kind !== 'exact') await remember(o.toolCache, memoKey, pkg.debianVersion, o.now)
-  return checked({ installed, source: reuse ? 'tool cache' : 'Debian archive', saveKey, cachePaths }, o.needed)
+  const download = o.fetch ?? archive.download
+  const keeping = keep ? archive.keeper(download, o.mirror, keep.dir) : undefined
+  try {
+    const fetch = keeping?.fetch ?? download
+    const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: m => o.log.warning(m) })
+    const { installed, reused } = await archive.ensureInstalled(pkg, { ...installOptions, fetch })
+    await remembered(installed)
+    // Reused from the tool cache, the .deb was not downloaded: there is no whole entry to save.
+    const save = keep && !reused ? keep : undefined
+    if (save) await keeping?.commit(pkg.suite)
+    return checked(
+      { installed, source: reused ? 'tool cache' : 'Debian archive', saveKey: save?.key, cachePaths: save ? [save.dir] : [] },
+      o.needed
+    )
+  } finally {
+    await keeping?.discard()
+  }
 }
 
 /** Every needed emulator must be in the package: QEMU 7.2, say, has no loongarch64. */

@@ -5,7 +5,7 @@
  * Debian epoch is written `%3a`, as apt names its cached .debs: binfmt_misc separates
  * its fields with colons, so the interpreter path must not contain one.
  */
-import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { access, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { sha256Hex as sha256 } from '../digest.js'
 import type { QemuPackage } from './resolve.js'
@@ -114,7 +114,7 @@ async function exists(path: string): Promise<boolean> {
   )
 }
 
-/** Every file under the tool cache's `qemu/` folder, by path relative to it, with its ctime: what a restore changes. */
+/** Every file and link under the tool cache's `qemu/` folder, by path relative to it, with its ctime: what a restore changes. */
 export type Snapshot = ReadonlyMap<string, number>
 
 export async function snapshot(toolCache: string): Promise<Snapshot> {
@@ -122,9 +122,10 @@ export async function snapshot(toolCache: string): Promise<Snapshot> {
   const files = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => [])
   const out = new Map<string, number>()
   for (const f of files) {
-    if (!f.isFile()) continue
+    // A link counts as written too: one planted where a version's folder would be leads the lookup elsewhere.
+    if (f.isDirectory()) continue
     const path = join(f.parentPath, f.name)
-    const s = await stat(path).catch(() => undefined)
+    const s = await lstat(path).catch(() => undefined)
     if (s) out.set(path.slice(root.length + 1), s.ctimeMs)
   }
   return out
@@ -133,7 +134,8 @@ export async function snapshot(toolCache: string): Promise<Snapshot> {
 /**
  * Removes what was written under `qemu/` since `before` was taken (a file that is new or whose
  * ctime moved): each version entry such a file belongs to, whole, and each such memo or other file.
- * Returns the paths removed, relative to `qemu/`. For what a failed restore extracted before it failed.
+ * Returns the paths removed, relative to `qemu/`. For whatever a restore wrote there: a genuine entry writes
+ * nothing under `qemu/`, and a failed one may have extracted files before it failed.
  */
 export async function discardWrittenSince(toolCache: string, before: Snapshot): Promise<string[]> {
   const root = qemuRoot(toolCache)

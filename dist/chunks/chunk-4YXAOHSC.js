@@ -33,7 +33,17 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-2DSO5K4C.js";
+} from "./chunk-LI3GLERY.js";
+import {
+  debug,
+  getInput,
+  getState,
+  group,
+  info,
+  saveState,
+  setSecret,
+  summary
+} from "./chunk-4MOIXKYJ.js";
 import {
   EM,
   armArchLevel,
@@ -59,16 +69,6 @@ import {
   errorMessage,
   oneLine
 } from "./chunk-WXXSKNG5.js";
-import {
-  debug,
-  getInput,
-  getState,
-  group,
-  info,
-  saveState,
-  setSecret,
-  summary
-} from "./chunk-4MOIXKYJ.js";
 import {
   __commonJS,
   __require,

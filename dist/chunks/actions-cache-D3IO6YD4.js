@@ -3,12 +3,6 @@ import {
   Minimatch
 } from "./chunk-6MQT32KB.js";
 import {
-  sha256Hex
-} from "./chunk-6PV27GIQ.js";
-import {
-  errorMessage
-} from "./chunk-WXXSKNG5.js";
-import {
   BearerCredentialHandler,
   HttpClient,
   HttpClientError,
@@ -23,6 +17,12 @@ import {
 import {
   require_semver
 } from "./chunk-IR6WKKZB.js";
+import {
+  sha256Hex
+} from "./chunk-6PV27GIQ.js";
+import {
+  errorMessage
+} from "./chunk-WXXSKNG5.js";
 import {
   exec,
   mkdirP,

@@ -4,7 +4,7 @@ import {
 } from "./chunk-6PV27GIQ.js";
 
 // src/qemu/toolcache.ts
-import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { access, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, sep } from "node:path";
 var MANIFEST = "archway-qemu.json";
 function qemuRoot(toolCache) {
@@ -84,9 +84,9 @@ async function snapshot(toolCache) {
   const files = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
   const out = /* @__PURE__ */ new Map();
   for (const f of files) {
-    if (!f.isFile()) continue;
+    if (f.isDirectory()) continue;
     const path = join(f.parentPath, f.name);
-    const s = await stat(path).catch(() => void 0);
+    const s = await lstat(path).catch(() => void 0);
     if (s) out.set(path.slice(root.length + 1), s.ctimeMs);
   }
   return out;

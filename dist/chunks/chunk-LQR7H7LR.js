@@ -1,14 +1,16 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   commit,
+  evict,
+  lookup,
   qemuRoot
-} from "./chunk-UQJLSGCV.js";
+} from "./chunk-CLHB73CL.js";
 import {
   parseElf
 } from "./chunk-ATW73TXN.js";
 import {
   fetchOrExplain
-} from "./chunk-7WLVB5YB.js";
+} from "./chunk-4P72JFZH.js";
 import {
   run
 } from "./chunk-XG46GAN3.js";
@@ -18,8 +20,6 @@ import {
 import {
   VerificationError
 } from "./chunk-WXXSKNG5.js";
-import "./chunk-7GJN7XK5.js";
-import "./chunk-QFDZJLFJ.js";
 
 // src/qemu/install.ts
 import { chmod, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
@@ -69,8 +69,14 @@ async function extractFromDeb(deb, paths, dest, scratch) {
 function packagePath(pkg, emulator) {
   return pkg.layout === "static-suffix" ? `./usr/bin/qemu-${emulator}-static` : `./usr/bin/qemu-${emulator}`;
 }
+async function ensureInstalled(pkg, o) {
+  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
+  if (existing.state === "ok" && existing.installed.debSha256 === pkg.sha256) return { installed: existing.installed, reused: true };
+  if (existing.state !== "missing") await evict(o.toolCache, pkg.debianVersion, o.host);
+  return { installed: await install(pkg, o), reused: false };
+}
 async function install(pkg, o) {
-  const url = `${o.mirror}/${pkg.filename}`;
+  const url = `${o.from ?? o.mirror}/${pkg.filename}`;
   await mkdir(qemuRoot(o.toolCache), { recursive: true });
   const work = await mkdtemp(join2(qemuRoot(o.toolCache), ".work-"));
   try {
@@ -104,12 +110,14 @@ async function install(pkg, o) {
       await chmod(to, 493);
       binaries[e] = sha256Hex(data);
     }
-    return await commit(staged, o.toolCache, { ...pkg, debSha256, url, binaries }, o.host);
+    return await commit(staged, o.toolCache, { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries }, o.host);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
+
 export {
-  install,
-  packagePath
+  packagePath,
+  ensureInstalled,
+  install
 };

@@ -4,17 +4,14 @@ import {
   qemuUpstreamVersion
 } from "./chunk-ZCJDHQZA.js";
 import {
+  require_semver
+} from "./chunk-IR6WKKZB.js";
+import {
   readSuite
-} from "./chunk-7WLVB5YB.js";
-import "./chunk-XG46GAN3.js";
-import "./chunk-6PV27GIQ.js";
+} from "./chunk-4P72JFZH.js";
 import {
   InputError
 } from "./chunk-WXXSKNG5.js";
-import {
-  require_semver
-} from "./chunk-IR6WKKZB.js";
-import "./chunk-7GJN7XK5.js";
 import {
   __toESM
 } from "./chunk-QFDZJLFJ.js";
@@ -86,20 +83,25 @@ async function resolveQemu(q, o) {
       `no QEMU in ${o.mirror} matches it for ${o.arch}; the archive holds ${describeAvailable(candidates) || "none"}`
     );
   }
-  const from = suites.find((s) => s.alias === chosen.suite)?.release;
-  if (from?.validUntil && from.validUntil < (o.now ?? /* @__PURE__ */ new Date())) {
-    o.warn?.(
-      `Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${from.validUntil.toISOString()}); using it, as its signature and hashes are intact`
-    );
-  }
+  const from = suites.find((s) => s.alias === chosen.suite);
+  if (from) warnIfExpired(chosen, from.release, o);
   return chosen;
 }
+function warnIfExpired(chosen, release, o) {
+  if (release.validUntil && release.validUntil < (o.now ?? /* @__PURE__ */ new Date())) {
+    o.warn?.(
+      `Debian suite ${chosen.suite} (${chosen.codename}) is past its Valid-Until (${release.validUntil.toISOString()}); using it, as its signature and hashes are intact`
+    );
+  }
+}
+
 export {
   ALL_SUITES,
+  suitesFor,
   PACKAGE_NAMES,
+  staticPackage,
   choose,
   describeAvailable,
   resolveQemu,
-  staticPackage,
-  suitesFor
+  warnIfExpired
 };

@@ -3,24 +3,24 @@ import {
   Minimatch
 } from "./chunk-6MQT32KB.js";
 import {
-  parseDebianVersion
-} from "./chunk-ZCJDHQZA.js";
+  debug,
+  setFailed
+} from "./chunk-4MOIXKYJ.js";
 import {
   EM,
   ET
 } from "./chunk-ATW73TXN.js";
 import {
+  parseDebianVersion
+} from "./chunk-ZCJDHQZA.js";
+import {
+  require_semver
+} from "./chunk-IR6WKKZB.js";
+import {
   ArchwayError,
   InputError,
   errorMessage
 } from "./chunk-WXXSKNG5.js";
-import {
-  debug,
-  setFailed
-} from "./chunk-4MOIXKYJ.js";
-import {
-  require_semver
-} from "./chunk-IR6WKKZB.js";
 import {
   __toESM
 } from "./chunk-QFDZJLFJ.js";

@@ -25619,6 +25619,7 @@ async function readSuite(alias, names, o) {
     await rm(inReleaseFile, { force: true });
   }
   const release = parseRelease(signed);
+  if (release.suite !== alias) throw new VerificationError(`${base}/InRelease is signed for suite "${release.suite}", not ${alias}`);
   const gz = `main/binary-${o.arch}/Packages.gz`;
   const path = release.files.has(gz) ? gz : `main/binary-${o.arch}/Packages.xz`;
   const entry = release.files.get(path);

@@ -1,0 +1,85 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+import {
+  PACKAGE_NAMES,
+  choose,
+  staticPackage,
+  suitesFor,
+  warnIfExpired
+} from "./chunk-3KZECZRO.js";
+import {
+  readSuite
+} from "./chunk-4P72JFZH.js";
+import {
+  VerificationError
+} from "./chunk-WXXSKNG5.js";
+
+// src/qemu/kept.ts
+import { copyFile, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+function keptDir(toolCache, key) {
+  return join(toolCache, "qemu-debian", key.replace(/:/g, "%3a"));
+}
+async function linkOrCopy(from, to) {
+  await link(from, to).catch(() => copyFile(from, to));
+}
+function keeper(fetch, mirror, dir) {
+  const copies = /* @__PURE__ */ new Map();
+  const discard = async () => {
+    for (const copy of copies.values()) await rm(copy, { force: true });
+    copies.clear();
+  };
+  return {
+    fetch: async (url) => {
+      const file = await fetch(url);
+      if (url.startsWith(`${mirror}/`)) {
+        const copy = `${file}.keep`;
+        await linkOrCopy(file, copy);
+        copies.set(url.slice(mirror.length + 1), copy);
+      }
+      return file;
+    },
+    commit: async (alias) => {
+      for (const [path, copy] of copies) {
+        if (path.startsWith("dists/") && !path.startsWith(`dists/${alias}/`)) continue;
+        const to = join(dir, path);
+        await mkdir(dirname(to), { recursive: true });
+        await rename(copy, to).catch(() => copyFile(copy, to));
+      }
+      await discard();
+    },
+    discard
+  };
+}
+var keptFetcher = async (path) => {
+  const s = await lstat(path);
+  if (!s.isFile()) throw new VerificationError(`${path} is not a regular file`);
+  const own = `${path}.${process.pid}-${Date.now()}`;
+  await linkOrCopy(path, own);
+  return own;
+};
+function keptSuite(suites, query) {
+  if (suites.length === 0) return void 0;
+  if (suites.length > 1)
+    throw new VerificationError(`it holds ${suites.length} suites (${[...suites].sort().join(", ")}), where one is kept`);
+  const [alias] = suites;
+  if (!suitesFor(query).includes(alias))
+    throw new VerificationError(`it holds suite ${alias}, where qemu-version ${query.text} is not resolved`);
+  return alias;
+}
+async function readKept(dir, query, o) {
+  const alias = keptSuite(await readdir(join(dir, "dists")).catch(() => []), query);
+  if (!alias) return void 0;
+  const suite = await readSuite(alias, PACKAGE_NAMES, { ...o, mirror: dir, fetch: keptFetcher });
+  const chosen = choose(query, staticPackage(suite));
+  if (!chosen) throw new VerificationError(`the signed index of ${alias} it holds has no QEMU that fits qemu-version ${query.text}`);
+  warnIfExpired(chosen, suite.release, o);
+  return chosen;
+}
+
+export {
+  keptDir,
+  keeper,
+  keptFetcher,
+  keptSuite,
+  readKept
+};

@@ -1,0 +1,67 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+import {
+  ensureInstalled
+} from "./chunk-LQR7H7LR.js";
+import {
+  discardWrittenSince,
+  snapshot
+} from "./chunk-CLHB73CL.js";
+import "./chunk-ATW73TXN.js";
+import {
+  keptFetcher,
+  readKept
+} from "./chunk-AYRQXDRQ.js";
+import "./chunk-3KZECZRO.js";
+import "./chunk-ZCJDHQZA.js";
+import "./chunk-IR6WKKZB.js";
+import "./chunk-4P72JFZH.js";
+import "./chunk-XG46GAN3.js";
+import "./chunk-6PV27GIQ.js";
+import {
+  VerificationError,
+  errorMessage
+} from "./chunk-WXXSKNG5.js";
+import "./chunk-7GJN7XK5.js";
+import "./chunk-QFDZJLFJ.js";
+
+// src/qemu/restore.ts
+import { rm } from "node:fs/promises";
+async function restoreQemu(o) {
+  await rm(o.dir, { recursive: true, force: true });
+  const before = await snapshot(o.toolCache);
+  const hit = await o.restore([o.dir], o.key, o.log);
+  const written = await discardWrittenSince(o.toolCache, before);
+  try {
+    if (!hit) {
+      if (written.length > 0) o.log.info(`Discarded what the failed restore left in the tool cache: ${written.join(", ")}`);
+      return { state: "miss" };
+    }
+    if (written.length > 0)
+      throw new VerificationError(`it wrote into the tool cache's qemu folder (${list(written)}), which a genuine entry never does`);
+    const pkg = await readKept(o.dir, o.query, { arch: o.host, keys: o.keys, now: o.now, warn: (m) => o.log.warning(m) });
+    if (!pkg) {
+      o.log.info(
+        `The Actions cache entry ${o.key} holds no Debian files to check QEMU against (an older format): QEMU is fetched from the Debian archive`
+      );
+      return { state: "refused" };
+    }
+    const { installed } = await ensureInstalled(pkg, { ...o, fetch: keptFetcher, from: o.dir });
+    o.log.info(
+      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256`
+    );
+    return { state: "ok", installed };
+  } catch (err) {
+    o.log.warning(
+      `Refused the QEMU entry restored from the Actions cache under ${o.key}: ${errorMessage(err)}; fetching QEMU from the Debian archive (delete the entry to let a good one be saved)`
+    );
+    return { state: "refused" };
+  } finally {
+    await rm(o.dir, { recursive: true, force: true });
+  }
+}
+function list(paths) {
+  return paths.length > 3 ? `${paths.slice(0, 3).join(", ")} and ${paths.length - 3} more` : paths.join(", ");
+}
+export {
+  restoreQemu
+};

@@ -1,0 +1,106 @@
+/**
+ * The Debian files a QEMU came from, kept at their archive paths in a folder of their own (a
+ * mirror of one suite's InRelease and Packages index, and the .deb): what an Actions cache entry
+ * holds, so that a restored QEMU is checked along the same chain as a download.
+ */
+import { copyFile, link, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { VerificationError } from '../errors.js'
+import { type ArchiveOptions, type Fetcher, readSuite } from './archive.js'
+import type { QemuQuery } from './query.js'
+import { choose, PACKAGE_NAMES, type QemuPackage, staticPackage, suitesFor, warnIfExpired } from './resolve.js'
+
+/** `<tool cache>/qemu-debian/<key>`: outside `qemu/`, so that nothing restored there can pass for an installed version. */
+export function keptDir(toolCache: string, key: string): string {
+  return join(toolCache, 'qemu-debian', key.replace(/:/g, '%3a'))
+}
+
+/** A hard link where the two paths share a file system, else a copy. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  await link(from, to).catch(() => copyFile(from, to))
+}
+
+/** A fetcher that keeps a copy of each file it downloads, until they are committed to a kept folder or discarded. */
+export interface Keeper {
+  readonly fetch: Fetcher
+  /** Moves what was downloaded from the mirror into `dir` at its archive path: of the suites read, `alias`'s only. */
+  commit(alias: string): Promise<void>
+  /** Removes every copy kept. */
+  discard(): Promise<void>
+}
+
+/** Each copy sits beside its download until committed, so that nothing reaches the tool cache before QEMU does. */
+export function keeper(fetch: Fetcher, mirror: string, dir: string): Keeper {
+  const copies = new Map<string, string>()
+  const discard = async () => {
+    for (const copy of copies.values()) await rm(copy, { force: true })
+    copies.clear()
+  }
+  return {
+    fetch: async url => {
+      const file = await fetch(url)
+      if (url.startsWith(`${mirror}/`)) {
+        const copy = `${file}.keep`
+        await linkOrCopy(file, copy)
+        copies.set(url.slice(mirror.length + 1), copy)
+      }
+      return file
+    },
+    commit: async alias => {
+      for (const [path, copy] of copies) {
+        if (path.startsWith('dists/') && !path.startsWith(`dists/${alias}/`)) continue
+        const to = join(dir, path)
+        await mkdir(dirname(to), { recursive: true })
+        await rename(copy, to).catch(() => copyFile(copy, to))
+      }
+      await discard()
+    },
+    discard
+  }
+}
+
+/**
+ * Reads a kept file as the archive readers read a download: a path of its own, which they delete
+ * after use. Only a regular file is read; a link or a device in an entry is refused.
+ */
+export const keptFetcher: Fetcher = async path => {
+  const s = await lstat(path)
+  if (!s.isFile()) throw new VerificationError(`${path} is not a regular file`)
+  const own = `${path}.${process.pid}-${Date.now()}`
+  await linkOrCopy(path, own)
+  return own
+}
+
+/**
+ * The one suite a kept folder holds, if the query may be resolved in it. Pure. Undefined for a
+ * folder with no suite at all (an entry saved before the Debian files were kept).
+ */
+export function keptSuite(suites: readonly string[], query: QemuQuery): string | undefined {
+  if (suites.length === 0) return undefined
+  if (suites.length > 1)
+    throw new VerificationError(`it holds ${suites.length} suites (${[...suites].sort().join(', ')}), where one is kept`)
+  const [alias] = suites
+  if (!suitesFor(query).includes(alias))
+    throw new VerificationError(`it holds suite ${alias}, where qemu-version ${query.text} is not resolved`)
+  return alias
+}
+
+/**
+ * Checks the kept files along Debian's chain: the InRelease signed by one of `keys`, for its suite;
+ * the Packages index it lists, by SHA-256; the package in that index that fits the query. Returns
+ * that package (whose .deb the installer checks by size and SHA-256 before unpacking it), or
+ * undefined when the folder keeps no suite.
+ */
+export async function readKept(
+  dir: string,
+  query: QemuQuery,
+  o: Pick<ArchiveOptions, 'arch' | 'keys' | 'now' | 'warn'>
+): Promise<QemuPackage | undefined> {
+  const alias = keptSuite(await readdir(join(dir, 'dists')).catch(() => []), query)
+  if (!alias) return undefined
+  const suite = await readSuite(alias, PACKAGE_NAMES, { ...o, mirror: dir, fetch: keptFetcher })
+  const chosen = choose(query, staticPackage(suite))
+  if (!chosen) throw new VerificationError(`the signed index of ${alias} it holds has no QEMU that fits qemu-version ${query.text}`)
+  warnIfExpired(chosen, suite.release, o)
+  return chosen
+}
