@@ -6,7 +6,7 @@ import { type BuildInputs, getInputs, type Inputs } from './inputs.js'
 import { setImageOutputs, setPlatformsOutput, setQemuOutputs } from './outputs.js'
 import { type PipelineResult, runPipeline } from './pipeline.js'
 import { formatPlatform, hostDebianArch, type Platform } from './platform.js'
-import { merge } from './publish/matrix.js'
+import { merge, startRelease } from './publish/matrix.js'
 import { pendingPublish } from './publish/pending.js'
 import type { QemuSetup } from './qemu/setup.js'
 import { formatReference } from './registry/reference.js'
@@ -70,8 +70,9 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
         return swap
       }
     }
+    const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : undefined
     pipeline = await runPipeline(build, share, options)
-    if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms)
+    if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms, release)
   } finally {
     // Saved whatever happens: the QEMU cache is worth keeping even when the build fails.
     saveState({ qemuCaches: [...qemuCaches, ...cacheEntries(swaps.map(s => s.setup))], publish })
