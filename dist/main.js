@@ -38,7 +38,7 @@ import {
   targetsOf,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-JF3ZC6A7.js";
+} from "./chunks/chunk-LOOMAQND.js";
 import {
   ALL_PLATFORMS,
   binfmtMagic,

@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-JF3ZC6A7.js";
+} from "./chunks/chunk-LOOMAQND.js";
 import {
   runStep
 } from "./chunks/chunk-PFQX2V2R.js";

@@ -122,13 +122,13 @@ export function waitingLine(where: string, verdicts: readonly Verdict[]): string
   const named = (w: Verdict['waiting']) =>
     verdicts
       .filter(v => v.waiting === w)
-      .map(v => (w === 'started, not done' ? `${formatPlatform(v.platform)} (attempt ${v.attempt})` : formatPlatform(v.platform)))
+      .map(v => (w === 'started, not done' ? `${formatPlatform(v.platform)} started in attempt ${v.attempt}` : formatPlatform(v.platform)))
   const notStaged = named('not staged')
   const started = named('started, not done')
   if (notStaged.length === 0 && started.length === 0) return undefined
   const parts = [
     ...(notStaged.length ? [`${notStaged.join(', ')} not staged yet by this run`] : []),
-    ...(started.length ? [`${started.join(', ')} started again and not done: no earlier image of it is taken`] : [])
+    ...(started.length ? [`${started.join(', ')} and not done (it runs, or failed): no image of an earlier attempt is taken`] : [])
   ]
   return `${where}: ${parts.join('; ')}; the job that stages the last platform publishes the index`
 }

@@ -5652,13 +5652,13 @@ async function mergeStaged(targets, release, notes, access) {
   return { ...outcome, lines };
 }
 function waitingLine(where, verdicts) {
-  const named = (w) => verdicts.filter((v) => v.waiting === w).map((v) => w === "started, not done" ? `${formatPlatform(v.platform)} (attempt ${v.attempt})` : formatPlatform(v.platform));
+  const named = (w) => verdicts.filter((v) => v.waiting === w).map((v) => w === "started, not done" ? `${formatPlatform(v.platform)} started in attempt ${v.attempt}` : formatPlatform(v.platform));
   const notStaged = named("not staged");
   const started = named("started, not done");
   if (notStaged.length === 0 && started.length === 0) return void 0;
   const parts = [
     ...notStaged.length ? [`${notStaged.join(", ")} not staged yet by this run`] : [],
-    ...started.length ? [`${started.join(", ")} started again and not done: no earlier image of it is taken`] : []
+    ...started.length ? [`${started.join(", ")} and not done (it runs, or failed): no image of an earlier attempt is taken`] : []
   ];
   return `${where}: ${parts.join("; ")}; the job that stages the last platform publishes the index`;
 }
