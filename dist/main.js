@@ -1419,6 +1419,7 @@ function cacheEntries(setups) {
 }
 async function buildJob(inputs, build, buildHost) {
   const share = build.share ?? inputs.platforms;
+  const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : void 0;
   const { host, emulation, facts, qemuCaches } = await emulate(inputs, share);
   let pipeline3;
   let publish;
@@ -1439,7 +1440,6 @@ async function buildJob(inputs, build, buildHost) {
         return swap;
       }
     };
-    const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : void 0;
     pipeline3 = await runPipeline(build, share, options);
     if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms, release);
   } finally {

@@ -49,6 +49,8 @@ function cacheEntries(setups: readonly QemuSetup[]): { key: string; paths: reado
 
 async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost): Promise<void> {
   const share = build.share ?? inputs.platforms
+  // Recorded first, so that the window in which other jobs cannot see this one is as short as can be.
+  const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : undefined
   const { host, emulation, facts, qemuCaches } = await emulate(inputs, share)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
@@ -70,7 +72,6 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
         return swap
       }
     }
-    const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : undefined
     pipeline = await runPipeline(build, share, options)
     if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms, release)
   } finally {

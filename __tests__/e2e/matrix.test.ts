@@ -203,7 +203,9 @@ describe('the post steps of a matrix, under stress', () => {
       expect({ round, platforms: platformsOf(`${env.registryOpen}/${repository}:${tag}`) }).toEqual({ round, platforms: MATRIX })
       expect({ round, digest: sha256(skopeoRaw(`${env.registryOpen}/${repository}:${tag}`)) }).toEqual({ round, digest: [...digests][0] })
     }
-    expect((await tagsOf(env.registryOpen, repository)).filter(t => t.startsWith('archway-stage-'))).toEqual([])
+    // Left: only the main steps' "started" records, of the run's own release, which no round publishes.
+    const own = mains[0].state.publish.release.key
+    expect((await tagsOf(env.registryOpen, repository)).filter(t => t.startsWith('archway-stage-') && !t.includes(own))).toEqual([])
     expect(Date.now() - started).toBeLessThan(5 * 60 * 1000)
   })
 })
