@@ -7,10 +7,12 @@ import {
   archFailure,
   archLogLine,
   archOk,
+  attemptOf,
   blobPath,
   blobStream,
   buildIndex,
   cacheType,
+  chooseStore,
   connect,
   costLines,
   findPlatformImage,
@@ -23,6 +25,7 @@ import {
   mapLimit,
   mergeStaged,
   mergeSummary,
+  openStore,
   readBlob,
   readJsonBlob,
   readLayoutIndex,
@@ -37,7 +40,7 @@ import {
   testTimes,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-4YXAOHSC.js";
+} from "./chunks/chunk-TBV2C6YA.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -1586,19 +1589,35 @@ async function createdTime(env) {
 function matrixRelease(build, all, env = process.env) {
   const runId = env.GITHUB_RUN_ID;
   if (!runId) throw new ArchwayError("GITHUB_RUN_ID is not set; a matrix of jobs (the build input) is coordinated per workflow run");
+  const { kind, line } = chooseStore(env, targetsOf(build)[0]);
   return {
-    key: releaseKey(runId, build.tags.map(formatReference), all),
-    attempt: env.GITHUB_RUN_ATTEMPT ?? "1",
-    platforms: all.map(formatPlatform),
-    publish: build.mode !== "stage"
+    release: {
+      key: releaseKey(runId, build.tags.map(formatReference), all),
+      attempt: attemptOf(env.GITHUB_RUN_ATTEMPT),
+      platforms: all.map(formatPlatform),
+      publish: build.mode !== "stage",
+      store: kind
+    },
+    line
   };
 }
+async function startRelease(build, all, share) {
+  const { release, line } = matrixRelease(build, all);
+  info(line);
+  const place = targetsOf(build)[0];
+  const store = await openStore(release.store, release.key, place, () => connect(place.registry, build));
+  await store.write(share.map((platform) => ({ state: "started", platform, attempt: release.attempt })));
+  info(`Recorded ${share.map(formatPlatform).join(", ")} as started in attempt ${release.attempt} of release ${release.key}`);
+  return release;
+}
 async function merge(build, all) {
-  const release = releaseOf(matrixRelease({ ...build, mode: "merge" }, all));
+  const { release: state, line } = matrixRelease({ ...build, mode: "merge" }, all);
+  const release = releaseOf(state);
   const notes = indexNotes(build.annotations, await runnerFacts());
   const outcome = await group("Publish the index from the staged platforms", async () => {
+    info(line);
     const o = await mergeStaged(targetsOf(build), release, notes, build);
-    for (const line of o.lines) info(line);
+    for (const l of o.lines) info(l);
     return o;
   });
   const index = outcome.index;
@@ -1609,7 +1628,7 @@ async function merge(build, all) {
 }
 
 // src/publish/pending.ts
-async function pendingPublish(build, pipeline3, all) {
+async function pendingPublish(build, pipeline3, all, release) {
   const share = build.share ?? all;
   const images = pipeline3.platforms.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
   if (images.length !== share.length) throw new ArchwayError("not every platform was pushed; no index");
@@ -1626,10 +1645,11 @@ async function pendingPublish(build, pipeline3, all) {
   };
   const tags = build.tags.map(formatReference).join(", ");
   if (build.share) {
+    if (!release) throw new ArchwayError("a matrix job has no release to stage its platforms for");
     info(
       `The post step stages ${share.map(formatPlatform).join(", ")} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`
     );
-    return { ...state, release: matrixRelease(build, all) };
+    return { ...state, release };
   }
   const digest = buildIndex(images, notes.annotations, notes.descriptorAnnotations).digest;
   info(`Index ${digest}: the post step publishes it as ${tags} once the job has succeeded`);
@@ -1667,6 +1687,7 @@ function cacheEntries(setups) {
 }
 async function buildJob(inputs, build, buildHost) {
   const share = build.share ?? inputs.platforms;
+  const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : void 0;
   const { host, emulation, facts, qemuCaches } = await emulate(inputs, share);
   let pipeline3;
   let publish;
@@ -1689,7 +1710,7 @@ async function buildJob(inputs, build, buildHost) {
       }
     };
     pipeline3 = await runPipeline(build, share, options);
-    if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms);
+    if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms, release);
   } finally {
     saveState({ qemuCaches: [...qemuCaches, ...cacheEntries(swaps.map((s) => s.setup))], publish });
     if (emulation && swaps.length > 0) setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions);

@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-4YXAOHSC.js";
+} from "./chunks/chunk-TBV2C6YA.js";
 import {
   runStep
 } from "./chunks/chunk-LI3GLERY.js";

@@ -8,7 +8,7 @@ import { type BuildInputs, getInputs, type Inputs } from './inputs.js'
 import { setImageOutputs, setPlatformsOutput, setQemuOutputs } from './outputs.js'
 import { type PipelineResult, runPipeline } from './pipeline.js'
 import { formatPlatform, hostDebianArch, type Platform } from './platform.js'
-import { merge } from './publish/matrix.js'
+import { merge, startRelease } from './publish/matrix.js'
 import { pendingPublish } from './publish/pending.js'
 import type { QemuSetup } from './qemu/setup.js'
 import { formatReference } from './registry/reference.js'
@@ -53,6 +53,8 @@ function cacheEntries(setups: readonly QemuSetup[]): { key: string; paths: reado
 
 async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost): Promise<void> {
   const share = build.share ?? inputs.platforms
+  // Recorded first, so that the window in which other jobs cannot see this one is as short as can be.
+  const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : undefined
   const { host, emulation, facts, qemuCaches } = await emulate(inputs, share)
   let pipeline: PipelineResult | undefined
   let publish: PublishState | undefined
@@ -76,7 +78,7 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
       }
     }
     pipeline = await runPipeline(build, share, options)
-    if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms)
+    if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms, release)
   } finally {
     // Saved whatever happens: the QEMU cache is worth keeping even when the build fails.
     saveState({ qemuCaches: [...qemuCaches, ...cacheEntries(swaps.map(s => s.setup))], publish })

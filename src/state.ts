@@ -1,9 +1,13 @@
 /** The post step's state: one versioned JSON object, typed on both sides, never a secret. */
 import * as core from '@actions/core'
+import type { StoreKind } from './coordination/store.js'
 import type { IndexNotes } from './publish/index-manifest.js'
 
-/** 2: the index's entries carry annotations (`descriptorAnnotations`); 3: one QEMU cache entry per version set up (`qemuCaches`). */
-export const STATE_VERSION = 3
+/**
+ * 2: the index's entries carry annotations (`descriptorAnnotations`); 3: one QEMU cache entry per version set up (`qemuCaches`);
+ * 4: a matrix release names where its records are (`store`) and its attempt is a number.
+ */
+export const STATE_VERSION = 4
 const KEY = 'archway'
 
 /** What the index is built from, besides the images: `annotations` (the index's) and `descriptorAnnotations` (each entry's). */
@@ -15,7 +19,13 @@ export interface PublishState extends IndexNotes {
   /** The index digest main computed and gave as an output (one job building every platform). */
   readonly digest?: string
   /** In a matrix: the release this job's platforms belong to, and every platform it needs. */
-  readonly release?: { readonly key: string; readonly attempt: string; readonly platforms: readonly string[]; readonly publish: boolean }
+  readonly release?: {
+    readonly key: string
+    readonly attempt: number
+    readonly platforms: readonly string[]
+    readonly publish: boolean
+    readonly store: StoreKind
+  }
 }
 
 export interface PostState {

@@ -78,6 +78,10 @@ describe('a matrix of three jobs', () => {
     expect(platformsOf(`${env.registryOpen}/${repository}:latest`)).toEqual(MATRIX)
     // The staging tags are gone: the registry here deletes manifests.
     expect(await tagsOf(env.registryOpen, repository)).toEqual(['latest'])
+    for (const j of jobs)
+      expect(j.main.log).toContain(
+        `Matrix records: staging tags in ${env.registryOpen}/${repository}, since the Actions cache service is not available (ACTIONS_CACHE_SERVICE_V2 is not set)`
+      )
     // Each job emulated only its own share.
     expect(jobs.find(j => j.platform === 'linux/amd64')!.main.log).toContain('runs natively')
     expect(jobs.find(j => j.platform === 'linux/s390x')!.main.log).toMatch(
@@ -96,7 +100,7 @@ describe('a matrix of three jobs', () => {
     ])
     for (const j of first.filter(j => j.platform !== 'linux/s390x')) {
       expect(j.post?.code).toBe(0)
-      expect(j.post!.log).toContain('linux/s390x not staged yet by this run')
+      expect(j.post!.log).toContain('linux/s390x started in attempt 1 and not done')
     }
     expect((await tagsOf(env.registryOpen, repository)).filter(t => !t.startsWith('archway-stage-'))).toEqual([])
 
@@ -199,7 +203,9 @@ describe('the post steps of a matrix, under stress', () => {
       expect({ round, platforms: platformsOf(`${env.registryOpen}/${repository}:${tag}`) }).toEqual({ round, platforms: MATRIX })
       expect({ round, digest: sha256(skopeoRaw(`${env.registryOpen}/${repository}:${tag}`)) }).toEqual({ round, digest: [...digests][0] })
     }
-    expect((await tagsOf(env.registryOpen, repository)).filter(t => t.startsWith('archway-stage-'))).toEqual([])
+    // Left: only the main steps' "started" records, of the run's own release, which no round publishes.
+    const own = mains[0].state.publish.release.key
+    expect((await tagsOf(env.registryOpen, repository)).filter(t => t.startsWith('archway-stage-') && !t.includes(own))).toEqual([])
     expect(Date.now() - started).toBeLessThan(5 * 60 * 1000)
   })
 })

@@ -23,6 +23,7 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { BINFMT, binfmtSnapshot } from '../../__tests__/helpers/binfmt.js'
 import { type Member, memberOf, readEntry, withContent, writeEntry } from '../../__tests__/helpers/cache-entry.js'
 import { azuriteAccount, azuriteStore, startCacheService } from '../../__tests__/helpers/cache-service.js'
+import { startDistribution } from '../../__tests__/helpers/distribution.js'
 import { closedPort, type FaultProxy, type FaultRule, startFaultProxy } from '../../__tests__/helpers/fault-proxy.js'
 import { sha256, skopeoRaw, tagsOf } from '../../__tests__/helpers/registry-api.js'
 import { newRunner, parseCommandFile, type Runner, type StepResult } from '../../__tests__/helpers/runner.js'
@@ -93,6 +94,8 @@ interface Outcome {
   /** Why data was lost, if it was. */
   readonly lost: string[]
   readonly leaks: string[]
+  /** What a run that published left in the registry besides the release (a matrix's staging tags, say): not survived. */
+  readonly leftBehind?: string[]
   readonly seconds: number
 }
 
@@ -316,6 +319,52 @@ function mirrorKind(name: string, expect: Kind['expect'], rules: FaultRule[] | '
   }
 }
 
+/**
+ * DELETE refused: a matrix release (two jobs, linux/amd64 and linux/386, each main then post, side
+ * by side) with the run's cache service, against a distribution registry with deletes off, as
+ * GHCR and Docker Hub refuse DELETE. Survived: the release published and nothing of the
+ * coordination left in the registry (no tag but the release's; the registry has no referrers API,
+ * so a referrer would be a `sha256-*` tag).
+ */
+const deleteRefusedKind: Kind = {
+  name: 'DELETE refused: matrix, records in the Actions cache',
+  expect: 'survive',
+  run: async () => {
+    const registry = await startDistribution({ deletes: false })
+    const service = await startCacheService(await azuriteStore(azuriteAccount()))
+    try {
+      const probe = await fetch(`http://${registry.host}/v2/bench/probe/manifests/sha256:${'0'.repeat(64)}`, { method: 'DELETE' })
+      const repository = unique('nodelete')
+      const runId = String(Date.now() * 1000 + Math.floor(Math.random() * 1000))
+      const inputs = imageInputs(registry.host, repository, { platforms: 'linux/amd64,linux/386' })
+      const jobs = await Promise.all(
+        ['linux/amd64', 'linux/386'].map(async platform => {
+          const r = await newRunner(runner.toolCache)
+          Object.assign(r.env, { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1' })
+          const stepEnv = { ...DOCKER, ...service.env() }
+          const main = await step(r, 'main', { ...inputs, build: platform }, {}, stepEnv)
+          return main.code === 0 ? [main, await step(r, 'post', { ...inputs, build: platform }, main.state, stepEnv)] : [main]
+        })
+      )
+      const steps = [...jobs.map(j => j[0]), ...jobs.flatMap(j => j.slice(1))]
+      const facts = await registryFacts(registry.host, repository)
+      const announced = [
+        ...new Set(steps.flatMap(s => [...s.log.matchAll(/Every platform is staged: published (sha256:[0-9a-f]{64})/g)].map(m => m[1])))
+      ]
+      const lost = facts.incomplete.map(i => `tag on an incomplete index: ${i}`)
+      const succeeded = steps.length === 4 && steps.every(s => s.code === 0)
+      if (succeeded && (announced.length !== 1 || facts.latest !== announced[0]))
+        lost.push(`published ${announced.join(', ') || 'nothing'}, the registry holds ${facts.latest ?? 'no tag'}`)
+      if (!succeeded && facts.latest !== undefined) lost.push(`the run failed and the tag moved to ${facts.latest}`)
+      const leftBehind = (await tagsOf(registry.host, repository)).filter(t => t !== 'latest').map(t => `tag left behind: ${t}`)
+      return { steps, faulted: probe.status === 405 ? 1 : 0, lost, leaks: [], leftBehind }
+    } finally {
+      await service.close()
+      await registry.close()
+    }
+  }
+}
+
 const KINDS: Kind[] = [
   registryKind('push: 500 on the first 3 requests', 'survive', [{ path: /^\/v2\//, times: 3, fault: { kind: 'status', status: 500 } }], []),
   registryKind(
@@ -420,7 +469,8 @@ const KINDS: Kind[] = [
       const s = await step(runner, 'main', imageInputs(env.registryOpen, repository), {}, { DOCKER_HOST: 'unix:///nonexistent.sock' })
       return { steps: [s], faulted: 1, lost: await registryLoss(env.registryOpen, repository, [s], undefined), leaks: [] }
     }
-  }
+  },
+  deleteRefusedKind
 ]
 
 // --- 503 on every new URL ----------------------------------------------------------------------
@@ -590,7 +640,7 @@ async function main(): Promise<void> {
         const started = Date.now()
         const o = await kind.run()
         const seconds = (Date.now() - started) / 1000
-        const v = verdict(o.steps)
+        const v: Verdict = o.leftBehind?.length ? 'failed badly' : verdict(o.steps)
         row.runs++
         row.injected += o.faulted > 0 ? 1 : 0
         row.faulted += o.faulted
@@ -604,7 +654,7 @@ async function main(): Promise<void> {
           row.notes.add(
             `${v}: ${last.errors.length} error line(s)${last.errors[0] ? `: ${unescapeCommandValue(last.errors[0].replace(/^::error::/, '')).slice(0, 240)}` : ''}`
           )
-        for (const l of [...o.lost, ...o.leaks]) row.notes.add(l)
+        for (const l of [...o.lost, ...o.leaks, ...(o.leftBehind ?? [])]) row.notes.add(l)
         process.stderr.write(
           `${kind.name} #${i + 1}: ${v}${o.lost.length ? ', DATA LOST' : ''}${o.leaks.length ? ', LEAK' : ''} (${seconds.toFixed(1)} s)\n`
         )

@@ -1,41 +1,66 @@
-/** A matrix of jobs: the release a job belongs to, and `mode: merge`, the job that publishes what the run staged. */
+/** A matrix of jobs: the release a job belongs to, its "started" record, and `mode: merge`, the job that publishes what the run staged. */
 import * as core from '@actions/core'
+import { attemptOf, releaseKey } from '../coordination/records.js'
+import { chooseStore, openStore } from '../coordination/store.js'
 import { ArchwayError } from '../errors.js'
 import type { BuildInputs } from '../inputs.js'
 import { setImageOutputs } from '../outputs.js'
 import { formatPlatform, type Platform } from '../platform.js'
-import { targetsOf } from '../registries.js'
+import { connect, targetsOf } from '../registries.js'
 import { formatReference } from '../registry/reference.js'
 import type { PublishState } from '../state.js'
 import { mergeSummary, writeSummary } from '../summary.js'
 import { indexNotes } from './index-manifest.js'
 import { mergeStaged, releaseOf } from './publish-index.js'
 import { runnerFacts } from './runner-facts.js'
-import { releaseKey } from './stage.js'
 
-/** The release a matrix job belongs to: this run, these tags, all these platforms. */
+type Release = NonNullable<PublishState['release']>
+
+/** The release a matrix job belongs to: this run and attempt, these tags, all these platforms, and where its records are kept. */
 export function matrixRelease(
   build: Pick<BuildInputs, 'tags' | 'mode'>,
   all: readonly Platform[],
   env: NodeJS.ProcessEnv = process.env
-): NonNullable<PublishState['release']> {
+): { release: Release; line: string } {
   const runId = env.GITHUB_RUN_ID
   if (!runId) throw new ArchwayError('GITHUB_RUN_ID is not set; a matrix of jobs (the build input) is coordinated per workflow run')
+  const { kind, line } = chooseStore(env, targetsOf(build)[0])
   return {
-    key: releaseKey(runId, build.tags.map(formatReference), all),
-    attempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-    platforms: all.map(formatPlatform),
-    publish: build.mode !== 'stage'
+    release: {
+      key: releaseKey(runId, build.tags.map(formatReference), all),
+      attempt: attemptOf(env.GITHUB_RUN_ATTEMPT),
+      platforms: all.map(formatPlatform),
+      publish: build.mode !== 'stage',
+      store: kind
+    },
+    line
   }
+}
+
+/**
+ * A matrix job that pushes, before anything is built: its release, and "started in this attempt"
+ * for each platform of its share, so that no publisher takes an image of these platforms from an
+ * earlier attempt unless this job finishes.
+ */
+export async function startRelease(build: BuildInputs, all: readonly Platform[], share: readonly Platform[]): Promise<Release> {
+  const { release, line } = matrixRelease(build, all)
+  core.info(line)
+  const place = targetsOf(build)[0]
+  const store = await openStore(release.store, release.key, place, () => connect(place.registry, build))
+  await store.write(share.map(platform => ({ state: 'started', platform, attempt: release.attempt })))
+  core.info(`Recorded ${share.map(formatPlatform).join(', ')} as started in attempt ${release.attempt} of release ${release.key}`)
+  return release
 }
 
 /** `mode: merge`: a job of its own that publishes what this run's jobs staged. */
 export async function merge(build: BuildInputs, all: readonly Platform[]): Promise<void> {
-  const release = releaseOf(matrixRelease({ ...build, mode: 'merge' }, all))
+  const { release: state, line } = matrixRelease({ ...build, mode: 'merge' }, all)
+  const release = releaseOf(state)
   const notes = indexNotes(build.annotations, await runnerFacts())
   const outcome = await core.group('Publish the index from the staged platforms', async () => {
+    core.info(line)
     const o = await mergeStaged(targetsOf(build), release, notes, build)
-    for (const line of o.lines) core.info(line)
+    for (const l of o.lines) core.info(l)
     return o
   })
   const index = outcome.index

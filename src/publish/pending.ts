@@ -8,14 +8,18 @@ import { targetsOf } from '../registries.js'
 import { formatReference } from '../registry/reference.js'
 import type { PublishState } from '../state.js'
 import { buildIndex, indexNotes } from './index-manifest.js'
-import { matrixRelease } from './matrix.js'
 import { runnerFacts } from './runner-facts.js'
 
 /**
  * One job with every platform knows its index now, and gives its digest; a matrix job (a
  * `build` share) learns it only when the last platform is staged.
  */
-export async function pendingPublish(build: BuildInputs, pipeline: PipelineResult, all: readonly Platform[]): Promise<PublishState> {
+export async function pendingPublish(
+  build: BuildInputs,
+  pipeline: PipelineResult,
+  all: readonly Platform[],
+  release?: PublishState['release']
+): Promise<PublishState> {
   const share = build.share ?? all
   const images = pipeline.platforms.flatMap(r => (r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []))
   if (images.length !== share.length) throw new ArchwayError('not every platform was pushed; no index')
@@ -32,10 +36,11 @@ export async function pendingPublish(build: BuildInputs, pipeline: PipelineResul
   }
   const tags = build.tags.map(formatReference).join(', ')
   if (build.share) {
+    if (!release) throw new ArchwayError('a matrix job has no release to stage its platforms for')
     core.info(
       `The post step stages ${share.map(formatPlatform).join(', ')} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`
     )
-    return { ...state, release: matrixRelease(build, all) }
+    return { ...state, release }
   }
   const digest = buildIndex(images, notes.annotations, notes.descriptorAnnotations).digest
   core.info(`Index ${digest}: the post step publishes it as ${tags} once the job has succeeded`)

@@ -1,6 +1,8 @@
-/** Publishing the index: straight from one job's state, or through the registry's staging tags for a matrix. */
+/** Publishing the index: straight from one job's state, or through the matrix's records. */
 import * as core from '@actions/core'
 import { mapLimit } from '../concurrency.js'
+import type { Verdict } from '../coordination/records.js'
+import { openStore, type RecordStore, type StoreKind } from '../coordination/store.js'
 import { ArchwayError } from '../errors.js'
 import { type BuildInputs, getCredentials } from '../inputs.js'
 import { formatPlatform, type Platform, parsePlatform } from '../platform.js'
@@ -9,7 +11,6 @@ import type { RegistryClient } from '../registry/client.js'
 import type { PublishState } from '../state.js'
 import { publishedSummary, writeSummary } from '../summary.js'
 import { buildIndex, type IndexDocument, type IndexNotes, type PlatformManifest } from './index-manifest.js'
-import { cleanUp, readStaged, stage } from './stage.js'
 
 type Images = readonly PlatformManifest[]
 type Target = PublishState['targets'][number]
@@ -64,15 +65,16 @@ export async function publishIndex(s: PublishState, access: Access): Promise<Pub
 
 export interface MatrixRelease {
   readonly key: string
-  readonly attempt: string
+  readonly attempt: number
   readonly platforms: readonly Platform[]
   /** False for `mode: stage`: a merge job publishes. */
   readonly publish: boolean
+  readonly store: StoreKind
 }
 
 /** The release a state names, its platforms parsed. */
 export function releaseOf(r: NonNullable<PublishState['release']>): MatrixRelease {
-  return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map(platformOf) }
+  return { key: r.key, attempt: r.attempt, publish: r.publish, store: r.store, platforms: r.platforms.map(platformOf) }
 }
 
 function platformOf(text: string): Platform {
@@ -81,26 +83,25 @@ function platformOf(text: string): Platform {
   return platform
 }
 
+/** The release's records, kept with the first repository the tags name where they are in the registry. */
+function storeOf(release: MatrixRelease, targets: readonly Target[], access: Access): Promise<RecordStore> {
+  const place = targets[0]
+  return openStore(release.store, release.key, place, () => connect(place.registry, access))
+}
+
 /**
- * One job of a matrix: stage this job's platforms, then publish if every platform of the
- * release is staged; otherwise leave it to the job that stages last.
+ * One job of a matrix: record this job's platforms as done, then publish if every platform of
+ * the release is; otherwise leave it to the job that records the last.
  */
 export async function stageAndPublish(s: PublishState, release: MatrixRelease, access: Access): Promise<PublishOutcome> {
   const own = imagesOf(s)
-  const lines: string[] = []
-  let published: Omit<PublishOutcome, 'lines'> = {}
-  for (const target of s.targets) {
-    const client = await connect(target.registry, access)
-    await stage(client, target.repository, release.key, release.attempt, own)
-    lines.push(
-      `Staged ${own.map(i => formatPlatform(i.platform)).join(', ')} for release ${release.key} in ${target.registry}/${target.repository}`
-    )
-    if (!release.publish) continue
-    const outcome = await publishStaged(client, target, release, s, lines)
-    if (!outcome) continue
-    published = outcome
-  }
-  return { ...published, lines }
+  const store = await storeOf(release, s.targets, access)
+  await store.write(own.map(i => ({ state: 'done', platform: i.platform, attempt: release.attempt, image: i.manifest })))
+  const lines = [
+    `Staged ${own.map(i => formatPlatform(i.platform)).join(', ')} for release ${release.key} (attempt ${release.attempt}) in ${store.where}`
+  ]
+  if (!release.publish) return { lines }
+  return { ...(await publishStaged(store, s.targets, release, s, access, lines)), lines }
 }
 
 /** `mode: merge`: publish what the run staged; every platform must be there. */
@@ -111,39 +112,48 @@ export async function mergeStaged(
   access: Access
 ): Promise<PublishOutcome> {
   const lines: string[] = []
-  let published: Omit<PublishOutcome, 'lines'> = {}
-  for (const target of targets) {
-    const outcome = await publishStaged(await connect(target.registry, access), target, release, notes, lines)
-    if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`)
-    published = outcome
-  }
-  return { ...published, lines }
+  const outcome = await publishStaged(await storeOf(release, targets, access), targets, release, notes, access, lines)
+  if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`)
+  return { ...outcome, lines }
+}
+
+/** Which platforms the release still waits for, and why, in one line; undefined when none. Pure. */
+export function waitingLine(where: string, verdicts: readonly Verdict[]): string | undefined {
+  const named = (w: Verdict['waiting']) =>
+    verdicts
+      .filter(v => v.waiting === w)
+      .map(v => (w === 'started, not done' ? `${formatPlatform(v.platform)} started in attempt ${v.attempt}` : formatPlatform(v.platform)))
+  const notStaged = named('not staged')
+  const started = named('started, not done')
+  if (notStaged.length === 0 && started.length === 0) return undefined
+  const parts = [
+    ...(notStaged.length ? [`${notStaged.join(', ')} not staged yet by this run`] : []),
+    ...(started.length ? [`${started.join(', ')} and not done (it runs, or failed): no image of an earlier attempt is taken`] : [])
+  ]
+  return `${where}: ${parts.join('; ')}; the job that stages the last platform publishes the index`
 }
 
 async function publishStaged(
-  client: RegistryClient,
-  target: Target,
+  store: RecordStore,
+  targets: readonly Target[],
   release: MatrixRelease,
   notes: IndexNotes,
+  access: Access,
   lines: string[]
 ): Promise<{ index: IndexDocument; images: Images } | undefined> {
-  const staged = await readStaged(client, target.repository, release.key, release.platforms)
-  const waiting = staged.filter(x => !x.image).map(x => formatPlatform(x.platform))
-  if (waiting.length) {
-    lines.push(
-      `${target.registry}/${target.repository}: ${waiting.join(', ')} not staged yet by this run; the job that stages the last platform publishes the index`
-    )
+  const verdicts = await store.read(release.platforms, release.attempt)
+  const waiting = waitingLine(store.where, verdicts)
+  if (waiting) {
+    lines.push(waiting)
     return undefined
   }
-  const images = staged.map(x => ({ platform: x.platform, manifest: x.image! }))
+  const images = verdicts.map(v => ({ platform: v.platform, manifest: v.image! }))
   const index = buildIndex(images, notes.annotations, notes.descriptorAnnotations)
-  await putIndex(client, target, index, images)
-  lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`)
-  lines.push(
-    (await cleanUp(client, target.repository, staged))
-      ? 'Deleted the staging tags'
-      : 'The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images'
-  )
+  for (const target of targets) {
+    await putIndex(await connect(target.registry, access), target, index, images)
+    lines.push(`Every platform is staged: published ${index.digest} as ${refs(target)}`)
+  }
+  lines.push(await store.cleanUp(release.platforms, release.attempt))
   return { index, images }
 }
 

@@ -4317,8 +4317,8 @@ async function settleAll(promises) {
   return settled.map((s) => s.value);
 }
 
-// src/registry/blobs.ts
-import { stat as stat3 } from "node:fs/promises";
+// src/registry/retry.ts
+import { setTimeout as delay } from "node:timers/promises";
 
 // src/registry/errors.ts
 import { STATUS_CODES } from "node:http";
@@ -4392,6 +4392,401 @@ function describeFailure(cause) {
   if (typeof message !== "string") return String(cause);
   return typeof code === "string" && !message.includes(code) ? `${code} (${message})` : message;
 }
+
+// src/registry/retry.ts
+var DEFAULT_RETRY_POLICY = { attempts: 5, baseMs: 500, maxMs: 3e4 };
+var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var RETRYABLE_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH"
+]);
+function isRetryableNetworkError(err2) {
+  if (typeof err2 !== "object" || err2 === null) return false;
+  const { code, message } = err2;
+  return typeof code === "string" && RETRYABLE_CODES.has(code) || typeof message === "string" && /socket hang up/i.test(message);
+}
+function isRetryable(err2) {
+  if (err2 instanceof RegistryError)
+    return err2.status === void 0 ? isRetryableNetworkError(err2.cause) : RETRYABLE_STATUSES.has(err2.status);
+  return isRetryableNetworkError(err2);
+}
+function parseRetryAfter(value, now = Date.now()) {
+  if (value === void 0) return void 0;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1e3;
+  if (!/[A-Za-z]/.test(v)) return void 0;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function backoffMs(policy, retry) {
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (retry - 1));
+  return Math.round(ceiling / 2 + (policy.random ?? Math.random)() * (ceiling / 2));
+}
+async function withRetry(policy, op, hooks = {}) {
+  const retryable2 = hooks.retryable ?? isRetryable;
+  const sleep = policy.sleep ?? ((ms) => delay(ms).then(() => void 0));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op(attempt);
+    } catch (err2) {
+      if (attempt >= policy.attempts || !retryable2(err2)) throw err2;
+      const hinted = err2 instanceof RegistryError ? err2.retryAfterMs : void 0;
+      const wait = hinted === void 0 ? backoffMs(policy, attempt) : Math.min(hinted, policy.maxMs);
+      hooks.onRetry?.(err2, attempt, wait);
+      await sleep(wait);
+    }
+  }
+}
+
+// src/coordination/cache-service.ts
+var SERVICE = "github.actions.results.api.v1.CacheService";
+var RECORD_VERSION = sha256Hex("archway-matrix-record-1");
+var TIMEOUT_MS = 3e4;
+function cacheServiceOf(env) {
+  const url = env.ACTIONS_RESULTS_URL;
+  const token = env.ACTIONS_RUNTIME_TOKEN;
+  if (!env.ACTIONS_CACHE_SERVICE_V2)
+    return {
+      why: env.ACTIONS_CACHE_URL ? "only the older cache service (ACTIONS_CACHE_URL) is given" : "ACTIONS_CACHE_SERVICE_V2 is not set"
+    };
+  if (!url) return { why: "ACTIONS_RESULTS_URL is not set" };
+  if (!token) return { why: "ACTIONS_RUNTIME_TOKEN is not set" };
+  return { access: { url, token } };
+}
+var CacheServiceError = class extends ArchwayError {
+  constructor(call, status, detail, options) {
+    super(`the Actions cache service's ${call} failed: ${oneLine(detail)}`, options);
+    this.call = call;
+    this.status = status;
+  }
+  call;
+  status;
+};
+var retryable = (err2) => err2 instanceof CacheServiceError ? err2.status === void 0 ? isRetryableNetworkError(err2.cause) : RETRYABLE_STATUSES.has(err2.status) : isRetryableNetworkError(err2);
+async function send(call, url, init) {
+  let res;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err2) {
+    const cause = err2.cause ?? err2;
+    throw new CacheServiceError(
+      call,
+      void 0,
+      err2 instanceof Error ? `${err2.message} (${cause.message ?? cause})` : String(err2),
+      {
+        cause
+      }
+    );
+  }
+  return { status: res.status, text: await res.text() };
+}
+async function twirp(access, method, body) {
+  return withRetry(
+    access.retry ?? DEFAULT_RETRY_POLICY,
+    async () => {
+      const url = new URL(`/twirp/${SERVICE}/${method}`, access.url).href;
+      const { status, text } = await send(method, url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${access.token}` },
+        body: JSON.stringify(body)
+      });
+      let parsed = {};
+      try {
+        parsed = JSON.parse(text || "{}");
+      } catch {
+        if (status < 300) throw new CacheServiceError(method, status, `the answer is not JSON: ${text.slice(0, 80)}`);
+      }
+      if (status >= 300)
+        throw new CacheServiceError(
+          method,
+          status,
+          `HTTP ${status} ${String(parsed.code ?? "")} ${String(parsed.msg ?? text.slice(0, 80))}`.trim()
+        );
+      return parsed;
+    },
+    { retryable }
+  );
+}
+var field = (o, proto) => o[proto] ?? o[proto.replace(/_([a-z])/g, (_, c) => c.toUpperCase())];
+async function lookupKey(access, key, restoreKeys) {
+  const answer = await twirp(access, "GetCacheEntryDownloadURL", { key, restore_keys: restoreKeys, version: RECORD_VERSION });
+  if (!answer.ok) return void 0;
+  const matched = field(answer, "matched_key");
+  return typeof matched === "string" && matched !== "" ? matched : void 0;
+}
+async function createEntry(access, key, content) {
+  let created;
+  try {
+    created = await twirp(access, "CreateCacheEntry", { key, version: RECORD_VERSION });
+  } catch (err2) {
+    if (err2 instanceof CacheServiceError && err2.status === 409) return "exists";
+    throw err2;
+  }
+  const upload = field(created, "signed_upload_url");
+  if (!created.ok || typeof upload !== "string")
+    throw new CacheServiceError("CreateCacheEntry", 200, String(created.message ?? "the service refused the entry"));
+  await withRetry(
+    access.retry ?? DEFAULT_RETRY_POLICY,
+    async () => {
+      const { status, text } = await send("upload", upload, {
+        method: "PUT",
+        headers: { "x-ms-blob-type": "BlockBlob", "content-type": "application/octet-stream" },
+        body: new Uint8Array(content)
+      });
+      if (status !== 201 && status !== 200) throw new CacheServiceError("upload", status, `HTTP ${status} ${text.slice(0, 120)}`);
+    },
+    { retryable }
+  );
+  try {
+    const done = await twirp(access, "FinalizeCacheEntryUpload", { key, version: RECORD_VERSION, size_bytes: String(content.length) });
+    if (!done.ok) throw new CacheServiceError("FinalizeCacheEntryUpload", 200, String(done.message ?? "the service refused to finalize"));
+  } catch (err2) {
+    if (err2 instanceof CacheServiceError && err2.status === 409) return "exists";
+    throw err2;
+  }
+  return "created";
+}
+
+// src/coordination/records.ts
+function releaseKey(runId, tags, platforms) {
+  const what = `${[...tags].sort().join(",")}
+${platforms.map(formatPlatform).sort().join(",")}`;
+  return `${runId}-${sha256Hex(what).slice(0, 12)}`;
+}
+var KEY_MAX_LENGTH = 512;
+var ATTEMPTS_PER_LOOKUP = 4;
+var MEDIA_CODES = { oci: MediaType.OciManifest, docker: MediaType.DockerManifest };
+var platformSlug = (p) => formatPlatform(p).replace(/\//g, "-");
+function platformPrefix(release, platform) {
+  return `archway-matrix-${release}-${platformSlug(platform)}-`;
+}
+var attemptPrefix = (release, platform, attempt) => `${platformPrefix(release, platform)}a${attempt}-`;
+function recordKey(release, r) {
+  const at = attemptPrefix(release, r.platform, r.attempt);
+  let key;
+  if (r.state === "started") key = `${at}started`;
+  else {
+    const code = Object.keys(MEDIA_CODES).find((c) => MEDIA_CODES[c] === r.image.mediaType);
+    const hex = /^sha256:([0-9a-f]{64})$/.exec(r.image.digest)?.[1];
+    if (!code || !hex || !Number.isSafeInteger(r.image.size) || r.image.size < 0)
+      throw new ArchwayError(`cannot record ${formatPlatform(r.platform)}'s image ${r.image.mediaType} ${r.image.digest} ${r.image.size}`);
+    key = `${at}done-${code}-${hex}-${r.image.size}`;
+  }
+  if (key.length > KEY_MAX_LENGTH || key.includes(","))
+    throw new ArchwayError(`the record key ${key} is longer than ${KEY_MAX_LENGTH} characters or has a comma`);
+  return key;
+}
+function parseRecordKey(key, release, platform) {
+  const prefix = platformPrefix(release, platform);
+  if (!key.startsWith(prefix)) return void 0;
+  const m = /^a([1-9]\d{0,5})-(?:(started)|done-([a-z]+)-([0-9a-f]{64})-(0|[1-9]\d{0,14}))$/.exec(key.slice(prefix.length));
+  if (!m) return void 0;
+  const attempt = Number(m[1]);
+  if (m[2]) return { state: "started", platform, attempt };
+  const mediaType = MEDIA_CODES[m[3]];
+  if (!mediaType) return void 0;
+  return { state: "done", platform, attempt, image: { mediaType, digest: `sha256:${m[4]}`, size: Number(m[5]) } };
+}
+function lookupPlan(release, platform, attempt) {
+  if (!Number.isInteger(attempt) || attempt < 1) throw new ArchwayError(`bad run attempt ${attempt}`);
+  const plan = [];
+  for (let top = attempt; top >= 1; top -= ATTEMPTS_PER_LOOKUP) {
+    const attempts = Array.from({ length: Math.min(ATTEMPTS_PER_LOOKUP, top) }, (_, i) => top - i);
+    plan.push({
+      key: `${attemptPrefix(release, platform, top)}lookup`,
+      restoreKeys: attempts.flatMap((a) => [`${attemptPrefix(release, platform, a)}done-`, `${attemptPrefix(release, platform, a)}started`])
+    });
+  }
+  return plan;
+}
+function verdictOf(platform, records) {
+  const own = records.filter((r) => formatPlatform(r.platform) === formatPlatform(platform));
+  if (own.length === 0) return { platform, waiting: "not staged" };
+  const latest = Math.max(...own.map((r) => r.attempt));
+  const done = own.find((r) => r.attempt === latest && r.state === "done");
+  if (done?.state === "done") return { platform, image: done.image, attempt: latest };
+  return { platform, attempt: latest, waiting: "started, not done" };
+}
+function attemptOf(text) {
+  if (text === void 0 || text === "") return 1;
+  if (!/^[1-9]\d{0,5}$/.test(text)) throw new ArchwayError(`GITHUB_RUN_ATTEMPT is ${text}, not a run attempt number`);
+  return Number(text);
+}
+
+// src/coordination/cache-store.ts
+var CacheRecords = class {
+  constructor(access, release) {
+    this.access = access;
+    this.release = release;
+  }
+  access;
+  release;
+  /** Each record's entry holds the record as JSON, for whoever looks; only its key is ever read. */
+  async write(records) {
+    await mapLimit(
+      records,
+      4,
+      (r) => createEntry(this.access, recordKey(this.release, r), Buffer.from(JSON.stringify({ ...r, platform: formatPlatform(r.platform) })))
+    );
+  }
+  async read(platforms, attempt) {
+    return mapLimit(platforms, 8, async (platform) => {
+      for (const lookup2 of lookupPlan(this.release, platform, attempt)) {
+        const key = await lookupKey(this.access, lookup2.key, lookup2.restoreKeys);
+        if (key === void 0) continue;
+        const record = parseRecordKey(key, this.release, platform);
+        if (!record) throw new ArchwayError(`the Actions cache holds ${key}, which is not a record of ${formatPlatform(platform)}`);
+        return verdictOf(platform, [record]);
+      }
+      return verdictOf(platform, []);
+    });
+  }
+};
+
+// src/coordination/registry-store.ts
+var A = {
+  attempt: "io.archway.attempt",
+  platform: "io.archway.platform",
+  release: "io.archway.release",
+  state: "io.archway.state"
+};
+function stageTag(release, platform) {
+  return `archway-stage-${release}-${platformSlug(platform)}`;
+}
+function stageManifest(release, r) {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      artifactType: MediaType.ArchwayStage,
+      config: EMPTY_DESCRIPTOR,
+      layers: [EMPTY_DESCRIPTOR],
+      ...r.state === "done" ? { subject: { mediaType: r.image.mediaType, digest: r.image.digest, size: r.image.size } } : {},
+      annotations: { [A.attempt]: String(r.attempt), [A.platform]: formatPlatform(r.platform), [A.release]: release, [A.state]: r.state }
+    })
+  );
+}
+function readStageManifest(bytes, release) {
+  try {
+    const doc = JSON.parse(bytes.toString());
+    const a = doc.annotations ?? {};
+    const platform = parsePlatform(a[A.platform] ?? "");
+    const attempt = /^[1-9]\d{0,5}$/.test(a[A.attempt] ?? "") ? Number(a[A.attempt]) : void 0;
+    if (doc.artifactType !== MediaType.ArchwayStage || a[A.release] !== release || !platform || !attempt) return void 0;
+    if (a[A.state] === "started" && !doc.subject) return { state: "started", platform, attempt };
+    const s = doc.subject;
+    if (a[A.state] !== "done" || !s) return void 0;
+    return { state: "done", platform, attempt, image: { mediaType: s.mediaType, digest: s.digest, size: s.size } };
+  } catch {
+    return void 0;
+  }
+}
+var RegistryRecords = class {
+  constructor(client, repository, release) {
+    this.client = client;
+    this.repository = repository;
+    this.release = release;
+  }
+  client;
+  repository;
+  release;
+  /** The staging manifests the last read found, for the clean-up. */
+  found = [];
+  async write(records) {
+    await this.client.pushBlob(this.repository, EMPTY_DESCRIPTOR.digest, EMPTY_JSON);
+    await mapLimit(
+      records,
+      8,
+      (r) => this.client.putManifest(this.repository, stageTag(this.release, r.platform), stageManifest(this.release, r), MediaType.OciManifest)
+    );
+  }
+  async read(platforms) {
+    const found = [];
+    const verdicts = await mapLimit(platforms, 8, async (platform) => {
+      const tag = stageTag(this.release, platform);
+      const m = await this.client.getManifest(this.repository, tag).catch((err2) => {
+        if (err2 instanceof RegistryError && err2.status === 404) return void 0;
+        throw err2;
+      });
+      const record = m && readStageManifest(m.bytes, this.release);
+      if (!m || !record || formatPlatform(record.platform) !== formatPlatform(platform)) return verdictOf(platform, []);
+      found.push({ tag, digest: m.digest, bytes: m.bytes });
+      return verdictOf(platform, [record]);
+    });
+    this.found = found;
+    return verdicts;
+  }
+  /**
+   * Deletes the staging manifests read, and with them their tags, and the started records of
+   * `platforms` up to `attempt` (untagged once done replaced them); false where the registry
+   * does not delete. One at a time, then a check: the distribution registry can answer a DELETE
+   * that races another change to the repository's tags with an error after removing the
+   * manifest but not its tag, so a staging tag still listed is put back and deleted again.
+   */
+  async cleanUp(platforms, attempt) {
+    const mine = this.found;
+    for (const m of mine) {
+      if (await this.client.deleteManifest(this.repository, m.digest).catch(() => void 0) === false) return false;
+    }
+    for (const platform of platforms)
+      for (let a = 1; a <= attempt; a++) {
+        const digest = digestOf(stageManifest(this.release, { state: "started", platform, attempt: a }));
+        await this.client.deleteManifest(this.repository, digest).catch(() => void 0);
+      }
+    const listed = new Set(await this.client.listTags(this.repository).catch(() => []));
+    for (const m of mine.filter((x) => listed.has(x.tag))) {
+      await this.client.putManifest(this.repository, m.digest, m.bytes, MediaType.OciManifest).then(() => this.client.deleteManifest(this.repository, m.digest)).catch(() => void 0);
+    }
+    if (!mine.some((m) => listed.has(m.tag))) return true;
+    const still = new Set(await this.client.listTags(this.repository).catch(() => mine.map((m) => m.tag)));
+    return !mine.some((m) => still.has(m.tag));
+  }
+};
+
+// src/coordination/store.ts
+function chooseStore(env, place) {
+  const service = cacheServiceOf(env);
+  if ("access" in service)
+    return {
+      kind: "actions-cache",
+      line: "Matrix records: this run's Actions cache (nothing of the coordination is written to the registry)"
+    };
+  return {
+    kind: "registry",
+    line: `Matrix records: staging tags in ${place.registry}/${place.repository}, since the Actions cache service is not available (${service.why}); they are deleted after publishing where the registry allows it`
+  };
+}
+async function openStore(kind, release, place, client, env = process.env) {
+  if (kind === "actions-cache") {
+    const service = cacheServiceOf(env);
+    if (!("access" in service)) throw new ArchwayError(`the matrix's records are in the Actions cache, and ${service.why} in this step`);
+    const records2 = new CacheRecords(service.access, release);
+    return {
+      kind,
+      where: "this run's Actions cache",
+      write: (r) => records2.write(r),
+      read: (p, a) => records2.read(p, a),
+      cleanUp: async () => "The records stay in this run's Actions cache until GitHub evicts them; the registry holds nothing of them"
+    };
+  }
+  const records = new RegistryRecords(await client(), place.repository, release);
+  return {
+    kind,
+    where: `${place.registry}/${place.repository}`,
+    write: (r) => records.write(r),
+    read: (p) => records.read(p),
+    cleanUp: async (p, a) => await records.cleanUp(p, a) ? "Deleted the staging tags" : "The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images"
+  };
+}
+
+// src/registry/blobs.ts
+import { stat as stat3 } from "node:fs/promises";
 
 // src/registry/auth.ts
 var TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]/;
@@ -4577,58 +4972,6 @@ function scopeKey(scopes) {
   return [...scopes].sort().join(" ");
 }
 
-// src/registry/retry.ts
-import { setTimeout as delay } from "node:timers/promises";
-var DEFAULT_RETRY_POLICY = { attempts: 5, baseMs: 500, maxMs: 3e4 };
-var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
-var RETRYABLE_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH"
-]);
-function isRetryableNetworkError(err2) {
-  if (typeof err2 !== "object" || err2 === null) return false;
-  const { code, message } = err2;
-  return typeof code === "string" && RETRYABLE_CODES.has(code) || typeof message === "string" && /socket hang up/i.test(message);
-}
-function isRetryable(err2) {
-  if (err2 instanceof RegistryError)
-    return err2.status === void 0 ? isRetryableNetworkError(err2.cause) : RETRYABLE_STATUSES.has(err2.status);
-  return isRetryableNetworkError(err2);
-}
-function parseRetryAfter(value, now = Date.now()) {
-  if (value === void 0) return void 0;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1e3;
-  if (!/[A-Za-z]/.test(v)) return void 0;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
-}
-function backoffMs(policy, retry) {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (retry - 1));
-  return Math.round(ceiling / 2 + (policy.random ?? Math.random)() * (ceiling / 2));
-}
-async function withRetry(policy, op, hooks = {}) {
-  const retryable = hooks.retryable ?? isRetryable;
-  const sleep = policy.sleep ?? ((ms) => delay(ms).then(() => void 0));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await op(attempt);
-    } catch (err2) {
-      if (attempt >= policy.attempts || !retryable(err2)) throw err2;
-      const hinted = err2 instanceof RegistryError ? err2.retryAfterMs : void 0;
-      const wait = hinted === void 0 ? backoffMs(policy, attempt) : Math.min(hinted, policy.maxMs);
-      hooks.onRetry?.(err2, attempt, wait);
-      await sleep(wait);
-    }
-  }
-}
-
 // src/registry/transport.ts
 import { createReadStream as createReadStream2 } from "node:fs";
 import { stat as stat2 } from "node:fs/promises";
@@ -4653,7 +4996,7 @@ function header(res, name) {
 function sameOrigin(a, b) {
   return a.origin === b.origin;
 }
-async function send(request, options = {}) {
+async function send2(request, options = {}) {
   const { url, method, body } = request;
   const client = url.protocol === "https:" ? https : url.protocol === "http:" ? http : void 0;
   if (!client) throw new TransportError(`${url.protocol} is not http: or https:`, "EPROTOCOL");
@@ -4713,7 +5056,7 @@ async function sendFollowingRedirects(request, options = {}) {
   const max = options.maxRedirects ?? MAX_REDIRECTS;
   let current = { ...request, headers: lowerCaseKeys(request.headers ?? {}) };
   for (let hop = 0; ; hop++) {
-    const res = await send(current, options);
+    const res = await send2(current, options);
     const location = header(res, "location");
     if (!REDIRECTS.has(res.status) || location === void 0) return res;
     if (hop >= max) throw new TransportError(`more than ${max} redirects from ${origin.host}`, "EREDIRECTS");
@@ -5005,8 +5348,8 @@ function manifestMediaType(contentType, bytes) {
   const type = bareMediaType(contentType);
   if (!GENERIC_TYPES.has(type)) return type;
   try {
-    const field = JSON.parse(bytes.toString()).mediaType;
-    return typeof field === "string" ? field : type;
+    const field2 = JSON.parse(bytes.toString()).mediaType;
+    return typeof field2 === "string" ? field2 : type;
   } catch {
     return type;
   }
@@ -5377,73 +5720,6 @@ function indexNotes(user, facts) {
   return { annotations: indexAnnotations(user.index, facts), descriptorAnnotations: user.manifestDescriptor };
 }
 
-// src/publish/stage.ts
-var A = { run: "io.archway.run", attempt: "io.archway.attempt", platform: "io.archway.platform", release: "io.archway.release" };
-function releaseKey(runId, tags, platforms) {
-  const what = `${[...tags].sort().join(",")}
-${platforms.map(formatPlatform).sort().join(",")}`;
-  return `${runId}-${sha256Hex(what).slice(0, 12)}`;
-}
-function stageTag(key, platform) {
-  return `archway-stage-${key}-${formatPlatform(platform).replace(/\//g, "-")}`;
-}
-function stageManifest(key, attempt, platform, subject) {
-  return Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MediaType.OciManifest,
-      artifactType: MediaType.ArchwayStage,
-      config: EMPTY_DESCRIPTOR,
-      layers: [EMPTY_DESCRIPTOR],
-      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-      annotations: { [A.attempt]: attempt, [A.platform]: formatPlatform(platform), [A.release]: key }
-    })
-  );
-}
-function readStageManifest(bytes, key) {
-  try {
-    const doc = JSON.parse(bytes.toString());
-    const platform = parsePlatform(doc.annotations?.[A.platform] ?? "");
-    if (doc.artifactType !== MediaType.ArchwayStage || doc.annotations?.[A.release] !== key || !platform || !doc.subject) return void 0;
-    return { platform, subject: { mediaType: doc.subject.mediaType, digest: doc.subject.digest, size: doc.subject.size } };
-  } catch {
-    return void 0;
-  }
-}
-async function stage(client, repository, key, attempt, images) {
-  await client.pushBlob(repository, EMPTY_DESCRIPTOR.digest, EMPTY_JSON);
-  await mapLimit(
-    images,
-    8,
-    (i) => client.putManifest(repository, stageTag(key, i.platform), stageManifest(key, attempt, i.platform, i.manifest), MediaType.OciManifest)
-  );
-}
-async function readStaged(client, repository, key, platforms) {
-  return mapLimit(platforms, 8, async (platform) => {
-    const tag = stageTag(key, platform);
-    const m = await client.getManifest(repository, tag).catch((err2) => {
-      if (err2 instanceof RegistryError && err2.status === 404) return void 0;
-      throw err2;
-    });
-    if (!m) return { platform };
-    const read = readStageManifest(m.bytes, key);
-    return read && formatPlatform(read.platform) === formatPlatform(platform) ? { platform, image: read.subject, staging: { tag, digest: m.digest, bytes: m.bytes } } : { platform };
-  });
-}
-async function cleanUp(client, repository, staged) {
-  const mine = staged.flatMap((s) => s.staging ? [s.staging] : []);
-  for (const m of mine) {
-    if (await client.deleteManifest(repository, m.digest).catch(() => void 0) === false) return false;
-  }
-  const listed = new Set(await client.listTags(repository).catch(() => []));
-  for (const m of mine.filter((x) => listed.has(x.tag))) {
-    await client.putManifest(repository, m.digest, m.bytes, MediaType.OciManifest).then(() => client.deleteManifest(repository, m.digest)).catch(() => void 0);
-  }
-  if (!mine.some((m) => listed.has(m.tag))) return true;
-  const still = new Set(await client.listTags(repository).catch(() => mine.map((m) => m.tag)));
-  return !mine.some((m) => still.has(m.tag));
-}
-
 // src/publish/publish-index.ts
 async function putIndex(client, target2, index, images) {
   const name = `${target2.registry}/${target2.repository}`;
@@ -5476,56 +5752,58 @@ async function publishIndex(s, access) {
   return { index, lines };
 }
 function releaseOf(r) {
-  return { key: r.key, attempt: r.attempt, publish: r.publish, platforms: r.platforms.map(platformOf) };
+  return { key: r.key, attempt: r.attempt, publish: r.publish, store: r.store, platforms: r.platforms.map(platformOf) };
 }
 function platformOf(text) {
   const platform = parsePlatform(text);
   if (!platform) throw new ArchwayError(`post state names an unknown platform ${text}`);
   return platform;
 }
+function storeOf(release, targets, access) {
+  const place = targets[0];
+  return openStore(release.store, release.key, place, () => connect(place.registry, access));
+}
 async function stageAndPublish(s, release, access) {
   const own = imagesOf(s);
-  const lines = [];
-  let published = {};
-  for (const target2 of s.targets) {
-    const client = await connect(target2.registry, access);
-    await stage(client, target2.repository, release.key, release.attempt, own);
-    lines.push(
-      `Staged ${own.map((i) => formatPlatform(i.platform)).join(", ")} for release ${release.key} in ${target2.registry}/${target2.repository}`
-    );
-    if (!release.publish) continue;
-    const outcome = await publishStaged(client, target2, release, s, lines);
-    if (!outcome) continue;
-    published = outcome;
-  }
-  return { ...published, lines };
+  const store = await storeOf(release, s.targets, access);
+  await store.write(own.map((i) => ({ state: "done", platform: i.platform, attempt: release.attempt, image: i.manifest })));
+  const lines = [
+    `Staged ${own.map((i) => formatPlatform(i.platform)).join(", ")} for release ${release.key} (attempt ${release.attempt}) in ${store.where}`
+  ];
+  if (!release.publish) return { lines };
+  return { ...await publishStaged(store, s.targets, release, s, access, lines), lines };
 }
 async function mergeStaged(targets, release, notes, access) {
   const lines = [];
-  let published = {};
-  for (const target2 of targets) {
-    const outcome = await publishStaged(await connect(target2.registry, access), target2, release, notes, lines);
-    if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`);
-    published = outcome;
-  }
-  return { ...published, lines };
+  const outcome = await publishStaged(await storeOf(release, targets, access), targets, release, notes, access, lines);
+  if (!outcome) throw new ArchwayError(`${lines[lines.length - 1]}; nothing was published`);
+  return { ...outcome, lines };
 }
-async function publishStaged(client, target2, release, notes, lines) {
-  const staged = await readStaged(client, target2.repository, release.key, release.platforms);
-  const waiting = staged.filter((x) => !x.image).map((x) => formatPlatform(x.platform));
-  if (waiting.length) {
-    lines.push(
-      `${target2.registry}/${target2.repository}: ${waiting.join(", ")} not staged yet by this run; the job that stages the last platform publishes the index`
-    );
+function waitingLine(where, verdicts) {
+  const named = (w) => verdicts.filter((v) => v.waiting === w).map((v) => w === "started, not done" ? `${formatPlatform(v.platform)} started in attempt ${v.attempt}` : formatPlatform(v.platform));
+  const notStaged = named("not staged");
+  const started = named("started, not done");
+  if (notStaged.length === 0 && started.length === 0) return void 0;
+  const parts = [
+    ...notStaged.length ? [`${notStaged.join(", ")} not staged yet by this run`] : [],
+    ...started.length ? [`${started.join(", ")} and not done (it runs, or failed): no image of an earlier attempt is taken`] : []
+  ];
+  return `${where}: ${parts.join("; ")}; the job that stages the last platform publishes the index`;
+}
+async function publishStaged(store, targets, release, notes, access, lines) {
+  const verdicts = await store.read(release.platforms, release.attempt);
+  const waiting = waitingLine(store.where, verdicts);
+  if (waiting) {
+    lines.push(waiting);
     return void 0;
   }
-  const images = staged.map((x) => ({ platform: x.platform, manifest: x.image }));
+  const images = verdicts.map((v) => ({ platform: v.platform, manifest: v.image }));
   const index = buildIndex(images, notes.annotations, notes.descriptorAnnotations);
-  await putIndex(client, target2, index, images);
-  lines.push(`Every platform is staged: published ${index.digest} as ${refs(target2)}`);
-  lines.push(
-    await cleanUp(client, target2.repository, staged) ? "Deleted the staging tags" : "The registry does not delete the staging tags (archway-stage-*); they point at small artifacts, not at the images"
-  );
+  for (const target2 of targets) {
+    await putIndex(await connect(target2.registry, access), target2, index, images);
+    lines.push(`Every platform is staged: published ${index.digest} as ${refs(target2)}`);
+  }
+  lines.push(await store.cleanUp(release.platforms, release.attempt));
   return { index, images };
 }
 async function publishFromState(publish) {
@@ -5539,7 +5817,7 @@ async function publishFromState(publish) {
 }
 
 // src/state.ts
-var STATE_VERSION = 3;
+var STATE_VERSION = 4;
 var KEY = "archway";
 function saveState2(state) {
   saveState(KEY, JSON.stringify({ version: STATE_VERSION, ...state }));
@@ -5587,9 +5865,12 @@ export {
   renderSummary,
   mergeSummary,
   writeSummary,
+  releaseKey,
+  attemptOf,
+  chooseStore,
+  openStore,
   buildIndex,
   indexNotes,
-  releaseKey,
   releaseOf,
   mergeStaged,
   publishFromState,
