@@ -355,6 +355,15 @@ async function contextCredentialsWarning(context, file) {
 // src/binfmt.ts
 import { access, readdir, readFile as readFile2, writeFile } from "node:fs/promises";
 import { join as join2 } from "node:path";
+async function sameProgram(a, b) {
+  if (a === b) return true;
+  try {
+    const [x, y] = await Promise.all([readFile2(a), readFile2(b)]);
+    return x.equals(y);
+  } catch {
+    return false;
+  }
+}
 function entryName(emulator) {
   return `qemu-${emulator}`;
 }
@@ -449,7 +458,9 @@ var Binfmt = class {
   }
   /**
    * Makes `wanted` the host's entry: left alone when identical, replaced when different.
-   * Another process registering the same entry at the same moment is not an error.
+   * Another process registering the same emulator at the same moment is not an error when its
+   * interpreter is the same program, byte for byte (another runner's copy of the same QEMU); an
+   * entry that runs another program is never taken for ours.
    */
   async ensure(wanted) {
     const before = await this.read(wanted.name);
@@ -460,8 +471,10 @@ var Binfmt = class {
     } catch (err) {
       const now = await this.read(wanted.name);
       if (now && sameEntry(now, wanted)) return before ? "replaced" : "registered";
-      if (now?.enabled && now.magic === wanted.magic && now.mask === wanted.mask && now.offset === wanted.offset) return "kept";
-      throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err)}`, { cause: err });
+      const sameMatch = now?.enabled && now.magic === wanted.magic && now.mask === wanted.mask && now.offset === wanted.offset;
+      if (now && sameMatch && await sameProgram(now.interpreter, wanted.interpreter)) return "kept";
+      const there = now ? ` (the entry there runs ${now.interpreter}, not ${wanted.interpreter})` : "";
+      throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err)}${there}`, { cause: err });
     }
     return before ? "replaced" : "registered";
   }

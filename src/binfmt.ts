@@ -17,6 +17,17 @@ export interface Entry {
   readonly flags: string
 }
 
+/** Whether two paths hold the same bytes (false when either cannot be read). */
+async function sameProgram(a: string, b: string): Promise<boolean> {
+  if (a === b) return true
+  try {
+    const [x, y] = await Promise.all([readFile(a), readFile(b)])
+    return x.equals(y)
+  } catch {
+    return false
+  }
+}
+
 export function entryName(emulator: string): string {
   return `qemu-${emulator}`
 }
@@ -146,7 +157,9 @@ export class Binfmt {
 
   /**
    * Makes `wanted` the host's entry: left alone when identical, replaced when different.
-   * Another process registering the same entry at the same moment is not an error.
+   * Another process registering the same emulator at the same moment is not an error when its
+   * interpreter is the same program, byte for byte (another runner's copy of the same QEMU); an
+   * entry that runs another program is never taken for ours.
    */
   async ensure(wanted: Entry): Promise<RegistrationOutcome> {
     const before = await this.read(wanted.name)
@@ -157,8 +170,10 @@ export class Binfmt {
     } catch (err) {
       const now = await this.read(wanted.name)
       if (now && sameEntry(now, wanted)) return before ? 'replaced' : 'registered'
-      if (now?.enabled && now.magic === wanted.magic && now.mask === wanted.mask && now.offset === wanted.offset) return 'kept'
-      throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err)}`, { cause: err })
+      const sameMatch = now?.enabled && now.magic === wanted.magic && now.mask === wanted.mask && now.offset === wanted.offset
+      if (now && sameMatch && (await sameProgram(now.interpreter, wanted.interpreter))) return 'kept'
+      const there = now ? ` (the entry there runs ${now.interpreter}, not ${wanted.interpreter})` : ''
+      throw new EnvironmentError(`registering ${wanted.name} with binfmt_misc failed: ${errorMessage(err)}${there}`, { cause: err })
     }
     return before ? 'replaced' : 'registered'
   }

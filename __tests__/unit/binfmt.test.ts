@@ -184,20 +184,32 @@ describe('whether this process can register emulators at all, asked before anyth
 })
 
 describe('two processes registering at the same moment', () => {
-  it('keep the entry the other one registered for the same binaries, when the kernel refuses the second line', async () => {
+  /** Two runners' copies of an emulator, with these contents; the kernel's register refusing every write (it exists). */
+  async function race(ours: string, theirs: string) {
     getExecOutput.mockReset()
     const dir = tempDir('binfmt')
     // The kernel's register file refuses a name that exists: here, a register that is a folder refuses every write.
-    const { mkdir } = await import('node:fs/promises')
+    const { mkdir, writeFile } = await import('node:fs/promises')
     await mkdir(join(dir, 'register'))
+    const [a, b2] = [join(dir, 'runner-a-qemu-aarch64'), join(dir, 'runner-b-qemu-aarch64')]
+    await writeFile(a, ours)
+    await writeFile(b2, theirs)
     const b = new Binfmt(dir, true)
-    const wanted = wantedEntry('aarch64', '/runner-a/qemu-aarch64', 'FP')
     // What the other process registered before our write reached the kernel.
-    const other = kernelEntry('/runner-b/qemu-aarch64', 'PF')
+    const other = kernelEntry(b2, 'PF')
     const read = b.read.bind(b)
     let calls = 0
     b.read = async (name: string) => (calls++ === 0 ? undefined : (parseEntryFile(name, other) as Awaited<ReturnType<typeof read>>))
-    expect(await b.ensure(wanted)).toBe('kept')
+    return { ensure: () => b.ensure(wantedEntry('aarch64', a, 'FP')), ours: a, theirs: b2 }
+  }
+
+  it('keep the entry the other one registered for the same binaries, when the kernel refuses the second line', async () => {
+    expect(await (await race('\x7fELF qemu 10.0.13', '\x7fELF qemu 10.0.13')).ensure()).toBe('kept')
+  })
+
+  it('fail when the entry there runs another program (another QEMU, or one not checked), naming both', async () => {
+    const r = await race('\x7fELF qemu 10.0.13', '\x7fELF qemu 9.2.0')
+    await expect(r.ensure()).rejects.toThrow(`(the entry there runs ${r.theirs}, not ${r.ours})`)
   })
 
   it('still fail when what is there emulates something else', async () => {
