@@ -55,12 +55,16 @@ export function runnerHostEnv(env: TestEnv): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: env.dockerContainerd }
 }
 
-/** Runs docker against one engine and returns its standard output; throws with stderr on failure. */
+/**
+ * Runs docker against one engine and returns its standard output; throws with stderr on failure.
+ * The output may be large: a long-lived engine's `buildx du` lists thousands of build cache records.
+ */
 export function docker(host: string, args: string[], options: { cwd?: string } = {}): string {
   return execFileSync('docker', args, {
     env: { ...process.env, DOCKER_HOST: host },
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8'
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024
   })
 }
