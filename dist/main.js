@@ -25,7 +25,6 @@ import {
   mapLimit,
   mergeStaged,
   mergeSummary,
-  openStore,
   readBlob,
   readJsonBlob,
   readLayoutIndex,
@@ -36,11 +35,12 @@ import {
   saveState,
   settleAll,
   sortedAnnotations,
+  storeOf,
   targetsOf,
   testTimes,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-TBV2C6YA.js";
+} from "./chunks/chunk-H2PKFOCF.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -56,7 +56,7 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-LI3GLERY.js";
+} from "./chunks/chunk-FYWXX4PG.js";
 import "./chunks/chunk-6MQT32KB.js";
 import {
   endGroup,
@@ -649,6 +649,11 @@ function planEmulation(all, own, platforms, host) {
   }
   return [...groups.values()].sort((a, b) => Number(b.query.text === all.text) - Number(a.query.text === all.text)).map((g) => ({ query: g.query, emulators: [...g.emulators], platforms: g.platforms }));
 }
+function runnerToolCache() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
+  return toolCache;
+}
 function setupOptions(inputs, host, toolCache, info2) {
   return {
     mirror: inputs.qemuMirror,
@@ -668,8 +673,7 @@ async function setUpEmulation(inputs, platforms, host, binfmt = new Binfmt()) {
     );
     return void 0;
   }
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
-  if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
+  const toolCache = runnerToolCache();
   await binfmt.checkAccess();
   const groups = [];
   for (const g of planned) {
@@ -694,8 +698,7 @@ async function setUpEmulation(inputs, platforms, host, binfmt = new Binfmt()) {
   return emulation;
 }
 async function swapEmulator(inputs, host, platform, inUse, log) {
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
-  if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
+  const toolCache = runnerToolCache();
   const emulator = qemuArch(platform);
   for (const text of ["latest", "stable"]) {
     const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, log), query: { kind: text, text }, needed: [emulator] });
@@ -711,8 +714,7 @@ function qemuVersionsOf(emulation) {
   return new Map(emulation?.groups.flatMap((g) => g.platforms.map((p) => [p, g.setup.installed.debianVersion])) ?? []);
 }
 function emulatedPlatforms(platforms, host) {
-  const needed = new Set(emulatorsNeeded(platforms, host));
-  return new Set(platforms.filter((p) => needed.has(qemuArch(p))).map(formatPlatform));
+  return new Set(platforms.map(formatPlatform).filter((p) => needsEmulation(p, host)));
 }
 async function registerEmulators(installed, needed, flags, log, binfmt = new Binfmt()) {
   if (await binfmt.ensureMounted()) log(`Mounted binfmt_misc at ${binfmt.dir}`);
@@ -1518,10 +1520,8 @@ async function measureCost(built, o) {
     info("What emulation cost is not shown: buildx gave no reference of its record of the build");
     return void 0;
   }
-  const targets = new Set(built.map((b) => formatPlatform(b.platform)));
-  const emulated = (p) => targets.has(p) ? o.emulated.has(p) : needsEmulation(p, o.machine);
   try {
-    return emulationCost((await Promise.all(refs.map(recordedRunSteps))).flat(), emulated);
+    return emulationCost((await Promise.all(refs.map(recordedRunSteps))).flat(), (p) => needsEmulation(p, o.machine));
   } catch (err) {
     info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`);
     return void 0;
@@ -1617,8 +1617,7 @@ function matrixRelease(build, all, env = process.env) {
 async function startRelease(build, all, share) {
   const { release, line } = matrixRelease(build, all);
   info(line);
-  const place = targetsOf(build)[0];
-  const store = await openStore(release.store, release.key, place, () => connect(place.registry, build));
+  const store = await storeOf(release, targetsOf(build), build);
   await store.write(share.map((platform) => ({ state: "started", platform, attempt: release.attempt })));
   info(`Recorded ${share.map(formatPlatform).join(", ")} as started in attempt ${release.attempt} of release ${release.key}`);
   return release;

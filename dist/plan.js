@@ -4,7 +4,7 @@ import {
   parsePlatforms,
   platformFacts,
   runStep
-} from "./chunks/chunk-LI3GLERY.js";
+} from "./chunks/chunk-FYWXX4PG.js";
 import "./chunks/chunk-6MQT32KB.js";
 import {
   setOutput

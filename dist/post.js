@@ -2,10 +2,10 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-TBV2C6YA.js";
+} from "./chunks/chunk-H2PKFOCF.js";
 import {
   runStep
-} from "./chunks/chunk-LI3GLERY.js";
+} from "./chunks/chunk-FYWXX4PG.js";
 import "./chunks/chunk-6MQT32KB.js";
 import {
   info,

@@ -5,7 +5,7 @@
  * ACTIONS_CACHE_SERVICE_V2, so none is added here. Pure.
  */
 import { parse as parseCsv } from 'csv-parse/sync'
-import { formatPlatform, type Platform } from './platform.js'
+import { dashedPlatform, type Platform } from './platform.js'
 
 /** An entry's fields, `key=value` with the key lowercased; undefined when it is not CSV. */
 function fields(entry: string): [string, string][] | undefined {
@@ -43,7 +43,7 @@ export function hasGhaEntry(entries: readonly string[]): boolean {
 
 /** A matrix job's scope: its platforms as docker's documentation names them in a scope (`linux/arm/v7` is `linux-arm-v7`). */
 export function ghaScope(platforms: readonly Platform[]): string {
-  return platforms.map(p => formatPlatform(p).replace(/\//g, '-')).join('_')
+  return platforms.map(dashedPlatform).join('_')
 }
 
 /** An entry's registry reference: its `ref` field when it is `type=registry`, or the bare reference it is. */

@@ -4,7 +4,7 @@ import { Binfmt, type RegistrationOutcome, wantedEntry } from './binfmt.js'
 import { EnvironmentError, InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { setQemuOutputs } from './outputs.js'
-import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, type Platform, qemuArch } from './platform.js'
+import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, needsEmulation, type Platform, qemuArch } from './platform.js'
 import type { QemuQuery } from './qemu/query.js'
 import { type QemuSetup, setupQemu } from './qemu/setup.js'
 import { binaryPath, type Installed } from './qemu/toolcache.js'
@@ -83,6 +83,13 @@ export function planEmulation(
     .map(g => ({ query: g.query, emulators: [...g.emulators], platforms: g.platforms }))
 }
 
+/** The runner's tool cache, which every QEMU set-up keeps its QEMU in. */
+function runnerToolCache(): string {
+  const toolCache = process.env.RUNNER_TOOL_CACHE
+  if (!toolCache) throw new EnvironmentError('RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it')
+  return toolCache
+}
+
 /** What every QEMU set-up of a job shares: the archive, the host, the caches, the log. */
 function setupOptions(inputs: Inputs, host: 'amd64' | 'arm64', toolCache: string, info: (line: string) => void) {
   return {
@@ -110,8 +117,7 @@ export async function setUpEmulation(
     )
     return undefined
   }
-  const toolCache = process.env.RUNNER_TOOL_CACHE
-  if (!toolCache) throw new EnvironmentError('RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it')
+  const toolCache = runnerToolCache()
   // Registering needs root or password-less sudo: known before anything is downloaded.
   await binfmt.checkAccess()
   const groups: EmulationGroup[] = []
@@ -157,8 +163,7 @@ export async function swapEmulator(
   inUse: string | undefined,
   log: (line: string) => void
 ): Promise<Swap | undefined> {
-  const toolCache = process.env.RUNNER_TOOL_CACHE
-  if (!toolCache) throw new EnvironmentError('RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it')
+  const toolCache = runnerToolCache()
   const emulator = qemuArch(platform)
   for (const text of ['latest', 'stable'] as const) {
     const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, log), query: { kind: text, text }, needed: [emulator] })
@@ -178,8 +183,7 @@ export function qemuVersionsOf(emulation: Emulation | undefined): Map<string, st
 
 /** The platforms that run under emulation on this host, canonically spelled. */
 export function emulatedPlatforms(platforms: readonly Platform[], host: 'amd64' | 'arm64'): ReadonlySet<string> {
-  const needed = new Set(emulatorsNeeded(platforms, host))
-  return new Set(platforms.filter(p => needed.has(qemuArch(p))).map(formatPlatform))
+  return new Set(platforms.map(formatPlatform).filter(p => needsEmulation(p, host)))
 }
 
 export async function registerEmulators(

@@ -84,7 +84,7 @@ export interface PipelineOptions {
   readonly qemuVersions: ReadonlyMap<string, string>
   /** Platforms that run under emulation on this host. */
   readonly emulated: ReadonlySet<string>
-  /** This host's architecture: a build stage of another platform than the targets (`FROM --platform=...`) is emulated unless it is this one. */
+  /** This host's architecture: what runs emulated here (needsEmulation), for a build step of a target or of another platform (`FROM --platform=...`). */
   readonly machine: 'amd64' | 'arm64'
   /** The engine and builder, as asked before anything was set up (see build-host.ts). */
   readonly host: BuildHost
@@ -240,17 +240,16 @@ async function buildTestPush(
  */
 async function measureCost(
   built: readonly { platform: Platform; recordRef?: string }[],
-  o: Pick<PipelineOptions, 'emulated' | 'machine'>
+  o: Pick<PipelineOptions, 'machine'>
 ): Promise<EmulationCost | undefined> {
   const refs = [...new Set(built.flatMap(b => (b.recordRef ? [b.recordRef] : [])))]
   if (refs.length === 0) {
     core.info('What emulation cost is not shown: buildx gave no reference of its record of the build')
     return undefined
   }
-  const targets = new Set(built.map(b => formatPlatform(b.platform)))
-  const emulated = (p: string) => (targets.has(p) ? o.emulated.has(p) : needsEmulation(p, o.machine))
   try {
-    return emulationCost((await Promise.all(refs.map(recordedRunSteps))).flat(), emulated)
+    // A target or a stage's other platform (`FROM --platform=...`): emulated by the same rule.
+    return emulationCost((await Promise.all(refs.map(recordedRunSteps))).flat(), p => needsEmulation(p, o.machine))
   } catch (err) {
     core.info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`)
     return undefined

@@ -188,6 +188,11 @@ export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/')
 }
 
+/** A platform with dashes for slashes, as docker's documentation names one in a cache scope or a tag: `linux/arm/v7` -> `linux-arm-v7`. */
+export function dashedPlatform(p: Platform): string {
+  return formatPlatform(p).replace(/\//g, '-')
+}
+
 /** Parses one platform (`linux/arm64/v8`, `arm64`, `linux/arm/v7`); undefined when unsupported. */
 export function parsePlatform(text: string): Platform | undefined {
   const lower = text.trim().toLowerCase()

@@ -16,13 +16,13 @@ export interface SummaryFacts {
 
 export function emulationLine(f: SummaryFacts): string {
   if (!f.emulation) return `**Archway**: ${f.platforms.join(', ')}: all native on this ${f.host} host, no emulation needed.`
-  const [first, ...others] = f.emulation.groups.map(g => {
+  const { groups } = f.emulation
+  const each = groups.map(g => {
     const q = g.setup.installed
-    return `QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${g.setup.source}) emulates ${g.registered.map(r => r.name).join(', ')}`
+    const qemu = `QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${g.setup.source}) emulates ${g.registered.map(r => r.name).join(', ')}`
+    return groups.length === 1 ? qemu : `${qemu} (${g.platforms.join(', ')})`
   })
-  if (others.length === 0) return `**Archway**: ${first} for ${f.platforms.join(', ')} on this ${f.host} host.`
-  const each = f.emulation.groups.map((g, i) => `${i === 0 ? first : others[i - 1]} (${g.platforms.join(', ')})`)
-  return `**Archway**: ${each.join('; ')}, for ${f.platforms.join(', ')} on this ${f.host} host.`
+  return `**Archway**: ${each.join('; ')}${groups.length === 1 ? '' : ','} for ${f.platforms.join(', ')} on this ${f.host} host.`
 }
 
 function size(bytes: number): string {

@@ -6,7 +6,7 @@
 import { sha256Hex } from '../digest.js'
 import { ArchwayError } from '../errors.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
-import { formatPlatform, type Platform } from '../platform.js'
+import { dashedPlatform, formatPlatform, type Platform } from '../platform.js'
 
 export type MatrixRecord =
   | { readonly state: 'started'; readonly platform: Platform; readonly attempt: number }
@@ -38,12 +38,9 @@ export const ATTEMPTS_PER_LOOKUP = 4
 
 const MEDIA_CODES: Readonly<Record<string, string>> = { oci: MediaType.OciManifest, docker: MediaType.DockerManifest }
 
-/** `linux/arm/v7` -> `linux-arm-v7`. */
-export const platformSlug = (p: Platform): string => formatPlatform(p).replace(/\//g, '-')
-
 /** Every record of one platform of one release starts so; a release key is `<run id>-<hash>`. */
 export function platformPrefix(release: string, platform: Platform): string {
-  return `archway-matrix-${release}-${platformSlug(platform)}-`
+  return `archway-matrix-${release}-${dashedPlatform(platform)}-`
 }
 
 const attemptPrefix = (release: string, platform: Platform, attempt: number) => `${platformPrefix(release, platform)}a${attempt}-`

@@ -6,10 +6,10 @@
 import { mapLimit } from '../concurrency.js'
 import { digestOf } from '../digest.js'
 import { type Descriptor, EMPTY_DESCRIPTOR, EMPTY_JSON, MediaType } from '../oci/types.js'
-import { formatPlatform, type Platform, parsePlatform } from '../platform.js'
+import { dashedPlatform, formatPlatform, type Platform, parsePlatform } from '../platform.js'
 import type { RegistryClient } from '../registry/client.js'
 import { RegistryError } from '../registry/errors.js'
-import { type MatrixRecord, platformSlug, type Verdict, verdictOf } from './records.js'
+import { type MatrixRecord, type Verdict, verdictOf } from './records.js'
 
 const A = {
   attempt: 'io.archway.attempt',
@@ -20,7 +20,7 @@ const A = {
 
 /** The staging tag of one platform of one release. Pure. */
 export function stageTag(release: string, platform: Platform): string {
-  return `archway-stage-${release}-${platformSlug(platform)}`
+  return `archway-stage-${release}-${dashedPlatform(platform)}`
 }
 
 /** The staging manifest's bytes (pure): one per release, platform, attempt and state; a done one points at the platform's image. */

@@ -1,17 +1,17 @@
 /** A matrix of jobs: the release a job belongs to, its "started" record, and `mode: merge`, the job that publishes what the run staged. */
 import * as core from '@actions/core'
 import { attemptOf, releaseKey } from '../coordination/records.js'
-import { chooseStore, openStore } from '../coordination/store.js'
+import { chooseStore } from '../coordination/store.js'
 import { ArchwayError } from '../errors.js'
 import type { BuildInputs } from '../inputs.js'
 import { setImageOutputs } from '../outputs.js'
 import { formatPlatform, type Platform } from '../platform.js'
-import { connect, targetsOf } from '../registries.js'
+import { targetsOf } from '../registries.js'
 import { formatReference } from '../registry/reference.js'
 import type { PublishState } from '../state.js'
 import { mergeSummary, writeSummary } from '../summary.js'
 import { indexNotes } from './index-manifest.js'
-import { mergeStaged, releaseOf } from './publish-index.js'
+import { mergeStaged, releaseOf, storeOf } from './publish-index.js'
 import { runnerFacts } from './runner-facts.js'
 
 type Release = NonNullable<PublishState['release']>
@@ -45,8 +45,7 @@ export function matrixRelease(
 export async function startRelease(build: BuildInputs, all: readonly Platform[], share: readonly Platform[]): Promise<Release> {
   const { release, line } = matrixRelease(build, all)
   core.info(line)
-  const place = targetsOf(build)[0]
-  const store = await openStore(release.store, release.key, place, () => connect(place.registry, build))
+  const store = await storeOf(release, targetsOf(build), build)
   await store.write(share.map(platform => ({ state: 'started', platform, attempt: release.attempt })))
   core.info(`Recorded ${share.map(formatPlatform).join(', ')} as started in attempt ${release.attempt} of release ${release.key}`)
   return release

@@ -84,7 +84,11 @@ function platformOf(text: string): Platform {
 }
 
 /** The release's records, kept with the first repository the tags name where they are in the registry. */
-function storeOf(release: MatrixRelease, targets: readonly Target[], access: Access): Promise<RecordStore> {
+export function storeOf(
+  release: Pick<MatrixRelease, 'key' | 'store'>,
+  targets: readonly Pick<Target, 'registry' | 'repository'>[],
+  access: Access
+): Promise<RecordStore> {
   const place = targets[0]
   return openStore(release.store, release.key, place, () => connect(place.registry, access))
 }

@@ -1869,6 +1869,9 @@ function qemuCost(p) {
 function formatPlatform(p) {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
+function dashedPlatform(p) {
+  return formatPlatform(p).replace(/\//g, "-");
+}
 function parsePlatform(text) {
   const lower = text.trim().toLowerCase();
   const bare = lower.startsWith("linux/") ? lower.slice("linux/".length) : lower;
@@ -2408,6 +2411,7 @@ export {
   ALL_PLATFORMS,
   qemuCost,
   formatPlatform,
+  dashedPlatform,
   parsePlatform,
   parsePlatformList,
   platformFacts,

@@ -2,6 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   DOCKER_HUB,
   algorithmOf,
+  dashedPlatform,
   formatPlatform,
   imageContext,
   isDigest,
@@ -33,7 +34,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-LI3GLERY.js";
+} from "./chunk-FYWXX4PG.js";
 import {
   debug,
   getInput,
@@ -2581,7 +2582,7 @@ function hasGhaEntry(entries) {
   return entries.some((e) => isGha(fields(e) ?? []));
 }
 function ghaScope(platforms) {
-  return platforms.map((p) => formatPlatform(p).replace(/\//g, "-")).join("_");
+  return platforms.map(dashedPlatform).join("_");
 }
 function registryRef(entry) {
   if (cacheType(entry) !== "registry") return void 0;
@@ -4212,13 +4213,13 @@ function archLogLine(report) {
 // src/summary.ts
 function emulationLine(f) {
   if (!f.emulation) return `**Archway**: ${f.platforms.join(", ")}: all native on this ${f.host} host, no emulation needed.`;
-  const [first, ...others] = f.emulation.groups.map((g) => {
+  const { groups } = f.emulation;
+  const each = groups.map((g) => {
     const q = g.setup.installed;
-    return `QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${g.setup.source}) emulates ${g.registered.map((r) => r.name).join(", ")}`;
+    const qemu = `QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${g.setup.source}) emulates ${g.registered.map((r) => r.name).join(", ")}`;
+    return groups.length === 1 ? qemu : `${qemu} (${g.platforms.join(", ")})`;
   });
-  if (others.length === 0) return `**Archway**: ${first} for ${f.platforms.join(", ")} on this ${f.host} host.`;
-  const each = f.emulation.groups.map((g, i) => `${i === 0 ? first : others[i - 1]} (${g.platforms.join(", ")})`);
-  return `**Archway**: ${each.join("; ")}, for ${f.platforms.join(", ")} on this ${f.host} host.`;
+  return `**Archway**: ${each.join("; ")}${groups.length === 1 ? "" : ","} for ${f.platforms.join(", ")} on this ${f.host} host.`;
 }
 function size(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -4562,9 +4563,8 @@ ${platforms.map(formatPlatform).sort().join(",")}`;
 var KEY_MAX_LENGTH = 512;
 var ATTEMPTS_PER_LOOKUP = 4;
 var MEDIA_CODES = { oci: MediaType.OciManifest, docker: MediaType.DockerManifest };
-var platformSlug = (p) => formatPlatform(p).replace(/\//g, "-");
 function platformPrefix(release, platform) {
-  return `archway-matrix-${release}-${platformSlug(platform)}-`;
+  return `archway-matrix-${release}-${dashedPlatform(platform)}-`;
 }
 var attemptPrefix = (release, platform, attempt) => `${platformPrefix(release, platform)}a${attempt}-`;
 function recordKey(release, r) {
@@ -4657,7 +4657,7 @@ var A = {
   state: "io.archway.state"
 };
 function stageTag(release, platform) {
-  return `archway-stage-${release}-${platformSlug(platform)}`;
+  return `archway-stage-${release}-${dashedPlatform(platform)}`;
 }
 function stageManifest(release, r) {
   return Buffer.from(
@@ -5868,10 +5868,10 @@ export {
   releaseKey,
   attemptOf,
   chooseStore,
-  openStore,
   buildIndex,
   indexNotes,
   releaseOf,
+  storeOf,
   mergeStaged,
   publishFromState,
   saveState2 as saveState,
