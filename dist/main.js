@@ -11,10 +11,14 @@ import {
   blobPath,
   blobStream,
   buildIndex,
+  builderInfo,
   cacheType,
   chooseStore,
   connect,
   costLines,
+  describeBuilder,
+  docker,
+  engineInfo,
   findPlatformImage,
   getInputs,
   indexNotes,
@@ -28,6 +32,8 @@ import {
   readBlob,
   readJsonBlob,
   readLayoutIndex,
+  redactCacheEntry,
+  registryRef,
   releaseKey,
   releaseOf,
   renderSummary,
@@ -40,7 +46,7 @@ import {
   testTimes,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-H2PKFOCF.js";
+} from "./chunks/chunk-QYZLCBUX.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -49,6 +55,7 @@ import {
   formatPlatform,
   formatReference,
   hostDebianArch,
+  isInsecureRegistry,
   needsEmulation,
   parsePlatformList,
   platformKey,
@@ -74,7 +81,9 @@ import {
 } from "./chunks/chunk-CLHB73CL.js";
 import "./chunks/chunk-ATW73TXN.js";
 import "./chunks/chunk-ZCJDHQZA.js";
-import "./chunks/chunk-IR6WKKZB.js";
+import {
+  require_semver
+} from "./chunks/chunk-IR6WKKZB.js";
 import {
   CommandError,
   outputTail,
@@ -99,6 +108,9 @@ import {
 
 // src/main.ts
 import { tmpdir } from "node:os";
+
+// src/build-host.ts
+var semver = __toESM(require_semver(), 1);
 
 // src/publish/provenance.ts
 var MAX_DEPTH = 8;
@@ -269,42 +281,6 @@ async function requireAttestation(image) {
   return found;
 }
 
-// src/docker/engine.ts
-function docker(args, options = {}) {
-  return run("docker", args, options);
-}
-function storeFromDriverStatus(driverStatus) {
-  const pairs = Array.isArray(driverStatus) ? driverStatus : [];
-  return pairs.some((p) => Array.isArray(p) && p[0] === "driver-type" && String(p[1]).startsWith("io.containerd.snapshotter")) ? "containerd" : "classic";
-}
-async function engineInfo() {
-  let out;
-  try {
-    out = await docker(["info", "--format", "{{json .ServerVersion}}	{{json .DriverStatus}}"]);
-  } catch (err) {
-    throw new EnvironmentError(`The Docker daemon does not answer (docker info failed): ${errorMessage(err)}`, { cause: err });
-  }
-  const [version, status] = out.stdout.trim().split("	");
-  return { version: JSON.parse(version), store: storeFromDriverStatus(JSON.parse(status)) };
-}
-
-// src/docker/builder.ts
-function parseBuilderInspect(text) {
-  const field = (key) => new RegExp(`^${key}:[ \\t]*(\\S+)[ \\t]*$`, "m").exec(text)?.[1];
-  const name = field("Name");
-  const driver = field("Driver");
-  return name && driver ? { name, driver } : void 0;
-}
-async function builderInfo(name) {
-  const out = await docker(["buildx", "inspect", ...name ? [name] : []], { allowFailure: true });
-  const info2 = out.exitCode === 0 ? parseBuilderInspect(out.stdout) : void 0;
-  if (!info2) {
-    const which = name ? `The builder "${name}"` : "The current buildx builder";
-    throw new EnvironmentError(`${which} cannot be used: docker buildx inspect${name ? ` ${name}` : ""} says ${outputTail(out, 300)}`);
-  }
-  return info2;
-}
-
 // src/build-host.ts
 async function inspectBuildHost(builder) {
   const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(builder)]);
@@ -315,7 +291,83 @@ async function inspectBuildHost(builder) {
 var CLASSIC_CACHE = { exports: ["inline"], imports: ["registry", "local"] };
 var SWITCH = 'turn on the containerd image store (docker/setup-docker-action with daemon-config {"features":{"containerd-snapshotter":true}}) or use a builder of the docker-container driver (docker/setup-buildx-action)';
 function checkBuildHost(b, host) {
-  if (host.builder.driver !== "docker" || host.engine.store !== "classic") return;
+  checkNodes(host.builder);
+  checkBuildKit(b, host);
+  checkReach(b, host.builder);
+  if (host.builder.driver === "docker" && host.engine.store === "classic") checkClassicStore(b);
+}
+function checkNodes(builder) {
+  const down = builder.nodes.find((n) => n.error);
+  if (down)
+    throw new EnvironmentError(
+      `The ${describeBuilder(builder)} cannot be used: its node ${down.name} (${down.endpoint}) says: ${down.error}; see docker buildx inspect --bootstrap ${builder.name}`
+    );
+}
+function buildKitVersions(host) {
+  if (host.builder.driver === "docker") {
+    const major = semver.coerce(host.engine.version)?.major ?? 0;
+    return { what: `the engine's BuildKit (Docker ${host.engine.version})`, versions: major >= 28 ? [] : ["v0.19.0"] };
+  }
+  const versions = host.builder.nodes.flatMap((n) => n.buildkit && semver.valid(semver.coerce(n.buildkit)) ? [n.buildkit] : []);
+  return { what: describeBuilder(host.builder), versions };
+}
+var olderThan = (versions, floor) => versions.some((v) => semver.lt(semver.coerce(v, { includePrerelease: false }) ?? "0.0.0", floor));
+function checkBuildKit(b, host) {
+  const { what, versions } = buildKitVersions(host);
+  if (versions.length === 0 || versions.some((v) => v.startsWith("v0.0.0"))) return;
+  if (olderThan(versions, "0.20.0"))
+    for (const [input, entries] of [
+      ["cache-to", b.settings.cacheTo],
+      ["cache-from", b.settings.cacheFrom]
+    ]) {
+      const gha = entries.find((e) => cacheType(e) === "gha");
+      if (gha)
+        throw new InputError(
+          input,
+          redactCacheEntry(gha),
+          `${what} cannot use type=gha: BuildKit before v0.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0.20 or later (docker/setup-buildx-action's default image is), or type=registry`
+        );
+    }
+  if (olderThan(versions, "0.11.0")) {
+    const why = `${what} cannot make attestations (BuildKit v0.11 or later can); use a builder of a newer BuildKit`;
+    if (b.provenance) throw new InputError("provenance", provenanceText(b.provenance), `accepted: false here: ${why}`);
+    if (b.settings.sbom !== false) throw new InputError("sbom", b.settings.sbom, `accepted: false here: ${why}`);
+  }
+}
+function sharesHostNetwork(builder) {
+  switch (builder.driver) {
+    case "docker":
+      return true;
+    case "docker-container":
+      return builder.nodes.every((n) => n.driverOptions.network === "host");
+    case "remote":
+      return builder.nodes.every(
+        (n) => /^(unix|npipe):/.test(n.endpoint) || /^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(n.endpoint)
+      );
+    default:
+      return false;
+  }
+}
+function checkReach(b, builder) {
+  if (sharesHostNetwork(builder)) return;
+  const way = builder.driver === "docker-container" ? `create it with --driver-opt network=host (docker/setup-buildx-action: driver-opts: network=host)` : "use a registry it can reach by name";
+  for (const [input, entries] of [
+    ["cache-to", b.settings.cacheTo],
+    ["cache-from", b.settings.cacheFrom]
+  ]) {
+    const loopback = entries.find((e) => {
+      const ref = registryRef(e);
+      return ref !== void 0 && isInsecureRegistry(ref.split("/")[0]);
+    });
+    if (loopback)
+      throw new InputError(
+        input,
+        redactCacheEntry(loopback),
+        `the ${describeBuilder(builder)} runs BuildKit in a network of its own and cannot reach a registry on this machine's loopback; ${way}`
+      );
+  }
+}
+function checkClassicStore(b) {
   checkAttestationStore(b, "classic");
   const here = "on this engine (classic image store, docker driver)";
   for (const entry2 of b.settings.cacheTo) {
@@ -749,7 +801,7 @@ function buildsAtOnce(count2, cores, memory) {
 }
 function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set(), attested = false) {
   const base = { store: engine.store, builder, platforms };
-  if (builder.driver !== "docker") return { ...base, kind: "oci-layout" };
+  if (builder.driver !== "docker") return { ...base, kind: builder.nodes.length > 1 && platforms.length > 1 ? "layout-each" : "oci-layout" };
   if (engine.store === "containerd") return { ...base, kind: "multi-platform", layout: attested ? "same-export" : "from-cache" };
   const isEmulated = (p) => emulated.has(formatPlatform(p));
   const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a));
@@ -760,7 +812,7 @@ var count = (n, one, many) => n === 1 ? `one ${one}` : `${n} ${many}`;
 function describePlan(plan) {
   const n = plan.platforms.length;
   const store = `${plan.store} image store`;
-  const builder = plan.builder.name === "default" ? "" : `builder ${plan.builder.name} (${plan.builder.driver} driver), `;
+  const builder = plan.builder.name === "default" ? "" : `${describeBuilder(plan.builder)}, `;
   switch (plan.kind) {
     case "multi-platform":
       return `Build plan: ${builder}${store}, one build of ${count(n, "platform", "platforms")}, the OCI layout written ${plan.layout === "from-cache" ? "from the build cache" : "by the same export"}`;
@@ -768,6 +820,8 @@ function describePlan(plan) {
       return n === 1 ? `Build plan: ${builder}${store}, one build` : `Build plan: ${builder}${store}, ${n} builds side by side (at most ${plan.atOnce} at once)`;
     case "oci-layout":
       return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} exported as an OCI layout, each platform loaded into the ${store} for its tests`;
+    case "layout-each":
+      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`;
   }
 }
 function layoutArgv(loadArgv, dir) {
@@ -1090,7 +1144,9 @@ async function buildEach(run3, each2) {
     case "multi-platform":
       return multiPlatform(run3, each2);
     case "side-by-side":
-      return sideBySide(run3, run3.plan.startOrder, run3.plan.atOnce, each2);
+      return sideBySide(run3, run3.plan.startOrder, run3.plan.atOnce, SAVED_FROM_ENGINE, each2);
+    case "layout-each":
+      return sideBySide(run3, run3.plan.platforms, run3.plan.platforms.length, LOADED_FROM_LAYOUT, each2);
     case "oci-layout":
       return ociLayout(run3, each2);
   }
@@ -1168,7 +1224,15 @@ async function writeLayout(run3, dir) {
     return { top: await savedImage(dir), how };
   });
 }
-async function sideBySide(run3, startOrder, atOnce, each2) {
+var SAVED_FROM_ENGINE = { argv: (argv) => argv, handOn: saveOne };
+var LOADED_FROM_LAYOUT = {
+  argv: (argv, dir) => layoutArgv(argv, dir),
+  handOn: async (run3, p, ref, dir, buildSeconds) => {
+    const image = await findPlatformImage(dir, p);
+    return { ...await loadOne(run3, p, image, ref, buildSeconds), sharedBuild: false };
+  }
+};
+async function sideBySide(run3, startOrder, atOnce, how, each2) {
   const { plan, b, tag } = run3;
   const buildGate = limiter(atOnce);
   const nextGate = limiter(run3.parallel);
@@ -1178,8 +1242,9 @@ async function sideBySide(run3, startOrder, atOnce, each2) {
   const buildOne = async (p, files) => {
     if (failed.length > 0) return;
     const ref = localRef(plan, tag, p);
+    const dir = await layoutDir(run3, `layout-${platformSlug(p)}`);
     const metadata = join5(run3.scratch, `metadata-${platformSlug(p)}.json`);
-    const argv = recordArgv(buildArgv(b, [p], ref, files), metadata);
+    const argv = recordArgv(how.argv(buildArgv(b, [p], ref, files), dir), metadata);
     const from = since(started);
     const out = await docker(argv, { allowFailure: true });
     const to = since(started);
@@ -1191,7 +1256,7 @@ async function sideBySide(run3, startOrder, atOnce, each2) {
       return;
     }
     const recordRef = await recordOf(metadata);
-    const handedOn = nextGate(async () => each2({ ...await saveOne(run3, p, ref, to - from), recordRef }));
+    const handedOn = nextGate(async () => each2({ ...await how.handOn(run3, p, ref, dir, to - from), recordRef }));
     next.set(formatPlatform(p), settled(handedOn));
   };
   await withSecrets(run3, (files) => settleAll(startOrder.map((p) => buildGate(() => buildOne(p, files)))));
@@ -1202,8 +1267,7 @@ async function sideBySide(run3, startOrder, atOnce, each2) {
   if (rejected) throw rejected.reason;
   return plan.platforms.map((p) => ended.get(formatPlatform(p)).value);
 }
-async function saveOne(run3, p, ref, buildSeconds) {
-  const dir = await layoutDir(run3, `layout-${platformSlug(p)}`);
+async function saveOne(run3, p, ref, dir, buildSeconds) {
   const started = Date.now();
   await saveLayout(ref, dir);
   const top = await savedImage(dir);
@@ -1214,6 +1278,13 @@ async function saveOne(run3, p, ref, buildSeconds) {
     `The engine's image ${imageId2} is the layout's`
   ];
   return { platform: p, image, imageId: imageId2, buildSeconds, sharedBuild: false, notes };
+}
+async function loadOne(run3, p, image, ref, buildSeconds) {
+  const started = Date.now();
+  await loadPlatform(image, ref);
+  const imageId2 = await sameImage(run3.plan.store, ref, image.descriptor, image.manifest.config);
+  const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
+  return { platform: p, image, imageId: imageId2, buildSeconds, sharedBuild: true, notes };
 }
 function buildFailure(failed) {
   if (failed.length === 1) return failed[0].error;
@@ -1239,15 +1310,7 @@ async function ociLayout(run3, each2) {
   const gate = limiter(run3.parallel);
   return settleAll(
     plan.platforms.map(
-      (p) => gate(async () => {
-        const image = await findPlatformImage(dir, p);
-        const ref = localRef(plan, tag, p);
-        const started = Date.now();
-        await loadPlatform(image, ref);
-        const imageId2 = await sameImage(plan.store, ref, image.descriptor, image.manifest.config);
-        const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
-        return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes, recordRef });
-      })
+      (p) => gate(async () => each2({ ...await loadOne(run3, p, await findPlatformImage(dir, p), localRef(plan, tag, p), took), recordRef }))
     )
   );
 }
@@ -1381,6 +1444,7 @@ async function pushImage(client, repository, prepared) {
 // src/pipeline.ts
 var pinAdvice = (name, version) => `to use that QEMU for ${name} from the start: qemu-version: ${name}=${version}`;
 var seconds = (since2) => (Date.now() - since2) / 1e3;
+var nodeOf = (recordRef) => recordRef.split("/")[1];
 function localTag(repository, env = process.env, pid = process.pid) {
   const name = repository.split("/").pop().replace(/[^a-z0-9._-]/g, "-");
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? "run"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${pid}`;
@@ -1416,7 +1480,9 @@ async function buildTestPush(b, plan, o, tag) {
       { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce },
       (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
         const { platform: p, image } = built;
-        log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`);
+        log(
+          `Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)${built.recordRef ? `, built on node ${nodeOf(built.recordRef)}` : ""}`
+        );
         for (const note of built.notes) log(note);
         const [tested, verified] = await Promise.allSettled([
           b.test ? runTest(built.imageId, p, b.test, log) : void 0,
@@ -1510,7 +1576,8 @@ async function buildTestPush(b, plan, o, tag) {
     test: c.test,
     retry: c.retry,
     arch: c.arch,
-    published: published.get(formatPlatform(c.platform))
+    published: published.get(formatPlatform(c.platform)),
+    node: c.recordRef ? nodeOf(c.recordRef) : void 0
   }));
   return { platforms, cost };
 }

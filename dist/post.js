@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-H2PKFOCF.js";
+} from "./chunks/chunk-QYZLCBUX.js";
 import {
   runStep
 } from "./chunks/chunk-FYWXX4PG.js";

@@ -3,13 +3,16 @@
  * what they cannot do, refused then: nothing is downloaded, registered or built for a build that
  * could not end well.
  */
+
+import * as semver from 'semver'
 import { checkAttestationStore } from './attestations.js'
-import type { BuilderInfo } from './build-plan.js'
-import { cacheType } from './cache-entries.js'
-import { builderInfo } from './docker/builder.js'
+import { cacheType, redactCacheEntry, registryRef } from './cache-entries.js'
+import { type BuilderInfo, builderInfo, describeBuilder } from './docker/builder.js'
 import { type EngineInfo, engineInfo } from './docker/engine.js'
-import { InputError } from './errors.js'
+import { EnvironmentError, InputError } from './errors.js'
+import { provenanceText } from './input-values.js'
 import type { BuildInputs } from './inputs.js'
+import { isInsecureRegistry } from './registry/reference.js'
 
 export interface BuildHost {
   readonly engine: EngineInfo
@@ -34,9 +37,111 @@ export const CLASSIC_CACHE = { exports: ['inline'], imports: ['registry', 'local
 const SWITCH =
   'turn on the containerd image store (docker/setup-docker-action with daemon-config {"features":{"containerd-snapshotter":true}}) or use a builder of the docker-container driver (docker/setup-buildx-action)'
 
+type Asks = Pick<BuildInputs, 'provenance' | 'settings'>
+
 /** What the engine and builder at hand cannot do for these inputs, refused in one line naming the fix. Pure. */
-export function checkBuildHost(b: Pick<BuildInputs, 'provenance' | 'settings'>, host: BuildHost): void {
-  if (host.builder.driver !== 'docker' || host.engine.store !== 'classic') return
+export function checkBuildHost(b: Asks, host: BuildHost): void {
+  checkNodes(host.builder)
+  checkBuildKit(b, host)
+  checkReach(b, host.builder)
+  if (host.builder.driver === 'docker' && host.engine.store === 'classic') checkClassicStore(b)
+}
+
+/** A node buildx cannot reach (or start) fails the step before anything is set up, with buildx's reason. */
+function checkNodes(builder: BuilderInfo): void {
+  const down = builder.nodes.find(n => n.error)
+  if (down)
+    throw new EnvironmentError(
+      `The ${describeBuilder(builder)} cannot be used: its node ${down.name} (${down.endpoint}) says: ${down.error}; see docker buildx inspect --bootstrap ${builder.name}`
+    )
+}
+
+/**
+ * The BuildKit the build runs on: a builder's nodes report their version; the docker driver's is
+ * the engine's own (Docker 28.0 came with BuildKit v0.20).
+ */
+function buildKitVersions(host: BuildHost): { what: string; versions: string[] } {
+  if (host.builder.driver === 'docker') {
+    const major = semver.coerce(host.engine.version)?.major ?? 0
+    return { what: `the engine's BuildKit (Docker ${host.engine.version})`, versions: major >= 28 ? [] : ['v0.19.0'] }
+  }
+  const versions = host.builder.nodes.flatMap(n => (n.buildkit && semver.valid(semver.coerce(n.buildkit)) ? [n.buildkit] : []))
+  return { what: describeBuilder(host.builder), versions }
+}
+
+const olderThan = (versions: readonly string[], floor: string) =>
+  versions.some(v => semver.lt(semver.coerce(v, { includePrerelease: false }) ?? '0.0.0', floor))
+
+/** What BuildKit before a version cannot do: the GitHub cache service of today, attestations. */
+function checkBuildKit(b: Asks, host: BuildHost): void {
+  const { what, versions } = buildKitVersions(host)
+  if (versions.length === 0 || versions.some(v => v.startsWith('v0.0.0'))) return
+  if (olderThan(versions, '0.20.0'))
+    for (const [input, entries] of [
+      ['cache-to', b.settings.cacheTo],
+      ['cache-from', b.settings.cacheFrom]
+    ] as const) {
+      const gha = entries.find(e => cacheType(e) === 'gha')
+      if (gha)
+        throw new InputError(
+          input,
+          redactCacheEntry(gha),
+          `${what} cannot use type=gha: BuildKit before v0.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0.20 or later (docker/setup-buildx-action's default image is), or type=registry`
+        )
+    }
+  if (olderThan(versions, '0.11.0')) {
+    const why = `${what} cannot make attestations (BuildKit v0.11 or later can); use a builder of a newer BuildKit`
+    if (b.provenance) throw new InputError('provenance', provenanceText(b.provenance), `accepted: false here: ${why}`)
+    if (b.settings.sbom !== false) throw new InputError('sbom', b.settings.sbom, `accepted: false here: ${why}`)
+  }
+}
+
+/**
+ * Whether the builder's BuildKit shares this machine's network, and so reaches a registry on its
+ * loopback: the docker driver and a remote daemon on this machine do; a docker-container builder
+ * does only with `network=host`; a kubernetes or cloud builder, or a remote one elsewhere, does not.
+ */
+export function sharesHostNetwork(builder: BuilderInfo): boolean {
+  switch (builder.driver) {
+    case 'docker':
+      return true
+    case 'docker-container':
+      return builder.nodes.every(n => n.driverOptions.network === 'host')
+    case 'remote':
+      return builder.nodes.every(
+        n => /^(unix|npipe):/.test(n.endpoint) || /^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(n.endpoint)
+      )
+    default:
+      return false
+  }
+}
+
+/** A cache in a registry on this machine's loopback, which a builder of its own network cannot reach. */
+function checkReach(b: Asks, builder: BuilderInfo): void {
+  if (sharesHostNetwork(builder)) return
+  const way =
+    builder.driver === 'docker-container'
+      ? `create it with --driver-opt network=host (docker/setup-buildx-action: driver-opts: network=host)`
+      : 'use a registry it can reach by name'
+  for (const [input, entries] of [
+    ['cache-to', b.settings.cacheTo],
+    ['cache-from', b.settings.cacheFrom]
+  ] as const) {
+    const loopback = entries.find(e => {
+      const ref = registryRef(e)
+      return ref !== undefined && isInsecureRegistry(ref.split('/')[0])
+    })
+    if (loopback)
+      throw new InputError(
+        input,
+        redactCacheEntry(loopback),
+        `the ${describeBuilder(builder)} runs BuildKit in a network of its own and cannot reach a registry on this machine's loopback; ${way}`
+      )
+  }
+}
+
+/** What the classic image store with the docker driver cannot do. Pure. */
+function checkClassicStore(b: Asks): void {
   checkAttestationStore(b, 'classic')
   const here = 'on this engine (classic image store, docker driver)'
   for (const entry of b.settings.cacheTo) {

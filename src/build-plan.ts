@@ -1,12 +1,7 @@
 /** The fastest build plan for the engine and builder at hand, how many builds run at once, and the plan's log line. Pure. */
+import { type BuilderInfo, describeBuilder } from './docker/builder.js'
 import type { ImageStore } from './docker/engine.js'
 import { formatPlatform, type Platform, qemuCost } from './platform.js'
-
-/** A buildx builder: its name and driver (`docker`, `docker-container`, `remote`, `kubernetes`). */
-export interface BuilderInfo {
-  readonly name: string
-  readonly driver: string
-}
 
 interface PlanBase {
   readonly store: ImageStore
@@ -23,8 +18,14 @@ export type BuildPlan =
   | (PlanBase & { readonly kind: 'multi-platform'; readonly layout: 'from-cache' | 'same-export' })
   /** The `docker` driver on the classic store: a build per platform, `atOnce` at a time, each loaded under its own tag and saved. */
   | (PlanBase & { readonly kind: 'side-by-side'; readonly atOnce: number; readonly startOrder: readonly Platform[] })
-  /** Any other driver (BuildKit of its own): one build exported as an OCI layout, each platform loaded from it for its tests. */
+  /** Any other driver (BuildKit of its own), one node: one build exported as an OCI layout, each platform loaded from it for its tests. */
   | (PlanBase & { readonly kind: 'oci-layout' })
+  /**
+   * A builder of several nodes: a build per platform, all at once, each sent by buildx to its node
+   * and exported as an OCI layout of its own (buildx exports no layout from a build that spans
+   * nodes), each platform loaded from its layout for its tests.
+   */
+  | (PlanBase & { readonly kind: 'layout-each' })
 
 /**
  * Builds at once per core. An emulated build spends most of its time in QEMU, one core per
@@ -43,7 +44,7 @@ export function buildsAtOnce(count: number, cores: number, memory: number): numb
 /**
  * The plan for `platforms` (`emulated`: those QEMU runs here; `attested`: provenance or an SBOM asked for); README, "Build plans, per engine".
  * Another driver than `docker` has BuildKit of its own: one build into an OCI layout, each
- * platform loaded for its tests. The `docker` driver: one build on the containerd store; on the
+ * platform loaded for its tests; a build per platform on a builder of several nodes. The `docker` driver: one build on the containerd store; on the
  * classic store a build per platform, side by side, emulated ones first, slowest first.
  */
 export function planBuild(
@@ -56,7 +57,7 @@ export function planBuild(
   attested = false
 ): BuildPlan {
   const base = { store: engine.store, builder, platforms }
-  if (builder.driver !== 'docker') return { ...base, kind: 'oci-layout' }
+  if (builder.driver !== 'docker') return { ...base, kind: builder.nodes.length > 1 && platforms.length > 1 ? 'layout-each' : 'oci-layout' }
   if (engine.store === 'containerd') return { ...base, kind: 'multi-platform', layout: attested ? 'same-export' : 'from-cache' }
   const isEmulated = (p: Platform) => emulated.has(formatPlatform(p))
   const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a))
@@ -70,7 +71,7 @@ const count = (n: number, one: string, many: string) => (n === 1 ? `one ${one}` 
 export function describePlan(plan: BuildPlan): string {
   const n = plan.platforms.length
   const store = `${plan.store} image store`
-  const builder = plan.builder.name === 'default' ? '' : `builder ${plan.builder.name} (${plan.builder.driver} driver), `
+  const builder = plan.builder.name === 'default' ? '' : `${describeBuilder(plan.builder)}, `
   switch (plan.kind) {
     case 'multi-platform':
       return `Build plan: ${builder}${store}, one build of ${count(n, 'platform', 'platforms')}, the OCI layout written ${plan.layout === 'from-cache' ? 'from the build cache' : 'by the same export'}`
@@ -80,6 +81,8 @@ export function describePlan(plan: BuildPlan): string {
         : `Build plan: ${builder}${store}, ${n} builds side by side (at most ${plan.atOnce} at once)`
     case 'oci-layout':
       return `Build plan: ${builder}one build of ${count(n, 'platform', 'platforms')} exported as an OCI layout, each platform loaded into the ${store} for its tests`
+    case 'layout-each':
+      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`
   }
 }
 

@@ -57,7 +57,9 @@ export async function buildEach<R>(run: BuildRun, each: (built: PlatformBuilt) =
     case 'multi-platform':
       return multiPlatform(run, each)
     case 'side-by-side':
-      return sideBySide(run, run.plan.startOrder, run.plan.atOnce, each)
+      return sideBySide(run, run.plan.startOrder, run.plan.atOnce, SAVED_FROM_ENGINE, each)
+    case 'layout-each':
+      return sideBySide(run, run.plan.platforms, run.plan.platforms.length, LOADED_FROM_LAYOUT, each)
     case 'oci-layout':
       return ociLayout(run, each)
   }
@@ -160,16 +162,38 @@ async function writeLayout(run: BuildRun, dir: string): Promise<{ top: Descripto
   })
 }
 
+/** How a build of one platform gets its image into its own layout folder and the engine. */
+interface OneExport {
+  /** The build's argv, from the argv that would load it into the engine. */
+  readonly argv: (loadArgv: string[], dir: string) => string[]
+  /** Once built: the image in the layout and the engine, checked to be the same. */
+  readonly handOn: (run: BuildRun, p: Platform, ref: string, dir: string, buildSeconds: number) => Promise<PlatformBuilt>
+}
+
+/** The `docker` driver on the classic store: loaded into the engine by the build, then saved into the layout. */
+const SAVED_FROM_ENGINE: OneExport = { argv: argv => argv, handOn: saveOne }
+
+/** A builder of several nodes: exported by the build as a layout, then loaded into the engine. */
+const LOADED_FROM_LAYOUT: OneExport = {
+  argv: (argv, dir) => layoutArgv(argv, dir),
+  handOn: async (run, p, ref, dir, buildSeconds) => {
+    const image = await findPlatformImage(dir, p)
+    return { ...(await loadOne(run, p, image, ref, buildSeconds)), sharedBuild: false }
+  }
+}
+
 /**
  * A build per platform, `atOnce` at a time, each build's output held back and printed as its
  * group when it ends, with its start and end in seconds since the first build started. As soon
- * as a platform is built, it is saved and handed on while the others build. After a failed
- * build no other starts; those running end, and the error is the failed build's.
+ * as a platform is built, it is put in its layout and the engine (`how`) and handed on while the
+ * others build. After a failed build no other starts; those running end, and the error is the
+ * failed build's.
  */
 async function sideBySide<R>(
   run: BuildRun,
   startOrder: readonly Platform[],
   atOnce: number,
+  how: OneExport,
   each: (built: PlatformBuilt) => Promise<R>
 ): Promise<R[]> {
   const { plan, b, tag } = run
@@ -183,8 +207,9 @@ async function sideBySide<R>(
   const buildOne = async (p: Platform, files: ReadonlyMap<string, string>) => {
     if (failed.length > 0) return
     const ref = localRef(plan, tag, p)
+    const dir = await layoutDir(run, `layout-${platformSlug(p)}`)
     const metadata = join(run.scratch, `metadata-${platformSlug(p)}.json`)
-    const argv = recordArgv(buildArgv(b, [p], ref, files), metadata)
+    const argv = recordArgv(how.argv(buildArgv(b, [p], ref, files), dir), metadata)
     const from = since(started)
     const out = await docker(argv, { allowFailure: true })
     const to = since(started)
@@ -196,7 +221,7 @@ async function sideBySide<R>(
       return
     }
     const recordRef = await recordOf(metadata)
-    const handedOn = nextGate(async () => each({ ...(await saveOne(run, p, ref, to - from)), recordRef }))
+    const handedOn = nextGate(async () => each({ ...(await how.handOn(run, p, ref, dir, to - from)), recordRef }))
     next.set(formatPlatform(p), settled(handedOn))
   }
 
@@ -209,8 +234,7 @@ async function sideBySide<R>(
   return plan.platforms.map(p => (ended.get(formatPlatform(p)) as PromiseFulfilledResult<R>).value)
 }
 
-async function saveOne(run: BuildRun, p: Platform, ref: string, buildSeconds: number): Promise<PlatformBuilt> {
-  const dir = await layoutDir(run, `layout-${platformSlug(p)}`)
+async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, buildSeconds: number): Promise<PlatformBuilt> {
   const started = Date.now()
   await saveLayout(ref, dir)
   const top = await savedImage(dir)
@@ -221,6 +245,15 @@ async function saveOne(run: BuildRun, p: Platform, ref: string, buildSeconds: nu
     `The engine's image ${imageId} is the layout's`
   ]
   return { platform: p, image, imageId, buildSeconds, sharedBuild: false, notes }
+}
+
+/** One platform of a layout loaded into the engine under `ref`, checked to be the layout's image there. */
+async function loadOne(run: BuildRun, p: Platform, image: PlatformImage, ref: string, buildSeconds: number): Promise<PlatformBuilt> {
+  const started = Date.now()
+  await loadPlatform(image, ref)
+  const imageId = await sameImage(run.plan.store, ref, image.descriptor, image.manifest.config)
+  const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
+  return { platform: p, image, imageId, buildSeconds, sharedBuild: true, notes }
 }
 
 /** The first failed build's error, naming the others that failed with it. */
@@ -252,15 +285,7 @@ async function ociLayout<R>(run: BuildRun, each: (built: PlatformBuilt) => Promi
   const gate = limiter(run.parallel)
   return settleAll(
     plan.platforms.map(p =>
-      gate(async () => {
-        const image = await findPlatformImage(dir, p)
-        const ref = localRef(plan, tag, p)
-        const started = Date.now()
-        await loadPlatform(image, ref)
-        const imageId = await sameImage(plan.store, ref, image.descriptor, image.manifest.config)
-        const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
-        return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes, recordRef })
-      })
+      gate(async () => each({ ...(await loadOne(run, p, await findPlatformImage(dir, p), localRef(plan, tag, p), took)), recordRef }))
     )
   )
 }

@@ -47,7 +47,7 @@ export function ghaScope(platforms: readonly Platform[]): string {
 }
 
 /** An entry's registry reference: its `ref` field when it is `type=registry`, or the bare reference it is. */
-function registryRef(entry: string): string | undefined {
+export function registryRef(entry: string): string | undefined {
   if (cacheType(entry) !== 'registry') return undefined
   return entry.includes('=') ? fields(entry)?.find(([k]) => k === 'ref')?.[1] : entry.trim()
 }

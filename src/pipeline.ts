@@ -41,6 +41,8 @@ export interface PlatformResult {
   readonly retry?: Retry
   readonly arch?: ArchReport
   readonly published?: Published
+  /** The builder's node that built it (from BuildKit's record of the build), when buildx named it. */
+  readonly node?: string
 }
 
 export interface Retry {
@@ -61,6 +63,9 @@ export interface PipelineResult {
 }
 
 const seconds = (since: number) => (Date.now() - since) / 1000
+
+/** The node of a build record's reference (`builder/node/ref`). Pure. */
+export const nodeOf = (recordRef: string) => recordRef.split('/')[1]
 
 /** A local tag no one else uses: the build is loaded into the engine under it. Pure. */
 export function localTag(repository: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): string {
@@ -132,7 +137,9 @@ async function buildTestPush(
     buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce }, built =>
       grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
         const { platform: p, image } = built
-        log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)`)
+        log(
+          `Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)${built.recordRef ? `, built on node ${nodeOf(built.recordRef)}` : ''}`
+        )
         for (const note of built.notes) log(note)
         // The test runs in the engine while the architecture check reads the layout; both end before either's error is thrown.
         const [tested, verified] = await Promise.allSettled([
@@ -228,7 +235,8 @@ async function buildTestPush(
     test: c.test,
     retry: c.retry,
     arch: c.arch,
-    published: published.get(formatPlatform(c.platform))
+    published: published.get(formatPlatform(c.platform)),
+    node: c.recordRef ? nodeOf(c.recordRef) : undefined
   }))
   return { platforms, cost }
 }

@@ -1,6 +1,7 @@
 /** The job summary, rendered from the same facts as the outputs. Rendering is pure. */
 import * as core from '@actions/core'
 import { costLines, type TestTime } from './cost-report.js'
+import { describeBuilder } from './docker/builder.js'
 import type { Emulation } from './emulation.js'
 import type { PipelineResult, PlatformResult } from './pipeline.js'
 import { formatPlatform } from './platform.js'
@@ -29,7 +30,7 @@ function size(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`
 }
 
-function row(r: PlatformResult): string {
+function row(r: PlatformResult, nodes: boolean): string {
   const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? ' (all)' : ''}`
   const retried = r.retry ? `, under QEMU \`${r.retry.to}\` after a crash under \`${r.retry.from}\`` : ''
   const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s${retried})` : 'none'
@@ -41,7 +42,8 @@ function row(r: PlatformResult): string {
     : 'off'
   const digest = r.published ? `\`${r.published.descriptor.digest}\`` : 'not pushed'
   const bytes = r.published ? size(r.published.compressedSize) : ''
-  return `| ${formatPlatform(r.platform)} | ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`
+  const node = nodes ? ` ${r.node ? `\`${r.node}\`` : 'unknown'} |` : ''
+  return `| ${formatPlatform(r.platform)} |${node} ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`
 }
 
 /** Each platform's test time, for the cost table. Pure. */
@@ -53,11 +55,15 @@ export function testTimes(results: readonly Pick<PlatformResult, 'platform' | 't
 export function renderSummary(f: SummaryFacts): string {
   const lines = [emulationLine(f)]
   if (f.pipeline) {
+    // A builder of BuildKit of its own: which of its nodes built each platform.
+    const { builder } = f.pipeline.plan
+    const nodes = builder.driver !== 'docker'
     lines.push(
       '',
-      '| Platform | Build | Test | Architecture | Digest | Compressed |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...f.pipeline.platforms.map(row)
+      ...(nodes ? [`Built on ${describeBuilder(builder)}.`, ''] : []),
+      `| Platform |${nodes ? ' Node |' : ''} Build | Test | Architecture | Digest | Compressed |`,
+      `| --- |${nodes ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
+      ...f.pipeline.platforms.map(r => row(r, nodes))
     )
     const notes = f.pipeline.platforms.flatMap(r => {
       if (!r.arch) return []

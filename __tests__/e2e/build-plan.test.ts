@@ -215,7 +215,12 @@ describe('a build exported as an OCI layout (the plan of docker-container, remot
     const b = getInputs(name => inputs[name] ?? '').build!
     const tag = `archway.local/e2e-layout:${randomBytes(4).toString('hex')}`
     const scratch = tempDir('layout-plan')
-    const plan: BuildPlan = { kind: 'oci-layout', store: 'containerd', builder: { name: 'default', driver: 'docker' }, platforms }
+    const plan: BuildPlan = {
+      kind: 'oci-layout',
+      store: 'containerd',
+      builder: { name: 'default', driver: 'docker', nodes: [] },
+      platforms
+    }
     const watched = watchNames(scratch)
     const built = await buildEach({ plan, b, tag, scratch, parallel: 3 }, async (x: PlatformBuilt) => ({
       built: x,

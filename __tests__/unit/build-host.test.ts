@@ -1,12 +1,13 @@
 import { type BuildHost, checkBuildHost } from '../../src/build-host.js'
 import { cacheType } from '../../src/cache-entries.js'
+import type { BuilderNode } from '../../src/docker/builder.js'
 import { NO_SETTINGS } from '../../src/docker/buildx.js'
-import { InputError } from '../../src/errors.js'
+import { EnvironmentError, InputError } from '../../src/errors.js'
 import { errorOf } from '../helpers/error-of.js'
 
 const host = (store: 'classic' | 'containerd', driver = 'docker'): BuildHost => ({
   engine: { version: '28.5.2', store },
-  builder: { name: driver === 'docker' ? 'default' : 'builder', driver }
+  builder: { name: driver === 'docker' ? 'default' : 'builder', driver, nodes: [] }
 })
 const asks = (cacheFrom: string[], cacheTo: string[] = []) => ({
   provenance: false as const,
@@ -60,5 +61,87 @@ describe('what the classic image store with the docker driver cannot do, refused
     expect(errorOf(() => checkBuildHost(b, host('classic')))?.message).toMatch(/^Input "provenance" has a bad value "true"/)
     expect(errorOf(() => checkBuildHost(b, host('classic', 'docker-container')))).toBeUndefined()
     expect(errorOf(() => checkBuildHost(b, host('containerd')))).toBeUndefined()
+  })
+})
+
+describe('what a builder of BuildKit of its own cannot do, refused before anything is set up', () => {
+  const node = (over: Partial<BuilderNode> = {}): BuilderNode => ({
+    name: 'ci0',
+    endpoint: 'unix:///var/run/docker.sock',
+    status: 'running',
+    buildkit: 'v0.13.2',
+    platforms: ['linux/amd64'],
+    preferred: [],
+    driverOptions: {},
+    ...over
+  })
+  const on = (driver: string, ...nodes: BuilderNode[]): BuildHost => ({
+    engine: { version: '28.5.2', store: 'classic' },
+    builder: { name: 'ci', driver, nodes: nodes.length ? nodes : [node()] }
+  })
+
+  it('type=gha on BuildKit before v0.20: one line naming the builder, its driver and version, the retired API and the way out', () => {
+    for (const [input, b] of [
+      ['cache-to', asks([], ['type=gha,mode=max,token=ghs_secret'])],
+      ['cache-from', asks(['type=gha,scope=linux-arm64'])]
+    ] as const) {
+      const error = errorOf(() => checkBuildHost(b, on('remote')))
+      expect(error).toBeInstanceOf(InputError)
+      expect(error?.message).toMatch(
+        new RegExp(
+          `^Input "${input}" has a bad value "type=gha,[^"]*": builder ci \\(remote driver, BuildKit v0\\.13\\.2\\) cannot use type=gha: BuildKit before v0\\.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0\\.20 or later`
+        )
+      )
+      expect(error?.message).not.toContain('ghs_secret')
+    }
+    // v0.20 and later, and the engine's own BuildKit from Docker 28 on, speak the cache service of today.
+    const gha = asks(['type=gha'], ['type=gha,mode=max'])
+    expect(errorOf(() => checkBuildHost(gha, on('docker-container', node({ buildkit: 'v0.20.0' }))))).toBeUndefined()
+    expect(errorOf(() => checkBuildHost(gha, on('docker-container', node({ buildkit: 'v0.26.2' }))))).toBeUndefined()
+    expect(errorOf(() => checkBuildHost(gha, host('containerd')))).toBeUndefined()
+    const docker27 = {
+      engine: { version: '27.5.1', store: 'containerd' as const },
+      builder: { name: 'default', driver: 'docker', nodes: [] }
+    }
+    expect(errorOf(() => checkBuildHost(gha, docker27))?.message).toContain("the engine's BuildKit (Docker 27.5.1) cannot use type=gha")
+    // One old node of two is enough to refuse.
+    const mixed = on('remote', node({ buildkit: 'v0.26.2' }), node({ name: 'ci1', buildkit: 'v0.13.2' }))
+    expect(errorOf(() => checkBuildHost(gha, mixed))?.message).toContain('builder ci (remote driver, 2 nodes, BuildKit v0.26.2, v0.13.2)')
+  })
+
+  it('attestations on BuildKit before v0.11', () => {
+    const b = { provenance: 'min' as const, settings: NO_SETTINGS }
+    expect(errorOf(() => checkBuildHost(b, on('remote', node({ buildkit: 'v0.10.6' }))))?.message).toBe(
+      'Input "provenance" has a bad value "true": accepted: false here: builder ci (remote driver, BuildKit v0.10.6) cannot make attestations (BuildKit v0.11 or later can); use a builder of a newer BuildKit'
+    )
+    expect(errorOf(() => checkBuildHost(b, on('remote')))).toBeUndefined()
+  })
+
+  it("a registry cache on this machine's loopback, from a builder in a network of its own: the way out named", () => {
+    const b = asks(['type=registry,ref=127.0.0.1:5000/app:cache'], [])
+    expect(errorOf(() => checkBuildHost(b, on('docker-container')))?.message).toBe(
+      'Input "cache-from" has a bad value "type=registry,ref=127.0.0.1:5000/app:cache": the builder ci (docker-container driver, BuildKit v0.13.2) runs BuildKit in a network of its own and cannot reach a registry on this machine\'s loopback; create it with --driver-opt network=host (docker/setup-buildx-action: driver-opts: network=host)'
+    )
+    expect(errorOf(() => checkBuildHost(asks([], ['localhost:5000/app:cache']), on('kubernetes')))?.message).toMatch(
+      /^Input "cache-to" has a bad value "localhost:5000\/app:cache": the builder ci \(kubernetes driver, BuildKit v0\.13\.2\) runs BuildKit in a network of its own .*; use a registry it can reach by name$/
+    )
+    const far = node({ endpoint: 'tcp://10.0.0.7:1234' })
+    expect(errorOf(() => checkBuildHost(b, on('remote', far)))).toBeInstanceOf(InputError)
+    // The host's network: the docker driver, network=host, a daemon on this machine; or a registry reached by name.
+    expect(errorOf(() => checkBuildHost(b, on('docker-container', node({ driverOptions: { network: 'host' } }))))).toBeUndefined()
+    expect(errorOf(() => checkBuildHost(b, on('remote')))).toBeUndefined()
+    expect(errorOf(() => checkBuildHost(b, on('remote', node({ endpoint: 'tcp://127.0.0.1:1234' }))))).toBeUndefined()
+    expect(errorOf(() => checkBuildHost(b, host('containerd')))).toBeUndefined()
+    expect(errorOf(() => checkBuildHost(asks(['type=registry,ref=ghcr.io/acme/app:cache']), on('docker-container')))).toBeUndefined()
+    expect(errorOf(() => checkBuildHost(asks(['type=local,src=/tmp/c']), on('kubernetes')))).toBeUndefined()
+  })
+
+  it('a node buildx cannot reach: its name, endpoint and buildx reason, before anything is set up', () => {
+    const down = node({ name: 'ci1', endpoint: 'tcp://10.0.0.7:1234', status: undefined, error: 'connection refused' })
+    const error = errorOf(() => checkBuildHost(asks([]), on('remote', node(), down)))
+    expect(error).toBeInstanceOf(EnvironmentError)
+    expect(error?.message).toBe(
+      'The builder ci (remote driver, 2 nodes, BuildKit v0.13.2) cannot be used: its node ci1 (tcp://10.0.0.7:1234) says: connection refused; see docker buildx inspect --bootstrap ci'
+    )
   })
 })

@@ -15,7 +15,17 @@ import { formatPlatform, parsePlatformList } from '../../src/platform.js'
 
 const SIX = parsePlatformList('linux/amd64,linux/arm64,linux/arm/v7,linux/s390x,linux/ppc64le,linux/riscv64')
 const EMULATED = new Set(SIX.slice(1).map(formatPlatform))
-const DEFAULT = { name: 'default', driver: 'docker' }
+const DEFAULT = { name: 'default', driver: 'docker', nodes: [] }
+/** A node of a builder, as docker buildx inspect describes it. */
+const node = (name: string, preferred: string[] = []) => ({
+  name,
+  endpoint: `unix:///run/${name}.sock`,
+  status: 'running',
+  buildkit: 'v0.13.2',
+  platforms: [...preferred, 'linux/amd64'],
+  preferred,
+  driverOptions: {}
+})
 const GIB = 1024 ** 3
 const names = (ps: readonly { architecture: string }[]) => ps.map(p => formatPlatform(p as never))
 
@@ -69,19 +79,30 @@ describe('the build plan', () => {
 
   it('is one build exported as an OCI layout with a builder of BuildKit of its own, on either store', () => {
     for (const driver of ['docker-container', 'remote', 'kubernetes']) {
-      const builder = { name: 'builder-1', driver }
+      const builder = { name: 'builder-1', driver, nodes: [node('builder-10')] }
       for (const store of ['classic', 'containerd'] as const) {
         const plan = planBuild({ store }, builder, SIX, 4, 16 * GIB, EMULATED)
         expect(plan.kind).toBe('oci-layout')
         expect(describePlan(plan)).toBe(
-          `Build plan: builder builder-1 (${driver} driver), one build of 6 platforms exported as an OCI layout, each platform loaded into the ${store} image store for its tests`
+          `Build plan: builder builder-1 (${driver} driver, BuildKit v0.13.2), one build of 6 platforms exported as an OCI layout, each platform loaded into the ${store} image store for its tests`
         )
       }
     }
   })
 
+  it('is a build per platform, all at once, each into a layout of its own, on a builder of several nodes (buildx exports no layout from a build spanning nodes)', () => {
+    const builder = { name: 'fleet', driver: 'remote', nodes: [node('fleet0', ['linux/amd64']), node('fleet1', ['linux/arm64'])] }
+    const plan = planBuild({ store: 'classic' }, builder, SIX, 2, 16 * GIB, EMULATED)
+    expect(plan.kind).toBe('layout-each')
+    expect(describePlan(plan)).toBe(
+      'Build plan: builder fleet (remote driver, 2 nodes, BuildKit v0.13.2), 6 builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the classic image store for its tests'
+    )
+    // One platform is one build, on one node: the layout of the one build serves.
+    expect(planBuild({ store: 'classic' }, builder, SIX.slice(1, 2), 2, 16 * GIB, EMULATED).kind).toBe('oci-layout')
+  })
+
   it('names a builder of the docker driver other than the default', () => {
-    const plan = planBuild({ store: 'classic' }, { name: 'ctx-1', driver: 'docker' }, SIX, 2, 16 * GIB)
+    const plan = planBuild({ store: 'classic' }, { name: 'ctx-1', driver: 'docker', nodes: [] }, SIX, 2, 16 * GIB)
     expect(describePlan(plan)).toBe(
       'Build plan: builder ctx-1 (docker driver), classic image store, 6 builds side by side (at most 4 at once)'
     )
@@ -90,7 +111,7 @@ describe('the build plan', () => {
   it('loads a multi-platform build under one tag and every other plan under a tag per platform', () => {
     const multi = planBuild({ store: 'containerd' }, DEFAULT, SIX, 2, 16 * GIB)
     const side = planBuild({ store: 'classic' }, DEFAULT, SIX, 2, 16 * GIB)
-    const layout = planBuild({ store: 'classic' }, { name: 'b', driver: 'remote' }, SIX, 2, 16 * GIB)
+    const layout = planBuild({ store: 'classic' }, { name: 'b', driver: 'remote', nodes: [] }, SIX, 2, 16 * GIB)
     expect(localRef(multi, 'archway.local/app:1', SIX[2])).toBe('archway.local/app:1')
     expect(localRef(side, 'archway.local/app:1', SIX[2])).toBe('archway.local/app:1-armv7')
     expect(localRef(layout, 'archway.local/app:1', SIX[5])).toBe('archway.local/app:1-riscv64')
@@ -157,9 +178,75 @@ describe("the builder's driver", () => {
       'Status:    inactive',
       ''
     ].join('\n')
-    expect(parseBuilderInspect(text)).toEqual({ name: 'builder-1', driver: 'docker-container' })
+    expect(parseBuilderInspect(text)).toEqual({
+      name: 'builder-1',
+      driver: 'docker-container',
+      nodes: [
+        {
+          name: 'builder-10',
+          endpoint: 'unix:///var/run/docker.sock',
+          status: 'inactive',
+          platforms: [],
+          preferred: [],
+          driverOptions: { image: 'moby/buildkit:buildx-stable-1' }
+        }
+      ]
+    })
     expect(parseBuilderInspect('Name: default\nDriver: docker\n')).toEqual(DEFAULT)
     expect(parseBuilderInspect('ERROR: no builder "x" found')).toBeUndefined()
+  })
+})
+
+describe("a builder's nodes", () => {
+  it('are read from docker buildx inspect: endpoint, status, BuildKit version, platforms with those preferred (*), driver options, errors', () => {
+    // buildx 0.29's own text for a remote builder of two nodes (labels and GC rules cut short), and one node it could not reach.
+    const text = [
+      'Name:          fleet',
+      'Driver:        remote',
+      'Last Activity: 2026-12-07 09:12:40 +0000 UTC',
+      '',
+      'Nodes:',
+      'Name:             fleet0',
+      'Endpoint:         unix:///run/archway-test-env/buildkit-node0.sock',
+      'Status:           running',
+      'BuildKit version: v0.13.2',
+      'Platforms:        linux/amd64*, linux/amd64/v2, linux/arm64, linux/riscv64, linux/386',
+      'Labels:',
+      ' org.mobyproject.buildkit.worker.executor:    oci',
+      ' org.mobyproject.buildkit.worker.snapshotter: overlayfs',
+      'GC Policy rule#0:',
+      ' All:            false',
+      ' Filters:        type==source.local,type==exec.cachemount,type==source.git.checkout',
+      '',
+      'Name:             fleet1',
+      'Endpoint:         tcp://10.0.0.7:1234',
+      'Driver Options:   network="host" env.BUILDKIT_STEP_LOG_MAX_SIZE="-1"',
+      'Error:            Cannot load builder fleet1: connection refused',
+      ''
+    ].join('\n')
+    expect(parseBuilderInspect(text)).toEqual({
+      name: 'fleet',
+      driver: 'remote',
+      nodes: [
+        {
+          name: 'fleet0',
+          endpoint: 'unix:///run/archway-test-env/buildkit-node0.sock',
+          status: 'running',
+          buildkit: 'v0.13.2',
+          platforms: ['linux/amd64', 'linux/amd64/v2', 'linux/arm64', 'linux/riscv64', 'linux/386'],
+          preferred: ['linux/amd64'],
+          driverOptions: {}
+        },
+        {
+          name: 'fleet1',
+          endpoint: 'tcp://10.0.0.7:1234',
+          platforms: [],
+          preferred: [],
+          driverOptions: { network: 'host', 'env.BUILDKIT_STEP_LOG_MAX_SIZE': '-1' },
+          error: 'Cannot load builder fleet1: connection refused'
+        }
+      ]
+    })
   })
 })
 

@@ -98,7 +98,7 @@ beforeEach(() => {
 })
 
 describe('builds side by side', () => {
-  const plan = planBuild({ store: 'classic' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED)
+  const plan = planBuild({ store: 'classic' }, { name: 'default', driver: 'docker', nodes: [] }, SIX, 2, 16 * GIB, EMULATED)
 
   it('start slowest first, at most as many at once as the plan says, and hand each platform on as soon as it is built', async () => {
     builds = { 'linux/riscv64': [120, 0], 'linux/s390x': [60, 0], 'linux/arm64': [10, 0] }
@@ -153,7 +153,7 @@ describe('builds side by side', () => {
 
 describe('one build exported as an OCI layout', () => {
   it('builds every platform once into the layout, then loads each platform alone under its own tag', async () => {
-    const plan = planBuild({ store: 'classic' }, { name: 'remote-1', driver: 'remote' }, SIX, 2, 16 * GIB, EMULATED)
+    const plan = planBuild({ store: 'classic' }, { name: 'remote-1', driver: 'remote', nodes: [] }, SIX, 2, 16 * GIB, EMULATED)
     const results = await run(plan)
     expect(events.filter(e => e.startsWith('start '))).toEqual([`start ${SIX.map(formatPlatform).join(',')}`])
     expect(events.filter(e => e.startsWith('load ')).sort()).toEqual(
@@ -165,10 +165,52 @@ describe('one build exported as an OCI layout', () => {
   })
 })
 
+describe('a build per platform on a builder of several nodes', () => {
+  const fleet = {
+    name: 'fleet',
+    driver: 'remote',
+    nodes: ['fleet0', 'fleet1'].map(name => ({
+      name,
+      endpoint: `unix:///run/${name}.sock`,
+      platforms: [],
+      preferred: [],
+      driverOptions: {}
+    }))
+  }
+
+  it('starts every platform at once, each exported as a layout of its own, then loads each alone under its own tag', async () => {
+    const plan = planBuild({ store: 'classic' }, fleet, SIX, 2, 16 * GIB, EMULATED)
+    builds = { 'linux/riscv64': [60, 0] }
+    const results = await run(plan)
+    expect(mostAtOnce()).toBe(6)
+    expect(argvs).toHaveLength(6)
+    for (const [i, p] of SIX.entries()) {
+      const argv = argvs.find(a => platformOf(a) === formatPlatform(p))!
+      expect(argv.join(' ')).toMatch(
+        new RegExp(`--output type=oci,dest=\\S+/layout-${p.architecture}${p.variant ?? ''},tar=false --tag archway\\.local/app:1-`)
+      )
+      expect(argv).not.toContain('--load')
+      expect(results[i].notes[0]).toMatch(/^Loaded into the engine in [\d.]+ s \(this platform alone, streamed from the layout\)/)
+    }
+    expect(events.filter(e => e.startsWith('save '))).toEqual([])
+    expect(events.filter(e => e.startsWith('load ')).sort()).toEqual(
+      SIX.map(p => `load archway.local/app:1-${p.architecture}${p.variant ?? ''}`).sort()
+    )
+    // arm64 is loaded and handed on while riscv64 still builds.
+    expect(events.indexOf('hand on linux/arm64')).toBeLessThan(events.indexOf('end linux/riscv64'))
+  })
+
+  it('fails with the failed build, starting no other', async () => {
+    const plan = planBuild({ store: 'classic' }, fleet, SIX, 2, 16 * GIB, EMULATED)
+    builds = { 'linux/s390x': [1, 7] }
+    await expect(run(plan)).rejects.toThrow(/^docker buildx build .*--platform linux\/s390x .* exit code: 7$/)
+  })
+})
+
 describe('one multi-platform build', () => {
   const outputs = (argv: readonly string[]) =>
     argv.flatMap((a, i) => (a === '--output' ? [argv[i + 1].replace(/dest=[^,]*/, 'dest=DIR')] : []))
-  const containerd = () => planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED)
+  const containerd = () => planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker', nodes: [] }, SIX, 2, 16 * GIB, EMULATED)
   const cached = getInputs(
     name =>
       ({
@@ -209,7 +251,7 @@ describe('one multi-platform build', () => {
 
   it('with attestations, which carry the time of their build, writes the engine and the layout by one export', async () => {
     const attested = getInputs(name => ({ image: 'registry.example/app', platforms: 'all', provenance: 'true' })[name] ?? '').build!
-    const plan = planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker' }, SIX, 2, 16 * GIB, EMULATED, true)
+    const plan = planBuild({ store: 'containerd' }, { name: 'default', driver: 'docker', nodes: [] }, SIX, 2, 16 * GIB, EMULATED, true)
     const results = await run(plan, attested)
     expect(argvs.map(outputs)).toEqual([['type=docker,oci-mediatypes=true', 'type=oci,dest=DIR,tar=false']])
     expect(events.filter(e => e.startsWith('save '))).toEqual([])

@@ -43,7 +43,11 @@ describe('a crash under emulation, run again under another QEMU', () => {
       test: passed,
       retry: { signal: 'SIGILL' as const, from: '1:10.0.13+ds-0+deb13u1', to: '1:11.1.3+ds-1' }
     }
-    const pipeline = { engine: { version: '28', store: 'classic' as const }, plan: {} as never, platforms: [platform] }
+    const pipeline = {
+      engine: { version: '28', store: 'classic' as const },
+      plan: { builder: { name: 'default', driver: 'docker', nodes: [] } } as never,
+      platforms: [platform]
+    }
     expect(renderSummary({ platforms: ['linux/arm64'], host: 'amd64', pipeline })).toContain(
       '| linux/arm64 | 2.0 s | passed (1.5 s, under QEMU `1:11.1.3+ds-1` after a crash under `1:10.0.13+ds-0+deb13u1`) |'
     )

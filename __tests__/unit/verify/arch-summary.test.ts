@@ -36,7 +36,10 @@ describe('the job summary of the architecture check', () => {
     const md = renderSummary({
       platforms: ['linux/amd64', 'linux/arm64'],
       host: 'amd64',
-      pipeline: { platforms: [result(passed), result(failed)] } as never
+      pipeline: {
+        plan: { builder: { name: 'default', driver: 'docker', nodes: [] } },
+        platforms: [result(passed), result(failed)]
+      } as never
     })
     expect(md).toContain('| linux/amd64 | 1.0 s | none | ok (40 ELF, 2 of another architecture accepted) |')
     expect(md).toContain('| linux/arm64 | 1.0 s | none | **failed** (1 files) |')

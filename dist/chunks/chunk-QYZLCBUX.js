@@ -56,6 +56,7 @@ import {
   readArmAttributes
 } from "./chunk-ATW73TXN.js";
 import {
+  outputTail,
   run
 } from "./chunk-XG46GAN3.js";
 import {
@@ -2925,6 +2926,107 @@ function costLines(cost, tests) {
   return lines;
 }
 
+// src/docker/engine.ts
+function docker(args, options = {}) {
+  return run("docker", args, options);
+}
+function storeFromDriverStatus(driverStatus) {
+  const pairs = Array.isArray(driverStatus) ? driverStatus : [];
+  return pairs.some((p) => Array.isArray(p) && p[0] === "driver-type" && String(p[1]).startsWith("io.containerd.snapshotter")) ? "containerd" : "classic";
+}
+async function engineInfo() {
+  let out;
+  try {
+    out = await docker(["info", "--format", "{{json .ServerVersion}}	{{json .DriverStatus}}"]);
+  } catch (err2) {
+    throw new EnvironmentError(`The Docker daemon does not answer (docker info failed): ${errorMessage(err2)}`, { cause: err2 });
+  }
+  const [version, status] = out.stdout.trim().split("	");
+  return { version: JSON.parse(version), store: storeFromDriverStatus(JSON.parse(status)) };
+}
+
+// src/docker/builder.ts
+function parseDriverOptions(text) {
+  const out = {};
+  for (const m of text.matchAll(/([\w.-]+)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g))
+    out[m[1]] = m[2] !== void 0 ? m[2].replace(/\\(.)/g, "$1") : m[3];
+  return out;
+}
+var fieldOf = (line) => {
+  const m = /^([A-Z][\w ]*?):[ \t]*(.*?)[ \t]*$/.exec(line);
+  return m ? [m[1], m[2]] : void 0;
+};
+function parseBuilderInspect(text) {
+  const lines = text.split("\n");
+  const nodesAt = lines.findIndex((l) => /^Nodes:\s*$/.test(l));
+  const head = nodesAt < 0 ? lines : lines.slice(0, nodesAt);
+  const headField = (key) => head.map(fieldOf).find((f) => f?.[0] === key)?.[1];
+  const name = headField("Name");
+  const driver = headField("Driver");
+  if (!name || !driver) return void 0;
+  const nodes = [];
+  let node;
+  for (const line of nodesAt < 0 ? [] : lines.slice(nodesAt + 1)) {
+    if (/^\s/.test(line)) continue;
+    const f = fieldOf(line);
+    if (!f) continue;
+    const [key, value] = f;
+    if (key === "Name") {
+      node = { name: value, endpoint: "", platforms: [], preferred: [], driverOptions: {} };
+      nodes.push(node);
+      continue;
+    }
+    if (!node) continue;
+    switch (key) {
+      case "Endpoint":
+        node.endpoint = value;
+        break;
+      case "Status":
+        node.status = value;
+        break;
+      case "BuildKit version":
+        node.buildkit = value;
+        break;
+      case "Error":
+        node.error = value;
+        break;
+      case "Driver Options":
+        node.driverOptions = parseDriverOptions(value);
+        break;
+      case "Platforms": {
+        const listed = value.split(",").map((p) => p.trim());
+        node.platforms = listed.map((p) => p.replace(/\*$/, "")).filter(Boolean);
+        node.preferred = listed.filter((p) => p.endsWith("*")).map((p) => p.slice(0, -1));
+        break;
+      }
+    }
+  }
+  return { name, driver, nodes };
+}
+async function builderInfo(name) {
+  const named = name ? [name] : [];
+  const ask = async (bootstrap) => {
+    const out2 = await docker(["buildx", "inspect", ...bootstrap ? ["--bootstrap"] : [], ...named], { allowFailure: true });
+    return { out: out2, info: out2.exitCode === 0 ? parseBuilderInspect(out2.stdout) : void 0 };
+  };
+  let { out, info: info2 } = await ask(false);
+  if (info2 && info2.driver !== "docker" && info2.nodes.some((n) => !n.error && n.status !== "running")) ({ out, info: info2 } = await ask(true));
+  if (!info2) {
+    const which = name ? `The builder "${name}"` : "The current buildx builder";
+    throw new EnvironmentError(`${which} cannot be used: docker buildx inspect${name ? ` ${name}` : ""} says ${outputTail(out, 300)}`);
+  }
+  return info2;
+}
+function describeBuilder(b) {
+  const versions = [...new Set(b.nodes.flatMap((n) => n.buildkit && !n.buildkit.startsWith("v0.0.0") ? [n.buildkit] : []))];
+  const facts = [
+    `${b.driver} driver`,
+    ...b.nodes.length > 1 ? [`${b.nodes.length} nodes`] : [],
+    ...versions.length ? [`BuildKit ${versions.join(", ")}`] : []
+  ];
+  return `builder ${b.name} (${facts.join(", ")})`;
+}
+
 // src/oci/layer.ts
 import { createHash as createHash2 } from "node:crypto";
 import { PassThrough, Transform } from "node:stream";
@@ -4224,7 +4326,7 @@ function emulationLine(f) {
 function size(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
-function row(r) {
+function row(r, nodes) {
   const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? " (all)" : ""}`;
   const retried = r.retry ? `, under QEMU \`${r.retry.to}\` after a crash under \`${r.retry.from}\`` : "";
   const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s${retried})` : "none";
@@ -4232,7 +4334,8 @@ function row(r) {
   const arch = r.arch ? archOk(r.arch) ? `ok (${r.arch.elfChecked} ELF${accepted})` : `**failed** (${r.arch.mismatches.length} files${accepted})` : "off";
   const digest = r.published ? `\`${r.published.descriptor.digest}\`` : "not pushed";
   const bytes = r.published ? size(r.published.compressedSize) : "";
-  return `| ${formatPlatform(r.platform)} | ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`;
+  const node = nodes ? ` ${r.node ? `\`${r.node}\`` : "unknown"} |` : "";
+  return `| ${formatPlatform(r.platform)} |${node} ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`;
 }
 function testTimes(results) {
   return results.map((r) => ({ platform: formatPlatform(r.platform), seconds: r.test?.seconds }));
@@ -4240,11 +4343,14 @@ function testTimes(results) {
 function renderSummary(f) {
   const lines = [emulationLine(f)];
   if (f.pipeline) {
+    const { builder } = f.pipeline.plan;
+    const nodes = builder.driver !== "docker";
     lines.push(
       "",
-      "| Platform | Build | Test | Architecture | Digest | Compressed |",
-      "| --- | --- | --- | --- | --- | --- |",
-      ...f.pipeline.platforms.map(row)
+      ...nodes ? [`Built on ${describeBuilder(builder)}.`, ""] : [],
+      `| Platform |${nodes ? " Node |" : ""} Build | Test | Architecture | Digest | Compressed |`,
+      `| --- |${nodes ? " --- |" : ""} --- | --- | --- | --- | --- |`,
+      ...f.pipeline.platforms.map((r) => row(r, nodes))
     );
     const notes = f.pipeline.platforms.flatMap((r) => {
       if (!r.arch) return [];
@@ -5848,6 +5954,12 @@ export {
   readLayoutIndex,
   findPlatformImage,
   cacheType,
+  redactCacheEntry,
+  registryRef,
+  docker,
+  engineInfo,
+  builderInfo,
+  describeBuilder,
   sortedAnnotations,
   getInputs,
   mapLimit,
