@@ -3,7 +3,7 @@
 #
 #   bash scripts/test-env.sh up      install and start everything (idempotent; fast when already up)
 #   bash scripts/test-env.sh status  show what is up; exits non-zero if anything is missing
-#   bash scripts/test-env.sh down    stop the engines and registries started here (keeps files)
+#   bash scripts/test-env.sh down    stop the engines, registries and daemons started here (keeps files)
 #   bash scripts/test-env.sh env     print `export` lines for tests (eval "$(... env)")
 #
 # Any piece that cannot be brought up ends `up` with a non-zero exit and a last line
@@ -18,7 +18,13 @@
 # the tests build for; Azurite (Microsoft's Azure Storage emulator, from npm, pinned by
 # scripts/azurite/package-lock.json) serving Blob storage on 127.0.0.1:10000 for an account whose
 # key is generated here: the storage behind the tests' own stand-in of GitHub's cache service
-# (__tests__/helpers/cache-service.ts, which the tests start and stop themselves).
+# (__tests__/helpers/cache-service.ts, which the tests start and stop themselves); BuildKit
+# v0.13.2's buildkitd and buildctl, built once per machine (several minutes) from trixie's docker.io
+# source package 26.1.5+dfsg1-9+deb13u1 (checked against Debian's signed Sources index) with
+# trixie's Go and Debian's Go libraries, never installed; two buildkitd daemons of our own ("node0",
+# "node1", on unix sockets under /run/archway-test-env) for the tests' `remote` buildx builders; and
+# an image of them, moby/buildkit:buildx-stable-1, in both engines for buildx's `docker-container`
+# driver (which cannot pull it here). test-env itself creates no buildx builder.
 #
 # Everything lives under $ARCHWAY_TEST_ENV_DIR (default /var/lib/archway-test-env). Only the
 # Debian archive is reachable, so nothing here talks to any other host. Foreign-architecture
@@ -78,6 +84,29 @@ BUSYBOX_TARGETS=(
   loong64:loong64:sid:64:le:258
 )
 BUSYBOX_OPTIONAL=(loong64) # only in sid; its absence is reported, not fatal
+
+# BuildKit's own daemon, built from Debian's sources: trixie's docker.io source package carries
+# BuildKit whole as its "buildkit" component (cmd/buildkitd included). Pinned to one exact source
+# version; every file is checked against the SHA-256 that Debian's signed Sources index gives.
+BUILDKIT_VERSION=v0.13.2 # what that source's buildkit/ component is
+BUILDKIT_SOURCE_PACKAGE=docker.io
+BUILDKIT_SOURCE_VERSION=26.1.5+dfsg1-9+deb13u1
+BUILDKIT_SOURCE_FILES=( # the .dsc is listed in the index but the pool answers 404 for it
+  docker.io_26.1.5+dfsg1.orig.tar.xz          # engine (github.com/docker/docker)
+  docker.io_26.1.5+dfsg1.orig-buildkit.tar.xz # github.com/moby/buildkit
+  docker.io_26.1.5+dfsg1.orig-cli.tar.xz      # github.com/docker/cli
+  docker.io_26.1.5+dfsg1-9+deb13u1.debian.tar.xz)
+# Where the pinned version is looked for, in this order: "BASE-URL SUITE" (deb-src, component main).
+BUILDKIT_SOURCE_SUITES=("$MIRROR trixie" "http://deb.debian.org/debian-security trixie-security"
+  "$MIRROR trixie-updates")
+BUILDKIT_TOOLCHAIN_SUITE=trixie
+BUILDKIT_GO=1.24 # trixie's golang-1.24-go builds it (GOPATH mode, Debian's gocode)
+BUILDKIT_DIR=$STATE/buildkit # <version>/bin, node0/ and node1/ (root, config), image/ (docker-container image root)
+BUILDKIT_BIN=$BUILDKIT_DIR/$BUILDKIT_VERSION/bin
+BUILDKIT_MARKER=$BUILDKIT_DIR/$BUILDKIT_VERSION/source # "docker.io <source version>" the binaries came from
+BUILDKIT_NODES=(node0 node1) # remote builders' daemons, each on $RUN_DIR/buildkit-<node>.sock
+BUILDKIT_IMAGE=moby/buildkit:buildx-stable-1 # the docker-container driver's default image
+BUILDKIT_IMAGE_LABEL=org.archway.test-env.buildkit # sha256 of the imported root tarball
 
 PIECE=setup
 export DEBIAN_FRONTEND=noninteractive
@@ -183,12 +212,25 @@ with_no_service_start() {
 # stay untouched. sid's InRelease carries a Valid-Until already past on this frozen mirror;
 # its signature is still checked, so an expired date is accepted (as this machine's own apt
 # configuration does) rather than refusing the suite.
-private_apt() {
-  local name=$1 archs=$2 root=$STATE/apt/$1
-  shift 2
+private_apt() { private_apt_on /var/lib/dpkg/status "$@"; }
+
+# private_apt_bare NAME ARCHS APT-ARGS...: private_apt as on a machine with nothing installed (an
+# empty dpkg status file), so `install --download-only` fetches a package's whole dependency
+# closure whatever this system holds. Nothing is ever installed through it.
+private_apt_bare() {
+  local status=$STATE/apt/$1/empty-status
+  mkdir -p "$(dirname "$status")"
+  [[ -f $status && ! -s $status ]] || : >"$status"
+  private_apt_on "$status" "$@"
+}
+
+# private_apt_on DPKG-STATUS NAME ARCHS APT-ARGS...
+private_apt_on() {
+  local status=$1 name=$2 archs=$3 root=$STATE/apt/$2
+  shift 3
   apt-get -q \
     -o Dir::State="$root/state" \
-    -o Dir::State::status=/var/lib/dpkg/status \
+    -o Dir::State::status="$status" \
     -o Dir::Etc::sourcelist="$root/sources.list" \
     -o Dir::Etc::sourceparts=- \
     -o Dir::Cache="$root/cache" \
@@ -199,12 +241,13 @@ private_apt() {
     "$@"
 }
 
-# private_apt_prepare NAME SUITE ARCHS: write the private sources.list and refresh its indexes
-# unless they were fetched less than an hour ago for the same sources and architectures.
+# private_apt_prepare NAME SUITE ARCHS [SOURCES-LIST]: write the private sources.list (by default
+# one `deb` line for SUITE) and refresh its indexes unless they were fetched less than an hour ago
+# for the same sources and architectures.
 private_apt_prepare() {
   local name=$1 suite=$2 archs=$3 root=$STATE/apt/$1
   mkdir -p "$root/state/lists/partial" "$root/cache/archives/partial"
-  local sources="deb [signed-by=$KEYRING] $MIRROR $suite main"
+  local sources=${4:-"deb [signed-by=$KEYRING] $MIRROR $suite main"}
   if [[ ! -f $root/sources.list ]] || [[ "$(cat "$root/sources.list")" != "$sources" ]] ||
     [[ "$(cat "$root/archs" 2>/dev/null)" != "$archs" ]]; then
     printf '%s\n' "$sources" >"$root/sources.list"
@@ -736,6 +779,396 @@ piece_azurite() {
   log "azurite: up on $AZURITE_ADDR ($server)"
 }
 
+# --- BuildKit: buildkitd and buildctl built from Debian's sources, two daemons, an image ---------
+
+# buildkit_version_of BINARY: the version a buildkitd or buildctl reports ("v0.13.2").
+buildkit_version_of() {
+  "$1" --version 2>/dev/null | awk '{ print $3; exit }' || true
+}
+
+buildkit_built() {
+  [[ -x $BUILDKIT_BIN/buildkitd && -x $BUILDKIT_BIN/buildctl ]] &&
+    [[ "$(cat "$BUILDKIT_MARKER" 2>/dev/null)" == "$BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION" ]] &&
+    [[ $(buildkit_version_of "$BUILDKIT_BIN/buildkitd") == "$BUILDKIT_VERSION" ]] &&
+    [[ $(buildkit_version_of "$BUILDKIT_BIN/buildctl") == "$BUILDKIT_VERSION" ]]
+}
+
+# buildkit_source_stanza BASE-URL SUITE: print the Sources paragraph of the pinned source version
+# from the index apt stored for that suite (apt checked it against the InRelease signature and
+# hash when it fetched it); nothing when the suite does not list that version.
+buildkit_source_stanza() {
+  local lists=$STATE/apt/buildkit/state/lists prefix f
+  prefix=$(printf '%s' "${1#*://}" | tr / _)_dists_$2_main_source_Sources
+  for f in "$lists/$prefix" "$lists/$prefix".*; do
+    [[ -f $f ]] || continue
+    /usr/lib/apt/apt-helper cat-file "$f" |
+      awk -v RS= -v p="Package: $BUILDKIT_SOURCE_PACKAGE" -v v="Version: $BUILDKIT_SOURCE_VERSION" '
+        !done { n = split($0, l, "\n"); pk = ve = 0
+          for (i = 1; i <= n; i++) { if (l[i] == p) pk = 1; if (l[i] == v) ve = 1 }
+          if (pk && ve) { print; done = 1 } }'
+    return 0
+  done
+}
+
+# fetch_verified URL FILE SHA256: download FILE unless a copy with that hash is already there; a
+# download whose SHA-256 differs is deleted and ends the piece naming the file.
+fetch_verified() {
+  local url=$1 file=$2 want=$3 got
+  if [[ -f $file ]] && [[ $(sha256sum "$file" | cut -d' ' -f1) == "$want" ]]; then return 0; fi
+  rm -f "$file" "$file.part"
+  run_logged "$STATE/logs/buildkit-build.log" curl -fsSL --retry 3 -o "$file.part" "$url"
+  got=$(sha256sum "$file.part" | cut -d' ' -f1)
+  if [[ $got != "$want" ]]; then
+    rm -f "$file.part"
+    die "$(basename "$file"): SHA-256 $got, but Debian's Sources index says $want (from $url)"
+  fi
+  mv "$file.part" "$file"
+}
+
+# unpack_single_top TARBALL DEST: unpack TARBALL and move its one top-level folder to DEST, as
+# dpkg-source does with an orig tarball.
+unpack_single_top() {
+  local tarball=$1 dest=$2 tmp=$2.unpack tops
+  rm -rf "$tmp" "$dest"
+  mkdir -p "$tmp"
+  run_logged "$STATE/logs/buildkit-build.log" tar -xf "$tarball" -C "$tmp"
+  tops=$(find "$tmp" -mindepth 1 -maxdepth 1 | wc -l)
+  [[ $tops == 1 && -d $(find "$tmp" -mindepth 1 -maxdepth 1) ]] ||
+    die "$(basename "$tarball") has $tops top-level entries, expected one folder"
+  mv "$(find "$tmp" -mindepth 1 -maxdepth 1)" "$dest"
+  rmdir "$tmp"
+}
+
+# golang_build_depends CONTROL: the golang-* packages debian/control's source paragraph names in
+# Build-Depends (first alternative of each, versions dropped; golang-any, the compiler, left out).
+golang_build_depends() {
+  awk -v RS= 'NR == 1' "$1" | grep -v '^#' |
+    awk '/^Build-Depends:/ { f = 1; sub(/^Build-Depends:/, ""); print; next } /^[^ \t]/ { f = 0 } f' |
+    tr ',' '\n' | sed 's/|.*//; s/[[(<].*//; s/^[[:space:]]*//; s/[[:space:]]*$//' |
+    grep '^golang-' | grep -vx golang-any | sort -u
+}
+
+# Built once per machine (about 5 minutes on 2 cores, 2.5-3.5 of them `go build`; about 2.8 GB of
+# build tree, removed afterwards; a failed build leaves it for inspection and the next run starts
+# it afresh): the pinned docker.io source, verified and patched as Debian builds it, with
+# trixie's Go and Debian's packaged Go libraries (downloaded with their closure, unpacked, never
+# installed) in GOPATH mode: no module proxy, nothing from outside the Debian archive.
+piece_buildkit() {
+  PIECE=buildkit
+  if buildkit_built; then
+    log "buildkit: buildkitd and buildctl $BUILDKIT_VERSION in $BUILDKIT_BIN ($BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION)"
+    return 0
+  fi
+  local blog=$STATE/logs/buildkit-build.log start=$SECONDS
+  local arch
+  arch=$(dpkg --print-architecture)
+  mkdir -p "$STATE/logs"
+  echo "=== $(date -u +%FT%TZ) test-env: building BuildKit $BUILDKIT_VERSION" >>"$blog"
+  log "building BuildKit $BUILDKIT_VERSION (buildkitd, buildctl) from Debian's $BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION: this takes several minutes, once per machine (log: $blog)"
+
+  # One private state: trixie's binary packages (the toolchain) and the deb-src indexes the
+  # pinned version is looked up in.
+  local entry base suite sources="deb [signed-by=$KEYRING] $MIRROR $BUILDKIT_TOOLCHAIN_SUITE main"
+  for entry in "${BUILDKIT_SOURCE_SUITES[@]}"; do
+    read -r base suite <<<"$entry"
+    sources+=$'\n'"deb-src [signed-by=$KEYRING] $base $suite main"
+  done
+  private_apt_prepare buildkit "$BUILDKIT_TOOLCHAIN_SUITE and deb-src of ${BUILDKIT_SOURCE_SUITES[*]##* }" "$arch" "$sources"
+
+  local stanza='' found=''
+  for entry in "${BUILDKIT_SOURCE_SUITES[@]}"; do
+    read -r base suite <<<"$entry"
+    stanza=$(buildkit_source_stanza "$base" "$suite")
+    if [[ -n $stanza ]]; then
+      found=$entry
+      break
+    fi
+  done
+  [[ -n $found ]] || die "no Sources index of ${BUILDKIT_SOURCE_SUITES[*]} lists $BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION"
+  read -r base suite <<<"$found"
+  local directory
+  directory=$(sed -n 's/^Directory: //p' <<<"$stanza")
+  [[ -n $directory ]] || die "the Sources entry of $BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION in $suite has no Directory"
+  local -A sha=()
+  local sum name
+  while read -r sum _ name; do
+    sha[$name]=$sum
+  done < <(awk '/^Checksums-Sha256:/ { f = 1; next } /^[^ ]/ { f = 0 } f && NF == 3' <<<"$stanza")
+
+  local dl=$STATE/downloads/buildkit-src/$BUILDKIT_SOURCE_VERSION file
+  mkdir -p "$dl"
+  log "fetching $BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION (${#BUILDKIT_SOURCE_FILES[@]} files) from $base $directory, checked against $suite's Sources index"
+  for file in "${BUILDKIT_SOURCE_FILES[@]}"; do
+    [[ -n ${sha[$file]:-} ]] || die "$suite's Sources entry of $BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION lists no SHA-256 for $file"
+    fetch_verified "$base/$directory/$file" "$dl/$file" "${sha[$file]}"
+  done
+
+  # Unpacked as dpkg-source 3.0 (quilt) does, then patched with debian/patches/series.
+  local build=$BUILDKIT_DIR/build
+  local src=$build/src
+  rm -rf "$build"
+  mkdir -p "$build"
+  log "unpacking and patching the source in $build"
+  unpack_single_top "$dl/${BUILDKIT_SOURCE_FILES[0]}" "$src"
+  unpack_single_top "$dl/${BUILDKIT_SOURCE_FILES[1]}" "$src/buildkit"
+  unpack_single_top "$dl/${BUILDKIT_SOURCE_FILES[2]}" "$src/cli"
+  run_logged "$blog" tar -xf "$dl/${BUILDKIT_SOURCE_FILES[3]}" -C "$src"
+  local patch opts patches=0
+  while read -r patch opts; do
+    [[ -n $patch ]] || continue
+    run_logged "$blog" patch -d "$src" "${opts:--p1}" --batch --forward --no-backup-if-mismatch -i "$src/debian/patches/$patch"
+    patches=$((patches + 1))
+  done < <(sed 's/[[:space:]]*#.*//' "$src/debian/patches/series")
+  local -a deps
+  mapfile -t deps < <(golang_build_depends "$src/debian/control")
+  ((${#deps[@]} > 0)) || die "found no golang-* Build-Depends in debian/control"
+  log "applied $patches patches of debian/patches/series; Build-Depends name ${#deps[@]} golang-* packages"
+
+  # The toolchain and Debian's Go libraries, with their whole closure (about 480 packages, 226 MB).
+  local archives=$STATE/apt/buildkit/cache/archives tc=$build/toolchain deb count=0
+  log "downloading golang-$BUILDKIT_GO-go and those ${#deps[@]} packages with their dependencies from $BUILDKIT_TOOLCHAIN_SUITE"
+  run_logged "$STATE/logs/apt-buildkit.log" private_apt_bare buildkit "$arch" autoclean
+  run_logged "$STATE/logs/apt-buildkit.log" private_apt_bare buildkit "$arch" install --download-only -y \
+    --no-install-recommends "golang-$BUILDKIT_GO-go" "${deps[@]}"
+  log "unpacking the toolchain and every package holding usr/share/gocode/src/ into $tc"
+  mkdir -p "$tc"
+  for deb in "$archives"/*.deb; do
+    case $(basename "$deb") in
+      "golang-$BUILDKIT_GO-go_"* | "golang-$BUILDKIT_GO-src_"*) ;;
+      *) dpkg-deb -c "$deb" | awk '$6 ~ /^\.\/usr\/share\/gocode\/src\// { f = 1 } END { exit !f }' || continue ;;
+    esac
+    run_logged "$blog" dpkg-deb -x "$deb" "$tc"
+    count=$((count + 1))
+  done
+  local goroot=$tc/usr/lib/go-$BUILDKIT_GO
+  [[ -x $goroot/bin/go ]] || die "no $goroot/bin/go after unpacking golang-$BUILDKIT_GO-go"
+
+  # GOPATH: the three components at their import paths, ahead of Debian's gocode.
+  local gopath=$build/gopath
+  mkdir -p "$gopath/src/github.com/moby" "$gopath/src/github.com/docker"
+  mv "$src/buildkit" "$gopath/src/github.com/moby/buildkit"
+  mv "$src/engine" "$gopath/src/github.com/docker/docker"
+  mv "$src/cli" "$gopath/src/github.com/docker/cli"
+  local ldflags="-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION"
+  ldflags+=" -X github.com/moby/buildkit/version.Revision=debian-$BUILDKIT_SOURCE_VERSION"
+  local cmd go_start=$SECONDS
+  mkdir -p "$build/home" "$build/tmp"
+  local -A took=([buildkitd]="about 2.5-3.5 minutes on 2 cores" [buildctl]="seconds: it shares buildkitd's build cache")
+  for cmd in buildkitd buildctl; do
+    log "go build $cmd with $("$goroot/bin/go" version | cut -d' ' -f3) and $count unpacked packages (${took[$cmd]})"
+    run_logged "$blog" env -i PATH="$goroot/bin:/usr/bin:/bin" HOME="$build/home" TMPDIR="$build/tmp" \
+      GOROOT="$goroot" GOPATH="$gopath:$tc/usr/share/gocode" GOCACHE="$build/gocache" GOFLAGS= \
+      GO111MODULE=off GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 \
+      "$goroot/bin/go" build -trimpath -ldflags "$ldflags" -o "$build/out/$cmd" "github.com/moby/buildkit/cmd/$cmd"
+  done
+  local go_seconds=$((SECONDS - go_start))
+  install -D -m 755 "$build/out/buildkitd" "$BUILDKIT_BIN/buildkitd"
+  install -D -m 755 "$build/out/buildctl" "$BUILDKIT_BIN/buildctl"
+  write_file "$BUILDKIT_MARKER" "$BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION"
+  buildkit_built || die "the binaries in $BUILDKIT_BIN do not report $BUILDKIT_VERSION: $("$BUILDKIT_BIN/buildkitd" --version 2>&1 | head -n 1)"
+
+  # Only the two binaries stay: the build tree and toolchain (2.8 GB) and the .debs (226 MB, cheap
+  # to fetch again) go; the verified source tarballs (7 MB) are kept in $dl.
+  rm -rf "$build"
+  run_logged "$STATE/logs/apt-buildkit.log" private_apt_bare buildkit "$arch" clean
+  log "buildkit: built buildkitd and buildctl $BUILDKIT_VERSION into $BUILDKIT_BIN in $((SECONDS - start)) s ($go_seconds s of go build)"
+}
+
+buildkit_sock() { echo "$RUN_DIR/buildkit-$1.sock"; }
+
+# buildkit_workers SOCKET: "<platforms> (network <mode>)" of the daemon answering on SOCKET.
+buildkit_workers() {
+  # shellcheck disable=SC2016 # a Go template, not shell
+  timeout 10 "$BUILDKIT_BIN/buildctl" --addr "unix://$1" debug workers --format \
+    '{{range .}}{{range $i, $p := .Platforms}}{{if $i}},{{end}}{{$p.OS}}/{{$p.Architecture}}{{with $p.Variant}}/{{.}}{{end}}{{end}} (network {{index .Labels "org.mobyproject.buildkit.worker.network"}}){{end}}' 2>/dev/null
+}
+
+# buildkitd_config NAME: the daemon's buildkitd.toml. An OCI worker (runc, overlayfs) in the host's
+# network namespace, so RUN steps and pushes reach the 127.0.0.1 registries.
+buildkitd_config() {
+  local name=$1 runc
+  runc=$(command -v runc || echo /usr/sbin/runc)
+  cat <<EOT
+# buildkitd $name of Archway's test environment (scripts/test-env.sh writes it)
+# BuildKit $BUILDKIT_VERSION built from Debian's $BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION
+root = "$BUILDKIT_DIR/$name/root"
+
+[grpc]
+  address = ["unix://$(buildkit_sock "$name")"]
+
+[worker.oci]
+  enabled = true
+  snapshotter = "overlayfs"
+  networkMode = "host"
+  binary = "$runc"
+
+[worker.containerd]
+  enabled = false
+EOT
+}
+
+# start_buildkitd NAME: like start_registry, a daemon of ours answering with the same config and
+# binary is left alone; one whose config or binary changed is restarted.
+start_buildkitd() {
+  local name=$1
+  PIECE=buildkitd-$name
+  local dir=$BUILDKIT_DIR/$name sock pidfile=$STATE/run/buildkitd-$name.pid
+  local logfile=$STATE/logs/buildkitd-$name.log conf=$BUILDKIT_DIR/$name/buildkitd.toml
+  local pid workers
+  sock=$(buildkit_sock "$name")
+  [[ -x $BUILDKIT_BIN/buildkitd ]] || die "no $BUILDKIT_BIN/buildkitd (piece buildkit builds it)"
+  [[ -x $(command -v runc || echo /usr/sbin/runc) ]] || die "runc is not installed (the OCI worker runs build steps with it)"
+  mkdir -p "$dir/root" "$RUN_DIR" "$STATE/run" "$STATE/logs"
+  write_file "$conf" "$(buildkitd_config "$name")"
+  local cmd=("$BUILDKIT_BIN/buildkitd" --config "$conf")
+
+  if pid=$(pid_of "$pidfile" "$conf"); then
+    # Same config, same command, and the binary on disk (a rebuild that replaced it with other
+    # bytes restarts the daemon; the same bytes, as the pinned build gives, do not).
+    if [[ $FILE_CHANGED == 0 && "$(cmdline_of "$pid")" == "${cmd[*]} " ]] &&
+      { [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$BUILDKIT_BIN/buildkitd" ]] ||
+        cmp -s "/proc/$pid/exe" "$BUILDKIT_BIN/buildkitd"; } &&
+      workers=$(buildkit_workers "$sock"); then
+      log "buildkitd $name: up on unix://$sock: $workers"
+      return 0
+    fi
+    log "buildkitd $name: configuration or binary changed, or not answering; restarting it"
+    stop_pid "$pidfile" "$conf" "buildkitd $name"
+  elif workers=$(buildkit_workers "$sock"); then
+    die "a buildkitd not started by test-env answers on unix://$sock ($workers); stop it first"
+  fi
+  rm -f "$pidfile" "$sock"
+  log "starting buildkitd $name on unix://$sock (log: $logfile)"
+  echo "=== $(date -u +%FT%TZ) test-env start" >>"$logfile"
+  setsid env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+    "${cmd[@]}" </dev/null >>"$logfile" 2>&1 &
+  pid=$!
+  echo "$pid" >"$pidfile"
+  local deadline=$((SECONDS + 30))
+  workers=
+  while ((SECONDS < deadline)); do
+    if workers=$(buildkit_workers "$sock"); then break; fi
+    workers=
+    if ! alive "$pid"; then
+      tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+      die "buildkitd exited (log: $logfile)"
+    fi
+    sleep 0.5
+  done
+  if [[ -z $workers ]]; then
+    tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+    die "buildctl debug workers gets no answer on unix://$sock within 30 s (log: $logfile)"
+  fi
+  log "buildkitd $name: up on unix://$sock: $workers"
+}
+
+# Two daemons for the tests' `remote` buildx builders (one node each, or both as one two-node
+# builder). test-env creates no buildx builder: the tests do, in their own DOCKER_CONFIG.
+piece_buildkitd() {
+  local node
+  for node in "${BUILDKIT_NODES[@]}"; do start_buildkitd "$node"; done
+}
+
+buildkitd_up() { # buildkitd_up NAME: ours, and answering
+  pid_of "$STATE/run/buildkitd-$1.pid" "$BUILDKIT_DIR/$1/buildkitd.toml" >/dev/null &&
+    buildkit_workers "$(buildkit_sock "$1")"
+}
+
+# buildkit_image_files: "SOURCE PATH-IN-IMAGE" for every file copied into the image: the two
+# binaries, the host's runc and the shared libraries ldd names for it (the loader included).
+buildkit_image_files() {
+  local runc lib
+  runc=$(command -v runc || echo /usr/sbin/runc)
+  echo "$BUILDKIT_BIN/buildkitd /usr/bin/buildkitd"
+  echo "$BUILDKIT_BIN/buildctl /usr/bin/buildctl"
+  echo "$runc /usr/bin/runc"
+  while read -r lib; do
+    echo "$(readlink -f "$lib") $lib"
+  done < <(ldd "$runc" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+}
+
+buildkit_image_etc() { # the image's /etc: just enough for buildkitd, runc and name lookups
+  printf 'passwd\troot:x:0:0:root:/root:/bin/sh\n'
+  printf 'group\troot:x:0:\n'
+  printf 'nsswitch.conf\thosts: files dns\n'
+}
+
+buildkit_image_label() { # buildkit_image_label SOCKET: our label on the image there (empty if none)
+  docker_at "$1" image inspect --format "{{index .Config.Labels \"$BUILDKIT_IMAGE_LABEL\"}}" "$BUILDKIT_IMAGE" 2>/dev/null || true
+}
+
+# The docker-container driver's image, for engines that cannot pull moby/buildkit: a root with the
+# static buildkitd and buildctl, the host's runc and its libraries, imported as
+# moby/buildkit:buildx-stable-1 into both engines. buildx's pull fails and it runs the local image.
+# The root tarball is made deterministically and kept; its sha256, a label on the image, tells
+# whether an engine holds the current one. A manifest of the inputs' hashes decides whether the
+# tarball must be made again.
+piece_buildkit_image() {
+  PIECE=buildkit-image
+  buildkit_built || die "buildkitd $BUILDKIT_VERSION is not built in $BUILDKIT_BIN"
+  local work=$BUILDKIT_DIR/image root tarball manifest src dst line
+  root=$work/root tarball=$work/root.tar
+  local changes=('ENTRYPOINT ["buildkitd"]' 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+    'ENV BUILDKIT_SETUP_CGROUPV2_ROOT=1' 'VOLUME /var/lib/buildkit')
+  mkdir -p "$work"
+  # The manifest: each file's hash and place, the /etc files and the image settings.
+  manifest=$(printf '%s\n' "${changes[@]}")
+  while read -r src dst; do
+    [[ -f $src ]] || die "$src (for $dst in the image) does not exist"
+    manifest+=$'\n'"$(sha256sum "$src" | cut -d' ' -f1) $dst"
+  done < <(buildkit_image_files)
+  manifest+=$'\n'"$(buildkit_image_etc | sha256sum | cut -d' ' -f1) /etc"
+  write_file "$work/manifest" "$manifest"
+  if [[ $FILE_CHANGED == 1 || ! -s $tarball || ! -s $work/root.sha256 ]]; then
+    log "buildkit image: assembling its root in $root"
+    local umask_was
+    umask_was=$(umask)
+    umask 022 # the same modes, hence the same tarball, whatever umask test-env runs under
+    rm -rf "$root" "$tarball"
+    mkdir -p "$root"/{usr/bin,etc,root,tmp,run,proc,sys,dev,var/lib/buildkit}
+    chmod 1777 "$root/tmp"
+    chmod 700 "$root/root"
+    while read -r src dst; do
+      install -D -m 755 "$src" "$root$dst"
+    done < <(buildkit_image_files)
+    while IFS=$'\t' read -r src line; do
+      printf '%s\n' "$line" >"$root/etc/$src"
+    done < <(buildkit_image_etc)
+    run_logged "$STATE/logs/buildkit-image.log" tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+      -C "$root" -cf "$tarball.part" .
+    mv "$tarball.part" "$tarball"
+    sha256sum "$tarball" | cut -d' ' -f1 >"$work/root.sha256"
+    rm -rf "$root"
+    umask "$umask_was"
+  fi
+  local want sock engine old
+  want=$(cat "$work/root.sha256")
+  for engine in "containerd:$ENGINE_CONTAINERD_SOCK" "classic:$ENGINE_CLASSIC_SOCK"; do
+    sock=${engine#*:}
+    engine_store "$sock" >/dev/null || die "engine ${engine%%:*} does not answer on unix://$sock"
+    if [[ $(buildkit_image_label "$sock") == "$want" ]]; then
+      log "buildkit image: $BUILDKIT_IMAGE in engine ${engine%%:*} (root sha256 ${want:0:12})"
+      continue
+    fi
+    old=$(docker_at "$sock" image inspect --format '{{.Id}}' "$BUILDKIT_IMAGE" 2>/dev/null || true)
+    log "buildkit image: importing $BUILDKIT_IMAGE into engine ${engine%%:*} (root sha256 ${want:0:12})"
+    local change_args=()
+    for line in "${changes[@]}" "LABEL $BUILDKIT_IMAGE_LABEL=$want"; do change_args+=(--change "$line"); done
+    run_logged "$STATE/logs/buildkit-image.log" docker_at "$sock" import "${change_args[@]}" \
+      --message "BuildKit $BUILDKIT_VERSION from Debian's $BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION (archway test-env)" \
+      "$tarball" "$BUILDKIT_IMAGE"
+    [[ $(buildkit_image_label "$sock") == "$want" ]] || die "$BUILDKIT_IMAGE in engine ${engine%%:*} lacks the label $BUILDKIT_IMAGE_LABEL=$want after import"
+    # The image it replaced, unless a container still uses it.
+    if [[ -n $old ]]; then docker_at "$sock" image rm "$old" >/dev/null 2>&1 || true; fi
+  done
+}
+
+buildkit_image_ok() { # buildkit_image_ok SOCKET: the engine holds the image of the current root
+  local want
+  want=$(cat "$BUILDKIT_DIR/image/root.sha256" 2>/dev/null) || return 1
+  [[ -n $want && $(buildkit_image_label "$1") == "$want" ]]
+}
+
 env_lines() {
   cat <<EOF
 export ARCHWAY_TEST_ENV_DIR=$STATE
@@ -755,6 +1188,11 @@ export ARCHWAY_BUSYBOX_DIR=$STATE/busybox
 export ARCHWAY_AZURITE_BLOB_URL=http://$AZURITE_ADDR/$AZURITE_ACCOUNT
 export ARCHWAY_AZURITE_ACCOUNT=$AZURITE_ACCOUNT
 export ARCHWAY_AZURITE_KEY=$(azurite_key)
+export ARCHWAY_BUILDKIT_VERSION=$BUILDKIT_VERSION
+export ARCHWAY_BUILDKIT_BIN=$BUILDKIT_BIN
+export ARCHWAY_BUILDKIT_NODE0=unix://$(buildkit_sock node0)
+export ARCHWAY_BUILDKIT_NODE1=unix://$(buildkit_sock node1)
+export ARCHWAY_BUILDKIT_IMAGE=$BUILDKIT_IMAGE
 EOF
 }
 
@@ -780,12 +1218,19 @@ cmd_up() {
   piece_registry_token
   piece_busybox
   piece_azurite
+  piece_buildkit
+  piece_buildkitd
+  piece_buildkit_image
   piece_env_file
   log "up (eval \"\$(bash scripts/test-env.sh env)\" or source $STATE/env.sh)"
 }
 
 cmd_down() {
   PIECE=down
+  local node
+  for node in "${BUILDKIT_NODES[@]}"; do
+    stop_pid "$STATE/run/buildkitd-$node.pid" "$BUILDKIT_DIR/$node/buildkitd.toml" "buildkitd $node"
+  done
   stop_pid "$STATE/run/azurite.pid" "$AZURITE_DIR/data" azurite
   stop_pid "$STATE/run/registry-token.pid" "$STATE/registries/token/config.yml" "registry token"
   stop_pid "$STATE/run/registry-auth.pid" "$STATE/registries/auth/config.yml" "registry auth"
@@ -831,6 +1276,21 @@ cmd_status() {
   else
     report MISSING azurite "http://$AZURITE_ADDR/: ${server:-no answer}"
   fi
+  if buildkit_built; then
+    report ok buildkit "buildkitd, buildctl $BUILDKIT_VERSION in $BUILDKIT_BIN ($BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION)"
+  else
+    report MISSING buildkit "no buildkitd/buildctl $BUILDKIT_VERSION from $BUILDKIT_SOURCE_PACKAGE $BUILDKIT_SOURCE_VERSION in $BUILDKIT_BIN"
+  fi
+  local node workers
+  for node in "${BUILDKIT_NODES[@]}"; do
+    if workers=$(buildkitd_up "$node"); then
+      report ok "buildkitd-$node" "unix://$(buildkit_sock "$node"): $workers"
+    else
+      report MISSING "buildkitd-$node" "unix://$(buildkit_sock "$node"): not ours or not answering"
+    fi
+  done
+  if buildkit_image_ok "$ENGINE_CONTAINERD_SOCK"; then report ok buildkit-image-cd "$BUILDKIT_IMAGE (containerd store)"; else report MISSING buildkit-image-cd "$BUILDKIT_IMAGE not current in unix://$ENGINE_CONTAINERD_SOCK"; fi
+  if buildkit_image_ok "$ENGINE_CLASSIC_SOCK"; then report ok buildkit-image-cl "$BUILDKIT_IMAGE (classic store)"; else report MISSING buildkit-image-cl "$BUILDKIT_IMAGE not current in unix://$ENGINE_CLASSIC_SOCK"; fi
   for target in "${BUSYBOX_TARGETS[@]}"; do
     IFS=: read -r key arch suite class endian machine <<<"$target"
     if elf_matches "$STATE/busybox/$key" "$class" "$endian" "$machine"; then

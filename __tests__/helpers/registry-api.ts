@@ -38,7 +38,8 @@ const MANIFEST_TYPES = [
 
 interface Manifest {
   readonly digest: string
-  readonly manifests?: { digest: string }[]
+  /** An index's entries; BuildKit before v0.21 lists a registry cache's layers and config here too, as blobs. */
+  readonly manifests?: { digest: string; mediaType?: string }[]
   readonly config?: { digest: string }
   readonly layers?: { digest: string }[]
 }
@@ -52,11 +53,14 @@ async function manifestOf(registry: string, repository: string, ref: string): Pr
   return { ...(JSON.parse(bytes.toString()) as Omit<Manifest, 'digest'>), digest: sha256(bytes) }
 }
 
+/** Whether an index entry is a manifest (an entry without a media type is taken as one), not a blob. */
+const isManifest = (d: { mediaType?: string }) => d.mediaType === undefined || MANIFEST_TYPES.includes(d.mediaType)
+
 /** The manifest under `ref` and, if it is an index, every manifest it lists (those the registry has). */
 async function manifestTree(registry: string, repository: string, ref: string): Promise<Manifest[]> {
   const top = await manifestOf(registry, repository, ref)
   if (!top) return []
-  const children = await Promise.all((top.manifests ?? []).map(m => manifestOf(registry, repository, m.digest)))
+  const children = await Promise.all((top.manifests ?? []).filter(isManifest).map(m => manifestOf(registry, repository, m.digest)))
   return [top, ...children.filter(m => m !== undefined)]
 }
 
@@ -82,7 +86,11 @@ export async function deleteRepository(registry: string, repository: string, dig
   const manifests = (await Promise.all(refs.map(ref => manifestTree(registry, repository, ref)))).flat()
   const byDigest = new Map(manifests.map(m => [m.digest, m]))
   const blobs = new Set(
-    [...byDigest.values()].flatMap(m => [...(m.config ? [m.config.digest] : []), ...(m.layers ?? []).map(l => l.digest)])
+    [...byDigest.values()].flatMap(m => [
+      ...(m.config ? [m.config.digest] : []),
+      ...(m.layers ?? []).map(l => l.digest),
+      ...(m.manifests ?? []).filter(d => !isManifest(d)).map(d => d.digest)
+    ])
   )
   const remove = async (kind: 'manifests' | 'blobs', digest: string) => {
     const r = await fetch(`http://${registry}/v2/${repository}/${kind}/${digest}`, { method: 'DELETE' })

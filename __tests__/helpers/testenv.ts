@@ -11,6 +11,8 @@ export interface TestEnv {
   readonly registryUser: string
   readonly registryPassword: string
   readonly busyboxDir: string
+  /** BuildKit built from Debian's sources: its version, and two daemons of it (the remote nodes) on their unix sockets. */
+  readonly buildkit: { readonly version: string; readonly node0: string; readonly node1: string; readonly image: string }
   /**
    * The tool cache the end-to-end runners share: QEMU is downloaded into it once and kept from
    * one test run to the next, like the engines' images, in the test environment's own folder.
@@ -38,6 +40,12 @@ export function testEnv(): TestEnv {
     registryUser: get('ARCHWAY_REGISTRY_USER'),
     registryPassword: get('ARCHWAY_REGISTRY_PASSWORD'),
     busyboxDir: get('ARCHWAY_BUSYBOX_DIR'),
+    buildkit: {
+      version: get('ARCHWAY_BUILDKIT_VERSION'),
+      node0: get('ARCHWAY_BUILDKIT_NODE0'),
+      node1: get('ARCHWAY_BUILDKIT_NODE1'),
+      image: get('ARCHWAY_BUILDKIT_IMAGE')
+    },
     toolCache: `${dir}/tool-cache`
   }
   for (const host of [env.dockerContainerd, env.dockerClassic]) {

@@ -1,0 +1,361 @@
+/**
+ * The builders users bring, through the runner's entry points (node dist/main.js, then node
+ * dist/post.js): a docker-container builder on the classic store, made current in the job's own
+ * DOCKER_CONFIG as docker/setup-buildx-action does, and named by the `builder` input; a remote
+ * builder; a builder of two remote nodes with different preferred platforms. Each runs BuildKit
+ * v0.13.2 built from Debian's sources by scripts/test-env.sh. Each of the six platforms is built,
+ * tested inside its image, checked, pushed by digest and published; a failed test or a wrong
+ * architecture on one publishes nothing; what a builder cannot do is refused before anything is set up.
+ */
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { binfmtSnapshot } from '../helpers/binfmt.js'
+import { context, runs, said, say } from '../helpers/build-cache.js'
+import { deleteRepository, indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { SIX, sampleContext } from '../helpers/sample.js'
+import { testEnv } from '../helpers/testenv.js'
+import { tempDir } from '../helpers/tmp.js'
+
+const env = testEnv()
+const UNAME: Record<string, string> = {
+  'linux/amd64': 'x86_64',
+  'linux/arm64': 'aarch64',
+  'linux/arm/v7': 'armv7l',
+  'linux/s390x': 's390x',
+  'linux/ppc64le': 'ppc64le',
+  'linux/riscv64': 'riscv64'
+}
+const hex = () => randomBytes(4).toString('hex')
+/** Repositories the tests pushed to, emptied when the file ends. */
+const repositories = new Set<string>()
+const unique = (what: string) => {
+  const r = `e2e/${what}-${hex()}`
+  repositories.add(r)
+  return r
+}
+
+/** The job's own Docker client configuration, where its builders live, as setup-buildx-action keeps them. */
+const dockerConfig = tempDir('docker-config')
+
+/** `docker ARGS` with the job's DOCKER_CONFIG, against one engine. */
+function docker(host: string, args: string[]): string {
+  return execFileSync('docker', args, {
+    env: { ...process.env, DOCKER_HOST: host, DOCKER_CONFIG: dockerConfig },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024
+  })
+}
+
+/** The builders this file made, removed when it ends (a docker-container builder's container and state with it). */
+const builders: { name: string; host: string }[] = []
+function createBuilder(host: string, name: string, args: string[], more: string[][] = []): string {
+  docker(host, ['buildx', 'create', '--name', name, ...args])
+  builders.push({ name, host })
+  for (const append of more) docker(host, ['buildx', 'create', '--append', '--name', name, ...append])
+  return name
+}
+
+/** Removes the builders made so far; each describe's afterAll, so that it runs while the job's DOCKER_CONFIG is still there. */
+function removeBuilders(): void {
+  for (const { name, host } of builders.splice(0)) {
+    // The remote daemons are the test environment's: their build cache goes, the daemons stay.
+    try {
+      docker(host, ['buildx', 'prune', '--builder', name, '--all', '--force'])
+    } finally {
+      docker(host, ['buildx', 'rm', name])
+    }
+  }
+}
+
+afterAll(async () => {
+  for (const r of repositories) await deleteRepository(env.registryOpen, r)
+})
+
+/** A build cache test's context (helpers/build-cache.ts) whose image also holds the example's tests. */
+function withTests(ctx: string): string {
+  const dockerfile = join(ctx, 'Dockerfile')
+  writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace('COPY app.txt', 'COPY hello.sh run-tests.sh /app/\nCOPY app.txt'))
+  return ctx
+}
+
+interface Job {
+  readonly main: StepResult
+  readonly post?: StepResult
+}
+
+/** One job: main, then post when main succeeded (post-if: success()), as the runner does; on the classic engine. */
+async function job(runner: Runner, inputs: Record<string, string>): Promise<Job> {
+  const extra = { DOCKER_HOST: env.dockerClassic, DOCKER_CONFIG: dockerConfig }
+  const main = await runStep(runner, 'main', inputs, {}, extra)
+  if (main.code !== 0) return { main }
+  return { main, post: await runStep(runner, 'post', inputs, main.state, extra) }
+}
+
+/** Each platform's image digest, as its "Test and verify" group names what was tested and checked. */
+function testedDigests(main: StepResult): Record<string, string> {
+  return Object.fromEntries(
+    [...main.log.matchAll(/^::group::Test and verify (\S+)\nImage (sha256:[0-9a-f]{64}) /gm)].map(m => [m[1], m[2]])
+  )
+}
+
+/** The node each platform was built on, from the summary's table. */
+function nodesOf(summary: string): Record<string, string> {
+  return Object.fromEntries([...summary.matchAll(/^\| (linux\/\S+) \| `([^`]+)` \|/gm)].map(m => [m[1], m[2]]))
+}
+
+/**
+ * The release published under `tag`: the index the outputs name, its six platforms in order, each
+ * the very manifest that was tested (the same digest), every platform tested inside its image.
+ */
+function expectPublished(job: Job, image: string, tag: string): { index: { manifests: { digest: string }[] } } {
+  expect(job.main.errors).toEqual([])
+  expect(job.main.code).toBe(0)
+  expect(job.post?.errors).toEqual([])
+  expect(job.post?.code).toBe(0)
+  const raw = skopeoRaw(`${image}:${tag}`)
+  expect(sha256(raw)).toBe(job.main.outputs.digest)
+  expect(indexPlatforms(raw)).toEqual(SIX)
+  const index = JSON.parse(raw.toString()) as { manifests: { digest: string }[] }
+  const tested = testedDigests(job.main)
+  expect(index.manifests.map(m => m.digest)).toEqual(SIX.map(p => tested[p]))
+  for (const p of SIX) expect(job.main.log).toContain(`ok: hello from ${UNAME[p]}: `)
+  return { index }
+}
+
+describe('a docker-container builder, as docker/setup-buildx-action makes it, on the classic store', () => {
+  afterAll(removeBuilders)
+  let name: string
+  beforeAll(() => {
+    // setup-buildx-action: `docker buildx create --driver docker-container --use`, then `inspect --bootstrap`, before the job's other steps.
+    name = createBuilder(env.dockerClassic, `archway-dc-${hex()}`, [
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${env.buildkit.image}`,
+      '--driver-opt',
+      'network=host',
+      '--use'
+    ])
+    docker(env.dockerClassic, ['buildx', 'inspect', '--bootstrap', name])
+  })
+
+  it('made current: six platforms built, tested, checked, pushed by digest and published, with provenance, a build secret and a registry cache a second run takes every RUN step from', async () => {
+    const nonce = randomBytes(8).toString('hex')
+    const repository = unique('dc')
+    const image = `${env.registryOpen}/${repository}`
+    const cache = `${env.registryOpen}/${unique('dc-cache')}:buildcache`
+    const ctx = context(nonce, 'one')
+    const dockerfile = join(ctx, 'Dockerfile')
+    writeFileSync(
+      dockerfile,
+      readFileSync(dockerfile, 'utf8').replace(
+        'COPY app.txt',
+        'RUN --mount=type=secret,id=token sha256sum /run/secrets/token | cut -c1-16 > /token.sha\nCOPY hello.sh run-tests.sh /app/\nCOPY app.txt'
+      )
+    )
+    const inputs = {
+      platforms: SIX.join(','),
+      image,
+      tags: 'v1',
+      context: ctx,
+      test: `sh /app/run-tests.sh && ${say('token', 'echo $(uname -m) $(cat /token.sha)')}`,
+      secrets: 'token=s3cret-of-the-job',
+      provenance: 'true',
+      'cache-to': `type=registry,ref=${cache},mode=max`,
+      push: 'true'
+    }
+    const runner = await newRunner(env.toolCache)
+    const first = await job(runner, inputs)
+    expect(first.main.log).toMatch(
+      new RegExp(
+        `^Build plan: builder ${name} \\(docker-container driver, BuildKit ${env.buildkit.version}\\), one build of 6 platforms exported as an OCI layout, each platform loaded into the classic image store for its tests$`,
+        'm'
+      )
+    )
+    const { index } = expectPublished(first, image, 'v1')
+    expect(runs(first.main, nonce, 'install')).toBe(6)
+    // The secret reached every platform's RUN step, and only as a file: its hash is in the image, the secret nowhere in the log.
+    const token = sha256(Buffer.from('s3cret-of-the-job')).slice('sha256:'.length, 'sha256:'.length + 16)
+    expect(said(first.main, 'token').sort()).toEqual(SIX.map(p => `${UNAME[p]} ${token}`).sort())
+    expect(first.main.log.split('\n').filter(l => l.includes('s3cret-of-the-job'))).toEqual(['::add-mask::s3cret-of-the-job'])
+    // Provenance: one attestation per platform, attached as an OCI referrer (the tag schema on this registry).
+    expect(first.main.log.match(/^Attestations sha256:[0-9a-f]{64} attached to sha256:[0-9a-f]{64} as an OCI referrer/gm)).toHaveLength(6)
+    const tags = await tagsOf(env.registryOpen, repository)
+    for (const m of index.manifests) expect(tags).toContain(m.digest.replace(':', '-'))
+    // The summary names the builder and its one node for every platform.
+    expect(first.main.summary).toContain(`Built on builder ${name} (docker-container driver, BuildKit ${env.buildkit.version}).`)
+    expect(Object.values(nodesOf(first.main.summary))).toEqual(SIX.map(() => `${name}0`))
+
+    // The second run: the builder's own cache emptied, the registry's taken.
+    docker(env.dockerClassic, ['buildx', 'prune', '--builder', name, '--all', '--force'])
+    writeFileSync(join(ctx, 'app.txt'), 'two')
+    const second = await job(runner, { ...inputs, tags: 'v2', 'cache-from': `type=registry,ref=${cache}`, 'cache-to': '' })
+    expectPublished(second, image, 'v2')
+    expect([runs(second.main, nonce, 'install'), runs(second.main, nonce, 'deps'), runs(second.main, nonce, 'build')]).toEqual([0, 0, 6])
+    expect(said(second.main, 'token').sort()).toEqual(said(first.main, 'token').sort())
+  })
+
+  it('named by the builder input: a test that fails on one platform publishes nothing', async () => {
+    docker(env.dockerClassic, ['buildx', 'use', 'default'])
+    const repository = unique('dc-failed')
+    const { main, post } = await job(await newRunner(env.toolCache), {
+      platforms: 'linux/amd64,linux/s390x',
+      image: `${env.registryOpen}/${repository}`,
+      builder: name,
+      context: sampleContext(env.busyboxDir),
+      test: '[ "$(uname -m)" != s390x ] || { echo "s390x: 1 test failed" >&2; exit 3; }',
+      push: 'true'
+    })
+    expect(main.log).toContain(`Build plan: builder ${name} (docker-container driver`)
+    expect(main.code).toBe(1)
+    expect(main.errors).toEqual([
+      expect.stringMatching(
+        /^::error::Tests failed on linux\/s390x with exit code 3; last lines: .*s390x: 1 test failed.*\. Nothing was pushed\.$/
+      )
+    ])
+    expect(post).toBeUndefined()
+    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+  })
+})
+
+describe('a docker-container builder in a network of its own (no network=host)', () => {
+  afterAll(removeBuilders)
+  it("refuses a registry cache on this machine's loopback in one line naming the way out, before anything is set up", async () => {
+    const name = createBuilder(env.dockerClassic, `archway-dc-bridge-${hex()}`, [
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${env.buildkit.image}`
+    ])
+    const before = binfmtSnapshot()
+    const runner = await newRunner()
+    const ref = `${env.registryOpen}/e2e/unreachable-cache:buildcache`
+    const { main } = await job(runner, {
+      platforms: SIX.join(','),
+      image: `${env.registryOpen}/${unique('dc-bridge')}`,
+      builder: name,
+      context: sampleContext(env.busyboxDir),
+      'cache-from': `type=registry,ref=${ref}`,
+      push: 'true'
+    })
+    expect(main.code).toBe(1)
+    expect(main.errors).toEqual([
+      `::error::Input "cache-from" has a bad value "type=registry,ref=${ref}": the builder ${name} (docker-container driver, BuildKit ${env.buildkit.version}) runs BuildKit in a network of its own and cannot reach a registry on this machine's loopback; create it with --driver-opt network=host (docker/setup-buildx-action: driver-opts: network=host)`
+    ])
+    expect(main.log).not.toMatch(/QEMU|Build plan|buildx build/)
+    expect(binfmtSnapshot()).toEqual(before)
+    expect(existsSync(runner.toolCache)).toBe(false)
+  })
+})
+
+describe('a remote builder (buildkitd on its own socket)', () => {
+  afterAll(removeBuilders)
+  let name: string
+  beforeAll(() => {
+    name = createBuilder(env.dockerClassic, `archway-remote-${hex()}`, ['--driver', 'remote', env.buildkit.node0])
+  })
+
+  it('six platforms published, with a local cache a second run takes every RUN step from', async () => {
+    const nonce = randomBytes(8).toString('hex')
+    const repository = unique('remote')
+    const image = `${env.registryOpen}/${repository}`
+    const cacheDir = tempDir('remote-cache')
+    const ctx = withTests(context(nonce, 'one'))
+    const inputs = {
+      platforms: SIX.join(','),
+      image,
+      tags: 'v1',
+      builder: name,
+      context: ctx,
+      test: 'sh /app/run-tests.sh',
+      'cache-to': `type=local,dest=${cacheDir},mode=max`,
+      push: 'true'
+    }
+    const runner = await newRunner(env.toolCache)
+    const first = await job(runner, inputs)
+    expect(first.main.log).toContain(
+      `Build plan: builder ${name} (remote driver, BuildKit ${env.buildkit.version}), one build of 6 platforms`
+    )
+    expectPublished(first, image, 'v1')
+    expect(runs(first.main, nonce, 'deps')).toBe(6)
+    expect(Object.values(nodesOf(first.main.summary))).toEqual(SIX.map(() => `${name}0`))
+
+    docker(env.dockerClassic, ['buildx', 'prune', '--builder', name, '--all', '--force'])
+    writeFileSync(join(ctx, 'app.txt'), 'two')
+    const second = await job(runner, { ...inputs, tags: 'v2', 'cache-from': `type=local,src=${cacheDir}`, 'cache-to': '' })
+    expectPublished(second, image, 'v2')
+    expect([runs(second.main, nonce, 'install'), runs(second.main, nonce, 'deps'), runs(second.main, nonce, 'build')]).toEqual([0, 0, 6])
+  })
+
+  it('an image whose arm64 holds an amd64 program fails the architecture check and publishes nothing', async () => {
+    const repository = unique('remote-wrong-arch')
+    const { main, post } = await job(await newRunner(env.toolCache), {
+      platforms: 'linux/amd64,linux/arm64',
+      image: `${env.registryOpen}/${repository}`,
+      builder: name,
+      context: sampleContext(env.busyboxDir, 'FROM scratch\nCOPY .busybox/amd64 /bin/busybox\n'),
+      push: 'true'
+    })
+    expect(main.code).toBe(1)
+    expect(main.errors).toEqual([
+      expect.stringMatching(/^::error::Architecture check failed: linux\/arm64: .*\/bin\/busybox.*Nothing was pushed\.$/)
+    ])
+    expect(post).toBeUndefined()
+    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+  })
+
+  it('type=gha on its BuildKit v0.13 is refused in one line before anything is set up', async () => {
+    const before = binfmtSnapshot()
+    const runner = await newRunner()
+    const { main } = await job(runner, {
+      platforms: SIX.join(','),
+      image: `${env.registryOpen}/${unique('remote-gha')}`,
+      builder: name,
+      context: sampleContext(env.busyboxDir),
+      'cache-to': 'type=gha,mode=max',
+      push: 'true'
+    })
+    expect(main.code).toBe(1)
+    expect(main.errors).toEqual([
+      `::error::Input "cache-to" has a bad value "type=gha,mode=max": builder ${name} (remote driver, BuildKit ${env.buildkit.version}) cannot use type=gha: BuildKit before v0.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0.20 or later (docker/setup-buildx-action's default image is), or type=registry`
+    ])
+    expect(main.log).not.toMatch(/QEMU|Build plan|buildx build/)
+    expect(binfmtSnapshot()).toEqual(before)
+    expect(existsSync(runner.toolCache)).toBe(false)
+  })
+})
+
+describe('a builder of two remote nodes, one preferring linux/amd64 and one linux/arm64', () => {
+  afterAll(removeBuilders)
+  it('builds each platform on the node buildx sends it to, tests each, and publishes the six as one index', async () => {
+    const name = createBuilder(
+      env.dockerClassic,
+      `archway-fleet-${hex()}`,
+      ['--driver', 'remote', '--platform', 'linux/amd64', env.buildkit.node0, '--use'],
+      [['--platform', 'linux/arm64', env.buildkit.node1]]
+    )
+    const repository = unique('fleet')
+    const image = `${env.registryOpen}/${repository}`
+    const done = await job(await newRunner(env.toolCache), {
+      platforms: SIX.join(','),
+      image,
+      tags: 'v1',
+      context: sampleContext(env.busyboxDir),
+      test: 'sh /app/run-tests.sh',
+      push: 'true'
+    })
+    expect(done.main.log).toContain(
+      `Build plan: builder ${name} (remote driver, 2 nodes, BuildKit ${env.buildkit.version}), 6 builds at once, one per platform, each sent by buildx to its node`
+    )
+    expectPublished(done, image, 'v1')
+    const nodes = nodesOf(done.main.summary)
+    expect(Object.keys(nodes).sort()).toEqual([...SIX].sort())
+    expect(nodes['linux/amd64']).toBe(`${name}0`)
+    expect(nodes['linux/arm64']).toBe(`${name}1`)
+    expect(done.main.summary).toContain(`Built on builder ${name} (remote driver, 2 nodes, BuildKit ${env.buildkit.version}).`)
+  })
+})
