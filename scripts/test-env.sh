@@ -1203,12 +1203,37 @@ piece_env_file() {
 
 # --- commands ----------------------------------------------------------------------------------
 
+# On a new machine the BuildKit build (minutes, on every core) runs beside the pieces that mostly
+# wait on the network (engines, registries, busybox, Azurite); its lines are printed when it ends.
+# Should `up` stop before then, it waits for the build first, so that no build outlives it.
+BUILDKIT_JOB=
+buildkit_in_background() {
+  buildkit_built && return 0
+  local out=$STATE/logs/buildkit-piece.log
+  mkdir -p "$STATE/logs"
+  log "building BuildKit $BUILDKIT_VERSION in the background while the other pieces come up (it takes minutes; its lines: $out)"
+  (piece_buildkit) >"$out" 2>&1 &
+  BUILDKIT_JOB=$!
+  trap 'if [[ -n $BUILDKIT_JOB ]]; then wait "$BUILDKIT_JOB" || true; fi' EXIT
+}
+
+buildkit_waited() {
+  [[ -n $BUILDKIT_JOB ]] || return 0
+  local out=$STATE/logs/buildkit-piece.log rc=0
+  PIECE=buildkit
+  wait "$BUILDKIT_JOB" || rc=$?
+  BUILDKIT_JOB=
+  cat "$out" >&2
+  ((rc == 0)) || die "the background build exited $rc (its lines above; build log: $STATE/logs/buildkit-build.log)"
+}
+
 cmd_up() {
   [[ $(id -u) == 0 ]] || die "must run as root"
   mkdir -p "$STATE"
   piece_packages
   piece_docker_engine
   piece_docker_buildx
+  buildkit_in_background
   piece_binfmt
   piece_bridges
   piece_engine_containerd
@@ -1218,6 +1243,7 @@ cmd_up() {
   piece_registry_token
   piece_busybox
   piece_azurite
+  buildkit_waited
   piece_buildkit
   piece_buildkitd
   piece_buildkit_image

@@ -16,6 +16,7 @@ import { gunzipSync } from 'node:zlib'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { sampleContext } from '../helpers/sample.js'
+import { SPDX, sbomGeneratorContext } from '../helpers/sbom-generator.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -483,30 +484,12 @@ describe('cache-to and cache-from', () => {
 
 describe('sbom', () => {
   const PLATFORMS = ['linux/amd64', 'linux/arm64']
-  const SPDX = 'https://spdx.dev/Document'
   const mark = nonce()
   const generator = `${env.registryOpen}/${unique('sbom-generator')}:1`
   let runner: Runner
   beforeAll(async () => {
     runner = await newRunner(env.toolCache)
-    // A generator that follows BuildKit's SBOM generator protocol (docs/attestations/sbom-protocol.md):
-    // run with the scanned root filesystem read-only at $BUILDKIT_SCAN_SOURCE, it writes one in-toto
-    // statement of predicate type SPDX to $BUILDKIT_SCAN_DESTINATION/<name>.spdx.json, here listing the files it finds.
-    const scan = [
-      'set -e',
-      'out="$BUILDKIT_SCAN_DESTINATION/$(basename "$BUILDKIT_SCAN_SOURCE").spdx.json"',
-      `files=$(cd "$BUILDKIT_SCAN_SOURCE" && find . -type f | sort | sed 's/^\\.//' | awk '{ printf "%s{\\"fileName\\":\\"%s\\",\\"SPDXID\\":\\"SPDXRef-File-%d\\"}", (NR > 1 ? "," : ""), $0, NR }')`,
-      `printf '{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${SPDX}","subject":[],"predicate":{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT","name":"archway-e2e-fake-scan","documentNamespace":"https://archway.invalid/e2e/${mark}","creationInfo":{"created":"2026-01-01T00:00:00Z","creators":["Tool: archway-e2e-fake-sbom"]},"files":[%s]}}' "$files" > "$out"`,
-      ''
-    ].join('\n')
-    pushOci(
-      nativeContext({
-        'scan.sh': scan,
-        Dockerfile:
-          'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCOPY scan.sh /scan.sh\nENV PATH=/bin\nENTRYPOINT ["/bin/sh", "/scan.sh"]\n'
-      }),
-      generator
-    )
+    pushOci(sbomGeneratorContext(NATIVE_BUSYBOX, mark), generator)
   })
   afterAll(() => {
     // BuildKit may keep the generator it pulled in the engine's image store.

@@ -16,6 +16,7 @@ import { context, runs, said, say } from '../helpers/build-cache.js'
 import { deleteRepository, indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { SIX, sampleContext } from '../helpers/sample.js'
+import { SPDX, sbomGeneratorContext } from '../helpers/sbom-generator.js'
 import { testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -331,13 +332,27 @@ describe('a remote builder (buildkitd on its own socket)', () => {
 
 describe('a builder of two remote nodes, one preferring linux/amd64 and one linux/arm64', () => {
   afterAll(removeBuilders)
-  it('builds each platform on the node buildx sends it to, tests each, and publishes the six as one index', async () => {
+  it('builds each platform on the node buildx sends it to, tests each, and publishes the six as one index, with provenance and an SBOM', async () => {
     const name = createBuilder(
       env.dockerClassic,
       `archway-fleet-${hex()}`,
       ['--driver', 'remote', '--platform', 'linux/amd64', env.buildkit.node0, '--use'],
       [['--platform', 'linux/arm64', env.buildkit.node1]]
     )
+    // The SBOM generator, pushed to the loopback registry by the builder itself; each node pulls it.
+    const mark = randomBytes(8).toString('hex')
+    const generator = `${env.registryOpen}/${unique('fleet-sbom-generator')}:1`
+    const native = `linux/${process.arch === 'arm64' ? 'arm64' : 'amd64'}`
+    docker(env.dockerClassic, [
+      'buildx',
+      'build',
+      '--platform',
+      native,
+      '--provenance=false',
+      '--output',
+      `type=image,name=${generator},push=true`,
+      sbomGeneratorContext(join(env.busyboxDir, native.split('/')[1]), mark)
+    ])
     const repository = unique('fleet')
     const image = `${env.registryOpen}/${repository}`
     const done = await job(await newRunner(env.toolCache), {
@@ -346,12 +361,38 @@ describe('a builder of two remote nodes, one preferring linux/amd64 and one linu
       tags: 'v1',
       context: sampleContext(env.busyboxDir),
       test: 'sh /app/run-tests.sh',
+      provenance: 'true',
+      sbom: `generator=${generator}`,
       push: 'true'
     })
     expect(done.main.log).toContain(
       `Build plan: builder ${name} (remote driver, 2 nodes, BuildKit ${env.buildkit.version}), 6 builds at once, one per platform, each sent by buildx to its node`
     )
-    expectPublished(done, image, 'v1')
+    const { index } = expectPublished(done, image, 'v1')
+    // Each platform's referrer holds the statements its node made: the SBOM by our generator, and SLSA provenance.
+    for (const m of index.manifests) {
+      const [referrer] = (
+        JSON.parse(skopeoRaw(`${image}:sha256-${m.digest.slice('sha256:'.length)}`).toString()) as { manifests: { digest: string }[] }
+      ).manifests
+      const attestation = JSON.parse(skopeoRaw(`${image}@${referrer.digest}`).toString()) as {
+        subject: { digest: string }
+        layers: { digest: string }[]
+      }
+      expect(attestation.subject.digest).toBe(m.digest)
+      const statements = await Promise.all(
+        attestation.layers.map(
+          async l =>
+            (await (await fetch(`http://${env.registryOpen}/v2/${repository}/blobs/${l.digest}`)).json()) as {
+              predicateType: string
+              predicate: { documentNamespace?: string }
+            }
+        )
+      )
+      const types = statements.map(st => st.predicateType)
+      expect(types).toHaveLength(2)
+      expect(types.filter(t => t !== SPDX)).toEqual([expect.stringMatching(/^https:\/\/slsa\.dev\/provenance\//)])
+      expect(statements.find(st => st.predicateType === SPDX)?.predicate.documentNamespace).toBe(`https://archway.invalid/e2e/${mark}`)
+    }
     const nodes = nodesOf(done.main.summary)
     expect(Object.keys(nodes).sort()).toEqual([...SIX].sort())
     expect(nodes['linux/amd64']).toBe(`${name}0`)
