@@ -348,6 +348,29 @@ function sharesHostNetwork(builder) {
       return false;
   }
 }
+function onThisMachine(driver, endpoint) {
+  if (driver !== "docker-container" && driver !== "remote") return false;
+  if (/^(unix|npipe):/.test(endpoint)) return true;
+  if (/^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(endpoint)) return true;
+  return driver === "docker-container" && !/^[a-z]+:\/\//.test(endpoint);
+}
+function nodesMissingEmulators(builder, emulated) {
+  return builder.nodes.flatMap((n) => {
+    if (!onThisMachine(builder.driver, n.endpoint) || n.platforms.length === 0) return [];
+    const missing = emulated.filter((p) => !n.platforms.includes(p));
+    return missing.length ? [{ node: n.name, missing }] : [];
+  });
+}
+function missingEmulatorsWarning(builder, nodes) {
+  const which = nodes.map((n) => `${n.node} (${n.missing.join(", ")})`).join("; ");
+  return `The ${describeBuilder(builder)} started before the emulators were registered and does not list them yet: ${which}. Its RUN steps for those platforms may run under an emulator of its own image rather than the QEMU registered here, which the tests use. Register them before the builder starts (this action with only platforms, before docker/setup-buildx-action), or restart it (docker buildx stop ${builder.name})`;
+}
+async function builderEmulatorsWarning(name, emulated) {
+  if (emulated.length === 0) return void 0;
+  const now = await builderInfo(name);
+  const missing = nodesMissingEmulators(now, emulated);
+  return missing.length ? missingEmulatorsWarning(now, missing) : void 0;
+}
 function checkReach(b, builder) {
   if (sharesHostNetwork(builder)) return;
   const way = builder.driver === "docker-container" ? `create it with --driver-opt network=host (docker/setup-buildx-action: driver-opts: network=host)` : "use a registry it can reach by name";
@@ -1239,10 +1262,11 @@ async function sideBySide(run3, startOrder, atOnce, how, each2) {
   const started = Date.now();
   const failed = [];
   const next = /* @__PURE__ */ new Map();
+  const dirs = new Map(await Promise.all(startOrder.map(async (p) => [p, await layoutDir(run3, `layout-${platformSlug(p)}`)])));
   const buildOne = async (p, files) => {
     if (failed.length > 0) return;
     const ref = localRef(plan, tag, p);
-    const dir = await layoutDir(run3, `layout-${platformSlug(p)}`);
+    const dir = dirs.get(p);
     const metadata = join5(run3.scratch, `metadata-${platformSlug(p)}.json`);
     const argv = recordArgv(how.argv(buildArgv(b, [p], ref, files), dir), metadata);
     const from = since(started);
@@ -1788,6 +1812,10 @@ async function buildJob(inputs, build, buildHost) {
         return swap;
       }
     };
+    if (buildHost.builder.driver !== "docker") {
+      const stale = await builderEmulatorsWarning(build.builder, [...options.emulated]);
+      if (stale) warning(stale);
+    }
     pipeline3 = await runPipeline(build, share, options);
     if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms, release);
   } finally {

@@ -142,6 +142,26 @@ run_logged() {
   fi
 }
 
+# await_answer VAR PID LOGFILE SECONDS WHAT CMD...: run CMD every half second until it succeeds, its
+# output into VAR; die naming WHAT, with the tail of LOGFILE, if process PID exits first or SECONDS pass.
+await_answer() {
+  local -n answer=$1
+  local pid=$2 logfile=$3 seconds=$4 what=$5 deadline
+  shift 5
+  deadline=$((SECONDS + seconds))
+  while ((SECONDS < deadline)); do
+    # shellcheck disable=SC2034 # a nameref: the caller's variable
+    if answer=$("$@"); then return 0; fi
+    if ! alive "$pid"; then
+      tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+      die "$what exited before answering (log: $logfile)"
+    fi
+    sleep 0.5
+  done
+  tail -n 20 "$logfile" | sed 's/^/  | /' >&2
+  die "$what did not answer within $seconds s (log: $logfile)"
+}
+
 # fresh FILE MINUTES: true if FILE exists and was modified less than MINUTES ago.
 fresh() { [[ -e $1 && -n $(find "$1" -mmin "-$2" 2>/dev/null) ]]; }
 
@@ -422,20 +442,7 @@ start_engine() {
     pid=$!
   fi
   store=
-  local deadline=$((SECONDS + 60))
-  while ((SECONDS < deadline)); do
-    if store=$(engine_store "$sock"); then break; fi
-    store=
-    if ! alive "$pid"; then
-      tail -n 20 "$logfile" | sed 's/^/  | /' >&2
-      die "dockerd exited before answering on unix://$sock (log: $logfile)"
-    fi
-    sleep 0.5
-  done
-  if [[ -z $store ]]; then
-    tail -n 20 "$logfile" | sed 's/^/  | /' >&2
-    die "dockerd did not answer on unix://$sock within 60 s (log: $logfile)"
-  fi
+  await_answer store "$pid" "$logfile" 60 "dockerd on unix://$sock" engine_store "$sock"
   [[ $store == "$want" ]] || die "engine on unix://$sock runs the $store store, expected $want"
   log "engine $name: up on unix://$sock ($store store, $(docker_at "$sock" version --format '{{.Server.Version}}'))"
 }
@@ -1044,21 +1051,8 @@ start_buildkitd() {
     "${cmd[@]}" </dev/null >>"$logfile" 2>&1 &
   pid=$!
   echo "$pid" >"$pidfile"
-  local deadline=$((SECONDS + 30))
   workers=
-  while ((SECONDS < deadline)); do
-    if workers=$(buildkit_workers "$sock"); then break; fi
-    workers=
-    if ! alive "$pid"; then
-      tail -n 20 "$logfile" | sed 's/^/  | /' >&2
-      die "buildkitd exited (log: $logfile)"
-    fi
-    sleep 0.5
-  done
-  if [[ -z $workers ]]; then
-    tail -n 20 "$logfile" | sed 's/^/  | /' >&2
-    die "buildctl debug workers gets no answer on unix://$sock within 30 s (log: $logfile)"
-  fi
+  await_answer workers "$pid" "$logfile" 30 "buildkitd $name (buildctl debug workers on unix://$sock)" buildkit_workers "$sock"
   log "buildkitd $name: up on unix://$sock: $workers"
 }
 

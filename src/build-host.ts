@@ -116,6 +116,44 @@ export function sharesHostNetwork(builder: BuilderInfo): boolean {
   }
 }
 
+/** Whether a node's BuildKit runs on this machine's kernel, and so under the binfmt_misc entries registered here. */
+function onThisMachine(driver: string, endpoint: string): boolean {
+  if (driver !== 'docker-container' && driver !== 'remote') return false
+  if (/^(unix|npipe):/.test(endpoint)) return true
+  if (/^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(endpoint)) return true
+  // A docker-container node names the Docker context it runs on: a local one unless it says otherwise.
+  return driver === 'docker-container' && !/^[a-z]+:\/\//.test(endpoint)
+}
+
+/**
+ * The nodes on this machine whose BuildKit does not list some of the platforms emulated here.
+ * BuildKit reads which platforms the kernel can run when it starts, and again at most every
+ * 20 s; a node started before the emulators were registered runs those platforms' RUN steps
+ * under the emulator its image bundles (moby/buildkit's `buildkit-qemu-*`), if it has one, not
+ * under the QEMU registered here. Pure.
+ */
+export function nodesMissingEmulators(builder: BuilderInfo, emulated: readonly string[]): { node: string; missing: string[] }[] {
+  return builder.nodes.flatMap(n => {
+    if (!onThisMachine(builder.driver, n.endpoint) || n.platforms.length === 0) return []
+    const missing = emulated.filter(p => !n.platforms.includes(p))
+    return missing.length ? [{ node: n.name, missing }] : []
+  })
+}
+
+/** The warning for nodes that did not see the emulators registered here, with the two ways to make them. Pure. */
+export function missingEmulatorsWarning(builder: BuilderInfo, nodes: readonly { node: string; missing: string[] }[]): string {
+  const which = nodes.map(n => `${n.node} (${n.missing.join(', ')})`).join('; ')
+  return `The ${describeBuilder(builder)} started before the emulators were registered and does not list them yet: ${which}. Its RUN steps for those platforms may run under an emulator of its own image rather than the QEMU registered here, which the tests use. Register them before the builder starts (this action with only platforms, before docker/setup-buildx-action), or restart it (docker buildx stop ${builder.name})`
+}
+
+/** After emulation is set up: the builder asked again, and the nodes on this machine that do not list an emulated platform. */
+export async function builderEmulatorsWarning(name: string | undefined, emulated: readonly string[]): Promise<string | undefined> {
+  if (emulated.length === 0) return undefined
+  const now = await builderInfo(name)
+  const missing = nodesMissingEmulators(now, emulated)
+  return missing.length ? missingEmulatorsWarning(now, missing) : undefined
+}
+
 /** A cache in a registry on this machine's loopback, which a builder of its own network cannot reach. */
 function checkReach(b: Asks, builder: BuilderInfo): void {
   if (sharesHostNetwork(builder)) return

@@ -204,10 +204,13 @@ async function sideBySide<R>(
   // Settled as they end, so that a failure waits, handled, for the builds still running.
   const next = new Map<string, Promise<PromiseSettledResult<R>>>()
 
+  // Each platform's layout folder, made before any build starts (so that they start in the plan's order).
+  const dirs = new Map(await Promise.all(startOrder.map(async p => [p, await layoutDir(run, `layout-${platformSlug(p)}`)] as const)))
+
   const buildOne = async (p: Platform, files: ReadonlyMap<string, string>) => {
     if (failed.length > 0) return
     const ref = localRef(plan, tag, p)
-    const dir = await layoutDir(run, `layout-${platformSlug(p)}`)
+    const dir = dirs.get(p)!
     const metadata = join(run.scratch, `metadata-${platformSlug(p)}.json`)
     const argv = recordArgv(how.argv(buildArgv(b, [p], ref, files), dir), metadata)
     const from = since(started)

@@ -1,7 +1,7 @@
 /** The main step: the inputs, then emulation, then build, test, verify and push; the post step publishes. */
 import { tmpdir } from 'node:os'
 import * as core from '@actions/core'
-import { type BuildHost, checkBuildHost, inspectBuildHost } from './build-host.js'
+import { type BuildHost, builderEmulatorsWarning, checkBuildHost, inspectBuildHost } from './build-host.js'
 import { contextCredentialsWarning } from './context-credentials.js'
 import { emulatedPlatforms, qemuVersionsOf, type Swap, setUpEmulation, swapEmulator } from './emulation.js'
 import { type BuildInputs, getInputs, type Inputs } from './inputs.js'
@@ -76,6 +76,10 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
         }
         return swap
       }
+    }
+    if (buildHost.builder.driver !== 'docker') {
+      const stale = await builderEmulatorsWarning(build.builder, [...options.emulated])
+      if (stale) core.warning(stale)
     }
     pipeline = await runPipeline(build, share, options)
     if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms, release)

@@ -11,24 +11,16 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { binfmtSnapshot } from '../helpers/binfmt.js'
+import { binfmtSnapshot, removeQemuEntries } from '../helpers/binfmt.js'
 import { context, runs, said, say } from '../helpers/build-cache.js'
 import { deleteRepository, indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
-import { SIX, sampleContext } from '../helpers/sample.js'
+import { SIX, sampleContext, UNAME } from '../helpers/sample.js'
 import { SPDX, sbomGeneratorContext } from '../helpers/sbom-generator.js'
 import { testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
-const UNAME: Record<string, string> = {
-  'linux/amd64': 'x86_64',
-  'linux/arm64': 'aarch64',
-  'linux/arm/v7': 'armv7l',
-  'linux/s390x': 's390x',
-  'linux/ppc64le': 'ppc64le',
-  'linux/riscv64': 'riscv64'
-}
 const hex = () => randomBytes(4).toString('hex')
 /** Repositories the tests pushed to, emptied when the file ends. */
 const repositories = new Set<string>()
@@ -127,6 +119,26 @@ function expectPublished(job: Job, image: string, tag: string): { index: { manif
   return { index }
 }
 
+/** A release that failed: one error line, no post step (post-if: success()), and no tag in the repository. */
+async function expectNothingPublished(job: Job, repository: string, error: RegExp): Promise<void> {
+  expect(job.main.code).toBe(1)
+  expect(job.main.errors).toEqual([expect.stringMatching(error)])
+  expect(job.post).toBeUndefined()
+  expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+}
+
+/** A refusal before anything is set up: that one error line, no QEMU, no build, binfmt_misc as it was, the runner's tool cache never made. */
+function expectRefusedBeforeSetUp(main: StepResult, runner: Runner, binfmtBefore: Record<string, string>, error: string): void {
+  expect(main.code).toBe(1)
+  expect(main.errors).toEqual([error])
+  expect(main.log).not.toMatch(/QEMU|Build plan|buildx build/)
+  expect(binfmtSnapshot()).toEqual(binfmtBefore)
+  expect(existsSync(runner.toolCache)).toBe(false)
+}
+
+/** How many platforms ran each labelled RUN step of the build cache context (install, deps, build). */
+const ranSteps = (step: StepResult, nonce: string) => ['install', 'deps', 'build'].map(label => runs(step, nonce, label))
+
 describe('a docker-container builder, as docker/setup-buildx-action makes it, on the classic store', () => {
   afterAll(removeBuilders)
   let name: string
@@ -178,7 +190,7 @@ describe('a docker-container builder, as docker/setup-buildx-action makes it, on
       )
     )
     const { index } = expectPublished(first, image, 'v1')
-    expect(runs(first.main, nonce, 'install')).toBe(6)
+    expect(ranSteps(first.main, nonce)).toEqual([6, 6, 6])
     // The secret reached every platform's RUN step, and only as a file: its hash is in the image, the secret nowhere in the log.
     const token = sha256(Buffer.from('s3cret-of-the-job')).slice('sha256:'.length, 'sha256:'.length + 16)
     expect(said(first.main, 'token').sort()).toEqual(SIX.map(p => `${UNAME[p]} ${token}`).sort())
@@ -196,7 +208,7 @@ describe('a docker-container builder, as docker/setup-buildx-action makes it, on
     writeFileSync(join(ctx, 'app.txt'), 'two')
     const second = await job(runner, { ...inputs, tags: 'v2', 'cache-from': `type=registry,ref=${cache}`, 'cache-to': '' })
     expectPublished(second, image, 'v2')
-    expect([runs(second.main, nonce, 'install'), runs(second.main, nonce, 'deps'), runs(second.main, nonce, 'build')]).toEqual([0, 0, 6])
+    expect(ranSteps(second.main, nonce)).toEqual([0, 0, 6])
     expect(said(second.main, 'token').sort()).toEqual(said(first.main, 'token').sort())
   })
 
@@ -212,14 +224,11 @@ describe('a docker-container builder, as docker/setup-buildx-action makes it, on
       push: 'true'
     })
     expect(main.log).toContain(`Build plan: builder ${name} (docker-container driver`)
-    expect(main.code).toBe(1)
-    expect(main.errors).toEqual([
-      expect.stringMatching(
-        /^::error::Tests failed on linux\/s390x with exit code 3; last lines: .*s390x: 1 test failed.*\. Nothing was pushed\.$/
-      )
-    ])
-    expect(post).toBeUndefined()
-    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+    await expectNothingPublished(
+      { main, post },
+      repository,
+      /^::error::Tests failed on linux\/s390x with exit code 3; last lines: .*s390x: 1 test failed.*\. Nothing was pushed\.$/
+    )
   })
 })
 
@@ -243,13 +252,44 @@ describe('a docker-container builder in a network of its own (no network=host)',
       'cache-from': `type=registry,ref=${ref}`,
       push: 'true'
     })
-    expect(main.code).toBe(1)
-    expect(main.errors).toEqual([
+    expectRefusedBeforeSetUp(
+      main,
+      runner,
+      before,
       `::error::Input "cache-from" has a bad value "type=registry,ref=${ref}": the builder ${name} (docker-container driver, BuildKit ${env.buildkit.version}) runs BuildKit in a network of its own and cannot reach a registry on this machine's loopback; create it with --driver-opt network=host (docker/setup-buildx-action: driver-opts: network=host)`
+    )
+  })
+})
+
+describe('a docker-container builder started before the emulators were registered', () => {
+  afterAll(removeBuilders)
+
+  it('is named in a warning with the platforms it does not list and the two ways out; the release goes on', async () => {
+    // setup-buildx-action before Archway: the builder's BuildKit looks at binfmt_misc when it starts, and finds no emulator.
+    removeQemuEntries()
+    const name = createBuilder(env.dockerClassic, `archway-dc-early-${hex()}`, [
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${env.buildkit.image}`,
+      '--driver-opt',
+      'network=host'
     ])
-    expect(main.log).not.toMatch(/QEMU|Build plan|buildx build/)
-    expect(binfmtSnapshot()).toEqual(before)
-    expect(existsSync(runner.toolCache)).toBe(false)
+    docker(env.dockerClassic, ['buildx', 'inspect', '--bootstrap', name])
+    const { main } = await job(await newRunner(env.toolCache), {
+      platforms: 'linux/amd64,linux/arm64,linux/s390x',
+      image: `${env.registryOpen}/${unique('dc-early')}`,
+      builder: name,
+      context: sampleContext(env.busyboxDir),
+      test: 'sh /app/run-tests.sh'
+    })
+    expect(main.errors).toEqual([])
+    expect(main.code).toBe(0)
+    expect(main.log.split('\n').filter(l => l.startsWith('::warning::'))).toEqual([
+      `::warning::The builder ${name} (docker-container driver, BuildKit ${env.buildkit.version}) started before the emulators were registered and does not list them yet: ${name}0 (linux/arm64, linux/s390x). Its RUN steps for those platforms may run under an emulator of its own image rather than the QEMU registered here, which the tests use. Register them before the builder starts (this action with only platforms, before docker/setup-buildx-action), or restart it (docker buildx stop ${name})`
+    ])
+    // This BuildKit's image bundles no emulator: its RUN steps went through the kernel's entries, Archway's QEMU.
+    for (const p of ['linux/amd64', 'linux/arm64', 'linux/s390x']) expect(main.log).toContain(`ok: hello from ${UNAME[p]}: `)
   })
 })
 
@@ -282,14 +322,14 @@ describe('a remote builder (buildkitd on its own socket)', () => {
       `Build plan: builder ${name} (remote driver, BuildKit ${env.buildkit.version}), one build of 6 platforms`
     )
     expectPublished(first, image, 'v1')
-    expect(runs(first.main, nonce, 'deps')).toBe(6)
+    expect(ranSteps(first.main, nonce)).toEqual([6, 6, 6])
     expect(Object.values(nodesOf(first.main.summary))).toEqual(SIX.map(() => `${name}0`))
 
     docker(env.dockerClassic, ['buildx', 'prune', '--builder', name, '--all', '--force'])
     writeFileSync(join(ctx, 'app.txt'), 'two')
     const second = await job(runner, { ...inputs, tags: 'v2', 'cache-from': `type=local,src=${cacheDir}`, 'cache-to': '' })
     expectPublished(second, image, 'v2')
-    expect([runs(second.main, nonce, 'install'), runs(second.main, nonce, 'deps'), runs(second.main, nonce, 'build')]).toEqual([0, 0, 6])
+    expect(ranSteps(second.main, nonce)).toEqual([0, 0, 6])
   })
 
   it('an image whose arm64 holds an amd64 program fails the architecture check and publishes nothing', async () => {
@@ -301,12 +341,11 @@ describe('a remote builder (buildkitd on its own socket)', () => {
       context: sampleContext(env.busyboxDir, 'FROM scratch\nCOPY .busybox/amd64 /bin/busybox\n'),
       push: 'true'
     })
-    expect(main.code).toBe(1)
-    expect(main.errors).toEqual([
-      expect.stringMatching(/^::error::Architecture check failed: linux\/arm64: .*\/bin\/busybox.*Nothing was pushed\.$/)
-    ])
-    expect(post).toBeUndefined()
-    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
+    await expectNothingPublished(
+      { main, post },
+      repository,
+      /^::error::Architecture check failed: linux\/arm64: .*\/bin\/busybox.*Nothing was pushed\.$/
+    )
   })
 
   it('type=gha on its BuildKit v0.13 is refused in one line before anything is set up', async () => {
@@ -320,13 +359,12 @@ describe('a remote builder (buildkitd on its own socket)', () => {
       'cache-to': 'type=gha,mode=max',
       push: 'true'
     })
-    expect(main.code).toBe(1)
-    expect(main.errors).toEqual([
+    expectRefusedBeforeSetUp(
+      main,
+      runner,
+      before,
       `::error::Input "cache-to" has a bad value "type=gha,mode=max": builder ${name} (remote driver, BuildKit ${env.buildkit.version}) cannot use type=gha: BuildKit before v0.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0.20 or later (docker/setup-buildx-action's default image is), or type=registry`
-    ])
-    expect(main.log).not.toMatch(/QEMU|Build plan|buildx build/)
-    expect(binfmtSnapshot()).toEqual(before)
-    expect(existsSync(runner.toolCache)).toBe(false)
+    )
   })
 })
 

@@ -6,18 +6,10 @@ import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { COMMIT_TIME, newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
-import { SIX, sampleContext } from '../helpers/sample.js'
+import { SIX, sampleContext, UNAME } from '../helpers/sample.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()
-const UNAME: Record<string, string> = {
-  'linux/amd64': 'x86_64',
-  'linux/arm64': 'aarch64',
-  'linux/arm/v7': 'armv7l',
-  'linux/s390x': 's390x',
-  'linux/ppc64le': 'ppc64le',
-  'linux/riscv64': 'riscv64'
-}
 const PLATFORM_OBJECT = (p: string) => {
   const [os, architecture, variant] = p.split('/')
   return { architecture, os, ...(variant ? { variant } : {}) }

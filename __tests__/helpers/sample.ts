@@ -18,3 +18,13 @@ export function busyboxKeys(busyboxDir: string): string[] {
 }
 
 export const SIX = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64']
+
+/** What `uname -m` prints in each of the six platforms' images (the sample's tests print it). */
+export const UNAME: Readonly<Record<string, string>> = {
+  'linux/amd64': 'x86_64',
+  'linux/arm64': 'aarch64',
+  'linux/arm/v7': 'armv7l',
+  'linux/s390x': 's390x',
+  'linux/ppc64le': 'ppc64le',
+  'linux/riscv64': 'riscv64'
+}

@@ -1,4 +1,4 @@
-import { type BuildHost, checkBuildHost } from '../../src/build-host.js'
+import { type BuildHost, checkBuildHost, missingEmulatorsWarning, nodesMissingEmulators } from '../../src/build-host.js'
 import { cacheType } from '../../src/cache-entries.js'
 import type { BuilderNode } from '../../src/docker/builder.js'
 import { NO_SETTINGS } from '../../src/docker/buildx.js'
@@ -143,5 +143,42 @@ describe('what a builder of BuildKit of its own cannot do, refused before anythi
     expect(error?.message).toBe(
       'The builder ci (remote driver, 2 nodes, BuildKit v0.13.2) cannot be used: its node ci1 (tcp://10.0.0.7:1234) says: connection refused; see docker buildx inspect --bootstrap ci'
     )
+  })
+})
+
+describe('the nodes on this machine that did not see the emulators registered here', () => {
+  const node = (name: string, endpoint: string, platforms: string[]): BuilderNode => ({
+    name,
+    endpoint,
+    status: 'running',
+    buildkit: 'v0.13.2',
+    platforms,
+    preferred: [],
+    driverOptions: {}
+  })
+  const builder = (driver: string, ...nodes: BuilderNode[]) => ({ name: 'ci', driver, nodes })
+  const EMULATED = ['linux/arm64', 'linux/s390x']
+
+  it('are those of a docker-container or remote builder on this kernel whose platforms lack an emulated one', () => {
+    const started = builder('docker-container', node('ci0', 'unix:///var/run/docker.sock', ['linux/amd64', 'linux/386']))
+    expect(nodesMissingEmulators(started, EMULATED)).toEqual([{ node: 'ci0', missing: ['linux/arm64', 'linux/s390x'] }])
+    expect(missingEmulatorsWarning(started, nodesMissingEmulators(started, EMULATED))).toBe(
+      'The builder ci (docker-container driver, BuildKit v0.13.2) started before the emulators were registered and does not list them yet: ci0 (linux/arm64, linux/s390x). Its RUN steps for those platforms may run under an emulator of its own image rather than the QEMU registered here, which the tests use. Register them before the builder starts (this action with only platforms, before docker/setup-buildx-action), or restart it (docker buildx stop ci)'
+    )
+    const local = builder('remote', node('ci0', 'tcp://127.0.0.1:1234', ['linux/amd64', 'linux/arm64']))
+    expect(nodesMissingEmulators(local, EMULATED)).toEqual([{ node: 'ci0', missing: ['linux/s390x'] }])
+    // A docker-container node names its Docker context.
+    expect(nodesMissingEmulators(builder('docker-container', node('ci0', 'default', ['linux/amd64'])), EMULATED)).toHaveLength(1)
+  })
+
+  it('leave out nodes elsewhere (their emulators are their host’s), nodes that list them, and nodes that list nothing yet', () => {
+    const all = ['linux/amd64', 'linux/arm64', 'linux/s390x']
+    expect(nodesMissingEmulators(builder('remote', node('ci0', 'unix:///run/bk.sock', all)), EMULATED)).toEqual([])
+    expect(nodesMissingEmulators(builder('remote', node('ci0', 'tcp://10.0.0.7:1234', ['linux/amd64'])), EMULATED)).toEqual([])
+    expect(nodesMissingEmulators(builder('docker-container', node('ci0', 'ssh://builder.example', ['linux/amd64'])), EMULATED)).toEqual([])
+    expect(nodesMissingEmulators(builder('kubernetes', node('ci0', 'kubernetes:///ci?deployment=ci0', ['linux/amd64'])), EMULATED)).toEqual(
+      []
+    )
+    expect(nodesMissingEmulators(builder('docker-container', node('ci0', 'unix:///var/run/docker.sock', [])), EMULATED)).toEqual([])
   })
 })
