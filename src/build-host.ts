@@ -127,8 +127,8 @@ function onThisMachine(driver: string, endpoint: string): boolean {
 
 /**
  * The nodes on this machine whose BuildKit does not list some of the platforms emulated here.
- * BuildKit reads which platforms the kernel can run when it starts, and again at most every
- * 20 s; a node started before the emulators were registered runs those platforms' RUN steps
+ * BuildKit reads which platforms the kernel can run when it starts, and again when asked (from
+ * v0.14 at most every 20 s); a node started before the emulators were registered runs those platforms' RUN steps
  * under the emulator its image bundles (moby/buildkit's `buildkit-qemu-*`), if it has one, not
  * under the QEMU registered here. Pure.
  */

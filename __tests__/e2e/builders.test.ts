@@ -264,7 +264,11 @@ describe('a docker-container builder in a network of its own (no network=host)',
 describe('a docker-container builder started before the emulators were registered', () => {
   afterAll(removeBuilders)
 
-  it('is named in a warning with the platforms it does not list and the two ways out; the release goes on', async () => {
+  // BuildKit v0.13 reads binfmt_misc again whenever it is asked for its platforms (from v0.14 at
+  // most every 20 s): asked again after the emulators are registered, this node lists them, so
+  // no warning is due, and its RUN steps run under the QEMU registered here. The warning for a
+  // node that does not list them is unit-tested (build-host.test.ts).
+  it('is asked again once the emulators are registered, and lists them: no warning, and its RUN steps ran under that QEMU', async () => {
     // setup-buildx-action before Archway: the builder's BuildKit looks at binfmt_misc when it starts, and finds no emulator.
     removeQemuEntries()
     const name = createBuilder(env.dockerClassic, `archway-dc-early-${hex()}`, [
@@ -275,20 +279,21 @@ describe('a docker-container builder started before the emulators were registere
       '--driver-opt',
       'network=host'
     ])
-    docker(env.dockerClassic, ['buildx', 'inspect', '--bootstrap', name])
+    const before = docker(env.dockerClassic, ['buildx', 'inspect', '--bootstrap', name])
+    expect(/^Platforms:\s*(.*)$/m.exec(before)?.[1]).not.toMatch(/arm64|s390x/)
     const { main } = await job(await newRunner(env.toolCache), {
       platforms: 'linux/amd64,linux/arm64,linux/s390x',
       image: `${env.registryOpen}/${unique('dc-early')}`,
       builder: name,
-      context: sampleContext(env.busyboxDir),
+      context: withTests(context(randomBytes(8).toString('hex'), 'one')),
       test: 'sh /app/run-tests.sh'
     })
     expect(main.errors).toEqual([])
     expect(main.code).toBe(0)
-    expect(main.log.split('\n').filter(l => l.startsWith('::warning::'))).toEqual([
-      `::warning::The builder ${name} (docker-container driver, BuildKit ${env.buildkit.version}) started before the emulators were registered and does not list them yet: ${name}0 (linux/arm64, linux/s390x). Its RUN steps for those platforms may run under an emulator of its own image rather than the QEMU registered here, which the tests use. Register them before the builder starts (this action with only platforms, before docker/setup-buildx-action), or restart it (docker buildx stop ${name})`
-    ])
-    // This BuildKit's image bundles no emulator: its RUN steps went through the kernel's entries, Archway's QEMU.
+    expect(main.log).toMatch(/^binfmt_misc \(flags [A-Z]*\): registered qemu-aarch64, qemu-s390x$/m)
+    expect(main.log.split('\n').filter(l => l.startsWith('::warning::'))).toEqual([])
+    const after = docker(env.dockerClassic, ['buildx', 'inspect', name])
+    expect(/^Platforms:\s*(.*)$/m.exec(after)?.[1]).toMatch(/linux\/arm64.*linux\/s390x|linux\/s390x.*linux\/arm64/)
     for (const p of ['linux/amd64', 'linux/arm64', 'linux/s390x']) expect(main.log).toContain(`ok: hello from ${UNAME[p]}: `)
   })
 })
