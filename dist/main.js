@@ -315,25 +315,20 @@ var olderThan = (versions, floor) => versions.some((v) => semver.lt(semver.coerc
 function checkBuildKit(b, host) {
   const { what, versions } = buildKitVersions(host);
   if (versions.length === 0 || versions.some((v) => v.startsWith("v0.0.0"))) return;
-  if (olderThan(versions, "0.20.0"))
-    for (const [input, entries] of [
-      ["cache-to", b.settings.cacheTo],
-      ["cache-from", b.settings.cacheFrom]
-    ]) {
-      const gha = entries.find((e) => cacheType(e) === "gha");
-      if (gha)
-        throw new InputError(
-          input,
-          redactCacheEntry(gha),
-          `${what} cannot use type=gha: BuildKit before v0.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0.20 or later (docker/setup-buildx-action's default image is), or type=registry`
-        );
-    }
+  const gha = olderThan(versions, "0.20.0") ? cacheEntryWhere(b, (e) => cacheType(e) === "gha") : void 0;
+  if (gha)
+    throw new InputError(
+      gha.input,
+      redactCacheEntry(gha.entry),
+      `${what} cannot use type=gha: BuildKit before v0.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0.20 or later (docker/setup-buildx-action's default image is), or type=registry`
+    );
   if (olderThan(versions, "0.11.0")) {
     const why = `${what} cannot make attestations (BuildKit v0.11 or later can); use a builder of a newer BuildKit`;
     if (b.provenance) throw new InputError("provenance", provenanceText(b.provenance), `accepted: false here: ${why}`);
     if (b.settings.sbom !== false) throw new InputError("sbom", b.settings.sbom, `accepted: false here: ${why}`);
   }
 }
+var localEndpoint = (endpoint) => /^(unix|npipe):|^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(endpoint);
 function sharesHostNetwork(builder) {
   switch (builder.driver) {
     case "docker":
@@ -341,17 +336,14 @@ function sharesHostNetwork(builder) {
     case "docker-container":
       return builder.nodes.every((n) => n.driverOptions.network === "host");
     case "remote":
-      return builder.nodes.every(
-        (n) => /^(unix|npipe):/.test(n.endpoint) || /^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(n.endpoint)
-      );
+      return builder.nodes.every((n) => localEndpoint(n.endpoint));
     default:
       return false;
   }
 }
 function onThisMachine(driver, endpoint) {
   if (driver !== "docker-container" && driver !== "remote") return false;
-  if (/^(unix|npipe):/.test(endpoint)) return true;
-  if (/^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(endpoint)) return true;
+  if (localEndpoint(endpoint)) return true;
   return driver === "docker-container" && !/^[a-z]+:\/\//.test(endpoint);
 }
 function nodesMissingEmulators(builder, emulated) {
@@ -374,21 +366,26 @@ async function builderEmulatorsWarning(name, emulated) {
 function checkReach(b, builder) {
   if (sharesHostNetwork(builder)) return;
   const way = builder.driver === "docker-container" ? `create it with --driver-opt network=host (docker/setup-buildx-action: driver-opts: network=host)` : "use a registry it can reach by name";
+  const loopback = cacheEntryWhere(b, (e) => {
+    const ref = registryRef(e);
+    return ref !== void 0 && isInsecureRegistry(ref.split("/")[0]);
+  });
+  if (loopback)
+    throw new InputError(
+      loopback.input,
+      redactCacheEntry(loopback.entry),
+      `the ${describeBuilder(builder)} runs BuildKit in a network of its own and cannot reach a registry on this machine's loopback; ${way}`
+    );
+}
+function cacheEntryWhere(b, is) {
   for (const [input, entries] of [
     ["cache-to", b.settings.cacheTo],
     ["cache-from", b.settings.cacheFrom]
   ]) {
-    const loopback = entries.find((e) => {
-      const ref = registryRef(e);
-      return ref !== void 0 && isInsecureRegistry(ref.split("/")[0]);
-    });
-    if (loopback)
-      throw new InputError(
-        input,
-        redactCacheEntry(loopback),
-        `the ${describeBuilder(builder)} runs BuildKit in a network of its own and cannot reach a registry on this machine's loopback; ${way}`
-      );
+    const entry2 = entries.find(is);
+    if (entry2 !== void 0) return { input, entry: entry2 };
   }
+  return void 0;
 }
 function checkClassicStore(b) {
   checkAttestationStore(b, "classic");

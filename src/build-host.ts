@@ -76,19 +76,13 @@ const olderThan = (versions: readonly string[], floor: string) =>
 function checkBuildKit(b: Asks, host: BuildHost): void {
   const { what, versions } = buildKitVersions(host)
   if (versions.length === 0 || versions.some(v => v.startsWith('v0.0.0'))) return
-  if (olderThan(versions, '0.20.0'))
-    for (const [input, entries] of [
-      ['cache-to', b.settings.cacheTo],
-      ['cache-from', b.settings.cacheFrom]
-    ] as const) {
-      const gha = entries.find(e => cacheType(e) === 'gha')
-      if (gha)
-        throw new InputError(
-          input,
-          redactCacheEntry(gha),
-          `${what} cannot use type=gha: BuildKit before v0.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0.20 or later (docker/setup-buildx-action's default image is), or type=registry`
-        )
-    }
+  const gha = olderThan(versions, '0.20.0') ? cacheEntryWhere(b, e => cacheType(e) === 'gha') : undefined
+  if (gha)
+    throw new InputError(
+      gha.input,
+      redactCacheEntry(gha.entry),
+      `${what} cannot use type=gha: BuildKit before v0.20 speaks only the version 1 API of GitHub's cache service, which GitHub retired in April 2025; use a builder of BuildKit v0.20 or later (docker/setup-buildx-action's default image is), or type=registry`
+    )
   if (olderThan(versions, '0.11.0')) {
     const why = `${what} cannot make attestations (BuildKit v0.11 or later can); use a builder of a newer BuildKit`
     if (b.provenance) throw new InputError('provenance', provenanceText(b.provenance), `accepted: false here: ${why}`)
@@ -96,21 +90,22 @@ function checkBuildKit(b: Asks, host: BuildHost): void {
   }
 }
 
+/** An endpoint on this machine: a unix socket or named pipe, or TCP to a loopback address. */
+const localEndpoint = (endpoint: string) => /^(unix|npipe):|^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(endpoint)
+
 /**
  * Whether the builder's BuildKit shares this machine's network, and so reaches a registry on its
  * loopback: the docker driver and a remote daemon on this machine do; a docker-container builder
  * does only with `network=host`; a kubernetes or cloud builder, or a remote one elsewhere, does not.
  */
-export function sharesHostNetwork(builder: BuilderInfo): boolean {
+function sharesHostNetwork(builder: BuilderInfo): boolean {
   switch (builder.driver) {
     case 'docker':
       return true
     case 'docker-container':
       return builder.nodes.every(n => n.driverOptions.network === 'host')
     case 'remote':
-      return builder.nodes.every(
-        n => /^(unix|npipe):/.test(n.endpoint) || /^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(n.endpoint)
-      )
+      return builder.nodes.every(n => localEndpoint(n.endpoint))
     default:
       return false
   }
@@ -119,8 +114,7 @@ export function sharesHostNetwork(builder: BuilderInfo): boolean {
 /** Whether a node's BuildKit runs on this machine's kernel, and so under the binfmt_misc entries registered here. */
 function onThisMachine(driver: string, endpoint: string): boolean {
   if (driver !== 'docker-container' && driver !== 'remote') return false
-  if (/^(unix|npipe):/.test(endpoint)) return true
-  if (/^tcp:\/\/(localhost|127\.[\d.]+|\[::1\])(:|\/|$)/.test(endpoint)) return true
+  if (localEndpoint(endpoint)) return true
   // A docker-container node names the Docker context it runs on: a local one unless it says otherwise.
   return driver === 'docker-container' && !/^[a-z]+:\/\//.test(endpoint)
 }
@@ -128,9 +122,9 @@ function onThisMachine(driver: string, endpoint: string): boolean {
 /**
  * The nodes on this machine whose BuildKit does not list some of the platforms emulated here.
  * BuildKit reads which platforms the kernel can run when it starts, and again when asked (from
- * v0.14 at most every 20 s); a node started before the emulators were registered runs those platforms' RUN steps
- * under the emulator its image bundles (moby/buildkit's `buildkit-qemu-*`), if it has one, not
- * under the QEMU registered here. Pure.
+ * v0.14 at most every 20 s); a node started before the emulators were registered runs those
+ * platforms' RUN steps under the emulator its image bundles (moby/buildkit's `buildkit-qemu-*`),
+ * if it has one, not under the QEMU registered here. Pure.
  */
 export function nodesMissingEmulators(builder: BuilderInfo, emulated: readonly string[]): { node: string; missing: string[] }[] {
   return builder.nodes.flatMap(n => {
@@ -161,21 +155,28 @@ function checkReach(b: Asks, builder: BuilderInfo): void {
     builder.driver === 'docker-container'
       ? `create it with --driver-opt network=host (docker/setup-buildx-action: driver-opts: network=host)`
       : 'use a registry it can reach by name'
+  const loopback = cacheEntryWhere(b, e => {
+    const ref = registryRef(e)
+    return ref !== undefined && isInsecureRegistry(ref.split('/')[0])
+  })
+  if (loopback)
+    throw new InputError(
+      loopback.input,
+      redactCacheEntry(loopback.entry),
+      `the ${describeBuilder(builder)} runs BuildKit in a network of its own and cannot reach a registry on this machine's loopback; ${way}`
+    )
+}
+
+/** The first `cache-to` entry, then `cache-from` entry, that `is` holds for, with its input's name. */
+function cacheEntryWhere(b: Asks, is: (entry: string) => boolean): { input: 'cache-to' | 'cache-from'; entry: string } | undefined {
   for (const [input, entries] of [
     ['cache-to', b.settings.cacheTo],
     ['cache-from', b.settings.cacheFrom]
   ] as const) {
-    const loopback = entries.find(e => {
-      const ref = registryRef(e)
-      return ref !== undefined && isInsecureRegistry(ref.split('/')[0])
-    })
-    if (loopback)
-      throw new InputError(
-        input,
-        redactCacheEntry(loopback),
-        `the ${describeBuilder(builder)} runs BuildKit in a network of its own and cannot reach a registry on this machine's loopback; ${way}`
-      )
+    const entry = entries.find(is)
+    if (entry !== undefined) return { input, entry }
   }
+  return undefined
 }
 
 /** What the classic image store with the docker driver cannot do. Pure. */

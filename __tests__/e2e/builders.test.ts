@@ -139,6 +139,20 @@ function expectRefusedBeforeSetUp(main: StepResult, runner: Runner, binfmtBefore
 /** How many platforms ran each labelled RUN step of the build cache context (install, deps, build). */
 const ranSteps = (step: StepResult, nonce: string) => ['install', 'deps', 'build'].map(label => runs(step, nonce, label))
 
+/**
+ * A warm run: the builder's own build cache emptied and app.txt changed, the release (tag `v2`)
+ * built again importing the cache `inputs` names and exporting none. It publishes, and runs only
+ * the RUN step after `COPY app.txt`: the others come from the imported cache.
+ */
+async function warmRun(runner: Runner, builder: string, ctx: string, inputs: Record<string, string>, nonce: string): Promise<Job> {
+  docker(env.dockerClassic, ['buildx', 'prune', '--builder', builder, '--all', '--force'])
+  writeFileSync(join(ctx, 'app.txt'), 'two')
+  const warm = await job(runner, { ...inputs, tags: 'v2', 'cache-to': '' })
+  expectPublished(warm, inputs.image, 'v2')
+  expect(ranSteps(warm.main, nonce)).toEqual([0, 0, 6])
+  return warm
+}
+
 describe('a docker-container builder, as docker/setup-buildx-action makes it, on the classic store', () => {
   afterAll(removeBuilders)
   let name: string
@@ -204,11 +218,7 @@ describe('a docker-container builder, as docker/setup-buildx-action makes it, on
     expect(Object.values(nodesOf(first.main.summary))).toEqual(SIX.map(() => `${name}0`))
 
     // The second run: the builder's own cache emptied, the registry's taken.
-    docker(env.dockerClassic, ['buildx', 'prune', '--builder', name, '--all', '--force'])
-    writeFileSync(join(ctx, 'app.txt'), 'two')
-    const second = await job(runner, { ...inputs, tags: 'v2', 'cache-from': `type=registry,ref=${cache}`, 'cache-to': '' })
-    expectPublished(second, image, 'v2')
-    expect(ranSteps(second.main, nonce)).toEqual([0, 0, 6])
+    const second = await warmRun(runner, name, ctx, { ...inputs, 'cache-from': `type=registry,ref=${cache}` }, nonce)
     expect(said(second.main, 'token').sort()).toEqual(said(first.main, 'token').sort())
   })
 
@@ -330,11 +340,7 @@ describe('a remote builder (buildkitd on its own socket)', () => {
     expect(ranSteps(first.main, nonce)).toEqual([6, 6, 6])
     expect(Object.values(nodesOf(first.main.summary))).toEqual(SIX.map(() => `${name}0`))
 
-    docker(env.dockerClassic, ['buildx', 'prune', '--builder', name, '--all', '--force'])
-    writeFileSync(join(ctx, 'app.txt'), 'two')
-    const second = await job(runner, { ...inputs, tags: 'v2', 'cache-from': `type=local,src=${cacheDir}`, 'cache-to': '' })
-    expectPublished(second, image, 'v2')
-    expect(ranSteps(second.main, nonce)).toEqual([0, 0, 6])
+    await warmRun(runner, name, ctx, { ...inputs, 'cache-from': `type=local,src=${cacheDir}` }, nonce)
   })
 
   it('an image whose arm64 holds an amd64 program fails the architecture check and publishes nothing', async () => {
