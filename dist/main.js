@@ -311,7 +311,7 @@ function buildKitVersions(host) {
   const versions = host.builder.nodes.flatMap((n) => n.buildkit && semver.valid(semver.coerce(n.buildkit)) ? [n.buildkit] : []);
   return { what: describeBuilder(host.builder), versions };
 }
-var olderThan = (versions, floor) => versions.some((v) => semver.lt(semver.coerce(v, { includePrerelease: false }) ?? "0.0.0", floor));
+var olderThan = (versions, floor) => versions.some((v) => semver.lt(semver.coerce(v) ?? "0.0.0", floor));
 function checkBuildKit(b, host) {
   const { what, versions } = buildKitVersions(host);
   if (versions.length === 0 || versions.some((v) => v.startsWith("v0.0.0"))) return;
@@ -357,9 +357,9 @@ function missingEmulatorsWarning(builder, nodes) {
   const which = nodes.map((n) => `${n.node} (${n.missing.join(", ")})`).join("; ");
   return `The ${describeBuilder(builder)} started before the emulators were registered and does not list them yet: ${which}. Its RUN steps for those platforms may run under an emulator of its own image rather than the QEMU registered here, which the tests use. Register them before the builder starts (this action with only platforms, before docker/setup-buildx-action), or restart it (docker buildx stop ${builder.name})`;
 }
-async function builderEmulatorsWarning(name, emulated) {
-  if (emulated.length === 0) return void 0;
-  const now = await builderInfo(name);
+async function builderEmulatorsWarning(builder, emulated) {
+  if (builder.driver === "docker" || emulated.length === 0) return void 0;
+  const now = await builderInfo(builder.name);
   const missing = nodesMissingEmulators(now, emulated);
   return missing.length ? missingEmulatorsWarning(now, missing) : void 0;
 }
@@ -987,6 +987,7 @@ async function buildRecordRef(metadataFile) {
   const ref = doc["buildx.build.ref"];
   return typeof ref === "string" && ref.split("/").length === 3 ? ref : void 0;
 }
+var nodeOf = (recordRef) => recordRef.split("/")[1];
 async function recordedRunSteps(recordRef) {
   const [builder, , ref] = recordRef.split("/");
   const history = ["buildx", "history", "--builder", builder];
@@ -1249,7 +1250,7 @@ var LOADED_FROM_LAYOUT = {
   argv: (argv, dir) => layoutArgv(argv, dir),
   handOn: async (run3, p, ref, dir, buildSeconds) => {
     const image = await findPlatformImage(dir, p);
-    return { ...await loadOne(run3, p, image, ref, buildSeconds), sharedBuild: false };
+    return loadOne(run3, p, image, ref, { seconds: buildSeconds, shared: false });
   }
 };
 async function sideBySide(run3, startOrder, atOnce, how, each2) {
@@ -1300,12 +1301,12 @@ async function saveOne(run3, p, ref, dir, buildSeconds) {
   ];
   return { platform: p, image, imageId: imageId2, buildSeconds, sharedBuild: false, notes };
 }
-async function loadOne(run3, p, image, ref, buildSeconds) {
+async function loadOne(run3, p, image, ref, build) {
   const started = Date.now();
   await loadPlatform(image, ref);
   const imageId2 = await sameImage(run3.plan.store, ref, image.descriptor, image.manifest.config);
   const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
-  return { platform: p, image, imageId: imageId2, buildSeconds, sharedBuild: true, notes };
+  return { platform: p, image, imageId: imageId2, buildSeconds: build.seconds, sharedBuild: build.shared, notes };
 }
 function buildFailure(failed) {
   if (failed.length === 1) return failed[0].error;
@@ -1331,7 +1332,12 @@ async function ociLayout(run3, each2) {
   const gate = limiter(run3.parallel);
   return settleAll(
     plan.platforms.map(
-      (p) => gate(async () => each2({ ...await loadOne(run3, p, await findPlatformImage(dir, p), localRef(plan, tag, p), took), recordRef }))
+      (p) => gate(
+        async () => each2({
+          ...await loadOne(run3, p, await findPlatformImage(dir, p), localRef(plan, tag, p), { seconds: took, shared: true }),
+          recordRef
+        })
+      )
     )
   );
 }
@@ -1465,7 +1471,6 @@ async function pushImage(client, repository, prepared) {
 // src/pipeline.ts
 var pinAdvice = (name, version) => `to use that QEMU for ${name} from the start: qemu-version: ${name}=${version}`;
 var seconds = (since2) => (Date.now() - since2) / 1e3;
-var nodeOf = (recordRef) => recordRef.split("/")[1];
 function localTag(repository, env = process.env, pid = process.pid) {
   const name = repository.split("/").pop().replace(/[^a-z0-9._-]/g, "-");
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? "run"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${pid}`;
@@ -1809,10 +1814,8 @@ async function buildJob(inputs, build, buildHost) {
         return swap;
       }
     };
-    if (buildHost.builder.driver !== "docker") {
-      const stale = await builderEmulatorsWarning(build.builder, [...options.emulated]);
-      if (stale) warning(stale);
-    }
+    const stale = await builderEmulatorsWarning(buildHost.builder, [...options.emulated]);
+    if (stale) warning(stale);
     pipeline3 = await runPipeline(build, share, options);
     if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms, release);
   } finally {

@@ -69,8 +69,7 @@ function buildKitVersions(host: BuildHost): { what: string; versions: string[] }
   return { what: describeBuilder(host.builder), versions }
 }
 
-const olderThan = (versions: readonly string[], floor: string) =>
-  versions.some(v => semver.lt(semver.coerce(v, { includePrerelease: false }) ?? '0.0.0', floor))
+const olderThan = (versions: readonly string[], floor: string) => versions.some(v => semver.lt(semver.coerce(v) ?? '0.0.0', floor))
 
 /** What BuildKit before a version cannot do: the GitHub cache service of today, attestations. */
 function checkBuildKit(b: Asks, host: BuildHost): void {
@@ -140,10 +139,14 @@ export function missingEmulatorsWarning(builder: BuilderInfo, nodes: readonly { 
   return `The ${describeBuilder(builder)} started before the emulators were registered and does not list them yet: ${which}. Its RUN steps for those platforms may run under an emulator of its own image rather than the QEMU registered here, which the tests use. Register them before the builder starts (this action with only platforms, before docker/setup-buildx-action), or restart it (docker buildx stop ${builder.name})`
 }
 
-/** After emulation is set up: the builder asked again, and the nodes on this machine that do not list an emulated platform. */
-export async function builderEmulatorsWarning(name: string | undefined, emulated: readonly string[]): Promise<string | undefined> {
-  if (emulated.length === 0) return undefined
-  const now = await builderInfo(name)
+/**
+ * After emulation is set up: a builder of BuildKit of its own asked again, and the nodes on this
+ * machine that do not list an emulated platform (the docker driver's is the engine's, which
+ * bundles no emulator of its own).
+ */
+export async function builderEmulatorsWarning(builder: BuilderInfo, emulated: readonly string[]): Promise<string | undefined> {
+  if (builder.driver === 'docker' || emulated.length === 0) return undefined
+  const now = await builderInfo(builder.name)
   const missing = nodesMissingEmulators(now, emulated)
   return missing.length ? missingEmulatorsWarning(now, missing) : undefined
 }

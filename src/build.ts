@@ -178,7 +178,7 @@ const LOADED_FROM_LAYOUT: OneExport = {
   argv: (argv, dir) => layoutArgv(argv, dir),
   handOn: async (run, p, ref, dir, buildSeconds) => {
     const image = await findPlatformImage(dir, p)
-    return { ...(await loadOne(run, p, image, ref, buildSeconds)), sharedBuild: false }
+    return loadOne(run, p, image, ref, { seconds: buildSeconds, shared: false })
   }
 }
 
@@ -250,13 +250,19 @@ async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, bui
   return { platform: p, image, imageId, buildSeconds, sharedBuild: false, notes }
 }
 
-/** One platform of a layout loaded into the engine under `ref`, checked to be the layout's image there. */
-async function loadOne(run: BuildRun, p: Platform, image: PlatformImage, ref: string, buildSeconds: number): Promise<PlatformBuilt> {
+/** One platform of a layout loaded into the engine under `ref`, checked to be the layout's image there; `build`: its build's time, and whether that build served every platform. */
+async function loadOne(
+  run: BuildRun,
+  p: Platform,
+  image: PlatformImage,
+  ref: string,
+  build: { seconds: number; shared: boolean }
+): Promise<PlatformBuilt> {
   const started = Date.now()
   await loadPlatform(image, ref)
   const imageId = await sameImage(run.plan.store, ref, image.descriptor, image.manifest.config)
   const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
-  return { platform: p, image, imageId, buildSeconds, sharedBuild: true, notes }
+  return { platform: p, image, imageId, buildSeconds: build.seconds, sharedBuild: build.shared, notes }
 }
 
 /** The first failed build's error, naming the others that failed with it. */
@@ -288,7 +294,12 @@ async function ociLayout<R>(run: BuildRun, each: (built: PlatformBuilt) => Promi
   const gate = limiter(run.parallel)
   return settleAll(
     plan.platforms.map(p =>
-      gate(async () => each({ ...(await loadOne(run, p, await findPlatformImage(dir, p), localRef(plan, tag, p), took)), recordRef }))
+      gate(async () =>
+        each({
+          ...(await loadOne(run, p, await findPlatformImage(dir, p), localRef(plan, tag, p), { seconds: took, shared: true })),
+          recordRef
+        })
+      )
     )
   )
 }

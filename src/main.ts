@@ -77,10 +77,8 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
         return swap
       }
     }
-    if (buildHost.builder.driver !== 'docker') {
-      const stale = await builderEmulatorsWarning(build.builder, [...options.emulated])
-      if (stale) core.warning(stale)
-    }
+    const stale = await builderEmulatorsWarning(buildHost.builder, [...options.emulated])
+    if (stale) core.warning(stale)
     pipeline = await runPipeline(build, share, options)
     if (build.push) publish = await pendingPublish(build, pipeline, inputs.platforms, release)
   } finally {

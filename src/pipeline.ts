@@ -16,7 +16,7 @@ import type { BuildHost } from './build-host.js'
 import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
 import { mapLimit } from './concurrency.js'
 import { costLines } from './cost-report.js'
-import { recordedRunSteps } from './docker/build-record.js'
+import { nodeOf, recordedRunSteps } from './docker/build-record.js'
 import { docker, type EngineInfo } from './docker/engine.js'
 import { type CrashSignal, runTest, type TestResult } from './docker/test-run.js'
 import type { Swap } from './emulation.js'
@@ -63,9 +63,6 @@ export interface PipelineResult {
 }
 
 const seconds = (since: number) => (Date.now() - since) / 1000
-
-/** The node of a build record's reference (`builder/node/ref`). Pure. */
-export const nodeOf = (recordRef: string) => recordRef.split('/')[1]
 
 /** A local tag no one else uses: the build is loaded into the engine under it. Pure. */
 export function localTag(repository: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): string {

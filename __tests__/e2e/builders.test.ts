@@ -7,7 +7,6 @@
  * tested inside its image, checked, pushed by digest and published; a failed test or a wrong
  * architecture on one publishes nothing; what a builder cannot do is refused before anything is set up.
  */
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,7 +16,7 @@ import { deleteRepository, indexPlatforms, sha256, skopeoRaw, tagsOf } from '../
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { SIX, sampleContext, UNAME } from '../helpers/sample.js'
 import { SPDX, sbomGeneratorContext } from '../helpers/sbom-generator.js'
-import { testEnv } from '../helpers/testenv.js'
+import { docker as dockerAt, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
@@ -34,14 +33,7 @@ const unique = (what: string) => {
 const dockerConfig = tempDir('docker-config')
 
 /** `docker ARGS` with the job's DOCKER_CONFIG, against one engine. */
-function docker(host: string, args: string[]): string {
-  return execFileSync('docker', args, {
-    env: { ...process.env, DOCKER_HOST: host, DOCKER_CONFIG: dockerConfig },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024
-  })
-}
+const docker = (host: string, args: string[]) => dockerAt(host, args, { env: { DOCKER_CONFIG: dockerConfig } })
 
 /** The builders this file made, removed when it ends (a docker-container builder's container and state with it). */
 const builders: { name: string; host: string }[] = []

@@ -67,9 +67,9 @@ export function runnerHostEnv(env: TestEnv): Record<string, string> {
  * Runs docker against one engine and returns its standard output; throws with stderr on failure.
  * The output may be large: a long-lived engine's `buildx du` lists thousands of build cache records.
  */
-export function docker(host: string, args: string[], options: { cwd?: string } = {}): string {
+export function docker(host: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): string {
   return execFileSync('docker', args, {
-    env: { ...process.env, DOCKER_HOST: host },
+    env: { ...process.env, ...options.env, DOCKER_HOST: host },
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',

@@ -1,5 +1,5 @@
 /** The job summary names the builder and, per platform, the node that built it. */
-import { nodeOf } from '../../src/pipeline.js'
+import { nodeOf } from '../../src/docker/build-record.js'
 import { parsePlatformList } from '../../src/platform.js'
 import { renderSummary } from '../../src/summary.js'
 

@@ -14,6 +14,9 @@ export async function buildRecordRef(metadataFile: string): Promise<string | und
   return typeof ref === 'string' && ref.split('/').length === 3 ? ref : undefined
 }
 
+/** The node of a build record's reference (`builder/node/ref`): the builder's node that built it. Pure. */
+export const nodeOf = (recordRef: string) => recordRef.split('/')[1]
+
 /** The RUN steps of a recorded build that ran, with their seconds and platforms. */
 export async function recordedRunSteps(recordRef: string): Promise<StepCost[]> {
   const [builder, , ref] = recordRef.split('/')
