@@ -46,7 +46,8 @@ import {
   testTimes,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-QYZLCBUX.js";
+} from "./chunks/chunk-3TO3HBQN.js";
+import "./chunks/chunk-BVINOHGH.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -63,8 +64,7 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-FYWXX4PG.js";
-import "./chunks/chunk-6MQT32KB.js";
+} from "./chunks/chunk-YVSWABU2.js";
 import {
   endGroup,
   group,
@@ -72,7 +72,8 @@ import {
   setOutput,
   startGroup,
   warning
-} from "./chunks/chunk-4MOIXKYJ.js";
+} from "./chunks/chunk-F3BWMWNQ.js";
+import "./chunks/chunk-WNQVWJY4.js";
 import {
   binaryPath,
   evict,
@@ -89,11 +90,12 @@ import {
   outputTail,
   run,
   runPiped
-} from "./chunks/chunk-XG46GAN3.js";
+} from "./chunks/chunk-W5BM67ER.js";
 import {
   digestOf,
   sha256Hex
 } from "./chunks/chunk-6PV27GIQ.js";
+import "./chunks/chunk-BZQWVCNM.js";
 import {
   ArchwayError,
   EnvironmentError,
@@ -101,7 +103,6 @@ import {
   VerificationError,
   errorMessage
 } from "./chunks/chunk-WXXSKNG5.js";
-import "./chunks/chunk-7GJN7XK5.js";
 import {
   __toESM
 } from "./chunks/chunk-QFDZJLFJ.js";
@@ -600,16 +601,16 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-D3IO6YD4.js"), import("./chunks/restore-FXEQFBOR.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-6U7U3TG4.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
-    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
-      import("./chunks/resolve-SEQ3ZKPM.js"),
-      import("./chunks/install-WJHA5CZG.js"),
-      import("./chunks/kept-TS7EI3GQ.js"),
+    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
+      import("./chunks/resolve-FTY5UNWY.js"),
+      import("./chunks/install-E4QO4T7C.js"),
+      import("./chunks/kept-I75HI3AZ.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
-      import("./chunks/tool-cache-B7ZBSYLW.js")
+      import("./chunks/download-SX2EZKQG.js")
     ]);
     return {
       resolveQemu,
@@ -617,7 +618,7 @@ var cold = {
       keptDir,
       keeper,
       DEBIAN_ARCHIVE_KEYS,
-      download: (url) => tc.downloadTool(url)
+      download: (url) => download(url)
     };
   }
 };
@@ -806,7 +807,7 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 
 // src/pipeline.ts
 import { mkdir as mkdir5, mkdtemp, rm as rm3 } from "node:fs/promises";
-import { availableParallelism, freemem } from "node:os";
+import { availableParallelism as availableParallelism2, freemem } from "node:os";
 import { join as join7 } from "node:path";
 
 // src/build.ts
@@ -1206,42 +1207,59 @@ async function multiPlatform(run3, each2) {
     (files) => (attested ? loadAndLayoutArgv : ociLoadArgv)(buildArgv(b, plan.platforms, tag, files), dir),
     `one build, ${plan.store} image store${attested ? ", loaded and written as an OCI layout" : ""}`
   );
-  const written = attested ? { top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" } : await writeLayout(run3, dir);
-  const imageId2 = await sameImage(plan.store, tag, written.top, written.top);
+  const imageId2 = await imageId(tag);
+  const written = attested ? Promise.resolve({ top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" }) : writeLayout(run3, dir, imageId2);
+  const checked2 = written.then((w) => {
+    const want = expectedImageId(plan.store, w.top, w.top);
+    if (want !== imageId2)
+      throw new VerificationError(
+        `the engine's image ${tag} is ${imageId2}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+      );
+    return w;
+  });
+  checked2.catch(() => {
+  });
   const gate = limiter(run3.parallel);
   return settleAll(
     plan.platforms.map(
       (p) => gate(async () => {
-        const image = await findPlatformImage(dir, p);
-        const notes = [
-          written.how,
-          `The engine's image ${imageId2} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
-        ];
-        return each2({ platform: p, image, imageId: imageId2, buildSeconds: took, sharedBuild: true, notes, recordRef });
+        const layout = checked2.then(async (w) => {
+          const image = await findPlatformImage(dir, p);
+          const notes = [
+            w.how,
+            `The engine's image ${imageId2} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
+          ];
+          return { image, notes };
+        });
+        return each2({ platform: p, imageId: imageId2, layout, buildSeconds: took, sharedBuild: true, recordRef });
       })
     )
   );
 }
-async function writeLayout(run3, dir) {
+async function writeLayout(run3, dir, engine) {
   const { plan, b, tag } = run3;
   const again = { ...b, settings: { ...b.settings, cacheFrom: [], cacheTo: [], noCache: false, noCacheFilters: [], pull: false } };
-  return group("Write the OCI layout from the build cache", async () => {
+  return grouped("Write the OCI layout from the build cache", async (log) => {
     const started = Date.now();
-    await withSecrets(run3, (files) => docker(layoutArgv(buildArgv(again, plan.platforms, tag, files), dir), { echo: true }));
+    await withSecrets(run3, async (files) => {
+      const argv = layoutArgv(buildArgv(again, plan.platforms, tag, files), dir);
+      const out = await docker(argv, { allowFailure: true });
+      for (const line of [`[command]docker ${argv.join(" ")}`, ...lines(out.stdout), ...lines(out.stderr)]) log(line);
+      if (out.exitCode !== 0) throw new CommandError(`docker ${argv.join(" ")}`, out);
+    });
     const top = await savedImage(dir);
-    const engine = await imageId(tag);
     if (top.digest === engine) {
       const how2 = `Written as an OCI layout from the build cache in ${sec(since(started))} (the engine's image, not read back from the engine)`;
-      info(how2);
+      log(how2);
       return { top, how: how2 };
     }
-    info(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`);
+    log(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`);
     await rm2(dir, { recursive: true, force: true });
     await mkdir3(dir);
     const saved = Date.now();
     await saveLayout(tag, dir);
     const how = `Saved as an OCI layout in ${sec(since(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`;
-    info(how);
+    log(how);
     return { top: await savedImage(dir), how };
   });
 }
@@ -1299,14 +1317,14 @@ async function saveOne(run3, p, ref, dir, buildSeconds) {
     `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written)`,
     `The engine's image ${imageId2} is the layout's`
   ];
-  return { platform: p, image, imageId: imageId2, buildSeconds, sharedBuild: false, notes };
+  return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds, sharedBuild: false };
 }
 async function loadOne(run3, p, image, ref, build) {
   const started = Date.now();
   await loadPlatform(image, ref);
   const imageId2 = await sameImage(run3.plan.store, ref, image.descriptor, image.manifest.config);
   const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
-  return { platform: p, image, imageId: imageId2, buildSeconds: build.seconds, sharedBuild: build.shared, notes };
+  return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared };
 }
 function buildFailure(failed) {
   if (failed.length === 1) return failed[0].error;
@@ -1385,13 +1403,79 @@ ${build.result.stderr}`)) return void 0;
 }
 
 // src/publish/push-image.ts
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { mkdir as mkdir4 } from "node:fs/promises";
 import { join as join6 } from "node:path";
-import { Transform } from "node:stream";
-import { pipeline as pipeline2 } from "node:stream/promises";
-import { createGzip } from "node:zlib";
+
+// src/publish/compress.ts
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { promisify } from "node:util";
+import { constants, deflateRaw, gzip } from "node:zlib";
+var BLOCK_SIZE = 4 * 1024 * 1024;
+var SAMPLE_SIZE = 64 * 1024;
+var LEVEL = constants.Z_BEST_SPEED;
+var STORE_ABOVE = 0.97;
+var gzipAsync = promisify(gzip);
+var deflateRawAsync = promisify(deflateRaw);
+async function blockLevel(block) {
+  const sample = block.subarray(0, SAMPLE_SIZE);
+  if (sample.length === 0) return LEVEL;
+  const packed = await deflateRawAsync(sample, { level: LEVEL });
+  return packed.length > STORE_ABOVE * sample.length ? constants.Z_NO_COMPRESSION : LEVEL;
+}
+async function gzipBlock(block) {
+  return gzipAsync(block, { level: await blockLevel(block) });
+}
+async function* blocksOf(chunks, size = BLOCK_SIZE) {
+  let held = [];
+  let length = 0;
+  let any = false;
+  for await (const chunk of chunks) {
+    let rest = chunk;
+    while (length + rest.length >= size) {
+      const take = size - length;
+      held.push(rest.subarray(0, take));
+      rest = rest.subarray(take);
+      yield Buffer.concat(held, size);
+      any = true;
+      held = [];
+      length = 0;
+    }
+    if (rest.length > 0) {
+      held.push(rest);
+      length += rest.length;
+    }
+  }
+  if (length > 0 || !any) yield Buffer.concat(held, length);
+}
+async function gzipToFile(source, dest, { inFlight = availableParallelism() + 1, signal } = {}) {
+  const file = await open(dest, "w");
+  const hash = createHash("sha256");
+  let size = 0;
+  const queue = [];
+  const writeNext = async () => {
+    const member = await queue.shift();
+    hash.update(member);
+    size += member.length;
+    await file.write(member);
+  };
+  try {
+    for await (const block of blocksOf(source)) {
+      signal?.throwIfAborted();
+      const member = gzipBlock(block);
+      member.catch(() => {
+      });
+      queue.push(member);
+      if (queue.length >= inFlight) await writeNext();
+    }
+    while (queue.length > 0) await writeNext();
+  } finally {
+    await Promise.allSettled(queue);
+    await file.close();
+  }
+  return { digest: `sha256:${hash.digest("hex")}`, size };
+}
 
 // src/publish/oci-manifest.ts
 var OCI_EQUIVALENT = {
@@ -1428,26 +1512,17 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map(), a
 
 // src/publish/push-image.ts
 var PARALLEL_BLOBS = 4;
-async function gzipLayer(image, layer, scratch) {
+async function gzipLayer(image, layer, scratch, signal) {
   const path = join6(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
-  const hash = createHash("sha256");
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk, _enc, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    }
-  });
-  await pipeline2(blobStream(image.dir, layer), createGzip(), tap, createWriteStream(path));
-  return { descriptor: { mediaType: MediaType.OciLayerGzip, digest: `sha256:${hash.digest("hex")}`, size }, path };
+  const { digest, size } = await gzipToFile(blobStream(image.dir, layer), path, { signal });
+  return { descriptor: { mediaType: MediaType.OciLayerGzip, digest, size }, path };
 }
-async function prepareImage(image, scratch, annotations = {}) {
+async function prepareImage(image, scratch, annotations = {}, signal) {
   await mkdir4(scratch, { recursive: true });
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
   for (const layer of uncompressedLayers(image.manifest)) {
-    const gz = await gzipLayer(image, layer, scratch);
+    const gz = await gzipLayer(image, layer, scratch, signal);
     replaced.set(layer.digest, gz.descriptor);
     paths.set(gz.descriptor.digest, gz.path);
   }
@@ -1475,12 +1550,12 @@ function localTag(repository, env = process.env, pid = process.pid) {
   const name = repository.split("/").pop().replace(/[^a-z0-9._-]/g, "-");
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? "run"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${pid}`;
 }
-var PARALLEL = Math.max(2, availableParallelism());
+var PARALLEL = Math.max(2, availableParallelism2());
 var availableMemory = () => process.availableMemory?.() ?? freemem();
 async function runPipeline(b, platforms, o) {
   const { engine, builder } = o.host;
   info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`);
-  const cores = availableParallelism();
+  const cores = availableParallelism2();
   const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated, wantsAttestation(b));
   info(describePlan(plan));
   const tag = localTag(b.image.repository);
@@ -1500,32 +1575,49 @@ async function removeLocalImages(refs) {
     info(`Could not remove the local images ${refs.join(", ")}: ${out.stderr.trim()}`);
 }
 async function buildTestPush(b, plan, o, tag) {
+  const notes = (p) => b.annotations.manifest[formatPlatform(p)] ?? {};
+  const stopPreparing = new AbortController();
+  const prepare = (p, image, signal) => prepareImage(image, join7(o.scratch, platformSlug(p)), notes(p), signal);
+  const records = /* @__PURE__ */ new Map();
+  const readRecord = (ref) => {
+    if (!records.has(ref)) records.set(ref, quiet(recordedRunSteps(ref)));
+  };
   const checked2 = await buildAgainAfterACrash(
     o,
     () => buildEach(
       { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce },
       (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
-        const { platform: p, image } = built;
-        log(
-          `Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)${built.recordRef ? `, built on node ${nodeOf(built.recordRef)}` : ""}`
-        );
-        for (const note of built.notes) log(note);
-        const [tested, verified] = await Promise.allSettled([
-          b.test ? runTest(built.imageId, p, b.test, log) : void 0,
-          b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : void 0
-        ]);
+        const { platform: p } = built;
+        if (o.emulated.size > 0 && built.recordRef) readRecord(built.recordRef);
+        const testLines = [];
+        const testing = b.test ? runTest(built.imageId, p, b.test, (line) => testLines.push(line)) : Promise.resolve(void 0);
+        const inLayout = built.layout.then(({ image, notes: notes2 }) => {
+          log(
+            `Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)${built.recordRef ? `, built on node ${nodeOf(built.recordRef)}` : ""}`
+          );
+          for (const note of notes2) log(note);
+          return image;
+        });
+        const verifying = inLayout.then((image) => b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : void 0);
+        const preparing = quiet(b.push ? inLayout.then((image) => prepare(p, image, stopPreparing.signal)) : Promise.resolve(void 0));
+        const [tested, verified] = await Promise.allSettled([testing, verifying]);
+        for (const line of testLines) log(line);
+        if (tested.status === "rejected" || verified.status === "rejected" || !passed(tested.value, verified.value)) stopPreparing.abort();
+        const prepared = await Promise.allSettled([preparing]);
         if (tested.status === "rejected") throw tested.reason;
         if (verified.status === "rejected") throw verified.reason;
+        if (prepared[0].status === "rejected" && !stopPreparing.signal.aborted) throw prepared[0].reason;
         const [test, arch] = [tested.value, verified.value];
         if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
         if (arch) log(archLogLine(arch));
         return {
           platform: p,
-          image,
+          image: await inLayout,
           imageId: built.imageId,
           test,
           retry: void 0,
           arch,
+          prepared: prepared[0].status === "fulfilled" ? prepared[0].value : void 0,
           buildSeconds: built.buildSeconds,
           sharedBuild: built.sharedBuild,
           recordRef: built.recordRef
@@ -1555,19 +1647,14 @@ async function buildTestPush(b, plan, o, tag) {
         `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; ${pinAdvice(name, again.retry.to)}`
       );
   }
-  const cost = o.emulated.size > 0 ? await measureCost(checked2, o) : void 0;
+  const cost = o.emulated.size > 0 ? await measureCost(checked2, o, records) : void 0;
   const report = cost ? costLines(cost, testTimes(checked2)) : [];
   if (report.length) printGroup("What emulation cost", report);
   const failures = checked2.flatMap((c) => failureLines(c, o));
   if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. Nothing was pushed.`);
   const published = /* @__PURE__ */ new Map();
   if (b.push) {
-    const notes = (p) => b.annotations.manifest[formatPlatform(p)] ?? {};
-    const prepared = await mapLimit(
-      checked2,
-      PARALLEL,
-      (c) => prepareImage(c.image, join7(o.scratch, platformSlug(c.platform)), notes(c.platform))
-    );
+    const prepared = await mapLimit(checked2, PARALLEL, async (c) => c.prepared ?? prepare(c.platform, c.image));
     const attestations = wantsAttestation(b) ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
     for (const target of targetsOf(b)) {
       const client = await connect(target.registry, b);
@@ -1607,18 +1694,25 @@ async function buildTestPush(b, plan, o, tag) {
   }));
   return { platforms, cost };
 }
-async function measureCost(built, o) {
+async function measureCost(built, o, reads) {
   const refs = [...new Set(built.flatMap((b) => b.recordRef ? [b.recordRef] : []))];
   if (refs.length === 0) {
     info("What emulation cost is not shown: buildx gave no reference of its record of the build");
     return void 0;
   }
   try {
-    return emulationCost((await Promise.all(refs.map(recordedRunSteps))).flat(), (p) => needsEmulation(p, o.machine));
+    const steps = await Promise.all(refs.map((ref) => reads.get(ref) ?? recordedRunSteps(ref)));
+    return emulationCost(steps.flat(), (p) => needsEmulation(p, o.machine));
   } catch (err) {
     info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`);
     return void 0;
   }
+}
+var passed = (test, arch) => (!test || test.outcome.kind === "passed") && (!arch || archOk(arch));
+function quiet(promise) {
+  promise.catch(() => {
+  });
+  return promise;
 }
 async function buildAgainAfterACrash(o, work) {
   try {
@@ -1733,9 +1827,9 @@ async function merge(build, all) {
 }
 
 // src/publish/pending.ts
-async function pendingPublish(build, pipeline3, all, release) {
+async function pendingPublish(build, pipeline2, all, release) {
   const share = build.share ?? all;
-  const images = pipeline3.platforms.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
+  const images = pipeline2.platforms.flatMap((r) => r.published ? [{ platform: r.platform, manifest: r.published.descriptor }] : []);
   if (images.length !== share.length) throw new ArchwayError("not every platform was pushed; no index");
   const notes = indexNotes(build.annotations, await runnerFacts());
   const state = {
@@ -1794,7 +1888,7 @@ async function buildJob(inputs, build, buildHost) {
   const share = build.share ?? inputs.platforms;
   const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : void 0;
   const { host, emulation, facts, qemuCaches } = await emulate(inputs, share);
-  let pipeline3;
+  let pipeline2;
   let publish;
   const qemuVersions = qemuVersionsOf(emulation);
   const swaps = [];
@@ -1816,15 +1910,15 @@ async function buildJob(inputs, build, buildHost) {
     };
     const stale = await builderEmulatorsWarning(buildHost.builder, [...options.emulated]);
     if (stale) warning(stale);
-    pipeline3 = await runPipeline(build, share, options);
-    if (build.push) publish = await pendingPublish(build, pipeline3, inputs.platforms, release);
+    pipeline2 = await runPipeline(build, share, options);
+    if (build.push) publish = await pendingPublish(build, pipeline2, inputs.platforms, release);
   } finally {
     saveState({ qemuCaches: [...qemuCaches, ...cacheEntries(swaps.map((s) => s.setup))], publish });
     if (emulation && swaps.length > 0) setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions);
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest });
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : void 0;
-  await writeSummary(renderSummary({ ...facts, pipeline: pipeline3, index }));
+  await writeSummary(renderSummary({ ...facts, pipeline: pipeline2, index }));
 }
 
 // src/entrypoints/main.ts

@@ -4,16 +4,16 @@ import {
   parsePlatforms,
   platformFacts,
   runStep
-} from "./chunks/chunk-FYWXX4PG.js";
-import "./chunks/chunk-6MQT32KB.js";
+} from "./chunks/chunk-YVSWABU2.js";
 import {
   setOutput
-} from "./chunks/chunk-4MOIXKYJ.js";
+} from "./chunks/chunk-F3BWMWNQ.js";
+import "./chunks/chunk-WNQVWJY4.js";
 import "./chunks/chunk-ATW73TXN.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-IR6WKKZB.js";
+import "./chunks/chunk-BZQWVCNM.js";
 import "./chunks/chunk-WXXSKNG5.js";
-import "./chunks/chunk-7GJN7XK5.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 
 // src/matrix-plan.ts

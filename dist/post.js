@@ -2,24 +2,25 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-QYZLCBUX.js";
+} from "./chunks/chunk-3TO3HBQN.js";
+import "./chunks/chunk-BVINOHGH.js";
 import {
   runStep
-} from "./chunks/chunk-FYWXX4PG.js";
-import "./chunks/chunk-6MQT32KB.js";
+} from "./chunks/chunk-YVSWABU2.js";
 import {
   info,
   warning
-} from "./chunks/chunk-4MOIXKYJ.js";
+} from "./chunks/chunk-F3BWMWNQ.js";
+import "./chunks/chunk-WNQVWJY4.js";
 import "./chunks/chunk-ATW73TXN.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import "./chunks/chunk-IR6WKKZB.js";
-import "./chunks/chunk-XG46GAN3.js";
+import "./chunks/chunk-W5BM67ER.js";
 import "./chunks/chunk-6PV27GIQ.js";
+import "./chunks/chunk-BZQWVCNM.js";
 import {
   errorMessage
 } from "./chunks/chunk-WXXSKNG5.js";
-import "./chunks/chunk-7GJN7XK5.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 
 // src/post.ts
@@ -31,7 +32,7 @@ async function run() {
   for (const cache of state?.qemuCaches ?? []) await saveQemuCache(cache);
 }
 async function saveQemuCache(cache) {
-  const { save } = await import("./chunks/actions-cache-D3IO6YD4.js");
+  const { save } = await import("./chunks/actions-cache-H6BFULSL.js");
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   await save([...cache.paths], cache.key, log).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
   for (const path of cache.paths) await rm(path, { recursive: true, force: true }).catch(() => void 0);

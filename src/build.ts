@@ -11,29 +11,37 @@ import { limiter, settleAll } from './concurrency.js'
 import { buildRecordRef } from './docker/build-record.js'
 import { buildArgv } from './docker/buildx.js'
 import { docker } from './docker/engine.js'
-import { imageId as engineImageId, loadPlatform, sameImage, saveLayout } from './docker/image-io.js'
+import { imageId as engineImageId, expectedImageId, loadPlatform, sameImage, saveLayout } from './docker/image-io.js'
 import { withSecretFiles } from './docker/secret-files.js'
-import { ArchwayError } from './errors.js'
+import { ArchwayError, VerificationError } from './errors.js'
 import { CommandError } from './exec.js'
 import type { BuildInputs } from './inputs.js'
-import { printGroup } from './log-group.js'
+import { grouped, printGroup } from './log-group.js'
 import { findPlatformImage, LayoutError, type PlatformImage, readLayoutIndex } from './oci/layout.js'
 import type { Descriptor } from './oci/types.js'
 import { formatPlatform, type Platform } from './platform.js'
 
 export interface PlatformBuilt {
   readonly platform: Platform
-  /** The platform's image in its OCI layout: what the architecture check reads and the push sends. */
-  readonly image: PlatformImage
-  /** The engine's ID of that same image: what the tests run. */
+  /** The engine's ID of the platform's image: what the tests run, as soon as it is built. */
   readonly imageId: string
+  /**
+   * The same image in its OCI layout, checked to be the engine's: what the architecture check
+   * reads and the push sends. Written while the tests run where the build left it only in the
+   * engine (the containerd store's layout from the build cache).
+   */
+  readonly layout: Promise<InLayout>
   readonly buildSeconds: number
   /** True when one build served every platform (its time is shared). */
   readonly sharedBuild: boolean
-  /** How the image got from the build into its layout and the engine, for the platform's log group. */
-  readonly notes: readonly string[]
   /** BuildKit's record of the build that made it (`builder/node/ref`), when buildx gave one. */
   readonly recordRef?: string
+}
+
+export interface InLayout {
+  readonly image: PlatformImage
+  /** How the image got from the build into its layout and the engine, for the platform's log group. */
+  readonly notes: readonly string[]
 }
 
 export interface BuildRun {
@@ -112,21 +120,34 @@ async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => P
     files => (attested ? loadAndLayoutArgv : ociLoadArgv)(buildArgv(b, plan.platforms, tag, files), dir),
     `one build, ${plan.store} image store${attested ? ', loaded and written as an OCI layout' : ''}`
   )
+  // On the containerd store the engine's image is the layout's index itself, one for every platform:
+  // the tests start on it at once, while the layout is written from the build cache.
+  const imageId = await engineImageId(tag)
   const written = attested
-    ? { top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" }
-    : await writeLayout(run, dir)
-  // On the containerd store the engine's image is the layout's index itself, one for every platform.
-  const imageId = await sameImage(plan.store, tag, written.top, written.top)
+    ? Promise.resolve({ top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" })
+    : writeLayout(run, dir, imageId)
+  const checked = written.then(w => {
+    const want = expectedImageId(plan.store, w.top, w.top)
+    if (want !== imageId)
+      throw new VerificationError(
+        `the engine's image ${tag} is ${imageId}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+      )
+    return w
+  })
+  checked.catch(() => {}) // each platform's layout awaits it; handled here so that no rejection goes unseen before then
   const gate = limiter(run.parallel)
   return settleAll(
     plan.platforms.map(p =>
       gate(async () => {
-        const image = await findPlatformImage(dir, p)
-        const notes = [
-          written.how,
-          `The engine's image ${imageId} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
-        ]
-        return each({ platform: p, image, imageId, buildSeconds: took, sharedBuild: true, notes, recordRef })
+        const layout = checked.then(async w => {
+          const image = await findPlatformImage(dir, p)
+          const notes = [
+            w.how,
+            `The engine's image ${imageId} is the layout's (${image.descriptor.digest} is its ${formatPlatform(p)} manifest)`
+          ]
+          return { image, notes }
+        })
+        return each({ platform: p, imageId, layout, buildSeconds: took, sharedBuild: true, recordRef })
       })
     )
   )
@@ -135,29 +156,34 @@ async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => P
 /**
  * The same build again, for its export only: every step comes from the local build cache the build
  * just filled (no cache import or export, no --no-cache, no --pull), so it writes the engine's image
- * as an OCI layout, from the compressed blobs BuildKit already holds. Should it give another image
- * (something in the build not reproducible), the engine's own image is saved into the layout instead.
+ * (`engine`) as an OCI layout, from the compressed blobs BuildKit already holds. Should it give
+ * another image (something in the build not reproducible), the engine's own image is saved into the
+ * layout instead. Its log group is printed whole when it ends: the tests run meanwhile.
  */
-async function writeLayout(run: BuildRun, dir: string): Promise<{ top: Descriptor; how: string }> {
+async function writeLayout(run: BuildRun, dir: string, engine: string): Promise<{ top: Descriptor; how: string }> {
   const { plan, b, tag } = run
   const again = { ...b, settings: { ...b.settings, cacheFrom: [], cacheTo: [], noCache: false, noCacheFilters: [], pull: false } }
-  return core.group('Write the OCI layout from the build cache', async () => {
+  return grouped('Write the OCI layout from the build cache', async log => {
     const started = Date.now()
-    await withSecrets(run, files => docker(layoutArgv(buildArgv(again, plan.platforms, tag, files), dir), { echo: true }))
+    await withSecrets(run, async files => {
+      const argv = layoutArgv(buildArgv(again, plan.platforms, tag, files), dir)
+      const out = await docker(argv, { allowFailure: true })
+      for (const line of [`[command]docker ${argv.join(' ')}`, ...lines(out.stdout), ...lines(out.stderr)]) log(line)
+      if (out.exitCode !== 0) throw new CommandError(`docker ${argv.join(' ')}`, out)
+    })
     const top = await savedImage(dir)
-    const engine = await engineImageId(tag)
     if (top.digest === engine) {
       const how = `Written as an OCI layout from the build cache in ${sec(since(started))} (the engine's image, not read back from the engine)`
-      core.info(how)
+      log(how)
       return { top, how }
     }
-    core.info(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`)
+    log(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`)
     await rm(dir, { recursive: true, force: true })
     await mkdir(dir)
     const saved = Date.now()
     await saveLayout(tag, dir)
     const how = `Saved as an OCI layout in ${sec(since(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`
-    core.info(how)
+    log(how)
     return { top: await savedImage(dir), how }
   })
 }
@@ -247,7 +273,7 @@ async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, bui
     `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written)`,
     `The engine's image ${imageId} is the layout's`
   ]
-  return { platform: p, image, imageId, buildSeconds, sharedBuild: false, notes }
+  return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds, sharedBuild: false }
 }
 
 /** One platform of a layout loaded into the engine under `ref`, checked to be the layout's image there; `build`: its build's time, and whether that build served every platform. */
@@ -262,7 +288,7 @@ async function loadOne(
   await loadPlatform(image, ref)
   const imageId = await sameImage(run.plan.store, ref, image.descriptor, image.manifest.config)
   const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
-  return { platform: p, image, imageId, buildSeconds: build.seconds, sharedBuild: build.shared, notes }
+  return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared }
 }
 
 /** The first failed build's error, naming the others that failed with it. */

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { requireAttestation, wantsAttestation } from './attestations.js'
 import { buildEach } from './build.js'
-import { type EmulationCost, emulationCost } from './build-cost.js'
+import { type EmulationCost, emulationCost, type StepCost } from './build-cost.js'
 import type { BuildHost } from './build-host.js'
 import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
 import { mapLimit } from './concurrency.js'
@@ -24,6 +24,7 @@ import { crashedBuildPlatform } from './emulator-crash.js'
 import { ArchwayError, errorMessage } from './errors.js'
 import type { BuildInputs } from './inputs.js'
 import { grouped, printGroup } from './log-group.js'
+import type { PlatformImage } from './oci/layout.js'
 import { formatPlatform, needsEmulation, type Platform } from './platform.js'
 import { attachProvenance, imagePurl } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
@@ -130,31 +131,57 @@ async function buildTestPush(
   o: PipelineOptions & { scratch: string; testsAtOnce: number },
   tag: string
 ): Promise<{ platforms: PlatformResult[]; cost?: EmulationCost }> {
+  const notes = (p: Platform) => b.annotations.manifest[formatPlatform(p)] ?? {}
+  // The layers are compressed for the push while the tests run. A failed check stops every
+  // compression under way (nothing will be pushed); a platform whose crashed test passes again
+  // under another QEMU is compressed before its push instead.
+  const stopPreparing = new AbortController()
+  const prepare = (p: Platform, image: PlatformImage, signal?: AbortSignal) =>
+    prepareImage(image, join(o.scratch, platformSlug(p)), notes(p), signal)
+  // BuildKit's records of the builds are read for the emulation-cost report as soon as each build ends.
+  const records = new Map<string, Promise<StepCost[]>>()
+  const readRecord = (ref: string) => {
+    if (!records.has(ref)) records.set(ref, quiet(recordedRunSteps(ref)))
+  }
+
   const checked = await buildAgainAfterACrash(o, () =>
     buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce }, built =>
       grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
-        const { platform: p, image } = built
-        log(
-          `Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)${built.recordRef ? `, built on node ${nodeOf(built.recordRef)}` : ''}`
-        )
-        for (const note of built.notes) log(note)
-        // The test runs in the engine while the architecture check reads the layout; both end before either's error is thrown.
-        const [tested, verified] = await Promise.allSettled([
-          b.test ? runTest(built.imageId, p, b.test, log) : undefined,
-          b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : undefined
-        ])
+        const { platform: p } = built
+        if (o.emulated.size > 0 && built.recordRef) readRecord(built.recordRef)
+        // The test runs in the engine as soon as the image is there; the architecture check and the
+        // compression read the layout once it is written; all end before any error is thrown.
+        // The test's lines follow the image's in the group, whichever comes first.
+        const testLines: string[] = []
+        const testing = b.test ? runTest(built.imageId, p, b.test, line => testLines.push(line)) : Promise.resolve(undefined)
+        const inLayout = built.layout.then(({ image, notes }) => {
+          log(
+            `Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)${built.recordRef ? `, built on node ${nodeOf(built.recordRef)}` : ''}`
+          )
+          for (const note of notes) log(note)
+          return image
+        })
+        const verifying = inLayout.then(image => (b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : undefined))
+        // Another platform's failed check can stop it before it is awaited here.
+        const preparing = quiet(b.push ? inLayout.then(image => prepare(p, image, stopPreparing.signal)) : Promise.resolve(undefined))
+        const [tested, verified] = await Promise.allSettled([testing, verifying])
+        for (const line of testLines) log(line)
+        if (tested.status === 'rejected' || verified.status === 'rejected' || !passed(tested.value, verified.value)) stopPreparing.abort()
+        const prepared = await Promise.allSettled([preparing])
         if (tested.status === 'rejected') throw tested.reason
         if (verified.status === 'rejected') throw verified.reason
+        if (prepared[0].status === 'rejected' && !stopPreparing.signal.aborted) throw prepared[0].reason
         const [test, arch] = [tested.value, verified.value]
         if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
         if (arch) log(archLogLine(arch))
         return {
           platform: p,
-          image,
+          image: await inLayout,
           imageId: built.imageId,
           test,
           retry: undefined as Retry | undefined,
           arch,
+          prepared: prepared[0].status === 'fulfilled' ? prepared[0].value : undefined,
           buildSeconds: built.buildSeconds,
           sharedBuild: built.sharedBuild,
           recordRef: built.recordRef
@@ -187,7 +214,7 @@ async function buildTestPush(
       )
   }
 
-  const cost = o.emulated.size > 0 ? await measureCost(checked, o) : undefined
+  const cost = o.emulated.size > 0 ? await measureCost(checked, o, records) : undefined
   const report = cost ? costLines(cost, testTimes(checked)) : []
   if (report.length) printGroup('What emulation cost', report)
 
@@ -196,10 +223,7 @@ async function buildTestPush(
 
   const published = new Map<string, Published>()
   if (b.push) {
-    const notes = (p: Platform) => b.annotations.manifest[formatPlatform(p)] ?? {}
-    const prepared = await mapLimit(checked, PARALLEL, c =>
-      prepareImage(c.image, join(o.scratch, platformSlug(c.platform)), notes(c.platform))
-    )
+    const prepared = await mapLimit(checked, PARALLEL, async c => c.prepared ?? prepare(c.platform, c.image))
     const attestations = wantsAttestation(b) ? await mapLimit(checked, PARALLEL, c => requireAttestation(c.image)) : undefined
     for (const target of targetsOf(b)) {
       const client = await connect(target.registry, b)
@@ -245,7 +269,8 @@ async function buildTestPush(
  */
 async function measureCost(
   built: readonly { platform: Platform; recordRef?: string }[],
-  o: Pick<PipelineOptions, 'machine'>
+  o: Pick<PipelineOptions, 'machine'>,
+  reads: ReadonlyMap<string, Promise<StepCost[]>>
 ): Promise<EmulationCost | undefined> {
   const refs = [...new Set(built.flatMap(b => (b.recordRef ? [b.recordRef] : [])))]
   if (refs.length === 0) {
@@ -253,12 +278,22 @@ async function measureCost(
     return undefined
   }
   try {
+    const steps = await Promise.all(refs.map(ref => reads.get(ref) ?? recordedRunSteps(ref)))
     // A target or a stage's other platform (`FROM --platform=...`): emulated by the same rule.
-    return emulationCost((await Promise.all(refs.map(recordedRunSteps))).flat(), p => needsEmulation(p, o.machine))
+    return emulationCost(steps.flat(), p => needsEmulation(p, o.machine))
   } catch (err) {
     core.info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`)
     return undefined
   }
+}
+
+/** Whether a platform's checks passed: its test (when there is one) and its architecture check (when asked). Pure. */
+const passed = (test?: TestResult, arch?: ArchReport) => (!test || test.outcome.kind === 'passed') && (!arch || archOk(arch))
+
+/** The promise, its rejection marked as handled until someone awaits it. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
 }
 
 /**

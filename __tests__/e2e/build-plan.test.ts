@@ -223,7 +223,7 @@ describe('a build exported as an OCI layout (the plan of docker-container, remot
     }
     const watched = watchNames(scratch)
     const built = await buildEach({ plan, b, tag, scratch, parallel: 3 }, async (x: PlatformBuilt) => ({
-      built: x,
+      built: { ...x, ...(await x.layout) },
       test: await runTest(x.imageId, x.platform, b.test!, () => undefined)
     }))
     expect(watched.stop().filter(n => /\.tar$/.test(n))).toEqual([])

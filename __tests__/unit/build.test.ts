@@ -41,17 +41,23 @@ jest.unstable_mockModule('../../src/docker/engine.js', () => ({
   }
 }))
 jest.unstable_mockModule('../../src/docker/image-io.js', () => ({
-  saveLayout: async (ref: string) => void events.push(`save ${ref}`),
+  saveLayout: async (ref: string) => {
+    events.push(`save ${ref}`)
+    layoutTop = savedImage ?? engineImage
+  },
   loadPlatform: async (_image: unknown, ref: string) => void events.push(`load ${ref}`),
   sameImage: async (_store: string, ref: string) => `sha256:id-of-${ref}`,
-  imageId: async () => engineImage
+  imageId: async () => engineImage,
+  expectedImageId: (_store: string, top: { digest: string }) => top.digest
 }))
-/** The engine's image ID that imageId gives; the layout's stub index names sha256:m. */
+/** The engine's image ID that imageId gives; the layout's stub index names layoutTop, which a save sets to savedImage, else to the engine's. */
 let engineImage = 'sha256:m'
+let layoutTop = 'sha256:m'
+let savedImage: string | undefined
 const descriptor = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:m', size: 1 }
 jest.unstable_mockModule('../../src/oci/layout.js', () => ({
   LayoutError: class extends Error {},
-  readLayoutIndex: async () => ({ schemaVersion: 2, manifests: [descriptor] }),
+  readLayoutIndex: async () => ({ schemaVersion: 2, manifests: [{ ...descriptor, digest: layoutTop }] }),
   findPlatformImage: async (dir: string, platform: Platform) => ({
     dir,
     platform,
@@ -74,7 +80,7 @@ const GIB = 1024 ** 3
 function run(plan: BuildPlan, inputs = b) {
   return buildEach({ plan, b: inputs, tag: 'archway.local/app:1', scratch: tempDir('build'), parallel: 2 }, async built => {
     events.push(`hand on ${formatPlatform(built.platform)}`)
-    return { platform: formatPlatform(built.platform), imageId: built.imageId, notes: built.notes }
+    return { platform: formatPlatform(built.platform), imageId: built.imageId, notes: (await built.layout).notes }
   })
 }
 
@@ -94,6 +100,8 @@ beforeEach(() => {
   events.length = 0
   argvs.length = 0
   engineImage = 'sha256:m'
+  layoutTop = 'sha256:m'
+  savedImage = undefined
   builds = {}
 })
 
@@ -234,8 +242,31 @@ describe('one multi-platform build', () => {
     expect(build).toEqual(expect.arrayContaining(['--cache-from', '--cache-to', '--no-cache', '--pull']))
     expect(outputs(again)).toEqual(['type=oci,dest=DIR,tar=false'])
     expect(again.filter(a => ['--cache-from', '--cache-to', '--no-cache', '--pull', '--load'].includes(a))).toEqual([])
-    expect(new Set(results.map(r => r.imageId))).toEqual(new Set(['sha256:id-of-archway.local/app:1']))
+    expect(new Set(results.map(r => r.imageId))).toEqual(new Set(['sha256:m']))
     expect(results[0].notes[0]).toMatch(/^Written as an OCI layout from the build cache in [\d.]+ s/)
+  })
+
+  it('hands each platform on to its tests as soon as the engine holds the build, while the layout is written', async () => {
+    builds = { [SIX.map(formatPlatform).join(',')]: [30, 0] }
+    await run(containerd())
+    const handedOn = events.findIndex(e => e.startsWith('hand on '))
+    expect(events.slice(0, handedOn + 1)).toEqual([
+      `start ${SIX.map(formatPlatform).join(',')}`,
+      `end ${SIX.map(formatPlatform).join(',')}`,
+      `start ${SIX.map(formatPlatform).join(',')}`,
+      'hand on linux/amd64'
+    ])
+    // The layout export's output is held back and printed as one group when it ends, the tests' groups being printed meanwhile.
+    const group = log.indexOf('::group::Write the OCI layout from the build cache')
+    expect(log[group + 1]).toMatch(/^\[command\]docker buildx build /)
+  })
+
+  it('fails the platform, naming both images, when its layout holds another image than the one the tests ran', async () => {
+    engineImage = 'sha256:not-the-layouts'
+    savedImage = 'sha256:still-another'
+    await expect(run(containerd())).rejects.toThrow(
+      "the engine's image archway.local/app:1 is sha256:not-the-layouts, but its OCI layout holds sha256:still-another: the image tested would not be the one pushed"
+    )
     expect(log).toContain('Built 6 platform(s) in 0.0 s')
   })
 

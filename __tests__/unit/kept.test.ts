@@ -9,8 +9,8 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import * as tc from '@actions/tool-cache'
 import { VerificationError } from '../../src/errors.js'
+import { download } from '../../src/qemu/download.js'
 import { keeper, keptDir, keptSuite } from '../../src/qemu/kept.js'
 import { parseQemuQuery, type QemuQuery } from '../../src/qemu/query.js'
 import { resolveQemu } from '../../src/qemu/resolve.js'
@@ -82,7 +82,7 @@ beforeAll(async () => {
   await mkdir(process.env.RUNNER_TEMP)
   // The Debian files kept as a download of `latest` reads them: every suite, then pruned to the one chosen.
   genuine = join(root, 'genuine')
-  const keeping = keeper(url => tc.downloadTool(url), server.url, genuine)
+  const keeping = keeper(url => download(url), server.url, genuine)
   const pkg = await resolveQemu(query('latest'), { mirror: server.url, arch: 'amd64', keys: [key.publicKey], fetch: keeping.fetch })
   await rm(await keeping.fetch(`${server.url}/${pkg.filename}`))
   await keeping.commit(pkg.suite)

@@ -1,7 +1,7 @@
 /**
  * The QEMU resolver end to end, against a real (small) Debian archive served on loopback:
  * InRelease clearsigned with a key made here, Packages.gz and Packages.xz (made by xz),
- * .debs made by dpkg-deb, and downloads done over HTTP by @actions/tool-cache, as in
+ * .debs made by dpkg-deb, and downloads done over HTTP by download.ts, as in
  * production.
  */
 
@@ -9,9 +9,9 @@ import type { Dirent } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as tc from '@actions/tool-cache'
 import { InputError, VerificationError } from '../../src/errors.js'
 import type { ArchiveOptions } from '../../src/qemu/archive.js'
+import { download } from '../../src/qemu/download.js'
 import { install } from '../../src/qemu/install.js'
 import { parseQemuQuery, type QemuQuery } from '../../src/qemu/query.js'
 import { ALL_SUITES, resolveQemu } from '../../src/qemu/resolve.js'
@@ -156,7 +156,7 @@ function archiveOptions(extra: Partial<ArchiveOptions> = {}): ArchiveOptions {
     mirror: server.url,
     arch: 'amd64',
     keys: [key.publicKey],
-    fetch: url => tc.downloadTool(url),
+    fetch: url => download(url),
     warn: m => void warnings.push(m),
     ...extra
   }
@@ -174,7 +174,7 @@ function setup(text: string, now = NOW): Promise<QemuSetup> {
     now,
     log,
     keys: [key.publicKey],
-    fetch: url => tc.downloadTool(url)
+    fetch: url => download(url)
   })
 }
 
@@ -391,7 +391,7 @@ describe('refusing what the chain of trust does not vouch for', () => {
       toolCache,
       host: 'amd64',
       emulators: ['aarch64', 's390x'],
-      fetch: url => tc.downloadTool(url)
+      fetch: url => download(url)
     }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(VerificationError)
     expect((err as Error).message).toContain('./usr/bin/qemu-aarch64 in')
@@ -477,7 +477,7 @@ describe('the tool cache', () => {
         now: NOW,
         log,
         keys: [key.publicKey],
-        fetch: url => tc.downloadTool(url)
+        fetch: url => download(url)
       })
       expect(again.source).toBe('Debian archive')
       expect(again.installed.dir).toBe(first.installed.dir)

@@ -1,34 +1,26 @@
 /** Pushes one platform image from its OCI layout, by digest only: blobs, then the manifest. */
-import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { createGzip } from 'node:zlib'
 import { mapLimit } from '../concurrency.js'
 import { blobPath, blobStream, type PlatformImage, readBlob } from '../oci/layout.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
 import type { RegistryClient } from '../registry/client.js'
+import { gzipToFile } from './compress.js'
 import { type OciManifestDocument, ociManifest, uncompressedLayers } from './oci-manifest.js'
 
 /** Blob uploads in flight at once, per image. */
 const PARALLEL_BLOBS = 4
 
-/** Gzips an uncompressed layer into `scratch` (deterministic: no name, no time), returning its descriptor and file. */
-async function gzipLayer(image: PlatformImage, layer: Descriptor, scratch: string): Promise<{ descriptor: Descriptor; path: string }> {
+/** Gzips an uncompressed layer into `scratch` (deterministic: see compress.ts), returning its descriptor and file. */
+async function gzipLayer(
+  image: PlatformImage,
+  layer: Descriptor,
+  scratch: string,
+  signal?: AbortSignal
+): Promise<{ descriptor: Descriptor; path: string }> {
   const path = join(scratch, `${layer.digest.replace(':', '-')}.tar.gz`)
-  const hash = createHash('sha256')
-  let size = 0
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk)
-      size += chunk.length
-      done(null, chunk)
-    }
-  })
-  await pipeline(blobStream(image.dir, layer), createGzip(), tap, createWriteStream(path))
-  return { descriptor: { mediaType: MediaType.OciLayerGzip, digest: `sha256:${hash.digest('hex')}`, size }, path }
+  const { digest, size } = await gzipToFile(blobStream(image.dir, layer), path, { signal })
+  return { descriptor: { mediaType: MediaType.OciLayerGzip, digest, size }, path }
 }
 
 export interface Published extends OciManifestDocument {
@@ -36,17 +28,21 @@ export interface Published extends OciManifestDocument {
   readonly compressedSize: number
 }
 
-/** The manifest to publish (with the platform's `manifest:` annotations) and where each blob lies, without touching the registry. */
+/**
+ * The manifest to publish (with the platform's `manifest:` annotations) and where each blob lies,
+ * without touching the registry; `signal` stops the compression between two blocks.
+ */
 export async function prepareImage(
   image: PlatformImage,
   scratch: string,
-  annotations: Readonly<Record<string, string>> = {}
+  annotations: Readonly<Record<string, string>> = {},
+  signal?: AbortSignal
 ): Promise<{ doc: Published; blobs: { digest: string; size: number; path: string }[] }> {
   await mkdir(scratch, { recursive: true })
   const replaced = new Map<string, Descriptor>()
   const paths = new Map<string, string>()
   for (const layer of uncompressedLayers(image.manifest)) {
-    const gz = await gzipLayer(image, layer, scratch)
+    const gz = await gzipLayer(image, layer, scratch, signal)
     replaced.set(layer.digest, gz.descriptor)
     paths.set(gz.descriptor.digest, gz.path)
   }

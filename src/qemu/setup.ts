@@ -14,12 +14,12 @@ const cold = {
     return { cacheKey, restore, restoreQemu }
   },
   archive: async () => {
-    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, tc] = await Promise.all([
+    const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
       import('./resolve.js'),
       import('./install.js'),
       import('./kept.js'),
       import('./debian-keys.js'),
-      import('@actions/tool-cache')
+      import('./download.js')
     ])
     return {
       resolveQemu,
@@ -27,7 +27,7 @@ const cold = {
       keptDir,
       keeper,
       DEBIAN_ARCHIVE_KEYS,
-      download: (url: string) => tc.downloadTool(url)
+      download: (url: string) => download(url)
     }
   }
 }

@@ -8,14 +8,14 @@ import {
   staticPackage,
   suitesFor,
   warnIfExpired
-} from "./chunk-3KZECZRO.js";
+} from "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
-import "./chunk-4P72JFZH.js";
-import "./chunk-XG46GAN3.js";
+import "./chunk-4N2PG2EK.js";
+import "./chunk-W5BM67ER.js";
 import "./chunk-6PV27GIQ.js";
+import "./chunk-BZQWVCNM.js";
 import "./chunk-WXXSKNG5.js";
-import "./chunk-7GJN7XK5.js";
 import "./chunk-QFDZJLFJ.js";
 export {
   ALL_SUITES,

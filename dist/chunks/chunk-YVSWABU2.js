@@ -1,11 +1,9 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  Minimatch
-} from "./chunk-6MQT32KB.js";
-import {
+  Minimatch,
   debug,
   setFailed
-} from "./chunk-4MOIXKYJ.js";
+} from "./chunk-F3BWMWNQ.js";
 import {
   EM,
   ET

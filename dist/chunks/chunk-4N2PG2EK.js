@@ -1,7 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   run
-} from "./chunk-XG46GAN3.js";
+} from "./chunk-W5BM67ER.js";
 import {
   sha256Hex
 } from "./chunk-6PV27GIQ.js";

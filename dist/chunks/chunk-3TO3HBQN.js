@@ -1,5 +1,15 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_STATUSES,
+  RegistryError,
+  isRetryableNetworkError,
+  parseErrorBody,
+  parseRetryAfter,
+  redactUrl,
+  withRetry
+} from "./chunk-BVINOHGH.js";
+import {
   DOCKER_HUB,
   algorithmOf,
   dashedPlatform,
@@ -34,7 +44,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-FYWXX4PG.js";
+} from "./chunk-YVSWABU2.js";
 import {
   debug,
   getInput,
@@ -44,7 +54,7 @@ import {
   saveState,
   setSecret,
   summary
-} from "./chunk-4MOIXKYJ.js";
+} from "./chunk-F3BWMWNQ.js";
 import {
   EM,
   armArchLevel,
@@ -58,7 +68,7 @@ import {
 import {
   outputTail,
   run
-} from "./chunk-XG46GAN3.js";
+} from "./chunk-W5BM67ER.js";
 import {
   digestOf,
   sha256Hex
@@ -4422,133 +4432,6 @@ async function settleAll(promises) {
   const failed = settled.find((s) => s.status === "rejected");
   if (failed) throw failed.reason;
   return settled.map((s) => s.value);
-}
-
-// src/registry/retry.ts
-import { setTimeout as delay } from "node:timers/promises";
-
-// src/registry/errors.ts
-import { STATUS_CODES } from "node:http";
-var RegistryError = class extends ArchwayError {
-  method;
-  /** The URL with credentials and every query value that is not known to be harmless redacted. */
-  url;
-  status;
-  codes;
-  retryAfterMs;
-  constructor(init) {
-    const secrets = [...init.secrets ?? []];
-    const url = scrub(redactUrl(init.url), secrets);
-    const codes = init.codes ?? [];
-    const what = init.status === void 0 ? `failed: ${describeFailure(init.cause)}` : `answered ${init.status} ${STATUS_CODES[init.status] ?? ""}`.trimEnd() + (codes.length ? ` (${codes.map((c) => c.message ? `${c.code}: ${c.message}` : c.code).join("; ")})` : init.text ? ` (${init.text})` : "");
-    super(scrub(oneLine(`${init.method} ${url} ${what}`), secrets), { cause: init.cause });
-    this.method = init.method;
-    this.url = url;
-    this.status = init.status;
-    this.codes = codes.map((c) => ({ code: c.code, message: scrub(c.message, secrets) }));
-    this.retryAfterMs = init.retryAfterMs;
-  }
-  /** Whether the registry named this error code (`MANIFEST_UNKNOWN`, `UNSUPPORTED` ...). */
-  has(code) {
-    return this.codes.some((c) => c.code === code);
-  }
-};
-function parseErrorBody(body) {
-  try {
-    const json = JSON.parse(body.toString());
-    if (!Array.isArray(json.errors)) return [];
-    return json.errors.filter((e) => typeof e === "object" && e !== null && "code" in e).map((e) => ({ code: String(e.code), message: typeof e.message === "string" ? oneLine(e.message).slice(0, 300) : "" }));
-  } catch {
-    return [];
-  }
-}
-var HARMLESS_QUERY = /* @__PURE__ */ new Set(["digest", "mount", "from", "n", "last", "service", "scope", "artifactType"]);
-function redactUrl(input) {
-  let url;
-  try {
-    url = new URL(String(input));
-  } catch {
-    return "(a URL that does not parse)";
-  }
-  url.username = "";
-  url.password = "";
-  if (url.search === "") return url.toString();
-  const query = url.search.slice(1).split("&").map((pair) => {
-    const at = pair.indexOf("=");
-    const name = at === -1 ? pair : pair.slice(0, at);
-    if (pair === "" || HARMLESS_QUERY.has(decodeQueryName(name))) return pair;
-    return at === -1 ? "REDACTED" : `${name}=REDACTED`;
-  }).join("&");
-  url.search = `?${query}`;
-  return url.toString();
-}
-function decodeQueryName(name) {
-  try {
-    return decodeURIComponent(name.replace(/\+/g, " "));
-  } catch {
-    return name;
-  }
-}
-function scrub(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
-  return out;
-}
-function describeFailure(cause) {
-  const { code, message } = typeof cause === "object" && cause !== null ? cause : {};
-  if (typeof message !== "string") return String(cause);
-  return typeof code === "string" && !message.includes(code) ? `${code} (${message})` : message;
-}
-
-// src/registry/retry.ts
-var DEFAULT_RETRY_POLICY = { attempts: 5, baseMs: 500, maxMs: 3e4 };
-var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
-var RETRYABLE_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH"
-]);
-function isRetryableNetworkError(err2) {
-  if (typeof err2 !== "object" || err2 === null) return false;
-  const { code, message } = err2;
-  return typeof code === "string" && RETRYABLE_CODES.has(code) || typeof message === "string" && /socket hang up/i.test(message);
-}
-function isRetryable(err2) {
-  if (err2 instanceof RegistryError)
-    return err2.status === void 0 ? isRetryableNetworkError(err2.cause) : RETRYABLE_STATUSES.has(err2.status);
-  return isRetryableNetworkError(err2);
-}
-function parseRetryAfter(value, now = Date.now()) {
-  if (value === void 0) return void 0;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1e3;
-  if (!/[A-Za-z]/.test(v)) return void 0;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
-}
-function backoffMs(policy, retry) {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (retry - 1));
-  return Math.round(ceiling / 2 + (policy.random ?? Math.random)() * (ceiling / 2));
-}
-async function withRetry(policy, op, hooks = {}) {
-  const retryable2 = hooks.retryable ?? isRetryable;
-  const sleep = policy.sleep ?? ((ms) => delay(ms).then(() => void 0));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await op(attempt);
-    } catch (err2) {
-      if (attempt >= policy.attempts || !retryable2(err2)) throw err2;
-      const hinted = err2 instanceof RegistryError ? err2.retryAfterMs : void 0;
-      const wait = hinted === void 0 ? backoffMs(policy, attempt) : Math.min(hinted, policy.maxMs);
-      hooks.onRetry?.(err2, attempt, wait);
-      await sleep(wait);
-    }
-  }
 }
 
 // src/coordination/cache-service.ts

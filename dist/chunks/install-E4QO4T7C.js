@@ -3,14 +3,14 @@ import {
   ensureInstalled,
   install,
   packagePath
-} from "./chunk-LQR7H7LR.js";
+} from "./chunk-W375VI2M.js";
 import "./chunk-CLHB73CL.js";
 import "./chunk-ATW73TXN.js";
-import "./chunk-4P72JFZH.js";
-import "./chunk-XG46GAN3.js";
+import "./chunk-4N2PG2EK.js";
+import "./chunk-W5BM67ER.js";
 import "./chunk-6PV27GIQ.js";
+import "./chunk-BZQWVCNM.js";
 import "./chunk-WXXSKNG5.js";
-import "./chunk-7GJN7XK5.js";
 import "./chunk-QFDZJLFJ.js";
 export {
   ensureInstalled,

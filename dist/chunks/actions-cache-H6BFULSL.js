@@ -1,19 +1,19 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  Minimatch
-} from "./chunk-6MQT32KB.js";
-import {
   BearerCredentialHandler,
-  HttpClient,
-  HttpClientError,
-  HttpCodes,
+  Minimatch,
   debug,
   error,
   info,
   isDebug,
   setSecret,
   warning
-} from "./chunk-4MOIXKYJ.js";
+} from "./chunk-F3BWMWNQ.js";
+import {
+  HttpClient,
+  HttpClientError,
+  HttpCodes
+} from "./chunk-WNQVWJY4.js";
 import {
   require_semver
 } from "./chunk-IR6WKKZB.js";
@@ -21,14 +21,14 @@ import {
   sha256Hex
 } from "./chunk-6PV27GIQ.js";
 import {
-  errorMessage
-} from "./chunk-WXXSKNG5.js";
-import {
   exec,
   mkdirP,
   rmRF,
   which
-} from "./chunk-7GJN7XK5.js";
+} from "./chunk-BZQWVCNM.js";
+import {
+  errorMessage
+} from "./chunk-WXXSKNG5.js";
 import {
   __commonJS,
   __export,

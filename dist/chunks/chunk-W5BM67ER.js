@@ -1,11 +1,11 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  getExecOutput
+} from "./chunk-BZQWVCNM.js";
+import {
   ArchwayError,
   oneLine
 } from "./chunk-WXXSKNG5.js";
-import {
-  getExecOutput
-} from "./chunk-7GJN7XK5.js";
 
 // src/exec.ts
 import { spawn } from "node:child_process";

@@ -5,10 +5,10 @@ import {
   staticPackage,
   suitesFor,
   warnIfExpired
-} from "./chunk-3KZECZRO.js";
+} from "./chunk-S3HAJAFS.js";
 import {
   readSuite
-} from "./chunk-4P72JFZH.js";
+} from "./chunk-4N2PG2EK.js";
 import {
   VerificationError
 } from "./chunk-WXXSKNG5.js";

@@ -8,7 +8,7 @@ import {
 } from "./chunk-IR6WKKZB.js";
 import {
   readSuite
-} from "./chunk-4P72JFZH.js";
+} from "./chunk-4N2PG2EK.js";
 import {
   InputError
 } from "./chunk-WXXSKNG5.js";

@@ -10,10 +10,10 @@ import {
 } from "./chunk-ATW73TXN.js";
 import {
   fetchOrExplain
-} from "./chunk-4P72JFZH.js";
+} from "./chunk-4N2PG2EK.js";
 import {
   run
-} from "./chunk-XG46GAN3.js";
+} from "./chunk-W5BM67ER.js";
 import {
   sha256Hex
 } from "./chunk-6PV27GIQ.js";

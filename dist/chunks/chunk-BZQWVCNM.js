@@ -36,15 +36,6 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
 };
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
 var IS_WINDOWS = process.platform === "win32";
-function readlink(fsPath) {
-  return __awaiter(this, void 0, void 0, function* () {
-    const result = yield fs.promises.readlink(fsPath);
-    if (IS_WINDOWS && !result.endsWith("\\")) {
-      return `${result}\\`;
-    }
-    return result;
-  });
-}
 var READONLY = fs.constants.O_RDONLY;
 function exists(fsPath) {
   return __awaiter(this, void 0, void 0, function* () {
@@ -167,32 +158,6 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-function cp(source_1, dest_1) {
-  return __awaiter2(this, arguments, void 0, function* (source, dest, options = {}) {
-    const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-    const destStat = (yield exists(dest)) ? yield stat(dest) : null;
-    if (destStat && destStat.isFile() && !force) {
-      return;
-    }
-    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path2.join(dest, path2.basename(source)) : dest;
-    if (!(yield exists(source))) {
-      throw new Error(`no such file or directory: ${source}`);
-    }
-    const sourceStat = yield stat(source);
-    if (sourceStat.isDirectory()) {
-      if (!recursive) {
-        throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-      } else {
-        yield cpDirRecursive(source, newDest, 0, force);
-      }
-    } else {
-      if (path2.relative(source, newDest) === "") {
-        throw new Error(`'${newDest}' and '${source}' are the same file`);
-      }
-      yield copyFile2(source, newDest, force);
-    }
-  });
-}
 function rmRF(inputPath) {
   return __awaiter2(this, void 0, void 0, function* () {
     if (IS_WINDOWS) {
@@ -280,51 +245,6 @@ function findInPath(tool) {
       }
     }
     return matches;
-  });
-}
-function readCopyOptions(options) {
-  const force = options.force == null ? true : options.force;
-  const recursive = Boolean(options.recursive);
-  const copySourceDirectory = options.copySourceDirectory == null ? true : Boolean(options.copySourceDirectory);
-  return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-  return __awaiter2(this, void 0, void 0, function* () {
-    if (currentDepth >= 255)
-      return;
-    currentDepth++;
-    yield mkdirP(destDir);
-    const files = yield readdir(sourceDir);
-    for (const fileName of files) {
-      const srcFile = `${sourceDir}/${fileName}`;
-      const destFile = `${destDir}/${fileName}`;
-      const srcFileStat = yield lstat(srcFile);
-      if (srcFileStat.isDirectory()) {
-        yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-      } else {
-        yield copyFile2(srcFile, destFile, force);
-      }
-    }
-    yield chmod(destDir, (yield stat(sourceDir)).mode);
-  });
-}
-function copyFile2(srcFile, destFile, force) {
-  return __awaiter2(this, void 0, void 0, function* () {
-    if ((yield lstat(srcFile)).isSymbolicLink()) {
-      try {
-        yield lstat(destFile);
-        yield unlink(destFile);
-      } catch (e) {
-        if (e.code === "EPERM") {
-          yield chmod(destFile, "0666");
-          yield unlink(destFile);
-        }
-      }
-      const symlinkFull = yield readlink(srcFile);
-      yield symlink(symlinkFull, destFile, IS_WINDOWS ? "junction" : null);
-    } else if (!(yield exists(destFile)) || force) {
-      yield copyFile(srcFile, destFile);
-    }
   });
 }
 
@@ -596,10 +516,10 @@ var ToolRunner = class extends events.EventEmitter {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
         const fileName = this._getSpawnFileName();
-        const cp2 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
         let stdbuffer = "";
-        if (cp2.stdout) {
-          cp2.stdout.on("data", (data) => {
+        if (cp.stdout) {
+          cp.stdout.on("data", (data) => {
             if (this.options.listeners && this.options.listeners.stdout) {
               this.options.listeners.stdout(data);
             }
@@ -614,8 +534,8 @@ var ToolRunner = class extends events.EventEmitter {
           });
         }
         let errbuffer = "";
-        if (cp2.stderr) {
-          cp2.stderr.on("data", (data) => {
+        if (cp.stderr) {
+          cp.stderr.on("data", (data) => {
             state.processStderr = true;
             if (this.options.listeners && this.options.listeners.stderr) {
               this.options.listeners.stderr(data);
@@ -631,19 +551,19 @@ var ToolRunner = class extends events.EventEmitter {
             });
           });
         }
-        cp2.on("error", (err) => {
+        cp.on("error", (err) => {
           state.processError = err.message;
           state.processExited = true;
           state.processClosed = true;
           state.CheckComplete();
         });
-        cp2.on("exit", (code) => {
+        cp.on("exit", (code) => {
           state.processExitCode = code;
           state.processExited = true;
           this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        cp2.on("close", (code) => {
+        cp.on("close", (code) => {
           state.processExitCode = code;
           state.processExited = true;
           state.processClosed = true;
@@ -657,7 +577,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (errbuffer.length > 0) {
             this.emit("errline", errbuffer);
           }
-          cp2.removeAllListeners();
+          cp.removeAllListeners();
           if (error) {
             reject(error);
           } else {
@@ -665,10 +585,10 @@ var ToolRunner = class extends events.EventEmitter {
           }
         });
         if (this.options.input) {
-          if (!cp2.stdin) {
+          if (!cp.stdin) {
             throw new Error("child process missing stdin");
           }
-          cp2.stdin.end(this.options.input);
+          cp.stdin.end(this.options.input);
         }
       }));
     });
@@ -855,7 +775,6 @@ function getExecOutput(commandLine, args, options) {
 }
 
 export {
-  cp,
   rmRF,
   mkdirP,
   which,

@@ -1,7 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   ensureInstalled
-} from "./chunk-LQR7H7LR.js";
+} from "./chunk-W375VI2M.js";
 import {
   discardWrittenSince,
   snapshot
@@ -10,18 +10,18 @@ import "./chunk-ATW73TXN.js";
 import {
   keptFetcher,
   readKept
-} from "./chunk-AYRQXDRQ.js";
-import "./chunk-3KZECZRO.js";
+} from "./chunk-7WXVLRUW.js";
+import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
-import "./chunk-4P72JFZH.js";
-import "./chunk-XG46GAN3.js";
+import "./chunk-4N2PG2EK.js";
+import "./chunk-W5BM67ER.js";
 import "./chunk-6PV27GIQ.js";
+import "./chunk-BZQWVCNM.js";
 import {
   VerificationError,
   errorMessage
 } from "./chunk-WXXSKNG5.js";
-import "./chunk-7GJN7XK5.js";
 import "./chunk-QFDZJLFJ.js";
 
 // src/qemu/restore.ts
