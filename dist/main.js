@@ -46,7 +46,7 @@ import {
   testTimes,
   verifyImageArch,
   writeSummary
-} from "./chunks/chunk-3TO3HBQN.js";
+} from "./chunks/chunk-FKZXA5DG.js";
 import "./chunks/chunk-BVINOHGH.js";
 import {
   ALL_PLATFORMS,
@@ -74,13 +74,13 @@ import {
   warning
 } from "./chunks/chunk-F3BWMWNQ.js";
 import "./chunks/chunk-WNQVWJY4.js";
+import "./chunks/chunk-ATW73TXN.js";
 import {
   binaryPath,
   evict,
   lookup,
   qemuRoot
 } from "./chunks/chunk-CLHB73CL.js";
-import "./chunks/chunk-ATW73TXN.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   require_semver
@@ -601,14 +601,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-6U7U3TG4.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-IQK7WE6E.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
       import("./chunks/resolve-FTY5UNWY.js"),
-      import("./chunks/install-E4QO4T7C.js"),
-      import("./chunks/kept-I75HI3AZ.js"),
+      import("./chunks/install-7C5GMUA6.js"),
+      import("./chunks/kept-PJKBFZTW.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/download-SX2EZKQG.js")
     ]);
@@ -669,7 +669,7 @@ async function setupQemu(o) {
     const { installed, reused } = await archive.ensureInstalled(pkg, { ...installOptions, fetch });
     await remembered(installed);
     const save = keep && !reused ? keep : void 0;
-    if (save) await keeping?.commit(pkg.suite);
+    if (save) await keeping?.commit(pkg.suite, installed);
     return checked(
       { installed, source: reused ? "tool cache" : "Debian archive", saveKey: save?.key, cachePaths: save ? [save.dir] : [] },
       o.needed
@@ -965,20 +965,32 @@ function emulationCost(steps, emulated) {
       const theirs = new Map(steps.filter((s) => s.platform === n).map((s) => [s.step, s.seconds]));
       const shared = own.filter((s) => theirs.has(s.step));
       if (shared.length === 0) continue;
-      const nativeSeconds = shared.reduce((a, s) => a + (theirs.get(s.step) ?? 0), 0);
-      return { ...base, against: { platform: n, seconds: sum(shared), nativeSeconds } };
+      const nativeSeconds2 = shared.reduce((a, s) => a + (theirs.get(s.step) ?? 0), 0);
+      return { ...base, against: { platform: n, seconds: sum(shared), nativeSeconds: nativeSeconds2 } };
     }
     return base;
   });
+  const nativeSeconds = /* @__PURE__ */ new Map();
+  for (const s of steps) if (!emulated(s.platform) && !nativeSeconds.has(s.step)) nativeSeconds.set(s.step, s.seconds);
   const stages = /* @__PURE__ */ new Map();
   for (const s of steps.filter((x) => emulated(x.platform))) {
     const stage = s.stage ?? s.step;
-    const by = stages.get(stage) ?? /* @__PURE__ */ new Map();
-    stages.set(stage, by.set(s.platform, (by.get(s.platform) ?? 0) + s.seconds));
+    const c = stages.get(stage) ?? { by: /* @__PURE__ */ new Map(), added: 0, compared: true };
+    const native2 = nativeSeconds.get(s.step);
+    c.by.set(s.platform, (c.by.get(s.platform) ?? 0) + s.seconds);
+    c.added += Math.max(0, s.seconds - (native2 ?? 0));
+    c.compared &&= native2 !== void 0;
+    stages.set(stage, c);
   }
   return {
     platforms: costs,
-    stages: [...stages].map(([stage, by]) => ({ stage, seconds: [...by.values()].reduce((a, b) => a + b, 0), byPlatform: [...by] })).sort((a, b) => b.seconds - a.seconds)
+    stages: [...stages].map(([stage, c]) => ({
+      stage,
+      seconds: [...c.by.values()].reduce((a, b) => a + b, 0),
+      added: c.added,
+      compared: c.compared,
+      byPlatform: [...c.by]
+    })).sort((a, b) => b.added - a.added)
   };
 }
 

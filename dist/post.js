@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-3TO3HBQN.js";
+} from "./chunks/chunk-FKZXA5DG.js";
 import "./chunks/chunk-BVINOHGH.js";
 import {
   runStep

@@ -142,12 +142,19 @@ export interface StageCost {
   readonly stage: string
   /** Seconds of its RUN steps that ran under emulation, all platforms together. */
   readonly seconds: number
+  /**
+   * What emulation added to those seconds: each emulated step's seconds less the same step's on a
+   * native platform of the build, where one ran it; the whole of a step no native platform ran.
+   */
+  readonly added: number
+  /** Whether every one of its emulated steps was also run natively, so that `added` is measured, not all of its seconds. */
+  readonly compared: boolean
   readonly byPlatform: readonly (readonly [string, number])[]
 }
 
 export interface EmulationCost {
   readonly platforms: readonly PlatformCost[]
-  /** The stages whose RUN steps ran under emulation, costliest first. */
+  /** The stages whose RUN steps ran under emulation, those emulation added most to first. */
   readonly stages: readonly StageCost[]
 }
 
@@ -170,16 +177,29 @@ export function emulationCost(steps: readonly StepCost[], emulated: (platform: s
     }
     return base
   })
-  const stages = new Map<string, Map<string, number>>()
+  // The same step's seconds on a native platform: the first that ran it.
+  const nativeSeconds = new Map<string, number>()
+  for (const s of steps) if (!emulated(s.platform) && !nativeSeconds.has(s.step)) nativeSeconds.set(s.step, s.seconds)
+  const stages = new Map<string, { by: Map<string, number>; added: number; compared: boolean }>()
   for (const s of steps.filter(x => emulated(x.platform))) {
     const stage = s.stage ?? s.step
-    const by = stages.get(stage) ?? new Map<string, number>()
-    stages.set(stage, by.set(s.platform, (by.get(s.platform) ?? 0) + s.seconds))
+    const c = stages.get(stage) ?? { by: new Map<string, number>(), added: 0, compared: true }
+    const native = nativeSeconds.get(s.step)
+    c.by.set(s.platform, (c.by.get(s.platform) ?? 0) + s.seconds)
+    c.added += Math.max(0, s.seconds - (native ?? 0))
+    c.compared &&= native !== undefined
+    stages.set(stage, c)
   }
   return {
     platforms: costs,
     stages: [...stages]
-      .map(([stage, by]) => ({ stage, seconds: [...by.values()].reduce((a, b) => a + b, 0), byPlatform: [...by] }))
-      .sort((a, b) => b.seconds - a.seconds)
+      .map(([stage, c]) => ({
+        stage,
+        seconds: [...c.by.values()].reduce((a, b) => a + b, 0),
+        added: c.added,
+        compared: c.compared,
+        byPlatform: [...c.by]
+      }))
+      .sort((a, b) => b.added - a.added)
   }
 }

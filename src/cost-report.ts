@@ -7,17 +7,23 @@ export interface TestTime {
   readonly seconds?: number
 }
 
-/** A stage is named in the hint when its emulated RUN steps took at least this long. */
+/** A stage is named in the hint when emulation added at least this long to its RUN steps... */
 export const COSTLY_STAGE_SECONDS = 1
+/** ...and at least this share of their emulated seconds (the steps took 1.5x their native time or more). */
+export const COSTLY_STAGE_SHARE = 1 / 3
 /** At most this many stages are named. */
 const STAGES_NAMED = 3
 
 const sec = (n: number) => `${n.toFixed(1)} s`
 const times = (a: number, b: number) => `${(a / b).toFixed(1)}x`
 
-/** The stages worth moving off emulation: the costliest, at least COSTLY_STAGE_SECONDS each. */
+/**
+ * The stages worth moving off emulation: those emulation added most to, at least
+ * COSTLY_STAGE_SECONDS and COSTLY_STAGE_SHARE of their emulated seconds each. A stage whose steps
+ * take as long natively (a download, a sleep, `dd` of random bytes) would gain nothing.
+ */
 export function costlyStages(cost: EmulationCost): StageCost[] {
-  return cost.stages.filter(s => s.seconds >= COSTLY_STAGE_SECONDS).slice(0, STAGES_NAMED)
+  return cost.stages.filter(s => s.added >= COSTLY_STAGE_SECONDS && s.added >= COSTLY_STAGE_SHARE * s.seconds).slice(0, STAGES_NAMED)
 }
 
 /**
@@ -58,7 +64,10 @@ export function costLines(cost: EmulationCost, tests: readonly TestTime[]): stri
   ]
   const costly = costlyStages(cost)
   if (costly.length > 0) {
-    const named = costly.map(s => `\`${s.stage}\` ${sec(s.seconds)} (${s.byPlatform.map(([p, n]) => `${p} ${sec(n)}`).join(', ')})`)
+    const named = costly.map(
+      s =>
+        `\`${s.stage}\` ${sec(s.seconds)} under QEMU${s.compared ? `, ${sec(s.added)} more than natively` : ''} (${s.byPlatform.map(([p, n]) => `${p} ${sec(n)}`).join(', ')})`
+    )
     lines.push(
       '',
       `Costliest emulated stages: ${named.join('; ')}. Their RUN steps run under QEMU. A stage that compiles can run natively instead: ` +

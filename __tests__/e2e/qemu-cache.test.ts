@@ -127,25 +127,27 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     expect(first.post.errors).toEqual([])
     expect(first.post.log).toContain(`Saved QEMU to the Actions cache under ${key}`)
     expect(service.entries()).toEqual([expect.objectContaining({ key, finalized: true })])
-    // The entry: the suite's InRelease and Packages index and the .deb, at their archive paths, and no binary.
+    // The entry: the suite's InRelease and Packages index and the .deb, at their archive paths, and the emulators installed from it.
     const files = (await readEntry(await service.store.read(service.entries()[0].blob))).filter(m => m.header.type === 'file')
-    expect(files.map(m => m.header.name.replace(/^.*\/tool-cache\/qemu-debian\/[^/]+\//, '')).sort()).toEqual([
+    const names = files.map(m => m.header.name.replace(/^.*\/tool-cache\/qemu-debian\/[^/]+\//, '')).sort()
+    expect(names.filter(n => !n.startsWith('emulators/'))).toEqual([
       'dists/stable/InRelease',
       'dists/stable/main/binary-amd64/Packages.gz',
       expect.stringMatching(/^pool\/main\/q\/qemu\/qemu-user_.*_amd64\.deb$/)
     ])
+    expect(names).toEqual(expect.arrayContaining(['emulators/qemu-aarch64']))
     // Saved, the kept files are removed from the tool cache.
     expect(existsSync(join(toolCache, 'qemu-debian', key.replace(/:/g, '%3a')))).toBe(false)
   })
 
-  it('job 2, on another runner with the tool cache at the same path but empty: restores the entry, checks it along Debian’s chain, asks the archive nothing, and registers the emulator unpacked from its .deb', async () => {
+  it('job 2, on another runner with the tool cache at the same path but empty: restores the entry, checks it along Debian’s chain, asks the archive nothing, and registers the emulator it keeps, checked against the .deb’s md5sums', async () => {
     const second = await job()
     expect(second.main.errors).toEqual([])
     expect(second.main.code).toBe(0)
     expect(second.archive).toEqual([])
     expect(second.main.log).toContain('Source: Actions cache')
     expect(second.main.log).toContain(
-      "Checked the Actions cache entry along Debian's chain: the InRelease of stable signed by an archive key"
+      "Checked the Actions cache entry along Debian's chain: the InRelease of stable signed by an archive key, its Packages index and the .deb by SHA-256, the emulators it keeps by the MD5 of the .deb's md5sums"
     )
     expect(registeredBinary(second)).toBe(genuineBinary)
     expect(second.main.outputs['qemu-version']).toBe(first.main.outputs['qemu-version'])
@@ -223,6 +225,15 @@ describe('QEMU in the Actions cache, through the cache service', () => {
         ]
       },
       /it wrote into the tool cache's qemu folder \(.*amd64.*\), which a genuine entry never does/
+    ],
+    [
+      'its kept qemu-aarch64 changed (one byte)',
+      (members: Member[]) => {
+        const data = Buffer.from(memberOf(members, '/emulators/qemu-aarch64').data)
+        data[Math.floor(data.length / 2)] ^= 0xff
+        return withContent(members, '/emulators/qemu-aarch64', data)
+      },
+      /the kept qemu-aarch64 has MD5 [0-9a-f]{32}, but the md5sums of the verified \.deb give \.\/usr\/bin\/qemu-aarch64 [0-9a-f]{32}/
     ],
     [
       'one byte of the .deb changed',

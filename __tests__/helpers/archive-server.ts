@@ -112,6 +112,8 @@ export interface DebSpec {
   readonly depends?: string
   /** File modes by path, where not 0755. */
   readonly modes?: Readonly<Record<string, number>>
+  /** No DEBIAN/md5sums (which debhelper gives every package of the archive). */
+  readonly noMd5sums?: boolean
 }
 
 export interface SuiteSpec {
@@ -153,7 +155,7 @@ export function poolPath(pkg: string, version: string): string {
   return `pool/main/q/qemu/${pkg}_${version.replace(/^\d+:/, '')}_${ARCH}.deb`
 }
 
-async function buildDeb(spec: DebSpec, scratch: string): Promise<Buffer> {
+export async function buildDeb(spec: DebSpec, scratch: string): Promise<Buffer> {
   const work = await mkdtemp(join(scratch, 'deb-'))
   const root = join(work, 'root')
   await mkdir(join(root, 'DEBIAN'), { recursive: true })
@@ -171,6 +173,13 @@ async function buildDeb(spec: DebSpec, scratch: string): Promise<Buffer> {
     await mkdir(dirname(file), { recursive: true })
     await writeFile(file, data)
     await chmod(file, spec.modes?.[path] ?? 0o755)
+  }
+  // DEBIAN/md5sums, as debhelper's dh_md5sums writes it: `<md5>  <path without ./>`.
+  if (!spec.noMd5sums) {
+    const sums = Object.entries(spec.files).map(
+      ([path, data]) => `${createHash('md5').update(data).digest('hex')}  ${path.replace(/^\.\//, '')}`
+    )
+    await writeFile(join(root, 'DEBIAN', 'md5sums'), `${sums.join('\n')}\n`)
   }
   const out = join(work, 'out.deb')
   await execFileP('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', root, out])

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto'
 import { VerificationError } from '../../src/errors.js'
-import { parseArMembers } from '../../src/qemu/deb.js'
+import { parseArMembers, readMd5sums } from '../../src/qemu/deb.js'
+import { buildDeb } from '../helpers/archive-server.js'
+import { tempDir } from '../helpers/tmp.js'
 
 function ar(members: Array<[string, Buffer]>): Buffer {
   const parts: Buffer[] = [Buffer.from('!<arch>\n')]
@@ -32,5 +35,21 @@ describe('ar archives (.deb)', () => {
     expect(() => parseArMembers(Buffer.from('PK\x03\x04 a zip file'))).toThrow(VerificationError)
     const truncated = ar([['data.tar.xz', Buffer.alloc(100)]]).subarray(0, 90)
     expect(() => parseArMembers(truncated)).toThrow('overruns')
+  })
+})
+
+describe("a .deb's md5sums", () => {
+  it('reads the MD5 of each file by its path, as debhelper writes them, and nothing from a package without any', async () => {
+    const scratch = tempDir('deb')
+    const files = { './usr/bin/qemu-aarch64': Buffer.from('aarch64'), './usr/share/doc/qemu/README': Buffer.from('doc') }
+    const deb = await buildDeb({ package: 'qemu-user', version: '1:10.0', files }, scratch)
+    expect(await readMd5sums(deb, scratch)).toEqual(
+      new Map([
+        ['usr/bin/qemu-aarch64', createHash('md5').update('aarch64').digest('hex')],
+        ['usr/share/doc/qemu/README', createHash('md5').update('doc').digest('hex')]
+      ])
+    )
+    const bare = await buildDeb({ package: 'qemu-user', version: '1:10.0', files, noMd5sums: true }, scratch)
+    expect(await readMd5sums(bare, scratch)).toEqual(new Map())
   })
 })

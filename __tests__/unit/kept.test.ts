@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { VerificationError } from '../../src/errors.js'
 import { download } from '../../src/qemu/download.js'
+import { install } from '../../src/qemu/install.js'
 import { keeper, keptDir, keptSuite } from '../../src/qemu/kept.js'
 import { parseQemuQuery, type QemuQuery } from '../../src/qemu/query.js'
 import { resolveQemu } from '../../src/qemu/resolve.js'
@@ -84,8 +85,14 @@ beforeAll(async () => {
   genuine = join(root, 'genuine')
   const keeping = keeper(url => download(url), server.url, genuine)
   const pkg = await resolveQemu(query('latest'), { mirror: server.url, arch: 'amd64', keys: [key.publicKey], fetch: keeping.fetch })
-  await rm(await keeping.fetch(`${server.url}/${pkg.filename}`))
-  await keeping.commit(pkg.suite)
+  const { installed } = await install(pkg, {
+    mirror: server.url,
+    toolCache: join(root, 'download-tool-cache'),
+    host: 'amd64',
+    emulators: ['aarch64', 's390x'],
+    fetch: keeping.fetch
+  })
+  await keeping.commit(pkg.suite, installed)
   // Nothing is left beside the downloads.
   expect(await readdir(process.env.RUNNER_TEMP)).toEqual([])
 })
@@ -197,8 +204,10 @@ describe('the suite a kept folder holds (pure)', () => {
 })
 
 describe('QEMU restored from an Actions cache entry', () => {
-  it('keeps, of a download, only the chosen suite’s InRelease and Packages index and the .deb, at their archive paths', async () => {
-    expect(await files(genuine)).toEqual(['dists/stable/InRelease', STABLE_PACKAGES, debPath()].sort())
+  it('keeps, of a download, only the chosen suite’s InRelease and Packages index and the .deb, at their archive paths, and the emulators installed from it', async () => {
+    expect(await files(genuine)).toEqual(
+      ['dists/stable/InRelease', STABLE_PACKAGES, debPath(), 'emulators/qemu-aarch64', 'emulators/qemu-s390x'].sort()
+    )
   })
 
   it('installs the emulators from a genuine entry, checked along the chain, with one info line saying so and no warning', async () => {
@@ -207,7 +216,11 @@ describe('QEMU restored from an Actions cache entry', () => {
     expect(installed.url).toBe(`http://deb.debian.org/debian/${debPath()}`)
     expect(await readFile(join(installed.dir, 'qemu-aarch64'))).toEqual(aarch64(TRIXIE))
     expect(lines.warning).toEqual([])
-    expect(lines.info).toEqual([expect.stringMatching(/^Checked the Actions cache entry along Debian's chain: the InRelease of stable/)])
+    expect(lines.info).toEqual([
+      expect.stringMatching(
+        /^Checked the Actions cache entry along Debian's chain: the InRelease of stable .*, the emulators it keeps by the MD5 of the \.deb's md5sums$/
+      )
+    ])
     // The entry's folder is gone once used; the tool cache holds the version, its marker, and nothing else.
     expect(await files(join(toolCache, 'qemu-debian'))).toEqual([])
     expect(await files(join(toolCache, 'qemu'))).toEqual(
@@ -220,7 +233,40 @@ describe('QEMU restored from an Actions cache entry', () => {
     )
   })
 
+  it('unpacks the emulators from the .deb of an entry that keeps none (an older entry), and when a kept one is missing', async () => {
+    for (const change of [
+      (dir: string) => rm(join(dir, 'emulators'), { recursive: true }),
+      (dir: string) => rm(join(dir, 'emulators', 'qemu-s390x'))
+    ]) {
+      lines = { warning: [], info: [] }
+      toolCache = await mkdtemp(join(root, 'tool-cache-'))
+      const installed = installedOf(await restoreFrom(tampered(change)))
+      expect(await readFile(join(installed.dir, 'qemu-aarch64'))).toEqual(aarch64(TRIXIE))
+      expect(await readFile(join(installed.dir, 'qemu-s390x'))).toEqual(aarch64(`${TRIXIE} s390x`))
+      expect(lines.warning).toEqual([])
+      expect(lines.info).toEqual([expect.stringMatching(/, the emulators unpacked from the \.deb$/)])
+    }
+  })
+
   it.each([
+    [
+      'a kept emulator changed (one byte)',
+      async (dir: string) => {
+        const file = join(dir, 'emulators', 'qemu-s390x')
+        const data = await readFile(file)
+        data[data.length - 1] ^= 0xff
+        await writeFile(file, data)
+      },
+      /the kept qemu-s390x has MD5 [0-9a-f]{32}, but the md5sums of the verified \.deb give \.\/usr\/bin\/qemu-s390x [0-9a-f]{32}/
+    ],
+    [
+      'a kept emulator a link to another file',
+      async (dir: string) => {
+        await rm(join(dir, 'emulators', 'qemu-aarch64'))
+        await symlink('/bin/true', join(dir, 'emulators', 'qemu-aarch64'))
+      },
+      /the kept qemu-aarch64 is not a regular file/
+    ],
     [
       'a byte of the .deb changed',
       alterDeb,

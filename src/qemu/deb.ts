@@ -33,12 +33,45 @@ export function parseArMembers(deb: Buffer): ArMember[] {
   return members
 }
 
-/** How tar reads each compression; xz decompresses Debian's multi-block data.tar.xz on every core. */
+/** How tar reads each compression of a member (`data.tar.xz`, `control.tar.gz`, ...); xz decompresses Debian's multi-block members on every core. */
 const TAR_FLAGS: Record<string, readonly string[]> = {
-  'data.tar.xz': ['-I', 'xz -T0'],
-  'data.tar.gz': ['-z'],
-  'data.tar.zst': ['--zstd'],
-  'data.tar': []
+  '.tar.xz': ['-I', 'xz -T0'],
+  '.tar.gz': ['-z'],
+  '.tar.zst': ['--zstd'],
+  '.tar': []
+}
+
+/** The member `<prefix>.tar[.xz|.gz|.zst]` of a .deb, with the flags tar reads it with. */
+function tarMember(deb: Buffer, prefix: 'data' | 'control'): { member: ArMember; flags: readonly string[] } {
+  for (const member of parseArMembers(deb)) {
+    const flags = member.name.startsWith(`${prefix}.`) ? TAR_FLAGS[member.name.slice(prefix.length)] : undefined
+    if (flags) return { member, flags }
+  }
+  throw new VerificationError(`not a Debian package: no ${prefix}.tar member`)
+}
+
+/** Writes a member of a .deb into `scratch`, returning its path. */
+async function writeMember(deb: Buffer, member: ArMember, scratch: string): Promise<string> {
+  const file = join(scratch, member.name)
+  await writeFile(file, deb.subarray(member.offset, member.offset + member.size))
+  return file
+}
+
+/**
+ * The MD5 of each file of a .deb, already verified, by path (`usr/bin/qemu-aarch64`): its
+ * control member's `md5sums`, as dpkg --verify reads it; empty when the package has none.
+ */
+export async function readMd5sums(deb: Buffer, scratch: string): Promise<Map<string, string>> {
+  const { member, flags } = tarMember(deb, 'control')
+  const file = await writeMember(deb, member, scratch)
+  const result = await run('tar', ['-x', '-O', ...flags, '-f', file, './md5sums'], { allowFailure: true })
+  const sums = new Map<string, string>()
+  if (result.exitCode !== 0) return sums
+  for (const line of result.stdout.split('\n')) {
+    const m = /^([0-9a-f]{32}) [ *](.+)$/.exec(line)
+    if (m) sums.set(m[2], m[1])
+  }
+  return sums
 }
 
 /**
@@ -46,12 +79,10 @@ const TAR_FLAGS: Record<string, readonly string[]> = {
  * into `dest`. Paths the package does not hold are skipped; returns the ones extracted.
  */
 export async function extractFromDeb(deb: Buffer, paths: readonly string[], dest: string, scratch: string): Promise<string[]> {
-  const data = parseArMembers(deb).find(m => m.name in TAR_FLAGS)
-  if (!data) throw new VerificationError('not a Debian package: no data.tar member')
-  const tarFile = join(scratch, data.name)
-  await writeFile(tarFile, deb.subarray(data.offset, data.offset + data.size))
+  const { member: data, flags } = tarMember(deb, 'data')
+  const tarFile = await writeMember(deb, data, scratch)
   // --occurrence=1: stop reading once every named member is out (the binaries come before the docs).
-  const result = await run('tar', ['-x', ...TAR_FLAGS[data.name], '--occurrence=1', '-f', tarFile, '-C', dest, ...paths], {
+  const result = await run('tar', ['-x', ...flags, '--occurrence=1', '-f', tarFile, '-C', dest, ...paths], {
     allowFailure: true
   })
   const notFound = new Set([...result.stderr.matchAll(/(\S+): Not found in archive/g)].map(m => m[1]))

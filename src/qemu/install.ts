@@ -1,11 +1,12 @@
 /** Download a resolved QEMU package, verify it, and put its static emulators in the tool cache. */
-import { chmod, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { chmod, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { sha256Hex as sha256 } from '../digest.js'
 import { parseElf } from '../elf.js'
 import { VerificationError } from '../errors.js'
 import { type Fetcher, fetchOrExplain } from './archive.js'
-import { extractFromDeb } from './deb.js'
+import { extractFromDeb, readMd5sums } from './deb.js'
 import type { QemuPackage } from './resolve.js'
 import { commit, evict, type Installed, lookup, qemuRoot } from './toolcache.js'
 
@@ -23,6 +24,11 @@ export interface InstallOptions {
   readonly fetch: Fetcher
   /** Where the .deb is read from when not the mirror it is recorded as coming from: the Debian files kept in an Actions cache entry. */
   readonly from?: string
+  /**
+   * A folder of emulators (`qemu-<arch>`) kept beside that .deb: each is taken when the MD5 the
+   * verified .deb's `md5sums` gives its path matches, instead of unpacking the .deb again.
+   */
+  readonly keptEmulators?: string
 }
 
 /**
@@ -32,15 +38,16 @@ export interface InstallOptions {
 export async function ensureInstalled(
   pkg: QemuPackage,
   o: InstallOptions & { readonly needed: readonly string[] }
-): Promise<{ readonly installed: Installed; readonly reused: boolean }> {
+): Promise<{ readonly installed: Installed; readonly reused: boolean; readonly tookKept?: boolean }> {
   const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed)
   if (existing.state === 'ok' && existing.installed.debSha256 === pkg.sha256) return { installed: existing.installed, reused: true }
   // Another build of the version (another mirror, a binNMU), or binaries that no longer match: replaced.
   if (existing.state !== 'missing') await evict(o.toolCache, pkg.debianVersion, o.host)
-  return { installed: await install(pkg, o), reused: false }
+  return { ...(await install(pkg, o)), reused: false }
 }
 
-export async function install(pkg: QemuPackage, o: InstallOptions): Promise<Installed> {
+/** Installs the package's emulators; `tookKept`: they were the kept ones (keptEmulators), not unpacked from the .deb. */
+export async function install(pkg: QemuPackage, o: InstallOptions): Promise<{ readonly installed: Installed; readonly tookKept: boolean }> {
   const url = `${o.from ?? o.mirror}/${pkg.filename}`
   // Staged inside the tool cache's own folder, so the final rename stays on one file system.
   await mkdir(qemuRoot(o.toolCache), { recursive: true })
@@ -60,7 +67,8 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<Inst
     await mkdir(unpacked)
     await mkdir(staged)
     const wanted = o.emulators.map(e => packagePath(pkg, e))
-    const got = new Set(await extractFromDeb(deb, wanted, unpacked, work))
+    const kept = o.keptEmulators ? await takeKept(deb, wanted, o.keptEmulators, unpacked, work) : undefined
+    const got = kept ?? new Set(await extractFromDeb(deb, wanted, unpacked, work))
     const binaries: Record<string, string> = {}
     for (const e of o.emulators) {
       const from = packagePath(pkg, e)
@@ -76,8 +84,48 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<Inst
       await chmod(to, 0o755)
       binaries[e] = sha256(data)
     }
-    return await commit(staged, o.toolCache, { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries }, o.host)
+    const installed = await commit(staged, o.toolCache, { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries }, o.host)
+    return { installed, tookKept: kept !== undefined }
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/**
+ * The wanted files of a verified .deb, taken from `keptDir` (by file name) into `dest` at their
+ * package paths, each checked against the MD5 the .deb's `md5sums` gives it: unpacking
+ * Debian's 450 MiB data.tar.xz for a few emulators takes seconds, an MD5 of each a few
+ * milliseconds. Undefined, and nothing taken, when the package has no md5sums or a wanted
+ * file it holds was not kept: the caller unpacks the .deb. A kept file that is not a regular
+ * file, or whose MD5 differs, is refused.
+ */
+export async function takeKept(
+  deb: Buffer,
+  wanted: readonly string[],
+  keptDir: string,
+  dest: string,
+  scratch: string
+): Promise<Set<string> | undefined> {
+  const sums = await readMd5sums(deb, scratch)
+  if (sums.size === 0) return undefined
+  const taken: { path: string; file: string }[] = []
+  for (const path of wanted) {
+    const sum = sums.get(path.replace(/^\.\//, ''))
+    if (!sum) continue // the package has no such file
+    const file = join(keptDir, basename(path))
+    const s = await lstat(file).catch(() => undefined)
+    if (!s) return undefined
+    if (!s.isFile()) throw new VerificationError(`the kept ${basename(path)} is not a regular file`)
+    taken.push({ path, file })
+  }
+  for (const { path, file } of taken) {
+    const data = await readFile(file)
+    const actual = createHash('md5').update(data).digest('hex')
+    const want = sums.get(path.replace(/^\.\//, ''))
+    if (actual !== want)
+      throw new VerificationError(`the kept ${basename(path)} has MD5 ${actual}, but the md5sums of the verified .deb give ${path} ${want}`)
+    await mkdir(join(dest, dirname(path)), { recursive: true })
+    await writeFile(join(dest, path), data)
+  }
+  return new Set(taken.map(t => t.path))
 }

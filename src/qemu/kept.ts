@@ -9,10 +9,16 @@ import { VerificationError } from '../errors.js'
 import { type ArchiveOptions, type Fetcher, readSuite } from './archive.js'
 import type { QemuQuery } from './query.js'
 import { choose, PACKAGE_NAMES, type QemuPackage, staticPackage, suitesFor, warnIfExpired } from './resolve.js'
+import { binaryPath, type Installed } from './toolcache.js'
 
 /** `<tool cache>/qemu-debian/<key>`: outside `qemu/`, so that nothing restored there can pass for an installed version. */
 export function keptDir(toolCache: string, key: string): string {
   return join(toolCache, 'qemu-debian', key.replace(/:/g, '%3a'))
+}
+
+/** The emulators an entry keeps beside the .deb, by file name (`qemu-aarch64`): checked against the .deb's md5sums when restored (install.ts). */
+export function keptEmulatorsDir(dir: string): string {
+  return join(dir, 'emulators')
 }
 
 /** A hard link where the two paths share a file system, else a copy. */
@@ -23,8 +29,11 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
 /** A fetcher that keeps a copy of each file it downloads, until they are committed to a kept folder or discarded. */
 export interface Keeper {
   readonly fetch: Fetcher
-  /** Moves what was downloaded from the mirror into `dir` at its archive path: of the suites read, `alias`'s only. */
-  commit(alias: string): Promise<void>
+  /**
+   * Moves what was downloaded from the mirror into `dir` at its archive path (of the suites read,
+   * `alias`'s only), and the emulators `installed` from it into keptEmulatorsDir.
+   */
+  commit(alias: string, installed?: Pick<Installed, 'dir' | 'binaries'>): Promise<void>
   /** Removes every copy kept. */
   discard(): Promise<void>
 }
@@ -46,7 +55,7 @@ export function keeper(fetch: Fetcher, mirror: string, dir: string): Keeper {
       }
       return file
     },
-    commit: async alias => {
+    commit: async (alias, installed) => {
       for (const [path, copy] of copies) {
         if (path.startsWith('dists/') && !path.startsWith(`dists/${alias}/`)) continue
         const to = join(dir, path)
@@ -54,6 +63,11 @@ export function keeper(fetch: Fetcher, mirror: string, dir: string): Keeper {
         await rename(copy, to).catch(() => copyFile(copy, to))
       }
       await discard()
+      if (!installed) return
+      await mkdir(keptEmulatorsDir(dir), { recursive: true })
+      for (const e of Object.keys(installed.binaries)) {
+        await linkOrCopy(binaryPath(installed, e), join(keptEmulatorsDir(dir), `qemu-${e}`))
+      }
     },
     discard
   }

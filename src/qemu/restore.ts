@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises'
 import { errorMessage, VerificationError } from '../errors.js'
 import type { CacheLog } from './actions-cache.js'
 import { ensureInstalled, type InstallOptions } from './install.js'
-import { keptFetcher, readKept } from './kept.js'
+import { keptEmulatorsDir, keptFetcher, readKept } from './kept.js'
 import type { QemuQuery } from './query.js'
 import { discardWrittenSince, type Installed, snapshot } from './toolcache.js'
 
@@ -47,9 +47,14 @@ export async function restoreQemu(o: RestoreOptions): Promise<Restored> {
       )
       return { state: 'refused' }
     }
-    const { installed } = await ensureInstalled(pkg, { ...o, fetch: keptFetcher, from: o.dir })
+    const { installed, tookKept } = await ensureInstalled(pkg, {
+      ...o,
+      fetch: keptFetcher,
+      from: o.dir,
+      keptEmulators: keptEmulatorsDir(o.dir)
+    })
     o.log.info(
-      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256`
+      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256, the emulators ${tookKept ? "it keeps by the MD5 of the .deb's md5sums" : 'unpacked from the .deb'}`
     )
     return { state: 'ok', installed }
   } catch (err) {

@@ -114,7 +114,7 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
     await remembered(installed)
     // Reused from the tool cache, the .deb was not downloaded: there is no whole entry to save.
     const save = keep && !reused ? keep : undefined
-    if (save) await keeping?.commit(pkg.suite)
+    if (save) await keeping?.commit(pkg.suite, installed)
     return checked(
       { installed, source: reused ? 'tool cache' : 'Debian archive', saveKey: save?.key, cachePaths: save ? [save.dir] : [] },
       o.needed

@@ -2,10 +2,11 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   ensureInstalled,
   install,
-  packagePath
-} from "./chunk-W375VI2M.js";
-import "./chunk-CLHB73CL.js";
+  packagePath,
+  takeKept
+} from "./chunk-KER5ITLV.js";
 import "./chunk-ATW73TXN.js";
+import "./chunk-CLHB73CL.js";
 import "./chunk-4N2PG2EK.js";
 import "./chunk-W5BM67ER.js";
 import "./chunk-6PV27GIQ.js";
@@ -15,5 +16,6 @@ import "./chunk-QFDZJLFJ.js";
 export {
   ensureInstalled,
   install,
-  packagePath
+  packagePath,
+  takeKept
 };

@@ -1,13 +1,13 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  parseElf
+} from "./chunk-ATW73TXN.js";
+import {
   commit,
   evict,
   lookup,
   qemuRoot
 } from "./chunk-CLHB73CL.js";
-import {
-  parseElf
-} from "./chunk-ATW73TXN.js";
 import {
   fetchOrExplain
 } from "./chunk-4N2PG2EK.js";
@@ -22,8 +22,9 @@ import {
 } from "./chunk-WXXSKNG5.js";
 
 // src/qemu/install.ts
-import { chmod, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { createHash } from "node:crypto";
+import { chmod, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { basename, dirname, join as join2 } from "node:path";
 
 // src/qemu/deb.ts
 import { writeFile } from "node:fs/promises";
@@ -46,17 +47,39 @@ function parseArMembers(deb) {
   return members;
 }
 var TAR_FLAGS = {
-  "data.tar.xz": ["-I", "xz -T0"],
-  "data.tar.gz": ["-z"],
-  "data.tar.zst": ["--zstd"],
-  "data.tar": []
+  ".tar.xz": ["-I", "xz -T0"],
+  ".tar.gz": ["-z"],
+  ".tar.zst": ["--zstd"],
+  ".tar": []
 };
+function tarMember(deb, prefix) {
+  for (const member of parseArMembers(deb)) {
+    const flags = member.name.startsWith(`${prefix}.`) ? TAR_FLAGS[member.name.slice(prefix.length)] : void 0;
+    if (flags) return { member, flags };
+  }
+  throw new VerificationError(`not a Debian package: no ${prefix}.tar member`);
+}
+async function writeMember(deb, member, scratch) {
+  const file = join(scratch, member.name);
+  await writeFile(file, deb.subarray(member.offset, member.offset + member.size));
+  return file;
+}
+async function readMd5sums(deb, scratch) {
+  const { member, flags } = tarMember(deb, "control");
+  const file = await writeMember(deb, member, scratch);
+  const result = await run("tar", ["-x", "-O", ...flags, "-f", file, "./md5sums"], { allowFailure: true });
+  const sums = /* @__PURE__ */ new Map();
+  if (result.exitCode !== 0) return sums;
+  for (const line of result.stdout.split("\n")) {
+    const m = /^([0-9a-f]{32}) [ *](.+)$/.exec(line);
+    if (m) sums.set(m[2], m[1]);
+  }
+  return sums;
+}
 async function extractFromDeb(deb, paths, dest, scratch) {
-  const data = parseArMembers(deb).find((m) => m.name in TAR_FLAGS);
-  if (!data) throw new VerificationError("not a Debian package: no data.tar member");
-  const tarFile = join(scratch, data.name);
-  await writeFile(tarFile, deb.subarray(data.offset, data.offset + data.size));
-  const result = await run("tar", ["-x", ...TAR_FLAGS[data.name], "--occurrence=1", "-f", tarFile, "-C", dest, ...paths], {
+  const { member: data, flags } = tarMember(deb, "data");
+  const tarFile = await writeMember(deb, data, scratch);
+  const result = await run("tar", ["-x", ...flags, "--occurrence=1", "-f", tarFile, "-C", dest, ...paths], {
     allowFailure: true
   });
   const notFound = new Set([...result.stderr.matchAll(/(\S+): Not found in archive/g)].map((m) => m[1]));
@@ -73,7 +96,7 @@ async function ensureInstalled(pkg, o) {
   const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
   if (existing.state === "ok" && existing.installed.debSha256 === pkg.sha256) return { installed: existing.installed, reused: true };
   if (existing.state !== "missing") await evict(o.toolCache, pkg.debianVersion, o.host);
-  return { installed: await install(pkg, o), reused: false };
+  return { ...await install(pkg, o), reused: false };
 }
 async function install(pkg, o) {
   const url = `${o.from ?? o.mirror}/${pkg.filename}`;
@@ -94,7 +117,8 @@ async function install(pkg, o) {
     await mkdir(unpacked);
     await mkdir(staged);
     const wanted = o.emulators.map((e) => packagePath(pkg, e));
-    const got = new Set(await extractFromDeb(deb, wanted, unpacked, work));
+    const kept = o.keptEmulators ? await takeKept(deb, wanted, o.keptEmulators, unpacked, work) : void 0;
+    const got = kept ?? new Set(await extractFromDeb(deb, wanted, unpacked, work));
     const binaries = {};
     for (const e of o.emulators) {
       const from = packagePath(pkg, e);
@@ -110,14 +134,40 @@ async function install(pkg, o) {
       await chmod(to, 493);
       binaries[e] = sha256Hex(data);
     }
-    return await commit(staged, o.toolCache, { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries }, o.host);
+    const installed = await commit(staged, o.toolCache, { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries }, o.host);
+    return { installed, tookKept: kept !== void 0 };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+async function takeKept(deb, wanted, keptDir, dest, scratch) {
+  const sums = await readMd5sums(deb, scratch);
+  if (sums.size === 0) return void 0;
+  const taken = [];
+  for (const path of wanted) {
+    const sum = sums.get(path.replace(/^\.\//, ""));
+    if (!sum) continue;
+    const file = join2(keptDir, basename(path));
+    const s = await lstat(file).catch(() => void 0);
+    if (!s) return void 0;
+    if (!s.isFile()) throw new VerificationError(`the kept ${basename(path)} is not a regular file`);
+    taken.push({ path, file });
+  }
+  for (const { path, file } of taken) {
+    const data = await readFile(file);
+    const actual = createHash("md5").update(data).digest("hex");
+    const want = sums.get(path.replace(/^\.\//, ""));
+    if (actual !== want)
+      throw new VerificationError(`the kept ${basename(path)} has MD5 ${actual}, but the md5sums of the verified .deb give ${path} ${want}`);
+    await mkdir(join2(dest, dirname(path)), { recursive: true });
+    await writeFile2(join2(dest, path), data);
+  }
+  return new Set(taken.map((t) => t.path));
 }
 
 export {
   packagePath,
   ensureInstalled,
-  install
+  install,
+  takeKept
 };

@@ -1,5 +1,8 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  binaryPath
+} from "./chunk-CLHB73CL.js";
+import {
   PACKAGE_NAMES,
   choose,
   staticPackage,
@@ -18,6 +21,9 @@ import { copyFile, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promi
 import { dirname, join } from "node:path";
 function keptDir(toolCache, key) {
   return join(toolCache, "qemu-debian", key.replace(/:/g, "%3a"));
+}
+function keptEmulatorsDir(dir) {
+  return join(dir, "emulators");
 }
 async function linkOrCopy(from, to) {
   await link(from, to).catch(() => copyFile(from, to));
@@ -38,7 +44,7 @@ function keeper(fetch, mirror, dir) {
       }
       return file;
     },
-    commit: async (alias) => {
+    commit: async (alias, installed) => {
       for (const [path, copy] of copies) {
         if (path.startsWith("dists/") && !path.startsWith(`dists/${alias}/`)) continue;
         const to = join(dir, path);
@@ -46,6 +52,11 @@ function keeper(fetch, mirror, dir) {
         await rename(copy, to).catch(() => copyFile(copy, to));
       }
       await discard();
+      if (!installed) return;
+      await mkdir(keptEmulatorsDir(dir), { recursive: true });
+      for (const e of Object.keys(installed.binaries)) {
+        await linkOrCopy(binaryPath(installed, e), join(keptEmulatorsDir(dir), `qemu-${e}`));
+      }
     },
     discard
   };
@@ -78,6 +89,7 @@ async function readKept(dir, query, o) {
 
 export {
   keptDir,
+  keptEmulatorsDir,
   keeper,
   keptFetcher,
   keptSuite,

@@ -2,10 +2,12 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   keeper,
   keptDir,
+  keptEmulatorsDir,
   keptFetcher,
   keptSuite,
   readKept
-} from "./chunk-7WXVLRUW.js";
+} from "./chunk-VU4AIQ6D.js";
+import "./chunk-CLHB73CL.js";
 import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
@@ -18,6 +20,7 @@ import "./chunk-QFDZJLFJ.js";
 export {
   keeper,
   keptDir,
+  keptEmulatorsDir,
   keptFetcher,
   keptSuite,
   readKept

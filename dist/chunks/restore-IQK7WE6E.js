@@ -1,16 +1,17 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   ensureInstalled
-} from "./chunk-W375VI2M.js";
+} from "./chunk-KER5ITLV.js";
+import "./chunk-ATW73TXN.js";
+import {
+  keptEmulatorsDir,
+  keptFetcher,
+  readKept
+} from "./chunk-VU4AIQ6D.js";
 import {
   discardWrittenSince,
   snapshot
 } from "./chunk-CLHB73CL.js";
-import "./chunk-ATW73TXN.js";
-import {
-  keptFetcher,
-  readKept
-} from "./chunk-7WXVLRUW.js";
 import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
@@ -45,9 +46,14 @@ async function restoreQemu(o) {
       );
       return { state: "refused" };
     }
-    const { installed } = await ensureInstalled(pkg, { ...o, fetch: keptFetcher, from: o.dir });
+    const { installed, tookKept } = await ensureInstalled(pkg, {
+      ...o,
+      fetch: keptFetcher,
+      from: o.dir,
+      keptEmulators: keptEmulatorsDir(o.dir)
+    });
     o.log.info(
-      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256`
+      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256, the emulators ${tookKept ? "it keeps by the MD5 of the .deb's md5sums" : "unpacked from the .deb"}`
     );
     return { state: "ok", installed };
   } catch (err) {

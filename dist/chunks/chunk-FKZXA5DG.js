@@ -2894,11 +2894,12 @@ function shareAndMode(buildText, modeText, platforms) {
 
 // src/cost-report.ts
 var COSTLY_STAGE_SECONDS = 1;
+var COSTLY_STAGE_SHARE = 1 / 3;
 var STAGES_NAMED = 3;
 var sec = (n) => `${n.toFixed(1)} s`;
 var times = (a, b) => `${(a / b).toFixed(1)}x`;
 function costlyStages(cost) {
-  return cost.stages.filter((s) => s.seconds >= COSTLY_STAGE_SECONDS).slice(0, STAGES_NAMED);
+  return cost.stages.filter((s) => s.added >= COSTLY_STAGE_SECONDS && s.added >= COSTLY_STAGE_SHARE * s.seconds).slice(0, STAGES_NAMED);
 }
 function costLines(cost, tests) {
   const byPlatform = new Map(cost.platforms.map((p) => [p.platform, p]));
@@ -2927,7 +2928,9 @@ function costLines(cost, tests) {
   ];
   const costly = costlyStages(cost);
   if (costly.length > 0) {
-    const named = costly.map((s) => `\`${s.stage}\` ${sec(s.seconds)} (${s.byPlatform.map(([p, n]) => `${p} ${sec(n)}`).join(", ")})`);
+    const named = costly.map(
+      (s) => `\`${s.stage}\` ${sec(s.seconds)} under QEMU${s.compared ? `, ${sec(s.added)} more than natively` : ""} (${s.byPlatform.map(([p, n]) => `${p} ${sec(n)}`).join(", ")})`
+    );
     lines.push(
       "",
       `Costliest emulated stages: ${named.join("; ")}. Their RUN steps run under QEMU. A stage that compiles can run natively instead: \`FROM --platform=$BUILDPLATFORM\` for it, a cross-compiler for \`$TARGETPLATFORM\` (\`GOOS=$TARGETOS GOARCH=$TARGETARCH\`, a \`gcc-<triplet>\` toolchain, \`rustup target add\`), and \`COPY --from=\` its output into the image.`
