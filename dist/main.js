@@ -21,6 +21,7 @@ import {
   engineInfo,
   findPlatformImage,
   getInputs,
+  ghaScope,
   indexNotes,
   isAttestation,
   isIndexMediaType,
@@ -45,8 +46,9 @@ import {
   targetsOf,
   testTimes,
   verifyImageArch,
+  withMatrixScope,
   writeSummary
-} from "./chunks/chunk-FKZXA5DG.js";
+} from "./chunks/chunk-I5BNKTEV.js";
 import "./chunks/chunk-BVINOHGH.js";
 import {
   ALL_PLATFORMS,
@@ -1296,7 +1298,7 @@ async function sideBySide(run3, startOrder, atOnce, how, each2) {
     const ref = localRef(plan, tag, p);
     const dir = dirs.get(p);
     const metadata = join5(run3.scratch, `metadata-${platformSlug(p)}.json`);
-    const argv = recordArgv(how.argv(buildArgv(b, [p], ref, files), dir), metadata);
+    const argv = recordArgv(how.argv(buildArgv(ownCache(b, p, plan.platforms), [p], ref, files), dir), metadata);
     const from = since(started);
     const out = await docker(argv, { allowFailure: true });
     const to = since(started);
@@ -1318,6 +1320,11 @@ async function sideBySide(run3, startOrder, atOnce, how, each2) {
   const rejected = [...ended.values()].find((r) => r.status === "rejected");
   if (rejected) throw rejected.reason;
   return plan.platforms.map((p) => ended.get(formatPlatform(p)).value);
+}
+function ownCache(b, p, platforms) {
+  if (platforms.length < 2 || b.settings.cacheTo.length === 0) return b;
+  const { from, to } = withMatrixScope({ from: b.settings.cacheFrom, to: b.settings.cacheTo }, ghaScope([p]));
+  return { ...b, settings: { ...b.settings, cacheFrom: from, cacheTo: to } };
 }
 async function saveOne(run3, p, ref, dir, buildSeconds) {
   const started = Date.now();

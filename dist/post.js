@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-FKZXA5DG.js";
+} from "./chunks/chunk-I5BNKTEV.js";
 import "./chunks/chunk-BVINOHGH.js";
 import {
   runStep

@@ -7,6 +7,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { type BuildPlan, layoutArgv, loadAndLayoutArgv, localRef, ociLoadArgv, platformSlug, recordArgv } from './build-plan.js'
+import { ghaScope, withMatrixScope } from './cache-entries.js'
 import { limiter, settleAll } from './concurrency.js'
 import { buildRecordRef } from './docker/build-record.js'
 import { buildArgv } from './docker/buildx.js'
@@ -238,7 +239,7 @@ async function sideBySide<R>(
     const ref = localRef(plan, tag, p)
     const dir = dirs.get(p)!
     const metadata = join(run.scratch, `metadata-${platformSlug(p)}.json`)
-    const argv = recordArgv(how.argv(buildArgv(b, [p], ref, files), dir), metadata)
+    const argv = recordArgv(how.argv(buildArgv(ownCache(b, p, plan.platforms), [p], ref, files), dir), metadata)
     const from = since(started)
     const out = await docker(argv, { allowFailure: true })
     const to = since(started)
@@ -261,6 +262,17 @@ async function sideBySide<R>(
   const rejected = [...ended.values()].find(r => r.status === 'rejected')
   if (rejected) throw rejected.reason
   return plan.platforms.map(p => (ended.get(formatPlatform(p)) as PromiseFulfilledResult<R>).value)
+}
+
+/**
+ * The build settings of one platform's build among several: its cache exports under that
+ * platform's scope (withMatrixScope: a `type=gha` scope, a registry reference's tag), read back
+ * from there, so that the builds, all exporting at once, do not overwrite one another's cache.
+ */
+export function ownCache(b: BuildInputs, p: Platform, platforms: readonly Platform[]): BuildInputs {
+  if (platforms.length < 2 || b.settings.cacheTo.length === 0) return b
+  const { from, to } = withMatrixScope({ from: b.settings.cacheFrom, to: b.settings.cacheTo }, ghaScope([p]))
+  return { ...b, settings: { ...b.settings, cacheFrom: from, cacheTo: to } }
 }
 
 async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, buildSeconds: number): Promise<PlatformBuilt> {

@@ -208,6 +208,31 @@ describe('a build per platform on a builder of several nodes', () => {
     expect(events.indexOf('hand on linux/arm64')).toBeLessThan(events.indexOf('end linux/riscv64'))
   })
 
+  it("exports each platform's build cache under that platform's scope, so that the builds running at once do not overwrite one another's", async () => {
+    const cached = getInputs(
+      name =>
+        ({
+          image: 'registry.example/app',
+          platforms: 'linux/amd64,linux/arm/v7',
+          'cache-from': 'type=registry,ref=registry.example/app:buildcache\ntype=gha',
+          'cache-to': 'type=registry,ref=registry.example/app:buildcache,mode=max\ntype=gha,mode=max'
+        })[name] ?? ''
+    ).build!
+    const two = [SIX[0], SIX[2]]
+    await run(planBuild({ store: 'classic' }, fleet, two, 2, 16 * GIB, EMULATED), cached)
+    const caches = (p: string) => {
+      const argv = argvs.find(a => platformOf(a) === p)!
+      return argv.flatMap((a, i) => (a === '--cache-from' || a === '--cache-to' ? [`${a} ${argv[i + 1]}`] : []))
+    }
+    expect(caches('linux/arm/v7')).toEqual([
+      '--cache-from type=registry,ref=registry.example/app:buildcache-linux-arm-v7',
+      '--cache-from type=gha,scope=linux-arm-v7',
+      '--cache-to type=registry,ref=registry.example/app:buildcache-linux-arm-v7,mode=max',
+      '--cache-to type=gha,mode=max,scope=linux-arm-v7'
+    ])
+    expect(caches('linux/amd64')[0]).toBe('--cache-from type=registry,ref=registry.example/app:buildcache-linux-amd64')
+  })
+
   it('fails with the failed build, starting no other', async () => {
     const plan = planBuild({ store: 'classic' }, fleet, SIX, 2, 16 * GIB, EMULATED)
     builds = { 'linux/s390x': [1, 7] }
