@@ -1,6 +1,6 @@
 /** Download a resolved QEMU package, verify it, and put its static emulators in the tool cache. */
 import { createHash } from 'node:crypto'
-import { chmod, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, lstat, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { sha256Hex as sha256 } from '../digest.js'
 import { parseElf } from '../elf.js'
@@ -68,12 +68,17 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<{ re
     await mkdir(staged)
     const wanted = o.emulators.map(e => packagePath(pkg, e))
     const kept = o.keptEmulators ? await takeKept(deb, wanted, o.keptEmulators, unpacked, work) : undefined
-    const got = kept ?? new Set(await extractFromDeb(deb, wanted, unpacked, work))
+    const got = kept ?? new Map((await extractFromDeb(deb, wanted, unpacked, work)).map(path => [path, undefined]))
     const binaries: Record<string, string> = {}
     for (const e of o.emulators) {
       const from = packagePath(pkg, e)
       if (!got.has(from)) continue
       const data = await readFile(join(unpacked, from))
+      // A kept emulator's bytes, as installed, must have the MD5 the .deb's md5sums give its path.
+      const md5 = got.get(from)
+      const actual = md5 && createHash('md5').update(data).digest('hex')
+      if (md5 && actual !== md5)
+        throw new VerificationError(`the kept qemu-${e} has MD5 ${actual}, but the md5sums of the verified .deb give ${from} ${md5}`)
       const elf = parseElf(data.subarray(0, 64 * 1024))
       if (!elf || elf.dynamic)
         throw new VerificationError(
@@ -92,12 +97,12 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<{ re
 }
 
 /**
- * The wanted files of a verified .deb, taken from `keptDir` (by file name) into `dest` at their
- * package paths, each checked against the MD5 the .deb's `md5sums` gives it: unpacking
- * Debian's 450 MiB data.tar.xz for a few emulators takes seconds, an MD5 of each a few
- * milliseconds. Undefined, and nothing taken, when the package has no md5sums or a wanted
- * file it holds was not kept: the caller unpacks the .deb. A kept file that is not a regular
- * file, or whose MD5 differs, is refused.
+ * The wanted files of a verified .deb, moved from `keptDir` (by file name) into `dest` at their
+ * package paths, each with the MD5 the .deb's `md5sums` gives it, which the installer checks
+ * against the bytes it installs: unpacking Debian's 450 MiB data.tar.xz for a few emulators
+ * takes seconds, an MD5 of each a few milliseconds. Undefined, and nothing taken, when the
+ * package has no md5sums or a wanted file it holds was not kept: the caller unpacks the .deb.
+ * A kept file that is not a regular file is refused.
  */
 export async function takeKept(
   deb: Buffer,
@@ -105,27 +110,22 @@ export async function takeKept(
   keptDir: string,
   dest: string,
   scratch: string
-): Promise<Set<string> | undefined> {
+): Promise<Map<string, string> | undefined> {
   const sums = await readMd5sums(deb, scratch)
   if (sums.size === 0) return undefined
-  const taken: { path: string; file: string }[] = []
+  const taken = new Map<string, string>()
   for (const path of wanted) {
     const sum = sums.get(path.replace(/^\.\//, ''))
     if (!sum) continue // the package has no such file
-    const file = join(keptDir, basename(path))
-    const s = await lstat(file).catch(() => undefined)
+    const s = await lstat(join(keptDir, basename(path))).catch(() => undefined)
     if (!s) return undefined
     if (!s.isFile()) throw new VerificationError(`the kept ${basename(path)} is not a regular file`)
-    taken.push({ path, file })
+    taken.set(path, sum)
   }
-  for (const { path, file } of taken) {
-    const data = await readFile(file)
-    const actual = createHash('md5').update(data).digest('hex')
-    const want = sums.get(path.replace(/^\.\//, ''))
-    if (actual !== want)
-      throw new VerificationError(`the kept ${basename(path)} has MD5 ${actual}, but the md5sums of the verified .deb give ${path} ${want}`)
+  for (const path of taken.keys()) {
     await mkdir(join(dest, dirname(path)), { recursive: true })
-    await writeFile(join(dest, path), data)
+    const [from, to] = [join(keptDir, basename(path)), join(dest, path)]
+    await rename(from, to).catch(() => copyFile(from, to))
   }
-  return new Set(taken.map(t => t.path))
+  return taken
 }

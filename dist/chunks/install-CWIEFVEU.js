@@ -4,7 +4,7 @@ import {
   install,
   packagePath,
   takeKept
-} from "./chunk-KER5ITLV.js";
+} from "./chunk-GY3JQGA4.js";
 import "./chunk-ATW73TXN.js";
 import "./chunk-CLHB73CL.js";
 import "./chunk-4N2PG2EK.js";

@@ -23,7 +23,7 @@ import {
 
 // src/qemu/install.ts
 import { createHash } from "node:crypto";
-import { chmod, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod, copyFile, lstat, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join as join2 } from "node:path";
 
 // src/qemu/deb.ts
@@ -118,12 +118,16 @@ async function install(pkg, o) {
     await mkdir(staged);
     const wanted = o.emulators.map((e) => packagePath(pkg, e));
     const kept = o.keptEmulators ? await takeKept(deb, wanted, o.keptEmulators, unpacked, work) : void 0;
-    const got = kept ?? new Set(await extractFromDeb(deb, wanted, unpacked, work));
+    const got = kept ?? new Map((await extractFromDeb(deb, wanted, unpacked, work)).map((path) => [path, void 0]));
     const binaries = {};
     for (const e of o.emulators) {
       const from = packagePath(pkg, e);
       if (!got.has(from)) continue;
       const data = await readFile(join2(unpacked, from));
+      const md5 = got.get(from);
+      const actual = md5 && createHash("md5").update(data).digest("hex");
+      if (md5 && actual !== md5)
+        throw new VerificationError(`the kept qemu-${e} has MD5 ${actual}, but the md5sums of the verified .deb give ${from} ${md5}`);
       const elf = parseElf(data.subarray(0, 64 * 1024));
       if (!elf || elf.dynamic)
         throw new VerificationError(
@@ -143,26 +147,21 @@ async function install(pkg, o) {
 async function takeKept(deb, wanted, keptDir, dest, scratch) {
   const sums = await readMd5sums(deb, scratch);
   if (sums.size === 0) return void 0;
-  const taken = [];
+  const taken = /* @__PURE__ */ new Map();
   for (const path of wanted) {
     const sum = sums.get(path.replace(/^\.\//, ""));
     if (!sum) continue;
-    const file = join2(keptDir, basename(path));
-    const s = await lstat(file).catch(() => void 0);
+    const s = await lstat(join2(keptDir, basename(path))).catch(() => void 0);
     if (!s) return void 0;
     if (!s.isFile()) throw new VerificationError(`the kept ${basename(path)} is not a regular file`);
-    taken.push({ path, file });
+    taken.set(path, sum);
   }
-  for (const { path, file } of taken) {
-    const data = await readFile(file);
-    const actual = createHash("md5").update(data).digest("hex");
-    const want = sums.get(path.replace(/^\.\//, ""));
-    if (actual !== want)
-      throw new VerificationError(`the kept ${basename(path)} has MD5 ${actual}, but the md5sums of the verified .deb give ${path} ${want}`);
+  for (const path of taken.keys()) {
     await mkdir(join2(dest, dirname(path)), { recursive: true });
-    await writeFile2(join2(dest, path), data);
+    const [from, to] = [join2(keptDir, basename(path)), join2(dest, path)];
+    await rename(from, to).catch(() => copyFile(from, to));
   }
-  return new Set(taken.map((t) => t.path));
+  return taken;
 }
 
 export {

@@ -1,7 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   ensureInstalled
-} from "./chunk-KER5ITLV.js";
+} from "./chunk-GY3JQGA4.js";
 import "./chunk-ATW73TXN.js";
 import {
   keptEmulatorsDir,
