@@ -603,14 +603,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-3LDGS7BR.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-BLX773Z6.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
       import("./chunks/resolve-FTY5UNWY.js"),
       import("./chunks/install-CWIEFVEU.js"),
-      import("./chunks/kept-PJKBFZTW.js"),
+      import("./chunks/kept-5DEXK47V.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/download-SX2EZKQG.js")
     ]);

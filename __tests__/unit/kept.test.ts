@@ -55,6 +55,8 @@ let root: string
 let genuine: string
 let toolCache: string
 let lines: { warning: string[]; info: string[] }
+/** What the download the genuine folder keeps installed. */
+let installed: Installed
 
 const STABLE_PACKAGES = 'dists/stable/main/binary-amd64/Packages.gz'
 const debPath = () => archive.deb('qemu-user', TRIXIE).filename
@@ -85,13 +87,13 @@ beforeAll(async () => {
   genuine = join(root, 'genuine')
   const keeping = keeper(url => download(url), server.url, genuine)
   const pkg = await resolveQemu(query('latest'), { mirror: server.url, arch: 'amd64', keys: [key.publicKey], fetch: keeping.fetch })
-  const { installed } = await install(pkg, {
+  ;({ installed } = await install(pkg, {
     mirror: server.url,
     toolCache: join(root, 'download-tool-cache'),
     host: 'amd64',
     emulators: ['aarch64', 's390x'],
     fetch: keeping.fetch
-  })
+  }))
   await keeping.commit(pkg.suite, installed)
   // Nothing is left beside the downloads.
   expect(await readdir(process.env.RUNNER_TEMP)).toEqual([])
@@ -231,6 +233,13 @@ describe('QEMU restored from an Actions cache entry', () => {
         '1%3a10.0.13+ds-0+deb13u1/amd64/qemu-s390x'
       ].sort()
     )
+  })
+
+  it('keeps the emulators once when another job keeps the same version into the same folder, never writing through the first one’s links', async () => {
+    const before = await readFile(join(genuine, 'emulators', 'qemu-aarch64'))
+    await keeper(url => download(url), server.url, genuine).commit('stable', installed)
+    expect(await readFile(join(genuine, 'emulators', 'qemu-aarch64'))).toEqual(before)
+    expect(await readFile(join(installed.dir, 'qemu-aarch64'))).toEqual(before)
   })
 
   it('unpacks the emulators from the .deb of an entry that keeps none (an older entry), and when a kept one is missing', async () => {

@@ -3,6 +3,7 @@
  * mirror of one suite's InRelease and Packages index, and the .deb): what an Actions cache entry
  * holds, so that a restored QEMU is checked along the same chain as a download.
  */
+import { constants } from 'node:fs'
 import { copyFile, link, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { VerificationError } from '../errors.js'
@@ -24,6 +25,21 @@ export function keptEmulatorsDir(dir: string): string {
 /** A hard link where the two paths share a file system, else a copy. */
 async function linkOrCopy(from: string, to: string): Promise<void> {
   await link(from, to).catch(() => copyFile(from, to))
+}
+
+/**
+ * An installed emulator linked (else copied) into a kept folder, never written through: a file
+ * already there (another job of this machine, keeping the same version at once) may be a link to
+ * a binary in use as binfmt_misc's interpreter. The restore checks whatever is kept.
+ */
+async function keepEmulator(from: string, to: string): Promise<void> {
+  const exists = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST'
+  await link(from, to).catch(async (err: unknown) => {
+    if (exists(err)) return
+    await copyFile(from, to, constants.COPYFILE_EXCL).catch((again: unknown) => {
+      if (!exists(again)) throw again
+    })
+  })
 }
 
 /** A fetcher that keeps a copy of each file it downloads, until they are committed to a kept folder or discarded. */
@@ -66,7 +82,7 @@ export function keeper(fetch: Fetcher, mirror: string, dir: string): Keeper {
       if (!installed) return
       await mkdir(keptEmulatorsDir(dir), { recursive: true })
       for (const e of Object.keys(installed.binaries)) {
-        await linkOrCopy(binaryPath(installed, e), join(keptEmulatorsDir(dir), `qemu-${e}`))
+        await keepEmulator(binaryPath(installed, e), join(keptEmulatorsDir(dir), `qemu-${e}`))
       }
     },
     discard

@@ -7,7 +7,7 @@ import {
   keptEmulatorsDir,
   keptFetcher,
   readKept
-} from "./chunk-VU4AIQ6D.js";
+} from "./chunk-2VVQSTUD.js";
 import {
   discardWrittenSince,
   snapshot

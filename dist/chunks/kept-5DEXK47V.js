@@ -6,7 +6,7 @@ import {
   keptFetcher,
   keptSuite,
   readKept
-} from "./chunk-VU4AIQ6D.js";
+} from "./chunk-2VVQSTUD.js";
 import "./chunk-CLHB73CL.js";
 import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";

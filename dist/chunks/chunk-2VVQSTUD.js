@@ -17,6 +17,7 @@ import {
 } from "./chunk-WXXSKNG5.js";
 
 // src/qemu/kept.ts
+import { constants } from "node:fs";
 import { copyFile, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 function keptDir(toolCache, key) {
@@ -27,6 +28,15 @@ function keptEmulatorsDir(dir) {
 }
 async function linkOrCopy(from, to) {
   await link(from, to).catch(() => copyFile(from, to));
+}
+async function keepEmulator(from, to) {
+  const exists = (err) => err.code === "EEXIST";
+  await link(from, to).catch(async (err) => {
+    if (exists(err)) return;
+    await copyFile(from, to, constants.COPYFILE_EXCL).catch((again) => {
+      if (!exists(again)) throw again;
+    });
+  });
 }
 function keeper(fetch, mirror, dir) {
   const copies = /* @__PURE__ */ new Map();
@@ -55,7 +65,7 @@ function keeper(fetch, mirror, dir) {
       if (!installed) return;
       await mkdir(keptEmulatorsDir(dir), { recursive: true });
       for (const e of Object.keys(installed.binaries)) {
-        await linkOrCopy(binaryPath(installed, e), join(keptEmulatorsDir(dir), `qemu-${e}`));
+        await keepEmulator(binaryPath(installed, e), join(keptEmulatorsDir(dir), `qemu-${e}`));
       }
     },
     discard
