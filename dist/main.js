@@ -30,6 +30,7 @@ import {
   mapLimit,
   mergeStaged,
   mergeSummary,
+  quiet,
   readBlob,
   readJsonBlob,
   readLayoutIndex,
@@ -41,6 +42,7 @@ import {
   require_tar_stream,
   saveState,
   settleAll,
+  settled,
   sortedAnnotations,
   storeOf,
   targetsOf,
@@ -48,7 +50,7 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-I5BNKTEV.js";
+} from "./chunks/chunk-FOCELPFF.js";
 import "./chunks/chunk-BVINOHGH.js";
 import {
   ALL_PLATFORMS,
@@ -603,14 +605,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-BLX773Z6.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-6UDYNEXM.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
       import("./chunks/resolve-FTY5UNWY.js"),
       import("./chunks/install-CWIEFVEU.js"),
-      import("./chunks/kept-5DEXK47V.js"),
+      import("./chunks/kept-6WUEFWE3.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/download-SX2EZKQG.js")
     ]);
@@ -1223,16 +1225,16 @@ async function multiPlatform(run3, each2) {
   );
   const imageId2 = await imageId(tag);
   const written = attested ? Promise.resolve({ top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" }) : writeLayout(run3, dir, imageId2);
-  const checked2 = written.then((w) => {
-    const want = expectedImageId(plan.store, w.top, w.top);
-    if (want !== imageId2)
-      throw new VerificationError(
-        `the engine's image ${tag} is ${imageId2}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
-      );
-    return w;
-  });
-  checked2.catch(() => {
-  });
+  const checked2 = quiet(
+    written.then((w) => {
+      const want = expectedImageId(plan.store, w.top, w.top);
+      if (want !== imageId2)
+        throw new VerificationError(
+          `the engine's image ${tag} is ${imageId2}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+        );
+      return w;
+    })
+  );
   const gate = limiter(run3.parallel);
   return settleAll(
     plan.platforms.map(
@@ -1258,7 +1260,7 @@ async function writeLayout(run3, dir, engine) {
     await withSecrets(run3, async (files) => {
       const argv = layoutArgv(buildArgv(again, plan.platforms, tag, files), dir);
       const out = await docker(argv, { allowFailure: true });
-      for (const line of [`[command]docker ${argv.join(" ")}`, ...lines(out.stdout), ...lines(out.stderr)]) log(line);
+      for (const line of commandLines(argv, out)) log(line);
       if (out.exitCode !== 0) throw new CommandError(`docker ${argv.join(" ")}`, out);
     });
     const top = await savedImage(dir);
@@ -1304,7 +1306,7 @@ async function sideBySide(run3, startOrder, atOnce, how, each2) {
     const to = since(started);
     const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`;
     const outcome = out.exitCode === 0 ? `Built ${formatPlatform(p)} in ${sec(to - from)} (${span})` : `Failed (${span})`;
-    printGroup(`Build ${formatPlatform(p)}`, [`[command]docker ${argv.join(" ")}`, ...lines(out.stdout), ...lines(out.stderr), outcome]);
+    printGroup(`Build ${formatPlatform(p)}`, [...commandLines(argv, out), outcome]);
     if (out.exitCode !== 0) {
       failed.push({ platform: p, error: new CommandError(`docker ${argv.join(" ")}`, out) });
       return;
@@ -1354,10 +1356,11 @@ function buildFailure(failed) {
   );
 }
 var lines = (text) => text ? text.replace(/\n$/, "").split("\n") : [];
-var settled = (p) => p.then(
-  (value) => ({ status: "fulfilled", value }),
-  (reason) => ({ status: "rejected", reason })
-);
+var commandLines = (argv, out) => [
+  `[command]docker ${argv.join(" ")}`,
+  ...lines(out.stdout),
+  ...lines(out.stderr)
+];
 async function ociLayout(run3, each2) {
   const { plan, b, tag } = run3;
   const dir = await layoutDir(run3, "layout");
@@ -1482,10 +1485,7 @@ async function gzipToFile(source, dest, { inFlight = availableParallelism() + 1,
   try {
     for await (const block of blocksOf(source)) {
       signal?.throwIfAborted();
-      const member = gzipBlock(block);
-      member.catch(() => {
-      });
-      queue.push(member);
+      queue.push(quiet(gzipBlock(block)));
       if (queue.length >= inFlight) await writeNext();
     }
     while (queue.length > 0) await writeNext();
@@ -1622,10 +1622,10 @@ async function buildTestPush(b, plan, o, tag) {
         const [tested, verified] = await Promise.allSettled([testing, verifying]);
         for (const line of testLines) log(line);
         if (tested.status === "rejected" || verified.status === "rejected" || !passed(tested.value, verified.value)) stopPreparing.abort();
-        const prepared = await Promise.allSettled([preparing]);
+        const prepared = await settled(preparing);
         if (tested.status === "rejected") throw tested.reason;
         if (verified.status === "rejected") throw verified.reason;
-        if (prepared[0].status === "rejected" && !stopPreparing.signal.aborted) throw prepared[0].reason;
+        if (prepared.status === "rejected" && !stopPreparing.signal.aborted) throw prepared.reason;
         const [test, arch] = [tested.value, verified.value];
         if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
         if (arch) log(archLogLine(arch));
@@ -1636,7 +1636,7 @@ async function buildTestPush(b, plan, o, tag) {
           test,
           retry: void 0,
           arch,
-          prepared: prepared[0].status === "fulfilled" ? prepared[0].value : void 0,
+          prepared: prepared.status === "fulfilled" ? prepared.value : void 0,
           buildSeconds: built.buildSeconds,
           sharedBuild: built.sharedBuild,
           recordRef: built.recordRef
@@ -1728,11 +1728,6 @@ async function measureCost(built, o, reads) {
   }
 }
 var passed = (test, arch) => (!test || test.outcome.kind === "passed") && (!arch || archOk(arch));
-function quiet(promise) {
-  promise.catch(() => {
-  });
-  return promise;
-}
 async function buildAgainAfterACrash(o, work) {
   try {
     return await work();

@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-I5BNKTEV.js";
+} from "./chunks/chunk-FOCELPFF.js";
 import "./chunks/chunk-BVINOHGH.js";
 import {
   runStep

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { type BuildPlan, layoutArgv, loadAndLayoutArgv, localRef, ociLoadArgv, platformSlug, recordArgv } from './build-plan.js'
 import { ghaScope, withMatrixScope } from './cache-entries.js'
-import { limiter, settleAll } from './concurrency.js'
+import { limiter, quiet, settleAll, settled } from './concurrency.js'
 import { buildRecordRef } from './docker/build-record.js'
 import { buildArgv } from './docker/buildx.js'
 import { docker } from './docker/engine.js'
@@ -127,15 +127,17 @@ async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => P
   const written = attested
     ? Promise.resolve({ top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" })
     : writeLayout(run, dir, imageId)
-  const checked = written.then(w => {
-    const want = expectedImageId(plan.store, w.top, w.top)
-    if (want !== imageId)
-      throw new VerificationError(
-        `the engine's image ${tag} is ${imageId}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
-      )
-    return w
-  })
-  checked.catch(() => {}) // each platform's layout awaits it; handled here so that no rejection goes unseen before then
+  // Each platform's layout awaits it.
+  const checked = quiet(
+    written.then(w => {
+      const want = expectedImageId(plan.store, w.top, w.top)
+      if (want !== imageId)
+        throw new VerificationError(
+          `the engine's image ${tag} is ${imageId}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+        )
+      return w
+    })
+  )
   const gate = limiter(run.parallel)
   return settleAll(
     plan.platforms.map(p =>
@@ -169,7 +171,7 @@ async function writeLayout(run: BuildRun, dir: string, engine: string): Promise<
     await withSecrets(run, async files => {
       const argv = layoutArgv(buildArgv(again, plan.platforms, tag, files), dir)
       const out = await docker(argv, { allowFailure: true })
-      for (const line of [`[command]docker ${argv.join(' ')}`, ...lines(out.stdout), ...lines(out.stderr)]) log(line)
+      for (const line of commandLines(argv, out)) log(line)
       if (out.exitCode !== 0) throw new CommandError(`docker ${argv.join(' ')}`, out)
     })
     const top = await savedImage(dir)
@@ -245,7 +247,7 @@ async function sideBySide<R>(
     const to = since(started)
     const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`
     const outcome = out.exitCode === 0 ? `Built ${formatPlatform(p)} in ${sec(to - from)} (${span})` : `Failed (${span})`
-    printGroup(`Build ${formatPlatform(p)}`, [`[command]docker ${argv.join(' ')}`, ...lines(out.stdout), ...lines(out.stderr), outcome])
+    printGroup(`Build ${formatPlatform(p)}`, [...commandLines(argv, out), outcome])
     if (out.exitCode !== 0) {
       failed.push({ platform: p, error: new CommandError(`docker ${argv.join(' ')}`, out) })
       return
@@ -315,11 +317,12 @@ function buildFailure(failed: readonly { platform: Platform; error: unknown }[])
 
 const lines = (text: string) => (text ? text.replace(/\n$/, '').split('\n') : [])
 
-const settled = <R>(p: Promise<R>): Promise<PromiseSettledResult<R>> =>
-  p.then(
-    value => ({ status: 'fulfilled', value }),
-    (reason: unknown) => ({ status: 'rejected', reason })
-  )
+/** A docker command held back for its log group: its command line, then what it printed. */
+const commandLines = (argv: readonly string[], out: { stdout: string; stderr: string }) => [
+  `[command]docker ${argv.join(' ')}`,
+  ...lines(out.stdout),
+  ...lines(out.stderr)
+]
 
 async function ociLayout<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
   const { plan, b, tag } = run

@@ -36,3 +36,19 @@ export async function settleAll<R>(promises: readonly Promise<R>[]): Promise<R[]
   if (failed) throw failed.reason
   return settled.map(s => (s as PromiseFulfilledResult<R>).value)
 }
+
+/** A promise's outcome as Promise.allSettled gives it, for one promise awaited on its own. */
+export const settled = <R>(p: Promise<R>): Promise<PromiseSettledResult<R>> =>
+  p.then(
+    value => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason })
+  )
+
+/**
+ * The promise, its rejection marked as handled until it is awaited: for work started now and
+ * awaited later, which may fail before anyone awaits it (Node would end the process).
+ */
+export function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
+}

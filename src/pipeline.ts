@@ -14,7 +14,7 @@ import { buildEach } from './build.js'
 import { type EmulationCost, emulationCost, type StepCost } from './build-cost.js'
 import type { BuildHost } from './build-host.js'
 import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
-import { mapLimit } from './concurrency.js'
+import { mapLimit, quiet, settled } from './concurrency.js'
 import { costLines } from './cost-report.js'
 import { nodeOf, recordedRunSteps } from './docker/build-record.js'
 import { docker, type EngineInfo } from './docker/engine.js'
@@ -167,10 +167,10 @@ async function buildTestPush(
         const [tested, verified] = await Promise.allSettled([testing, verifying])
         for (const line of testLines) log(line)
         if (tested.status === 'rejected' || verified.status === 'rejected' || !passed(tested.value, verified.value)) stopPreparing.abort()
-        const prepared = await Promise.allSettled([preparing])
+        const prepared = await settled(preparing)
         if (tested.status === 'rejected') throw tested.reason
         if (verified.status === 'rejected') throw verified.reason
-        if (prepared[0].status === 'rejected' && !stopPreparing.signal.aborted) throw prepared[0].reason
+        if (prepared.status === 'rejected' && !stopPreparing.signal.aborted) throw prepared.reason
         const [test, arch] = [tested.value, verified.value]
         if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
         if (arch) log(archLogLine(arch))
@@ -181,7 +181,7 @@ async function buildTestPush(
           test,
           retry: undefined as Retry | undefined,
           arch,
-          prepared: prepared[0].status === 'fulfilled' ? prepared[0].value : undefined,
+          prepared: prepared.status === 'fulfilled' ? prepared.value : undefined,
           buildSeconds: built.buildSeconds,
           sharedBuild: built.sharedBuild,
           recordRef: built.recordRef
@@ -289,12 +289,6 @@ async function measureCost(
 
 /** Whether a platform's checks passed: its test (when there is one) and its architecture check (when asked). Pure. */
 const passed = (test?: TestResult, arch?: ArchReport) => (!test || test.outcome.kind === 'passed') && (!arch || archOk(arch))
-
-/** The promise, its rejection marked as handled until someone awaits it. */
-function quiet<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {})
-  return promise
-}
 
 /**
  * The build plan carried out; when a build step of one emulated platform crashed (emulator-crash.ts),

@@ -11,6 +11,7 @@ import { open } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { promisify } from 'node:util'
 import { constants, deflateRaw, gzip } from 'node:zlib'
+import { quiet } from '../concurrency.js'
 
 /** Bytes per gzip member: large enough that the members' headers and the restarted dictionary cost nothing worth measuring. */
 export const BLOCK_SIZE = 4 * 1024 * 1024
@@ -83,9 +84,7 @@ export async function gzipToFile(
   try {
     for await (const block of blocksOf(source)) {
       signal?.throwIfAborted()
-      const member = gzipBlock(block)
-      member.catch(() => {}) // awaited in turn by writeNext; handled here so that no rejection goes unseen before then
-      queue.push(member)
+      queue.push(quiet(gzipBlock(block))) // awaited in turn by writeNext
       if (queue.length >= inFlight) await writeNext()
     }
     while (queue.length > 0) await writeNext()

@@ -22,23 +22,27 @@ export function keptEmulatorsDir(dir: string): string {
   return join(dir, 'emulators')
 }
 
-/** A hard link where the two paths share a file system, else a copy. */
+const exists = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST'
+
+/**
+ * A hard link where the two paths share a file system, else a copy; never written through a file
+ * already at `to` (EEXIST), which may be a link to another file, a binary in use among them.
+ */
 async function linkOrCopy(from: string, to: string): Promise<void> {
-  await link(from, to).catch(() => copyFile(from, to))
+  await link(from, to).catch((err: unknown) => {
+    if (exists(err)) throw err
+    return copyFile(from, to, constants.COPYFILE_EXCL)
+  })
 }
 
 /**
- * An installed emulator linked (else copied) into a kept folder, never written through: a file
- * already there (another job of this machine, keeping the same version at once) may be a link to
- * a binary in use as binfmt_misc's interpreter. The restore checks whatever is kept.
+ * An installed emulator linked (else copied) into a kept folder. One already there (another job of
+ * this machine keeping the same version at once, its link to the interpreter binfmt_misc uses) is
+ * left as it is: the restore checks whatever is kept.
  */
 async function keepEmulator(from: string, to: string): Promise<void> {
-  const exists = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST'
-  await link(from, to).catch(async (err: unknown) => {
-    if (exists(err)) return
-    await copyFile(from, to, constants.COPYFILE_EXCL).catch((again: unknown) => {
-      if (!exists(again)) throw again
-    })
+  await linkOrCopy(from, to).catch((err: unknown) => {
+    if (!exists(err)) throw err
   })
 }
 

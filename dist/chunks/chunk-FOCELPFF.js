@@ -4431,10 +4431,19 @@ function limiter(limit) {
   };
 }
 async function settleAll(promises) {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((s) => s.status === "rejected");
+  const settled2 = await Promise.allSettled(promises);
+  const failed = settled2.find((s) => s.status === "rejected");
   if (failed) throw failed.reason;
-  return settled.map((s) => s.value);
+  return settled2.map((s) => s.value);
+}
+var settled = (p) => p.then(
+  (value) => ({ status: "fulfilled", value }),
+  (reason) => ({ status: "rejected", reason })
+);
+function quiet(promise) {
+  promise.catch(() => {
+  });
+  return promise;
 }
 
 // src/coordination/cache-service.ts
@@ -5003,10 +5012,10 @@ async function send2(request, options = {}) {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const readTimeoutMs = options.readTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    let settled = false;
+    let settled2 = false;
     const finish = (err2, res) => {
-      if (settled) return;
-      settled = true;
+      if (settled2) return;
+      settled2 = true;
       clearTimeout(connectTimer);
       if (err2) reject(err2);
       else resolve(res);
@@ -5853,6 +5862,8 @@ export {
   mapLimit,
   limiter,
   settleAll,
+  settled,
+  quiet,
   require_tar_stream,
   costLines,
   connect,

@@ -6,7 +6,7 @@ import {
   keptFetcher,
   keptSuite,
   readKept
-} from "./chunk-2VVQSTUD.js";
+} from "./chunk-UNWLJN5E.js";
 import "./chunk-CLHB73CL.js";
 import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";

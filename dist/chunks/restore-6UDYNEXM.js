@@ -7,7 +7,7 @@ import {
   keptEmulatorsDir,
   keptFetcher,
   readKept
-} from "./chunk-2VVQSTUD.js";
+} from "./chunk-UNWLJN5E.js";
 import {
   discardWrittenSince,
   snapshot

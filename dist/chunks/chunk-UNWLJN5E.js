@@ -26,16 +26,16 @@ function keptDir(toolCache, key) {
 function keptEmulatorsDir(dir) {
   return join(dir, "emulators");
 }
+var exists = (err) => err.code === "EEXIST";
 async function linkOrCopy(from, to) {
-  await link(from, to).catch(() => copyFile(from, to));
+  await link(from, to).catch((err) => {
+    if (exists(err)) throw err;
+    return copyFile(from, to, constants.COPYFILE_EXCL);
+  });
 }
 async function keepEmulator(from, to) {
-  const exists = (err) => err.code === "EEXIST";
-  await link(from, to).catch(async (err) => {
-    if (exists(err)) return;
-    await copyFile(from, to, constants.COPYFILE_EXCL).catch((again) => {
-      if (!exists(again)) throw again;
-    });
+  await linkOrCopy(from, to).catch((err) => {
+    if (!exists(err)) throw err;
   });
 }
 function keeper(fetch, mirror, dir) {
