@@ -3,6 +3,7 @@ import {
   ATTESTATION_MANIFEST,
   Annotation,
   LayoutError,
+  MAX_JSON_BLOB,
   MediaType,
   archFailure,
   archLogLine,
@@ -50,7 +51,7 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-FOCELPFF.js";
+} from "./chunks/chunk-AS4FC6WF.js";
 import "./chunks/chunk-BVINOHGH.js";
 import {
   ALL_PLATFORMS,
@@ -367,6 +368,14 @@ async function builderEmulatorsWarning(builder, emulated) {
   const now = await builderInfo(builder.name);
   const missing = nodesMissingEmulators(now, emulated);
   return missing.length ? missingEmulatorsWarning(now, missing) : void 0;
+}
+function builderPushTarget(b, builder) {
+  if (builder.driver === "docker" || !b.push) return void 0;
+  const [first] = targetsOf(b);
+  if (!first) return void 0;
+  if (b.credentials && first.registry === b.image.registry) return void 0;
+  if (isInsecureRegistry(first.registry) && !sharesHostNetwork(builder)) return void 0;
+  return { registry: first.registry, repository: first.repository };
 }
 function checkReach(b, builder) {
   if (sharesHostNetwork(builder)) return;
@@ -810,13 +819,13 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
 }
 
 // src/pipeline.ts
-import { mkdir as mkdir5, mkdtemp, rm as rm3 } from "node:fs/promises";
+import { mkdir as mkdir6, mkdtemp, rm as rm3 } from "node:fs/promises";
 import { availableParallelism as availableParallelism2, freemem } from "node:os";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/build.ts
-import { mkdir as mkdir3, rm as rm2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 
 // src/build-plan.ts
 var BUILDS_PER_CORE = 2;
@@ -824,9 +833,11 @@ var MEMORY_PER_BUILD = 1024 ** 3;
 function buildsAtOnce(count2, cores, memory) {
   return Math.max(1, Math.min(count2, BUILDS_PER_CORE * Math.max(1, cores), Math.floor(memory / MEMORY_PER_BUILD)));
 }
-function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set(), attested = false) {
+function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set(), attested = false, pushTo) {
   const base = { store: engine.store, builder, platforms };
-  if (builder.driver !== "docker") return { ...base, kind: builder.nodes.length > 1 && platforms.length > 1 ? "layout-each" : "oci-layout" };
+  const each2 = builder.nodes.length > 1 && platforms.length > 1;
+  if (builder.driver !== "docker" && pushTo) return { ...base, kind: each2 ? "pushed-each" : "pushed", pushTo };
+  if (builder.driver !== "docker") return { ...base, kind: each2 ? "layout-each" : "oci-layout" };
   if (engine.store === "containerd") return { ...base, kind: "multi-platform", layout: attested ? "same-export" : "from-cache" };
   const isEmulated = (p) => emulated.has(formatPlatform(p));
   const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a));
@@ -847,7 +858,19 @@ function describePlan(plan) {
       return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} exported as an OCI layout, each platform loaded into the ${store} for its tests`;
     case "layout-each":
       return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`;
+    case "pushed":
+      return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the ${store} for its tests`;
+    case "pushed-each":
+      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the ${store} for its tests`;
   }
+}
+var pushedTo = (t) => `${t.registry}/${t.repository}`;
+function pushArgv(loadArgv, to) {
+  const at = loadArgv.indexOf("--tag");
+  if (at < 0 || loadArgv.indexOf("--tag", at + 1) >= 0) throw new Error("a build command line has one --tag");
+  const untagged = [...loadArgv.slice(0, at), ...loadArgv.slice(at + 2)];
+  const name = csvField(`name=${pushedTo(to)}`);
+  return replaceLoad(untagged, [`type=image,${name},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`]);
 }
 function layoutArgv(loadArgv, dir) {
   return replaceLoad(loadArgv, [layoutOutput(dir)]);
@@ -1003,6 +1026,13 @@ async function buildRecordRef(metadataFile) {
   const doc = JSON.parse(await readFile4(metadataFile, "utf8"));
   const ref = doc["buildx.build.ref"];
   return typeof ref === "string" && ref.split("/").length === 3 ? ref : void 0;
+}
+async function pushedDigest(metadataFile) {
+  const doc = JSON.parse(await readFile4(metadataFile, "utf8"));
+  const digest = doc["containerimage.digest"];
+  if (typeof digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(digest))
+    throw new Error(`the build's metadata (${metadataFile}) gives no digest of what it pushed`);
+  return digest;
 }
 var nodeOf = (recordRef) => recordRef.split("/")[1];
 async function recordedRunSteps(recordRef) {
@@ -1173,6 +1203,41 @@ async function grouped(name, work) {
   }
 }
 
+// src/oci/fetch.ts
+import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+var DOWNLOADS_AT_ONCE = 6;
+async function fetchLayout(client, repository, top, dir) {
+  await mkdir3(join5(dir, "blobs", top.digest.split(":")[0]), { recursive: true });
+  const documents = /* @__PURE__ */ new Map();
+  const blobs = /* @__PURE__ */ new Map();
+  const document = async (d) => {
+    if (d.size > MAX_JSON_BLOB) throw new LayoutError(`${d.digest} is ${d.size} bytes, more than a manifest may be`);
+    const { bytes: bytes2 } = await client.getManifest(repository, d.digest);
+    documents.set(d.digest, bytes2);
+    return bytes2;
+  };
+  const visit = async (d, depth) => {
+    if (documents.has(d.digest)) return;
+    if (depth > 2) throw new LayoutError(`${repository}@${top.digest}: indexes nest deeper than a build pushes them`);
+    const bytes2 = await document(d);
+    if (isIndexMediaType(d.mediaType)) {
+      const index = JSON.parse(bytes2.toString());
+      for (const child of index.manifests ?? []) await visit(child, depth + 1);
+    } else if (isManifestMediaType(d.mediaType)) {
+      const manifest = JSON.parse(bytes2.toString());
+      for (const b of [manifest.config, ...manifest.layers ?? []]) blobs.set(b.digest, b);
+    } else throw new LayoutError(`${repository}@${d.digest} is a ${d.mediaType}, neither an image index nor a manifest`);
+  };
+  await visit(top, 0);
+  await Promise.all([...documents].map(([digest, bytes2]) => writeFile4(blobPath(dir, digest), bytes2)));
+  await mapLimit([...blobs.values()], DOWNLOADS_AT_ONCE, (b) => client.downloadBlob(repository, b.digest, b.size, blobPath(dir, b.digest)));
+  await writeFile4(join5(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  await writeFile4(join5(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [top] }));
+  const bytes = [...documents.values()].reduce((n, b) => n + b.length, 0) + [...blobs.values()].reduce((n, b) => n + b.size, 0);
+  return { blobs: documents.size + blobs.size, bytes };
+}
+
 // src/build.ts
 var since = (t) => (Date.now() - t) / 1e3;
 var sec = (n) => `${n.toFixed(1)} s`;
@@ -1187,19 +1252,23 @@ async function buildEach(run3, each2) {
       return sideBySide(run3, run3.plan.platforms, run3.plan.platforms.length, LOADED_FROM_LAYOUT, each2);
     case "oci-layout":
       return ociLayout(run3, each2);
+    case "pushed":
+      return pushedOnce(run3, run3.plan.pushTo, each2);
+    case "pushed-each":
+      return sideBySide(run3, run3.plan.platforms, run3.plan.platforms.length, pushedByNode(run3.plan.pushTo), each2);
   }
 }
-var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join5(run3.scratch, "secrets"), work);
+var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join6(run3.scratch, "secrets"), work);
 async function buildAll(run3, argv, how) {
   const started = Date.now();
-  const metadata = join5(run3.scratch, "metadata.json");
+  const metadata = join6(run3.scratch, "metadata.json");
   await withSecrets(
     run3,
     (files) => group(`Build ${list(run3.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
   );
   const took = since(started);
   info(`Built ${run3.plan.platforms.length} platform(s) in ${sec(took)}`);
-  return { took, recordRef: await recordOf(metadata) };
+  return { took, recordRef: await recordOf(metadata), metadata };
 }
 async function recordOf(metadata) {
   return buildRecordRef(metadata).catch(() => void 0);
@@ -1210,8 +1279,8 @@ async function savedImage(dir) {
   return manifests[0];
 }
 async function layoutDir(run3, name) {
-  const dir = join5(run3.scratch, name);
-  await mkdir3(dir, { recursive: true });
+  const dir = join6(run3.scratch, name);
+  await mkdir4(dir, { recursive: true });
   return dir;
 }
 async function multiPlatform(run3, each2) {
@@ -1271,7 +1340,7 @@ async function writeLayout(run3, dir, engine) {
     }
     log(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`);
     await rm2(dir, { recursive: true, force: true });
-    await mkdir3(dir);
+    await mkdir4(dir);
     const saved = Date.now();
     await saveLayout(tag, dir);
     const how = `Saved as an OCI layout in ${sec(since(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`;
@@ -1287,6 +1356,17 @@ var LOADED_FROM_LAYOUT = {
     return loadOne(run3, p, image, ref, { seconds: buildSeconds, shared: false });
   }
 };
+function pushedByNode(to) {
+  let client;
+  return {
+    argv: (argv) => pushArgv(argv, to),
+    handOn: async (run3, p, ref, dir, buildSeconds, metadata) => {
+      client ??= connect(to.registry, run3.b);
+      const fetched = await fetchPushed(await client, to, metadata, dir);
+      return loadOne(run3, p, await findPlatformImage(dir, p), ref, { seconds: buildSeconds, shared: false }, [fetched]);
+    }
+  };
+}
 async function sideBySide(run3, startOrder, atOnce, how, each2) {
   const { plan, b, tag } = run3;
   const buildGate = limiter(atOnce);
@@ -1299,7 +1379,7 @@ async function sideBySide(run3, startOrder, atOnce, how, each2) {
     if (failed.length > 0) return;
     const ref = localRef(plan, tag, p);
     const dir = dirs.get(p);
-    const metadata = join5(run3.scratch, `metadata-${platformSlug(p)}.json`);
+    const metadata = join6(run3.scratch, `metadata-${platformSlug(p)}.json`);
     const argv = recordArgv(how.argv(buildArgv(ownCache(b, p, plan.platforms), [p], ref, files), dir), metadata);
     const from = since(started);
     const out = await docker(argv, { allowFailure: true });
@@ -1312,7 +1392,7 @@ async function sideBySide(run3, startOrder, atOnce, how, each2) {
       return;
     }
     const recordRef = await recordOf(metadata);
-    const handedOn = nextGate(async () => each2({ ...await how.handOn(run3, p, ref, dir, to - from), recordRef }));
+    const handedOn = nextGate(async () => each2({ ...await how.handOn(run3, p, ref, dir, to - from, metadata), recordRef }));
     next.set(formatPlatform(p), settled(handedOn));
   };
   await withSecrets(run3, (files) => settleAll(startOrder.map((p) => buildGate(() => buildOne(p, files)))));
@@ -1340,11 +1420,14 @@ async function saveOne(run3, p, ref, dir, buildSeconds) {
   ];
   return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds, sharedBuild: false };
 }
-async function loadOne(run3, p, image, ref, build) {
+async function loadOne(run3, p, image, ref, build, before = []) {
   const started = Date.now();
   await loadPlatform(image, ref);
   const imageId2 = await sameImage(run3.plan.store, ref, image.descriptor, image.manifest.config);
-  const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
+  const notes = [
+    ...before,
+    `Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`
+  ];
   return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared };
 }
 function buildFailure(failed) {
@@ -1361,6 +1444,37 @@ var commandLines = (argv, out) => [
   ...lines(out.stdout),
   ...lines(out.stderr)
 ];
+async function fetchPushed(client, to, metadata, dir) {
+  const digest = await pushedDigest(metadata);
+  const top = await client.headManifest(to.repository, digest);
+  if (!top) throw new VerificationError(`the builder pushed ${to.registry}/${to.repository}@${digest}, but the registry does not have it`);
+  const started = Date.now();
+  const got = await fetchLayout(client, to.repository, top, dir);
+  const mb = (got.bytes / 1e6).toFixed(1);
+  return `Pushed by the builder as ${to.registry}/${to.repository}@${digest}, fetched back in ${sec(since(started))} (${got.blobs} blobs, ${mb} MB, each checked against its digest)`;
+}
+async function pushedOnce(run3, to, each2) {
+  const { plan, b, tag } = run3;
+  const dir = await layoutDir(run3, "layout");
+  const { took, recordRef, metadata } = await buildAll(
+    run3,
+    (files) => pushArgv(buildArgv(b, plan.platforms, tag, files), to),
+    `one build, builder ${plan.builder.name}, pushed by digest to ${to.registry}/${to.repository}`
+  );
+  const fetched = await fetchPushed(await connect(to.registry, b), to, metadata, dir);
+  info(fetched);
+  const gate = limiter(run3.parallel);
+  return settleAll(
+    plan.platforms.map(
+      (p) => gate(
+        async () => each2({
+          ...await loadOne(run3, p, await findPlatformImage(dir, p), localRef(plan, tag, p), { seconds: took, shared: true }),
+          recordRef
+        })
+      )
+    )
+  );
+}
 async function ociLayout(run3, each2) {
   const { plan, b, tag } = run3;
   const dir = await layoutDir(run3, "layout");
@@ -1425,8 +1539,8 @@ ${build.result.stderr}`)) return void 0;
 }
 
 // src/publish/push-image.ts
-import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { mkdir as mkdir5 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 
 // src/publish/compress.ts
 import { createHash } from "node:crypto";
@@ -1532,12 +1646,12 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map(), a
 // src/publish/push-image.ts
 var PARALLEL_BLOBS = 4;
 async function gzipLayer(image, layer, scratch, signal) {
-  const path = join6(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
+  const path = join7(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
   const { digest, size } = await gzipToFile(blobStream(image.dir, layer), path, { signal });
   return { descriptor: { mediaType: MediaType.OciLayerGzip, digest, size }, path };
 }
 async function prepareImage(image, scratch, annotations = {}, signal) {
-  await mkdir4(scratch, { recursive: true });
+  await mkdir5(scratch, { recursive: true });
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
   for (const layer of uncompressedLayers(image.manifest)) {
@@ -1575,11 +1689,20 @@ async function runPipeline(b, platforms, o) {
   const { engine, builder } = o.host;
   info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`);
   const cores = availableParallelism2();
-  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated, wantsAttestation(b));
+  const plan = planBuild(
+    engine,
+    builder,
+    platforms,
+    cores,
+    availableMemory(),
+    o.emulated,
+    wantsAttestation(b),
+    builderPushTarget(b, builder)
+  );
   info(describePlan(plan));
   const tag = localTag(b.image.repository);
-  await mkdir5(o.tempDir, { recursive: true });
-  const scratch = await mkdtemp(join7(o.tempDir, "archway-"));
+  await mkdir6(o.tempDir, { recursive: true });
+  const scratch = await mkdtemp(join8(o.tempDir, "archway-"));
   try {
     const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory());
     return { engine, plan, ...await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
@@ -1596,7 +1719,7 @@ async function removeLocalImages(refs) {
 async function buildTestPush(b, plan, o, tag) {
   const notes = (p) => b.annotations.manifest[formatPlatform(p)] ?? {};
   const stopPreparing = new AbortController();
-  const prepare = (p, image, signal) => prepareImage(image, join7(o.scratch, platformSlug(p)), notes(p), signal);
+  const prepare = (p, image, signal) => prepareImage(image, join8(o.scratch, platformSlug(p)), notes(p), signal);
   const records = /* @__PURE__ */ new Map();
   const readRecord = (ref) => {
     if (!records.has(ref)) records.set(ref, quiet(recordedRunSteps(ref)));
@@ -1670,7 +1793,7 @@ async function buildTestPush(b, plan, o, tag) {
   const report = cost ? costLines(cost, testTimes(checked2)) : [];
   if (report.length) printGroup("What emulation cost", report);
   const failures = checked2.flatMap((c) => failureLines(c, o));
-  if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. Nothing was pushed.`);
+  if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. ${nothingPublished(plan)}`);
   const published = /* @__PURE__ */ new Map();
   if (b.push) {
     const prepared = await mapLimit(checked2, PARALLEL, async (c) => c.prepared ?? prepare(c.platform, c.image));
@@ -1726,6 +1849,10 @@ async function measureCost(built, o, reads) {
     info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`);
     return void 0;
   }
+}
+function nothingPublished(plan) {
+  if (plan.kind !== "pushed" && plan.kind !== "pushed-each") return "Nothing was pushed.";
+  return `Nothing was tagged: what the builder pushed to ${plan.pushTo.registry}/${plan.pushTo.repository} stays by digest only, untagged, for the registry's garbage collection.`;
 }
 var passed = (test, arch) => (!test || test.outcome.kind === "passed") && (!arch || archOk(arch));
 async function buildAgainAfterACrash(o, work) {

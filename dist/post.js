@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-FOCELPFF.js";
+} from "./chunks/chunk-AS4FC6WF.js";
 import "./chunks/chunk-BVINOHGH.js";
 import {
   runStep

@@ -6,12 +6,14 @@
 
 import * as semver from 'semver'
 import { checkAttestationStore } from './attestations.js'
+import type { PushTarget } from './build-plan.js'
 import { cacheType, redactCacheEntry, registryRef } from './cache-entries.js'
 import { type BuilderInfo, builderInfo, describeBuilder } from './docker/builder.js'
 import { type EngineInfo, engineInfo } from './docker/engine.js'
 import { EnvironmentError, InputError } from './errors.js'
 import { provenanceText } from './input-values.js'
 import type { BuildInputs } from './inputs.js'
+import { targetsOf } from './registries.js'
 import { isInsecureRegistry } from './registry/reference.js'
 
 export interface BuildHost {
@@ -149,6 +151,25 @@ export async function builderEmulatorsWarning(builder: BuilderInfo, emulated: re
   const now = await builderInfo(builder.name)
   const missing = nodesMissingEmulators(now, emulated)
   return missing.length ? missingEmulatorsWarning(now, missing) : undefined
+}
+
+/**
+ * Where the builder itself pushes the images by digest (build-plan.ts, `pushed`): the first
+ * repository the tags name, when a builder of BuildKit of its own is asked to push there, can
+ * reach it, and holds its credentials (buildx hands the builder the docker config's; the
+ * `username` and `password` inputs are Archway's alone); otherwise undefined, and the builder
+ * exports an OCI layout to this machine instead. Pure.
+ */
+export function builderPushTarget(
+  b: Pick<BuildInputs, 'push' | 'tags' | 'image' | 'credentials'>,
+  builder: BuilderInfo
+): PushTarget | undefined {
+  if (builder.driver === 'docker' || !b.push) return undefined
+  const [first] = targetsOf(b)
+  if (!first) return undefined
+  if (b.credentials && first.registry === b.image.registry) return undefined
+  if (isInsecureRegistry(first.registry) && !sharesHostNetwork(builder)) return undefined
+  return { registry: first.registry, repository: first.repository }
 }
 
 /** A cache in a registry on this machine's loopback, which a builder of its own network cannot reach. */

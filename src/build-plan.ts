@@ -26,6 +26,21 @@ export type BuildPlan =
    * nodes), each platform loaded from its layout for its tests.
    */
   | (PlanBase & { readonly kind: 'layout-each' })
+  /**
+   * Any other driver, asked to push: one build pushed by digest by the builder itself (untagged),
+   * fetched back from the registry into an OCI layout (checked blob by blob), each platform
+   * loaded from it for its tests. The layers travel once, compressed, from the builder to the
+   * registry, not through the client first.
+   */
+  | (PlanBase & { readonly kind: 'pushed'; readonly pushTo: PushTarget })
+  /** A builder of several nodes, asked to push: a build per platform, all at once, each pushed by digest by its node, fetched back and loaded as above. */
+  | (PlanBase & { readonly kind: 'pushed-each'; readonly pushTo: PushTarget })
+
+/** Where the builder pushes by digest: the first repository the tags name. */
+export interface PushTarget {
+  readonly registry: string
+  readonly repository: string
+}
 
 /**
  * Builds at once per core. An emulated build spends most of its time in QEMU, one core per
@@ -54,10 +69,13 @@ export function planBuild(
   cores: number,
   memory: number,
   emulated: ReadonlySet<string> = new Set(),
-  attested = false
+  attested = false,
+  pushTo?: PushTarget
 ): BuildPlan {
   const base = { store: engine.store, builder, platforms }
-  if (builder.driver !== 'docker') return { ...base, kind: builder.nodes.length > 1 && platforms.length > 1 ? 'layout-each' : 'oci-layout' }
+  const each = builder.nodes.length > 1 && platforms.length > 1
+  if (builder.driver !== 'docker' && pushTo) return { ...base, kind: each ? 'pushed-each' : 'pushed', pushTo }
+  if (builder.driver !== 'docker') return { ...base, kind: each ? 'layout-each' : 'oci-layout' }
   if (engine.store === 'containerd') return { ...base, kind: 'multi-platform', layout: attested ? 'same-export' : 'from-cache' }
   const isEmulated = (p: Platform) => emulated.has(formatPlatform(p))
   const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a))
@@ -83,7 +101,22 @@ export function describePlan(plan: BuildPlan): string {
       return `Build plan: ${builder}one build of ${count(n, 'platform', 'platforms')} exported as an OCI layout, each platform loaded into the ${store} for its tests`
     case 'layout-each':
       return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`
+    case 'pushed':
+      return `Build plan: ${builder}one build of ${count(n, 'platform', 'platforms')} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the ${store} for its tests`
+    case 'pushed-each':
+      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the ${store} for its tests`
   }
+}
+
+const pushedTo = (t: PushTarget) => `${t.registry}/${t.repository}`
+
+/** The argv of a build the builder pushes by digest to `to`, untagged: `--load` and the local `--tag` become one image output. */
+export function pushArgv(loadArgv: readonly string[], to: PushTarget): string[] {
+  const at = loadArgv.indexOf('--tag')
+  if (at < 0 || loadArgv.indexOf('--tag', at + 1) >= 0) throw new Error('a build command line has one --tag')
+  const untagged = [...loadArgv.slice(0, at), ...loadArgv.slice(at + 2)]
+  const name = csvField(`name=${pushedTo(to)}`)
+  return replaceLoad(untagged, [`type=image,${name},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`])
 }
 
 /** The argv of a build written to an OCI layout folder instead of loaded into the engine: `--load` becomes `--output type=oci,dest=DIR,tar=false`. */

@@ -6,10 +6,20 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import { type BuildPlan, layoutArgv, loadAndLayoutArgv, localRef, ociLoadArgv, platformSlug, recordArgv } from './build-plan.js'
+import {
+  type BuildPlan,
+  layoutArgv,
+  loadAndLayoutArgv,
+  localRef,
+  ociLoadArgv,
+  type PushTarget,
+  platformSlug,
+  pushArgv,
+  recordArgv
+} from './build-plan.js'
 import { ghaScope, withMatrixScope } from './cache-entries.js'
 import { limiter, quiet, settleAll, settled } from './concurrency.js'
-import { buildRecordRef } from './docker/build-record.js'
+import { buildRecordRef, pushedDigest } from './docker/build-record.js'
 import { buildArgv } from './docker/buildx.js'
 import { docker } from './docker/engine.js'
 import { imageId as engineImageId, expectedImageId, loadPlatform, sameImage, saveLayout } from './docker/image-io.js'
@@ -18,9 +28,12 @@ import { ArchwayError, VerificationError } from './errors.js'
 import { CommandError } from './exec.js'
 import type { BuildInputs } from './inputs.js'
 import { grouped, printGroup } from './log-group.js'
+import { fetchLayout } from './oci/fetch.js'
 import { findPlatformImage, LayoutError, type PlatformImage, readLayoutIndex } from './oci/layout.js'
 import type { Descriptor } from './oci/types.js'
 import { formatPlatform, type Platform } from './platform.js'
+import { connect } from './registries.js'
+import type { RegistryClient } from './registry/client.js'
 
 export interface PlatformBuilt {
   readonly platform: Platform
@@ -71,6 +84,10 @@ export async function buildEach<R>(run: BuildRun, each: (built: PlatformBuilt) =
       return sideBySide(run, run.plan.platforms, run.plan.platforms.length, LOADED_FROM_LAYOUT, each)
     case 'oci-layout':
       return ociLayout(run, each)
+    case 'pushed':
+      return pushedOnce(run, run.plan.pushTo, each)
+    case 'pushed-each':
+      return sideBySide(run, run.plan.platforms, run.plan.platforms.length, pushedByNode(run.plan.pushTo), each)
   }
 }
 
@@ -83,7 +100,7 @@ async function buildAll(
   run: BuildRun,
   argv: (files: ReadonlyMap<string, string>) => string[],
   how: string
-): Promise<{ took: number; recordRef?: string }> {
+): Promise<{ took: number; recordRef?: string; metadata: string }> {
   const started = Date.now()
   const metadata = join(run.scratch, 'metadata.json')
   await withSecrets(run, files =>
@@ -91,7 +108,7 @@ async function buildAll(
   )
   const took = since(started)
   core.info(`Built ${run.plan.platforms.length} platform(s) in ${sec(took)}`)
-  return { took, recordRef: await recordOf(metadata) }
+  return { took, recordRef: await recordOf(metadata), metadata }
 }
 
 /** The build's record reference from its metadata file, if buildx wrote one. */
@@ -195,8 +212,8 @@ async function writeLayout(run: BuildRun, dir: string, engine: string): Promise<
 interface OneExport {
   /** The build's argv, from the argv that would load it into the engine. */
   readonly argv: (loadArgv: string[], dir: string) => string[]
-  /** Once built: the image in the layout and the engine, checked to be the same. */
-  readonly handOn: (run: BuildRun, p: Platform, ref: string, dir: string, buildSeconds: number) => Promise<PlatformBuilt>
+  /** Once built (`metadata`: the file buildx wrote of the build): the image in the layout and the engine, checked to be the same. */
+  readonly handOn: (run: BuildRun, p: Platform, ref: string, dir: string, buildSeconds: number, metadata: string) => Promise<PlatformBuilt>
 }
 
 /** The `docker` driver on the classic store: loaded into the engine by the build, then saved into the layout. */
@@ -208,6 +225,19 @@ const LOADED_FROM_LAYOUT: OneExport = {
   handOn: async (run, p, ref, dir, buildSeconds) => {
     const image = await findPlatformImage(dir, p)
     return loadOne(run, p, image, ref, { seconds: buildSeconds, shared: false })
+  }
+}
+
+/** A builder of several nodes, asked to push: each node pushes its platform by digest to `to`, fetched back into the platform's layout, then loaded into the engine. */
+function pushedByNode(to: PushTarget): OneExport {
+  let client: Promise<RegistryClient> | undefined
+  return {
+    argv: argv => pushArgv(argv, to),
+    handOn: async (run, p, ref, dir, buildSeconds, metadata) => {
+      client ??= connect(to.registry, run.b)
+      const fetched = await fetchPushed(await client, to, metadata, dir)
+      return loadOne(run, p, await findPlatformImage(dir, p), ref, { seconds: buildSeconds, shared: false }, [fetched])
+    }
   }
 }
 
@@ -253,7 +283,7 @@ async function sideBySide<R>(
       return
     }
     const recordRef = await recordOf(metadata)
-    const handedOn = nextGate(async () => each({ ...(await how.handOn(run, p, ref, dir, to - from)), recordRef }))
+    const handedOn = nextGate(async () => each({ ...(await how.handOn(run, p, ref, dir, to - from, metadata)), recordRef }))
     next.set(formatPlatform(p), settled(handedOn))
   }
 
@@ -290,18 +320,26 @@ async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, bui
   return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds, sharedBuild: false }
 }
 
-/** One platform of a layout loaded into the engine under `ref`, checked to be the layout's image there; `build`: its build's time, and whether that build served every platform. */
+/**
+ * One platform of a layout loaded into the engine under `ref`, checked to be the layout's image
+ * there; `build`: its build's time, and whether that build served every platform; `before`: how
+ * the image got into the layout, for the platform's log group.
+ */
 async function loadOne(
   run: BuildRun,
   p: Platform,
   image: PlatformImage,
   ref: string,
-  build: { seconds: number; shared: boolean }
+  build: { seconds: number; shared: boolean },
+  before: readonly string[] = []
 ): Promise<PlatformBuilt> {
   const started = Date.now()
   await loadPlatform(image, ref)
   const imageId = await sameImage(run.plan.store, ref, image.descriptor, image.manifest.config)
-  const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
+  const notes = [
+    ...before,
+    `Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`
+  ]
   return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared }
 }
 
@@ -323,6 +361,44 @@ const commandLines = (argv: readonly string[], out: { stdout: string; stderr: st
   ...lines(out.stdout),
   ...lines(out.stderr)
 ]
+
+/**
+ * What a build pushed by digest to `to` (its metadata file names it), fetched back from the
+ * registry into the layout `dir`, every blob checked against its digest; the line saying so.
+ */
+async function fetchPushed(client: RegistryClient, to: PushTarget, metadata: string, dir: string): Promise<string> {
+  const digest = await pushedDigest(metadata)
+  const top = await client.headManifest(to.repository, digest)
+  if (!top) throw new VerificationError(`the builder pushed ${to.registry}/${to.repository}@${digest}, but the registry does not have it`)
+  const started = Date.now()
+  const got = await fetchLayout(client, to.repository, top, dir)
+  const mb = (got.bytes / 1e6).toFixed(1)
+  return `Pushed by the builder as ${to.registry}/${to.repository}@${digest}, fetched back in ${sec(since(started))} (${got.blobs} blobs, ${mb} MB, each checked against its digest)`
+}
+
+/** One build of every platform, pushed by digest to `to` by the builder, fetched back as one layout, each platform loaded from it. */
+async function pushedOnce<R>(run: BuildRun, to: PushTarget, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
+  const { plan, b, tag } = run
+  const dir = await layoutDir(run, 'layout')
+  const { took, recordRef, metadata } = await buildAll(
+    run,
+    files => pushArgv(buildArgv(b, plan.platforms, tag, files), to),
+    `one build, builder ${plan.builder.name}, pushed by digest to ${to.registry}/${to.repository}`
+  )
+  const fetched = await fetchPushed(await connect(to.registry, b), to, metadata, dir)
+  core.info(fetched)
+  const gate = limiter(run.parallel)
+  return settleAll(
+    plan.platforms.map(p =>
+      gate(async () =>
+        each({
+          ...(await loadOne(run, p, await findPlatformImage(dir, p), localRef(plan, tag, p), { seconds: took, shared: true })),
+          recordRef
+        })
+      )
+    )
+  )
+}
 
 async function ociLayout<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
   const { plan, b, tag } = run

@@ -12,7 +12,7 @@ import * as core from '@actions/core'
 import { requireAttestation, wantsAttestation } from './attestations.js'
 import { buildEach } from './build.js'
 import { type EmulationCost, emulationCost, type StepCost } from './build-cost.js'
-import type { BuildHost } from './build-host.js'
+import { type BuildHost, builderPushTarget } from './build-host.js'
 import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
 import { mapLimit, quiet, settled } from './concurrency.js'
 import { costLines } from './cost-report.js'
@@ -99,7 +99,16 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   const { engine, builder } = o.host
   core.info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`)
   const cores = availableParallelism()
-  const plan = planBuild(engine, builder, platforms, cores, availableMemory(), o.emulated, wantsAttestation(b))
+  const plan = planBuild(
+    engine,
+    builder,
+    platforms,
+    cores,
+    availableMemory(),
+    o.emulated,
+    wantsAttestation(b),
+    builderPushTarget(b, builder)
+  )
   core.info(describePlan(plan))
   const tag = localTag(b.image.repository)
   await mkdir(o.tempDir, { recursive: true })
@@ -219,7 +228,7 @@ async function buildTestPush(
   if (report.length) printGroup('What emulation cost', report)
 
   const failures = checked.flatMap(c => failureLines(c, o))
-  if (failures.length > 0) throw new ArchwayError(`${failures.join('; ')}. Nothing was pushed.`)
+  if (failures.length > 0) throw new ArchwayError(`${failures.join('; ')}. ${nothingPublished(plan)}`)
 
   const published = new Map<string, Published>()
   if (b.push) {
@@ -285,6 +294,12 @@ async function measureCost(
     core.info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`)
     return undefined
   }
+}
+
+/** What a failed check leaves in the registry, for its error. Pure. */
+function nothingPublished(plan: BuildPlan): string {
+  if (plan.kind !== 'pushed' && plan.kind !== 'pushed-each') return 'Nothing was pushed.'
+  return `Nothing was tagged: what the builder pushed to ${plan.pushTo.registry}/${plan.pushTo.repository} stays by digest only, untagged, for the registry's garbage collection.`
 }
 
 /** Whether a platform's checks passed: its test (when there is one) and its architecture check (when asked). Pure. */

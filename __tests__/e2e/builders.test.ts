@@ -191,7 +191,14 @@ describe('a docker-container builder, as docker/setup-buildx-action makes it, on
     const first = await job(runner, inputs)
     expect(first.main.log).toMatch(
       new RegExp(
-        `^Build plan: builder ${name} \\(docker-container driver, BuildKit ${env.buildkit.version}\\), one build of 6 platforms exported as an OCI layout, each platform loaded into the classic image store for its tests$`,
+        `^Build plan: builder ${name} \\(docker-container driver, BuildKit ${env.buildkit.version}\\), one build of 6 platforms pushed by digest to ${image} by the builder \\(untagged until every platform passes\\), fetched back as an OCI layout, each platform loaded into the classic image store for its tests$`,
+        'm'
+      )
+    )
+    // The layers went once from the builder to the registry; what was tested came back from there.
+    expect(first.main.log).toMatch(
+      new RegExp(
+        `^Pushed by the builder as ${image}@sha256:[0-9a-f]{64}, fetched back in [\\d.]+ s \\(\\d+ blobs, [\\d.]+ MB, each checked against its digest\\)$`,
         'm'
       )
     )
@@ -229,7 +236,9 @@ describe('a docker-container builder, as docker/setup-buildx-action makes it, on
     await expectNothingPublished(
       { main, post },
       repository,
-      /^::error::Tests failed on linux\/s390x with exit code 3; last lines: .*s390x: 1 test failed.*\. Nothing was pushed\.$/
+      new RegExp(
+        `^::error::Tests failed on linux/s390x with exit code 3; last lines: .*s390x: 1 test failed.*\\. Nothing was tagged: what the builder pushed to ${env.registryOpen}/${repository} stays by digest only, untagged, for the registry's garbage collection\\.$`
+      )
     )
   })
 })
@@ -347,7 +356,7 @@ describe('a remote builder (buildkitd on its own socket)', () => {
     await expectNothingPublished(
       { main, post },
       repository,
-      /^::error::Architecture check failed: linux\/arm64: .*\/bin\/busybox.*Nothing was pushed\.$/
+      /^::error::Architecture check failed: linux\/arm64: .*\/bin\/busybox.*Nothing was tagged: what the builder pushed to .* stays by digest only, untagged, for the registry's garbage collection\.$/
     )
   })
 
@@ -439,5 +448,30 @@ describe('a builder of two remote nodes, one preferring linux/amd64 and one linu
     expect(nodes['linux/amd64']).toBe(`${name}0`)
     expect(nodes['linux/arm64']).toBe(`${name}1`)
     expect(done.main.summary).toContain(`Built on builder ${name} (remote driver, 2 nodes, BuildKit ${env.buildkit.version}).`)
+  })
+
+  it('without a push, exports each platform from its node as an OCI layout of its own and tests it from there; nothing reaches a registry', async () => {
+    const name = createBuilder(
+      env.dockerClassic,
+      `archway-fleet-layouts-${hex()}`,
+      ['--driver', 'remote', '--platform', 'linux/amd64', env.buildkit.node0],
+      [['--platform', 'linux/arm64', env.buildkit.node1]]
+    )
+    const repository = unique('fleet-layouts')
+    const { main, post } = await job(await newRunner(env.toolCache), {
+      platforms: 'linux/amd64,linux/arm64',
+      image: `${env.registryOpen}/${repository}`,
+      builder: name,
+      context: sampleContext(env.busyboxDir),
+      test: 'sh /app/run-tests.sh'
+    })
+    expect(main.errors).toEqual([])
+    expect(main.log).toContain(
+      `Build plan: builder ${name} (remote driver, 2 nodes, BuildKit ${env.buildkit.version}), 2 builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the classic image store for its tests`
+    )
+    for (const p of ['linux/amd64', 'linux/arm64']) expect(main.log).toContain(`ok: hello from ${UNAME[p]}: `)
+    expect(nodesOf(main.summary)).toEqual({ 'linux/amd64': `${name}0`, 'linux/arm64': `${name}1` })
+    expect(post?.code).toBe(0)
+    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
   })
 })

@@ -71,7 +71,7 @@ describe('type=gha on the containerd store', () => {
     expect(labels.map(l => runs(second, nonce, l))).toEqual([0, 0, 2])
     expect(['install', 'deps'].map(l => fromCache(second.log, `${nonce}-${l}`))).toEqual([true, true])
     // The same bytes as the first run's RUN step, and the changed file's own.
-    expect(said(second, 'stamp')).toEqual(stamps)
+    expect(said(second, 'stamp').sort()).toEqual([...stamps].sort())
     expect(said(second, 'built')).toEqual(PLATFORMS.map(() => 'two'))
     // The index again, under the next number.
     expect(

@@ -1,8 +1,9 @@
-import { type BuildHost, checkBuildHost, missingEmulatorsWarning, nodesMissingEmulators } from '../../src/build-host.js'
+import { type BuildHost, builderPushTarget, checkBuildHost, missingEmulatorsWarning, nodesMissingEmulators } from '../../src/build-host.js'
 import { cacheType } from '../../src/cache-entries.js'
 import type { BuilderNode } from '../../src/docker/builder.js'
 import { NO_SETTINGS } from '../../src/docker/buildx.js'
 import { EnvironmentError, InputError } from '../../src/errors.js'
+import { parseImage, parseTags } from '../../src/input-values.js'
 import { errorOf } from '../helpers/error-of.js'
 
 const host = (store: 'classic' | 'containerd', driver = 'docker'): BuildHost => ({
@@ -180,5 +181,44 @@ describe('the nodes on this machine that did not see the emulators registered he
       []
     )
     expect(nodesMissingEmulators(builder('docker-container', node('ci0', 'unix:///var/run/docker.sock', [])), EMULATED)).toEqual([])
+  })
+})
+
+describe('where the builder itself pushes by digest', () => {
+  const node = (over: Partial<BuilderNode> = {}): BuilderNode => ({
+    name: 'ci0',
+    endpoint: 'unix:///run/buildkit.sock',
+    status: 'running',
+    buildkit: 'v0.13.2',
+    platforms: ['linux/amd64'],
+    preferred: [],
+    driverOptions: {},
+    ...over
+  })
+  const builder = (driver: string, ...nodes: BuilderNode[]) => ({ name: 'ci', driver, nodes: nodes.length ? nodes : [node()] })
+  const release = (image: string, tags = 'latest', credentials?: { username: string; password: string }) => {
+    const ref = parseImage(image)
+    return { push: true, image: ref, tags: parseTags(tags, ref), credentials }
+  }
+
+  it("is the tags' first repository, on a builder of BuildKit of its own that reaches it", () => {
+    const b = release('ghcr.io/acme/app', 'latest,1.2')
+    expect(builderPushTarget(b, builder('docker-container'))).toEqual({ registry: 'ghcr.io', repository: 'acme/app' })
+    expect(builderPushTarget(b, builder('remote', node(), node({ name: 'ci1' })))).toEqual({ registry: 'ghcr.io', repository: 'acme/app' })
+    expect(builderPushTarget(release('127.0.0.1:5000/e2e/app'), builder('remote'))).toEqual({
+      registry: '127.0.0.1:5000',
+      repository: 'e2e/app'
+    })
+    expect(
+      builderPushTarget(release('localhost:5000/app'), builder('docker-container', node({ driverOptions: { network: 'host' } })))
+    ).toEqual({ registry: 'localhost:5000', repository: 'app' })
+  })
+
+  it('is none where the engine itself builds, nothing is pushed, the builder cannot reach the registry or lacks the credentials given as inputs', () => {
+    expect(builderPushTarget(release('ghcr.io/acme/app'), { name: 'default', driver: 'docker', nodes: [] })).toBeUndefined()
+    expect(builderPushTarget({ ...release('ghcr.io/acme/app'), push: false }, builder('docker-container'))).toBeUndefined()
+    expect(builderPushTarget(release('127.0.0.1:5000/app'), builder('docker-container'))).toBeUndefined()
+    expect(builderPushTarget(release('127.0.0.1:5000/app'), builder('remote', node({ endpoint: 'tcp://10.0.0.7:1234' })))).toBeUndefined()
+    expect(builderPushTarget(release('ghcr.io/acme/app', 'latest', { username: 'u', password: 'p' }), builder('remote'))).toBeUndefined()
   })
 })

@@ -6,7 +6,8 @@ import {
   loadAndLayoutArgv,
   localRef,
   MEMORY_PER_BUILD,
-  planBuild
+  planBuild,
+  pushArgv
 } from '../../src/build-plan.js'
 import { parseBuilderInspect } from '../../src/docker/builder.js'
 import { buildArgv } from '../../src/docker/buildx.js'
@@ -101,6 +102,24 @@ describe('the build plan', () => {
     expect(planBuild({ store: 'classic' }, builder, SIX.slice(1, 2), 2, 16 * GIB, EMULATED).kind).toBe('oci-layout')
   })
 
+  it("is pushed by digest by the builder itself, then fetched back, when the builder can push to the tags' first repository", () => {
+    const to = { registry: 'ghcr.io', repository: 'acme/app' }
+    const one = { name: 'builder-1', driver: 'docker-container', nodes: [node('builder-10')] }
+    const plan = planBuild({ store: 'classic' }, one, SIX, 4, 16 * GIB, EMULATED, false, to)
+    expect(plan.kind).toBe('pushed')
+    expect(describePlan(plan)).toBe(
+      'Build plan: builder builder-1 (docker-container driver, BuildKit v0.13.2), one build of 6 platforms pushed by digest to ghcr.io/acme/app by the builder (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the classic image store for its tests'
+    )
+    const fleet = { name: 'fleet', driver: 'remote', nodes: [node('fleet0', ['linux/amd64']), node('fleet1', ['linux/arm64'])] }
+    const each = planBuild({ store: 'classic' }, fleet, SIX, 2, 16 * GIB, EMULATED, false, to)
+    expect(each.kind).toBe('pushed-each')
+    expect(describePlan(each)).toBe(
+      'Build plan: builder fleet (remote driver, 2 nodes, BuildKit v0.13.2), 6 builds at once, one per platform, each sent by buildx to its node and pushed by digest to ghcr.io/acme/app by it (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the classic image store for its tests'
+    )
+    // The docker driver pushes nothing itself: the engine's image is tested, then Archway pushes it.
+    expect(planBuild({ store: 'containerd' }, DEFAULT, SIX, 2, 16 * GIB, EMULATED, false, to).kind).toBe('multi-platform')
+  })
+
   it('names a builder of the docker driver other than the default', () => {
     const plan = planBuild({ store: 'classic' }, { name: 'ctx-1', driver: 'docker', nodes: [] }, SIX, 2, 16 * GIB)
     expect(describePlan(plan)).toBe(
@@ -115,6 +134,27 @@ describe('the build plan', () => {
     expect(localRef(multi, 'archway.local/app:1', SIX[2])).toBe('archway.local/app:1')
     expect(localRef(side, 'archway.local/app:1', SIX[2])).toBe('archway.local/app:1-armv7')
     expect(localRef(layout, 'archway.local/app:1', SIX[5])).toBe('archway.local/app:1-riscv64')
+  })
+})
+
+describe('the command line of a build the builder pushes by digest', () => {
+  it('is the build with --load and the local tag replaced by one untagged image output to the repository', () => {
+    const spec = { context: 'app', buildArgs: [], labels: [], builder: 'fleet' }
+    expect(
+      pushArgv(buildArgv(spec, SIX.slice(0, 2), 'archway.local/app:1'), { registry: '127.0.0.1:5000', repository: 'e2e/app' })
+    ).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'fleet',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--provenance=false',
+      '--sbom=false',
+      '--output',
+      'type=image,name=127.0.0.1:5000/e2e/app,push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true',
+      'app'
+    ])
   })
 })
 

@@ -57,6 +57,8 @@ let savedImage: string | undefined
 const descriptor = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:m', size: 1 }
 jest.unstable_mockModule('../../src/oci/layout.js', () => ({
   LayoutError: class extends Error {},
+  MAX_JSON_BLOB: 16 * 1024 * 1024,
+  blobPath: (dir: string, digest: string) => `${dir}/blobs/${digest.replace(':', '/')}`,
   readLayoutIndex: async () => ({ schemaVersion: 2, manifests: [{ ...descriptor, digest: layoutTop }] }),
   findPlatformImage: async (dir: string, platform: Platform) => ({
     dir,

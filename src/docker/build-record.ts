@@ -14,6 +14,15 @@ export async function buildRecordRef(metadataFile: string): Promise<string | und
   return typeof ref === 'string' && ref.split('/').length === 3 ? ref : undefined
 }
 
+/** The digest of what the build pushed (an image index, or one platform's manifest) from the file `--metadata-file` wrote. */
+export async function pushedDigest(metadataFile: string): Promise<string> {
+  const doc = JSON.parse(await readFile(metadataFile, 'utf8')) as Record<string, unknown>
+  const digest = doc['containerimage.digest']
+  if (typeof digest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(digest))
+    throw new Error(`the build's metadata (${metadataFile}) gives no digest of what it pushed`)
+  return digest
+}
+
 /** The node of a build record's reference (`builder/node/ref`): the builder's node that built it. Pure. */
 export const nodeOf = (recordRef: string) => recordRef.split('/')[1]
 

@@ -3,7 +3,7 @@
  * check for the existing blob, initiate an upload session (or mount), stream the blob, commit;
  * and, when a step fails, the session's status, to go on from where the registry says it is.
  */
-import { stat } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
 import { digestOf } from '../digest.js'
 import { errorMessage, VerificationError } from '../errors.js'
 import { repositoryScope } from './auth.js'
@@ -65,6 +65,28 @@ export async function getBlob(api: RegistryRequests, repo: string, digest: strin
   const actual = digestOf(res.body, algorithmOf(digest))
   if (actual !== digest) throw new VerificationError(`Blob ${repo}@${digest} from ${api.registry} has the digest ${actual}: refused`)
   return res.body
+}
+
+/**
+ * The blob written to `path`, streamed and hashed on the way (a layer too large to hold), and
+ * checked against its digest and `size`: a blob that does not match is removed and refused.
+ */
+export async function downloadBlob(api: RegistryRequests, repo: string, digest: string, size: number, path: string): Promise<void> {
+  validateRepository(repo)
+  validateDigest(digest)
+  const res = await api.call({
+    method: 'GET',
+    url: api.url(`/v2/${repo}/blobs/${digest}`),
+    scopes: [repositoryScope(repo, 'pull')],
+    saveTo: { path, algorithm: algorithmOf(digest) }
+  })
+  if (res.status !== 200 || !res.saved) throw api.error('GET', res)
+  if (res.saved.digest !== digest || res.saved.size !== size) {
+    await rm(path, { force: true })
+    throw new VerificationError(
+      `Blob ${repo}@${digest} from ${api.registry} has ${res.saved.size} bytes (${size} expected) with the digest ${res.saved.digest}: refused`
+    )
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * manifests.ts, tags.ts, referrers.ts).
  */
 import type { Descriptor } from '../oci/types.js'
-import { type BlobSource, blobExists, type Chunking, getBlob, type PushBlobOptions, pushBlob } from './blobs.js'
+import { type BlobSource, blobExists, type Chunking, downloadBlob, getBlob, type PushBlobOptions, pushBlob } from './blobs.js'
 import { deleteManifest, type FetchedManifest, getManifest, headManifest, putManifest } from './manifests.js'
 import { referrers } from './referrers.js'
 import { RegistryRequests, type RequestOptions } from './requests.js'
@@ -48,6 +48,11 @@ export class RegistryClient {
 
   getBlob(repo: string, digest: string): Promise<Buffer> {
     return getBlob(this.api, repo, digest)
+  }
+
+  /** The blob streamed into the file `path`, checked against its digest and size. */
+  downloadBlob(repo: string, digest: string, size: number, path: string): Promise<void> {
+    return downloadBlob(this.api, repo, digest, size, path)
   }
 
   pushBlob(repo: string, digest: string, source: BlobSource, options: PushBlobOptions = {}): Promise<void> {

@@ -9,7 +9,15 @@ import { type Credentials, RegistryAuth } from './auth.js'
 import { parseErrorBody, RegistryError, redactUrl } from './errors.js'
 import { isInsecureRegistry, registryApiHost, validateRegistry } from './reference.js'
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, RETRYABLE_STATUSES, type RetryPolicy, withRetry } from './retry.js'
-import { header, type RequestBody, sameOrigin, sendFollowingRedirects, type TransportOptions, type TransportResponse } from './transport.js'
+import {
+  header,
+  type RequestBody,
+  type SaveTo,
+  sameOrigin,
+  sendFollowingRedirects,
+  type TransportOptions,
+  type TransportResponse
+} from './transport.js'
 
 export interface RequestOptions {
   /** host[:port] as in image references; `docker.io` is reached at registry-1.docker.io. */
@@ -35,6 +43,8 @@ export interface Call {
   readonly retry?: boolean
   /** A redirect to another origin is refused (a manifest PUT: only the registry can say it moved a tag). */
   readonly sameOriginOnly?: boolean
+  /** A 200 answer's body goes to this file, hashed on the way (a large blob). */
+  readonly saveTo?: SaveTo
 }
 
 /** The target of `rel="next"` in a `Link` header (RFC 8288), as the tags list and referrers paginate. */
@@ -155,7 +165,7 @@ export class RegistryRequests {
       let res: TransportResponse
       try {
         res = await sendFollowingRedirects(
-          { method: c.method, url: c.url, headers, body: c.body },
+          { method: c.method, url: c.url, headers, body: c.body, saveTo: c.saveTo },
           { ...this.transport, sameOriginOnly: c.sameOriginOnly }
         )
       } catch (cause) {

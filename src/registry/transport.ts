@@ -14,11 +14,14 @@
  * Redirects are followed here, not by the HTTP library, so that the Authorization header is
  * dropped as soon as a redirect leaves the origin it was meant for.
  */
-import { createReadStream } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { Socket } from 'node:net'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { ArchwayError } from '../errors.js'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
@@ -40,6 +43,15 @@ export interface TransportRequest {
   /** Header names in lower case. */
   readonly headers?: Readonly<Record<string, string>>
   readonly body?: RequestBody
+  /** A 200 answer's body goes to this file (made anew at each send) instead of memory, hashed as it passes. */
+  readonly saveTo?: SaveTo
+}
+
+/** Where a large answer is written, and the hash taken of it on the way. */
+export interface SaveTo {
+  readonly path: string
+  /** `sha256`, `sha512`. */
+  readonly algorithm: string
 }
 
 export interface TransportResponse {
@@ -48,6 +60,8 @@ export interface TransportResponse {
   readonly body: Buffer
   /** Where the answer came from: the last URL when redirects were followed. */
   readonly url: URL
+  /** With `saveTo`, for a 200 answer: how many bytes were written and their digest (`sha256:...`); `body` is then empty. */
+  readonly saved?: { readonly size: number; readonly digest: string }
 }
 
 export interface TransportOptions {
@@ -124,6 +138,13 @@ export async function send(request: TransportRequest, options: TransportOptions 
     req.on('error', err => finish(err))
     req.on('response', res => {
       clearTimeout(connectTimer)
+      if (request.saveTo && res.statusCode === 200) {
+        save(res, request.saveTo).then(
+          saved => finish(undefined, { status: 200, headers: res.headers, body: Buffer.alloc(0), url, saved }),
+          err => finish(err)
+        )
+        return
+      }
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('error', err => finish(err))
@@ -142,6 +163,22 @@ export async function send(request: TransportRequest, options: TransportOptions 
       stream.pipe(req)
     }
   })
+}
+
+/** An answer's body written to a file and hashed on the way; a connection that closes early fails it. */
+async function save(res: http.IncomingMessage, to: SaveTo): Promise<{ size: number; digest: string }> {
+  const hash = createHash(to.algorithm)
+  let size = 0
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk)
+      size += chunk.length
+      done(null, chunk)
+    }
+  })
+  await pipeline(res, hashing, createWriteStream(to.path))
+  if (!res.complete) throw Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' })
+  return { size, digest: `${to.algorithm}:${hash.digest('hex')}` }
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
@@ -173,7 +210,7 @@ export async function sendFollowingRedirects(request: TransportRequest, options:
       delete headers['content-type']
     }
     if (!sameOrigin(next, origin)) delete headers.authorization
-    current = { method, url: next, headers, body }
+    current = { ...current, method, url: next, headers, body }
   }
 }
 

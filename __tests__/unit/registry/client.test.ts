@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { VerificationError } from '../../../src/errors.js'
@@ -138,6 +139,36 @@ describe('blobs', () => {
     server.addBlob('acme/app', data)
     expect(await c.blobExists('acme/app', sha256(data))).toBe(true)
     expect(await c.getBlob('acme/app', sha256(data))).toEqual(data)
+  })
+
+  it('downloads a blob into a file, following the redirect to storage without the credentials, and again after a reset', async () => {
+    const data = randomBytes(200_000)
+    const digest = server.addBlob('acme/app', data)
+    const to = join(tempDir('download'), 'blob')
+    server.redirectToStorage = true
+    server.fail({ method: 'GET', path: /\/blobs\/sha256:/, reset: true })
+    await client().downloadBlob('acme/app', digest, data.length, to)
+    expect(readFileSync(to).equals(data)).toBe(true)
+    expect(calls().filter(c => c.startsWith('GET'))).toEqual([
+      `GET /v2/acme/app/blobs/${digest}`,
+      `GET /v2/acme/app/blobs/${digest}`,
+      expect.stringMatching(/^GET \/blobs\//)
+    ])
+    expect(server.requests.filter(r => r.server === 'storage').map(r => r.headers.authorization)).toEqual([undefined])
+  })
+
+  it('refuses a downloaded blob whose size is not the one its descriptor gives, and removes the file', async () => {
+    const data = randomBytes(1000)
+    const digest = server.addBlob('acme/app', data)
+    const to = join(tempDir('download'), 'blob')
+    const err = await client()
+      .downloadBlob('acme/app', digest, data.length + 1, to)
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(VerificationError)
+    expect((err as Error).message).toBe(
+      `Blob acme/app@${digest} from ${server.host} has 1000 bytes (1001 expected) with the digest ${digest}: refused`
+    )
+    expect(existsSync(to)).toBe(false)
   })
 
   it('refuses repository names and digests the distribution spec does not allow, before any request', async () => {

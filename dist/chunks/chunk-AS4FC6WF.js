@@ -1233,7 +1233,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline2(src, out, noop);
+          pipeline3(src, out, noop);
         }).catch((err2) => out.destroy(err2));
         return out;
       }
@@ -1465,7 +1465,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform2 = class extends Duplex {
+    var Transform3 = class extends Duplex {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -1509,7 +1509,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough2 = class extends Transform2 {
+    var PassThrough2 = class extends Transform3 {
     };
     function transformAfterFlush(err2, data) {
       const cb = this._transformState.afterFinal;
@@ -1520,13 +1520,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve, reject) => {
-        return pipeline2(...streams, (err2) => {
+        return pipeline3(...streams, (err2) => {
           if (err2) return reject(err2);
           resolve();
         });
       });
     }
-    function pipeline2(stream, ...streams) {
+    function pipeline3(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -1624,7 +1624,7 @@ var require_streamx = __commonJS({
       return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline2,
+      pipeline: pipeline3,
       pipelinePromise,
       isStream,
       isStreamx,
@@ -1638,7 +1638,7 @@ var require_streamx = __commonJS({
       Writable,
       Readable: Readable2,
       Duplex,
-      Transform: Transform2,
+      Transform: Transform3,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough2
     };
@@ -4787,7 +4787,7 @@ async function openStore(kind, release, place, client, env = process.env) {
 }
 
 // src/registry/blobs.ts
-import { stat as stat3 } from "node:fs/promises";
+import { rm, stat as stat3 } from "node:fs/promises";
 
 // src/registry/auth.ts
 var TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]/;
@@ -4805,11 +4805,11 @@ function parseChallenges(value) {
     return s.slice(start, i);
   };
   const paramAhead = () => {
-    const save = i;
+    const save2 = i;
     const name = token();
     skip(/[ \t]/);
     const yes = name !== "" && s[i] === "=";
-    i = save;
+    i = save2;
     return yes;
   };
   const challenges = [];
@@ -4974,10 +4974,13 @@ function scopeKey(scopes) {
 }
 
 // src/registry/transport.ts
-import { createReadStream as createReadStream2 } from "node:fs";
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { stat as stat2 } from "node:fs/promises";
 import * as http from "node:http";
 import * as https from "node:https";
+import { Transform as Transform2 } from "node:stream";
+import { pipeline as pipeline2 } from "node:stream/promises";
 var DEFAULT_TIMEOUT_MS = 3e4;
 var MAX_REDIRECTS = 5;
 var TransportError = class extends ArchwayError {
@@ -5033,6 +5036,13 @@ async function send2(request, options = {}) {
     req.on("error", (err2) => finish(err2));
     req.on("response", (res) => {
       clearTimeout(connectTimer);
+      if (request.saveTo && res.statusCode === 200) {
+        save(res, request.saveTo).then(
+          (saved) => finish(void 0, { status: 200, headers: res.headers, body: Buffer.alloc(0), url, saved }),
+          (err2) => finish(err2)
+        );
+        return;
+      }
       const chunks = [];
       res.on("data", (chunk) => chunks.push(chunk));
       res.on("error", (err2) => finish(err2));
@@ -5050,6 +5060,20 @@ async function send2(request, options = {}) {
       stream.pipe(req);
     }
   });
+}
+async function save(res, to) {
+  const hash = createHash3(to.algorithm);
+  let size2 = 0;
+  const hashing = new Transform2({
+    transform(chunk, _encoding, done) {
+      hash.update(chunk);
+      size2 += chunk.length;
+      done(null, chunk);
+    }
+  });
+  await pipeline2(res, hashing, createWriteStream(to.path));
+  if (!res.complete) throw Object.assign(new Error("the connection closed before the whole answer arrived"), { code: "ECONNRESET" });
+  return { size: size2, digest: `${to.algorithm}:${hash.digest("hex")}` };
 }
 var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 async function sendFollowingRedirects(request, options = {}) {
@@ -5073,7 +5097,7 @@ async function sendFollowingRedirects(request, options = {}) {
       delete headers["content-type"];
     }
     if (!sameOrigin(next, origin)) delete headers.authorization;
-    current = { method, url: next, headers, body };
+    current = { ...current, method, url: next, headers, body };
   }
 }
 function lowerCaseKeys(headers) {
@@ -5095,6 +5119,23 @@ async function getBlob(api, repo, digest) {
   const actual = digestOf(res.body, algorithmOf(digest));
   if (actual !== digest) throw new VerificationError(`Blob ${repo}@${digest} from ${api.registry} has the digest ${actual}: refused`);
   return res.body;
+}
+async function downloadBlob(api, repo, digest, size2, path) {
+  validateRepository(repo);
+  validateDigest(digest);
+  const res = await api.call({
+    method: "GET",
+    url: api.url(`/v2/${repo}/blobs/${digest}`),
+    scopes: [repositoryScope(repo, "pull")],
+    saveTo: { path, algorithm: algorithmOf(digest) }
+  });
+  if (res.status !== 200 || !res.saved) throw api.error("GET", res);
+  if (res.saved.digest !== digest || res.saved.size !== size2) {
+    await rm(path, { force: true });
+    throw new VerificationError(
+      `Blob ${repo}@${digest} from ${api.registry} has ${res.saved.size} bytes (${size2} expected) with the digest ${res.saved.digest}: refused`
+    );
+  }
 }
 async function pushBlob(api, repo, digest, source, options, chunking) {
   validateRepository(repo);
@@ -5485,7 +5526,7 @@ var RegistryRequests = class {
       let res;
       try {
         res = await sendFollowingRedirects(
-          { method: c.method, url: c.url, headers, body: c.body },
+          { method: c.method, url: c.url, headers, body: c.body, saveTo: c.saveTo },
           { ...this.transport, sameOriginOnly: c.sameOriginOnly }
         );
       } catch (cause) {
@@ -5545,6 +5586,10 @@ var RegistryClient = class {
   }
   getBlob(repo, digest) {
     return getBlob(this.api, repo, digest);
+  }
+  /** The blob streamed into the file `path`, checked against its digest and size. */
+  downloadBlob(repo, digest, size2, path) {
+    return downloadBlob(this.api, repo, digest, size2, path);
   }
   pushBlob(repo, digest, source, options = {}) {
     return pushBlob(this.api, repo, digest, source, options, this.chunking);
@@ -5842,6 +5887,7 @@ export {
   isManifestMediaType,
   isAttestation,
   LayoutError,
+  MAX_JSON_BLOB,
   blobPath,
   readBlob,
   readJsonBlob,
@@ -5857,6 +5903,8 @@ export {
   engineInfo,
   builderInfo,
   describeBuilder,
+  connect,
+  targetsOf,
   sortedAnnotations,
   getInputs,
   mapLimit,
@@ -5866,8 +5914,6 @@ export {
   quiet,
   require_tar_stream,
   costLines,
-  connect,
-  targetsOf,
   verifyImageArch,
   archOk,
   archFailure,
