@@ -28,16 +28,22 @@ npx tsc --noEmit
 temp_entries() { find "${TMPDIR:-/tmp}" /var/tmp -mindepth 1 -maxdepth 1 -name 'archway-*' | sort; }
 before=$(temp_entries)
 
-report=$(mktemp)
-trap 'rm -f "$report"' EXIT
+# The unit tests run on every core; the end-to-end tests one file at a time, since they share the
+# kernel's binfmt_misc, the engines and the registries. Arguments go to both runs (a path pattern).
+unit_report=$(mktemp)
+e2e_report=$(mktemp)
+trap 'rm -f "$unit_report" "$e2e_report"' EXIT
 status=0
-node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --json --outputFile="$report" "$@" || status=$?
+jest=(node --experimental-vm-modules node_modules/jest/bin/jest.js --passWithNoTests --json)
+"${jest[@]}" --selectProjects unit --outputFile="$unit_report" "$@" || status=$?
+"${jest[@]}" --selectProjects e2e --runInBand --outputFile="$e2e_report" "$@" || status=$?
 # shellcheck disable=SC2016 # JavaScript, not shell: ${...} is the template literal's
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`archway: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-  if (r.numTotalTests === 0) { console.error("archway: no test ran"); process.exit(1) }
-' "$report" || status=1
+  const runs = process.argv.slice(1).map(f => JSON.parse(require("fs").readFileSync(f, "utf8")));
+  const sum = key => runs.reduce((n, r) => n + r[key], 0);
+  console.log(`archway: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed` + (sum("numPendingTests") ? `, ${sum("numPendingTests")} skipped` : ""));
+  if (sum("numTotalTests") === 0) { console.error("archway: no test ran"); process.exit(1) }
+' "$unit_report" "$e2e_report" || status=1
 
 left=$(comm -13 <(echo "$before") <(temp_entries))
 if [ -n "$left" ]; then

@@ -170,6 +170,10 @@ describe.each(STORES)('on the %s image store', (store, dockerHost) => {
   beforeAll(async () => {
     runner = await newRunner(env.toolCache)
   })
+  // A setting buildx passes alike to either store's one build of the native platform is run on one store.
+  const onOneStore = (name: string, test: () => Promise<void>) => {
+    if (store === 'containerd') it(name, test)
+  }
 
   it('secrets, secret-envs and secret-files reach RUN --mount=type=secret on every platform, and no value is left in the log, the state, the image or RUNNER_TEMP', async () => {
     const repository = unique(`secrets-${store}`)
@@ -226,60 +230,66 @@ describe.each(STORES)('on the %s image store', (store, dockerHost) => {
     expect(scratchLeft(runner)).toEqual([])
   })
 
-  it("ssh: default gives RUN --mount=type=ssh the step's SSH agent: ssh-add -L inside the build lists the agent's key", async () => {
-    const agent = await sshAgent()
-    try {
-      const context = sampleContext(
-        env.busyboxDir,
-        dockerfile(
-          'ARG PUBKEY LOADER',
-          // The host's ssh-add and its libraries, bind-mounted for this step only (busybox speaks no SSH agent protocol).
-          'RUN --mount=type=ssh --mount=type=bind,source=ssh-tool,target=/ssh-tool test -S "$SSH_AUTH_SOCK" && /ssh-tool/$LOADER --library-path /ssh-tool /ssh-tool/ssh-add -L | grep -qxF "$PUBKEY"'
+  onOneStore(
+    "ssh: default gives RUN --mount=type=ssh the step's SSH agent: ssh-add -L inside the build lists the agent's key",
+    async () => {
+      const agent = await sshAgent()
+      try {
+        const context = sampleContext(
+          env.busyboxDir,
+          dockerfile(
+            'ARG PUBKEY LOADER',
+            // The host's ssh-add and its libraries, bind-mounted for this step only (busybox speaks no SSH agent protocol).
+            'RUN --mount=type=ssh --mount=type=bind,source=ssh-tool,target=/ssh-tool test -S "$SSH_AUTH_SOCK" && /ssh-tool/$LOADER --library-path /ssh-tool /ssh-tool/ssh-add -L | grep -qxF "$PUBKEY"'
+          )
         )
-      )
-      const loader = sshAddTool(join(context, 'ssh-tool'))
-      const { main } = await job(
-        runner,
-        dockerHost,
-        {
-          platforms: NATIVE,
-          image: `${env.registryOpen}/${unique(`ssh-${store}`)}`,
-          context,
-          'build-args': `PUBKEY=${agent.publicKey}\nLOADER=${loader}`,
-          ssh: 'default'
-        },
-        { SSH_AUTH_SOCK: agent.socket }
-      )
+        const loader = sshAddTool(join(context, 'ssh-tool'))
+        const { main } = await job(
+          runner,
+          dockerHost,
+          {
+            platforms: NATIVE,
+            image: `${env.registryOpen}/${unique(`ssh-${store}`)}`,
+            context,
+            'build-args': `PUBKEY=${agent.publicKey}\nLOADER=${loader}`,
+            ssh: 'default'
+          },
+          { SSH_AUTH_SOCK: agent.socket }
+        )
+        expect(main.errors).toEqual([])
+        expect(main.code).toBe(0)
+        expect(main.log).toContain('--ssh default')
+      } finally {
+        agent.stop()
+      }
+    }
+  )
+
+  onOneStore(
+    'build-contexts: a named context is there for COPY --from, and its file is in the image that was tested and pushed',
+    async () => {
+      const extra = tempDir('extra-context')
+      const content = `extra-${nonce()}`
+      writeFileSync(join(extra, 'extra.txt'), `${content}\n`)
+      const repository = unique(`contexts-${store}`)
+      const { main } = await job(runner, dockerHost, {
+        platforms: NATIVE,
+        image: `${env.registryOpen}/${repository}`,
+        context: sampleContext(env.busyboxDir, dockerfile('COPY --from=extra extra.txt /extra.txt')),
+        'build-contexts': `extra=${extra}`,
+        test: say('extra', 'cat /extra.txt'),
+        push: 'true'
+      })
       expect(main.errors).toEqual([])
       expect(main.code).toBe(0)
-      expect(main.log).toContain('--ssh default')
-    } finally {
-      agent.stop()
+      expect(said(main, 'extra')).toEqual([content])
+      // The pushed platform image holds it too: its last layer is the named context's file.
+      const digest = (JSON.parse(main.outputs['platform-digests']) as Record<string, string>)[NATIVE]
+      const manifest = JSON.parse(skopeoRaw(`${env.registryOpen}/${repository}@${digest}`).toString()) as { layers: Descriptor[] }
+      const last = manifest.layers[manifest.layers.length - 1]
+      expect(gunzipSync(await blob(repository, last.digest)).includes(content)).toBe(true)
     }
-  })
-
-  it('build-contexts: a named context is there for COPY --from, and its file is in the image that was tested and pushed', async () => {
-    const extra = tempDir('extra-context')
-    const content = `extra-${nonce()}`
-    writeFileSync(join(extra, 'extra.txt'), `${content}\n`)
-    const repository = unique(`contexts-${store}`)
-    const { main } = await job(runner, dockerHost, {
-      platforms: NATIVE,
-      image: `${env.registryOpen}/${repository}`,
-      context: sampleContext(env.busyboxDir, dockerfile('COPY --from=extra extra.txt /extra.txt')),
-      'build-contexts': `extra=${extra}`,
-      test: say('extra', 'cat /extra.txt'),
-      push: 'true'
-    })
-    expect(main.errors).toEqual([])
-    expect(main.code).toBe(0)
-    expect(said(main, 'extra')).toEqual([content])
-    // The pushed platform image holds it too: its last layer is the named context's file.
-    const digest = (JSON.parse(main.outputs['platform-digests']) as Record<string, string>)[NATIVE]
-    const manifest = JSON.parse(skopeoRaw(`${env.registryOpen}/${repository}@${digest}`).toString()) as { layers: Descriptor[] }
-    const last = manifest.layers[manifest.layers.length - 1]
-    expect(gunzipSync(await blob(repository, last.digest)).includes(content)).toBe(true)
-  })
+  )
 
   it('no-cache: a second build takes the RUN step from the cache (same platform digest), no-cache: true runs it again (another digest)', async () => {
     const repository = unique(`no-cache-${store}`)
@@ -344,81 +354,90 @@ describe.each(STORES)('on the %s image store', (store, dockerHost) => {
     }
   })
 
-  it('network: none cuts RUN steps off (the build fails in one line naming the step), the default network reaches the host, host its loopback; add-hosts, shm-size and ulimit apply', async () => {
-    const inputs = {
-      platforms: NATIVE,
-      image: `${env.registryOpen}/${unique(`network-${store}`)}`,
-      context: sampleContext(
-        env.busyboxDir,
-        dockerfile(
-          'ARG CASE PORT MARKER TO',
-          // TO, or the default route's gateway: the host, seen from a bridge network.
-          `RUN to="\${TO:-$(ip route | awk '/^default/ { print $3 }')}"; ${reach('"$to"')}`,
-          `RUN grep -q '^10.11.12.13[[:space:]]*myhost$' /etc/hosts && [ "$(ulimit -n)" = 1234 ] && [ "$(ulimit -Hn)" = 2345 ] && df -k /dev/shm | awk 'NR == 2 { exit ($2 == 98304 ? 0 : 1) }'`
-        )
-      ),
-      'add-hosts': 'myhost:10.11.12.13',
-      'shm-size': '96m',
-      ulimit: 'nofile=1234:2345'
+  onOneStore(
+    'network: none cuts RUN steps off (the build fails in one line naming the step), the default network reaches the host, host its loopback; add-hosts, shm-size and ulimit apply',
+    async () => {
+      const inputs = {
+        platforms: NATIVE,
+        image: `${env.registryOpen}/${unique(`network-${store}`)}`,
+        context: sampleContext(
+          env.busyboxDir,
+          dockerfile(
+            'ARG CASE PORT MARKER TO',
+            // TO, or the default route's gateway: the host, seen from a bridge network.
+            `RUN to="\${TO:-$(ip route | awk '/^default/ { print $3 }')}"; ${reach('"$to"')}`,
+            `RUN grep -q '^10.11.12.13[[:space:]]*myhost$' /etc/hosts && [ "$(ulimit -n)" = 1234 ] && [ "$(ulimit -Hn)" = 2345 ] && df -k /dev/shm | awk 'NR == 2 { exit ($2 == 98304 ? 0 : 1) }'`
+          )
+        ),
+        'add-hosts': 'myhost:10.11.12.13',
+        'shm-size': '96m',
+        ulimit: 'nofile=1234:2345'
+      }
+      // CASE makes each build's RUN steps its own: none is taken from the cache of another.
+      const args = (c: string, to = '') => `CASE=${c}\nPORT=${http.port}\nMARKER=${http.marker}${to ? `\nTO=${to}` : ''}`
+
+      const none = await job(runner, dockerHost, { ...inputs, network: 'none', 'build-args': args('none') })
+      expect(none.main.code).toBe(1)
+      // No route out at all: the gateway is empty.
+      expect(none.main.log).toContain(`no answer from :${http.port}`)
+      expect(none.main.errors).toHaveLength(1)
+      // The one line says why: buildx's own last line, naming the step and its exit code.
+      expect(none.main.errors[0]).toMatch(/^::error::docker buildx build .* exited with 1: /)
+      expect(none.main.errors[0]).toMatch(
+        /ERROR: failed to build: failed to solve: process "\/bin\/sh -c to=.*" did not complete successfully: exit code: 3$/
+      )
+      expect(scratchLeft(runner)).toEqual([])
+
+      const bridge = await job(runner, dockerHost, { ...inputs, 'build-args': args('default') })
+      expect(bridge.main.errors).toEqual([])
+      expect(bridge.main.code).toBe(0)
+
+      // buildx grants the network.host entitlement itself for --network host: no allow needed.
+      const host = await job(runner, dockerHost, { ...inputs, network: 'host', 'build-args': args('host', '127.0.0.1') })
+      expect(host.main.errors).toEqual([])
+      expect(host.main.code).toBe(0)
     }
-    // CASE makes each build's RUN steps its own: none is taken from the cache of another.
-    const args = (c: string, to = '') => `CASE=${c}\nPORT=${http.port}\nMARKER=${http.marker}${to ? `\nTO=${to}` : ''}`
+  )
 
-    const none = await job(runner, dockerHost, { ...inputs, network: 'none', 'build-args': args('none') })
-    expect(none.main.code).toBe(1)
-    // No route out at all: the gateway is empty.
-    expect(none.main.log).toContain(`no answer from :${http.port}`)
-    expect(none.main.errors).toHaveLength(1)
-    // The one line says why: buildx's own last line, naming the step and its exit code.
-    expect(none.main.errors[0]).toMatch(/^::error::docker buildx build .* exited with 1: /)
-    expect(none.main.errors[0]).toMatch(
-      /ERROR: failed to build: failed to solve: process "\/bin\/sh -c to=.*" did not complete successfully: exit code: 3$/
-    )
-    expect(scratchLeft(runner)).toEqual([])
+  onOneStore(
+    "allow: network.host lets a RUN --network=host step reach the host's loopback; without it the build fails in one line, buildx's `network.host is not allowed`",
+    async () => {
+      const inputs = {
+        platforms: NATIVE,
+        image: `${env.registryOpen}/${unique(`allow-${store}`)}`,
+        context: sampleContext(env.busyboxDir, dockerfile('ARG CASE PORT MARKER', `RUN --network=host ${reach('127.0.0.1')}`))
+      }
+      const args = (c: string) => `CASE=${c}\nPORT=${http.port}\nMARKER=${http.marker}`
+      const allowed = await job(runner, dockerHost, { ...inputs, allow: 'network.host', 'build-args': args('allowed') })
+      expect(allowed.main.errors).toEqual([])
+      expect(allowed.main.code).toBe(0)
 
-    const bridge = await job(runner, dockerHost, { ...inputs, 'build-args': args('default') })
-    expect(bridge.main.errors).toEqual([])
-    expect(bridge.main.code).toBe(0)
-
-    // buildx grants the network.host entitlement itself for --network host: no allow needed.
-    const host = await job(runner, dockerHost, { ...inputs, network: 'host', 'build-args': args('host', '127.0.0.1') })
-    expect(host.main.errors).toEqual([])
-    expect(host.main.code).toBe(0)
-  })
-
-  it("allow: network.host lets a RUN --network=host step reach the host's loopback; without it the build fails in one line, buildx's `network.host is not allowed`", async () => {
-    const inputs = {
-      platforms: NATIVE,
-      image: `${env.registryOpen}/${unique(`allow-${store}`)}`,
-      context: sampleContext(env.busyboxDir, dockerfile('ARG CASE PORT MARKER', `RUN --network=host ${reach('127.0.0.1')}`))
+      const refused = await job(runner, dockerHost, { ...inputs, 'build-args': args('refused') })
+      expect(refused.main.code).toBe(1)
+      expect(refused.main.errors).toHaveLength(1)
+      expect(refused.main.errors[0]).toMatch(
+        /^::error::docker buildx build .* exited with 1: .*ERROR: failed to build: failed to solve: failed to load LLB: network\.host is not allowed$/
+      )
     }
-    const args = (c: string) => `CASE=${c}\nPORT=${http.port}\nMARKER=${http.marker}`
-    const allowed = await job(runner, dockerHost, { ...inputs, allow: 'network.host', 'build-args': args('allowed') })
-    expect(allowed.main.errors).toEqual([])
-    expect(allowed.main.code).toBe(0)
+  )
 
-    const refused = await job(runner, dockerHost, { ...inputs, 'build-args': args('refused') })
-    expect(refused.main.code).toBe(1)
-    expect(refused.main.errors).toHaveLength(1)
-    expect(refused.main.errors[0]).toMatch(
-      /^::error::docker buildx build .* exited with 1: .*ERROR: failed to build: failed to solve: failed to load LLB: network\.host is not allowed$/
-    )
-  })
-
-  it("allow: security.insecure is refused by the engine as dockerd configures it by default: the build fails in one line with buildx's message", async () => {
-    const { main } = await job(runner, dockerHost, {
-      platforms: NATIVE,
-      image: `${env.registryOpen}/${unique(`insecure-${store}`)}`,
-      context: sampleContext(env.busyboxDir, dockerfile('RUN --security=insecure grep CapEff /proc/self/status')),
-      allow: 'security.insecure'
-    })
-    expect(main.code).toBe(1)
-    expect(main.errors).toHaveLength(1)
-    expect(main.errors[0]).toMatch(
-      /^::error::docker buildx build .* --allow security\.insecure .* exited with 1: .*ERROR: failed to build: failed to solve: granting entitlement security\.insecure is not allowed by build daemon configuration$/
-    )
-    expect(scratchLeft(runner)).toEqual([])
-  })
+  onOneStore(
+    "allow: security.insecure is refused by the engine as dockerd configures it by default: the build fails in one line with buildx's message",
+    async () => {
+      const { main } = await job(runner, dockerHost, {
+        platforms: NATIVE,
+        image: `${env.registryOpen}/${unique(`insecure-${store}`)}`,
+        context: sampleContext(env.busyboxDir, dockerfile('RUN --security=insecure grep CapEff /proc/self/status')),
+        allow: 'security.insecure'
+      })
+      expect(main.code).toBe(1)
+      expect(main.errors).toHaveLength(1)
+      expect(main.errors[0]).toMatch(
+        /^::error::docker buildx build .* --allow security\.insecure .* exited with 1: .*ERROR: failed to build: failed to solve: granting entitlement security\.insecure is not allowed by build daemon configuration$/
+      )
+      expect(scratchLeft(runner)).toEqual([])
+    }
+  )
 })
 
 describe('cache-to and cache-from', () => {

@@ -92,7 +92,7 @@ describe('a matrix of three jobs', () => {
   it('leaves no tag when one job fails its tests, and a re-run of that job as attempt 2 completes the release', async () => {
     const repository = `e2e/rerun-${randomBytes(4).toString('hex')}`
     const runId = newRunId()
-    const first = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, failingOnS390x))))
+    const first = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, failingOnS390x), env.toolCache)))
     const s390x = first.find(j => j.platform === 'linux/s390x')!
     expect(s390x.main.code).toBe(1)
     expect(s390x.main.errors).toEqual([
@@ -105,7 +105,7 @@ describe('a matrix of three jobs', () => {
     expect((await tagsOf(env.registryOpen, repository)).filter(t => !t.startsWith('archway-stage-'))).toEqual([])
 
     // "Re-run failed jobs": only the s390x job, attempt 2, with the fix in.
-    const rerun = await matrixJob(runId, '2', 'linux/s390x', inputsFor(repository, passing))
+    const rerun = await matrixJob(runId, '2', 'linux/s390x', inputsFor(repository, passing), env.toolCache)
     expect([rerun.main.code, rerun.post?.code]).toEqual([0, 0])
     expect(rerun.post!.log).toContain('Every platform is staged: published')
     expect(platformsOf(`${env.registryOpen}/${repository}:latest`)).toEqual(MATRIX)
@@ -115,7 +115,9 @@ describe('a matrix of three jobs', () => {
   it('with mode: stage, only stages, and a separate mode: merge job publishes with the digest as an output', async () => {
     const repository = `e2e/merge-${randomBytes(4).toString('hex')}`
     const runId = newRunId()
-    const jobs = await Promise.all(MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, passing, { mode: 'stage' }))))
+    const jobs = await Promise.all(
+      MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, passing, { mode: 'stage' }), env.toolCache))
+    )
     for (const j of jobs) expect([j.main.code, j.post?.code]).toEqual([0, 0])
     expect((await tagsOf(env.registryOpen, repository)).filter(t => !t.startsWith('archway-stage-'))).toEqual([])
 
@@ -138,7 +140,7 @@ describe('a matrix of three jobs', () => {
   it('a merge job fails in one line naming what was not staged, and publishes nothing', async () => {
     const repository = `e2e/merge-missing-${randomBytes(4).toString('hex')}`
     const runId = newRunId()
-    await matrixJob(runId, '1', 'linux/amd64', inputsFor(repository, passing, { mode: 'stage' }))
+    await matrixJob(runId, '1', 'linux/amd64', inputsFor(repository, passing, { mode: 'stage' }), env.toolCache)
     const runner = await newRunner()
     Object.assign(runner.env, { GITHUB_RUN_ID: runId })
     const merge = await runStep(

@@ -47,6 +47,8 @@ async function runExample(jobs: string, image: string, options: Partial<Workflow
     sha: USER_SHA,
     home: tempDir('readme-run'),
     env: runnerHostEnv(env),
+    // QEMU from the test environment's tool cache: these tests are about the workflows, not its download.
+    toolCache: env.toolCache,
     secrets: { NPM_TOKEN },
     repositories: { 'acme/archway': ROOT },
     repositoryData: { name: 'app', description: 'The app', html_url: 'https://github.com/acme/app', license: { spdx_id: 'MIT' } },

@@ -28,6 +28,8 @@ function newWorkflowRunner(event: 'push' | 'pull_request', extra: Partial<Workfl
     sha: SHA,
     home: tempDir('workflow'),
     env: runnerHostEnv(env),
+    // QEMU from the test environment's tool cache: these tests are about the workflows, not its download.
+    toolCache: env.toolCache,
     services: { 'registry:2@5000': env.registryOpen },
     ...extra
   })

@@ -47,6 +47,11 @@ export interface WorkflowOptions {
   readonly sha: string
   /** Where each job's runner folder is made. */
   readonly home: string
+  /**
+   * One tool cache every job uses, kept from job to job, as on a self-hosted runner; by default
+   * each job has its own, empty, as on GitHub's hosted runners (QEMU then comes from the archive).
+   */
+  readonly toolCache?: string
   /** The environment every step starts from (PATH, HOME, DOCKER_HOST...). */
   readonly env: Record<string, string>
   readonly secrets?: Record<string, string>
@@ -483,7 +488,7 @@ export class WorkflowRunner {
     const runsOn = asString(interpolate(job['runs-on'], ctx))
     this.checkServices(path, (job.services ?? {}) as Record<string, Dict>)
     const home = join(this.o.home, `job-${++this.counter}`)
-    const dirs = { workspace: join(home, 'work'), temp: join(home, 'temp'), toolCache: join(home, 'tool-cache') }
+    const dirs = { workspace: join(home, 'work'), temp: join(home, 'temp'), toolCache: this.o.toolCache ?? join(home, 'tool-cache') }
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true })
     const event = join(home, 'event.json')
     writeFileSync(
