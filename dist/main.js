@@ -51,8 +51,8 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-AS4FC6WF.js";
-import "./chunks/chunk-BVINOHGH.js";
+} from "./chunks/chunk-AEQCCBXF.js";
+import "./chunks/chunk-XO6TLZOQ.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -623,7 +623,7 @@ var cold = {
       import("./chunks/install-CWIEFVEU.js"),
       import("./chunks/kept-6WUEFWE3.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
-      import("./chunks/download-SX2EZKQG.js")
+      import("./chunks/download-EAF2UURE.js")
     ]);
     return {
       resolveQemu,
@@ -859,9 +859,9 @@ function describePlan(plan) {
     case "layout-each":
       return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`;
     case "pushed":
-      return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the ${store} for its tests`;
+      return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests, the image fetched back as an OCI layout meanwhile`;
     case "pushed-each":
-      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the ${store} for its tests`;
+      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), each pulled back by its digest into the ${store} for its tests and fetched back as an OCI layout meanwhile`;
   }
 }
 var pushedTo = (t) => `${t.registry}/${t.repository}`;
@@ -1153,6 +1153,11 @@ async function saveLayout(ref, dir) {
 async function loadPlatform(image, ref) {
   await runPiped(platformArchive(image, ref), { command: "docker", args: ["load"] });
 }
+async function pullPlatform(byDigest, ref) {
+  await docker(["pull", "--quiet", byDigest]);
+  await docker(["tag", byDigest, ref]);
+  await docker(["image", "rm", byDigest]);
+}
 async function imageId(ref) {
   return (await docker(["image", "inspect", "--format", "{{.Id}}", ref])).stdout.trim();
 }
@@ -1207,35 +1212,50 @@ async function grouped(name, work) {
 import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 var DOWNLOADS_AT_ONCE = 6;
-async function fetchLayout(client, repository, top, dir) {
-  await mkdir3(join5(dir, "blobs", top.digest.split(":")[0]), { recursive: true });
+async function readPushed(client, repository, top) {
   const documents = /* @__PURE__ */ new Map();
   const blobs = /* @__PURE__ */ new Map();
-  const document = async (d) => {
-    if (d.size > MAX_JSON_BLOB) throw new LayoutError(`${d.digest} is ${d.size} bytes, more than a manifest may be`);
-    const { bytes: bytes2 } = await client.getManifest(repository, d.digest);
-    documents.set(d.digest, bytes2);
-    return bytes2;
-  };
+  const images = [];
   const visit = async (d, depth) => {
     if (documents.has(d.digest)) return;
     if (depth > 2) throw new LayoutError(`${repository}@${top.digest}: indexes nest deeper than a build pushes them`);
-    const bytes2 = await document(d);
+    if (d.size > MAX_JSON_BLOB) throw new LayoutError(`${repository}@${d.digest} is ${d.size} bytes, more than a manifest may be`);
+    const { bytes } = await client.getManifest(repository, d.digest);
+    documents.set(d.digest, bytes);
     if (isIndexMediaType(d.mediaType)) {
-      const index = JSON.parse(bytes2.toString());
-      for (const child of index.manifests ?? []) await visit(child, depth + 1);
+      const index = JSON.parse(bytes.toString());
+      for (const child of index.manifests ?? []) {
+        if (child.platform && !isAttestation(child) && isManifestMediaType(child.mediaType)) images.push(child);
+        await visit(child, depth + 1);
+      }
     } else if (isManifestMediaType(d.mediaType)) {
-      const manifest = JSON.parse(bytes2.toString());
+      const manifest = JSON.parse(bytes.toString());
       for (const b of [manifest.config, ...manifest.layers ?? []]) blobs.set(b.digest, b);
     } else throw new LayoutError(`${repository}@${d.digest} is a ${d.mediaType}, neither an image index nor a manifest`);
   };
   await visit(top, 0);
-  await Promise.all([...documents].map(([digest, bytes2]) => writeFile4(blobPath(dir, digest), bytes2)));
-  await mapLimit([...blobs.values()], DOWNLOADS_AT_ONCE, (b) => client.downloadBlob(repository, b.digest, b.size, blobPath(dir, b.digest)));
+  if (isManifestMediaType(top.mediaType)) images.push(top);
+  return { repository, top, documents, images, blobs: [...blobs.values()] };
+}
+function pushedManifest(pushed, platform) {
+  if (isManifestMediaType(pushed.top.mediaType)) return pushed.top;
+  const want = platformKey(platform);
+  const found = pushed.images.filter((d) => d.platform && platformKey(d.platform) === want);
+  if (found.length !== 1)
+    throw new LayoutError(
+      `${pushed.repository}@${pushed.top.digest} names ${found.length} manifests for ${want}, where the build pushed one`
+    );
+  return found[0];
+}
+async function fetchLayout(client, pushed, dir) {
+  for (const algorithm of new Set([...pushed.documents.keys(), ...pushed.blobs.map((b) => b.digest)].map((d) => d.split(":")[0])))
+    await mkdir3(join5(dir, "blobs", algorithm), { recursive: true });
+  await Promise.all([...pushed.documents].map(([digest, bytes2]) => writeFile4(blobPath(dir, digest), bytes2)));
+  await mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, (b) => client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)));
   await writeFile4(join5(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-  await writeFile4(join5(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [top] }));
-  const bytes = [...documents.values()].reduce((n, b) => n + b.length, 0) + [...blobs.values()].reduce((n, b) => n + b.size, 0);
-  return { blobs: documents.size + blobs.size, bytes };
+  await writeFile4(join5(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [pushed.top] }));
+  const bytes = [...pushed.documents.values()].reduce((n, b) => n + b.length, 0) + pushed.blobs.reduce((n, b) => n + b.size, 0);
+  return { blobs: pushed.documents.size + pushed.blobs.length, bytes };
 }
 
 // src/build.ts
@@ -1362,8 +1382,8 @@ function pushedByNode(to) {
     argv: (argv) => pushArgv(argv, to),
     handOn: async (run3, p, ref, dir, buildSeconds, metadata) => {
       client ??= connect(to.registry, run3.b);
-      const fetched = await fetchPushed(await client, to, metadata, dir);
-      return loadOne(run3, p, await findPlatformImage(dir, p), ref, { seconds: buildSeconds, shared: false }, [fetched]);
+      const back = await pullBack(await client, to, metadata, dir);
+      return pullOne(run3, p, back, dir, ref, { seconds: buildSeconds, shared: false });
     }
   };
 }
@@ -1420,14 +1440,11 @@ async function saveOne(run3, p, ref, dir, buildSeconds) {
   ];
   return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds, sharedBuild: false };
 }
-async function loadOne(run3, p, image, ref, build, before = []) {
+async function loadOne(run3, p, image, ref, build) {
   const started = Date.now();
   await loadPlatform(image, ref);
   const imageId2 = await sameImage(run3.plan.store, ref, image.descriptor, image.manifest.config);
-  const notes = [
-    ...before,
-    `Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`
-  ];
+  const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
   return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared };
 }
 function buildFailure(failed) {
@@ -1444,14 +1461,37 @@ var commandLines = (argv, out) => [
   ...lines(out.stdout),
   ...lines(out.stderr)
 ];
-async function fetchPushed(client, to, metadata, dir) {
+async function pullBack(client, to, metadata, dir) {
   const digest = await pushedDigest(metadata);
   const top = await client.headManifest(to.repository, digest);
   if (!top) throw new VerificationError(`the builder pushed ${to.registry}/${to.repository}@${digest}, but the registry does not have it`);
+  const pushed = await readPushed(client, to.repository, top);
   const started = Date.now();
-  const got = await fetchLayout(client, to.repository, top, dir);
-  const mb = (got.bytes / 1e6).toFixed(1);
-  return `Pushed by the builder as ${to.registry}/${to.repository}@${digest}, fetched back in ${sec(since(started))} (${got.blobs} blobs, ${mb} MB, each checked against its digest)`;
+  const fetched = quiet(
+    fetchLayout(client, pushed, dir).then(
+      (got) => `Pushed by the builder as ${to.registry}/${to.repository}@${digest}, fetched back into the OCI layout in ${sec(since(started))} (${got.blobs} blobs, ${(got.bytes / 1e6).toFixed(1)} MB, each checked against its digest)`
+    )
+  );
+  return { to, pushed, fetched };
+}
+async function pullOne(run3, p, back, dir, ref, build) {
+  const manifest = pushedManifest(back.pushed, p);
+  const started = Date.now();
+  await pullPlatform(`${back.to.registry}/${back.to.repository}@${manifest.digest}`, ref);
+  const imageId2 = await imageId(ref);
+  const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId2}`;
+  const layout = quiet(
+    back.fetched.then(async (fetched) => {
+      const image = await findPlatformImage(dir, p);
+      const want = expectedImageId(run3.plan.store, image.descriptor, image.manifest.config);
+      if (image.descriptor.digest !== manifest.digest || want !== imageId2)
+        throw new VerificationError(
+          `the engine's image ${ref} is ${imageId2} (${manifest.digest}), but its OCI layout holds ${want} (${image.descriptor.digest}): the image tested would not be the one pushed`
+        );
+      return { image, notes: [fetched, pulled] };
+    })
+  );
+  return { platform: p, imageId: imageId2, layout, buildSeconds: build.seconds, sharedBuild: build.shared };
 }
 async function pushedOnce(run3, to, each2) {
   const { plan, b, tag } = run3;
@@ -1461,17 +1501,11 @@ async function pushedOnce(run3, to, each2) {
     (files) => pushArgv(buildArgv(b, plan.platforms, tag, files), to),
     `one build, builder ${plan.builder.name}, pushed by digest to ${to.registry}/${to.repository}`
   );
-  const fetched = await fetchPushed(await connect(to.registry, b), to, metadata, dir);
-  info(fetched);
+  const back = await pullBack(await connect(to.registry, b), to, metadata, dir);
   const gate = limiter(run3.parallel);
   return settleAll(
     plan.platforms.map(
-      (p) => gate(
-        async () => each2({
-          ...await loadOne(run3, p, await findPlatformImage(dir, p), localRef(plan, tag, p), { seconds: took, shared: true }),
-          recordRef
-        })
-      )
+      (p) => gate(async () => each2({ ...await pullOne(run3, p, back, dir, localRef(plan, tag, p), { seconds: took, shared: true }), recordRef }))
     )
   );
 }

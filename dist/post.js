@@ -2,8 +2,8 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-AS4FC6WF.js";
-import "./chunks/chunk-BVINOHGH.js";
+} from "./chunks/chunk-AEQCCBXF.js";
+import "./chunks/chunk-XO6TLZOQ.js";
 import {
   runStep
 } from "./chunks/chunk-YVSWABU2.js";

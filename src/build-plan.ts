@@ -102,9 +102,9 @@ export function describePlan(plan: BuildPlan): string {
     case 'layout-each':
       return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`
     case 'pushed':
-      return `Build plan: ${builder}one build of ${count(n, 'platform', 'platforms')} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the ${store} for its tests`
+      return `Build plan: ${builder}one build of ${count(n, 'platform', 'platforms')} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests, the image fetched back as an OCI layout meanwhile`
     case 'pushed-each':
-      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the ${store} for its tests`
+      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), each pulled back by its digest into the ${store} for its tests and fetched back as an OCI layout meanwhile`
   }
 }
 

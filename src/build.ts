@@ -22,13 +22,13 @@ import { limiter, quiet, settleAll, settled } from './concurrency.js'
 import { buildRecordRef, pushedDigest } from './docker/build-record.js'
 import { buildArgv } from './docker/buildx.js'
 import { docker } from './docker/engine.js'
-import { imageId as engineImageId, expectedImageId, loadPlatform, sameImage, saveLayout } from './docker/image-io.js'
+import { imageId as engineImageId, expectedImageId, loadPlatform, pullPlatform, sameImage, saveLayout } from './docker/image-io.js'
 import { withSecretFiles } from './docker/secret-files.js'
 import { ArchwayError, VerificationError } from './errors.js'
 import { CommandError } from './exec.js'
 import type { BuildInputs } from './inputs.js'
 import { grouped, printGroup } from './log-group.js'
-import { fetchLayout } from './oci/fetch.js'
+import { fetchLayout, type Pushed, pushedManifest, readPushed } from './oci/fetch.js'
 import { findPlatformImage, LayoutError, type PlatformImage, readLayoutIndex } from './oci/layout.js'
 import type { Descriptor } from './oci/types.js'
 import { formatPlatform, type Platform } from './platform.js'
@@ -228,15 +228,15 @@ const LOADED_FROM_LAYOUT: OneExport = {
   }
 }
 
-/** A builder of several nodes, asked to push: each node pushes its platform by digest to `to`, fetched back into the platform's layout, then loaded into the engine. */
+/** A builder of several nodes, asked to push: each node pushes its platform by digest to `to`, then pulled back (pullBack). */
 function pushedByNode(to: PushTarget): OneExport {
   let client: Promise<RegistryClient> | undefined
   return {
     argv: argv => pushArgv(argv, to),
     handOn: async (run, p, ref, dir, buildSeconds, metadata) => {
       client ??= connect(to.registry, run.b)
-      const fetched = await fetchPushed(await client, to, metadata, dir)
-      return loadOne(run, p, await findPlatformImage(dir, p), ref, { seconds: buildSeconds, shared: false }, [fetched])
+      const back = await pullBack(await client, to, metadata, dir)
+      return pullOne(run, p, back, dir, ref, { seconds: buildSeconds, shared: false })
     }
   }
 }
@@ -320,26 +320,18 @@ async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, bui
   return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds, sharedBuild: false }
 }
 
-/**
- * One platform of a layout loaded into the engine under `ref`, checked to be the layout's image
- * there; `build`: its build's time, and whether that build served every platform; `before`: how
- * the image got into the layout, for the platform's log group.
- */
+/** One platform of a layout loaded into the engine under `ref`, checked to be the layout's image there; `build`: its build's time, and whether that build served every platform. */
 async function loadOne(
   run: BuildRun,
   p: Platform,
   image: PlatformImage,
   ref: string,
-  build: { seconds: number; shared: boolean },
-  before: readonly string[] = []
+  build: { seconds: number; shared: boolean }
 ): Promise<PlatformBuilt> {
   const started = Date.now()
   await loadPlatform(image, ref)
   const imageId = await sameImage(run.plan.store, ref, image.descriptor, image.manifest.config)
-  const notes = [
-    ...before,
-    `Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`
-  ]
+  const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
   return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared }
 }
 
@@ -362,21 +354,66 @@ const commandLines = (argv: readonly string[], out: { stdout: string; stderr: st
   ...lines(out.stderr)
 ]
 
+/** What a build pushed, its documents read, and the whole of it being fetched into the layout (the line saying how, once done). */
+interface PulledBack {
+  readonly to: PushTarget
+  readonly pushed: Pushed
+  readonly fetched: Promise<string>
+}
+
 /**
- * What a build pushed by digest to `to` (its metadata file names it), fetched back from the
- * registry into the layout `dir`, every blob checked against its digest; the line saying so.
+ * What a build pushed by digest to `to` (its metadata file names it): its documents read, which
+ * name each platform's manifest, and the whole image fetched meanwhile into the layout `dir`,
+ * every blob checked against its digest.
  */
-async function fetchPushed(client: RegistryClient, to: PushTarget, metadata: string, dir: string): Promise<string> {
+async function pullBack(client: RegistryClient, to: PushTarget, metadata: string, dir: string): Promise<PulledBack> {
   const digest = await pushedDigest(metadata)
   const top = await client.headManifest(to.repository, digest)
   if (!top) throw new VerificationError(`the builder pushed ${to.registry}/${to.repository}@${digest}, but the registry does not have it`)
+  const pushed = await readPushed(client, to.repository, top)
   const started = Date.now()
-  const got = await fetchLayout(client, to.repository, top, dir)
-  const mb = (got.bytes / 1e6).toFixed(1)
-  return `Pushed by the builder as ${to.registry}/${to.repository}@${digest}, fetched back in ${sec(since(started))} (${got.blobs} blobs, ${mb} MB, each checked against its digest)`
+  const fetched = quiet(
+    fetchLayout(client, pushed, dir).then(
+      got =>
+        `Pushed by the builder as ${to.registry}/${to.repository}@${digest}, fetched back into the OCI layout in ${sec(since(started))} (${got.blobs} blobs, ${(got.bytes / 1e6).toFixed(1)} MB, each checked against its digest)`
+    )
+  )
+  return { to, pushed, fetched }
 }
 
-/** One build of every platform, pushed by digest to `to` by the builder, fetched back as one layout, each platform loaded from it. */
+/**
+ * One platform of what the builder pushed, pulled into the engine by its manifest's digest under
+ * `ref`, for its tests to start at once; its layout, once fetched, must hold that same manifest and
+ * the image the engine runs.
+ */
+async function pullOne(
+  run: BuildRun,
+  p: Platform,
+  back: PulledBack,
+  dir: string,
+  ref: string,
+  build: { seconds: number; shared: boolean }
+): Promise<PlatformBuilt> {
+  const manifest = pushedManifest(back.pushed, p)
+  const started = Date.now()
+  await pullPlatform(`${back.to.registry}/${back.to.repository}@${manifest.digest}`, ref)
+  const imageId = await engineImageId(ref)
+  const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId}`
+  const layout = quiet(
+    back.fetched.then(async fetched => {
+      const image = await findPlatformImage(dir, p)
+      const want = expectedImageId(run.plan.store, image.descriptor, image.manifest.config)
+      if (image.descriptor.digest !== manifest.digest || want !== imageId)
+        throw new VerificationError(
+          `the engine's image ${ref} is ${imageId} (${manifest.digest}), but its OCI layout holds ${want} (${image.descriptor.digest}): the image tested would not be the one pushed`
+        )
+      return { image, notes: [fetched, pulled] }
+    })
+  )
+  return { platform: p, imageId, layout, buildSeconds: build.seconds, sharedBuild: build.shared }
+}
+
+/** One build of every platform, pushed by digest to `to` by the builder, each platform pulled back (pullOne). */
 async function pushedOnce<R>(run: BuildRun, to: PushTarget, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {
   const { plan, b, tag } = run
   const dir = await layoutDir(run, 'layout')
@@ -385,17 +422,11 @@ async function pushedOnce<R>(run: BuildRun, to: PushTarget, each: (built: Platfo
     files => pushArgv(buildArgv(b, plan.platforms, tag, files), to),
     `one build, builder ${plan.builder.name}, pushed by digest to ${to.registry}/${to.repository}`
   )
-  const fetched = await fetchPushed(await connect(to.registry, b), to, metadata, dir)
-  core.info(fetched)
+  const back = await pullBack(await connect(to.registry, b), to, metadata, dir)
   const gate = limiter(run.parallel)
   return settleAll(
     plan.platforms.map(p =>
-      gate(async () =>
-        each({
-          ...(await loadOne(run, p, await findPlatformImage(dir, p), localRef(plan, tag, p), { seconds: took, shared: true })),
-          recordRef
-        })
-      )
+      gate(async () => each({ ...(await pullOne(run, p, back, dir, localRef(plan, tag, p), { seconds: took, shared: true })), recordRef }))
     )
   )
 }

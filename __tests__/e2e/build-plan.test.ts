@@ -20,7 +20,8 @@ import { getInputs } from '../../src/inputs.js'
 import { platformArchive } from '../../src/oci/platform-archive.js'
 import { parsePlatformList } from '../../src/platform.js'
 import { dockerLog } from '../helpers/docker-log.js'
-import { newRunner, type Runner, runStep } from '../helpers/runner.js'
+import { deleteRepository, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { COMMIT_TIME, newRunner, type Runner, runStep } from '../helpers/runner.js'
 import { SIX, sampleContext } from '../helpers/sample.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -75,31 +76,41 @@ function buildSpans(log: string): { platform: string; from: number; to: number }
 const mostAtOnce = (spans: readonly { from: number; to: number }[]) =>
   Math.max(...spans.map(s => spans.filter(o => o.from <= s.from && s.from < o.to).length))
 
+/** An index entry's platform, as the index writes it. */
+const PLATFORM_OBJECT = (p: string) => {
+  const [os, architecture, variant] = p.split('/')
+  return { architecture, os, ...(variant ? { variant } : {}) }
+}
+
 /**
- * Runs the main step on six platforms through a docker that notes its command lines, watching
- * RUNNER_TEMP; checks what holds on either store: every layout written by the build or streamed
- * from docker save, no archive written, the engine's image the layout's.
+ * A release of six platforms (main, then post) through a docker that notes its command lines,
+ * watching RUNNER_TEMP; checks what holds on either store: every layout written by the build or
+ * streamed from docker save, no archive written, the engine's image the layout's; and the release:
+ * each platform tested in its image, pushed by digest, one OCI index under every tag.
  */
 async function planRun(store: string, dockerHost: string) {
   const runner: Runner = await newRunner(env.toolCache)
   const commands = dockerLog()
   const watched = watchNames(runner.temp)
-  const main = await runStep(
-    runner,
-    'main',
-    {
-      platforms: SIX.join(','),
-      image: `${env.registryOpen}/${unique(`plan-${store}`)}`,
-      context: sampleContext(env.busyboxDir, EMULATED_STEP),
-      test: 'sh /app/run-tests.sh',
-      'no-cache': 'true'
-    },
-    {},
-    { DOCKER_HOST: dockerHost, PATH: commands.path }
-  )
+  const repository = unique(`plan-${store}`)
+  const image = `${env.registryOpen}/${repository}`
+  const inputs = {
+    platforms: SIX.join(','),
+    image,
+    tags: 'latest,1.4.2',
+    context: sampleContext(env.busyboxDir, EMULATED_STEP),
+    test: 'sh /app/run-tests.sh',
+    'no-cache': 'true',
+    push: 'true',
+    annotations: 'org.opencontainers.image.title=Archway sample'
+  }
+  const main = await runStep(runner, 'main', inputs, {}, { DOCKER_HOST: dockerHost, PATH: commands.path })
   const names = watched.stop()
   expect(main.errors).toEqual([])
   expect(main.code).toBe(0)
+  const post = await runStep(runner, 'post', inputs, main.state, { DOCKER_HOST: dockerHost })
+  expect(post.errors).toEqual([])
+  expect(post.code).toBe(0)
 
   const saves = commands.commands().filter(c => c.startsWith('save '))
   const builds = commands.commands().filter(c => c.startsWith('buildx build '))
@@ -112,12 +123,51 @@ async function planRun(store: string, dockerHost: string) {
   expect(names.filter(n => /\.tar$/.test(n))).toEqual([])
   expect((await readdir(runner.temp)).filter(n => n.startsWith('archway-'))).toEqual([])
   expect(main.log.split('\n').filter(l => /^The engine's image sha256:[0-9a-f]{64} is the layout's/.test(l))).toHaveLength(6)
+  // The tests really ran inside each platform's image, under emulation where foreign.
   for (const uname of ['x86_64', 'aarch64', 'armv7l', 's390x', 'ppc64le', 'riscv64'])
     expect(main.log).toContain(`ok: hello from ${uname}: `)
+
+  // The release: one OCI index of the six, under both tags, the digest main announced.
+  const raw = skopeoRaw(`${image}:1.4.2`)
+  expect(sha256(raw)).toBe(main.outputs.digest)
+  expect(sha256(skopeoRaw(`${image}:latest`))).toBe(main.outputs.digest)
+  const index = JSON.parse(raw.toString())
+  expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json')
+  expect(index.manifests.map((m: { platform: unknown }) => m.platform)).toEqual(SIX.map(PLATFORM_OBJECT))
+  expect(JSON.stringify(index)).not.toContain('unknown')
+  expect(index.annotations).toEqual({
+    'org.opencontainers.image.created': new Date(COMMIT_TIME).toISOString(),
+    'org.opencontainers.image.revision': runner.env.GITHUB_SHA,
+    'org.opencontainers.image.source': `https://github.com/${runner.env.GITHUB_REPOSITORY}`,
+    'org.opencontainers.image.title': 'Archway sample'
+  })
+  const platformDigests = JSON.parse(main.outputs['platform-digests'])
+  for (const m of index.manifests) {
+    const p = SIX.find(s => JSON.stringify(PLATFORM_OBJECT(s)) === JSON.stringify(m.platform))!
+    expect(platformDigests[p]).toBe(m.digest)
+    const manifest = skopeoRaw(`${image}@${m.digest}`)
+    expect(sha256(manifest)).toBe(m.digest)
+    expect(JSON.parse(manifest.toString()).config.mediaType).toBe('application/vnd.oci.image.config.v1+json')
+  }
+  expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual(['1.4.2', 'latest'])
+  expect(main.summary).toContain('| linux/riscv64 |')
+  expect(post.summary).toContain(main.outputs.digest)
+  // The build's local tags are gone once the pipeline has pushed.
+  expect(
+    docker(dockerHost, [
+      'image',
+      'ls',
+      '--format',
+      '{{.Repository}}:{{.Tag}}',
+      '--filter',
+      `reference=archway.local/${repository.split('/').pop()}*`
+    ]).trim()
+  ).toBe('')
+  await deleteRepository(env.registryOpen, repository)
   return { log: main.log, saves, builds }
 }
 
-describe('the build plan', () => {
+describe('the build plan, and the release it publishes', () => {
   it('on the containerd store is one multi-platform build, loaded into the engine, then the same image written as the layout from the build cache: nothing saved', async () => {
     const run = await planRun('containerd', env.dockerContainerd)
     expect(run.log).toContain('Build plan: containerd image store, one build of 6 platforms, the OCI layout written from the build cache\n')

@@ -191,18 +191,20 @@ describe('a docker-container builder, as docker/setup-buildx-action makes it, on
     const first = await job(runner, inputs)
     expect(first.main.log).toMatch(
       new RegExp(
-        `^Build plan: builder ${name} \\(docker-container driver, BuildKit ${env.buildkit.version}\\), one build of 6 platforms pushed by digest to ${image} by the builder \\(untagged until every platform passes\\), fetched back as an OCI layout, each platform loaded into the classic image store for its tests$`,
+        `^Build plan: builder ${name} \\(docker-container driver, BuildKit ${env.buildkit.version}\\), one build of 6 platforms pushed by digest to ${image} by the builder \\(untagged until every platform passes\\), each platform pulled back by its digest into the classic image store for its tests, the image fetched back as an OCI layout meanwhile$`,
         'm'
       )
     )
     // The layers went once from the builder to the registry; what was tested came back from there.
     expect(first.main.log).toMatch(
       new RegExp(
-        `^Pushed by the builder as ${image}@sha256:[0-9a-f]{64}, fetched back in [\\d.]+ s \\(\\d+ blobs, [\\d.]+ MB, each checked against its digest\\)$`,
+        `^Pushed by the builder as ${image}@sha256:[0-9a-f]{64}, fetched back into the OCI layout in [\\d.]+ s \\(\\d+ blobs, [\\d.]+ MB, each checked against its digest\\)$`,
         'm'
       )
     )
     const { index } = expectPublished(first, image, 'v1')
+    // Each platform's tests ran on the manifest pulled by its digest: the one published.
+    for (const m of index.manifests) expect(first.main.log).toContain(`Pulled into the engine by its digest ${m.digest} in `)
     expect(ranSteps(first.main, nonce)).toEqual([6, 6, 6])
     // The secret reached every platform's RUN step, and only as a file: its hash is in the image, the secret nowhere in the log.
     const token = sha256(Buffer.from('s3cret-of-the-job')).slice('sha256:'.length, 'sha256:'.length + 16)

@@ -30,9 +30,17 @@ const unique = (what: string) => `e2e/faults-${what}-${randomBytes(4).toString('
 
 let context: string
 let runner: Runner
+// Every step of this file retries as by default (five tries, each backoff twice the one before),
+// from a first backoff of 50 ms instead of 500 ms: the faults here are made, not waited out.
+const retryDelay = process.env.ARCHWAY_RETRY_DELAY_MS
 beforeAll(async () => {
+  process.env.ARCHWAY_RETRY_DELAY_MS = '50'
   context = sampleContext(env.busyboxDir)
   runner = await newRunner(env.toolCache)
+})
+afterAll(() => {
+  if (retryDelay === undefined) delete process.env.ARCHWAY_RETRY_DELAY_MS
+  else process.env.ARCHWAY_RETRY_DELAY_MS = retryDelay
 })
 
 interface Job {
@@ -240,12 +248,12 @@ describe('registry faults while post publishes the index (main pushed through th
     ],
     [
       'an answer slower than the timeout, once',
-      [{ path: /^\/v2\/.+\/manifests\//, times: 1, fault: { kind: 'delay', ms: 5_000 } }],
-      'delay 5000 ms'
+      [{ path: /^\/v2\/.+\/manifests\//, times: 1, fault: { kind: 'delay', ms: 3_000 } }],
+      'delay 3000 ms'
     ]
   ])('survives %s: post exits 0 and the tag holds the announced index', async (_name, rules, fault) => {
     const repository = unique('post')
-    const { main, post } = await withPostFaults(inputsFor(proxy.host, repository), rules, { ARCHWAY_REGISTRY_TIMEOUT_MS: '2000' })
+    const { main, post } = await withPostFaults(inputsFor(proxy.host, repository), rules, { ARCHWAY_REGISTRY_TIMEOUT_MS: '1000' })
     expect(main.code).toBe(0)
     expect(post?.errors).toEqual([])
     expect(post?.code).toBe(0)
@@ -281,16 +289,16 @@ describe('registry faults while post publishes the index (main pushed through th
     const started = Date.now()
     const { main, post } = await withPostFaults(
       inputsFor(proxy.host, repository),
-      [{ path: /.*/, times: Infinity, fault: { kind: 'delay', ms: 5_000 } }],
-      { ARCHWAY_REGISTRY_TIMEOUT_MS: '2000' }
+      [{ path: /.*/, times: Infinity, fault: { kind: 'delay', ms: 3_000 } }],
+      { ARCHWAY_REGISTRY_TIMEOUT_MS: '1000' }
     )
     expect(main.code).toBe(0)
     expect(post?.code).toBe(1)
     expect(post?.errors).toHaveLength(1)
     expect(post?.errors[0]).toContain(proxy.host)
-    expect(post?.errors[0]).toMatch(/ETIMEDOUT|silent for 2000 ms/)
+    expect(post?.errors[0]).toMatch(/ETIMEDOUT|silent for 1000 ms/)
     expect(retryLines(post!.log).length).toBeGreaterThanOrEqual(4)
-    // Five tries of 2 s and the backoff between them: well under a minute, not five 30 s defaults.
+    // Five tries of 1 s and the backoff between them: well under a minute, not five 30 s defaults.
     expect(Date.now() - started).toBeLessThan(60_000)
     expect(await tagsOf(env.registryOpen, repository)).toEqual([])
   })

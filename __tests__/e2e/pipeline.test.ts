@@ -5,15 +5,11 @@
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
-import { COMMIT_TIME, newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
-import { SIX, sampleContext, UNAME } from '../helpers/sample.js'
+import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { sampleContext } from '../helpers/sample.js'
 import { docker, testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()
-const PLATFORM_OBJECT = (p: string) => {
-  const [os, architecture, variant] = p.split('/')
-  return { architecture, os, ...(variant ? { variant } : {}) }
-}
 
 interface Job {
   readonly main: StepResult
@@ -56,56 +52,7 @@ describe.each([
     runner = await newRunner(env.toolCache)
   })
 
-  it('builds, tests, verifies and pushes six platforms by digest, and the post step publishes one OCI index under every tag', async () => {
-    const repository = unique(`six-${store}`)
-    const image = `${env.registryOpen}/${repository}`
-    const { main, post } = await job(runner, dockerHost, {
-      platforms: SIX.join(','),
-      image,
-      tags: 'latest,1.4.2',
-      context: sampleContext(env.busyboxDir),
-      test: 'sh /app/run-tests.sh',
-      push: 'true',
-      annotations: 'org.opencontainers.image.title=Archway sample'
-    })
-    expect(main.errors).toEqual([])
-    expect(main.code).toBe(0)
-    expect(post?.errors).toEqual([])
-    expect(post?.code).toBe(0)
-
-    // The tests really ran inside each platform's image, under emulation where foreign.
-    for (const p of SIX) expect(main.log).toContain(`ok: hello from ${UNAME[p]}: `)
-
-    const raw = skopeoRaw(`${image}:1.4.2`)
-    expect(sha256(raw)).toBe(main.outputs.digest)
-    expect(sha256(skopeoRaw(`${image}:latest`))).toBe(main.outputs.digest)
-    const index = JSON.parse(raw.toString())
-    expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json')
-    expect(index.manifests.map((m: { platform: unknown }) => m.platform)).toEqual(SIX.map(PLATFORM_OBJECT))
-    expect(JSON.stringify(index)).not.toContain('unknown')
-    expect(index.annotations).toEqual({
-      'org.opencontainers.image.created': new Date(COMMIT_TIME).toISOString(),
-      'org.opencontainers.image.revision': runner.env.GITHUB_SHA,
-      'org.opencontainers.image.source': `https://github.com/${runner.env.GITHUB_REPOSITORY}`,
-      'org.opencontainers.image.title': 'Archway sample'
-    })
-
-    const platformDigests = JSON.parse(main.outputs['platform-digests'])
-    for (const m of index.manifests) {
-      const p = SIX.find(s => JSON.stringify(PLATFORM_OBJECT(s)) === JSON.stringify(m.platform))!
-      expect(platformDigests[p]).toBe(m.digest)
-      const manifest = skopeoRaw(`${image}@${m.digest}`)
-      expect(sha256(manifest)).toBe(m.digest)
-      const config = JSON.parse(manifest.toString()).config
-      expect(config.mediaType).toBe('application/vnd.oci.image.config.v1+json')
-    }
-    expect((await tagsOf(env.registryOpen, repository)).sort()).toEqual(['1.4.2', 'latest'])
-    expect(main.summary).toContain('| linux/riscv64 |')
-    expect(post?.summary).toContain(main.outputs.digest)
-    // The build's local tags are gone once the pipeline has pushed, and main's scratch folder too.
-    expect(localImages(dockerHost, repository)).toEqual([])
-    expect(scratchLeft(runner)).toEqual([])
-  })
+  // A release of six platforms on each store, published: build-plan.test.ts (the plan and what it publishes).
 
   it('moves no tag when the tests fail on one platform, and names it, its exit code and its last lines', async () => {
     const repository = unique(`failing-${store}`)

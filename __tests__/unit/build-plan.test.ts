@@ -108,13 +108,13 @@ describe('the build plan', () => {
     const plan = planBuild({ store: 'classic' }, one, SIX, 4, 16 * GIB, EMULATED, false, to)
     expect(plan.kind).toBe('pushed')
     expect(describePlan(plan)).toBe(
-      'Build plan: builder builder-1 (docker-container driver, BuildKit v0.13.2), one build of 6 platforms pushed by digest to ghcr.io/acme/app by the builder (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the classic image store for its tests'
+      'Build plan: builder builder-1 (docker-container driver, BuildKit v0.13.2), one build of 6 platforms pushed by digest to ghcr.io/acme/app by the builder (untagged until every platform passes), each platform pulled back by its digest into the classic image store for its tests, the image fetched back as an OCI layout meanwhile'
     )
     const fleet = { name: 'fleet', driver: 'remote', nodes: [node('fleet0', ['linux/amd64']), node('fleet1', ['linux/arm64'])] }
     const each = planBuild({ store: 'classic' }, fleet, SIX, 2, 16 * GIB, EMULATED, false, to)
     expect(each.kind).toBe('pushed-each')
     expect(describePlan(each)).toBe(
-      'Build plan: builder fleet (remote driver, 2 nodes, BuildKit v0.13.2), 6 builds at once, one per platform, each sent by buildx to its node and pushed by digest to ghcr.io/acme/app by it (untagged until every platform passes), fetched back as an OCI layout, each platform loaded into the classic image store for its tests'
+      'Build plan: builder fleet (remote driver, 2 nodes, BuildKit v0.13.2), 6 builds at once, one per platform, each sent by buildx to its node and pushed by digest to ghcr.io/acme/app by it (untagged until every platform passes), each pulled back by its digest into the classic image store for its tests and fetched back as an OCI layout meanwhile'
     )
     // The docker driver pushes nothing itself: the engine's image is tested, then Archway pushes it.
     expect(planBuild({ store: 'containerd' }, DEFAULT, SIX, 2, 16 * GIB, EMULATED, false, to).kind).toBe('multi-platform')

@@ -5,7 +5,7 @@
  */
 import { sha256Hex } from '../digest.js'
 import { ArchwayError, oneLine } from '../errors.js'
-import { DEFAULT_RETRY_POLICY, isRetryableNetworkError, RETRYABLE_STATUSES, type RetryPolicy, withRetry } from '../registry/retry.js'
+import { isRetryableNetworkError, RETRYABLE_STATUSES, type RetryPolicy, retryPolicyFromEnv, withRetry } from '../registry/retry.js'
 
 const SERVICE = 'github.actions.results.api.v1.CacheService'
 /** Every record's entry has this version: the service keeps entries apart by key and version, and a record is the key alone. */
@@ -70,7 +70,7 @@ async function send(call: string, url: string, init: RequestInit): Promise<{ sta
 /** One Twirp call; a Twirp error (`{"code","msg"}`) becomes a CacheServiceError naming its code. */
 async function twirp(access: CacheServiceAccess, method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   return withRetry(
-    access.retry ?? DEFAULT_RETRY_POLICY,
+    access.retry ?? retryPolicyFromEnv(),
     async () => {
       const url = new URL(`/twirp/${SERVICE}/${method}`, access.url).href
       const { status, text } = await send(method, url, {
@@ -119,7 +119,7 @@ export async function createEntry(access: CacheServiceAccess, key: string, conte
   if (!created.ok || typeof upload !== 'string')
     throw new CacheServiceError('CreateCacheEntry', 200, String(created.message ?? 'the service refused the entry'))
   await withRetry(
-    access.retry ?? DEFAULT_RETRY_POLICY,
+    access.retry ?? retryPolicyFromEnv(),
     async () => {
       const { status, text } = await send('upload', upload, {
         method: 'PUT',

@@ -19,6 +19,16 @@ export async function loadPlatform(image: Parameters<typeof platformArchive>[0],
   await runPiped(platformArchive(image, ref), { command: 'docker', args: ['load'] })
 }
 
+/**
+ * `docker pull` of one platform's image by its manifest's digest (`REPO@sha256:...`), kept under
+ * `ref` alone: the name by digest is taken off again, so that removing `ref` removes the image.
+ */
+export async function pullPlatform(byDigest: string, ref: string): Promise<void> {
+  await docker(['pull', '--quiet', byDigest])
+  await docker(['tag', byDigest, ref])
+  await docker(['image', 'rm', byDigest])
+}
+
 /** The engine's image ID for `ref`. */
 export async function imageId(ref: string): Promise<string> {
   return (await docker(['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim()

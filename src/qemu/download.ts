@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { HttpClient } from '@actions/http-client'
-import { DEFAULT_RETRY_POLICY, isRetryableNetworkError, RETRYABLE_STATUSES, type RetryPolicy, withRetry } from '../registry/retry.js'
+import { isRetryableNetworkError, RETRYABLE_STATUSES, type RetryPolicy, retryPolicyFromEnv, withRetry } from '../registry/retry.js'
 
 /** An answer other than 200 to a download. */
 export class HttpStatusError extends Error {
@@ -33,7 +33,7 @@ const SOCKET_TIMEOUT_MS = 60_000
 export async function download(
   url: string,
   dir = process.env.RUNNER_TEMP || tmpdir(),
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY
+  policy: RetryPolicy = retryPolicyFromEnv()
 ): Promise<string> {
   await mkdir(dir, { recursive: true })
   const dest = join(dir, randomUUID())

@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.js'
 import { type Credentials, RegistryAuth } from './auth.js'
 import { parseErrorBody, RegistryError, redactUrl } from './errors.js'
 import { isInsecureRegistry, registryApiHost, validateRegistry } from './reference.js'
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, RETRYABLE_STATUSES, type RetryPolicy, withRetry } from './retry.js'
+import { parseRetryAfter, RETRYABLE_STATUSES, type RetryPolicy, retryPolicyFromEnv, withRetry } from './retry.js'
 import {
   header,
   type RequestBody,
@@ -73,7 +73,7 @@ export class RegistryRequests {
     this.registry = validateRegistry(options.registry)
     const insecure = options.insecure ?? isInsecureRegistry(options.registry)
     this.baseUrl = new URL(`${insecure ? 'http' : 'https'}://${registryApiHost(options.registry)}/`)
-    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY
+    this.retryPolicy = options.retry ?? retryPolicyFromEnv()
     this.transport = { connectTimeoutMs: options.timeoutMs, readTimeoutMs: options.timeoutMs }
     this.userAgent = options.userAgent ?? 'archway'
     this.log = options.log ?? (() => {})

@@ -22,6 +22,16 @@ export interface RetryPolicy {
 /** Up to 5 tries, waiting about 0.5, 1, 2, 4 s between them; a `Retry-After` of up to 30 s is honoured. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseMs: 500, maxMs: 30_000 }
 
+/**
+ * The default policy, its first backoff taken from ARCHWAY_RETRY_DELAY_MS when set (milliseconds,
+ * doubled at each retry): longer for a registry or mirror that sheds load slowly, shorter where
+ * failures are made on purpose (the project's fault tests). Pure given `env`.
+ */
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+  const v = env.ARCHWAY_RETRY_DELAY_MS
+  return v && /^\d{1,6}$/.test(v) ? { ...DEFAULT_RETRY_POLICY, baseMs: Number(v) } : DEFAULT_RETRY_POLICY
+}
+
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
 const RETRYABLE_CODES = new Set([

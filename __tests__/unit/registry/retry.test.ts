@@ -1,5 +1,5 @@
 import { RegistryError } from '../../../src/registry/errors.js'
-import { backoffMs, isRetryable, parseRetryAfter, type RetryPolicy, withRetry } from '../../../src/registry/retry.js'
+import { backoffMs, isRetryable, parseRetryAfter, type RetryPolicy, retryPolicyFromEnv, withRetry } from '../../../src/registry/retry.js'
 
 const NOW = Date.parse('2026-11-22T10:00:00Z')
 
@@ -100,5 +100,17 @@ describe('retrying', () => {
       return 'ok'
     })
     expect(waits).toEqual([2000, 5000])
+  })
+})
+
+describe('the default policy, as the step environment sets it', () => {
+  it('is five tries from a 500 ms backoff, or from ARCHWAY_RETRY_DELAY_MS milliseconds', () => {
+    expect(retryPolicyFromEnv({})).toEqual({ attempts: 5, baseMs: 500, maxMs: 30_000 })
+    expect(retryPolicyFromEnv({ ARCHWAY_RETRY_DELAY_MS: '50' })).toEqual({ attempts: 5, baseMs: 50, maxMs: 30_000 })
+    expect(retryPolicyFromEnv({ ARCHWAY_RETRY_DELAY_MS: '0' }).baseMs).toBe(0)
+  })
+
+  it('keeps the default for a value that is not a whole number of milliseconds', () => {
+    for (const v of ['', 'soon', '-5', '1.5', '10000000']) expect(retryPolicyFromEnv({ ARCHWAY_RETRY_DELAY_MS: v }).baseMs).toBe(500)
   })
 })

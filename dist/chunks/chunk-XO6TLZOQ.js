@@ -82,6 +82,10 @@ function describeFailure(cause) {
 
 // src/registry/retry.ts
 var DEFAULT_RETRY_POLICY = { attempts: 5, baseMs: 500, maxMs: 3e4 };
+function retryPolicyFromEnv(env = process.env) {
+  const v = env.ARCHWAY_RETRY_DELAY_MS;
+  return v && /^\d{1,6}$/.test(v) ? { ...DEFAULT_RETRY_POLICY, baseMs: Number(v) } : DEFAULT_RETRY_POLICY;
+}
 var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
 var RETRYABLE_CODES = /* @__PURE__ */ new Set([
   "ECONNRESET",
@@ -135,7 +139,7 @@ export {
   RegistryError,
   parseErrorBody,
   redactUrl,
-  DEFAULT_RETRY_POLICY,
+  retryPolicyFromEnv,
   RETRYABLE_STATUSES,
   isRetryableNetworkError,
   parseRetryAfter,

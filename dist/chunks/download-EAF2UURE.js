@@ -1,10 +1,10 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  DEFAULT_RETRY_POLICY,
   RETRYABLE_STATUSES,
   isRetryableNetworkError,
+  retryPolicyFromEnv,
   withRetry
-} from "./chunk-BVINOHGH.js";
+} from "./chunk-XO6TLZOQ.js";
 import {
   HttpClient
 } from "./chunk-WNQVWJY4.js";
@@ -29,7 +29,7 @@ function retryableDownload(err) {
   return err instanceof HttpStatusError ? RETRYABLE_STATUSES.has(err.status) : isRetryableNetworkError(err);
 }
 var SOCKET_TIMEOUT_MS = 6e4;
-async function download(url, dir = process.env.RUNNER_TEMP || tmpdir(), policy = DEFAULT_RETRY_POLICY) {
+async function download(url, dir = process.env.RUNNER_TEMP || tmpdir(), policy = retryPolicyFromEnv()) {
   await mkdir(dir, { recursive: true });
   const dest = join(dir, randomUUID());
   const http = new HttpClient("archway", [], { allowRetries: false, socketTimeout: SOCKET_TIMEOUT_MS });

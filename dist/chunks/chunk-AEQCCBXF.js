@@ -1,14 +1,14 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  DEFAULT_RETRY_POLICY,
   RETRYABLE_STATUSES,
   RegistryError,
   isRetryableNetworkError,
   parseErrorBody,
   parseRetryAfter,
   redactUrl,
+  retryPolicyFromEnv,
   withRetry
-} from "./chunk-BVINOHGH.js";
+} from "./chunk-XO6TLZOQ.js";
 import {
   DOCKER_HUB,
   algorithmOf,
@@ -4490,7 +4490,7 @@ async function send(call, url, init) {
 }
 async function twirp(access, method, body) {
   return withRetry(
-    access.retry ?? DEFAULT_RETRY_POLICY,
+    access.retry ?? retryPolicyFromEnv(),
     async () => {
       const url = new URL(`/twirp/${SERVICE}/${method}`, access.url).href;
       const { status, text } = await send(method, url, {
@@ -4534,7 +4534,7 @@ async function createEntry(access, key, content) {
   if (!created.ok || typeof upload !== "string")
     throw new CacheServiceError("CreateCacheEntry", 200, String(created.message ?? "the service refused the entry"));
   await withRetry(
-    access.retry ?? DEFAULT_RETRY_POLICY,
+    access.retry ?? retryPolicyFromEnv(),
     async () => {
       const { status, text } = await send("upload", upload, {
         method: "PUT",
@@ -5440,7 +5440,7 @@ var RegistryRequests = class {
     this.registry = validateRegistry(options.registry);
     const insecure = options.insecure ?? isInsecureRegistry(options.registry);
     this.baseUrl = new URL(`${insecure ? "http" : "https"}://${registryApiHost(options.registry)}/`);
-    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.retryPolicy = options.retry ?? retryPolicyFromEnv();
     this.transport = { connectTimeoutMs: options.timeoutMs, readTimeoutMs: options.timeoutMs };
     this.userAgent = options.userAgent ?? "archway";
     this.log = options.log ?? (() => {
