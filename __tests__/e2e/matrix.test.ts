@@ -112,30 +112,7 @@ describe('a matrix of three jobs', () => {
     expect(await tagsOf(env.registryOpen, repository)).toEqual(['latest'])
   })
 
-  it('with mode: stage, only stages, and a separate mode: merge job publishes with the digest as an output', async () => {
-    const repository = `e2e/merge-${randomBytes(4).toString('hex')}`
-    const runId = newRunId()
-    const jobs = await Promise.all(
-      MATRIX.map(p => matrixJob(runId, '1', p, inputsFor(repository, passing, { mode: 'stage' }), env.toolCache))
-    )
-    for (const j of jobs) expect([j.main.code, j.post?.code]).toEqual([0, 0])
-    expect((await tagsOf(env.registryOpen, repository)).filter(t => !t.startsWith('archway-stage-'))).toEqual([])
-
-    const runner = await newRunner()
-    Object.assign(runner.env, { GITHUB_RUN_ID: runId, GITHUB_JOB: 'publish' })
-    const merge = await runStep(
-      runner,
-      'main',
-      { platforms: MATRIX.join(','), image: `${env.registryOpen}/${repository}`, tags: 'latest', mode: 'merge' },
-      {},
-      { DOCKER_HOST: env.dockerContainerd }
-    )
-    expect(merge.errors).toEqual([])
-    expect(merge.code).toBe(0)
-    expect(sha256(skopeoRaw(`${env.registryOpen}/${repository}:latest`))).toBe(merge.outputs.digest)
-    expect(Object.keys(JSON.parse(merge.outputs['platform-digests']))).toEqual(MATRIX)
-    expect(await tagsOf(env.registryOpen, repository)).toEqual(['latest'])
-  })
+  // mode: stage, then a mode: merge job that publishes: readme-examples.test.ts runs the README's workflow of it.
 
   it('a merge job fails in one line naming what was not staged, and publishes nothing', async () => {
     const repository = `e2e/merge-missing-${randomBytes(4).toString('hex')}`

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
-import { indexPlatforms, sha256, skopeoRaw } from '../helpers/registry-api.js'
+import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunId, ROOT } from '../helpers/runner.js'
 import { runnerHostEnv, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -143,8 +143,9 @@ describe("the README's examples, run as a user's workflows", () => {
     const raw = skopeoRaw(`${image}:latest`)
     expect(sha256(raw)).toBe(publish.outputs.digest)
     expect(indexPlatforms(raw)).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x'])
-    // The staging jobs left the publishing to the merge job.
+    // The staging jobs left the publishing to the merge job, which removed their staging tags.
     for (const p of ['linux/amd64', 'linux/arm64', 'linux/s390x']) expect(logOf(job(run, `image (${p})`))).not.toContain('published')
+    expect(await tagsOf(env.registryOpen, image.slice(env.registryOpen.length + 1))).toEqual(['latest'])
   })
 
   it('the reusable workflow: one job per platform, arm64 and arm/v7 on the arm64 runner label', async () => {
