@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { context, fromCache, layoutLayers, matrixJobs, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
 import { configsOf, deleteRepository, digestOf, layersOf, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
-import { docker, testEnv } from '../helpers/testenv.js'
+import { localImages, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
@@ -33,12 +33,6 @@ beforeAll(async () => {
 })
 
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/** The images the engine still holds under Archway's local tags for an image (the pipeline removes them when it ends). */
-const localImages = (host: string, image: string) =>
-  docker(host, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=archway.local/${image.split('/').pop()}*`])
-    .split('\n')
-    .filter(Boolean)
 
 /**
  * The first run built and ran every labelled RUN step on each platform; the second, on a build

@@ -23,7 +23,7 @@ import { dockerLog } from '../helpers/docker-log.js'
 import { deleteRepository, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { COMMIT_TIME, newRunner, type Runner, runStep } from '../helpers/runner.js'
 import { SIX, sampleContext } from '../helpers/sample.js'
-import { docker, testEnv } from '../helpers/testenv.js'
+import { docker, localImages, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
@@ -153,16 +153,7 @@ async function planRun(store: string, dockerHost: string) {
   expect(main.summary).toContain('| linux/riscv64 |')
   expect(post.summary).toContain(main.outputs.digest)
   // The build's local tags are gone once the pipeline has pushed.
-  expect(
-    docker(dockerHost, [
-      'image',
-      'ls',
-      '--format',
-      '{{.Repository}}:{{.Tag}}',
-      '--filter',
-      `reference=archway.local/${repository.split('/').pop()}*`
-    ]).trim()
-  ).toBe('')
+  expect(localImages(dockerHost, repository)).toEqual([])
   await deleteRepository(env.registryOpen, repository)
   return { log: main.log, saves, builds }
 }

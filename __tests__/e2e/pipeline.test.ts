@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs'
 import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { sampleContext } from '../helpers/sample.js'
-import { docker, testEnv } from '../helpers/testenv.js'
+import { localImages, testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()
 
@@ -29,19 +29,6 @@ const unique = (what: string) => `e2e/${what}-${randomBytes(4).toString('hex')}`
 
 /** What the action's scratch folders (`archway-*`) left in the job's RUNNER_TEMP: nothing, whatever the outcome. */
 const scratchLeft = (runner: Runner) => readdirSync(runner.temp).filter(name => name.startsWith('archway-'))
-
-/** The images the engine still holds under Archway's local tags for a repository. */
-const localImages = (dockerHost: string, repository: string) =>
-  docker(dockerHost, [
-    'image',
-    'ls',
-    '--format',
-    '{{.Repository}}:{{.Tag}}',
-    '--filter',
-    `reference=archway.local/${repository.split('/').pop()}*`
-  ])
-    .split('\n')
-    .filter(Boolean)
 
 describe.each([
   ['containerd', env.dockerContainerd],

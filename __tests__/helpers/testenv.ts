@@ -76,3 +76,17 @@ export function docker(host: string, args: string[], options: { cwd?: string; en
     maxBuffer: 256 * 1024 * 1024
   })
 }
+
+/** The images an engine still holds under Archway's local tags for a repository (`archway.local/NAME*`). */
+export function localImages(host: string, repository: string): string[] {
+  return docker(host, [
+    'image',
+    'ls',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    '--filter',
+    `reference=archway.local/${repository.split('/').pop()}*`
+  ])
+    .split('\n')
+    .filter(Boolean)
+}

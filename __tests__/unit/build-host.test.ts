@@ -65,17 +65,20 @@ describe('what the classic image store with the docker driver cannot do, refused
   })
 })
 
+/** A node of a builder of BuildKit of its own, as docker buildx inspect describes it, with `over` changed. */
+const ownNode = (over: Partial<BuilderNode> = {}): BuilderNode => ({
+  name: 'ci0',
+  endpoint: 'unix:///var/run/docker.sock',
+  status: 'running',
+  buildkit: 'v0.13.2',
+  platforms: ['linux/amd64'],
+  preferred: [],
+  driverOptions: {},
+  ...over
+})
+
 describe('what a builder of BuildKit of its own cannot do, refused before anything is set up', () => {
-  const node = (over: Partial<BuilderNode> = {}): BuilderNode => ({
-    name: 'ci0',
-    endpoint: 'unix:///var/run/docker.sock',
-    status: 'running',
-    buildkit: 'v0.13.2',
-    platforms: ['linux/amd64'],
-    preferred: [],
-    driverOptions: {},
-    ...over
-  })
+  const node = ownNode
   const on = (driver: string, ...nodes: BuilderNode[]): BuildHost => ({
     engine: { version: '28.5.2', store: 'classic' },
     builder: { name: 'ci', driver, nodes: nodes.length ? nodes : [node()] }
@@ -185,16 +188,7 @@ describe('the nodes on this machine that did not see the emulators registered he
 })
 
 describe('where the builder itself pushes by digest', () => {
-  const node = (over: Partial<BuilderNode> = {}): BuilderNode => ({
-    name: 'ci0',
-    endpoint: 'unix:///run/buildkit.sock',
-    status: 'running',
-    buildkit: 'v0.13.2',
-    platforms: ['linux/amd64'],
-    preferred: [],
-    driverOptions: {},
-    ...over
-  })
+  const node = ownNode
   const builder = (driver: string, ...nodes: BuilderNode[]) => ({ name: 'ci', driver, nodes: nodes.length ? nodes : [node()] })
   const release = (image: string, tags = 'latest', credentials?: { username: string; password: string }) => {
     const ref = parseImage(image)
