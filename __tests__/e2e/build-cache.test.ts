@@ -1,9 +1,10 @@
 /**
  * `cache-from` and `cache-to` of the types other than gha (that one: gha-cache.test.ts), through
  * the runner's entry point (node dist/main.js, then dist/post.js where the image is published):
- * `type=registry` and `type=local` on the containerd store, and `type=inline`, the cache in each
- * platform's image config, published with the image and read back as `type=registry`, on both
- * stores (it is the only cache export the classic store's docker driver allows).
+ * `type=registry` exports scoped per platform in a matrix on the containerd store, and
+ * `type=inline`, the cache in each platform's image config, published with the image and read
+ * back as `type=registry`, on both stores (it is the only cache export the classic store's docker
+ * driver allows).
  *
  * Every case builds twice, two platforms (one emulated): the first run exports the cache, then
  * this test's own build cache records are pruned (the engines are shared with other tests, so
@@ -11,13 +12,10 @@
  * changed, must take every RUN step before `COPY app.txt` from the imported cache.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { context, fromCache, layoutLayers, matrixJobs, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
-import { configsOf, deleteRepository, digestOf, layersOf, tagsOf } from '../helpers/registry-api.js'
+import { context, fromCache, matrixJobs, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
+import { configsOf, deleteRepository, layersOf, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { localImages, testEnv } from '../helpers/testenv.js'
-import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
 const PLATFORMS = ['linux/amd64', 'linux/arm64']
@@ -55,84 +53,9 @@ function expectWarm(first: StepResult, second: StepResult, nonce: string): void 
   expect(said(second, 'built').sort()).toEqual(MACHINES.map(m => `${m} two`))
 }
 
-describe('on the containerd store', () => {
-  const host = env.dockerContainerd
-
-  it('type=registry: a second run on an empty local build cache, with one source file changed, takes every RUN step before its COPY from the registry cache', async () => {
-    const nonce = randomBytes(8).toString('hex')
-    const repository = `e2e/cache-${nonce}`
-    const ref = `${env.registryOpen}/${repository}:buildcache`
-    const inputs = {
-      platforms: PLATFORMS.join(','),
-      image: `${env.registryOpen}/e2e/app-${nonce}`,
-      'cache-from': `type=registry,ref=${ref}`,
-      'cache-to': `type=registry,ref=${ref},mode=max`,
-      test: TEST
-    }
-    let layers: string[] = []
-    // The first run's cache manifest, which the second run's export replaces under the tag.
-    let replaced: string | undefined
-    try {
-      const first = await runStep(runner, 'main', { ...inputs, context: context(nonce, 'one\n') }, {}, { DOCKER_HOST: host })
-      replaced = await digestOf(env.registryOpen, repository, 'buildcache')
-      expect(first.errors).toEqual([])
-      expect(first.log).toContain(`--cache-from type=registry,ref=${ref} --cache-to type=registry,ref=${ref},mode=max `)
-      expect(first.log).toMatch(/^#\d+ exporting cache to registry$/m)
-      expect(await tagsOf(env.registryOpen, repository)).toEqual(['buildcache'])
-      layers = await layersOf(env.registryOpen, repository, 'buildcache')
-      expect(layers.length).toBeGreaterThanOrEqual(4)
-
-      pruneOwn(host, nonce)
-      expect(recordsOf(host, nonce)).toEqual([])
-
-      const second = await runStep(runner, 'main', { ...inputs, context: context(nonce, 'two\n') }, {}, { DOCKER_HOST: host })
-      expect(second.log).toMatch(new RegExp(`^#\\d+ importing cache manifest from ${escaped(ref)}$`, 'm'))
-      expectWarm(first, second, nonce)
-      expect(localImages(host, inputs.image)).toEqual([])
-    } finally {
-      layers = [...new Set([...layers, ...(await layersOf(env.registryOpen, repository, 'buildcache'))])]
-      pruneOwn(host, nonce, layers)
-      await deleteRepository(env.registryOpen, repository, replaced ? [replaced] : [])
-    }
-    expect(recordsOf(host, nonce, layers)).toEqual([])
-    expect(await tagsOf(env.registryOpen, repository)).toEqual([])
-  })
-
-  it('type=local: a second run on an empty local build cache, with one source file changed, takes every RUN step before its COPY from the cache folder', async () => {
-    const nonce = randomBytes(8).toString('hex')
-    const dir = join(tempDir('build-cache'), 'cache')
-    const inputs = {
-      platforms: PLATFORMS.join(','),
-      image: `${env.registryOpen}/e2e/app-${nonce}`,
-      'cache-from': `type=local,src=${dir}`,
-      'cache-to': `type=local,dest=${dir},mode=max`,
-      test: TEST
-    }
-    let layers: string[] = []
-    try {
-      const first = await runStep(runner, 'main', { ...inputs, context: context(nonce, 'one\n') }, {}, { DOCKER_HOST: host })
-      expect(first.errors).toEqual([])
-      expect(first.log).toContain(`--cache-from type=local,src=${dir} --cache-to type=local,dest=${dir},mode=max `)
-      expect(first.log).toMatch(/^#\d+ exporting cache to client directory$/m)
-      expect(existsSync(join(dir, 'index.json'))).toBe(true)
-      layers = layoutLayers(dir)
-      expect(layers.length).toBeGreaterThanOrEqual(4)
-
-      pruneOwn(host, nonce)
-      expect(recordsOf(host, nonce)).toEqual([])
-
-      const second = await runStep(runner, 'main', { ...inputs, context: context(nonce, 'two\n') }, {}, { DOCKER_HOST: host })
-      expect(second.log).toMatch(/^#\d+ importing cache manifest from local:\d+$/m)
-      expectWarm(first, second, nonce)
-      expect(localImages(host, inputs.image)).toEqual([])
-    } finally {
-      if (existsSync(join(dir, 'index.json'))) layers = [...new Set([...layers, ...layoutLayers(dir)])]
-      pruneOwn(host, nonce, layers)
-      rmSync(dir, { recursive: true, force: true })
-    }
-    expect(recordsOf(host, nonce, layers)).toEqual([])
-  })
-})
+// The warm runs of type=registry and type=local on a BuildKit of its own: builders.test.ts
+// (docker-container with a registry cache, remote with a local one); the containerd store's
+// registry export read back by the classic store's build: build-settings.test.ts.
 
 describe('in a matrix on the containerd store', () => {
   it("each job's type=registry export gets its platform in the tag, read back by the same job: neither overwrites the other's", async () => {

@@ -185,8 +185,8 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     }
   })
 
-  /** Job 1's entry as stored, and its members: each case below alters them, then puts the entry back. */
-  let genuineEntry: { blob: Buffer; members: Member[] } | undefined
+  /** The members of job 1's entry, as stored: each case below stores its own alteration of them. */
+  let genuineMembers: Member[] | undefined
 
   /** Flips one byte in the middle of the .deb (inside its data member: an emulator's bytes): same size, another SHA-256. */
   const alterDeb = (members: Member[]) => {
@@ -265,29 +265,24 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     'an entry with %s is refused in one warning line naming it: QEMU comes from the archive, and the emulator registered is the genuine one',
     async (_what, tamper, failure) => {
       const [entry] = service.entries()
-      const stored: { blob: Buffer; members: Member[] } =
-        genuineEntry ?? (await service.store.read(entry.blob).then(async blob => ({ blob, members: await readEntry(blob) })))
-      genuineEntry = stored
-      const genuine = stored.blob
-      await service.store.write(entry.blob, await writeEntry(tamper(stored.members)))
-      try {
-        const run = await job()
-        expect(run.main.errors).toEqual([])
-        expect(run.main.code).toBe(0)
-        expect(run.main.log).toContain('Cache restored successfully')
-        const lines = warnings(run.main)
-        expect(lines).toHaveLength(1)
-        expect(lines[0]).toMatch(new RegExp(`^::warning::Refused the QEMU entry restored from the Actions cache under ${entry.key}: `))
-        expect(lines[0]).toMatch(failure)
-        expect(run.main.log).toContain('Source: Debian archive')
-        expect(run.archive.some(p => p.endsWith('.deb'))).toBe(true)
-        expect(usedBinary(run.main)).toBe(genuineBinary)
-        expect(registeredBinary(run)).toBe(genuineBinary)
-        // A refused entry is not replaced (its key exists): nothing to save.
-        expect(JSON.parse(run.main.state.archway).qemuCaches).toEqual([])
-      } finally {
-        await service.store.write(entry.blob, genuine)
-      }
+      const members = genuineMembers ?? (await readEntry(await service.store.read(entry.blob)))
+      genuineMembers = members
+      // Each case stores its own altered entry: the genuine one is not put back between them.
+      await service.store.write(entry.blob, await writeEntry(tamper(members)))
+      const run = await job()
+      expect(run.main.errors).toEqual([])
+      expect(run.main.code).toBe(0)
+      expect(run.main.log).toContain('Cache restored successfully')
+      const lines = warnings(run.main)
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toMatch(new RegExp(`^::warning::Refused the QEMU entry restored from the Actions cache under ${entry.key}: `))
+      expect(lines[0]).toMatch(failure)
+      expect(run.main.log).toContain('Source: Debian archive')
+      expect(run.archive.some(p => p.endsWith('.deb'))).toBe(true)
+      expect(usedBinary(run.main)).toBe(genuineBinary)
+      expect(registeredBinary(run)).toBe(genuineBinary)
+      // A refused entry is not replaced (its key exists): nothing to save.
+      expect(JSON.parse(run.main.state.archway).qemuCaches).toEqual([])
     }
   )
 })

@@ -46,6 +46,7 @@ jest.unstable_mockModule('../../src/docker/image-io.js', () => ({
     layoutTop = savedImage ?? engineImage
   },
   loadPlatform: async (_image: unknown, ref: string) => void events.push(`load ${ref}`),
+  pullPlatform: async (byDigest: string, ref: string) => void events.push(`pull ${byDigest} as ${ref}`),
   sameImage: async (_store: string, ref: string) => `sha256:id-of-${ref}`,
   imageId: async () => engineImage,
   expectedImageId: (_store: string, top: { digest: string }) => top.digest
