@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, brings up the real test environment,
-# lints and checks the format (Biome) and the shell scripts (shellcheck), type-checks, then runs the
-# unit and end-to-end tests.
+# The whole test suite: installs what it needs, brings up the real test environment, then runs the
+# end-to-end tests and, beside them, the lint and format check (Biome), shellcheck, the type check
+# and the unit tests.
 # Prints "N passed, N failed" last. Fails too when the tests leave an archway-* file or folder
 # behind in ${TMPDIR:-/tmp} or /var/tmp.
 set -euo pipefail
@@ -20,30 +20,34 @@ shell_scripts=()
 for f in scripts/* bench/*; do
   if [ -f "$f" ] && [[ $(head -n 1 "$f") =~ ^#!.*[/\ ](ba)?sh$ ]]; then shell_scripts+=("$f"); fi
 done
-npx biome ci .
-shellcheck -x "${shell_scripts[@]}" # -x: the bench scripts source bench/lib/command-file.sh
-npx tsc --noEmit
 
 # The temporary files the tests make are theirs to remove: what is there before and after.
 temp_entries() { find "${TMPDIR:-/tmp}" /var/tmp -mindepth 1 -maxdepth 1 -name 'archway-*' | sort; }
 before=$(temp_entries)
 
 # The end-to-end tests run one file at a time, since they share the kernel's binfmt_misc, the
-# engines and the registries; the unit tests run meanwhile on one core at the lowest priority (the
-# end-to-end tests leave about a fifth of the machine idle, waiting on builds and emulators), their
-# output printed after.
-# Arguments go to both runs (a path pattern).
+# engines and the registries. Meanwhile, on one core at the lowest priority (the end-to-end tests
+# leave about a fifth of the machine idle, waiting on builds and emulators): the lint and format
+# check, shellcheck, the type check, then the unit tests; their output is printed after.
+# Arguments go to both test runs (a path pattern).
 unit_report=$(mktemp)
-unit_log=$(mktemp)
+beside_log=$(mktemp)
 e2e_report=$(mktemp)
-trap 'rm -f "$unit_report" "$unit_log" "$e2e_report"' EXIT
+trap 'rm -f "$unit_report" "$beside_log" "$e2e_report"' EXIT
 status=0
 jest=(node --experimental-vm-modules node_modules/jest/bin/jest.js --passWithNoTests --json)
-nice -n 19 "${jest[@]}" --selectProjects unit --maxWorkers=1 --outputFile="$unit_report" "$@" >"$unit_log" 2>&1 &
-unit=$!
+beside() {
+  renice -n 19 -p "$BASHPID" >/dev/null
+  npx biome ci . || return 1
+  shellcheck -x "${shell_scripts[@]}" || return 1 # -x: the bench scripts source bench/lib/command-file.sh
+  npx tsc --noEmit || return 1
+  "${jest[@]}" --selectProjects unit --maxWorkers=1 --outputFile="$unit_report" "$@"
+}
+beside "$@" >"$beside_log" 2>&1 &
+checks=$!
 "${jest[@]}" --selectProjects e2e --runInBand --outputFile="$e2e_report" "$@" || status=$?
-wait "$unit" || status=$?
-cat "$unit_log"
+wait "$checks" || status=$?
+cat "$beside_log"
 # shellcheck disable=SC2016 # JavaScript, not shell: ${...} is the template literal's
 node -e '
   const runs = process.argv.slice(1).map(f => JSON.parse(require("fs").readFileSync(f, "utf8")));
