@@ -1316,11 +1316,7 @@ async function multiPlatform(run3, each2) {
   const written = attested ? Promise.resolve({ top: await savedImage(dir), how: "Written as an OCI layout by the same export as the engine's image" }) : writeLayout(run3, dir, imageId2);
   const checked2 = quiet(
     written.then((w) => {
-      const want = expectedImageId(plan.store, w.top, w.top);
-      if (want !== imageId2)
-        throw new VerificationError(
-          `the engine's image ${tag} is ${imageId2}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
-        );
+      requireSameImage(tag, imageId2, expectedImageId(plan.store, w.top, w.top));
       return w;
     })
   );
@@ -1456,6 +1452,12 @@ function buildFailure(failed) {
   );
 }
 var lines = (text) => text ? text.replace(/\n$/, "").split("\n") : [];
+function requireSameImage(ref, id, want) {
+  if (id !== want)
+    throw new VerificationError(
+      `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+    );
+}
 var commandLines = (argv, out) => [
   `[command]docker ${argv.join(" ")}`,
   ...lines(out.stdout),
@@ -1464,12 +1466,12 @@ var commandLines = (argv, out) => [
 async function pullBack(client, to, metadata, dir) {
   const digest = await pushedDigest(metadata);
   const top = await client.headManifest(to.repository, digest);
-  if (!top) throw new VerificationError(`the builder pushed ${to.registry}/${to.repository}@${digest}, but the registry does not have it`);
+  if (!top) throw new VerificationError(`the builder pushed ${pushedTo(to)}@${digest}, but the registry does not have it`);
   const pushed = await readPushed(client, to.repository, top);
   const started = Date.now();
   const fetched = quiet(
     fetchLayout(client, pushed, dir).then(
-      (got) => `Pushed by the builder as ${to.registry}/${to.repository}@${digest}, fetched back into the OCI layout in ${sec(since(started))} (${got.blobs} blobs, ${(got.bytes / 1e6).toFixed(1)} MB, each checked against its digest)`
+      (got) => `Pushed by the builder as ${pushedTo(to)}@${digest}, fetched back into the OCI layout in ${sec(since(started))} (${got.blobs} blobs, ${(got.bytes / 1e6).toFixed(1)} MB, each checked against its digest)`
     )
   );
   return { to, pushed, fetched };
@@ -1477,17 +1479,17 @@ async function pullBack(client, to, metadata, dir) {
 async function pullOne(run3, p, back, dir, ref, build) {
   const manifest = pushedManifest(back.pushed, p);
   const started = Date.now();
-  await pullPlatform(`${back.to.registry}/${back.to.repository}@${manifest.digest}`, ref);
+  await pullPlatform(`${pushedTo(back.to)}@${manifest.digest}`, ref);
   const imageId2 = await imageId(ref);
   const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId2}`;
   const layout = quiet(
     back.fetched.then(async (fetched) => {
       const image = await findPlatformImage(dir, p);
-      const want = expectedImageId(run3.plan.store, image.descriptor, image.manifest.config);
-      if (image.descriptor.digest !== manifest.digest || want !== imageId2)
+      if (image.descriptor.digest !== manifest.digest)
         throw new VerificationError(
-          `the engine's image ${ref} is ${imageId2} (${manifest.digest}), but its OCI layout holds ${want} (${image.descriptor.digest}): the image tested would not be the one pushed`
+          `the engine pulled ${manifest.digest} for ${formatPlatform(p)}, but its OCI layout holds ${image.descriptor.digest}: the image tested would not be the one pushed`
         );
+      requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
       return { image, notes: [fetched, pulled] };
     })
   );
@@ -1499,7 +1501,7 @@ async function pushedOnce(run3, to, each2) {
   const { took, recordRef, metadata } = await buildAll(
     run3,
     (files) => pushArgv(buildArgv(b, plan.platforms, tag, files), to),
-    `one build, builder ${plan.builder.name}, pushed by digest to ${to.registry}/${to.repository}`
+    `one build, builder ${plan.builder.name}, pushed by digest to ${pushedTo(to)}`
   );
   const back = await pullBack(await connect(to.registry, b), to, metadata, dir);
   const gate = limiter(run3.parallel);
@@ -1886,7 +1888,7 @@ async function measureCost(built, o, reads) {
 }
 function nothingPublished(plan) {
   if (plan.kind !== "pushed" && plan.kind !== "pushed-each") return "Nothing was pushed.";
-  return `Nothing was tagged: what the builder pushed to ${plan.pushTo.registry}/${plan.pushTo.repository} stays by digest only, untagged, for the registry's garbage collection.`;
+  return `Nothing was tagged: what the builder pushed to ${pushedTo(plan.pushTo)} stays by digest only, untagged, for the registry's garbage collection.`;
 }
 var passed = (test, arch) => (!test || test.outcome.kind === "passed") && (!arch || archOk(arch));
 async function buildAgainAfterACrash(o, work) {

@@ -28,12 +28,12 @@ export type BuildPlan =
   | (PlanBase & { readonly kind: 'layout-each' })
   /**
    * Any other driver, asked to push: one build pushed by digest by the builder itself (untagged),
-   * fetched back from the registry into an OCI layout (checked blob by blob), each platform
-   * loaded from it for its tests. The layers travel once, compressed, from the builder to the
-   * registry, not through the client first.
+   * each platform pulled into the engine by its manifest's digest for its tests, while the image
+   * is fetched back from the registry into an OCI layout (checked blob by blob). The layers leave
+   * the builder once, compressed, to the registry, not through the client first.
    */
   | (PlanBase & { readonly kind: 'pushed'; readonly pushTo: PushTarget })
-  /** A builder of several nodes, asked to push: a build per platform, all at once, each pushed by digest by its node, fetched back and loaded as above. */
+  /** A builder of several nodes, asked to push: a build per platform, all at once, each pushed by digest by its node, then pulled and fetched back as above. */
   | (PlanBase & { readonly kind: 'pushed-each'; readonly pushTo: PushTarget })
 
 /** Where the builder pushes by digest: the first repository the tags name. */
@@ -108,7 +108,8 @@ export function describePlan(plan: BuildPlan): string {
   }
 }
 
-const pushedTo = (t: PushTarget) => `${t.registry}/${t.repository}`
+/** The repository the builder pushes to: `ghcr.io/acme/app`. Pure. */
+export const pushedTo = (t: PushTarget) => `${t.registry}/${t.repository}`
 
 /** The argv of a build the builder pushes by digest to `to`, untagged: `--load` and the local `--tag` become one image output. */
 export function pushArgv(loadArgv: readonly string[], to: PushTarget): string[] {

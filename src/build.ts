@@ -15,6 +15,7 @@ import {
   type PushTarget,
   platformSlug,
   pushArgv,
+  pushedTo,
   recordArgv
 } from './build-plan.js'
 import { ghaScope, withMatrixScope } from './cache-entries.js'
@@ -147,11 +148,7 @@ async function multiPlatform<R>(run: BuildRun, each: (built: PlatformBuilt) => P
   // Each platform's layout awaits it.
   const checked = quiet(
     written.then(w => {
-      const want = expectedImageId(plan.store, w.top, w.top)
-      if (want !== imageId)
-        throw new VerificationError(
-          `the engine's image ${tag} is ${imageId}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
-        )
+      requireSameImage(tag, imageId, expectedImageId(plan.store, w.top, w.top))
       return w
     })
   )
@@ -347,6 +344,14 @@ function buildFailure(failed: readonly { platform: Platform; error: unknown }[])
 
 const lines = (text: string) => (text ? text.replace(/\n$/, '').split('\n') : [])
 
+/** Refuses an engine image `id` (of `ref`, which the tests run) that is not `want`, the image its OCI layout holds. */
+function requireSameImage(ref: string, id: string, want: string): void {
+  if (id !== want)
+    throw new VerificationError(
+      `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+    )
+}
+
 /** A docker command held back for its log group: its command line, then what it printed. */
 const commandLines = (argv: readonly string[], out: { stdout: string; stderr: string }) => [
   `[command]docker ${argv.join(' ')}`,
@@ -369,13 +374,13 @@ interface PulledBack {
 async function pullBack(client: RegistryClient, to: PushTarget, metadata: string, dir: string): Promise<PulledBack> {
   const digest = await pushedDigest(metadata)
   const top = await client.headManifest(to.repository, digest)
-  if (!top) throw new VerificationError(`the builder pushed ${to.registry}/${to.repository}@${digest}, but the registry does not have it`)
+  if (!top) throw new VerificationError(`the builder pushed ${pushedTo(to)}@${digest}, but the registry does not have it`)
   const pushed = await readPushed(client, to.repository, top)
   const started = Date.now()
   const fetched = quiet(
     fetchLayout(client, pushed, dir).then(
       got =>
-        `Pushed by the builder as ${to.registry}/${to.repository}@${digest}, fetched back into the OCI layout in ${sec(since(started))} (${got.blobs} blobs, ${(got.bytes / 1e6).toFixed(1)} MB, each checked against its digest)`
+        `Pushed by the builder as ${pushedTo(to)}@${digest}, fetched back into the OCI layout in ${sec(since(started))} (${got.blobs} blobs, ${(got.bytes / 1e6).toFixed(1)} MB, each checked against its digest)`
     )
   )
   return { to, pushed, fetched }
@@ -396,17 +401,17 @@ async function pullOne(
 ): Promise<PlatformBuilt> {
   const manifest = pushedManifest(back.pushed, p)
   const started = Date.now()
-  await pullPlatform(`${back.to.registry}/${back.to.repository}@${manifest.digest}`, ref)
+  await pullPlatform(`${pushedTo(back.to)}@${manifest.digest}`, ref)
   const imageId = await engineImageId(ref)
   const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId}`
   const layout = quiet(
     back.fetched.then(async fetched => {
       const image = await findPlatformImage(dir, p)
-      const want = expectedImageId(run.plan.store, image.descriptor, image.manifest.config)
-      if (image.descriptor.digest !== manifest.digest || want !== imageId)
+      if (image.descriptor.digest !== manifest.digest)
         throw new VerificationError(
-          `the engine's image ${ref} is ${imageId} (${manifest.digest}), but its OCI layout holds ${want} (${image.descriptor.digest}): the image tested would not be the one pushed`
+          `the engine pulled ${manifest.digest} for ${formatPlatform(p)}, but its OCI layout holds ${image.descriptor.digest}: the image tested would not be the one pushed`
         )
+      requireSameImage(ref, imageId, expectedImageId(run.plan.store, image.descriptor, image.manifest.config))
       return { image, notes: [fetched, pulled] }
     })
   )
@@ -420,7 +425,7 @@ async function pushedOnce<R>(run: BuildRun, to: PushTarget, each: (built: Platfo
   const { took, recordRef, metadata } = await buildAll(
     run,
     files => pushArgv(buildArgv(b, plan.platforms, tag, files), to),
-    `one build, builder ${plan.builder.name}, pushed by digest to ${to.registry}/${to.repository}`
+    `one build, builder ${plan.builder.name}, pushed by digest to ${pushedTo(to)}`
   )
   const back = await pullBack(await connect(to.registry, b), to, metadata, dir)
   const gate = limiter(run.parallel)

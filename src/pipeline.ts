@@ -13,7 +13,7 @@ import { requireAttestation, wantsAttestation } from './attestations.js'
 import { buildEach } from './build.js'
 import { type EmulationCost, emulationCost, type StepCost } from './build-cost.js'
 import { type BuildHost, builderPushTarget } from './build-host.js'
-import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug } from './build-plan.js'
+import { type BuildPlan, buildsAtOnce, describePlan, localRef, planBuild, platformSlug, pushedTo } from './build-plan.js'
 import { mapLimit, quiet, settled } from './concurrency.js'
 import { costLines } from './cost-report.js'
 import { nodeOf, recordedRunSteps } from './docker/build-record.js'
@@ -299,7 +299,7 @@ async function measureCost(
 /** What a failed check leaves in the registry, for its error. Pure. */
 function nothingPublished(plan: BuildPlan): string {
   if (plan.kind !== 'pushed' && plan.kind !== 'pushed-each') return 'Nothing was pushed.'
-  return `Nothing was tagged: what the builder pushed to ${plan.pushTo.registry}/${plan.pushTo.repository} stays by digest only, untagged, for the registry's garbage collection.`
+  return `Nothing was tagged: what the builder pushed to ${pushedTo(plan.pushTo)} stays by digest only, untagged, for the registry's garbage collection.`
 }
 
 /** Whether a platform's checks passed: its test (when there is one) and its architecture check (when asked). Pure. */
