@@ -11,6 +11,7 @@ const common = {
 }
 
 export default {
+  testSequencer: '<rootDir>/__tests__/sequencer.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
     {

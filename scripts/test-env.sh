@@ -2,6 +2,11 @@
 # Archway's real test environment on a Debian bookworm machine (run as root).
 #
 #   bash scripts/test-env.sh up      install and start everything (idempotent; fast when already up)
+#   bash scripts/test-env.sh up --buildkit-later
+#                                    the same, but where BuildKit is not built yet, leaves its pieces
+#                                    for `buildkit` (the test run builds it beside the tests that do
+#                                    not need it); tests that do wait for it (buildkitReady)
+#   bash scripts/test-env.sh buildkit  BuildKit's pieces alone: build it (once), start its daemons, import its image
 #   bash scripts/test-env.sh status  show what is up; exits non-zero if anything is missing
 #   bash scripts/test-env.sh down    stop the engines, registries and daemons started here (keeps files)
 #   bash scripts/test-env.sh env     print `export` lines for tests (eval "$(... env)")
@@ -1221,13 +1226,22 @@ buildkit_waited() {
   ((rc == 0)) || die "the background build exited $rc (its lines above; build log: $STATE/logs/buildkit-build.log)"
 }
 
+# While BuildKit's pieces are left for later (`up --buildkit-later`), this file exists: tests that need
+# them wait until `buildkit` removes it, and fail with BUILDKIT_FAILED's reason if it wrote one.
+BUILDKIT_PENDING=$STATE/run/buildkit.pending
+BUILDKIT_FAILED=$STATE/run/buildkit.failed
+
 cmd_up() {
   [[ $(id -u) == 0 ]] || die "must run as root"
-  mkdir -p "$STATE"
+  local later=0
+  [[ ${1:-} == --buildkit-later ]] && ! buildkit_built && later=1
+  mkdir -p "$STATE/run"
+  rm -f "$BUILDKIT_FAILED"
+  if ((later)); then touch "$BUILDKIT_PENDING"; fi
   piece_packages
   piece_docker_engine
   piece_docker_buildx
-  buildkit_in_background
+  ((later)) || buildkit_in_background
   piece_binfmt
   piece_bridges
   piece_engine_containerd
@@ -1237,17 +1251,41 @@ cmd_up() {
   piece_registry_token
   piece_busybox
   piece_azurite
+  if ((later)); then
+    piece_env_file
+    log "up but BuildKit, which is not built yet: bash scripts/test-env.sh buildkit builds it and starts its daemons (eval \"\$(bash scripts/test-env.sh env)\" or source $STATE/env.sh)"
+    return
+  fi
   buildkit_waited
+  cmd_buildkit_pieces
+  rm -f "$BUILDKIT_PENDING"
+  piece_env_file
+  log "up (eval \"\$(bash scripts/test-env.sh env)\" or source $STATE/env.sh)"
+}
+
+cmd_buildkit_pieces() {
   piece_buildkit
   piece_buildkitd
   piece_buildkit_image
-  piece_env_file
-  log "up (eval \"\$(bash scripts/test-env.sh env)\" or source $STATE/env.sh)"
+}
+
+# BuildKit's pieces after `up --buildkit-later`: the tests waiting on BUILDKIT_PENDING go on when it
+# is removed, whatever the outcome; a failure's last line is left in BUILDKIT_FAILED for them.
+cmd_buildkit() {
+  [[ $(id -u) == 0 ]] || die "must run as root"
+  mkdir -p "$STATE/run"
+  local rc=0 out=$STATE/logs/buildkit-later.log
+  mkdir -p "$STATE/logs"
+  (cmd_buildkit_pieces) 2>&1 | tee "$out" >&2 || rc=$?
+  ((rc == 0)) || tail -n 1 "$out" >"$BUILDKIT_FAILED"
+  rm -f "$BUILDKIT_PENDING"
+  return "$rc"
 }
 
 cmd_down() {
   PIECE=down
   local node
+  rm -f "$BUILDKIT_PENDING"
   for node in "${BUILDKIT_NODES[@]}"; do
     stop_pid "$STATE/run/buildkitd-$node.pid" "$BUILDKIT_DIR/$node/buildkitd.toml" "buildkitd $node"
   done
@@ -1333,12 +1371,13 @@ cmd_env() {
 }
 
 case ${1:-} in
-  up) cmd_up ;;
+  up) cmd_up "${2:-}" ;;
+  buildkit) cmd_buildkit ;;
   down) cmd_down ;;
   status) cmd_status || exit 1 ;;
   env) cmd_env ;;
   *)
-    echo "usage: bash scripts/test-env.sh up|status|down|env" >&2
+    echo "usage: bash scripts/test-env.sh up [--buildkit-later]|buildkit|status|down|env" >&2
     exit 2
     ;;
 esac

@@ -13,7 +13,13 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund
 fi
-bash scripts/test-env.sh up # also installs shellcheck
+# On a new machine BuildKit's build takes minutes: the environment comes up without it, and it is
+# built beside the test files that do not need it, which run first (__tests__/sequencer.js). Where
+# it is built already, `up` starts it as the rest and `buildkit` only finds it up.
+bash scripts/test-env.sh up --buildkit-later # also installs shellcheck
+buildkit_log=$(mktemp)
+bash scripts/test-env.sh buildkit >"$buildkit_log" 2>&1 &
+buildkit=$!
 
 # Every shell script of scripts/ and bench/, found by its #! line.
 shell_scripts=()
@@ -33,7 +39,7 @@ before=$(temp_entries)
 unit_report=$(mktemp)
 beside_log=$(mktemp)
 e2e_report=$(mktemp)
-trap 'rm -f "$unit_report" "$beside_log" "$e2e_report"' EXIT
+trap 'rm -f "$unit_report" "$beside_log" "$e2e_report" "$buildkit_log"' EXIT
 status=0
 jest=(node --experimental-vm-modules node_modules/jest/bin/jest.js --passWithNoTests --json)
 beside() {
@@ -47,6 +53,10 @@ beside "$@" >"$beside_log" 2>&1 &
 checks=$!
 "${jest[@]}" --selectProjects e2e --runInBand --outputFile="$e2e_report" "$@" || status=$?
 wait "$checks" || status=$?
+if ! wait "$buildkit"; then
+  status=1
+  cat "$buildkit_log" >&2
+fi
 cat "$beside_log"
 # shellcheck disable=SC2016 # JavaScript, not shell: ${...} is the template literal's
 node -e '

@@ -16,10 +16,12 @@ import { deleteRepository, indexPlatforms, sha256, skopeoRaw, tagsOf } from '../
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { SIX, sampleContext, UNAME } from '../helpers/sample.js'
 import { SPDX, sbomGeneratorContext } from '../helpers/sbom-generator.js'
-import { docker as dockerAt, testEnv } from '../helpers/testenv.js'
+import { BUILDKIT_WAIT_MS, buildkitReady, docker as dockerAt, testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const env = testEnv()
+// On a new machine BuildKit is built beside the other test files, which run first (__tests__/sequencer.js).
+beforeAll(() => buildkitReady(env), BUILDKIT_WAIT_MS + 60_000)
 const hex = () => randomBytes(4).toString('hex')
 /** Repositories the tests pushed to, emptied when the file ends. */
 const repositories = new Set<string>()

@@ -58,6 +58,25 @@ export function testEnv(): TestEnv {
   return env
 }
 
+/** How long a test waits for BuildKit's pieces that test.sh brings up beside the tests: its build takes minutes on a new machine. */
+export const BUILDKIT_WAIT_MS = 25 * 60_000
+
+/**
+ * Returns once BuildKit's daemons and image are up. On a new machine scripts/test.sh brings the
+ * test environment up without them (`up --buildkit-later`) and builds BuildKit beside the tests
+ * that do not need it (`test-env.sh buildkit`, which removes run/buildkit.pending when it ends):
+ * a test that needs them waits for that, and fails with the reason when it failed.
+ */
+export async function buildkitReady(env: TestEnv, waitMs = BUILDKIT_WAIT_MS): Promise<void> {
+  const pending = `${env.dir}/run/buildkit.pending`
+  const failed = `${env.dir}/run/buildkit.failed`
+  for (const until = Date.now() + waitMs; existsSync(pending); await new Promise(r => setTimeout(r, 2000))) {
+    if (Date.now() > until)
+      throw new Error(`BuildKit is still being built after ${waitMs / 60_000} min (${pending}): see ${env.dir}/logs/buildkit-later.log`)
+  }
+  if (existsSync(failed)) throw new Error(`BuildKit could not be brought up: ${readFileSync(failed, 'utf8').trim()}`)
+}
+
 /** What a runner host gives every step: a PATH, a HOME, and the containerd-store engine as its Docker. */
 export function runnerHostEnv(env: TestEnv): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_HOST: env.dockerContainerd }
