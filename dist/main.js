@@ -51,7 +51,7 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-AEQCCBXF.js";
+} from "./chunks/chunk-LMQ6UBWY.js";
 import "./chunks/chunk-XO6TLZOQ.js";
 import {
   ALL_PLATFORMS,
@@ -85,7 +85,7 @@ import {
   evict,
   lookup,
   qemuRoot
-} from "./chunks/chunk-CLHB73CL.js";
+} from "./chunks/chunk-P66M5DIW.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   require_semver
@@ -614,14 +614,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-6UDYNEXM.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-EAMSK5PY.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
       import("./chunks/resolve-FTY5UNWY.js"),
-      import("./chunks/install-CWIEFVEU.js"),
-      import("./chunks/kept-6WUEFWE3.js"),
+      import("./chunks/install-U56YROS4.js"),
+      import("./chunks/kept-DJOVQSUE.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/download-EAF2UURE.js")
     ]);
@@ -645,6 +645,8 @@ async function setupQemu(o) {
       o.log.warning(`${found.path} differs from the SHA-256 recorded when it was cached; fetching QEMU ${version} again`);
       await evict(o.toolCache, version, o.host);
     }
+    if (found.state === "partial")
+      o.log.info(`QEMU ${version} in the tool cache has no ${found.missing.map((e) => `qemu-${e}`).join(", ")} yet: adding it from the .deb`);
     return found.state === "ok" ? found.installed : void 0;
   };
   const local = await fromToolCache();
@@ -679,7 +681,8 @@ async function setupQemu(o) {
   try {
     const fetch = keeping?.fetch ?? download;
     const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: (m) => o.log.warning(m) });
-    const { installed, reused } = await archive.ensureInstalled(pkg, { ...installOptions, fetch });
+    const { installed, reused, unpacked } = await archive.ensureInstalled(pkg, { ...installOptions, fetch });
+    if (unpacked.length > 0) o.log.info(`Unpacked ${unpacked.map((e) => `qemu-${e}`).join(", ")} from the .deb`);
     await remembered(installed);
     const save = keep && !reused ? keep : void 0;
     if (save) await keeping?.commit(pkg.suite, installed);

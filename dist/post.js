@@ -2,9 +2,12 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-AEQCCBXF.js";
+} from "./chunks/chunk-LMQ6UBWY.js";
 import "./chunks/chunk-XO6TLZOQ.js";
 import {
+  ALL_PLATFORMS,
+  emulatorsNeeded,
+  hostDebianArch,
   runStep
 } from "./chunks/chunk-YVSWABU2.js";
 import {
@@ -32,8 +35,19 @@ async function run() {
   for (const cache of state?.qemuCaches ?? []) await saveQemuCache(cache);
 }
 async function saveQemuCache(cache) {
-  const { save } = await import("./chunks/actions-cache-H6BFULSL.js");
+  const [{ available, save }, { completeKept }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/kept-DJOVQSUE.js")]);
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
+  if (available()) {
+    const emulators = emulatorsNeeded(ALL_PLATFORMS, hostDebianArch());
+    for (const dir of cache.paths) {
+      const added = await completeKept(dir, emulators).catch((err) => {
+        warning(`Could not add the other emulators to the QEMU entry to save: ${errorMessage(err)}`);
+        return [];
+      });
+      if (added.length > 0)
+        log.info(`Unpacked ${added.map((e) => `qemu-${e}`).join(", ")} from the .deb into the entry, for the jobs that need them`);
+    }
+  }
   await save([...cache.paths], cache.key, log).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
   for (const path of cache.paths) await rm(path, { recursive: true, force: true }).catch(() => void 0);
 }

@@ -2,6 +2,7 @@
 import { rm } from 'node:fs/promises'
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
+import { ALL_PLATFORMS, emulatorsNeeded, hostDebianArch } from './platform.js'
 import { publishFromState } from './publish/publish-index.js'
 import { loadState, type PostState } from './state.js'
 import { runStep } from './step.js'
@@ -16,8 +17,20 @@ export async function run(): Promise<void> {
 /** Saving the cache never fails a job whose work is done. */
 async function saveQemuCache(cache: NonNullable<PostState['qemuCaches']>[number]): Promise<void> {
   // Loaded only when there is something to save: the cache service client is most of the bundle.
-  const { save } = await import('./qemu/actions-cache.js')
+  const [{ available, save }, { completeKept }] = await Promise.all([import('./qemu/actions-cache.js'), import('./qemu/kept.js')])
   const log = { warning: (m: string) => core.warning(m), info: (m: string) => core.info(m) }
+  // The main step unpacked the emulators it needed; the entry keeps every one a job here may need.
+  if (available()) {
+    const emulators = emulatorsNeeded(ALL_PLATFORMS, hostDebianArch())
+    for (const dir of cache.paths) {
+      const added = await completeKept(dir, emulators).catch(err => {
+        core.warning(`Could not add the other emulators to the QEMU entry to save: ${errorMessage(err)}`)
+        return []
+      })
+      if (added.length > 0)
+        log.info(`Unpacked ${added.map(e => `qemu-${e}`).join(', ')} from the .deb into the entry, for the jobs that need them`)
+    }
+  }
   await save([...cache.paths], cache.key, log).catch(err => core.warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`))
   // The Debian files kept for the entry (src/qemu/kept.ts) are not needed once it is saved.
   for (const path of cache.paths) await rm(path, { recursive: true, force: true }).catch(() => undefined)

@@ -104,7 +104,7 @@ async function planRun(store: string, dockerHost: string) {
     push: 'true',
     annotations: 'org.opencontainers.image.title=Archway sample'
   }
-  const main = await runStep(runner, 'main', inputs, {}, { DOCKER_HOST: dockerHost, PATH: commands.path })
+  const main = await runStep(runner, 'main', inputs, {}, { DOCKER_HOST: dockerHost, ...commands.env })
   const names = watched.stop()
   expect(main.errors).toEqual([])
   expect(main.code).toBe(0)

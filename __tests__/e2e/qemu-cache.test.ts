@@ -135,7 +135,14 @@ describe('QEMU in the Actions cache, through the cache service', () => {
       'dists/stable/main/binary-amd64/Packages.gz',
       expect.stringMatching(/^pool\/main\/q\/qemu\/qemu-user_.*_amd64\.deb$/)
     ])
-    expect(names).toEqual(expect.arrayContaining(['emulators/qemu-aarch64']))
+    // The main step unpacked the one emulator it needed; the post step added the others the .deb holds, for the jobs that need them.
+    expect(first.main.log).toMatch(/^Unpacked qemu-aarch64 from the \.deb$/m)
+    expect(first.post.log).toMatch(
+      /^Unpacked qemu-arm, qemu-s390x, qemu-ppc64le, qemu-riscv64, qemu-mips64el, qemu-loongarch64 from the \.deb into the entry/m
+    )
+    expect(names.filter(n => n.startsWith('emulators/'))).toEqual(
+      ['aarch64', 'arm', 'loongarch64', 'mips64el', 'ppc64le', 'riscv64', 's390x'].map(e => `emulators/qemu-${e}`)
+    )
     // Saved, the kept files are removed from the tool cache.
     expect(existsSync(join(toolCache, 'qemu-debian', key.replace(/:/g, '%3a')))).toBe(false)
   })
@@ -147,7 +154,7 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     expect(second.archive).toEqual([])
     expect(second.main.log).toContain('Source: Actions cache')
     expect(second.main.log).toContain(
-      "Checked the Actions cache entry along Debian's chain: the InRelease of stable signed by an archive key, its Packages index and the .deb by SHA-256, the emulators it keeps by the MD5 of the .deb's md5sums"
+      "Checked the Actions cache entry along Debian's chain: the InRelease of stable signed by an archive key, its Packages index and the .deb by SHA-256, qemu-aarch64 it keeps by the MD5 the .deb's md5sums give"
     )
     expect(registeredBinary(second)).toBe(genuineBinary)
     expect(second.main.outputs['qemu-version']).toBe(first.main.outputs['qemu-version'])

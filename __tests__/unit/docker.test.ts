@@ -1,5 +1,5 @@
 import { buildArgv } from '../../src/docker/buildx.js'
-import { storeFromDriverStatus } from '../../src/docker/engine.js'
+import { pluginPath, storeFromDriverStatus } from '../../src/docker/engine.js'
 import { lastLines, outcomeOf, testArgv } from '../../src/docker/test-run.js'
 import { parsePlatformList } from '../../src/platform.js'
 
@@ -108,5 +108,30 @@ describe('test outcomes', () => {
       '-c',
       'make check'
     ])
+  })
+})
+
+describe("the buildx plugin's path, from the docker CLI's list of its plugins", () => {
+  const buildx = {
+    SchemaVersion: '0.1.0',
+    Vendor: 'Docker Inc.',
+    Version: '0.29.1',
+    Name: 'buildx',
+    Path: '/usr/libexec/docker/cli-plugins/docker-buildx'
+  }
+  const compose = { ...buildx, Name: 'compose', Path: '/usr/libexec/docker/cli-plugins/docker-compose' }
+
+  it('is the listed path of the plugin named buildx', () => {
+    expect(pluginPath(JSON.stringify([compose, buildx]), 'buildx')).toBe('/usr/libexec/docker/cli-plugins/docker-buildx')
+  })
+
+  it.each([
+    ['no buildx listed', JSON.stringify([compose])],
+    ['a buildx the CLI reports broken', JSON.stringify([{ ...buildx, Err: 'plugin candidate "buildx" did not match' }])],
+    ['a relative path', JSON.stringify([{ ...buildx, Path: 'docker-buildx' }])],
+    ['no plugins at all', 'null'],
+    ['not JSON', 'template: :1: function "json" not defined']
+  ])('is none with %s: `docker buildx` is left to the CLI', (_what, json) => {
+    expect(pluginPath(json, 'buildx')).toBeUndefined()
   })
 })

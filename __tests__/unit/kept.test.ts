@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib'
 import { VerificationError } from '../../src/errors.js'
 import { download } from '../../src/qemu/download.js'
 import { install } from '../../src/qemu/install.js'
-import { keeper, keptDir, keptSuite } from '../../src/qemu/kept.js'
+import { completeKept, keeper, keptDir, keptSuite } from '../../src/qemu/kept.js'
 import { parseQemuQuery, type QemuQuery } from '../../src/qemu/query.js'
 import { resolveQemu } from '../../src/qemu/resolve.js'
 import { type Restored, restoreQemu } from '../../src/qemu/restore.js'
@@ -92,6 +92,7 @@ beforeAll(async () => {
     toolCache: join(root, 'download-tool-cache'),
     host: 'amd64',
     emulators: ['aarch64', 's390x'],
+    needed: ['aarch64', 's390x'],
     fetch: keeping.fetch
   }))
   await keeping.commit(pkg.suite, installed)
@@ -220,7 +221,7 @@ describe('QEMU restored from an Actions cache entry', () => {
     expect(lines.warning).toEqual([])
     expect(lines.info).toEqual([
       expect.stringMatching(
-        /^Checked the Actions cache entry along Debian's chain: the InRelease of stable .*, the emulators it keeps by the MD5 of the \.deb's md5sums$/
+        /^Checked the Actions cache entry along Debian's chain: the InRelease of stable .*, qemu-aarch64 it keeps by the MD5 the \.deb's md5sums give$/
       )
     ])
     // The entry's folder is gone once used; the tool cache holds the version, its marker, and nothing else.
@@ -229,8 +230,8 @@ describe('QEMU restored from an Actions cache entry', () => {
       [
         '1%3a10.0.13+ds-0+deb13u1/amd64.complete',
         `1%3a10.0.13+ds-0+deb13u1/amd64/${MANIFEST}`,
-        '1%3a10.0.13+ds-0+deb13u1/amd64/qemu-aarch64',
-        '1%3a10.0.13+ds-0+deb13u1/amd64/qemu-s390x'
+        // The emulator the job needs, of the two the entry keeps.
+        '1%3a10.0.13+ds-0+deb13u1/amd64/qemu-aarch64'
       ].sort()
     )
   })
@@ -242,31 +243,45 @@ describe('QEMU restored from an Actions cache entry', () => {
     expect(await readFile(join(installed.dir, 'qemu-aarch64'))).toEqual(before)
   })
 
-  it('unpacks the emulators from the .deb of an entry that keeps none (an older entry), and when a kept one is missing', async () => {
+  it('unpacks from its .deb the needed emulator an entry does not keep (an older entry keeps none), and no other', async () => {
     for (const change of [
       (dir: string) => rm(join(dir, 'emulators'), { recursive: true }),
-      (dir: string) => rm(join(dir, 'emulators', 'qemu-s390x'))
+      (dir: string) => rm(join(dir, 'emulators', 'qemu-aarch64'))
     ]) {
       lines = { warning: [], info: [] }
       toolCache = await mkdtemp(join(root, 'tool-cache-'))
       const installed = installedOf(await restoreFrom(tampered(change)))
-      expect(await readFile(join(installed.dir, 'qemu-aarch64'))).toEqual(aarch64(TRIXIE))
-      expect(await readFile(join(installed.dir, 'qemu-s390x'))).toEqual(aarch64(`${TRIXIE} s390x`))
+      expect(Object.keys(installed.binaries)).toEqual(['aarch64'])
+      expect(installed.holds).toEqual(['aarch64', 's390x'])
+      expect((await readFile(join(installed.dir, 'qemu-aarch64'))).equals(aarch64(TRIXIE))).toBe(true)
       expect(lines.warning).toEqual([])
-      expect(lines.info).toEqual([expect.stringMatching(/, the emulators unpacked from the \.deb$/)])
+      expect(lines.info).toEqual([expect.stringMatching(/, qemu-aarch64 unpacked from the \.deb$/)])
     }
+  })
+
+  it('is completed before it is saved: every emulator its .deb holds that it does not keep is unpacked into it, and a restore then unpacks none', async () => {
+    const dir = join(root, 'to-complete')
+    await cp(genuine, dir, { recursive: true })
+    await rm(join(dir, 'emulators', 'qemu-s390x'))
+    expect(await completeKept(dir, ['aarch64', 's390x', 'riscv64'])).toEqual(['s390x'])
+    expect(await files(dir)).toEqual(await files(genuine))
+    expect(await readFile(join(dir, 'emulators', 'qemu-s390x'))).toEqual(await readFile(join(genuine, 'emulators', 'qemu-s390x')))
+    // Complete already: nothing unpacked.
+    expect(await completeKept(dir, ['aarch64', 's390x'])).toEqual([])
+    await rm(dir, { recursive: true })
+    expect(await readdir(process.env.RUNNER_TEMP as string)).toEqual([])
   })
 
   it.each([
     [
       'a kept emulator changed (one byte)',
       async (dir: string) => {
-        const file = join(dir, 'emulators', 'qemu-s390x')
+        const file = join(dir, 'emulators', 'qemu-aarch64')
         const data = await readFile(file)
         data[data.length - 1] ^= 0xff
         await writeFile(file, data)
       },
-      /the kept qemu-s390x has MD5 [0-9a-f]{32}, but the md5sums of the verified \.deb give \.\/usr\/bin\/qemu-s390x [0-9a-f]{32}/
+      /the kept qemu-aarch64 has MD5 [0-9a-f]{32}, but the md5sums of the verified \.deb give \.\/usr\/bin\/qemu-aarch64 [0-9a-f]{32}/
     ],
     [
       'a kept emulator a link to another file',

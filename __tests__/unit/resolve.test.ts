@@ -100,7 +100,8 @@ let scratch: string
 let toolCache: string
 let runnerTemp: string
 let warnings: string[]
-const log = { warning: (m: string) => void warnings.push(m), info: () => {} }
+let infos: string[]
+const log = { warning: (m: string) => void warnings.push(m), info: (m: string) => void infos.push(m) }
 const realStdoutWrite = process.stdout.write
 
 beforeAll(async () => {
@@ -138,6 +139,7 @@ beforeEach(async () => {
   await mkdir(runnerTemp)
   process.env.RUNNER_TEMP = runnerTemp
   warnings = []
+  infos = []
   server.reset()
 })
 
@@ -162,12 +164,12 @@ function archiveOptions(extra: Partial<ArchiveOptions> = {}): ArchiveOptions {
   }
 }
 
-function setup(text: string, now = NOW): Promise<QemuSetup> {
+function setup(text: string, now = NOW, needed = ['aarch64']): Promise<QemuSetup> {
   return setupQemu({
     query: query(text),
     mirror: server.url,
     host: 'amd64',
-    needed: ['aarch64'],
+    needed,
     cacheable: ['aarch64', 's390x'],
     toolCache,
     useActionsCache: false,
@@ -391,6 +393,7 @@ describe('refusing what the chain of trust does not vouch for', () => {
       toolCache,
       host: 'amd64',
       emulators: ['aarch64', 's390x'],
+      needed: ['aarch64'],
       fetch: url => download(url)
     }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(VerificationError)
@@ -402,11 +405,11 @@ describe('refusing what the chain of trust does not vouch for', () => {
 
 describe('the tool cache', () => {
   it.each([
-    ['stable', TRIXIE, 'qemu-user', ['qemu-aarch64', 'qemu-s390x']],
-    [BOOKWORM, BOOKWORM, 'qemu-user-static', ['qemu-aarch64']]
+    ['stable', TRIXIE, 'qemu-user', ['qemu-aarch64'], ['aarch64', 's390x']],
+    [BOOKWORM, BOOKWORM, 'qemu-user-static', ['qemu-aarch64'], ['aarch64']]
   ])(
-    'after setting up %s, holds static qemu-aarch64 of %s (from %s) named plainly, with a manifest and a .complete marker',
-    async (text, version, pkg, binaries) => {
+    'after setting up %s, holds static qemu-aarch64 of %s (from %s) named plainly, with a manifest of what the package holds and a .complete marker',
+    async (text, version, pkg, binaries, holds) => {
       const result = await setup(text)
       const encoded = version.replace(':', '%3a')
       const dir = join(toolCache, 'qemu', encoded, 'amd64')
@@ -425,12 +428,47 @@ describe('the tool cache', () => {
         package: pkg,
         debSha256: deb.sha256,
         url: `${server.url}/${deb.filename}`,
-        binaries: Object.fromEntries(binaries.map(b => [b.replace('qemu-', ''), sha256Hex(staticQemu(b.replace('qemu-', ''), version))]))
+        binaries: Object.fromEntries(binaries.map(b => [b.replace('qemu-', ''), sha256Hex(staticQemu(b.replace('qemu-', ''), version))])),
+        holds
       })
       // Every download was cleaned up after use.
       expect(await tree(runnerTemp)).toEqual([])
     }
   )
+
+  it('adds an emulator a later job needs to the entry of the same .deb, and leaves the binary already there untouched', async () => {
+    const first = await setup('stable')
+    const aarch64 = await stat(join(first.installed.dir, 'qemu-aarch64'))
+    server.reset()
+    const second = await setup('stable', later(1), ['s390x'])
+    expect(infos).toContain(`QEMU ${TRIXIE} in the tool cache has no qemu-s390x yet: adding it from the .deb`)
+    expect(server.requests).toContain(archive.deb('qemu-user', TRIXIE).filename)
+    expect(second.source).toBe('Debian archive')
+    expect(second.installed.dir).toBe(first.installed.dir)
+    expect(Object.keys(second.installed.binaries).sort()).toEqual(['aarch64', 's390x'])
+    expect(await readFile(join(second.installed.dir, 'qemu-s390x'))).toEqual(staticQemu('s390x', TRIXIE))
+    expect((await stat(join(second.installed.dir, 'qemu-aarch64'))).ino).toBe(aarch64.ino)
+    // Whole now: either emulator from the tool cache, with no request.
+    server.reset()
+    const third = await setup('stable', later(2), ['aarch64', 's390x'])
+    expect(third.source).toBe('tool cache')
+    expect(server.requests).toEqual([])
+    expect(warnings).toEqual([])
+  })
+
+  it('keeps one entry with every emulator when jobs needing different ones install the same .deb at once', async () => {
+    const jobs = await Promise.all([setup(TRIXIE, NOW, ['aarch64']), setup(TRIXIE, NOW, ['s390x']), setup(TRIXIE, NOW, ['aarch64'])])
+    const dir = jobs[0].installed.dir
+    expect(jobs.map(j => j.installed.dir)).toEqual([dir, dir, dir])
+    const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as { binaries: Record<string, string> }
+    expect(manifest.binaries).toEqual({
+      aarch64: sha256Hex(staticQemu('aarch64', TRIXIE)),
+      s390x: sha256Hex(staticQemu('s390x', TRIXIE))
+    })
+    expect(await readdir(dir)).toEqual([MANIFEST, 'qemu-aarch64', 'qemu-s390x'])
+    expect((await tree(join(toolCache, 'qemu'))).filter(p => p.startsWith('.work-'))).toEqual([])
+    expect((await setup(TRIXIE, NOW, ['aarch64', 's390x'])).source).toBe('tool cache')
+  })
 
   it('serves an exact version with zero requests, stable from its memo within a day, and reads InRelease again after 25 hours', async () => {
     const first = await setup('stable')

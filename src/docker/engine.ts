@@ -1,12 +1,56 @@
 /** The Docker engine: which image store it runs, and the one way Archway calls the CLI. */
 import { EnvironmentError, errorMessage } from '../errors.js'
-import { type RunOptions, type RunResult, run } from '../exec.js'
+import { CommandError, type RunOptions, type RunResult, run } from '../exec.js'
 
 export type ImageStore = 'containerd' | 'classic'
 
-/** Runs `docker ARGS` against the runner's engine (DOCKER_HOST, DOCKER_CONFIG as the step's environment gives them). */
-export function docker(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return run('docker', args, options)
+/**
+ * Runs `docker ARGS` against the runner's engine (DOCKER_HOST, DOCKER_CONFIG as the step's
+ * environment gives them). A `docker buildx ...` command runs the buildx plugin the docker CLI
+ * would run, standalone (as a `buildx` binary runs), where the CLI starts it twice, first to read
+ * its metadata: about 0.15 s and 0.17 s of CPU less per command, of which a release makes dozens.
+ * Its failure still names `docker buildx ...`.
+ */
+export async function docker(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const plugin = args[0] === 'buildx' ? await buildxPlugin() : undefined
+  if (!plugin) return run('docker', args, options)
+  try {
+    return await run(plugin, args.slice(1), options)
+  } catch (err) {
+    if (err instanceof CommandError) throw new CommandError(['docker', ...args].join(' '), err.result)
+    throw err
+  }
+}
+
+let plugin: Promise<string | undefined> | undefined
+
+/**
+ * The buildx plugin's path, as the docker CLI finds it (its config's and the system's plugin
+ * folders, in its order), asked of the CLI once: undefined when it lists none, or when Archway runs
+ * inside a plugin of the CLI itself (DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND set), where
+ * `docker buildx` is left to the CLI.
+ */
+function buildxPlugin(): Promise<string | undefined> {
+  if (process.env.DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND) return Promise.resolve(undefined)
+  plugin ??= run('docker', ['info', '--format', '{{json .ClientInfo.Plugins}}'], { allowFailure: true }).then(
+    r => (r.exitCode === 0 ? pluginPath(r.stdout, 'buildx') : undefined),
+    () => undefined
+  )
+  return plugin
+}
+
+/** A plugin's path in the list `docker info` gives of the CLI's plugins (`ClientInfo.Plugins`); undefined when absent or broken. Pure. */
+export function pluginPath(json: string, name: string): string | undefined {
+  let plugins: unknown
+  try {
+    plugins = JSON.parse(json)
+  } catch {
+    return undefined
+  }
+  const found = Array.isArray(plugins)
+    ? (plugins as { Name?: unknown; Path?: unknown; Err?: unknown }[]).find(p => p?.Name === name && !p.Err)
+    : undefined
+  return typeof found?.Path === 'string' && found.Path.startsWith('/') ? found.Path : undefined
 }
 
 /**

@@ -19,8 +19,10 @@ export interface InstallOptions {
   readonly mirror: string
   readonly toolCache: string
   readonly host: string
-  /** Every emulator this host can use; the cache holds them all, whatever one run asks for. */
+  /** Every emulator this host can use: what the manifest records the package as holding, and what a kept folder may give. */
   readonly emulators: readonly string[]
+  /** The emulators this run needs: those unpacked from the .deb (the others are added by the jobs that need them). */
+  readonly needed: readonly string[]
   readonly fetch: Fetcher
   /** Where the .deb is read from when not the mirror it is recorded as coming from: the Debian files kept in an Actions cache entry. */
   readonly from?: string
@@ -31,23 +33,34 @@ export interface InstallOptions {
   readonly keptEmulators?: string
 }
 
-/**
- * The package's emulators in the tool cache: the entry there when it holds this .deb's binaries
- * (those in `needed` checked against its manifest), else installed afresh in place of any other.
- */
-export async function ensureInstalled(
-  pkg: QemuPackage,
-  o: InstallOptions & { readonly needed: readonly string[] }
-): Promise<{ readonly installed: Installed; readonly reused: boolean; readonly tookKept?: boolean }> {
-  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed)
-  if (existing.state === 'ok' && existing.installed.debSha256 === pkg.sha256) return { installed: existing.installed, reused: true }
-  // Another build of the version (another mirror, a binNMU), or binaries that no longer match: replaced.
-  if (existing.state !== 'missing') await evict(o.toolCache, pkg.debianVersion, o.host)
-  return { ...(await install(pkg, o)), reused: false }
+/** What an install did: the entry, and which of its emulators were unpacked from the .deb and which taken from a kept folder. */
+export interface Install {
+  readonly installed: Installed
+  readonly unpacked: readonly string[]
+  readonly taken: readonly string[]
 }
 
-/** Installs the package's emulators; `tookKept`: they were the kept ones (keptEmulators), not unpacked from the .deb. */
-export async function install(pkg: QemuPackage, o: InstallOptions): Promise<{ readonly installed: Installed; readonly tookKept: boolean }> {
+/**
+ * The package's emulators in the tool cache: the entry there when it holds this .deb's binaries
+ * (those in `needed` checked against its manifest), the needed ones it lacks added to it, else
+ * installed afresh in place of any other.
+ */
+export async function ensureInstalled(pkg: QemuPackage, o: InstallOptions): Promise<Install & { readonly reused: boolean }> {
+  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed)
+  const same = (existing.state === 'ok' || existing.state === 'partial') && existing.installed.debSha256 === pkg.sha256
+  if (same && existing.state === 'ok') return { installed: existing.installed, unpacked: [], taken: [], reused: true }
+  // Another build of the version (another mirror, a binNMU), or binaries that no longer match: replaced.
+  if (!same && existing.state !== 'missing') await evict(o.toolCache, pkg.debianVersion, o.host)
+  return { ...(await install(pkg, o, same ? existing.installed : undefined)), reused: false }
+}
+
+/**
+ * Installs the package's emulators: the needed ones, from the kept folder where it keeps them, else
+ * unpacked from the .deb; into an entry of the same .deb (`into`), those of them it lacks. A
+ * package without md5sums does not say what it holds short of unpacking it: every emulator of
+ * `emulators` is unpacked.
+ */
+export async function install(pkg: QemuPackage, o: InstallOptions, into?: Installed): Promise<Install> {
   const url = `${o.from ?? o.mirror}/${pkg.filename}`
   // Staged inside the tool cache's own folder, so the final rename stays on one file system.
   await mkdir(qemuRoot(o.toolCache), { recursive: true })
@@ -62,20 +75,25 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<{ re
         `${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`
       )
     }
-    const unpacked = join(work, 'unpacked')
+    const unpackedDir = join(work, 'unpacked')
     const staged = join(work, 'staged')
-    await mkdir(unpacked)
+    await mkdir(unpackedDir)
     await mkdir(staged)
-    const wanted = o.emulators.map(e => packagePath(pkg, e))
-    const kept = o.keptEmulators ? await takeKept(deb, wanted, o.keptEmulators, unpacked, work) : undefined
-    const got = kept ?? new Map((await extractFromDeb(deb, wanted, unpacked, work)).map(path => [path, undefined]))
+    const sums = await readMd5sums(deb, work)
+    const holds = sums.size > 0 ? o.emulators.filter(e => sums.has(packagePath(pkg, e).slice(2))) : undefined
+    const absent = (e: string) => !(into && e in into.binaries)
+    const wanted = holds ? o.needed.filter(e => holds.includes(e) && absent(e)) : o.emulators
+    const paths = wanted.map(e => packagePath(pkg, e))
+    const kept = holds && o.keptEmulators ? await takeKept(sums, paths, o.keptEmulators, unpackedDir) : new Map<string, string>()
+    const toUnpack = paths.filter(path => !kept.has(path))
+    const unpacked = toUnpack.length > 0 ? await extractFromDeb(deb, toUnpack, unpackedDir, work) : []
     const binaries: Record<string, string> = {}
     for (const e of o.emulators) {
       const from = packagePath(pkg, e)
-      if (!got.has(from)) continue
-      const data = await readFile(join(unpacked, from))
+      if (!kept.has(from) && !unpacked.includes(from)) continue
+      const data = await readFile(join(unpackedDir, from))
       // A kept emulator's bytes, as installed, must have the MD5 the .deb's md5sums give its path.
-      const md5 = got.get(from)
+      const md5 = kept.get(from)
       const actual = md5 && createHash('md5').update(data).digest('hex')
       if (md5 && actual !== md5)
         throw new VerificationError(`the kept qemu-${e} has MD5 ${actual}, but the md5sums of the verified .deb give ${from} ${md5}`)
@@ -85,40 +103,38 @@ export async function install(pkg: QemuPackage, o: InstallOptions): Promise<{ re
           `${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`
         )
       const to = join(staged, `qemu-${e}`)
-      await rename(join(unpacked, from), to)
+      await rename(join(unpackedDir, from), to)
       await chmod(to, 0o755)
       binaries[e] = sha256(data)
     }
-    const installed = await commit(staged, o.toolCache, { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries }, o.host)
-    return { installed, tookKept: kept !== undefined }
+    const manifest = { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries, ...(holds ? { holds } : {}) }
+    const installed = await commit(staged, o.toolCache, manifest, o.host, into)
+    const name = (path: string) => basename(path).replace(/^qemu-|-static$/g, '')
+    return { installed, unpacked: unpacked.map(name), taken: [...kept.keys()].map(name) }
   } finally {
     await rm(work, { recursive: true, force: true })
   }
 }
 
 /**
- * The wanted files of a verified .deb, moved from `keptDir` (by file name) into `dest` at their
- * package paths, each with the MD5 the .deb's `md5sums` gives it, which the installer checks
- * against the bytes it installs: unpacking Debian's 450 MiB data.tar.xz for a few emulators
- * takes seconds, an MD5 of each a few milliseconds. Undefined, and nothing taken, when the
- * package has no md5sums or a wanted file it holds was not kept: the caller unpacks the .deb.
- * A kept file that is not a regular file is refused.
+ * The wanted files of a verified .deb that `keptDir` keeps (by file name), moved into `dest` at
+ * their package paths, each with the MD5 `sums` (the .deb's md5sums) give it, which the installer
+ * checks against the bytes it installs: unpacking Debian's 450 MiB data.tar.xz for a few
+ * emulators takes seconds, an MD5 of each a few milliseconds. A wanted file not kept is left to
+ * the caller to unpack; a kept file that is not a regular file is refused.
  */
 export async function takeKept(
-  deb: Buffer,
+  sums: ReadonlyMap<string, string>,
   wanted: readonly string[],
   keptDir: string,
-  dest: string,
-  scratch: string
-): Promise<Map<string, string> | undefined> {
-  const sums = await readMd5sums(deb, scratch)
-  if (sums.size === 0) return undefined
+  dest: string
+): Promise<Map<string, string>> {
   const taken = new Map<string, string>()
   for (const path of wanted) {
     const sum = sums.get(path.replace(/^\.\//, ''))
     if (!sum) continue // the package has no such file
     const s = await lstat(join(keptDir, basename(path))).catch(() => undefined)
-    if (!s) return undefined
+    if (!s) continue
     if (!s.isFile()) throw new VerificationError(`the kept ${basename(path)} is not a regular file`)
     taken.set(path, sum)
   }

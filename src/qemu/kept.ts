@@ -4,10 +4,12 @@
  * holds, so that a restored QEMU is checked along the same chain as a download.
  */
 import { constants } from 'node:fs'
-import { copyFile, link, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { VerificationError } from '../errors.js'
 import { type ArchiveOptions, type Fetcher, readSuite } from './archive.js'
+import { extractFromDeb, readMd5sums } from './deb.js'
 import type { QemuQuery } from './query.js'
 import { choose, PACKAGE_NAMES, type QemuPackage, staticPackage, suitesFor, warnIfExpired } from './resolve.js'
 import { binaryPath, type Installed } from './toolcache.js'
@@ -137,4 +139,37 @@ export async function readKept(
   if (!chosen) throw new VerificationError(`the signed index of ${alias} it holds has no QEMU that fits qemu-version ${query.text}`)
   warnIfExpired(chosen, suite.release, o)
   return chosen
+}
+
+/**
+ * Adds to a kept folder the emulators of `emulators` its .deb holds and it does not keep yet,
+ * unpacked from that .deb (checked against the signed index when it was downloaded): what the
+ * post step does before it saves the entry. The job that kept it unpacked only the emulators it
+ * needed; a job that restores the entry takes each one it needs by MD5, unpacking none. Returns
+ * the emulators added.
+ */
+export async function completeKept(dir: string, emulators: readonly string[]): Promise<string[]> {
+  const debs = (await readdir(join(dir, 'pool'), { recursive: true }).catch(() => [])).filter(f => f.endsWith('.deb'))
+  if (debs.length !== 1) return []
+  const deb = await readFile(join(dir, 'pool', debs[0]))
+  const scratch = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'archway-kept-'))
+  try {
+    const sums = await readMd5sums(deb, scratch)
+    const kept = new Set(await readdir(keptEmulatorsDir(dir)).catch(() => []))
+    // By package path: a package of static emulators names them plainly or with -static (resolve.ts).
+    const wanted = new Map<string, string>()
+    for (const e of emulators) {
+      const path = [`usr/bin/qemu-${e}-static`, `usr/bin/qemu-${e}`].find(p => sums.has(p))
+      if (path && !kept.has(`qemu-${e}`)) wanted.set(`./${path}`, e)
+    }
+    if (wanted.size === 0) return []
+    const out = join(scratch, 'out')
+    await mkdir(out)
+    const got = await extractFromDeb(deb, [...wanted.keys()], out, scratch)
+    await mkdir(keptEmulatorsDir(dir), { recursive: true })
+    for (const path of got) await rename(join(out, path), join(keptEmulatorsDir(dir), `qemu-${wanted.get(path)}`))
+    return got.map(path => wanted.get(path) as string)
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
 }

@@ -47,14 +47,18 @@ export async function restoreQemu(o: RestoreOptions): Promise<Restored> {
       )
       return { state: 'refused' }
     }
-    const { installed, tookKept } = await ensureInstalled(pkg, {
+    const { installed, unpacked, taken } = await ensureInstalled(pkg, {
       ...o,
       fetch: keptFetcher,
       from: o.dir,
       keptEmulators: keptEmulatorsDir(o.dir)
     })
+    const how = [
+      taken.length > 0 ? `${emulatorList(taken)} it keeps by the MD5 the .deb's md5sums give` : '',
+      unpacked.length > 0 ? `${emulatorList(unpacked)} unpacked from the .deb` : ''
+    ].filter(Boolean)
     o.log.info(
-      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256, the emulators ${tookKept ? "it keeps by the MD5 of the .deb's md5sums" : 'unpacked from the .deb'}`
+      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256${how.length > 0 ? `, ${how.join(', ')}` : ''}`
     )
     return { state: 'ok', installed }
   } catch (err) {
@@ -66,6 +70,8 @@ export async function restoreQemu(o: RestoreOptions): Promise<Restored> {
     await rm(o.dir, { recursive: true, force: true })
   }
 }
+
+const emulatorList = (names: readonly string[]) => names.map(n => `qemu-${n}`).join(', ')
 
 function list(paths: readonly string[]): string {
   return paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ')

@@ -69,6 +69,8 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
       o.log.warning(`${found.path} differs from the SHA-256 recorded when it was cached; fetching QEMU ${version} again`)
       await evict(o.toolCache, version, o.host)
     }
+    if (found.state === 'partial')
+      o.log.info(`QEMU ${version} in the tool cache has no ${found.missing.map(e => `qemu-${e}`).join(', ')} yet: adding it from the .deb`)
     return found.state === 'ok' ? found.installed : undefined
   }
 
@@ -110,7 +112,8 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
   try {
     const fetch = keeping?.fetch ?? download
     const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: m => o.log.warning(m) })
-    const { installed, reused } = await archive.ensureInstalled(pkg, { ...installOptions, fetch })
+    const { installed, reused, unpacked } = await archive.ensureInstalled(pkg, { ...installOptions, fetch })
+    if (unpacked.length > 0) o.log.info(`Unpacked ${unpacked.map(e => `qemu-${e}`).join(', ')} from the .deb`)
     await remembered(installed)
     // Reused from the tool cache, the .deb was not downloaded: there is no whole entry to save.
     const save = keep && !reused ? keep : undefined

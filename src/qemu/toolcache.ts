@@ -1,7 +1,9 @@
 /**
  * The runner's tool cache: `<RUNNER_TOOL_CACHE>/qemu/<exact Debian version>/<host arch>/`
  * holds the static emulators (`qemu-<arch>`) and a manifest with each file's SHA-256,
- * so a binary altered after it was cached is noticed before it is used. The colon of a
+ * so a binary altered after it was cached is noticed before it is used. An entry holds the
+ * emulators the jobs that used it needed (unpacking one takes a fraction of unpacking all);
+ * its manifest lists what else the package holds, which a later job adds to it. The colon of a
  * Debian epoch is written `%3a`, as apt names its cached .debs: binfmt_misc separates
  * its fields with colons, so the interpreter path must not contain one.
  */
@@ -19,6 +21,11 @@ export interface Installed extends QemuPackage {
   readonly url: string
   /** Emulator name (`aarch64`) -> SHA-256 of `qemu-<name>` in `dir`. */
   readonly binaries: Readonly<Record<string, string>>
+  /**
+   * The emulators Archway uses for this host that the package holds, installed or not (its
+   * md5sums list them); absent when the entry holds all of them.
+   */
+  readonly holds?: readonly string[]
 }
 
 export function qemuRoot(toolCache: string): string {
@@ -37,6 +44,13 @@ export type Lookup =
   | { readonly state: 'missing' }
   | { readonly state: 'altered'; readonly path: string }
   | { readonly state: 'ok'; readonly installed: Installed }
+  /** The package holds some of the emulators asked for that the entry does not yet: `missing`. */
+  | { readonly state: 'partial'; readonly installed: Installed; readonly missing: readonly string[] }
+
+/** The emulators of `wanted` the package holds that the entry has not installed. Pure. */
+export function notInstalled(installed: Pick<Installed, 'binaries' | 'holds'>, wanted: readonly string[]): string[] {
+  return wanted.filter(e => !(e in installed.binaries) && (installed.holds ?? []).includes(e))
+}
 
 /** Looks a version up; the binaries in `emulators` are hashed and checked against the manifest. */
 export async function lookup(toolCache: string, debianVersion: string, host: string, emulators: readonly string[]): Promise<Lookup> {
@@ -60,7 +74,46 @@ export async function lookup(toolCache: string, debianVersion: string, host: str
     }
     if (sha256(data) !== want) return { state: 'altered', path }
   }
-  return { state: 'ok', installed }
+  const missing = notInstalled(installed, emulators)
+  return missing.length > 0 ? { state: 'partial', installed, missing } : { state: 'ok', installed }
+}
+
+async function readManifest(dir: string): Promise<Omit<Installed, 'dir'>> {
+  return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Omit<Installed, 'dir'>
+}
+
+/** Writes a manifest whole, by a rename, so that a reader sees the old one or the new one. */
+async function writeManifest(dir: string, manifest: Omit<Installed, 'dir'>): Promise<void> {
+  const part = join(dir, `.${MANIFEST}.${process.pid}-${Date.now()}`)
+  await writeFile(part, `${JSON.stringify(manifest, null, 2)}\n`)
+  await rename(part, join(dir, MANIFEST))
+}
+
+/**
+ * Adds staged emulators (`qemu-<name>` in `staged`, their SHA-256 in `binaries`) to an entry of
+ * the same .deb: each binary moved in by a rename, then the manifest rewritten to list it. Another
+ * job may add others at the same moment: the manifest is read again until it lists ours too.
+ */
+async function addTo(dir: string, staged: string, debSha256: string, binaries: Readonly<Record<string, string>>): Promise<Installed> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await readManifest(dir)
+    if (current.debSha256 !== debSha256)
+      throw new Error(
+        `another job put another build of QEMU ${current.debianVersion} in the tool cache at the same moment; run the job again`
+      )
+    const adding = Object.keys(binaries).filter(e => current.binaries[e] === undefined)
+    if (adding.length === 0) return { ...current, dir }
+    if (attempt === 10) throw new Error(`the manifest in ${dir} kept changing while emulators were added to it`)
+    for (const e of adding) {
+      const to = join(dir, `qemu-${e}`)
+      // Moved already by an earlier attempt, whose manifest another job's then replaced.
+      await rename(join(staged, `qemu-${e}`), to).catch(async (err: unknown) => {
+        if (attempt === 0 || !(await exists(to))) throw err
+      })
+    }
+    const added = Object.fromEntries(adding.map(e => [e, binaries[e]]))
+    await writeManifest(dir, { ...current, binaries: { ...current.binaries, ...added } })
+  }
 }
 
 /** Removes a version's entry, so it is fetched again. */
@@ -72,10 +125,18 @@ export async function evict(toolCache: string, debianVersion: string, host: stri
 
 /**
  * Moves a staged directory of binaries into place and writes the manifest, then the
- * `.complete` marker last. When another process got there first, its entry is kept.
+ * `.complete` marker last. Into an entry of the same .deb already there (`into`, or another job's
+ * that got there first), the staged binaries are added instead.
  */
-export async function commit(staged: string, toolCache: string, installed: Omit<Installed, 'dir'>, host: string): Promise<Installed> {
+export async function commit(
+  staged: string,
+  toolCache: string,
+  installed: Omit<Installed, 'dir'>,
+  host: string,
+  into?: Installed
+): Promise<Installed> {
   const dir = versionDir(toolCache, installed.debianVersion, host)
+  if (into) return addTo(dir, staged, installed.debSha256, installed.binaries)
   await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}\n`)
   await mkdir(join(dir, '..'), { recursive: true })
   try {
@@ -84,10 +145,7 @@ export async function commit(staged: string, toolCache: string, installed: Omit<
     const code = (err as NodeJS.ErrnoException).code
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err
     // Another job on this machine is committing the same version: its marker follows its rename.
-    if (await waitFor(`${dir}.complete`, COMMIT_WAIT_MS)) {
-      await rm(staged, { recursive: true, force: true })
-      return { ...installed, dir }
-    }
+    if (await waitFor(`${dir}.complete`, COMMIT_WAIT_MS)) return addTo(dir, staged, installed.debSha256, installed.binaries)
     // No marker came: the leftover of an interrupted run. Set it aside and take its place.
     const aside = `${dir}.stale-${process.pid}-${Date.now()}`
     await rename(dir, aside)

@@ -4,9 +4,10 @@ import {
   install,
   packagePath,
   takeKept
-} from "./chunk-GY3JQGA4.js";
+} from "./chunk-AAX5N5WR.js";
 import "./chunk-ATW73TXN.js";
-import "./chunk-CLHB73CL.js";
+import "./chunk-3T5AYIA3.js";
+import "./chunk-P66M5DIW.js";
 import "./chunk-4N2PG2EK.js";
 import "./chunk-W5BM67ER.js";
 import "./chunk-6PV27GIQ.js";

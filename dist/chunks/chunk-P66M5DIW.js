@@ -16,6 +16,9 @@ function versionDir(toolCache, debianVersion, host) {
 function binaryPath(installed, emulator) {
   return join(installed.dir, `qemu-${emulator}`);
 }
+function notInstalled(installed, wanted) {
+  return wanted.filter((e) => !(e in installed.binaries) && (installed.holds ?? []).includes(e));
+}
 async function lookup(toolCache, debianVersion, host, emulators) {
   const dir = versionDir(toolCache, debianVersion, host);
   let installed;
@@ -37,15 +40,46 @@ async function lookup(toolCache, debianVersion, host, emulators) {
     }
     if (sha256Hex(data) !== want) return { state: "altered", path };
   }
-  return { state: "ok", installed };
+  const missing = notInstalled(installed, emulators);
+  return missing.length > 0 ? { state: "partial", installed, missing } : { state: "ok", installed };
+}
+async function readManifest(dir) {
+  return JSON.parse(await readFile(join(dir, MANIFEST), "utf8"));
+}
+async function writeManifest(dir, manifest) {
+  const part = join(dir, `.${MANIFEST}.${process.pid}-${Date.now()}`);
+  await writeFile(part, `${JSON.stringify(manifest, null, 2)}
+`);
+  await rename(part, join(dir, MANIFEST));
+}
+async function addTo(dir, staged, debSha256, binaries) {
+  for (let attempt = 0; ; attempt++) {
+    const current = await readManifest(dir);
+    if (current.debSha256 !== debSha256)
+      throw new Error(
+        `another job put another build of QEMU ${current.debianVersion} in the tool cache at the same moment; run the job again`
+      );
+    const adding = Object.keys(binaries).filter((e) => current.binaries[e] === void 0);
+    if (adding.length === 0) return { ...current, dir };
+    if (attempt === 10) throw new Error(`the manifest in ${dir} kept changing while emulators were added to it`);
+    for (const e of adding) {
+      const to = join(dir, `qemu-${e}`);
+      await rename(join(staged, `qemu-${e}`), to).catch(async (err) => {
+        if (attempt === 0 || !await exists(to)) throw err;
+      });
+    }
+    const added = Object.fromEntries(adding.map((e) => [e, binaries[e]]));
+    await writeManifest(dir, { ...current, binaries: { ...current.binaries, ...added } });
+  }
 }
 async function evict(toolCache, debianVersion, host) {
   const dir = versionDir(toolCache, debianVersion, host);
   await rm(`${dir}.complete`, { force: true });
   await rm(dir, { recursive: true, force: true });
 }
-async function commit(staged, toolCache, installed, host) {
+async function commit(staged, toolCache, installed, host, into) {
   const dir = versionDir(toolCache, installed.debianVersion, host);
+  if (into) return addTo(dir, staged, installed.debSha256, installed.binaries);
   await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}
 `);
   await mkdir(join(dir, ".."), { recursive: true });
@@ -54,10 +88,7 @@ async function commit(staged, toolCache, installed, host) {
   } catch (err) {
     const code = err.code;
     if (code !== "ENOTEMPTY" && code !== "EEXIST") throw err;
-    if (await waitFor(`${dir}.complete`, COMMIT_WAIT_MS)) {
-      await rm(staged, { recursive: true, force: true });
-      return { ...installed, dir };
-    }
+    if (await waitFor(`${dir}.complete`, COMMIT_WAIT_MS)) return addTo(dir, staged, installed.debSha256, installed.binaries);
     const aside = `${dir}.stale-${process.pid}-${Date.now()}`;
     await rename(dir, aside);
     await rm(aside, { recursive: true, force: true });

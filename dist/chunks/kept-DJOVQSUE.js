@@ -1,13 +1,15 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  completeKept,
   keeper,
   keptDir,
   keptEmulatorsDir,
   keptFetcher,
   keptSuite,
   readKept
-} from "./chunk-UNWLJN5E.js";
-import "./chunk-CLHB73CL.js";
+} from "./chunk-NAVBOLQL.js";
+import "./chunk-3T5AYIA3.js";
+import "./chunk-P66M5DIW.js";
 import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
@@ -18,6 +20,7 @@ import "./chunk-BZQWVCNM.js";
 import "./chunk-WXXSKNG5.js";
 import "./chunk-QFDZJLFJ.js";
 export {
+  completeKept,
   keeper,
   keptDir,
   keptEmulatorsDir,

@@ -66,6 +66,7 @@ import {
   readArmAttributes
 } from "./chunk-ATW73TXN.js";
 import {
+  CommandError,
   outputTail,
   run
 } from "./chunk-W5BM67ER.js";
@@ -2940,8 +2941,34 @@ function costLines(cost, tests) {
 }
 
 // src/docker/engine.ts
-function docker(args, options = {}) {
-  return run("docker", args, options);
+async function docker(args, options = {}) {
+  const plugin2 = args[0] === "buildx" ? await buildxPlugin() : void 0;
+  if (!plugin2) return run("docker", args, options);
+  try {
+    return await run(plugin2, args.slice(1), options);
+  } catch (err2) {
+    if (err2 instanceof CommandError) throw new CommandError(["docker", ...args].join(" "), err2.result);
+    throw err2;
+  }
+}
+var plugin;
+function buildxPlugin() {
+  if (process.env.DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND) return Promise.resolve(void 0);
+  plugin ??= run("docker", ["info", "--format", "{{json .ClientInfo.Plugins}}"], { allowFailure: true }).then(
+    (r) => r.exitCode === 0 ? pluginPath(r.stdout, "buildx") : void 0,
+    () => void 0
+  );
+  return plugin;
+}
+function pluginPath(json, name) {
+  let plugins;
+  try {
+    plugins = JSON.parse(json);
+  } catch {
+    return void 0;
+  }
+  const found = Array.isArray(plugins) ? plugins.find((p) => p?.Name === name && !p.Err) : void 0;
+  return typeof found?.Path === "string" && found.Path.startsWith("/") ? found.Path : void 0;
 }
 function storeFromDriverStatus(driverStatus) {
   const pairs = Array.isArray(driverStatus) ? driverStatus : [];

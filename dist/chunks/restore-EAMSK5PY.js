@@ -1,17 +1,18 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   ensureInstalled
-} from "./chunk-GY3JQGA4.js";
+} from "./chunk-AAX5N5WR.js";
 import "./chunk-ATW73TXN.js";
 import {
   keptEmulatorsDir,
   keptFetcher,
   readKept
-} from "./chunk-UNWLJN5E.js";
+} from "./chunk-NAVBOLQL.js";
+import "./chunk-3T5AYIA3.js";
 import {
   discardWrittenSince,
   snapshot
-} from "./chunk-CLHB73CL.js";
+} from "./chunk-P66M5DIW.js";
 import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
@@ -46,14 +47,18 @@ async function restoreQemu(o) {
       );
       return { state: "refused" };
     }
-    const { installed, tookKept } = await ensureInstalled(pkg, {
+    const { installed, unpacked, taken } = await ensureInstalled(pkg, {
       ...o,
       fetch: keptFetcher,
       from: o.dir,
       keptEmulators: keptEmulatorsDir(o.dir)
     });
+    const how = [
+      taken.length > 0 ? `${emulatorList(taken)} it keeps by the MD5 the .deb's md5sums give` : "",
+      unpacked.length > 0 ? `${emulatorList(unpacked)} unpacked from the .deb` : ""
+    ].filter(Boolean);
     o.log.info(
-      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256, the emulators ${tookKept ? "it keeps by the MD5 of the .deb's md5sums" : "unpacked from the .deb"}`
+      `Checked the Actions cache entry along Debian's chain: the InRelease of ${pkg.suite} signed by an archive key, its Packages index and the .deb by SHA-256${how.length > 0 ? `, ${how.join(", ")}` : ""}`
     );
     return { state: "ok", installed };
   } catch (err) {
@@ -65,6 +70,7 @@ async function restoreQemu(o) {
     await rm(o.dir, { recursive: true, force: true });
   }
 }
+var emulatorList = (names) => names.map((n) => `qemu-${n}`).join(", ");
 function list(paths) {
   return paths.length > 3 ? `${paths.slice(0, 3).join(", ")} and ${paths.length - 3} more` : paths.join(", ");
 }

@@ -1,7 +1,11 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  extractFromDeb,
+  readMd5sums
+} from "./chunk-3T5AYIA3.js";
+import {
   binaryPath
-} from "./chunk-CLHB73CL.js";
+} from "./chunk-P66M5DIW.js";
 import {
   PACKAGE_NAMES,
   choose,
@@ -18,7 +22,8 @@ import {
 
 // src/qemu/kept.ts
 import { constants } from "node:fs";
-import { copyFile, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 function keptDir(toolCache, key) {
   return join(toolCache, "qemu-debian", key.replace(/:/g, "%3a"));
@@ -96,6 +101,30 @@ async function readKept(dir, query, o) {
   warnIfExpired(chosen, suite.release, o);
   return chosen;
 }
+async function completeKept(dir, emulators) {
+  const debs = (await readdir(join(dir, "pool"), { recursive: true }).catch(() => [])).filter((f) => f.endsWith(".deb"));
+  if (debs.length !== 1) return [];
+  const deb = await readFile(join(dir, "pool", debs[0]));
+  const scratch = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), "archway-kept-"));
+  try {
+    const sums = await readMd5sums(deb, scratch);
+    const kept = new Set(await readdir(keptEmulatorsDir(dir)).catch(() => []));
+    const wanted = /* @__PURE__ */ new Map();
+    for (const e of emulators) {
+      const path = [`usr/bin/qemu-${e}-static`, `usr/bin/qemu-${e}`].find((p) => sums.has(p));
+      if (path && !kept.has(`qemu-${e}`)) wanted.set(`./${path}`, e);
+    }
+    if (wanted.size === 0) return [];
+    const out = join(scratch, "out");
+    await mkdir(out);
+    const got = await extractFromDeb(deb, [...wanted.keys()], out, scratch);
+    await mkdir(keptEmulatorsDir(dir), { recursive: true });
+    for (const path of got) await rename(join(out, path), join(keptEmulatorsDir(dir), `qemu-${wanted.get(path)}`));
+    return got.map((path) => wanted.get(path));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
 
 export {
   keptDir,
@@ -103,5 +132,6 @@ export {
   keeper,
   keptFetcher,
   keptSuite,
-  readKept
+  readKept,
+  completeKept
 };
