@@ -1167,15 +1167,6 @@ async function imageId(ref) {
 function expectedImageId(store, top, config) {
   return store === "containerd" ? top.digest : config.digest;
 }
-async function sameImage(store, ref, top, config) {
-  const id = await imageId(ref);
-  const want = expectedImageId(store, top, config);
-  if (id !== want)
-    throw new VerificationError(
-      `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
-    );
-  return id;
-}
 
 // src/docker/secret-files.ts
 import { mkdir as mkdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
@@ -1432,7 +1423,8 @@ async function saveOne(run3, p, ref, dir, buildSeconds) {
   await saveLayout(ref, dir);
   const top = await savedImage(dir);
   const image = await findPlatformImage(dir, p);
-  const imageId2 = await sameImage(run3.plan.store, ref, top, image.manifest.config);
+  const imageId2 = await imageId(ref);
+  requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, top, image.manifest.config));
   const notes = [
     `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written)`,
     `The engine's image ${imageId2} is the layout's`
@@ -1442,7 +1434,8 @@ async function saveOne(run3, p, ref, dir, buildSeconds) {
 async function loadOne(run3, p, image, ref, build) {
   const started = Date.now();
   await loadPlatform(image, ref);
-  const imageId2 = await sameImage(run3.plan.store, ref, image.descriptor, image.manifest.config);
+  const imageId2 = await imageId(ref);
+  requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
   const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
   return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared };
 }

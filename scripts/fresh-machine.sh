@@ -35,10 +35,27 @@ cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 mkdir -p "$ROOT/usr/local/share/ca-certificates"
 cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/" 2>/dev/null || true
 
+# What runs inside: the root made the mount namespace's own root by pivot_root, as a container's is.
+# A chroot is not enough: runc's exec joins a container's mount namespace, whose root it then
+# takes, and under a chroot that would be this host's / (so `docker exec`, which buildx's
+# docker-container driver uses, would not find the container's files).
+cat >"$ROOT/fresh-machine-inner.sh" <<'INNER'
+#!/bin/bash
+set -e
+umount -l /.old-root
+rmdir /.old-root
+rm -f /fresh-machine-inner.sh
+apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends git ca-certificates >/dev/null
+update-ca-certificates >/dev/null
+cd /__w/archway
+time npm test
+INNER
+chmod 755 "$ROOT/fresh-machine-inner.sh"
+
 echo "fresh-machine: npm test in $ROOT (node $("$NODE" --version))"
 unshare --mount --pid --fork --mount-proc=/proc bash -ec "
   mount --make-rprivate /
-  mount --bind '$ROOT' '$ROOT' # a mount point as its root, as in a container (runc makes / rslave)
+  mount --bind '$ROOT' '$ROOT' # a mount point, to be the namespace's root
   mount -t proc proc '$ROOT/proc'
   mount --rbind /sys '$ROOT/sys'
   mount --rbind /dev '$ROOT/dev'
@@ -46,10 +63,9 @@ unshare --mount --pid --fork --mount-proc=/proc bash -ec "
   mount -t tmpfs tmpfs '$ROOT/tmp'
   mount --bind -o ro '$NODE' '$ROOT/opt/node/bin/node'
   mount --bind -o ro '$NPM_DIR' '$ROOT/opt/node/lib/node_modules/npm'
-  exec chroot '$ROOT' env -i HOME=/root CI=true NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
-    PATH=/opt/node/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -ec '
-      apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends git ca-certificates >/dev/null
-      update-ca-certificates >/dev/null
-      cd /__w/archway
-      time npm test'
+  cd '$ROOT'
+  mkdir -p .old-root
+  pivot_root . .old-root
+  exec chroot . env -i HOME=/root CI=true NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
+    PATH=/opt/node/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /fresh-machine-inner.sh
 "

@@ -23,7 +23,7 @@ import { limiter, quiet, settleAll, settled } from './concurrency.js'
 import { buildRecordRef, pushedDigest } from './docker/build-record.js'
 import { buildArgv } from './docker/buildx.js'
 import { docker } from './docker/engine.js'
-import { imageId as engineImageId, expectedImageId, loadPlatform, pullPlatform, sameImage, saveLayout } from './docker/image-io.js'
+import { imageId as engineImageId, expectedImageId, loadPlatform, pullPlatform, saveLayout } from './docker/image-io.js'
 import { withSecretFiles } from './docker/secret-files.js'
 import { ArchwayError, VerificationError } from './errors.js'
 import { CommandError } from './exec.js'
@@ -309,7 +309,8 @@ async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, bui
   await saveLayout(ref, dir)
   const top = await savedImage(dir)
   const image = await findPlatformImage(dir, p)
-  const imageId = await sameImage(run.plan.store, ref, top, image.manifest.config)
+  const imageId = await engineImageId(ref)
+  requireSameImage(ref, imageId, expectedImageId(run.plan.store, top, image.manifest.config))
   const notes = [
     `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written)`,
     `The engine's image ${imageId} is the layout's`
@@ -327,7 +328,8 @@ async function loadOne(
 ): Promise<PlatformBuilt> {
   const started = Date.now()
   await loadPlatform(image, ref)
-  const imageId = await sameImage(run.plan.store, ref, image.descriptor, image.manifest.config)
+  const imageId = await engineImageId(ref)
+  requireSameImage(ref, imageId, expectedImageId(run.plan.store, image.descriptor, image.manifest.config))
   const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId}`]
   return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared }
 }
@@ -344,8 +346,12 @@ function buildFailure(failed: readonly { platform: Platform; error: unknown }[])
 
 const lines = (text: string) => (text ? text.replace(/\n$/, '').split('\n') : [])
 
-/** Refuses an engine image `id` (of `ref`, which the tests run) that is not `want`, the image its OCI layout holds. */
-function requireSameImage(ref: string, id: string, want: string): void {
+/**
+ * Refuses an engine image `id` (of `ref`, which the tests run) that is not `want`, the image its
+ * OCI layout holds (expectedImageId): what the tests run is then exactly what the architecture
+ * check reads and the push sends. Pure.
+ */
+export function requireSameImage(ref: string, id: string, want: string): void {
   if (id !== want)
     throw new VerificationError(
       `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`

@@ -47,7 +47,6 @@ jest.unstable_mockModule('../../src/docker/image-io.js', () => ({
   },
   loadPlatform: async (_image: unknown, ref: string) => void events.push(`load ${ref}`),
   pullPlatform: async (byDigest: string, ref: string) => void events.push(`pull ${byDigest} as ${ref}`),
-  sameImage: async (_store: string, ref: string) => `sha256:id-of-${ref}`,
   imageId: async () => engineImage,
   expectedImageId: (_store: string, top: { digest: string }) => top.digest
 }))
@@ -122,7 +121,7 @@ describe('builds side by side', () => {
     // arm64 is saved and handed on while riscv64 still builds.
     expect(events.indexOf('hand on linux/arm64')).toBeLessThan(events.indexOf('end linux/riscv64'))
     expect(events).toContain('save archway.local/app:1-arm64')
-    expect(results[1].imageId).toBe('sha256:id-of-archway.local/app:1-arm64')
+    expect(results[1].imageId).toBe(engineImage)
     expect(results[1].notes[0]).toMatch(/^Saved as an OCI layout in [\d.]+ s \(docker save archway\.local\/app:1-arm64, streamed/)
   })
 
@@ -171,7 +170,7 @@ describe('one build exported as an OCI layout', () => {
       SIX.map(p => `load archway.local/app:1-${p.architecture}${p.variant ?? ''}`).sort()
     )
     expect(events.filter(e => e.startsWith('save '))).toEqual([])
-    expect(results[5].imageId).toBe('sha256:id-of-archway.local/app:1-riscv64')
+    expect(results[5].imageId).toBe(engineImage)
     expect(log[0]).toBe(`::group::Build ${SIX.map(formatPlatform).join(', ')} (one build, builder remote-1, exported as an OCI layout)`)
   })
 })

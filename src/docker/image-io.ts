@@ -2,7 +2,6 @@
  * Images between the engine and OCI layouts, streamed (no archive file is ever written), and the
  * check that the engine's image, which the tests run, is the layout's, which is checked and pushed.
  */
-import { VerificationError } from '../errors.js'
 import { runPiped } from '../exec.js'
 import { platformArchive } from '../oci/platform-archive.js'
 import type { Descriptor } from '../oci/types.js'
@@ -41,18 +40,4 @@ export async function imageId(ref: string): Promise<string> {
  */
 export function expectedImageId(store: ImageStore, top: Descriptor, config: Descriptor): string {
   return store === 'containerd' ? top.digest : config.digest
-}
-
-/**
- * The engine's ID of `ref`, once checked to be the layout's image: what the tests run is then
- * exactly what the architecture check reads and the push sends. Throws VerificationError otherwise.
- */
-export async function sameImage(store: ImageStore, ref: string, top: Descriptor, config: Descriptor): Promise<string> {
-  const id = await imageId(ref)
-  const want = expectedImageId(store, top, config)
-  if (id !== want)
-    throw new VerificationError(
-      `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
-    )
-  return id
 }
