@@ -51,7 +51,7 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-LMQ6UBWY.js";
+} from "./chunks/chunk-NOKSXKTQ.js";
 import "./chunks/chunk-XO6TLZOQ.js";
 import {
   ALL_PLATFORMS,

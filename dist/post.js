@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-LMQ6UBWY.js";
+} from "./chunks/chunk-NOKSXKTQ.js";
 import "./chunks/chunk-XO6TLZOQ.js";
 import {
   ALL_PLATFORMS,

@@ -1276,10 +1276,10 @@ cmd_buildkit() {
   mkdir -p "$STATE/run"
   local rc=0 out=$STATE/logs/buildkit-later.log
   mkdir -p "$STATE/logs"
-  # The build at a lower priority: the tests running meanwhile (its reason to be in the background)
+  # The build at the lowest priority: the tests running meanwhile (its reason to be in the background)
   # keep most of the machine, and it takes the rest; its daemons then run at the normal one.
   (
-    (renice -n 10 -p "$BASHPID" >/dev/null && piece_buildkit)
+    (renice -n 19 -p "$BASHPID" >/dev/null && piece_buildkit)
     piece_buildkitd
     piece_buildkit_image
   ) 2>&1 | tee "$out" >&2 || rc=$?

@@ -22,21 +22,26 @@ export async function docker(args: readonly string[], options: RunOptions = {}):
   }
 }
 
-let plugin: Promise<string | undefined> | undefined
+/**
+ * `docker info`, asked once per process: the engine's version and image store (engineInfo), and
+ * the CLI's plugins (buildxPlugin), in one call.
+ */
+let info: Promise<RunResult> | undefined
+const dockerInfo = () =>
+  (info ??= run('docker', ['info', '--format', '{{json .ServerVersion}}\t{{json .DriverStatus}}\t{{json .ClientInfo.Plugins}}'], {
+    allowFailure: true
+  }))
 
 /**
  * The buildx plugin's path, as the docker CLI finds it (its config's and the system's plugin
- * folders, in its order), asked of the CLI once: undefined when it lists none, or when Archway runs
- * inside a plugin of the CLI itself (DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND set), where
- * `docker buildx` is left to the CLI.
+ * folders, in its order): undefined when it lists none, when `docker info` fails (the engine's
+ * check says why), or when Archway runs inside a plugin of the CLI itself
+ * (DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND set), where `docker buildx` is left to the CLI.
  */
-function buildxPlugin(): Promise<string | undefined> {
-  if (process.env.DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND) return Promise.resolve(undefined)
-  plugin ??= run('docker', ['info', '--format', '{{json .ClientInfo.Plugins}}'], { allowFailure: true }).then(
-    r => (r.exitCode === 0 ? pluginPath(r.stdout, 'buildx') : undefined),
-    () => undefined
-  )
-  return plugin
+async function buildxPlugin(): Promise<string | undefined> {
+  if (process.env.DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND) return undefined
+  const out = await dockerInfo().catch(() => undefined)
+  return out?.exitCode === 0 ? pluginPath(out.stdout.trim().split('\t')[2] ?? '', 'buildx') : undefined
 }
 
 /** A plugin's path in the list `docker info` gives of the CLI's plugins (`ClientInfo.Plugins`); undefined when absent or broken. Pure. */
@@ -72,7 +77,8 @@ export interface EngineInfo {
 export async function engineInfo(): Promise<EngineInfo> {
   let out: RunResult
   try {
-    out = await docker(['info', '--format', '{{json .ServerVersion}}\t{{json .DriverStatus}}'])
+    out = await dockerInfo()
+    if (out.exitCode !== 0) throw new CommandError('docker info', out)
   } catch (err) {
     throw new EnvironmentError(`The Docker daemon does not answer (docker info failed): ${errorMessage(err)}`, { cause: err })
   }

@@ -2942,23 +2942,23 @@ function costLines(cost, tests) {
 
 // src/docker/engine.ts
 async function docker(args, options = {}) {
-  const plugin2 = args[0] === "buildx" ? await buildxPlugin() : void 0;
-  if (!plugin2) return run("docker", args, options);
+  const plugin = args[0] === "buildx" ? await buildxPlugin() : void 0;
+  if (!plugin) return run("docker", args, options);
   try {
-    return await run(plugin2, args.slice(1), options);
+    return await run(plugin, args.slice(1), options);
   } catch (err2) {
     if (err2 instanceof CommandError) throw new CommandError(["docker", ...args].join(" "), err2.result);
     throw err2;
   }
 }
-var plugin;
-function buildxPlugin() {
-  if (process.env.DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND) return Promise.resolve(void 0);
-  plugin ??= run("docker", ["info", "--format", "{{json .ClientInfo.Plugins}}"], { allowFailure: true }).then(
-    (r) => r.exitCode === 0 ? pluginPath(r.stdout, "buildx") : void 0,
-    () => void 0
-  );
-  return plugin;
+var info2;
+var dockerInfo = () => info2 ??= run("docker", ["info", "--format", "{{json .ServerVersion}}	{{json .DriverStatus}}	{{json .ClientInfo.Plugins}}"], {
+  allowFailure: true
+});
+async function buildxPlugin() {
+  if (process.env.DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND) return void 0;
+  const out = await dockerInfo().catch(() => void 0);
+  return out?.exitCode === 0 ? pluginPath(out.stdout.trim().split("	")[2] ?? "", "buildx") : void 0;
 }
 function pluginPath(json, name) {
   let plugins;
@@ -2977,7 +2977,8 @@ function storeFromDriverStatus(driverStatus) {
 async function engineInfo() {
   let out;
   try {
-    out = await docker(["info", "--format", "{{json .ServerVersion}}	{{json .DriverStatus}}"]);
+    out = await dockerInfo();
+    if (out.exitCode !== 0) throw new CommandError("docker info", out);
   } catch (err2) {
     throw new EnvironmentError(`The Docker daemon does not answer (docker info failed): ${errorMessage(err2)}`, { cause: err2 });
   }
@@ -3049,13 +3050,13 @@ async function builderInfo(name) {
     const out2 = await docker(["buildx", "inspect", ...bootstrap ? ["--bootstrap"] : [], ...named], { allowFailure: true });
     return { out: out2, info: out2.exitCode === 0 ? parseBuilderInspect(out2.stdout) : void 0 };
   };
-  let { out, info: info2 } = await ask(false);
-  if (info2 && info2.driver !== "docker" && info2.nodes.some((n) => !n.error && n.status !== "running")) ({ out, info: info2 } = await ask(true));
-  if (!info2) {
+  let { out, info: info3 } = await ask(false);
+  if (info3 && info3.driver !== "docker" && info3.nodes.some((n) => !n.error && n.status !== "running")) ({ out, info: info3 } = await ask(true));
+  if (!info3) {
     const which = name ? `The builder "${name}"` : "The current buildx builder";
     throw new EnvironmentError(`${which} cannot be used: docker buildx inspect${name ? ` ${name}` : ""} says ${outputTail(out, 300)}`);
   }
-  return info2;
+  return info3;
 }
 function describeBuilder(b) {
   const versions = [...new Set(b.nodes.flatMap((n) => n.buildkit && !n.buildkit.startsWith("v0.0.0") ? [n.buildkit] : []))];
