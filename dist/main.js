@@ -51,7 +51,7 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-NOKSXKTQ.js";
+} from "./chunks/chunk-X3B7AEOQ.js";
 import "./chunks/chunk-XO6TLZOQ.js";
 import {
   ALL_PLATFORMS,
@@ -830,6 +830,35 @@ import { join as join8 } from "node:path";
 import { mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 
+// src/build-nodes.ts
+var keyOf = (listed) => {
+  const [os, architecture, variant] = listed.split("/");
+  return platformKey({ os, architecture, variant });
+};
+function nodesOfBuild(nodes, platforms) {
+  if (nodes.length === 0 || nodes.some((n) => n.error || n.platforms.length === 0)) return void 0;
+  const keys = platforms.map(platformKey);
+  const firstListing = (key, listed) => nodes.findIndex((n) => listed(n).some((l) => keyOf(l) === key));
+  const strict = keys.map((k) => firstListing(k, (n) => n.preferred));
+  if (strict.every((i) => i >= 0)) return strict;
+  const loose = keys.map((k) => firstListing(k, (n) => [...n.preferred, ...n.platforms]));
+  return loose.every((i) => i >= 0) ? loose : void 0;
+}
+function buildsPerNode(nodes, platforms) {
+  const alone = platforms.map((p) => nodesOfBuild(nodes, [p])?.[0]);
+  const byNode = /* @__PURE__ */ new Map();
+  platforms.forEach((p, i) => {
+    const at = alone[i];
+    byNode.set(at, [...byNode.get(at) ?? [], p]);
+  });
+  return [...byNode].flatMap(([at, group2]) => {
+    const one = (ps) => ({ platforms: ps, node: at === void 0 ? void 0 : nodes[at].name });
+    if (at === void 0) return group2.map((p) => one([p]));
+    const together = nodesOfBuild(nodes, group2);
+    return together?.every((i) => i === at) ? [one(group2)] : group2.map((p) => one([p]));
+  });
+}
+
 // src/build-plan.ts
 var BUILDS_PER_CORE = 2;
 var MEMORY_PER_BUILD = 1024 ** 3;
@@ -838,9 +867,11 @@ function buildsAtOnce(count2, cores, memory) {
 }
 function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set(), attested = false, pushTo) {
   const base = { store: engine.store, builder, platforms };
-  const each2 = builder.nodes.length > 1 && platforms.length > 1;
-  if (builder.driver !== "docker" && pushTo) return { ...base, kind: each2 ? "pushed-each" : "pushed", pushTo };
-  if (builder.driver !== "docker") return { ...base, kind: each2 ? "layout-each" : "oci-layout" };
+  if (builder.driver !== "docker") {
+    const builds = builder.nodes.length > 1 && platforms.length > 1 ? buildsPerNode(builder.nodes, platforms) : [];
+    if (pushTo) return builds.length > 1 ? { ...base, kind: "pushed-each", pushTo, builds } : { ...base, kind: "pushed", pushTo };
+    return builds.length > 1 ? { ...base, kind: "layout-each", builds } : { ...base, kind: "oci-layout" };
+  }
   if (engine.store === "containerd") return { ...base, kind: "multi-platform", layout: attested ? "same-export" : "from-cache" };
   const isEmulated = (p) => emulated.has(formatPlatform(p));
   const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a));
@@ -848,6 +879,10 @@ function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__P
   return { ...base, kind: "side-by-side", atOnce: buildsAtOnce(platforms.length, cores, memory), startOrder };
 }
 var count = (n, one, many) => n === 1 ? `one ${one}` : `${n} ${many}`;
+function perNode(builds) {
+  if (builds.every((b) => b.platforms.length === 1)) return "one per platform";
+  return `one per node (${builds.map((b) => `${b.node ?? "a node"}: ${b.platforms.map(formatPlatform).join(", ")}`).join("; ")})`;
+}
 function describePlan(plan) {
   const n = plan.platforms.length;
   const store = `${plan.store} image store`;
@@ -860,11 +895,11 @@ function describePlan(plan) {
     case "oci-layout":
       return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} exported as an OCI layout, each platform loaded into the ${store} for its tests`;
     case "layout-each":
-      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`;
+      return `Build plan: ${builder}${plan.builds.length} builds at once, ${perNode(plan.builds)}, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`;
     case "pushed":
       return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests, the image fetched back as an OCI layout meanwhile`;
     case "pushed-each":
-      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), each pulled back by its digest into the ${store} for its tests and fetched back as an OCI layout meanwhile`;
+      return `Build plan: ${builder}${plan.builds.length} builds at once, ${perNode(plan.builds)}, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests and fetched back as an OCI layout meanwhile`;
   }
 }
 var pushedTo = (t) => `${t.registry}/${t.repository}`;
@@ -1241,15 +1276,49 @@ function pushedManifest(pushed, platform) {
     );
   return found[0];
 }
-async function fetchLayout(client, pushed, dir) {
+async function startFetch(client, pushed, dir) {
   for (const algorithm of new Set([...pushed.documents.keys(), ...pushed.blobs.map((b) => b.digest)].map((d) => d.split(":")[0])))
     await mkdir3(join5(dir, "blobs", algorithm), { recursive: true });
-  await Promise.all([...pushed.documents].map(([digest, bytes2]) => writeFile4(blobPath(dir, digest), bytes2)));
-  await mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, (b) => client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)));
+  await Promise.all([...pushed.documents].map(([digest, bytes]) => writeFile4(blobPath(dir, digest), bytes)));
   await writeFile4(join5(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
   await writeFile4(join5(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [pushed.top] }));
-  const bytes = [...pushed.documents.values()].reduce((n, b) => n + b.length, 0) + pushed.blobs.reduce((n, b) => n + b.size, 0);
-  return { blobs: pushed.documents.size + pushed.blobs.length, bytes };
+  const each2 = new Map(pushed.blobs.map((b) => [b.digest, deferred()]));
+  const done = quiet(
+    mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, async (b) => {
+      const one = each2.get(b.digest);
+      await client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)).then(one.resolve, one.reject);
+      return one.promise;
+    }).then(() => {
+      const bytes = [...pushed.documents.values()].reduce((n, b) => n + b.length, 0) + pushed.blobs.reduce((n, b) => n + b.size, 0);
+      return { blobs: pushed.documents.size + pushed.blobs.length, bytes };
+    })
+  );
+  for (const d of each2.values()) d.promise.catch(() => void 0);
+  const blobs = async (digests) => {
+    await Promise.all(
+      digests.map((digest) => {
+        const one = each2.get(digest);
+        if (!one) throw new LayoutError(`${pushed.repository}@${pushed.top.digest} names no blob ${digest}`);
+        return one.promise;
+      })
+    );
+  };
+  const image = (manifest) => {
+    const bytes = pushed.documents.get(manifest.digest);
+    if (!bytes) return Promise.reject(new LayoutError(`${pushed.repository}@${pushed.top.digest} names no manifest ${manifest.digest}`));
+    const m = JSON.parse(bytes.toString());
+    return blobs([m.config, ...m.layers ?? []].map((b) => b.digest));
+  };
+  return { done, blobs, image };
+}
+function deferred() {
+  let resolve;
+  let reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 // src/build.ts
@@ -1261,17 +1330,24 @@ async function buildEach(run3, each2) {
     case "multi-platform":
       return multiPlatform(run3, each2);
     case "side-by-side":
-      return sideBySide(run3, run3.plan.startOrder, run3.plan.atOnce, SAVED_FROM_ENGINE, each2);
+      return sideBySide(
+        run3,
+        run3.plan.startOrder.map((p) => [p]),
+        run3.plan.atOnce,
+        SAVED_FROM_ENGINE,
+        each2
+      );
     case "layout-each":
-      return sideBySide(run3, run3.plan.platforms, run3.plan.platforms.length, LOADED_FROM_LAYOUT, each2);
+      return sideBySide(run3, unitsOf(run3.plan.builds), run3.plan.builds.length, LOADED_FROM_LAYOUT, each2);
     case "oci-layout":
       return ociLayout(run3, each2);
     case "pushed":
       return pushedOnce(run3, run3.plan.pushTo, each2);
     case "pushed-each":
-      return sideBySide(run3, run3.plan.platforms, run3.plan.platforms.length, pushedByNode(run3.plan.pushTo), each2);
+      return sideBySide(run3, unitsOf(run3.plan.builds), run3.plan.builds.length, pushedByNode(run3.plan.pushTo), each2);
   }
 }
+var unitsOf = (builds) => builds.map((b) => b.platforms);
 var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join6(run3.scratch, "secrets"), work);
 async function buildAll(run3, argv, how) {
   const started = Date.now();
@@ -1358,78 +1434,91 @@ async function writeLayout(run3, dir, engine) {
     return { top: await savedImage(dir), how };
   });
 }
-var SAVED_FROM_ENGINE = { argv: (argv) => argv, handOn: saveOne };
+var SAVED_FROM_ENGINE = {
+  argv: (argv) => argv,
+  handOn: async (run3, dir, build) => (p, ref) => saveOne(run3, p, ref, dir, build.seconds)
+};
 var LOADED_FROM_LAYOUT = {
   argv: (argv, dir) => layoutArgv(argv, dir),
-  handOn: async (run3, p, ref, dir, buildSeconds) => {
-    const image = await findPlatformImage(dir, p);
-    return loadOne(run3, p, image, ref, { seconds: buildSeconds, shared: false });
-  }
+  handOn: async (run3, dir, build) => async (p, ref) => loadOne(run3, p, await findPlatformImage(dir, p), ref, build)
 };
 function pushedByNode(to) {
   let client;
+  const fetches = [];
   return {
     argv: (argv) => pushArgv(argv, to),
-    handOn: async (run3, p, ref, dir, buildSeconds, metadata) => {
+    handOn: async (run3, dir, build, metadata) => {
       client ??= connect(to.registry, run3.b);
       const back = await pullBack(await client, to, metadata, dir);
-      return pullOne(run3, p, back, dir, ref, { seconds: buildSeconds, shared: false });
-    }
+      fetches.push(back.fetching.done);
+      return (p, ref) => pullOne(run3, p, back, dir, ref, build);
+    },
+    rest: () => Promise.all(fetches)
   };
 }
-async function sideBySide(run3, startOrder, atOnce, how, each2) {
+async function sideBySide(run3, units, atOnce, how, each2) {
   const { plan, b, tag } = run3;
   const buildGate = limiter(atOnce);
   const nextGate = limiter(run3.parallel);
   const started = Date.now();
   const failed = [];
   const next = /* @__PURE__ */ new Map();
-  const dirs = new Map(await Promise.all(startOrder.map(async (p) => [p, await layoutDir(run3, `layout-${platformSlug(p)}`)])));
-  const buildOne = async (p, files) => {
+  const slug = (unit) => unit.map(platformSlug).join("-");
+  const dirs = new Map(await Promise.all(units.map(async (u) => [u, await layoutDir(run3, `layout-${slug(u)}`)])));
+  const buildOne = async (unit, files) => {
     if (failed.length > 0) return;
-    const ref = localRef(plan, tag, p);
-    const dir = dirs.get(p);
-    const metadata = join6(run3.scratch, `metadata-${platformSlug(p)}.json`);
-    const argv = recordArgv(how.argv(buildArgv(ownCache(b, p, plan.platforms), [p], ref, files), dir), metadata);
+    const dir = dirs.get(unit);
+    const metadata = join6(run3.scratch, `metadata-${slug(unit)}.json`);
+    const ref = unit.length === 1 ? localRef(plan, tag, unit[0]) : tag;
+    const argv = recordArgv(how.argv(buildArgv(ownCache(b, unit, plan.platforms), unit, ref, files), dir), metadata);
     const from = since(started);
     const out = await docker(argv, { allowFailure: true });
     const to = since(started);
     const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`;
-    const outcome = out.exitCode === 0 ? `Built ${formatPlatform(p)} in ${sec(to - from)} (${span})` : `Failed (${span})`;
-    printGroup(`Build ${formatPlatform(p)}`, [...commandLines(argv, out), outcome]);
+    const outcome = out.exitCode === 0 ? `Built ${list(unit)} in ${sec(to - from)} (${span})` : `Failed (${span})`;
+    printGroup(`Build ${list(unit)}`, [...commandLines(argv, out), outcome]);
     if (out.exitCode !== 0) {
-      failed.push({ platform: p, error: new CommandError(`docker ${argv.join(" ")}`, out) });
+      failed.push({ platforms: unit, error: new CommandError(`docker ${argv.join(" ")}`, out) });
       return;
     }
     const recordRef = await recordOf(metadata);
-    const handedOn = nextGate(async () => each2({ ...await how.handOn(run3, p, ref, dir, to - from, metadata), recordRef }));
-    next.set(formatPlatform(p), settled(handedOn));
+    const ready = quiet(how.handOn(run3, dir, { seconds: to - from, shared: unit.length > 1 }, metadata));
+    for (const p of unit) {
+      const handedOn = nextGate(async () => each2({ ...await (await ready)(p, localRef(plan, tag, p)), recordRef }));
+      next.set(formatPlatform(p), settled(handedOn));
+    }
   };
-  await withSecrets(run3, (files) => settleAll(startOrder.map((p) => buildGate(() => buildOne(p, files)))));
+  await withSecrets(run3, (files) => settleAll(units.map((u) => buildGate(() => buildOne(u, files)))));
   const ended = /* @__PURE__ */ new Map();
   for (const [key, result] of next) ended.set(key, await result);
   if (failed.length > 0) throw buildFailure(failed);
   const rejected = [...ended.values()].find((r) => r.status === "rejected");
   if (rejected) throw rejected.reason;
+  await how.rest?.();
   return plan.platforms.map((p) => ended.get(formatPlatform(p)).value);
 }
-function ownCache(b, p, platforms) {
-  if (platforms.length < 2 || b.settings.cacheTo.length === 0) return b;
-  const { from, to } = withMatrixScope({ from: b.settings.cacheFrom, to: b.settings.cacheTo }, ghaScope([p]));
+function ownCache(b, unit, platforms) {
+  if (unit.length >= platforms.length || b.settings.cacheTo.length === 0) return b;
+  const { from, to } = withMatrixScope({ from: b.settings.cacheFrom, to: b.settings.cacheTo }, ghaScope(unit));
   return { ...b, settings: { ...b.settings, cacheFrom: from, cacheTo: to } };
 }
 async function saveOne(run3, p, ref, dir, buildSeconds) {
-  const started = Date.now();
-  await saveLayout(ref, dir);
-  const top = await savedImage(dir);
-  const image = await findPlatformImage(dir, p);
   const imageId2 = await imageId(ref);
-  requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, top, image.manifest.config));
-  const notes = [
-    `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written)`,
-    `The engine's image ${imageId2} is the layout's`
-  ];
-  return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds, sharedBuild: false };
+  const started = Date.now();
+  const layout = quiet(
+    (async () => {
+      await saveLayout(ref, dir);
+      const top = await savedImage(dir);
+      const image = await findPlatformImage(dir, p);
+      requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, top, image.manifest.config));
+      const notes = [
+        `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written), while the test ran`,
+        `The engine's image ${imageId2} is the layout's`
+      ];
+      return { image, notes };
+    })()
+  );
+  return { platform: p, imageId: imageId2, layout, buildSeconds, sharedBuild: false };
 }
 async function loadOne(run3, p, image, ref, build) {
   const started = Date.now();
@@ -1443,7 +1532,7 @@ function buildFailure(failed) {
   if (failed.length === 1) return failed[0].error;
   const first = failed[0];
   return new ArchwayError(
-    `The builds of ${list(failed.map((f) => f.platform))} failed; ${formatPlatform(first.platform)}: ${first.error.message}`,
+    `The builds of ${list(failed.flatMap((f) => f.platforms))} failed; ${list(first.platforms)}: ${first.error.message}`,
     { cause: first.error }
   );
 }
@@ -1465,28 +1554,28 @@ async function pullBack(client, to, metadata, dir) {
   if (!top) throw new VerificationError(`the builder pushed ${pushedTo(to)}@${digest}, but the registry does not have it`);
   const pushed = await readPushed(client, to.repository, top);
   const started = Date.now();
-  const fetched = quiet(
-    fetchLayout(client, pushed, dir).then(
-      (got) => `Pushed by the builder as ${pushedTo(to)}@${digest}, fetched back into the OCI layout in ${sec(since(started))} (${got.blobs} blobs, ${(got.bytes / 1e6).toFixed(1)} MB, each checked against its digest)`
-    )
-  );
-  return { to, pushed, fetched };
+  const fetching = await startFetch(client, pushed, dir);
+  return { to, digest, pushed, fetching, started };
 }
 async function pullOne(run3, p, back, dir, ref, build) {
   const manifest = pushedManifest(back.pushed, p);
+  const fetched = quiet(back.fetching.image(manifest).then(() => since(back.started)));
   const started = Date.now();
   await pullPlatform(`${pushedTo(back.to)}@${manifest.digest}`, ref);
   const imageId2 = await imageId(ref);
   const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId2}`;
   const layout = quiet(
-    back.fetched.then(async (fetched) => {
+    fetched.then(async (took) => {
       const image = await findPlatformImage(dir, p);
       if (image.descriptor.digest !== manifest.digest)
         throw new VerificationError(
           `the engine pulled ${manifest.digest} for ${formatPlatform(p)}, but its OCI layout holds ${image.descriptor.digest}: the image tested would not be the one pushed`
         );
       requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
-      return { image, notes: [fetched, pulled] };
+      const blobs = [image.manifest.config, ...image.manifest.layers];
+      const mb = blobs.reduce((n, b) => n + b.size, 0) / 1e6;
+      const note = `Pushed by the builder as ${pushedTo(back.to)}@${back.digest}; this platform's ${blobs.length} blobs (${mb.toFixed(1)} MB) fetched back into the OCI layout ${sec(took)} after the fetch began, each checked against its digest`;
+      return { image, notes: [note, pulled] };
     })
   );
   return { platform: p, imageId: imageId2, layout, buildSeconds: build.seconds, sharedBuild: build.shared };
@@ -1501,11 +1590,13 @@ async function pushedOnce(run3, to, each2) {
   );
   const back = await pullBack(await connect(to.registry, b), to, metadata, dir);
   const gate = limiter(run3.parallel);
-  return settleAll(
+  const results = await settleAll(
     plan.platforms.map(
       (p) => gate(async () => each2({ ...await pullOne(run3, p, back, dir, localRef(plan, tag, p), { seconds: took, shared: true }), recordRef }))
     )
   );
+  await back.fetching.done;
+  return results;
 }
 async function ociLayout(run3, each2) {
   const { plan, b, tag } = run3;
@@ -1579,7 +1670,7 @@ import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
-import { constants, deflateRaw, gzip } from "node:zlib";
+import { constants, crc32, deflateRaw, gzip } from "node:zlib";
 var BLOCK_SIZE = 4 * 1024 * 1024;
 var SAMPLE_SIZE = 64 * 1024;
 var LEVEL = constants.Z_BEST_SPEED;
@@ -1592,8 +1683,41 @@ async function blockLevel(block) {
   const packed = await deflateRawAsync(sample, { level: LEVEL });
   return packed.length > STORE_ABOVE * sample.length ? constants.Z_NO_COMPRESSION : LEVEL;
 }
+async function wouldStoreAll(path, size) {
+  if (size === 0) return false;
+  const file = await open(path, "r");
+  try {
+    for (let at = 0; at < size; at += BLOCK_SIZE) {
+      const sample = Buffer.alloc(Math.min(SAMPLE_SIZE, size - at));
+      const { bytesRead } = await file.read(sample, 0, sample.length, at);
+      if (await blockLevel(sample.subarray(0, bytesRead)) !== constants.Z_NO_COMPRESSION) return false;
+    }
+    return true;
+  } finally {
+    await file.close();
+  }
+}
 async function gzipBlock(block) {
-  return gzipAsync(block, { level: await blockLevel(block) });
+  const level = await blockLevel(block);
+  return level === constants.Z_NO_COMPRESSION ? storedMember(block) : [await gzipAsync(block, { level })];
+}
+var MAX_STORED = 65535;
+function storedMember(data) {
+  const blocks = Math.max(1, Math.ceil(data.length / MAX_STORED));
+  const parts = [Buffer.from([31, 139, 8, 0, 0, 0, 0, 0, 4, 3])];
+  for (let i = 0; i < blocks; i++) {
+    const part = data.subarray(i * MAX_STORED, (i + 1) * MAX_STORED);
+    const head = Buffer.alloc(5);
+    head[0] = i === blocks - 1 ? 1 : 0;
+    head.writeUInt16LE(part.length, 1);
+    head.writeUInt16LE(part.length ^ 65535, 3);
+    parts.push(head, part);
+  }
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(data), 0);
+  trailer.writeUInt32LE(data.length % 2 ** 32, 4);
+  parts.push(trailer);
+  return parts;
 }
 async function* blocksOf(chunks, size = BLOCK_SIZE) {
   let held = [];
@@ -1601,6 +1725,11 @@ async function* blocksOf(chunks, size = BLOCK_SIZE) {
   let any = false;
   for await (const chunk of chunks) {
     let rest = chunk;
+    while (length === 0 && rest.length >= size) {
+      yield rest.subarray(0, size);
+      any = true;
+      rest = rest.subarray(size);
+    }
     while (length + rest.length >= size) {
       const take = size - length;
       held.push(rest.subarray(0, take));
@@ -1624,9 +1753,11 @@ async function gzipToFile(source, dest, { inFlight = availableParallelism() + 1,
   const queue = [];
   const writeNext = async () => {
     const member = await queue.shift();
-    hash.update(member);
-    size += member.length;
-    await file.write(member);
+    for (const part of member) {
+      hash.update(part);
+      size += part.length;
+    }
+    await file.writev(member);
   };
   try {
     for await (const block of blocksOf(source)) {
@@ -1679,7 +1810,7 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map(), a
 var PARALLEL_BLOBS = 4;
 async function gzipLayer(image, layer, scratch, signal) {
   const path = join7(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
-  const { digest, size } = await gzipToFile(blobStream(image.dir, layer), path, { signal });
+  const { digest, size } = await gzipToFile(blobStream(image.dir, layer, BLOCK_SIZE), path, { signal });
   return { descriptor: { mediaType: MediaType.OciLayerGzip, digest, size }, path };
 }
 async function prepareImage(image, scratch, annotations = {}, signal) {
@@ -1687,6 +1818,7 @@ async function prepareImage(image, scratch, annotations = {}, signal) {
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
   for (const layer of uncompressedLayers(image.manifest)) {
+    if (await wouldStoreAll(blobPath(image.dir, layer.digest), layer.size)) continue;
     const gz = await gzipLayer(image, layer, scratch, signal);
     replaced.set(layer.digest, gz.descriptor);
     paths.set(gz.descriptor.digest, gz.path);

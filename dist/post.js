@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-NOKSXKTQ.js";
+} from "./chunks/chunk-X3B7AEOQ.js";
 import "./chunks/chunk-XO6TLZOQ.js";
 import {
   ALL_PLATFORMS,

@@ -1,4 +1,5 @@
 /** The fastest build plan for the engine and builder at hand, how many builds run at once, and the plan's log line. Pure. */
+import { buildsPerNode, type NodeBuild } from './build-nodes.js'
 import { type BuilderInfo, describeBuilder } from './docker/builder.js'
 import type { ImageStore } from './docker/engine.js'
 import { formatPlatform, type Platform, qemuCost } from './platform.js'
@@ -21,11 +22,11 @@ export type BuildPlan =
   /** Any other driver (BuildKit of its own), one node: one build exported as an OCI layout, each platform loaded from it for its tests. */
   | (PlanBase & { readonly kind: 'oci-layout' })
   /**
-   * A builder of several nodes: a build per platform, all at once, each sent by buildx to its node
-   * and exported as an OCI layout of its own (buildx exports no layout from a build that spans
-   * nodes), each platform loaded from its layout for its tests.
+   * A builder of several nodes: a build per node (`builds`, buildsPerNode), all at once, each sent
+   * by buildx to its node and exported as an OCI layout of its own (buildx exports no layout from a
+   * build that spans nodes), each platform loaded from its layout for its tests.
    */
-  | (PlanBase & { readonly kind: 'layout-each' })
+  | (PlanBase & { readonly kind: 'layout-each'; readonly builds: readonly NodeBuild[] })
   /**
    * Any other driver, asked to push: one build pushed by digest by the builder itself (untagged),
    * each platform pulled into the engine by its manifest's digest for its tests, while the image
@@ -33,8 +34,8 @@ export type BuildPlan =
    * the builder once, compressed, to the registry, not through the client first.
    */
   | (PlanBase & { readonly kind: 'pushed'; readonly pushTo: PushTarget })
-  /** A builder of several nodes, asked to push: a build per platform, all at once, each pushed by digest by its node, then pulled and fetched back as above. */
-  | (PlanBase & { readonly kind: 'pushed-each'; readonly pushTo: PushTarget })
+  /** A builder of several nodes, asked to push: a build per node, all at once, each pushed by digest by its node, then pulled and fetched back as above. */
+  | (PlanBase & { readonly kind: 'pushed-each'; readonly pushTo: PushTarget; readonly builds: readonly NodeBuild[] })
 
 /** Where the builder pushes by digest: the first repository the tags name. */
 export interface PushTarget {
@@ -59,7 +60,8 @@ export function buildsAtOnce(count: number, cores: number, memory: number): numb
 /**
  * The plan for `platforms` (`emulated`: those QEMU runs here; `attested`: provenance or an SBOM asked for); README, "Build plans, per engine".
  * Another driver than `docker` has BuildKit of its own: one build into an OCI layout, each
- * platform loaded for its tests; a build per platform on a builder of several nodes. The `docker` driver: one build on the containerd store; on the
+ * platform loaded for its tests; on a builder of several nodes, one build per node that buildx
+ * sends platforms to (buildsPerNode), or the one build when buildx sends them all to one node. The `docker` driver: one build on the containerd store; on the
  * classic store a build per platform, side by side, emulated ones first, slowest first.
  */
 export function planBuild(
@@ -73,9 +75,11 @@ export function planBuild(
   pushTo?: PushTarget
 ): BuildPlan {
   const base = { store: engine.store, builder, platforms }
-  const each = builder.nodes.length > 1 && platforms.length > 1
-  if (builder.driver !== 'docker' && pushTo) return { ...base, kind: each ? 'pushed-each' : 'pushed', pushTo }
-  if (builder.driver !== 'docker') return { ...base, kind: each ? 'layout-each' : 'oci-layout' }
+  if (builder.driver !== 'docker') {
+    const builds = builder.nodes.length > 1 && platforms.length > 1 ? buildsPerNode(builder.nodes, platforms) : []
+    if (pushTo) return builds.length > 1 ? { ...base, kind: 'pushed-each', pushTo, builds } : { ...base, kind: 'pushed', pushTo }
+    return builds.length > 1 ? { ...base, kind: 'layout-each', builds } : { ...base, kind: 'oci-layout' }
+  }
   if (engine.store === 'containerd') return { ...base, kind: 'multi-platform', layout: attested ? 'same-export' : 'from-cache' }
   const isEmulated = (p: Platform) => emulated.has(formatPlatform(p))
   const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a))
@@ -84,6 +88,12 @@ export function planBuild(
 }
 
 const count = (n: number, one: string, many: string) => (n === 1 ? `one ${one}` : `${n} ${many}`)
+
+/** A plan's builds on several nodes: `one per platform`, or `one per node (fleet0: linux/amd64, linux/s390x; fleet1: linux/arm64)`. */
+function perNode(builds: readonly NodeBuild[]): string {
+  if (builds.every(b => b.platforms.length === 1)) return 'one per platform'
+  return `one per node (${builds.map(b => `${b.node ?? 'a node'}: ${b.platforms.map(formatPlatform).join(', ')}`).join('; ')})`
+}
 
 /** The plan in one line: `Build plan: classic image store, 6 builds side by side (at most 4 at once)`. */
 export function describePlan(plan: BuildPlan): string {
@@ -100,11 +110,11 @@ export function describePlan(plan: BuildPlan): string {
     case 'oci-layout':
       return `Build plan: ${builder}one build of ${count(n, 'platform', 'platforms')} exported as an OCI layout, each platform loaded into the ${store} for its tests`
     case 'layout-each':
-      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`
+      return `Build plan: ${builder}${plan.builds.length} builds at once, ${perNode(plan.builds)}, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`
     case 'pushed':
       return `Build plan: ${builder}one build of ${count(n, 'platform', 'platforms')} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests, the image fetched back as an OCI layout meanwhile`
     case 'pushed-each':
-      return `Build plan: ${builder}${n} builds at once, one per platform, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), each pulled back by its digest into the ${store} for its tests and fetched back as an OCI layout meanwhile`
+      return `Build plan: ${builder}${plan.builds.length} builds at once, ${perNode(plan.builds)}, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests and fetched back as an OCI layout meanwhile`
   }
 }
 

@@ -6,6 +6,7 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import type { NodeBuild } from './build-nodes.js'
 import {
   type BuildPlan,
   layoutArgv,
@@ -29,7 +30,7 @@ import { ArchwayError, VerificationError } from './errors.js'
 import { CommandError } from './exec.js'
 import type { BuildInputs } from './inputs.js'
 import { grouped, printGroup } from './log-group.js'
-import { fetchLayout, type Pushed, pushedManifest, readPushed } from './oci/fetch.js'
+import { type Fetching, type Pushed, pushedManifest, readPushed, startFetch } from './oci/fetch.js'
 import { findPlatformImage, LayoutError, type PlatformImage, readLayoutIndex } from './oci/layout.js'
 import type { Descriptor } from './oci/types.js'
 import { formatPlatform, type Platform } from './platform.js'
@@ -80,17 +81,25 @@ export async function buildEach<R>(run: BuildRun, each: (built: PlatformBuilt) =
     case 'multi-platform':
       return multiPlatform(run, each)
     case 'side-by-side':
-      return sideBySide(run, run.plan.startOrder, run.plan.atOnce, SAVED_FROM_ENGINE, each)
+      return sideBySide(
+        run,
+        run.plan.startOrder.map(p => [p]),
+        run.plan.atOnce,
+        SAVED_FROM_ENGINE,
+        each
+      )
     case 'layout-each':
-      return sideBySide(run, run.plan.platforms, run.plan.platforms.length, LOADED_FROM_LAYOUT, each)
+      return sideBySide(run, unitsOf(run.plan.builds), run.plan.builds.length, LOADED_FROM_LAYOUT, each)
     case 'oci-layout':
       return ociLayout(run, each)
     case 'pushed':
       return pushedOnce(run, run.plan.pushTo, each)
     case 'pushed-each':
-      return sideBySide(run, run.plan.platforms, run.plan.platforms.length, pushedByNode(run.plan.pushTo), each)
+      return sideBySide(run, unitsOf(run.plan.builds), run.plan.builds.length, pushedByNode(run.plan.pushTo), each)
   }
 }
+
+const unitsOf = (builds: readonly NodeBuild[]) => builds.map(b => b.platforms)
 
 /** The secrets given by value exist as files for the builds only. */
 const withSecrets = <T>(run: BuildRun, work: (files: ReadonlyMap<string, string>) => Promise<T>) =>
@@ -205,49 +214,68 @@ async function writeLayout(run: BuildRun, dir: string, engine: string): Promise<
   })
 }
 
-/** How a build of one platform gets its image into its own layout folder and the engine. */
+/** A build's time in seconds, and whether it made more than one platform (the time is theirs together). */
+interface BuildTime {
+  readonly seconds: number
+  readonly shared: boolean
+}
+
+/** How a build of some platforms gets its image into its own layout folder and the engine. */
 interface OneExport {
   /** The build's argv, from the argv that would load it into the engine. */
   readonly argv: (loadArgv: string[], dir: string) => string[]
-  /** Once built (`metadata`: the file buildx wrote of the build): the image in the layout and the engine, checked to be the same. */
-  readonly handOn: (run: BuildRun, p: Platform, ref: string, dir: string, buildSeconds: number, metadata: string) => Promise<PlatformBuilt>
+  /**
+   * Once built (`metadata`: the file buildx wrote of the build): what puts each of its platforms,
+   * under its local tag, in the layout and the engine, checked to be the same image.
+   */
+  readonly handOn: (
+    run: BuildRun,
+    dir: string,
+    build: BuildTime,
+    metadata: string
+  ) => Promise<(p: Platform, ref: string) => Promise<PlatformBuilt>>
+  /** What must still end once every platform was handed on (the rest of a fetch: the attestations' blobs). */
+  readonly rest?: () => Promise<unknown>
 }
 
 /** The `docker` driver on the classic store: loaded into the engine by the build, then saved into the layout. */
-const SAVED_FROM_ENGINE: OneExport = { argv: argv => argv, handOn: saveOne }
-
-/** A builder of several nodes: exported by the build as a layout, then loaded into the engine. */
-const LOADED_FROM_LAYOUT: OneExport = {
-  argv: (argv, dir) => layoutArgv(argv, dir),
-  handOn: async (run, p, ref, dir, buildSeconds) => {
-    const image = await findPlatformImage(dir, p)
-    return loadOne(run, p, image, ref, { seconds: buildSeconds, shared: false })
-  }
+const SAVED_FROM_ENGINE: OneExport = {
+  argv: argv => argv,
+  handOn: async (run, dir, build) => (p, ref) => saveOne(run, p, ref, dir, build.seconds)
 }
 
-/** A builder of several nodes, asked to push: each node pushes its platform by digest to `to`, then pulled back (pullBack). */
+/** A builder of several nodes: exported by the build as a layout, then each platform loaded into the engine. */
+const LOADED_FROM_LAYOUT: OneExport = {
+  argv: (argv, dir) => layoutArgv(argv, dir),
+  handOn: async (run, dir, build) => async (p, ref) => loadOne(run, p, await findPlatformImage(dir, p), ref, build)
+}
+
+/** A builder of several nodes, asked to push: each node pushes its platforms by digest to `to`, read back once (pullBack), each platform then pulled. */
 function pushedByNode(to: PushTarget): OneExport {
   let client: Promise<RegistryClient> | undefined
+  const fetches: Promise<unknown>[] = []
   return {
     argv: argv => pushArgv(argv, to),
-    handOn: async (run, p, ref, dir, buildSeconds, metadata) => {
+    handOn: async (run, dir, build, metadata) => {
       client ??= connect(to.registry, run.b)
       const back = await pullBack(await client, to, metadata, dir)
-      return pullOne(run, p, back, dir, ref, { seconds: buildSeconds, shared: false })
-    }
+      fetches.push(back.fetching.done)
+      return (p, ref) => pullOne(run, p, back, dir, ref, build)
+    },
+    rest: () => Promise.all(fetches)
   }
 }
 
 /**
- * A build per platform, `atOnce` at a time, each build's output held back and printed as its
- * group when it ends, with its start and end in seconds since the first build started. As soon
- * as a platform is built, it is put in its layout and the engine (`how`) and handed on while the
- * others build. After a failed build no other starts; those running end, and the error is the
- * failed build's.
+ * A build per unit (one platform, or the platforms one node builds together), `atOnce` at a
+ * time, each build's output held back and printed as its group when it ends, with its start and
+ * end in seconds since the first build started. As soon as a build ends, its platforms are put in
+ * their layout and the engine (`how`) and handed on while the others build. After a failed build
+ * no other starts; those running end, and the error is the failed build's.
  */
 async function sideBySide<R>(
   run: BuildRun,
-  startOrder: readonly Platform[],
+  units: readonly (readonly Platform[])[],
   atOnce: number,
   how: OneExport,
   each: (built: PlatformBuilt) => Promise<R>
@@ -256,66 +284,82 @@ async function sideBySide<R>(
   const buildGate = limiter(atOnce)
   const nextGate = limiter(run.parallel)
   const started = Date.now()
-  const failed: { platform: Platform; error: unknown }[] = []
+  const failed: { platforms: readonly Platform[]; error: unknown }[] = []
   // Settled as they end, so that a failure waits, handled, for the builds still running.
   const next = new Map<string, Promise<PromiseSettledResult<R>>>()
+  const slug = (unit: readonly Platform[]) => unit.map(platformSlug).join('-')
 
-  // Each platform's layout folder, made before any build starts (so that they start in the plan's order).
-  const dirs = new Map(await Promise.all(startOrder.map(async p => [p, await layoutDir(run, `layout-${platformSlug(p)}`)] as const)))
+  // Each build's layout folder, made before any build starts (so that they start in the plan's order).
+  const dirs = new Map(await Promise.all(units.map(async u => [u, await layoutDir(run, `layout-${slug(u)}`)] as const)))
 
-  const buildOne = async (p: Platform, files: ReadonlyMap<string, string>) => {
+  const buildOne = async (unit: readonly Platform[], files: ReadonlyMap<string, string>) => {
     if (failed.length > 0) return
-    const ref = localRef(plan, tag, p)
-    const dir = dirs.get(p)!
-    const metadata = join(run.scratch, `metadata-${platformSlug(p)}.json`)
-    const argv = recordArgv(how.argv(buildArgv(ownCache(b, p, plan.platforms), [p], ref, files), dir), metadata)
+    const dir = dirs.get(unit)!
+    const metadata = join(run.scratch, `metadata-${slug(unit)}.json`)
+    const ref = unit.length === 1 ? localRef(plan, tag, unit[0]) : tag
+    const argv = recordArgv(how.argv(buildArgv(ownCache(b, unit, plan.platforms), unit, ref, files), dir), metadata)
     const from = since(started)
     const out = await docker(argv, { allowFailure: true })
     const to = since(started)
     const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`
-    const outcome = out.exitCode === 0 ? `Built ${formatPlatform(p)} in ${sec(to - from)} (${span})` : `Failed (${span})`
-    printGroup(`Build ${formatPlatform(p)}`, [...commandLines(argv, out), outcome])
+    const outcome = out.exitCode === 0 ? `Built ${list(unit)} in ${sec(to - from)} (${span})` : `Failed (${span})`
+    printGroup(`Build ${list(unit)}`, [...commandLines(argv, out), outcome])
     if (out.exitCode !== 0) {
-      failed.push({ platform: p, error: new CommandError(`docker ${argv.join(' ')}`, out) })
+      failed.push({ platforms: unit, error: new CommandError(`docker ${argv.join(' ')}`, out) })
       return
     }
     const recordRef = await recordOf(metadata)
-    const handedOn = nextGate(async () => each({ ...(await how.handOn(run, p, ref, dir, to - from, metadata)), recordRef }))
-    next.set(formatPlatform(p), settled(handedOn))
+    const ready = quiet(how.handOn(run, dir, { seconds: to - from, shared: unit.length > 1 }, metadata))
+    for (const p of unit) {
+      const handedOn = nextGate(async () => each({ ...(await (await ready)(p, localRef(plan, tag, p))), recordRef }))
+      next.set(formatPlatform(p), settled(handedOn))
+    }
   }
 
-  await withSecrets(run, files => settleAll(startOrder.map(p => buildGate(() => buildOne(p, files)))))
+  await withSecrets(run, files => settleAll(units.map(u => buildGate(() => buildOne(u, files)))))
   const ended = new Map<string, PromiseSettledResult<R>>()
   for (const [key, result] of next) ended.set(key, await result)
   if (failed.length > 0) throw buildFailure(failed)
   const rejected = [...ended.values()].find(r => r.status === 'rejected')
   if (rejected) throw rejected.reason
+  await how.rest?.()
   return plan.platforms.map(p => (ended.get(formatPlatform(p)) as PromiseFulfilledResult<R>).value)
 }
 
 /**
- * The build settings of one platform's build among several: its cache exports under that
- * platform's scope (withMatrixScope: a `type=gha` scope, a registry reference's tag), read back
- * from there, so that the builds, all exporting at once, do not overwrite one another's cache.
+ * The build settings of one build among several (of `unit`, some of `platforms`): its cache
+ * exports under its platforms' scope (withMatrixScope: a `type=gha` scope, a registry reference's
+ * tag), read back from there, so that the builds, all exporting at once, do not overwrite one
+ * another's cache.
  */
-export function ownCache(b: BuildInputs, p: Platform, platforms: readonly Platform[]): BuildInputs {
-  if (platforms.length < 2 || b.settings.cacheTo.length === 0) return b
-  const { from, to } = withMatrixScope({ from: b.settings.cacheFrom, to: b.settings.cacheTo }, ghaScope([p]))
+export function ownCache(b: BuildInputs, unit: readonly Platform[], platforms: readonly Platform[]): BuildInputs {
+  if (unit.length >= platforms.length || b.settings.cacheTo.length === 0) return b
+  const { from, to } = withMatrixScope({ from: b.settings.cacheFrom, to: b.settings.cacheTo }, ghaScope(unit))
   return { ...b, settings: { ...b.settings, cacheFrom: from, cacheTo: to } }
 }
 
+/**
+ * One platform built into the engine by the classic store's docker driver: its tests can start on
+ * the engine's image at once, while it is saved into its layout (`docker save`, streamed), which
+ * must then hold that same image.
+ */
 async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, buildSeconds: number): Promise<PlatformBuilt> {
-  const started = Date.now()
-  await saveLayout(ref, dir)
-  const top = await savedImage(dir)
-  const image = await findPlatformImage(dir, p)
   const imageId = await engineImageId(ref)
-  requireSameImage(ref, imageId, expectedImageId(run.plan.store, top, image.manifest.config))
-  const notes = [
-    `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written)`,
-    `The engine's image ${imageId} is the layout's`
-  ]
-  return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds, sharedBuild: false }
+  const started = Date.now()
+  const layout = quiet(
+    (async (): Promise<InLayout> => {
+      await saveLayout(ref, dir)
+      const top = await savedImage(dir)
+      const image = await findPlatformImage(dir, p)
+      requireSameImage(ref, imageId, expectedImageId(run.plan.store, top, image.manifest.config))
+      const notes = [
+        `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written), while the test ran`,
+        `The engine's image ${imageId} is the layout's`
+      ]
+      return { image, notes }
+    })()
+  )
+  return { platform: p, imageId, layout, buildSeconds, sharedBuild: false }
 }
 
 /** One platform of a layout loaded into the engine under `ref`, checked to be the layout's image there; `build`: its build's time, and whether that build served every platform. */
@@ -335,11 +379,11 @@ async function loadOne(
 }
 
 /** The first failed build's error, naming the others that failed with it. */
-function buildFailure(failed: readonly { platform: Platform; error: unknown }[]): unknown {
+function buildFailure(failed: readonly { platforms: readonly Platform[]; error: unknown }[]): unknown {
   if (failed.length === 1) return failed[0].error
   const first = failed[0]
   return new ArchwayError(
-    `The builds of ${list(failed.map(f => f.platform))} failed; ${formatPlatform(first.platform)}: ${(first.error as Error).message}`,
+    `The builds of ${list(failed.flatMap(f => f.platforms))} failed; ${list(first.platforms)}: ${(first.error as Error).message}`,
     { cause: first.error }
   )
 }
@@ -365,17 +409,19 @@ const commandLines = (argv: readonly string[], out: { stdout: string; stderr: st
   ...lines(out.stderr)
 ]
 
-/** What a build pushed, its documents read, and the whole of it being fetched into the layout (the line saying how, once done). */
+/** What a build pushed (`digest`), its documents read, and the whole of it being fetched into the layout since `started`. */
 interface PulledBack {
   readonly to: PushTarget
+  readonly digest: string
   readonly pushed: Pushed
-  readonly fetched: Promise<string>
+  readonly fetching: Fetching
+  readonly started: number
 }
 
 /**
  * What a build pushed by digest to `to` (its metadata file names it): its documents read, which
  * name each platform's manifest, and the whole image fetched meanwhile into the layout `dir`,
- * every blob checked against its digest.
+ * every blob checked against its digest, each platform's blobs there as soon as they are.
  */
 async function pullBack(client: RegistryClient, to: PushTarget, metadata: string, dir: string): Promise<PulledBack> {
   const digest = await pushedDigest(metadata)
@@ -383,19 +429,14 @@ async function pullBack(client: RegistryClient, to: PushTarget, metadata: string
   if (!top) throw new VerificationError(`the builder pushed ${pushedTo(to)}@${digest}, but the registry does not have it`)
   const pushed = await readPushed(client, to.repository, top)
   const started = Date.now()
-  const fetched = quiet(
-    fetchLayout(client, pushed, dir).then(
-      got =>
-        `Pushed by the builder as ${pushedTo(to)}@${digest}, fetched back into the OCI layout in ${sec(since(started))} (${got.blobs} blobs, ${(got.bytes / 1e6).toFixed(1)} MB, each checked against its digest)`
-    )
-  )
-  return { to, pushed, fetched }
+  const fetching = await startFetch(client, pushed, dir)
+  return { to, digest, pushed, fetching, started }
 }
 
 /**
  * One platform of what the builder pushed, pulled into the engine by its manifest's digest under
- * `ref`, for its tests to start at once; its layout, once fetched, must hold that same manifest and
- * the image the engine runs.
+ * `ref`, for its tests to start at once; its layout, once its blobs are fetched, must hold that
+ * same manifest and the image the engine runs.
  */
 async function pullOne(
   run: BuildRun,
@@ -406,19 +447,23 @@ async function pullOne(
   build: { seconds: number; shared: boolean }
 ): Promise<PlatformBuilt> {
   const manifest = pushedManifest(back.pushed, p)
+  const fetched = quiet(back.fetching.image(manifest).then(() => since(back.started)))
   const started = Date.now()
   await pullPlatform(`${pushedTo(back.to)}@${manifest.digest}`, ref)
   const imageId = await engineImageId(ref)
   const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId}`
   const layout = quiet(
-    back.fetched.then(async fetched => {
+    fetched.then(async took => {
       const image = await findPlatformImage(dir, p)
       if (image.descriptor.digest !== manifest.digest)
         throw new VerificationError(
           `the engine pulled ${manifest.digest} for ${formatPlatform(p)}, but its OCI layout holds ${image.descriptor.digest}: the image tested would not be the one pushed`
         )
       requireSameImage(ref, imageId, expectedImageId(run.plan.store, image.descriptor, image.manifest.config))
-      return { image, notes: [fetched, pulled] }
+      const blobs = [image.manifest.config, ...image.manifest.layers]
+      const mb = blobs.reduce((n, b) => n + b.size, 0) / 1e6
+      const note = `Pushed by the builder as ${pushedTo(back.to)}@${back.digest}; this platform's ${blobs.length} blobs (${mb.toFixed(1)} MB) fetched back into the OCI layout ${sec(took)} after the fetch began, each checked against its digest`
+      return { image, notes: [note, pulled] }
     })
   )
   return { platform: p, imageId, layout, buildSeconds: build.seconds, sharedBuild: build.shared }
@@ -435,11 +480,13 @@ async function pushedOnce<R>(run: BuildRun, to: PushTarget, each: (built: Platfo
   )
   const back = await pullBack(await connect(to.registry, b), to, metadata, dir)
   const gate = limiter(run.parallel)
-  return settleAll(
+  const results = await settleAll(
     plan.platforms.map(p =>
       gate(async () => each({ ...(await pullOne(run, p, back, dir, localRef(plan, tag, p), { seconds: took, shared: true })), recordRef }))
     )
   )
+  await back.fetching.done // the attestations' blobs too, before the push reads the layout
+  return results
 }
 
 async function ociLayout<R>(run: BuildRun, each: (built: PlatformBuilt) => Promise<R>): Promise<R[]> {

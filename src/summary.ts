@@ -31,7 +31,7 @@ function size(bytes: number): string {
 }
 
 function row(r: PlatformResult, nodes: boolean): string {
-  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? ' (all)' : ''}`
+  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? ' (shared)' : ''}`
   const retried = r.retry ? `, under QEMU \`${r.retry.to}\` after a crash under \`${r.retry.from}\`` : ''
   const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s${retried})` : 'none'
   const accepted = r.arch?.accepted.count ? `, ${r.arch.accepted.count} of another architecture accepted` : ''

@@ -4,10 +4,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
-import { sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
+import { deleteRepository, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
 import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
 import { sampleContext } from '../helpers/sample.js'
-import { localImages, testEnv } from '../helpers/testenv.js'
+import { docker, localImages, testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()
 
@@ -137,6 +137,51 @@ describe('a crash under emulation', () => {
       `Tests crashed on linux/arm64 with SIGSEGV under QEMU ${main.outputs['qemu-version']}, and again with SIGSEGV (exit code 139) under QEMU ${versions['linux/arm64']}: not an emulator bug of one version`
     )
     expect(main.errors[0]).not.toContain('linux/amd64')
+  })
+})
+
+describe('a layer gzip would not shrink, on the classic store', () => {
+  it('is published as it is, an uncompressed OCI layer, which another engine pulls and runs', async () => {
+    const repository = unique('random-layer')
+    const image = `${env.registryOpen}/${repository}`
+    const dockerfile = [
+      'FROM scratch',
+      'ARG TARGETARCH',
+      'ARG TARGETVARIANT',
+      'COPY .busybox/${TARGETARCH}${TARGETVARIANT} /bin/busybox',
+      'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
+      'RUN head -c 1048576 /dev/urandom > /random && sha256sum /random > /random.sum',
+      'COPY hello.sh run-tests.sh /app/'
+    ].join('\n')
+    const { main, post } = await job(await newRunner(env.toolCache), env.dockerClassic, {
+      platforms: 'linux/amd64,linux/arm64',
+      image,
+      tags: 'v1',
+      context: sampleContext(env.busyboxDir, dockerfile),
+      test: 'sh /app/run-tests.sh',
+      push: 'true'
+    })
+    try {
+      expect([main.code, post?.code]).toEqual([0, 0])
+      const index = JSON.parse(skopeoRaw(`${image}:v1`).toString()) as { manifests: { digest: string }[] }
+      for (const { digest } of index.manifests) {
+        const manifest = JSON.parse(skopeoRaw(`${image}@${digest}`).toString()) as { layers: { mediaType: string }[] }
+        // busybox, its links and the app gzipped; the random megabyte as it is.
+        expect(manifest.layers.map(l => l.mediaType)).toEqual([
+          'application/vnd.oci.image.layer.v1.tar+gzip',
+          'application/vnd.oci.image.layer.v1.tar+gzip',
+          'application/vnd.oci.image.layer.v1.tar',
+          'application/vnd.oci.image.layer.v1.tar+gzip'
+        ])
+      }
+      for (const p of ['linux/amd64', 'linux/arm64'])
+        expect(docker(env.dockerContainerd, ['run', '--rm', '--platform', p, `${image}:v1`, 'sha256sum', '-c', '/random.sum'])).toBe(
+          '/random: OK\n'
+        )
+    } finally {
+      docker(env.dockerContainerd, ['image', 'rm', '--force', `${image}:v1`])
+      await deleteRepository(env.registryOpen, repository)
+    }
   })
 })
 

@@ -102,6 +102,21 @@ describe('the build plan', () => {
     expect(planBuild({ store: 'classic' }, builder, SIX.slice(1, 2), 2, 16 * GIB, EMULATED).kind).toBe('oci-layout')
   })
 
+  it('is a build per node on a builder of several nodes, of the platforms buildx sends to that node, or one build where it sends them all to one', () => {
+    const emulating = (name: string, created: string) => ({ ...node(name, [created]), platforms: [created, ...SIX.map(formatPlatform)] })
+    const fleet = { name: 'fleet', driver: 'remote', nodes: [emulating('fleet0', 'linux/amd64'), emulating('fleet1', 'linux/arm64')] }
+    const to = { registry: 'ghcr.io', repository: 'acme/app' }
+    const plan = planBuild({ store: 'classic' }, fleet, SIX, 2, 16 * GIB, EMULATED, false, to)
+    expect(plan.kind).toBe('pushed-each')
+    expect(describePlan(plan)).toBe(
+      'Build plan: builder fleet (remote driver, 2 nodes, BuildKit v0.13.2), 2 builds at once, one per node (fleet0: linux/amd64, linux/arm/v7, linux/s390x, linux/ppc64le, linux/riscv64; fleet1: linux/arm64), each sent by buildx to its node and pushed by digest to ghcr.io/acme/app by it (untagged until every platform passes), each platform pulled back by its digest into the classic image store for its tests and fetched back as an OCI layout meanwhile'
+    )
+    // Platforms all sent to one node make one build, as on a builder of one node.
+    const toFleet0 = SIX.filter(p => p.architecture !== 'arm64')
+    expect(planBuild({ store: 'classic' }, fleet, toFleet0, 2, 16 * GIB, EMULATED).kind).toBe('oci-layout')
+    expect(planBuild({ store: 'classic' }, fleet, toFleet0, 2, 16 * GIB, EMULATED, false, to).kind).toBe('pushed')
+  })
+
   it("is pushed by digest by the builder itself, then fetched back, when the builder can push to the tags' first repository", () => {
     const to = { registry: 'ghcr.io', repository: 'acme/app' }
     const one = { name: 'builder-1', driver: 'docker-container', nodes: [node('builder-10')] }
@@ -114,7 +129,7 @@ describe('the build plan', () => {
     const each = planBuild({ store: 'classic' }, fleet, SIX, 2, 16 * GIB, EMULATED, false, to)
     expect(each.kind).toBe('pushed-each')
     expect(describePlan(each)).toBe(
-      'Build plan: builder fleet (remote driver, 2 nodes, BuildKit v0.13.2), 6 builds at once, one per platform, each sent by buildx to its node and pushed by digest to ghcr.io/acme/app by it (untagged until every platform passes), each pulled back by its digest into the classic image store for its tests and fetched back as an OCI layout meanwhile'
+      'Build plan: builder fleet (remote driver, 2 nodes, BuildKit v0.13.2), 6 builds at once, one per platform, each sent by buildx to its node and pushed by digest to ghcr.io/acme/app by it (untagged until every platform passes), each platform pulled back by its digest into the classic image store for its tests and fetched back as an OCI layout meanwhile'
     )
     // The docker driver pushes nothing itself: the engine's image is tested, then Archway pushes it.
     expect(planBuild({ store: 'containerd' }, DEFAULT, SIX, 2, 16 * GIB, EMULATED, false, to).kind).toBe('multi-platform')

@@ -19,7 +19,16 @@ describe('the summary of a build on a builder of BuildKit of its own', () => {
     const builder = { name: 'fleet', driver: 'remote', nodes: [node('fleet0'), node('fleet1')] }
     const pipeline = {
       engine: { version: '28.5.2', store: 'classic' as const },
-      plan: { kind: 'layout-each' as const, store: 'classic' as const, builder, platforms: [amd64, arm64] },
+      plan: {
+        kind: 'layout-each' as const,
+        store: 'classic' as const,
+        builder,
+        platforms: [amd64, arm64],
+        builds: [
+          { platforms: [amd64], node: 'fleet0' },
+          { platforms: [arm64], node: 'fleet1' }
+        ]
+      },
       platforms: [result(amd64, nodeOf('fleet/fleet0/kx8a9')), result(arm64, nodeOf('fleet/fleet1/q2m3n'))]
     }
     const md = renderSummary({ platforms: ['linux/amd64', 'linux/arm64'], host: 'amd64', pipeline })

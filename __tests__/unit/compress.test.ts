@@ -1,9 +1,18 @@
 import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { BLOCK_SIZE, blockLevel, blocksOf, gzipToFile, LEVEL, SAMPLE_SIZE } from '../../src/publish/compress.js'
+import {
+  BLOCK_SIZE,
+  blockLevel,
+  blocksOf,
+  gzipToFile,
+  LEVEL,
+  SAMPLE_SIZE,
+  storedMember,
+  wouldStoreAll
+} from '../../src/publish/compress.js'
 import { tempDir } from '../helpers/tmp.js'
 
 async function* chunks(...parts: Buffer[]): AsyncGenerator<Buffer> {
@@ -38,6 +47,14 @@ describe('blocksOf', () => {
     expect(Buffer.concat(blocks)).toEqual(data)
   })
 
+  it('hands on whole blocks of a chunk read a block at a time without copying them', async () => {
+    const data = randomBytes(25)
+    const blocks = await collect(blocksOf(chunks(data.subarray(0, 20), data.subarray(20)), 10))
+    expect(blocks.map(b => b.length)).toEqual([10, 10, 5])
+    expect(blocks[0].buffer).toBe(data.buffer)
+    expect(Buffer.concat(blocks)).toEqual(data)
+  })
+
   it('gives one empty block for an empty stream, and no empty block after a full one', async () => {
     expect((await collect(blocksOf(chunks(), 10))).map(b => b.length)).toEqual([0])
     expect((await collect(blocksOf(chunks(randomBytes(20)), 10))).map(b => b.length)).toEqual([10, 10])
@@ -50,6 +67,50 @@ describe('blockLevel', () => {
     expect(await blockLevel(randomBytes(SAMPLE_SIZE * 2))).toBe(0)
     // Only the sample decides: random bytes after compressible ones do not count.
     expect(await blockLevel(Buffer.concat([text(SAMPLE_SIZE), randomBytes(SAMPLE_SIZE)]))).toBe(LEVEL)
+  })
+})
+
+describe('wouldStoreAll', () => {
+  const dir = tempDir('would-store')
+  const file = (name: string, data: Buffer) => {
+    const path = join(dir, name)
+    writeFileSync(path, data)
+    return wouldStoreAll(path, data.length)
+  }
+
+  it('is true where every block starts with bytes that do not shrink, and false for an empty file', async () => {
+    expect(await file('random', randomBytes(2 * BLOCK_SIZE + 10))).toBe(true)
+    expect(await file('short', randomBytes(1000))).toBe(true)
+    expect(await file('empty', Buffer.alloc(0))).toBe(false)
+  })
+
+  it('is false as soon as one block starts with bytes that shrink, wherever it is', async () => {
+    expect(await file('text', text(BLOCK_SIZE))).toBe(false)
+    expect(await file('random-then-text', Buffer.concat([randomBytes(BLOCK_SIZE), text(SAMPLE_SIZE)]))).toBe(false)
+    // Only the samples count: text after a block's random start does not.
+    expect(await file('text-inside', Buffer.concat([randomBytes(SAMPLE_SIZE), text(BLOCK_SIZE - SAMPLE_SIZE)]))).toBe(true)
+  })
+})
+
+describe('storedMember', () => {
+  const dir = tempDir('stored')
+
+  it('is a gzip member that gunzip and GNU gzip read back whole, at any length around a stored block', () => {
+    for (const length of [0, 1, 65_535, 65_536, 2 * 65_535 + 1, BLOCK_SIZE]) {
+      const data = randomBytes(length)
+      const member = Buffer.concat(storedMember(data))
+      expect(member.length).toBe(10 + Math.max(1, Math.ceil(length / 65_535)) * 5 + length + 8)
+      expect(gunzipSync(member).equals(data)).toBe(true)
+      const path = join(dir, `stored-${length}.gz`)
+      writeFileSync(path, member)
+      expect(execFileSync('gzip', ['-dc', path], { maxBuffer: 8 * 1024 * 1024 }).equals(data)).toBe(true)
+    }
+  })
+
+  it('fails gunzip when a byte of its data changes (the CRC-32 covers it)', () => {
+    const member = Buffer.concat(storedMember(text(1000)))
+    member[500] ^= 1
+    expect(() => gunzipSync(member)).toThrow(/incorrect data check/)
   })
 })
 

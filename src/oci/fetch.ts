@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { mapLimit } from '../concurrency.js'
+import { mapLimit, quiet } from '../concurrency.js'
 import { type Platform, platformKey } from '../platform.js'
 import type { RegistryClient } from '../registry/client.js'
 import { blobPath, LayoutError, MAX_JSON_BLOB } from './layout.js'
@@ -84,14 +84,69 @@ export function pushedManifest(pushed: Pushed, platform: Platform): Descriptor {
   return found[0]
 }
 
-/** Everything `pushed` names, into the OCI layout `dir`: its documents, then its blobs, streamed and checked. */
-export async function fetchLayout(client: RegistryClient, pushed: Pushed, dir: string): Promise<Fetched> {
+/** A fetch into an OCI layout under way: the whole of it, and any blobs of it on their own. */
+export interface Fetching {
+  /** Every blob fetched and checked. */
+  readonly done: Promise<Fetched>
+  /** These blobs (of `pushed`) fetched and checked; rejects as soon as one of them fails. */
+  readonly blobs: (digests: readonly string[]) => Promise<void>
+  /** The blobs of one image manifest of `pushed`, its config and layers, fetched and checked. */
+  readonly image: (manifest: Descriptor) => Promise<void>
+}
+
+/**
+ * Everything `pushed` names, into the OCI layout `dir`: its documents, `oci-layout` and
+ * `index.json` at once (resolved when they are written), then its blobs, streamed and checked,
+ * in the order the manifests name them, so that the first image's blobs are there first.
+ */
+export async function startFetch(client: RegistryClient, pushed: Pushed, dir: string): Promise<Fetching> {
   for (const algorithm of new Set([...pushed.documents.keys(), ...pushed.blobs.map(b => b.digest)].map(d => d.split(':')[0])))
     await mkdir(join(dir, 'blobs', algorithm), { recursive: true })
   await Promise.all([...pushed.documents].map(([digest, bytes]) => writeFile(blobPath(dir, digest), bytes)))
-  await mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, b => client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)))
   await writeFile(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }))
   await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [pushed.top] }))
-  const bytes = [...pushed.documents.values()].reduce((n, b) => n + b.length, 0) + pushed.blobs.reduce((n, b) => n + b.size, 0)
-  return { blobs: pushed.documents.size + pushed.blobs.length, bytes }
+  const each = new Map(pushed.blobs.map(b => [b.digest, deferred()]))
+  const done = quiet(
+    mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, async b => {
+      const one = each.get(b.digest)!
+      await client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)).then(one.resolve, one.reject)
+      return one.promise
+    }).then(() => {
+      const bytes = [...pushed.documents.values()].reduce((n, b) => n + b.length, 0) + pushed.blobs.reduce((n, b) => n + b.size, 0)
+      return { blobs: pushed.documents.size + pushed.blobs.length, bytes }
+    })
+  )
+  // A failed download is the whole fetch's error (`done`); each blob's promise is awaited only where asked.
+  for (const d of each.values()) d.promise.catch(() => undefined)
+  const blobs = async (digests: readonly string[]) => {
+    await Promise.all(
+      digests.map(digest => {
+        const one = each.get(digest)
+        if (!one) throw new LayoutError(`${pushed.repository}@${pushed.top.digest} names no blob ${digest}`)
+        return one.promise
+      })
+    )
+  }
+  const image = (manifest: Descriptor) => {
+    const bytes = pushed.documents.get(manifest.digest)
+    if (!bytes) return Promise.reject(new LayoutError(`${pushed.repository}@${pushed.top.digest} names no manifest ${manifest.digest}`))
+    const m = JSON.parse(bytes.toString()) as ImageManifest
+    return blobs([m.config, ...(m.layers ?? [])].map(b => b.digest))
+  }
+  return { done, blobs, image }
+}
+
+/** Everything `pushed` names, into the OCI layout `dir` (startFetch), once it is all there. */
+export async function fetchLayout(client: RegistryClient, pushed: Pushed, dir: string): Promise<Fetched> {
+  return (await startFetch(client, pushed, dir)).done
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve!: () => void
+  let reject!: (err: unknown) => void
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
 }

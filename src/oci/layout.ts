@@ -68,23 +68,24 @@ export async function readJsonBlob<T>(dir: string, descriptor: Descriptor): Prom
 }
 
 /**
- * A blob as a stream, for layers too large to hold: its bytes are hashed as they pass, and the
+ * A blob as a stream, for layers too large to hold, read `chunkSize` bytes at a time (Node's
+ * 64 KiB by default): its bytes are hashed as they pass, and the
  * stream ends in a VerificationError, instead of ending, when the size or digest is wrong. So a
  * reader must treat what it saw as unconfirmed until the stream has ended cleanly.
  */
-export function blobStream(dir: string, descriptor: Descriptor): Readable {
+export function blobStream(dir: string, descriptor: Descriptor, chunkSize?: number): Readable {
   const path = blobPath(dir, descriptor.digest)
-  return Readable.from(verifiedChunks(dir, path, descriptor), { objectMode: false })
+  return Readable.from(verifiedChunks(dir, path, descriptor, chunkSize), { objectMode: false })
 }
 
-async function* verifiedChunks(dir: string, path: string, descriptor: Descriptor): AsyncGenerator<Buffer> {
+async function* verifiedChunks(dir: string, path: string, descriptor: Descriptor, chunkSize?: number): AsyncGenerator<Buffer> {
   const [algorithm, hex] = descriptor.digest.split(':')
   const hash = createHash(algorithm)
   let size = 0
   let file: Readable
   try {
     await stat(path)
-    file = createReadStream(path)
+    file = createReadStream(path, { highWaterMark: chunkSize })
   } catch (err) {
     throw new LayoutError(`blob ${descriptor.digest} is missing from the OCI layout ${dir}`, { cause: err })
   }

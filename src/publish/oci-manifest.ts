@@ -1,7 +1,8 @@
 /**
  * What a platform image is published as: an OCI image manifest over the layout's own
  * config and layers. Docker schema 2 media types are renamed to their OCI equals (same
- * bytes); uncompressed layers (the classic store's `docker save`) are to be gzipped first;
+ * bytes); uncompressed layers (the classic store's `docker save`) are gzipped first, unless
+ * gzip would not shrink them (prepareImage), then they stay OCI's uncompressed layers;
  * the `manifest:` annotations are added to the built manifest's own. Pure.
  */
 import { sortedAnnotations } from '../annotations.js'
@@ -16,7 +17,7 @@ const OCI_EQUIVALENT: Readonly<Record<string, string>> = {
   [MediaType.DockerLayer]: MediaType.OciLayer
 }
 
-/** The layers that must be compressed before they are published. */
+/** The uncompressed layers: gzipped before they are published, where gzip shrinks them. */
 export function uncompressedLayers(manifest: ImageManifest): Descriptor[] {
   return manifest.layers.filter(l => l.mediaType === MediaType.OciLayer || l.mediaType === MediaType.DockerLayer)
 }

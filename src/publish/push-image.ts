@@ -5,7 +5,7 @@ import { mapLimit } from '../concurrency.js'
 import { blobPath, blobStream, type PlatformImage, readBlob } from '../oci/layout.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
 import type { RegistryClient } from '../registry/client.js'
-import { gzipToFile } from './compress.js'
+import { BLOCK_SIZE, gzipToFile, wouldStoreAll } from './compress.js'
 import { type OciManifestDocument, ociManifest, uncompressedLayers } from './oci-manifest.js'
 
 /** Blob uploads in flight at once, per image. */
@@ -19,7 +19,7 @@ async function gzipLayer(
   signal?: AbortSignal
 ): Promise<{ descriptor: Descriptor; path: string }> {
   const path = join(scratch, `${layer.digest.replace(':', '-')}.tar.gz`)
-  const { digest, size } = await gzipToFile(blobStream(image.dir, layer), path, { signal })
+  const { digest, size } = await gzipToFile(blobStream(image.dir, layer, BLOCK_SIZE), path, { signal })
   return { descriptor: { mediaType: MediaType.OciLayerGzip, digest, size }, path }
 }
 
@@ -30,7 +30,9 @@ export interface Published extends OciManifestDocument {
 
 /**
  * The manifest to publish (with the platform's `manifest:` annotations) and where each blob lies,
- * without touching the registry; `signal` stops the compression between two blocks.
+ * without touching the registry; `signal` stops the compression between two blocks. Uncompressed
+ * layers (the classic store's) are gzipped, except those gzip would only store (wouldStoreAll),
+ * which are published as they are: the same size, the very bytes the engine ran.
  */
 export async function prepareImage(
   image: PlatformImage,
@@ -42,6 +44,8 @@ export async function prepareImage(
   const replaced = new Map<string, Descriptor>()
   const paths = new Map<string, string>()
   for (const layer of uncompressedLayers(image.manifest)) {
+    // A layer gzip would only store is published as it is, under OCI's uncompressed layer type.
+    if (await wouldStoreAll(blobPath(image.dir, layer.digest), layer.size)) continue
     const gz = await gzipLayer(image, layer, scratch, signal)
     replaced.set(layer.digest, gz.descriptor)
     paths.set(gz.descriptor.digest, gz.path)

@@ -1,8 +1,8 @@
 /** What a builder pushed by digest, read back from a registry (the tests' in-process one) and fetched into an OCI layout. */
 import { randomBytes } from 'node:crypto'
 import { VerificationError } from '../../../src/errors.js'
-import { fetchLayout, pushedManifest, readPushed } from '../../../src/oci/fetch.js'
-import { findPlatformImage } from '../../../src/oci/layout.js'
+import { fetchLayout, pushedManifest, readPushed, startFetch } from '../../../src/oci/fetch.js'
+import { findPlatformImage, LayoutError } from '../../../src/oci/layout.js'
 import type { Descriptor } from '../../../src/oci/types.js'
 import { type Platform, parsePlatform } from '../../../src/platform.js'
 import { RegistryClient } from '../../../src/registry/client.js'
@@ -96,5 +96,33 @@ describe('an image pushed by digest', () => {
     const err = await fetchLayout(client(), await readPushed(client(), REPO, top), tempDir('fetched')).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(VerificationError)
     expect((err as Error).message).toMatch(/has 5000 bytes \(4999 expected\)/)
+  })
+
+  it("gives each image's blobs on their own, so that one image is there while the others still come, and a bad blob fails only the images naming it", async () => {
+    const good = platformImage('amd64')
+    const config = Buffer.from('{"architecture":"arm64","os":"linux"}')
+    const layer = randomBytes(5000)
+    server.addBlob(REPO, config)
+    server.addBlob(REPO, layer)
+    const manifest = JSON.parse(imageManifest(config, [layer]).toString())
+    manifest.layers[0].size = 4999
+    const badBytes = Buffer.from(JSON.stringify(manifest))
+    const bad = { mediaType: OCI_MANIFEST, digest: server.addManifest(REPO, badBytes, OCI_MANIFEST), size: badBytes.length }
+    const { layer: _, ...amd64 } = good
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [amd64, { ...bad, platform: { os: 'linux', architecture: 'arm64' } }]
+      })
+    )
+    const top = { mediaType: OCI_INDEX, digest: server.addManifest(REPO, index, OCI_INDEX), size: index.length }
+    const dir = tempDir('fetched')
+    const fetching = await startFetch(client(), await readPushed(client(), REPO, top), dir)
+    await fetching.image(amd64)
+    expect((await findPlatformImage(dir, platform('linux/amd64'))).manifest.layers[0].digest).toBe(sha256(good.layer))
+    await expect(fetching.image(bad)).rejects.toThrow(/has 5000 bytes \(4999 expected\)/)
+    await expect(fetching.done).rejects.toBeInstanceOf(VerificationError)
+    await expect(fetching.blobs([`sha256:${'0'.repeat(64)}`])).rejects.toBeInstanceOf(LayoutError)
   })
 })

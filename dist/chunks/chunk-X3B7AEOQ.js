@@ -3860,18 +3860,18 @@ async function readBlob(dir, descriptor, maxSize = MAX_JSON_BLOB) {
 async function readJsonBlob(dir, descriptor) {
   return parseJson(await readBlob(dir, descriptor), `blob ${descriptor.digest}`);
 }
-function blobStream(dir, descriptor) {
+function blobStream(dir, descriptor, chunkSize) {
   const path = blobPath(dir, descriptor.digest);
-  return Readable.from(verifiedChunks(dir, path, descriptor), { objectMode: false });
+  return Readable.from(verifiedChunks(dir, path, descriptor, chunkSize), { objectMode: false });
 }
-async function* verifiedChunks(dir, path, descriptor) {
+async function* verifiedChunks(dir, path, descriptor, chunkSize) {
   const [algorithm, hex] = descriptor.digest.split(":");
   const hash = createHash(algorithm);
   let size2 = 0;
   let file;
   try {
     await stat(path);
-    file = createReadStream(path);
+    file = createReadStream(path, { highWaterMark: chunkSize });
   } catch (err2) {
     throw new LayoutError(`blob ${descriptor.digest} is missing from the OCI layout ${dir}`, { cause: err2 });
   }
@@ -4170,10 +4170,11 @@ function diffIdCheck(diffId, layer) {
     }
   });
 }
+var READ_CHUNK = 1024 * 1024;
 async function scanLayer(dir, layer, diffId, inspect) {
   const changes = emptyChanges();
   const tar = (0, import_tar_stream.extract)();
-  const source = blobStream(dir, layer);
+  const source = blobStream(dir, layer, READ_CHUNK);
   const sameBytes = layerCompression(layer.mediaType) === "none" && layer.digest === diffId;
   const piping = sameBytes ? pipeline(source, tar) : pipeline(source, decompressorFor(layer), diffIdCheck(diffId, layer.digest), tar);
   piping.catch(() => void 0);
@@ -4368,7 +4369,7 @@ function size(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 function row(r, nodes) {
-  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? " (all)" : ""}`;
+  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? " (shared)" : ""}`;
   const retried = r.retry ? `, under QEMU \`${r.retry.to}\` after a crash under \`${r.retry.from}\`` : "";
   const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s${retried})` : "none";
   const accepted = r.arch?.accepted.count ? `, ${r.arch.accepted.count} of another architecture accepted` : "";
