@@ -79,13 +79,16 @@ import {
   warning
 } from "./chunks/chunk-F3BWMWNQ.js";
 import "./chunks/chunk-WNQVWJY4.js";
-import "./chunks/chunk-ATW73TXN.js";
+import {
+  runnerTemp
+} from "./chunks/chunk-RC2TD7ZA.js";
 import {
   binaryPath,
   evict,
   lookup,
   qemuRoot
 } from "./chunks/chunk-P66M5DIW.js";
+import "./chunks/chunk-ATW73TXN.js";
 import "./chunks/chunk-ZCJDHQZA.js";
 import {
   require_semver
@@ -111,9 +114,6 @@ import {
 import {
   __toESM
 } from "./chunks/chunk-QFDZJLFJ.js";
-
-// src/main.ts
-import { tmpdir } from "node:os";
 
 // src/build-host.ts
 var semver = __toESM(require_semver(), 1);
@@ -614,16 +614,16 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-EAMSK5PY.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-WFWZ4JYS.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
       import("./chunks/resolve-FTY5UNWY.js"),
-      import("./chunks/install-U56YROS4.js"),
-      import("./chunks/kept-DJOVQSUE.js"),
+      import("./chunks/install-72FXQBLF.js"),
+      import("./chunks/kept-2QBCGGGG.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
-      import("./chunks/download-EAF2UURE.js")
+      import("./chunks/download-BDMNUXDV.js")
     ]);
     return {
       resolveQemu,
@@ -2199,7 +2199,7 @@ async function buildJob(inputs, build, buildHost) {
   const swaps = [];
   try {
     const options = {
-      tempDir: process.env.RUNNER_TEMP || tmpdir(),
+      tempDir: runnerTemp(),
       qemuVersions,
       emulated: emulatedPlatforms(share, host),
       machine: host,

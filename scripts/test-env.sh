@@ -9,6 +9,9 @@
 #   bash scripts/test-env.sh buildkit  BuildKit's pieces alone: build it (once), start its daemons, import its image
 #   bash scripts/test-env.sh status  show what is up; exits non-zero if anything is missing
 #   bash scripts/test-env.sh down    stop the engines, registries and daemons started here (keeps files)
+#   bash scripts/test-env.sh gc      the registries' garbage collection: each stopped, every blob and
+#                                    untagged manifest no tag reaches removed, started again (when
+#                                    no test or bench runs: benches delete their tags, not the bytes)
 #   bash scripts/test-env.sh env     print `export` lines for tests (eval "$(... env)")
 #
 # Any piece that cannot be brought up ends `up` with a non-zero exit and a last line
@@ -1368,6 +1371,25 @@ cmd_status() {
   return "$bad"
 }
 
+cmd_gc() {
+  PIECE=gc
+  local name before after
+  for name in open auth token; do
+    [[ -f $STATE/registries/$name/config.yml ]] || continue
+    before=$(du -sm "$STATE/registries/$name/data" | cut -f1)
+    stop_pid "$STATE/run/registry-$name.pid" "$STATE/registries/$name/config.yml" "registry $name"
+    # A repository whose every tag was deleted may have no tags folder, which the collector
+    # takes for an unknown repository and stops on.
+    find "$STATE/registries/$name/data" -type d -name _manifests -exec mkdir -p {}/tags \;
+    run_logged "$STATE/logs/registry-$name-gc.log" docker-registry garbage-collect --delete-untagged "$STATE/registries/$name/config.yml"
+    after=$(du -sm "$STATE/registries/$name/data" | cut -f1)
+    log "registry $name: garbage-collected, ${before} MB -> ${after} MB"
+  done
+  piece_registry_open
+  piece_registry_auth
+  piece_registry_token
+}
+
 cmd_env() {
   env_lines
   if [[ -w $STATE || ( ! -e $STATE && -w $(dirname "$STATE") ) ]]; then
@@ -1380,10 +1402,11 @@ case ${1:-} in
   up) cmd_up "${2:-}" ;;
   buildkit) cmd_buildkit ;;
   down) cmd_down ;;
+  gc) cmd_gc ;;
   status) cmd_status || exit 1 ;;
   env) cmd_env ;;
   *)
-    echo "usage: bash scripts/test-env.sh up [--buildkit-later]|buildkit|status|down|env" >&2
+    echo "usage: bash scripts/test-env.sh up [--buildkit-later]|buildkit|status|down|gc|env" >&2
     exit 2
     ;;
 esac

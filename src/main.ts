@@ -1,5 +1,4 @@
 /** The main step: the inputs, then emulation, then build, test, verify and push; the post step publishes. */
-import { tmpdir } from 'node:os'
 import * as core from '@actions/core'
 import { type BuildHost, builderEmulatorsWarning, checkBuildHost, inspectBuildHost } from './build-host.js'
 import { contextCredentialsWarning } from './context-credentials.js'
@@ -12,6 +11,7 @@ import { merge, startRelease } from './publish/matrix.js'
 import { pendingPublish } from './publish/pending.js'
 import type { QemuSetup } from './qemu/setup.js'
 import { formatReference } from './registry/reference.js'
+import { runnerTemp } from './runner-temp.js'
 import { type PublishState, saveState } from './state.js'
 import { runStep } from './step.js'
 import { renderSummary, writeSummary } from './summary.js'
@@ -63,7 +63,7 @@ async function buildJob(inputs: Inputs, build: BuildInputs, buildHost: BuildHost
   const swaps: Swap[] = []
   try {
     const options = {
-      tempDir: process.env.RUNNER_TEMP || tmpdir(),
+      tempDir: runnerTemp(),
       qemuVersions,
       emulated: emulatedPlatforms(share, host),
       machine: host,

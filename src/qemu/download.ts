@@ -8,11 +8,11 @@
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { HttpClient } from '@actions/http-client'
 import { isRetryableNetworkError, RETRYABLE_STATUSES, type RetryPolicy, retryPolicyFromEnv, withRetry } from '../registry/retry.js'
+import { runnerTemp } from '../runner-temp.js'
 
 /** An answer other than 200 to a download. */
 export class HttpStatusError extends Error {
@@ -30,11 +30,7 @@ export function retryableDownload(err: unknown): boolean {
 const SOCKET_TIMEOUT_MS = 60_000
 
 /** Downloads `url` into a new file of `dir` (default RUNNER_TEMP), returning its path; nothing is left behind on failure. */
-export async function download(
-  url: string,
-  dir = process.env.RUNNER_TEMP || tmpdir(),
-  policy: RetryPolicy = retryPolicyFromEnv()
-): Promise<string> {
+export async function download(url: string, dir = runnerTemp(), policy: RetryPolicy = retryPolicyFromEnv()): Promise<string> {
   await mkdir(dir, { recursive: true })
   const dest = join(dir, randomUUID())
   const http = new HttpClient('archway', [], { allowRetries: false, socketTimeout: SOCKET_TIMEOUT_MS })

@@ -15,6 +15,9 @@ export function packagePath(pkg: Pick<QemuPackage, 'layout'>, emulator: string):
   return pkg.layout === 'static-suffix' ? `./usr/bin/qemu-${emulator}-static` : `./usr/bin/qemu-${emulator}`
 }
 
+/** A path in the .deb's data as its md5sums names it: `./usr/bin/qemu-arm` -> `usr/bin/qemu-arm`. */
+export const md5sumsName = (path: string): string => path.replace(/^\.\//, '')
+
 export interface InstallOptions {
   readonly mirror: string
   readonly toolCache: string
@@ -80,7 +83,7 @@ export async function install(pkg: QemuPackage, o: InstallOptions, into?: Instal
     await mkdir(unpackedDir)
     await mkdir(staged)
     const sums = await readMd5sums(deb, work)
-    const holds = sums.size > 0 ? o.emulators.filter(e => sums.has(packagePath(pkg, e).slice(2))) : undefined
+    const holds = sums.size > 0 ? o.emulators.filter(e => sums.has(md5sumsName(packagePath(pkg, e)))) : undefined
     const absent = (e: string) => !(into && e in into.binaries)
     const wanted = holds ? o.needed.filter(e => holds.includes(e) && absent(e)) : o.emulators
     const paths = wanted.map(e => packagePath(pkg, e))
@@ -131,7 +134,7 @@ export async function takeKept(
 ): Promise<Map<string, string>> {
   const taken = new Map<string, string>()
   for (const path of wanted) {
-    const sum = sums.get(path.replace(/^\.\//, ''))
+    const sum = sums.get(md5sumsName(path))
     if (!sum) continue // the package has no such file
     const s = await lstat(join(keptDir, basename(path))).catch(() => undefined)
     if (!s) continue

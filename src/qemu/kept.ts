@@ -5,13 +5,14 @@
  */
 import { constants } from 'node:fs'
 import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { VerificationError } from '../errors.js'
+import { runnerTemp } from '../runner-temp.js'
 import { type ArchiveOptions, type Fetcher, readSuite } from './archive.js'
 import { extractFromDeb, readMd5sums } from './deb.js'
+import { md5sumsName, packagePath } from './install.js'
 import type { QemuQuery } from './query.js'
-import { choose, PACKAGE_NAMES, type QemuPackage, staticPackage, suitesFor, warnIfExpired } from './resolve.js'
+import { choose, type Layout, PACKAGE_NAMES, type QemuPackage, staticPackage, suitesFor, warnIfExpired } from './resolve.js'
 import { binaryPath, type Installed } from './toolcache.js'
 
 /** `<tool cache>/qemu-debian/<key>`: outside `qemu/`, so that nothing restored there can pass for an installed version. */
@@ -141,6 +142,9 @@ export async function readKept(
   return chosen
 }
 
+/** Both layouts Debian has shipped static QEMU in (resolve.ts). */
+const LAYOUTS: readonly Layout[] = ['static-suffix', 'plain']
+
 /**
  * Adds to a kept folder the emulators of `emulators` its .deb holds and it does not keep yet,
  * unpacked from that .deb (checked against the signed index when it was downloaded): what the
@@ -152,15 +156,15 @@ export async function completeKept(dir: string, emulators: readonly string[]): P
   const debs = (await readdir(join(dir, 'pool'), { recursive: true }).catch(() => [])).filter(f => f.endsWith('.deb'))
   if (debs.length !== 1) return []
   const deb = await readFile(join(dir, 'pool', debs[0]))
-  const scratch = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'archway-kept-'))
+  const scratch = await mkdtemp(join(runnerTemp(), 'archway-kept-'))
   try {
     const sums = await readMd5sums(deb, scratch)
     const kept = new Set(await readdir(keptEmulatorsDir(dir)).catch(() => []))
-    // By package path: a package of static emulators names them plainly or with -static (resolve.ts).
+    // By package path, in either layout Debian has shipped (the md5sums say which this .deb has).
     const wanted = new Map<string, string>()
     for (const e of emulators) {
-      const path = [`usr/bin/qemu-${e}-static`, `usr/bin/qemu-${e}`].find(p => sums.has(p))
-      if (path && !kept.has(`qemu-${e}`)) wanted.set(`./${path}`, e)
+      const path = LAYOUTS.map(layout => packagePath({ layout }, e)).find(p => sums.has(md5sumsName(p)))
+      if (path && !kept.has(`qemu-${e}`)) wanted.set(path, e)
     }
     if (wanted.size === 0) return []
     const out = join(scratch, 'out')

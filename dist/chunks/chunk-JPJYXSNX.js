@@ -1,8 +1,13 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  runnerTemp
+} from "./chunk-RC2TD7ZA.js";
+import {
   extractFromDeb,
+  md5sumsName,
+  packagePath,
   readMd5sums
-} from "./chunk-3T5AYIA3.js";
+} from "./chunk-N2LDSVMS.js";
 import {
   binaryPath
 } from "./chunk-P66M5DIW.js";
@@ -23,7 +28,6 @@ import {
 // src/qemu/kept.ts
 import { constants } from "node:fs";
 import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 function keptDir(toolCache, key) {
   return join(toolCache, "qemu-debian", key.replace(/:/g, "%3a"));
@@ -101,18 +105,19 @@ async function readKept(dir, query, o) {
   warnIfExpired(chosen, suite.release, o);
   return chosen;
 }
+var LAYOUTS = ["static-suffix", "plain"];
 async function completeKept(dir, emulators) {
   const debs = (await readdir(join(dir, "pool"), { recursive: true }).catch(() => [])).filter((f) => f.endsWith(".deb"));
   if (debs.length !== 1) return [];
   const deb = await readFile(join(dir, "pool", debs[0]));
-  const scratch = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), "archway-kept-"));
+  const scratch = await mkdtemp(join(runnerTemp(), "archway-kept-"));
   try {
     const sums = await readMd5sums(deb, scratch);
     const kept = new Set(await readdir(keptEmulatorsDir(dir)).catch(() => []));
     const wanted = /* @__PURE__ */ new Map();
     for (const e of emulators) {
-      const path = [`usr/bin/qemu-${e}-static`, `usr/bin/qemu-${e}`].find((p) => sums.has(p));
-      if (path && !kept.has(`qemu-${e}`)) wanted.set(`./${path}`, e);
+      const path = LAYOUTS.map((layout) => packagePath({ layout }, e)).find((p) => sums.has(md5sumsName(p)));
+      if (path && !kept.has(`qemu-${e}`)) wanted.set(path, e);
     }
     if (wanted.size === 0) return [];
     const out = join(scratch, "out");

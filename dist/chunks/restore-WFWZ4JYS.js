@@ -1,18 +1,18 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
-  ensureInstalled
-} from "./chunk-AAX5N5WR.js";
-import "./chunk-ATW73TXN.js";
-import {
   keptEmulatorsDir,
   keptFetcher,
   readKept
-} from "./chunk-NAVBOLQL.js";
-import "./chunk-3T5AYIA3.js";
+} from "./chunk-JPJYXSNX.js";
+import "./chunk-RC2TD7ZA.js";
+import {
+  ensureInstalled
+} from "./chunk-N2LDSVMS.js";
 import {
   discardWrittenSince,
   snapshot
 } from "./chunk-P66M5DIW.js";
+import "./chunk-ATW73TXN.js";
 import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";

@@ -7,9 +7,11 @@ import {
   keptFetcher,
   keptSuite,
   readKept
-} from "./chunk-NAVBOLQL.js";
-import "./chunk-3T5AYIA3.js";
+} from "./chunk-JPJYXSNX.js";
+import "./chunk-RC2TD7ZA.js";
+import "./chunk-N2LDSVMS.js";
 import "./chunk-P66M5DIW.js";
+import "./chunk-ATW73TXN.js";
 import "./chunk-S3HAJAFS.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";

@@ -2,12 +2,12 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   ensureInstalled,
   install,
+  md5sumsName,
   packagePath,
   takeKept
-} from "./chunk-AAX5N5WR.js";
-import "./chunk-ATW73TXN.js";
-import "./chunk-3T5AYIA3.js";
+} from "./chunk-N2LDSVMS.js";
 import "./chunk-P66M5DIW.js";
+import "./chunk-ATW73TXN.js";
 import "./chunk-4N2PG2EK.js";
 import "./chunk-W5BM67ER.js";
 import "./chunk-6PV27GIQ.js";
@@ -17,6 +17,7 @@ import "./chunk-QFDZJLFJ.js";
 export {
   ensureInstalled,
   install,
+  md5sumsName,
   packagePath,
   takeKept
 };

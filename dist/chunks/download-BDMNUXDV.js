@@ -8,6 +8,9 @@ import {
 import {
   HttpClient
 } from "./chunk-WNQVWJY4.js";
+import {
+  runnerTemp
+} from "./chunk-RC2TD7ZA.js";
 import "./chunk-WXXSKNG5.js";
 import "./chunk-QFDZJLFJ.js";
 
@@ -15,7 +18,6 @@ import "./chunk-QFDZJLFJ.js";
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 var HttpStatusError = class extends Error {
@@ -29,7 +31,7 @@ function retryableDownload(err) {
   return err instanceof HttpStatusError ? RETRYABLE_STATUSES.has(err.status) : isRetryableNetworkError(err);
 }
 var SOCKET_TIMEOUT_MS = 6e4;
-async function download(url, dir = process.env.RUNNER_TEMP || tmpdir(), policy = retryPolicyFromEnv()) {
+async function download(url, dir = runnerTemp(), policy = retryPolicyFromEnv()) {
   await mkdir(dir, { recursive: true });
   const dest = join(dir, randomUUID());
   const http = new HttpClient("archway", [], { allowRetries: false, socketTimeout: SOCKET_TIMEOUT_MS });
