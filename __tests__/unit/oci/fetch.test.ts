@@ -53,6 +53,18 @@ function pushedIndex(): { top: Descriptor; amd64: Descriptor; arm64: Descriptor 
   return { top, amd64: strip(amd64), arm64: strip(arm64) }
 }
 
+/** An arm64 image whose manifest gives its 5000-byte layer as 4999 bytes; its manifest's descriptor. */
+function wrongSizeImage(): Descriptor {
+  const config = Buffer.from('{"architecture":"arm64","os":"linux"}')
+  const layer = randomBytes(5000)
+  server.addBlob(REPO, config)
+  server.addBlob(REPO, layer)
+  const manifest = JSON.parse(imageManifest(config, [layer]).toString())
+  manifest.layers[0].size = 4999
+  const bytes = Buffer.from(JSON.stringify(manifest))
+  return { mediaType: OCI_MANIFEST, digest: server.addManifest(REPO, bytes, OCI_MANIFEST), size: bytes.length }
+}
+
 describe('an image pushed by digest', () => {
   it("names each platform's manifest from its index, attestations left out", async () => {
     const { top, amd64, arm64 } = pushedIndex()
@@ -85,14 +97,7 @@ describe('an image pushed by digest', () => {
   })
 
   it('refuses a layer whose bytes are not the size its manifest gives', async () => {
-    const config = Buffer.from('{"architecture":"arm64","os":"linux"}')
-    const layer = randomBytes(5000)
-    server.addBlob(REPO, config)
-    server.addBlob(REPO, layer)
-    const manifest = JSON.parse(imageManifest(config, [layer]).toString())
-    manifest.layers[0].size = 4999
-    const bytes = Buffer.from(JSON.stringify(manifest))
-    const top = { mediaType: OCI_MANIFEST, digest: server.addManifest(REPO, bytes, OCI_MANIFEST), size: bytes.length }
+    const top = wrongSizeImage()
     const err = await fetchLayout(client(), await readPushed(client(), REPO, top), tempDir('fetched')).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(VerificationError)
     expect((err as Error).message).toMatch(/has 5000 bytes \(4999 expected\)/)
@@ -100,14 +105,7 @@ describe('an image pushed by digest', () => {
 
   it("gives each image's blobs on their own, so that one image is there while the others still come, and a bad blob fails only the images naming it", async () => {
     const good = platformImage('amd64')
-    const config = Buffer.from('{"architecture":"arm64","os":"linux"}')
-    const layer = randomBytes(5000)
-    server.addBlob(REPO, config)
-    server.addBlob(REPO, layer)
-    const manifest = JSON.parse(imageManifest(config, [layer]).toString())
-    manifest.layers[0].size = 4999
-    const badBytes = Buffer.from(JSON.stringify(manifest))
-    const bad = { mediaType: OCI_MANIFEST, digest: server.addManifest(REPO, badBytes, OCI_MANIFEST), size: badBytes.length }
+    const bad = wrongSizeImage()
     const { layer: _, ...amd64 } = good
     const index = Buffer.from(
       JSON.stringify({
