@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, brings up the real test environment, then runs the
-# end-to-end tests and, beside them, the lint and format check (Biome), shellcheck, the type check
+# end-to-end tests and, beside them, the static checks of scripts/lint.sh (npm run lint: Biome, shellcheck, the type check)
 # and the unit tests.
 # Prints "N passed, N failed" last. Fails too when the tests leave an archway-* file or folder
 # behind in ${TMPDIR:-/tmp} or /var/tmp.
@@ -21,12 +21,6 @@ buildkit_log=$(mktemp)
 bash scripts/test-env.sh buildkit >"$buildkit_log" 2>&1 &
 buildkit=$!
 
-# Every shell script of scripts/ and bench/, found by its #! line.
-shell_scripts=()
-for f in scripts/* bench/*; do
-  if [ -f "$f" ] && [[ $(head -n 1 "$f") =~ ^#!.*[/\ ](ba)?sh$ ]]; then shell_scripts+=("$f"); fi
-done
-
 # The temporary files the tests make are theirs to remove: what is there before and after.
 temp_entries() { find "${TMPDIR:-/tmp}" /var/tmp -mindepth 1 -maxdepth 1 -name 'archway-*' | sort; }
 before=$(temp_entries)
@@ -44,9 +38,7 @@ status=0
 jest=(node --experimental-vm-modules node_modules/jest/bin/jest.js --passWithNoTests --json)
 beside() {
   renice -n 19 -p "$BASHPID" >/dev/null
-  npx biome ci . || return 1
-  shellcheck -x "${shell_scripts[@]}" || return 1 # -x: the bench scripts source bench/lib/command-file.sh
-  npx tsc --noEmit || return 1
+  bash scripts/lint.sh || return 1
   "${jest[@]}" --selectProjects unit --maxWorkers=1 --outputFile="$unit_report" "$@"
 }
 beside "$@" >"$beside_log" 2>&1 &
