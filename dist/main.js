@@ -1191,10 +1191,9 @@ async function saveLayout(ref, dir) {
 async function loadPlatform(image, ref) {
   await runPiped(platformArchive(image, ref), { command: "docker", args: ["load"] });
 }
-async function pullPlatform(byDigest, ref) {
+async function pullPlatform(byDigest) {
   await docker(["pull", "--quiet", byDigest]);
-  await docker(["tag", byDigest, ref]);
-  await docker(["image", "rm", byDigest]);
+  return imageId(byDigest);
 }
 async function imageId(ref) {
   return (await docker(["image", "inspect", "--format", "{{.Id}}", ref])).stdout.trim();
@@ -1451,7 +1450,7 @@ function pushedByNode(to) {
       client ??= connect(to.registry, run3.b);
       const back = await pullBack(await client, to, metadata, dir);
       fetches.push(back.fetching.done);
-      return (p, ref) => pullOne(run3, p, back, dir, ref, build);
+      return (p) => pullOne(run3, p, back, dir, build);
     },
     rest: () => Promise.all(fetches)
   };
@@ -1557,12 +1556,13 @@ async function pullBack(client, to, metadata, dir) {
   const fetching = await startFetch(client, pushed, dir);
   return { to, digest, pushed, fetching, started };
 }
-async function pullOne(run3, p, back, dir, ref, build) {
+async function pullOne(run3, p, back, dir, build) {
   const manifest = pushedManifest(back.pushed, p);
   const fetched = quiet(back.fetching.image(manifest).then(() => since(back.started)));
   const started = Date.now();
-  await pullPlatform(`${pushedTo(back.to)}@${manifest.digest}`, ref);
-  const imageId2 = await imageId(ref);
+  const ref = `${pushedTo(back.to)}@${manifest.digest}`;
+  run3.engineNames.add(ref);
+  const imageId2 = await pullPlatform(ref);
   const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId2}`;
   const layout = quiet(
     fetched.then(async (took) => {
@@ -1591,9 +1591,7 @@ async function pushedOnce(run3, to, each2) {
   const back = await pullBack(await connect(to.registry, b), to, metadata, dir);
   const gate = limiter(run3.parallel);
   const results = await settleAll(
-    plan.platforms.map(
-      (p) => gate(async () => each2({ ...await pullOne(run3, p, back, dir, localRef(plan, tag, p), { seconds: took, shared: true }), recordRef }))
-    )
+    plan.platforms.map((p) => gate(async () => each2({ ...await pullOne(run3, p, back, dir, { seconds: took, shared: true }), recordRef })))
   );
   await back.fetching.done;
   return results;
@@ -1867,11 +1865,12 @@ async function runPipeline(b, platforms, o) {
   const tag = localTag(b.image.repository);
   await mkdir6(o.tempDir, { recursive: true });
   const scratch = await mkdtemp(join8(o.tempDir, "archway-"));
+  const engineNames = /* @__PURE__ */ new Set();
   try {
     const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory());
-    return { engine, plan, ...await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag) };
+    return { engine, plan, ...await buildTestPush(b, plan, { ...o, scratch, testsAtOnce, engineNames }, tag) };
   } finally {
-    await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p)))]);
+    await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p))), ...engineNames]);
     await rm3(scratch, { recursive: true, force: true });
   }
 }
@@ -1891,7 +1890,7 @@ async function buildTestPush(b, plan, o, tag) {
   const checked2 = await buildAgainAfterACrash(
     o,
     () => buildEach(
-      { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce },
+      { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce, engineNames: o.engineNames },
       (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
         const { platform: p } = built;
         if (o.emulated.size > 0 && built.recordRef) readRecord(built.recordRef);

@@ -69,6 +69,8 @@ export interface BuildRun {
   readonly scratch: string
   /** How many platforms are saved or loaded, then handed on, at once. */
   readonly parallel: number
+  /** Names the run gave images in the engine besides its local tags (the names by digest of pulled platforms): removed with them when the run ends. */
+  readonly engineNames: Set<string>
 }
 
 const since = (t: number) => (Date.now() - t) / 1000
@@ -260,7 +262,7 @@ function pushedByNode(to: PushTarget): OneExport {
       client ??= connect(to.registry, run.b)
       const back = await pullBack(await client, to, metadata, dir)
       fetches.push(back.fetching.done)
-      return (p, ref) => pullOne(run, p, back, dir, ref, build)
+      return p => pullOne(run, p, back, dir, build)
     },
     rest: () => Promise.all(fetches)
   }
@@ -434,8 +436,8 @@ async function pullBack(client: RegistryClient, to: PushTarget, metadata: string
 }
 
 /**
- * One platform of what the builder pushed, pulled into the engine by its manifest's digest under
- * `ref`, for its tests to start at once; its layout, once its blobs are fetched, must hold that
+ * One platform of what the builder pushed, pulled into the engine by its manifest's digest (that
+ * name removed when the run ends, with the local tags), for its tests to start at once; its layout, once its blobs are fetched, must hold that
  * same manifest and the image the engine runs.
  */
 async function pullOne(
@@ -443,14 +445,14 @@ async function pullOne(
   p: Platform,
   back: PulledBack,
   dir: string,
-  ref: string,
   build: { seconds: number; shared: boolean }
 ): Promise<PlatformBuilt> {
   const manifest = pushedManifest(back.pushed, p)
   const fetched = quiet(back.fetching.image(manifest).then(() => since(back.started)))
   const started = Date.now()
-  await pullPlatform(`${pushedTo(back.to)}@${manifest.digest}`, ref)
-  const imageId = await engineImageId(ref)
+  const ref = `${pushedTo(back.to)}@${manifest.digest}`
+  run.engineNames.add(ref)
+  const imageId = await pullPlatform(ref)
   const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId}`
   const layout = quiet(
     fetched.then(async took => {
@@ -481,9 +483,7 @@ async function pushedOnce<R>(run: BuildRun, to: PushTarget, each: (built: Platfo
   const back = await pullBack(await connect(to.registry, b), to, metadata, dir)
   const gate = limiter(run.parallel)
   const results = await settleAll(
-    plan.platforms.map(p =>
-      gate(async () => each({ ...(await pullOne(run, p, back, dir, localRef(plan, tag, p), { seconds: took, shared: true })), recordRef }))
-    )
+    plan.platforms.map(p => gate(async () => each({ ...(await pullOne(run, p, back, dir, { seconds: took, shared: true })), recordRef })))
   )
   await back.fetching.done // the attestations' blobs too, before the push reads the layout
   return results

@@ -113,12 +113,13 @@ export async function runPipeline(b: BuildInputs, platforms: readonly Platform[]
   const tag = localTag(b.image.repository)
   await mkdir(o.tempDir, { recursive: true })
   const scratch = await mkdtemp(join(o.tempDir, 'archway-'))
+  const engineNames = new Set<string>()
   try {
     // The tests, emulated work too, run as many at once as builds would.
     const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory())
-    return { engine, plan, ...(await buildTestPush(b, plan, { ...o, scratch, testsAtOnce }, tag)) }
+    return { engine, plan, ...(await buildTestPush(b, plan, { ...o, scratch, testsAtOnce, engineNames }, tag)) }
   } finally {
-    await removeLocalImages([...new Set(platforms.map(p => localRef(plan, tag, p)))])
+    await removeLocalImages([...new Set(platforms.map(p => localRef(plan, tag, p))), ...engineNames])
     await rm(scratch, { recursive: true, force: true })
   }
 }
@@ -137,7 +138,7 @@ async function removeLocalImages(refs: readonly string[]): Promise<void> {
 async function buildTestPush(
   b: BuildInputs,
   plan: BuildPlan,
-  o: PipelineOptions & { scratch: string; testsAtOnce: number },
+  o: PipelineOptions & { scratch: string; testsAtOnce: number; engineNames: Set<string> },
   tag: string
 ): Promise<{ platforms: PlatformResult[]; cost?: EmulationCost }> {
   const notes = (p: Platform) => b.annotations.manifest[formatPlatform(p)] ?? {}
@@ -154,7 +155,7 @@ async function buildTestPush(
   }
 
   const checked = await buildAgainAfterACrash(o, () =>
-    buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce }, built =>
+    buildEach({ plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce, engineNames: o.engineNames }, built =>
       grouped(`Test and verify ${formatPlatform(built.platform)}`, async log => {
         const { platform: p } = built
         if (o.emulated.size > 0 && built.recordRef) readRecord(built.recordRef)

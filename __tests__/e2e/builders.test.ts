@@ -207,6 +207,8 @@ describe('a docker-container builder, as docker/setup-buildx-action makes it, on
     const { index } = expectPublished(first, image, 'v1')
     // Each platform's tests ran on the manifest pulled by its digest: the one published.
     for (const m of index.manifests) expect(first.main.log).toContain(`Pulled into the engine by its digest ${m.digest} in `)
+    // Nothing pulled stays in the engine, under its name by digest or any other.
+    expect(docker(env.dockerClassic, ['image', 'ls', '--all', '--quiet', image])).toBe('')
     expect(ranSteps(first.main, nonce)).toEqual([6, 6, 6])
     // The secret reached every platform's RUN step, and only as a file: its hash is in the image, the secret nowhere in the log.
     const token = sha256(Buffer.from('s3cret-of-the-job')).slice('sha256:'.length, 'sha256:'.length + 16)

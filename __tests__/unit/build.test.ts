@@ -46,7 +46,10 @@ jest.unstable_mockModule('../../src/docker/image-io.js', () => ({
     layoutTop = savedImage ?? engineImage
   },
   loadPlatform: async (_image: unknown, ref: string) => void events.push(`load ${ref}`),
-  pullPlatform: async (byDigest: string, ref: string) => void events.push(`pull ${byDigest} as ${ref}`),
+  pullPlatform: async (byDigest: string) => {
+    events.push(`pull ${byDigest}`)
+    return engineImage
+  },
   imageId: async () => engineImage,
   expectedImageId: (_store: string, top: { digest: string }) => top.digest
 }))
@@ -80,10 +83,13 @@ const b = getInputs(name => ({ image: 'registry.example/app', platforms: 'all' }
 const GIB = 1024 ** 3
 
 function run(plan: BuildPlan, inputs = b) {
-  return buildEach({ plan, b: inputs, tag: 'archway.local/app:1', scratch: tempDir('build'), parallel: 2 }, async built => {
-    events.push(`hand on ${formatPlatform(built.platform)}`)
-    return { platform: formatPlatform(built.platform), imageId: built.imageId, notes: (await built.layout).notes }
-  })
+  return buildEach(
+    { plan, b: inputs, tag: 'archway.local/app:1', scratch: tempDir('build'), parallel: 2, engineNames: new Set() },
+    async built => {
+      events.push(`hand on ${formatPlatform(built.platform)}`)
+      return { platform: formatPlatform(built.platform), imageId: built.imageId, notes: (await built.layout).notes }
+    }
+  )
 }
 
 /** The most builds running at one point of `events`. */

@@ -19,13 +19,13 @@ export async function loadPlatform(image: Parameters<typeof platformArchive>[0],
 }
 
 /**
- * `docker pull` of one platform's image by its manifest's digest (`REPO@sha256:...`), kept under
- * `ref` alone: the name by digest is taken off again, so that removing `ref` removes the image.
+ * `docker pull` of one platform's image by its manifest's digest (`REPO@sha256:...`), returning
+ * the engine's image ID. The image keeps that name alone: whoever pulls it removes it by that
+ * name when done (two docker commands here, where tagging it and untagging the name took four).
  */
-export async function pullPlatform(byDigest: string, ref: string): Promise<void> {
+export async function pullPlatform(byDigest: string): Promise<string> {
   await docker(['pull', '--quiet', byDigest])
-  await docker(['tag', byDigest, ref])
-  await docker(['image', 'rm', byDigest])
+  return imageId(byDigest)
 }
 
 /** The engine's image ID for `ref`. */
