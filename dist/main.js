@@ -614,14 +614,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-WFWZ4JYS.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-XJDI7FTL.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
-      import("./chunks/resolve-FTY5UNWY.js"),
+      import("./chunks/resolve-ISHW63MF.js"),
       import("./chunks/install-72FXQBLF.js"),
-      import("./chunks/kept-2QBCGGGG.js"),
+      import("./chunks/kept-W6KTV43U.js"),
       import("./chunks/debian-keys-SV6S3MVF.js"),
       import("./chunks/download-BDMNUXDV.js")
     ]);
@@ -1283,10 +1283,12 @@ async function startFetch(client, pushed, dir) {
   await writeFile4(join5(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [pushed.top] }));
   const each2 = new Map(pushed.blobs.map((b) => [b.digest, deferred()]));
   const done = quiet(
-    mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, async (b) => {
+    mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, (b) => {
       const one = each2.get(b.digest);
-      await client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)).then(one.resolve, one.reject);
-      return one.promise;
+      return client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)).then(one.resolve, (err) => {
+        one.reject(err);
+        throw err;
+      });
     }).then(() => {
       const bytes = [...pushed.documents.values()].reduce((n, b) => n + b.length, 0) + pushed.blobs.reduce((n, b) => n + b.size, 0);
       return { blobs: pushed.documents.size + pushed.blobs.length, bytes };

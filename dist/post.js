@@ -35,7 +35,7 @@ async function run() {
   for (const cache of state?.qemuCaches ?? []) await saveQemuCache(cache);
 }
 async function saveQemuCache(cache) {
-  const [{ available, save }, { completeKept }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/kept-2QBCGGGG.js")]);
+  const [{ available, save }, { completeKept }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/kept-W6KTV43U.js")]);
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   if (available()) {
     const emulators = emulatorsNeeded(ALL_PLATFORMS, hostDebianArch());

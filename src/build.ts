@@ -365,13 +365,7 @@ async function saveOne(run: BuildRun, p: Platform, ref: string, dir: string, bui
 }
 
 /** One platform of a layout loaded into the engine under `ref`, checked to be the layout's image there; `build`: its build's time, and whether that build served every platform. */
-async function loadOne(
-  run: BuildRun,
-  p: Platform,
-  image: PlatformImage,
-  ref: string,
-  build: { seconds: number; shared: boolean }
-): Promise<PlatformBuilt> {
+async function loadOne(run: BuildRun, p: Platform, image: PlatformImage, ref: string, build: BuildTime): Promise<PlatformBuilt> {
   const started = Date.now()
   await loadPlatform(image, ref)
   const imageId = await engineImageId(ref)
@@ -440,13 +434,7 @@ async function pullBack(client: RegistryClient, to: PushTarget, metadata: string
  * name removed when the run ends, with the local tags), for its tests to start at once; its layout, once its blobs are fetched, must hold that
  * same manifest and the image the engine runs.
  */
-async function pullOne(
-  run: BuildRun,
-  p: Platform,
-  back: PulledBack,
-  dir: string,
-  build: { seconds: number; shared: boolean }
-): Promise<PlatformBuilt> {
+async function pullOne(run: BuildRun, p: Platform, back: PulledBack, dir: string, build: BuildTime): Promise<PlatformBuilt> {
   const manifest = pushedManifest(back.pushed, p)
   const fetched = quiet(back.fetching.image(manifest).then(() => since(back.started)))
   const started = Date.now()

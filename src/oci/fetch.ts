@@ -107,10 +107,12 @@ export async function startFetch(client: RegistryClient, pushed: Pushed, dir: st
   await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [pushed.top] }))
   const each = new Map(pushed.blobs.map(b => [b.digest, deferred()]))
   const done = quiet(
-    mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, async b => {
+    mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, b => {
       const one = each.get(b.digest)!
-      await client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)).then(one.resolve, one.reject)
-      return one.promise
+      return client.downloadBlob(pushed.repository, b.digest, b.size, blobPath(dir, b.digest)).then(one.resolve, (err: unknown) => {
+        one.reject(err)
+        throw err
+      })
     }).then(() => {
       const bytes = [...pushed.documents.values()].reduce((n, b) => n + b.length, 0) + pushed.blobs.reduce((n, b) => n + b.size, 0)
       return { blobs: pushed.documents.size + pushed.blobs.length, bytes }
@@ -134,11 +136,6 @@ export async function startFetch(client: RegistryClient, pushed: Pushed, dir: st
     return blobs([m.config, ...(m.layers ?? [])].map(b => b.digest))
   }
   return { done, blobs, image }
-}
-
-/** Everything `pushed` names, into the OCI layout `dir` (startFetch), once it is all there. */
-export async function fetchLayout(client: RegistryClient, pushed: Pushed, dir: string): Promise<Fetched> {
-  return (await startFetch(client, pushed, dir)).done
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {

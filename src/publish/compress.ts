@@ -35,7 +35,6 @@ export async function blockLevel(block: Buffer): Promise<number> {
   return packed.length > STORE_ABOVE * sample.length ? constants.Z_NO_COMPRESSION : LEVEL
 }
 
-/** A block as one gzip member, in parts to write in order (a stored block's parts are its own bytes, not copied). */
 /**
  * Whether gzip would store every block of the file at `path` (`size` bytes, more than none): the
  * sample where each block starts does not shrink. Only the samples are read. Such a layer (random
@@ -56,6 +55,7 @@ export async function wouldStoreAll(path: string, size: number): Promise<boolean
   }
 }
 
+/** A block as one gzip member, in parts to write in order (a stored block's parts are its own bytes, not copied). */
 async function gzipBlock(block: Buffer): Promise<Buffer[]> {
   const level = await blockLevel(block)
   return level === constants.Z_NO_COMPRESSION ? storedMember(block) : [await gzipAsync(block, { level })]

@@ -12,7 +12,7 @@ import { type ArchiveOptions, type Fetcher, readSuite } from './archive.js'
 import { extractFromDeb, readMd5sums } from './deb.js'
 import { md5sumsName, packagePath } from './install.js'
 import type { QemuQuery } from './query.js'
-import { choose, type Layout, PACKAGE_NAMES, type QemuPackage, staticPackage, suitesFor, warnIfExpired } from './resolve.js'
+import { choose, LAYOUTS, PACKAGE_NAMES, type QemuPackage, staticPackage, suitesFor, warnIfExpired } from './resolve.js'
 import { binaryPath, type Installed } from './toolcache.js'
 
 /** `<tool cache>/qemu-debian/<key>`: outside `qemu/`, so that nothing restored there can pass for an installed version. */
@@ -141,9 +141,6 @@ export async function readKept(
   warnIfExpired(chosen, suite.release, o)
   return chosen
 }
-
-/** Both layouts Debian has shipped static QEMU in (resolve.ts). */
-const LAYOUTS: readonly Layout[] = ['static-suffix', 'plain']
 
 /**
  * Adds to a kept folder the emulators of `emulators` its .deb holds and it does not keep yet,

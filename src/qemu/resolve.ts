@@ -12,6 +12,9 @@ export type Layout =
   /** trixie on: `qemu-user` holds static binaries named `qemu-<arch>`. */
   | 'plain'
 
+/** Every layout, oldest first. */
+export const LAYOUTS: readonly Layout[] = ['static-suffix', 'plain']
+
 export interface QemuPackage {
   readonly debianVersion: string
   readonly qemuVersion: string

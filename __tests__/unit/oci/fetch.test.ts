@@ -1,7 +1,7 @@
 /** What a builder pushed by digest, read back from a registry (the tests' in-process one) and fetched into an OCI layout. */
 import { randomBytes } from 'node:crypto'
 import { VerificationError } from '../../../src/errors.js'
-import { fetchLayout, pushedManifest, readPushed, startFetch } from '../../../src/oci/fetch.js'
+import { pushedManifest, readPushed, startFetch } from '../../../src/oci/fetch.js'
 import { findPlatformImage, LayoutError } from '../../../src/oci/layout.js'
 import type { Descriptor } from '../../../src/oci/types.js'
 import { type Platform, parsePlatform } from '../../../src/platform.js'
@@ -88,7 +88,7 @@ describe('an image pushed by digest', () => {
   it('is fetched into an OCI layout that holds every platform, the bytes checked against their digests', async () => {
     const { top, arm64 } = pushedIndex()
     const dir = tempDir('fetched')
-    const got = await fetchLayout(client(), await readPushed(client(), REPO, top), dir)
+    const got = await (await startFetch(client(), await readPushed(client(), REPO, top), dir)).done
     expect(got.blobs).toBe(10)
     const image = await findPlatformImage(dir, platform('linux/arm64'))
     expect(image.descriptor.digest).toBe(arm64.digest)
@@ -98,7 +98,7 @@ describe('an image pushed by digest', () => {
 
   it('refuses a layer whose bytes are not the size its manifest gives', async () => {
     const top = wrongSizeImage()
-    const err = await fetchLayout(client(), await readPushed(client(), REPO, top), tempDir('fetched')).catch((e: unknown) => e)
+    const err = await (await startFetch(client(), await readPushed(client(), REPO, top), tempDir('fetched'))).done.catch((e: unknown) => e)
     expect(err).toBeInstanceOf(VerificationError)
     expect((err as Error).message).toMatch(/has 5000 bytes \(4999 expected\)/)
   })

@@ -12,12 +12,13 @@ import {
   binaryPath
 } from "./chunk-P66M5DIW.js";
 import {
+  LAYOUTS,
   PACKAGE_NAMES,
   choose,
   staticPackage,
   suitesFor,
   warnIfExpired
-} from "./chunk-S3HAJAFS.js";
+} from "./chunk-KPBE2AOE.js";
 import {
   readSuite
 } from "./chunk-4N2PG2EK.js";
@@ -105,7 +106,6 @@ async function readKept(dir, query, o) {
   warnIfExpired(chosen, suite.release, o);
   return chosen;
 }
-var LAYOUTS = ["static-suffix", "plain"];
 async function completeKept(dir, emulators) {
   const debs = (await readdir(join(dir, "pool"), { recursive: true }).catch(() => [])).filter((f) => f.endsWith(".deb"));
   if (debs.length !== 1) return [];

@@ -18,6 +18,7 @@ import {
 
 // src/qemu/resolve.ts
 var import_semver = __toESM(require_semver(), 1);
+var LAYOUTS = ["static-suffix", "plain"];
 var ALL_SUITES = ["unstable", "testing", "stable-backports", "stable", "oldstable-backports", "oldstable"];
 function suitesFor(q) {
   return q.kind === "stable" ? ["stable"] : ALL_SUITES;
@@ -96,6 +97,7 @@ function warnIfExpired(chosen, release, o) {
 }
 
 export {
+  LAYOUTS,
   ALL_SUITES,
   suitesFor,
   PACKAGE_NAMES,

@@ -1,6 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   ALL_SUITES,
+  LAYOUTS,
   PACKAGE_NAMES,
   choose,
   describeAvailable,
@@ -8,7 +9,7 @@ import {
   staticPackage,
   suitesFor,
   warnIfExpired
-} from "./chunk-S3HAJAFS.js";
+} from "./chunk-KPBE2AOE.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
 import "./chunk-4N2PG2EK.js";
@@ -19,6 +20,7 @@ import "./chunk-WXXSKNG5.js";
 import "./chunk-QFDZJLFJ.js";
 export {
   ALL_SUITES,
+  LAYOUTS,
   PACKAGE_NAMES,
   choose,
   describeAvailable,

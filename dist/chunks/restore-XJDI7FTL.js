@@ -3,7 +3,7 @@ import {
   keptEmulatorsDir,
   keptFetcher,
   readKept
-} from "./chunk-JPJYXSNX.js";
+} from "./chunk-LTD2Y74E.js";
 import "./chunk-RC2TD7ZA.js";
 import {
   ensureInstalled
@@ -13,7 +13,7 @@ import {
   snapshot
 } from "./chunk-P66M5DIW.js";
 import "./chunk-ATW73TXN.js";
-import "./chunk-S3HAJAFS.js";
+import "./chunk-KPBE2AOE.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
 import "./chunk-4N2PG2EK.js";

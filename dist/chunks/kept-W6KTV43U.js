@@ -7,12 +7,12 @@ import {
   keptFetcher,
   keptSuite,
   readKept
-} from "./chunk-JPJYXSNX.js";
+} from "./chunk-LTD2Y74E.js";
 import "./chunk-RC2TD7ZA.js";
 import "./chunk-N2LDSVMS.js";
 import "./chunk-P66M5DIW.js";
 import "./chunk-ATW73TXN.js";
-import "./chunk-S3HAJAFS.js";
+import "./chunk-KPBE2AOE.js";
 import "./chunk-ZCJDHQZA.js";
 import "./chunk-IR6WKKZB.js";
 import "./chunk-4N2PG2EK.js";
