@@ -51,8 +51,8 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-X3B7AEOQ.js";
-import "./chunks/chunk-XO6TLZOQ.js";
+} from "./chunks/chunk-YPMVV6JM.js";
+import "./chunks/chunk-DZ36BXRR.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -69,7 +69,7 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-YVSWABU2.js";
+} from "./chunks/chunk-VRAEDIG3.js";
 import {
   endGroup,
   group,
@@ -81,15 +81,15 @@ import {
 import "./chunks/chunk-WNQVWJY4.js";
 import {
   runnerTemp
-} from "./chunks/chunk-RC2TD7ZA.js";
+} from "./chunks/chunk-SLB43Q4Y.js";
 import {
   binaryPath,
   evict,
   lookup,
   qemuRoot
-} from "./chunks/chunk-P66M5DIW.js";
-import "./chunks/chunk-ATW73TXN.js";
-import "./chunks/chunk-ZCJDHQZA.js";
+} from "./chunks/chunk-2OHRPUO6.js";
+import "./chunks/chunk-WNYJYB2X.js";
+import "./chunks/chunk-64H2USGQ.js";
 import {
   require_semver
 } from "./chunks/chunk-IR6WKKZB.js";
@@ -98,11 +98,11 @@ import {
   outputTail,
   run,
   runPiped
-} from "./chunks/chunk-W5BM67ER.js";
+} from "./chunks/chunk-WQR6LQPS.js";
 import {
   digestOf,
   sha256Hex
-} from "./chunks/chunk-6PV27GIQ.js";
+} from "./chunks/chunk-UW7OQIEV.js";
 import "./chunks/chunk-BZQWVCNM.js";
 import {
   ArchwayError,
@@ -110,12 +110,47 @@ import {
   InputError,
   VerificationError,
   errorMessage
-} from "./chunks/chunk-WXXSKNG5.js";
+} from "./chunks/chunk-4GAVUGPR.js";
 import {
   __toESM
 } from "./chunks/chunk-QFDZJLFJ.js";
 
-// src/build-host.ts
+// src/action/outputs.ts
+function setPlatformsOutput(platforms) {
+  setOutput("platforms", platforms.map(formatPlatform).join(","));
+}
+function setQemuOutputs(q, byPlatform) {
+  setOutput("qemu-version", q.debianVersion);
+  setOutput("qemu-sha256", q.debSha256);
+  setOutput("qemu-path", q.dir);
+  setOutput("qemu-versions", JSON.stringify(Object.fromEntries(byPlatform)));
+}
+function setImageOutputs(o) {
+  setOutput("image", `${o.image.registry}/${o.image.repository}`);
+  setOutput("tags", o.tags.map(formatReference).join(","));
+  if (o.images) setOutput("platform-digests", JSON.stringify(Object.fromEntries(o.images.map((i) => [i.platform, i.digest]))));
+  if (o.digest) setOutput("digest", o.digest);
+}
+
+// src/build/context-credentials.ts
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+function ignoresGit(dockerignore) {
+  return dockerignore.split("\n").map((l) => l.trim().replace(/^\.\//, "").replace(/\/+$/, "")).some((l) => [".git", "**/.git", ".git/config", ".git/**", ".git/*"].includes(l));
+}
+function holdsCredentials(gitConfig) {
+  return /^\s*extraheader\s*=\s*\S/im.test(gitConfig);
+}
+var readOrEmpty = (path) => readFile(path, "utf8").catch(() => "");
+async function contextCredentialsWarning(context, file) {
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || context === "-") return void 0;
+  if (!holdsCredentials(await readOrEmpty(join(context, ".git", "config")))) return void 0;
+  const own = file ? await readFile(`${file}.dockerignore`, "utf8").catch(() => void 0) : void 0;
+  if (ignoresGit(own ?? await readOrEmpty(join(context, ".dockerignore")))) return void 0;
+  return `The build context ${context} holds the job's token in .git/config (actions/checkout's persist-credentials), and no .dockerignore line keeps .git out: a COPY of the whole context puts it into the image. Check out with persist-credentials: false, or add .git to .dockerignore`;
+}
+
+// src/build/host.ts
 var semver = __toESM(require_semver(), 1);
 
 // src/publish/provenance.ts
@@ -267,7 +302,7 @@ async function attachProvenance(client, repository, attestation, subject, names)
   return { referrer: doc.descriptor, via: `tag ${tag}` };
 }
 
-// src/attestations.ts
+// src/build/attestations.ts
 function wantsAttestation(b) {
   return b.provenance !== false || b.settings.sbom !== false;
 }
@@ -287,7 +322,7 @@ async function requireAttestation(image) {
   return found;
 }
 
-// src/build-host.ts
+// src/build/host.ts
 async function inspectBuildHost(builder) {
   const [engineAsked, builderAsked] = await Promise.allSettled([engineInfo(), builderInfo(builder)]);
   if (engineAsked.status === "rejected") throw engineAsked.reason;
@@ -420,31 +455,77 @@ function checkClassicStore(b) {
   }
 }
 
-// src/context-credentials.ts
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-function ignoresGit(dockerignore) {
-  return dockerignore.split("\n").map((l) => l.trim().replace(/^\.\//, "").replace(/\/+$/, "")).some((l) => [".git", "**/.git", ".git/config", ".git/**", ".git/*"].includes(l));
+// src/publish/runner-facts.ts
+import { readFile as readFile2 } from "node:fs/promises";
+async function runnerFacts(env = process.env) {
+  return { serverUrl: env.GITHUB_SERVER_URL, repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, created: await createdTime(env) };
 }
-function holdsCredentials(gitConfig) {
-  return /^\s*extraheader\s*=\s*\S/im.test(gitConfig);
-}
-var readOrEmpty = (path) => readFile(path, "utf8").catch(() => "");
-async function contextCredentialsWarning(context, file) {
-  if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || context === "-") return void 0;
-  if (!holdsCredentials(await readOrEmpty(join(context, ".git", "config")))) return void 0;
-  const own = file ? await readFile(`${file}.dockerignore`, "utf8").catch(() => void 0) : void 0;
-  if (ignoresGit(own ?? await readOrEmpty(join(context, ".dockerignore")))) return void 0;
-  return `The build context ${context} holds the job's token in .git/config (actions/checkout's persist-credentials), and no .dockerignore line keeps .git out: a COPY of the whole context puts it into the image. Check out with persist-credentials: false, or add .git to .dockerignore`;
+async function createdTime(env) {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1e3).toISOString();
+  if (env.GITHUB_WORKSPACE) {
+    const git = await run("git", ["-C", env.GITHUB_WORKSPACE, "log", "-1", "--format=%cI"], { allowFailure: true }).catch(() => void 0);
+    const iso = git?.exitCode === 0 ? git.stdout.trim() : "";
+    if (iso) return new Date(iso).toISOString();
+  }
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      const event = JSON.parse(await readFile2(env.GITHUB_EVENT_PATH, "utf8"));
+      if (event.head_commit?.timestamp) return new Date(event.head_commit.timestamp).toISOString();
+    } catch {
+    }
+  }
+  return void 0;
 }
 
-// src/binfmt.ts
-import { access, readdir, readFile as readFile2, writeFile } from "node:fs/promises";
+// src/coordination/matrix.ts
+function matrixRelease(build, all, env = process.env) {
+  const runId = env.GITHUB_RUN_ID;
+  if (!runId) throw new ArchwayError("GITHUB_RUN_ID is not set; a matrix of jobs (the build input) is coordinated per workflow run");
+  const { kind, line } = chooseStore(env, targetsOf(build)[0]);
+  return {
+    release: {
+      key: releaseKey(runId, build.tags.map(formatReference), all),
+      attempt: attemptOf(env.GITHUB_RUN_ATTEMPT),
+      platforms: all.map(formatPlatform),
+      publish: build.mode !== "stage",
+      store: kind
+    },
+    line
+  };
+}
+async function startRelease(build, all, share) {
+  const { release, line } = matrixRelease(build, all);
+  info(line);
+  const store = await storeOf(release, targetsOf(build), build);
+  await store.write(share.map((platform) => ({ state: "started", platform, attempt: release.attempt })));
+  info(`Recorded ${share.map(formatPlatform).join(", ")} as started in attempt ${release.attempt} of release ${release.key}`);
+  return release;
+}
+async function merge(build, all) {
+  const { release: state, line } = matrixRelease({ ...build, mode: "merge" }, all);
+  const release = releaseOf(state);
+  const notes = indexNotes(build.annotations, await runnerFacts());
+  const outcome = await group("Publish the index from the staged platforms", async () => {
+    info(line);
+    const o = await mergeStaged(targetsOf(build), release, notes, build);
+    for (const l of o.lines) info(l);
+    return o;
+  });
+  const index = outcome.index;
+  if (!index) throw new ArchwayError("no index was published");
+  const images = outcome.images?.map((i) => ({ platform: formatPlatform(i.platform), digest: i.manifest.digest }));
+  setImageOutputs({ image: build.image, tags: build.tags, images, digest: index.digest });
+  await writeSummary(mergeSummary(index.digest, build.tags.map(formatReference)));
+}
+
+// src/emulation/binfmt.ts
+import { access, readdir, readFile as readFile3, writeFile } from "node:fs/promises";
 import { join as join2 } from "node:path";
 async function sameProgram(a, b) {
   if (a === b) return true;
   try {
-    const [x, y] = await Promise.all([readFile2(a), readFile2(b)]);
+    const [x, y] = await Promise.all([readFile3(a), readFile3(b)]);
     return x.equals(y);
   } catch {
     return false;
@@ -529,7 +610,7 @@ var Binfmt = class {
   }
   async read(name) {
     try {
-      return parseEntryFile(name, await readFile2(join2(this.dir, name), "utf8"));
+      return parseEntryFile(name, await readFile3(join2(this.dir, name), "utf8"));
     } catch {
       return void 0;
     }
@@ -566,25 +647,8 @@ var Binfmt = class {
   }
 };
 
-// src/outputs.ts
-function setPlatformsOutput(platforms) {
-  setOutput("platforms", platforms.map(formatPlatform).join(","));
-}
-function setQemuOutputs(q, byPlatform) {
-  setOutput("qemu-version", q.debianVersion);
-  setOutput("qemu-sha256", q.debSha256);
-  setOutput("qemu-path", q.dir);
-  setOutput("qemu-versions", JSON.stringify(Object.fromEntries(byPlatform)));
-}
-function setImageOutputs(o) {
-  setOutput("image", `${o.image.registry}/${o.image.repository}`);
-  setOutput("tags", o.tags.map(formatReference).join(","));
-  if (o.images) setOutput("platform-digests", JSON.stringify(Object.fromEntries(o.images.map((i) => [i.platform, i.digest]))));
-  if (o.digest) setOutput("digest", o.digest);
-}
-
-// src/qemu/memo.ts
-import { mkdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
+// src/emulation/qemu/memo.ts
+import { mkdir, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
 function memoFile(toolCache, k) {
@@ -595,7 +659,7 @@ ${k.host}`)).slice(0, 16);
 }
 async function recall(toolCache, k, now) {
   try {
-    const m = JSON.parse(await readFile3(memoFile(toolCache, k), "utf8"));
+    const m = JSON.parse(await readFile4(memoFile(toolCache, k), "utf8"));
     const age = now.getTime() - Date.parse(m.resolvedAt);
     if (m.query !== k.query.text || m.mirror !== k.mirror || m.host !== k.host || !(age >= 0 && age < MEMO_TTL_MS)) return void 0;
     return m.debianVersion;
@@ -611,19 +675,19 @@ async function remember(toolCache, k, debianVersion, now) {
 `);
 }
 
-// src/qemu/setup.ts
+// src/emulation/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/restore-XJDI7FTL.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-5WVNUJMD.js"), import("./chunks/restore-HMIKVYQ4.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
-      import("./chunks/resolve-ISHW63MF.js"),
-      import("./chunks/install-72FXQBLF.js"),
-      import("./chunks/kept-W6KTV43U.js"),
-      import("./chunks/debian-keys-SV6S3MVF.js"),
-      import("./chunks/download-BDMNUXDV.js")
+      import("./chunks/resolve-F5LSGUIF.js"),
+      import("./chunks/install-HSUAJ6CO.js"),
+      import("./chunks/kept-P5AEVIRM.js"),
+      import("./chunks/debian-keys-IFXZVAXQ.js"),
+      import("./chunks/download-I7KNPMLT.js")
     ]);
     return {
       resolveQemu,
@@ -704,7 +768,7 @@ function checked(setup, needed) {
   return setup;
 }
 
-// src/emulation.ts
+// src/emulation/emulation.ts
 function planEmulation(all, own, platforms, host) {
   const needed = new Set(emulatorsNeeded(platforms, host));
   const groups = /* @__PURE__ */ new Map();
@@ -826,121 +890,29 @@ import { mkdir as mkdir6, mkdtemp, rm as rm3 } from "node:fs/promises";
 import { availableParallelism as availableParallelism2, freemem } from "node:os";
 import { join as join8 } from "node:path";
 
-// src/build.ts
+// src/action/log-group.ts
+function printGroup(name, lines2) {
+  startGroup(name);
+  for (const line of lines2) info(line);
+  endGroup();
+}
+async function grouped(name, work) {
+  const lines2 = [];
+  try {
+    return await work((line) => lines2.push(line));
+  } finally {
+    printGroup(name, lines2);
+  }
+}
+
+// src/build/build.ts
 import { mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 
-// src/build-nodes.ts
-var keyOf = (listed) => {
-  const [os, architecture, variant] = listed.split("/");
-  return platformKey({ os, architecture, variant });
-};
-function nodesOfBuild(nodes, platforms) {
-  if (nodes.length === 0 || nodes.some((n) => n.error || n.platforms.length === 0)) return void 0;
-  const keys = platforms.map(platformKey);
-  const firstListing = (key, listed) => nodes.findIndex((n) => listed(n).some((l) => keyOf(l) === key));
-  const strict = keys.map((k) => firstListing(k, (n) => n.preferred));
-  if (strict.every((i) => i >= 0)) return strict;
-  const loose = keys.map((k) => firstListing(k, (n) => [...n.preferred, ...n.platforms]));
-  return loose.every((i) => i >= 0) ? loose : void 0;
-}
-function buildsPerNode(nodes, platforms) {
-  const alone = platforms.map((p) => nodesOfBuild(nodes, [p])?.[0]);
-  const byNode = /* @__PURE__ */ new Map();
-  platforms.forEach((p, i) => {
-    const at = alone[i];
-    byNode.set(at, [...byNode.get(at) ?? [], p]);
-  });
-  return [...byNode].flatMap(([at, group2]) => {
-    const one = (ps) => ({ platforms: ps, node: at === void 0 ? void 0 : nodes[at].name });
-    if (at === void 0) return group2.map((p) => one([p]));
-    const together = nodesOfBuild(nodes, group2);
-    return together?.every((i) => i === at) ? [one(group2)] : group2.map((p) => one([p]));
-  });
-}
-
-// src/build-plan.ts
-var BUILDS_PER_CORE = 2;
-var MEMORY_PER_BUILD = 1024 ** 3;
-function buildsAtOnce(count2, cores, memory) {
-  return Math.max(1, Math.min(count2, BUILDS_PER_CORE * Math.max(1, cores), Math.floor(memory / MEMORY_PER_BUILD)));
-}
-function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set(), attested = false, pushTo) {
-  const base = { store: engine.store, builder, platforms };
-  if (builder.driver !== "docker") {
-    const builds = builder.nodes.length > 1 && platforms.length > 1 ? buildsPerNode(builder.nodes, platforms) : [];
-    if (pushTo) return builds.length > 1 ? { ...base, kind: "pushed-each", pushTo, builds } : { ...base, kind: "pushed", pushTo };
-    return builds.length > 1 ? { ...base, kind: "layout-each", builds } : { ...base, kind: "oci-layout" };
-  }
-  if (engine.store === "containerd") return { ...base, kind: "multi-platform", layout: attested ? "same-export" : "from-cache" };
-  const isEmulated = (p) => emulated.has(formatPlatform(p));
-  const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a));
-  const startOrder = [...slowestFirst, ...platforms.filter((p) => !isEmulated(p))];
-  return { ...base, kind: "side-by-side", atOnce: buildsAtOnce(platforms.length, cores, memory), startOrder };
-}
-var count = (n, one, many) => n === 1 ? `one ${one}` : `${n} ${many}`;
-function perNode(builds) {
-  if (builds.every((b) => b.platforms.length === 1)) return "one per platform";
-  return `one per node (${builds.map((b) => `${b.node ?? "a node"}: ${b.platforms.map(formatPlatform).join(", ")}`).join("; ")})`;
-}
-function describePlan(plan) {
-  const n = plan.platforms.length;
-  const store = `${plan.store} image store`;
-  const builder = plan.builder.name === "default" ? "" : `${describeBuilder(plan.builder)}, `;
-  switch (plan.kind) {
-    case "multi-platform":
-      return `Build plan: ${builder}${store}, one build of ${count(n, "platform", "platforms")}, the OCI layout written ${plan.layout === "from-cache" ? "from the build cache" : "by the same export"}`;
-    case "side-by-side":
-      return n === 1 ? `Build plan: ${builder}${store}, one build` : `Build plan: ${builder}${store}, ${n} builds side by side (at most ${plan.atOnce} at once)`;
-    case "oci-layout":
-      return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} exported as an OCI layout, each platform loaded into the ${store} for its tests`;
-    case "layout-each":
-      return `Build plan: ${builder}${plan.builds.length} builds at once, ${perNode(plan.builds)}, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`;
-    case "pushed":
-      return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests, the image fetched back as an OCI layout meanwhile`;
-    case "pushed-each":
-      return `Build plan: ${builder}${plan.builds.length} builds at once, ${perNode(plan.builds)}, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests and fetched back as an OCI layout meanwhile`;
-  }
-}
-var pushedTo = (t) => `${t.registry}/${t.repository}`;
-function pushArgv(loadArgv, to) {
-  const at = loadArgv.indexOf("--tag");
-  if (at < 0 || loadArgv.indexOf("--tag", at + 1) >= 0) throw new Error("a build command line has one --tag");
-  const untagged = [...loadArgv.slice(0, at), ...loadArgv.slice(at + 2)];
-  const name = csvField(`name=${pushedTo(to)}`);
-  return replaceLoad(untagged, [`type=image,${name},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`]);
-}
-function layoutArgv(loadArgv, dir) {
-  return replaceLoad(loadArgv, [layoutOutput(dir)]);
-}
-function recordArgv(argv, file) {
-  const at = argv.indexOf("build");
-  if (at < 0) throw new Error("a build command line has build");
-  return [...argv.slice(0, at + 1), "--metadata-file", file, ...argv.slice(at + 1)];
-}
-function ociLoadArgv(loadArgv) {
-  return replaceLoad(loadArgv, [ENGINE_OCI]);
-}
-function loadAndLayoutArgv(loadArgv, dir) {
-  return replaceLoad(loadArgv, [ENGINE_OCI, layoutOutput(dir)]);
-}
-var ENGINE_OCI = "type=docker,oci-mediatypes=true";
-var layoutOutput = (dir) => `type=oci,${csvField(`dest=${dir}`)},tar=false`;
-function replaceLoad(loadArgv, outputs) {
-  const at = loadArgv.indexOf("--load");
-  if (at < 0 || loadArgv.indexOf("--load", at + 1) >= 0) throw new Error("a build command line has one --load");
-  return [...loadArgv.slice(0, at), ...outputs.flatMap((o) => ["--output", o]), ...loadArgv.slice(at + 1)];
-}
-var csvField = (field) => /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-var platformSlug = (p) => formatPlatform(p).replace(/^linux\//, "").replace(/\//g, "");
-function localRef(plan, tag, p) {
-  return plan.kind === "multi-platform" ? tag : `${tag}-${platformSlug(p)}`;
-}
-
 // src/docker/build-record.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 
-// src/build-cost.ts
+// src/build/cost.ts
 var isObject = (v) => typeof v === "object" && v !== null;
 function parseStatusStream(text) {
   const values = [];
@@ -1061,12 +1033,12 @@ function emulationCost(steps, emulated) {
 
 // src/docker/build-record.ts
 async function buildRecordRef(metadataFile) {
-  const doc = JSON.parse(await readFile4(metadataFile, "utf8"));
+  const doc = JSON.parse(await readFile5(metadataFile, "utf8"));
   const ref = doc["buildx.build.ref"];
   return typeof ref === "string" && ref.split("/").length === 3 ? ref : void 0;
 }
 async function pushedDigest(metadataFile) {
-  const doc = JSON.parse(await readFile4(metadataFile, "utf8"));
+  const doc = JSON.parse(await readFile5(metadataFile, "utf8"));
   const digest = doc["containerimage.digest"];
   if (typeof digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(digest))
     throw new Error(`the build's metadata (${metadataFile}) gives no digest of what it pushed`);
@@ -1221,21 +1193,6 @@ async function withSecretFiles(secrets, dir, build) {
   }
 }
 
-// src/log-group.ts
-function printGroup(name, lines2) {
-  startGroup(name);
-  for (const line of lines2) info(line);
-  endGroup();
-}
-async function grouped(name, work) {
-  const lines2 = [];
-  try {
-    return await work((line) => lines2.push(line));
-  } finally {
-    printGroup(name, lines2);
-  }
-}
-
 // src/oci/fetch.ts
 import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join5 } from "node:path";
@@ -1322,7 +1279,114 @@ function deferred() {
   return { promise, resolve, reject };
 }
 
-// src/build.ts
+// src/build/nodes.ts
+var keyOf = (listed) => {
+  const [os, architecture, variant] = listed.split("/");
+  return platformKey({ os, architecture, variant });
+};
+function nodesOfBuild(nodes, platforms) {
+  if (nodes.length === 0 || nodes.some((n) => n.error || n.platforms.length === 0)) return void 0;
+  const keys = platforms.map(platformKey);
+  const firstListing = (key, listed) => nodes.findIndex((n) => listed(n).some((l) => keyOf(l) === key));
+  const strict = keys.map((k) => firstListing(k, (n) => n.preferred));
+  if (strict.every((i) => i >= 0)) return strict;
+  const loose = keys.map((k) => firstListing(k, (n) => [...n.preferred, ...n.platforms]));
+  return loose.every((i) => i >= 0) ? loose : void 0;
+}
+function buildsPerNode(nodes, platforms) {
+  const alone = platforms.map((p) => nodesOfBuild(nodes, [p])?.[0]);
+  const byNode = /* @__PURE__ */ new Map();
+  platforms.forEach((p, i) => {
+    const at = alone[i];
+    byNode.set(at, [...byNode.get(at) ?? [], p]);
+  });
+  return [...byNode].flatMap(([at, group2]) => {
+    const one = (ps) => ({ platforms: ps, node: at === void 0 ? void 0 : nodes[at].name });
+    if (at === void 0) return group2.map((p) => one([p]));
+    const together = nodesOfBuild(nodes, group2);
+    return together?.every((i) => i === at) ? [one(group2)] : group2.map((p) => one([p]));
+  });
+}
+
+// src/build/plan.ts
+var BUILDS_PER_CORE = 2;
+var MEMORY_PER_BUILD = 1024 ** 3;
+function buildsAtOnce(count2, cores, memory) {
+  return Math.max(1, Math.min(count2, BUILDS_PER_CORE * Math.max(1, cores), Math.floor(memory / MEMORY_PER_BUILD)));
+}
+function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__PURE__ */ new Set(), attested = false, pushTo) {
+  const base = { store: engine.store, builder, platforms };
+  if (builder.driver !== "docker") {
+    const builds = builder.nodes.length > 1 && platforms.length > 1 ? buildsPerNode(builder.nodes, platforms) : [];
+    if (pushTo) return builds.length > 1 ? { ...base, kind: "pushed-each", pushTo, builds } : { ...base, kind: "pushed", pushTo };
+    return builds.length > 1 ? { ...base, kind: "layout-each", builds } : { ...base, kind: "oci-layout" };
+  }
+  if (engine.store === "containerd") return { ...base, kind: "multi-platform", layout: attested ? "same-export" : "from-cache" };
+  const isEmulated = (p) => emulated.has(formatPlatform(p));
+  const slowestFirst = platforms.filter(isEmulated).sort((a, b) => qemuCost(b) - qemuCost(a));
+  const startOrder = [...slowestFirst, ...platforms.filter((p) => !isEmulated(p))];
+  return { ...base, kind: "side-by-side", atOnce: buildsAtOnce(platforms.length, cores, memory), startOrder };
+}
+var count = (n, one, many) => n === 1 ? `one ${one}` : `${n} ${many}`;
+function perNode(builds) {
+  if (builds.every((b) => b.platforms.length === 1)) return "one per platform";
+  return `one per node (${builds.map((b) => `${b.node ?? "a node"}: ${b.platforms.map(formatPlatform).join(", ")}`).join("; ")})`;
+}
+function describePlan(plan) {
+  const n = plan.platforms.length;
+  const store = `${plan.store} image store`;
+  const builder = plan.builder.name === "default" ? "" : `${describeBuilder(plan.builder)}, `;
+  switch (plan.kind) {
+    case "multi-platform":
+      return `Build plan: ${builder}${store}, one build of ${count(n, "platform", "platforms")}, the OCI layout written ${plan.layout === "from-cache" ? "from the build cache" : "by the same export"}`;
+    case "side-by-side":
+      return n === 1 ? `Build plan: ${builder}${store}, one build` : `Build plan: ${builder}${store}, ${n} builds side by side (at most ${plan.atOnce} at once)`;
+    case "oci-layout":
+      return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} exported as an OCI layout, each platform loaded into the ${store} for its tests`;
+    case "layout-each":
+      return `Build plan: ${builder}${plan.builds.length} builds at once, ${perNode(plan.builds)}, each sent by buildx to its node and exported as an OCI layout of its own, each platform loaded into the ${store} for its tests`;
+    case "pushed":
+      return `Build plan: ${builder}one build of ${count(n, "platform", "platforms")} pushed by digest to ${pushedTo(plan.pushTo)} by the builder (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests, the image fetched back as an OCI layout meanwhile`;
+    case "pushed-each":
+      return `Build plan: ${builder}${plan.builds.length} builds at once, ${perNode(plan.builds)}, each sent by buildx to its node and pushed by digest to ${pushedTo(plan.pushTo)} by it (untagged until every platform passes), each platform pulled back by its digest into the ${store} for its tests and fetched back as an OCI layout meanwhile`;
+  }
+}
+var pushedTo = (t) => `${t.registry}/${t.repository}`;
+function pushArgv(loadArgv, to) {
+  const at = loadArgv.indexOf("--tag");
+  if (at < 0 || loadArgv.indexOf("--tag", at + 1) >= 0) throw new Error("a build command line has one --tag");
+  const untagged = [...loadArgv.slice(0, at), ...loadArgv.slice(at + 2)];
+  const name = csvField(`name=${pushedTo(to)}`);
+  return replaceLoad(untagged, [`type=image,${name},push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true`]);
+}
+function layoutArgv(loadArgv, dir) {
+  return replaceLoad(loadArgv, [layoutOutput(dir)]);
+}
+function recordArgv(argv, file) {
+  const at = argv.indexOf("build");
+  if (at < 0) throw new Error("a build command line has build");
+  return [...argv.slice(0, at + 1), "--metadata-file", file, ...argv.slice(at + 1)];
+}
+function ociLoadArgv(loadArgv) {
+  return replaceLoad(loadArgv, [ENGINE_OCI]);
+}
+function loadAndLayoutArgv(loadArgv, dir) {
+  return replaceLoad(loadArgv, [ENGINE_OCI, layoutOutput(dir)]);
+}
+var ENGINE_OCI = "type=docker,oci-mediatypes=true";
+var layoutOutput = (dir) => `type=oci,${csvField(`dest=${dir}`)},tar=false`;
+function replaceLoad(loadArgv, outputs) {
+  const at = loadArgv.indexOf("--load");
+  if (at < 0 || loadArgv.indexOf("--load", at + 1) >= 0) throw new Error("a build command line has one --load");
+  return [...loadArgv.slice(0, at), ...outputs.flatMap((o) => ["--output", o]), ...loadArgv.slice(at + 1)];
+}
+var csvField = (field) => /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+var platformSlug = (p) => formatPlatform(p).replace(/^linux\//, "").replace(/\//g, "");
+function localRef(plan, tag, p) {
+  return plan.kind === "multi-platform" ? tag : `${tag}-${platformSlug(p)}`;
+}
+
+// src/build/build.ts
 var since = (t) => (Date.now() - t) / 1e3;
 var sec = (n) => `${n.toFixed(1)} s`;
 var list = (ps) => ps.map(formatPlatform).join(", ");
@@ -1641,7 +1705,7 @@ async function runTest(image, platform, command, echo) {
   return { platform, outcome: outcomeOf(r.exitCode, output), seconds: (Date.now() - started) / 1e3, tail: lastLines(output) };
 }
 
-// src/emulator-crash.ts
+// src/image-test/emulator-crash.ts
 function crashed(output) {
   const step = /did not complete successfully: exit code: (\d+)/.exec(output)?.[1];
   return outcomeOf(Number(step ?? 1), output).kind === "crashed";
@@ -2066,70 +2130,6 @@ function failureLines(c, o) {
   }
   if (c.arch && !archOk(c.arch)) out.push(`Architecture check failed: ${archFailure(c.arch)}`);
   return out;
-}
-
-// src/publish/runner-facts.ts
-import { readFile as readFile5 } from "node:fs/promises";
-async function runnerFacts(env = process.env) {
-  return { serverUrl: env.GITHUB_SERVER_URL, repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, created: await createdTime(env) };
-}
-async function createdTime(env) {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1e3).toISOString();
-  if (env.GITHUB_WORKSPACE) {
-    const git = await run("git", ["-C", env.GITHUB_WORKSPACE, "log", "-1", "--format=%cI"], { allowFailure: true }).catch(() => void 0);
-    const iso = git?.exitCode === 0 ? git.stdout.trim() : "";
-    if (iso) return new Date(iso).toISOString();
-  }
-  if (env.GITHUB_EVENT_PATH) {
-    try {
-      const event = JSON.parse(await readFile5(env.GITHUB_EVENT_PATH, "utf8"));
-      if (event.head_commit?.timestamp) return new Date(event.head_commit.timestamp).toISOString();
-    } catch {
-    }
-  }
-  return void 0;
-}
-
-// src/publish/matrix.ts
-function matrixRelease(build, all, env = process.env) {
-  const runId = env.GITHUB_RUN_ID;
-  if (!runId) throw new ArchwayError("GITHUB_RUN_ID is not set; a matrix of jobs (the build input) is coordinated per workflow run");
-  const { kind, line } = chooseStore(env, targetsOf(build)[0]);
-  return {
-    release: {
-      key: releaseKey(runId, build.tags.map(formatReference), all),
-      attempt: attemptOf(env.GITHUB_RUN_ATTEMPT),
-      platforms: all.map(formatPlatform),
-      publish: build.mode !== "stage",
-      store: kind
-    },
-    line
-  };
-}
-async function startRelease(build, all, share) {
-  const { release, line } = matrixRelease(build, all);
-  info(line);
-  const store = await storeOf(release, targetsOf(build), build);
-  await store.write(share.map((platform) => ({ state: "started", platform, attempt: release.attempt })));
-  info(`Recorded ${share.map(formatPlatform).join(", ")} as started in attempt ${release.attempt} of release ${release.key}`);
-  return release;
-}
-async function merge(build, all) {
-  const { release: state, line } = matrixRelease({ ...build, mode: "merge" }, all);
-  const release = releaseOf(state);
-  const notes = indexNotes(build.annotations, await runnerFacts());
-  const outcome = await group("Publish the index from the staged platforms", async () => {
-    info(line);
-    const o = await mergeStaged(targetsOf(build), release, notes, build);
-    for (const l of o.lines) info(l);
-    return o;
-  });
-  const index = outcome.index;
-  if (!index) throw new ArchwayError("no index was published");
-  const images = outcome.images?.map((i) => ({ platform: formatPlatform(i.platform), digest: i.manifest.digest }));
-  setImageOutputs({ image: build.image, tags: build.tags, images, digest: index.digest });
-  await writeSummary(mergeSummary(index.digest, build.tags.map(formatReference)));
 }
 
 // src/publish/pending.ts

@@ -4,19 +4,19 @@ import {
   parsePlatforms,
   platformFacts,
   runStep
-} from "./chunks/chunk-YVSWABU2.js";
+} from "./chunks/chunk-VRAEDIG3.js";
 import {
   setOutput
 } from "./chunks/chunk-F3BWMWNQ.js";
 import "./chunks/chunk-WNQVWJY4.js";
-import "./chunks/chunk-ATW73TXN.js";
-import "./chunks/chunk-ZCJDHQZA.js";
+import "./chunks/chunk-WNYJYB2X.js";
+import "./chunks/chunk-64H2USGQ.js";
 import "./chunks/chunk-IR6WKKZB.js";
 import "./chunks/chunk-BZQWVCNM.js";
-import "./chunks/chunk-WXXSKNG5.js";
+import "./chunks/chunk-4GAVUGPR.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 
-// src/matrix-plan.ts
+// src/coordination/matrix-plan.ts
 function planMatrix(platforms, nativeArm) {
   const runner = (p) => nativeArm && platformFacts(p).armRunner ? "ubuntu-24.04-arm" : "ubuntu-latest";
   return {

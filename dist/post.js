@@ -2,28 +2,28 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-X3B7AEOQ.js";
-import "./chunks/chunk-XO6TLZOQ.js";
+} from "./chunks/chunk-YPMVV6JM.js";
+import "./chunks/chunk-DZ36BXRR.js";
 import {
   ALL_PLATFORMS,
   emulatorsNeeded,
   hostDebianArch,
   runStep
-} from "./chunks/chunk-YVSWABU2.js";
+} from "./chunks/chunk-VRAEDIG3.js";
 import {
   info,
   warning
 } from "./chunks/chunk-F3BWMWNQ.js";
 import "./chunks/chunk-WNQVWJY4.js";
-import "./chunks/chunk-ATW73TXN.js";
-import "./chunks/chunk-ZCJDHQZA.js";
+import "./chunks/chunk-WNYJYB2X.js";
+import "./chunks/chunk-64H2USGQ.js";
 import "./chunks/chunk-IR6WKKZB.js";
-import "./chunks/chunk-W5BM67ER.js";
-import "./chunks/chunk-6PV27GIQ.js";
+import "./chunks/chunk-WQR6LQPS.js";
+import "./chunks/chunk-UW7OQIEV.js";
 import "./chunks/chunk-BZQWVCNM.js";
 import {
   errorMessage
-} from "./chunks/chunk-WXXSKNG5.js";
+} from "./chunks/chunk-4GAVUGPR.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 
 // src/post.ts
@@ -35,7 +35,10 @@ async function run() {
   for (const cache of state?.qemuCaches ?? []) await saveQemuCache(cache);
 }
 async function saveQemuCache(cache) {
-  const [{ available, save }, { completeKept }] = await Promise.all([import("./chunks/actions-cache-H6BFULSL.js"), import("./chunks/kept-W6KTV43U.js")]);
+  const [{ available, save }, { completeKept }] = await Promise.all([
+    import("./chunks/actions-cache-5WVNUJMD.js"),
+    import("./chunks/kept-P5AEVIRM.js")
+  ]);
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   if (available()) {
     const emulators = emulatorsNeeded(ALL_PLATFORMS, hostDebianArch());

@@ -1,5 +1,5 @@
-import { cacheKey } from '../../src/qemu/actions-cache.js'
-import { parseQemuQuery } from '../../src/qemu/query.js'
+import { cacheKey } from '../../src/emulation/qemu/actions-cache.js'
+import { parseQemuQuery } from '../../src/emulation/qemu/query.js'
 
 const key = (query: string, now = new Date('2026-11-22T10:00:00Z'), mirror = 'http://deb.debian.org/debian') =>
   cacheKey({ query: parseQemuQuery(query)!, mirror, host: 'amd64' }, now)

@@ -1,6 +1,6 @@
-import { parseAnnotations } from '../../src/annotations.js'
-import { InputError } from '../../src/errors.js'
-import { parsePlatformList } from '../../src/platform.js'
+import { parseAnnotations } from '../../src/inputs/annotations.js'
+import { InputError } from '../../src/shared/errors.js'
+import { parsePlatformList } from '../../src/shared/platform.js'
 import { KEY_VALUES, KEYS, metadataAction } from '../fixtures/metadata-action.js'
 
 const TWO = parsePlatformList('linux/amd64,linux/arm64')

@@ -6,11 +6,13 @@ import { tempDir } from '../helpers/tmp.js'
 const getExecOutput =
   jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer }) => Promise<{ exitCode: number; stdout: string; stderr: string }>>()
 jest.unstable_mockModule('@actions/exec', () => ({ getExecOutput }))
-const { ALL_PLATFORMS, binfmtMagic, qemuArch } = await import('../../src/platform.js')
-const { Binfmt, parseEntryFile, parseRegistrationLine, registrationLine, sameEntry, wantedEntry } = await import('../../src/binfmt.js')
-const { setUpEmulation } = await import('../../src/emulation.js')
-const { EnvironmentError } = await import('../../src/errors.js')
-const { parsePlatformList } = await import('../../src/platform.js')
+const { ALL_PLATFORMS, binfmtMagic, qemuArch } = await import('../../src/shared/platform.js')
+const { Binfmt, parseEntryFile, parseRegistrationLine, registrationLine, sameEntry, wantedEntry } = await import(
+  '../../src/emulation/binfmt.js'
+)
+const { setUpEmulation } = await import('../../src/emulation/emulation.js')
+const { EnvironmentError } = await import('../../src/shared/errors.js')
+const { parsePlatformList } = await import('../../src/shared/platform.js')
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'debian-binfmt.d')
 

@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { emulationCost, opsOfProvenance, parseStatusStream, runSteps, type StepCost } from '../../src/build-cost.js'
-import { costLines, costlyStages } from '../../src/cost-report.js'
-import { needsEmulation } from '../../src/platform.js'
+import { emulationCost, opsOfProvenance, parseStatusStream, runSteps, type StepCost } from '../../src/build/cost.js'
+import { costLines, costlyStages } from '../../src/build/cost-report.js'
+import { needsEmulation } from '../../src/shared/platform.js'
 
 const dir = join(import.meta.dirname, '../fixtures/build-record')
 const read = (name: string) => readFileSync(join(dir, name), 'utf8')

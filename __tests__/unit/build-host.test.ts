@@ -1,9 +1,9 @@
-import { type BuildHost, builderPushTarget, checkBuildHost, missingEmulatorsWarning, nodesMissingEmulators } from '../../src/build-host.js'
-import { cacheType } from '../../src/cache-entries.js'
+import { cacheType } from '../../src/build/cache-entries.js'
+import { type BuildHost, builderPushTarget, checkBuildHost, missingEmulatorsWarning, nodesMissingEmulators } from '../../src/build/host.js'
 import type { BuilderNode } from '../../src/docker/builder.js'
 import { NO_SETTINGS } from '../../src/docker/buildx.js'
-import { EnvironmentError, InputError } from '../../src/errors.js'
-import { parseImage, parseTags } from '../../src/input-values.js'
+import { parseImage, parseTags } from '../../src/inputs/values.js'
+import { EnvironmentError, InputError } from '../../src/shared/errors.js'
 import { errorOf } from '../helpers/error-of.js'
 
 const host = (store: 'classic' | 'containerd', driver = 'docker'): BuildHost => ({

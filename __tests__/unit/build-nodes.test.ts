@@ -1,6 +1,6 @@
-import { buildsPerNode, nodesOfBuild } from '../../src/build-nodes.js'
+import { buildsPerNode, nodesOfBuild } from '../../src/build/nodes.js'
 import { parseBuilderInspect } from '../../src/docker/builder.js'
-import { formatPlatform, parsePlatformList } from '../../src/platform.js'
+import { formatPlatform, parsePlatformList } from '../../src/shared/platform.js'
 
 const SIX = parsePlatformList('linux/amd64,linux/arm64,linux/arm/v7,linux/s390x,linux/ppc64le,linux/riscv64')
 const EMULATED = 'linux/amd64/v2, linux/arm64, linux/riscv64, linux/ppc64le, linux/s390x, linux/arm/v7, linux/arm/v6'

@@ -8,11 +8,11 @@ import {
   MEMORY_PER_BUILD,
   planBuild,
   pushArgv
-} from '../../src/build-plan.js'
+} from '../../src/build/plan.js'
 import { parseBuilderInspect } from '../../src/docker/builder.js'
 import { buildArgv } from '../../src/docker/buildx.js'
 import { expectedImageId } from '../../src/docker/image-io.js'
-import { formatPlatform, parsePlatformList } from '../../src/platform.js'
+import { formatPlatform, parsePlatformList } from '../../src/shared/platform.js'
 
 const SIX = parsePlatformList('linux/amd64,linux/arm64,linux/arm/v7,linux/s390x,linux/ppc64le,linux/riscv64')
 const EMULATED = new Set(SIX.slice(1).map(formatPlatform))

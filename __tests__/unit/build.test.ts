@@ -1,8 +1,8 @@
 /** The build plan carried out, with the engine, the layouts and the log stubbed: order, bounds, log groups, failures. */
 import { jest } from '@jest/globals'
-import type { BuildPlan } from '../../src/build-plan.js'
-import type { RunResult } from '../../src/exec.js'
-import type { Platform } from '../../src/platform.js'
+import type { BuildPlan } from '../../src/build/plan.js'
+import type { RunResult } from '../../src/shared/exec.js'
+import type { Platform } from '../../src/shared/platform.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const log: string[] = []
@@ -72,10 +72,10 @@ jest.unstable_mockModule('../../src/oci/layout.js', () => ({
   })
 }))
 
-const { buildEach } = await import('../../src/build.js')
-const { planBuild } = await import('../../src/build-plan.js')
-const { formatPlatform, parsePlatformList } = await import('../../src/platform.js')
-const { getInputs } = await import('../../src/inputs.js')
+const { buildEach } = await import('../../src/build/build.js')
+const { planBuild } = await import('../../src/build/plan.js')
+const { formatPlatform, parsePlatformList } = await import('../../src/shared/platform.js')
+const { getInputs } = await import('../../src/inputs/inputs.js')
 
 const SIX = parsePlatformList('linux/amd64,linux/arm64,linux/arm/v7,linux/s390x,linux/ppc64le,linux/riscv64')
 const EMULATED = new Set(SIX.slice(1).map(formatPlatform))

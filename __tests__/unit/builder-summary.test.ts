@@ -1,7 +1,8 @@
 /** The job summary names the builder and, per platform, the node that built it. */
+
+import { renderSummary } from '../../src/action/summary.js'
 import { nodeOf } from '../../src/docker/build-record.js'
-import { parsePlatformList } from '../../src/platform.js'
-import { renderSummary } from '../../src/summary.js'
+import { parsePlatformList } from '../../src/shared/platform.js'
 
 const [amd64, arm64] = parsePlatformList('linux/amd64,linux/arm64')
 const node = (name: string) => ({

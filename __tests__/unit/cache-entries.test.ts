@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals'
-import { ghaScope, ghaTokens, hasGhaEntry, withGhaScope, withMatrixScope } from '../../src/cache-entries.js'
-import { getInputs } from '../../src/inputs.js'
-import { parsePlatformList } from '../../src/platform.js'
+import { ghaScope, ghaTokens, hasGhaEntry, withGhaScope, withMatrixScope } from '../../src/build/cache-entries.js'
+import { getInputs } from '../../src/inputs/inputs.js'
+import { parsePlatformList } from '../../src/shared/platform.js'
 
 describe("a matrix job's cache entries", () => {
   it("export to a registry reference of their own, and read back from it, so that no job overwrites another's cache", () => {

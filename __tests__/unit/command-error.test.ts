@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildxError, CommandError, outputTail } from '../../src/exec.js'
+import { buildxError, CommandError, outputTail } from '../../src/shared/exec.js'
 
 /** What buildx printed for a failing build, captured here (see __tests__/fixtures/buildx/README.md). */
 const captured = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'buildx', name), 'utf8')

@@ -1,7 +1,7 @@
 /** The warning for a build context holding the job's token where actions/checkout keeps it, read from real folders. */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { contextCredentialsWarning, holdsCredentials, ignoresGit } from '../../src/context-credentials.js'
+import { contextCredentialsWarning, holdsCredentials, ignoresGit } from '../../src/build/context-credentials.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const CHECKOUT_CONFIG =

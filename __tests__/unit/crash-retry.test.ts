@@ -1,10 +1,10 @@
+import { renderSummary } from '../../src/action/summary.js'
 import type { TestResult } from '../../src/docker/test-run.js'
-import { crashedBuildPlatform } from '../../src/emulator-crash.js'
-import { ArchwayError } from '../../src/errors.js'
-import { CommandError } from '../../src/exec.js'
+import { crashedBuildPlatform } from '../../src/image-test/emulator-crash.js'
 import { failureLines } from '../../src/pipeline.js'
-import { formatPlatform, parsePlatform } from '../../src/platform.js'
-import { renderSummary } from '../../src/summary.js'
+import { ArchwayError } from '../../src/shared/errors.js'
+import { CommandError } from '../../src/shared/exec.js'
+import { formatPlatform, parsePlatform } from '../../src/shared/platform.js'
 
 const arm64 = parsePlatform('linux/arm64')!
 const crashed = (signal: 'SIGSEGV' | 'SIGILL', tail: string[] = []): TestResult => ({

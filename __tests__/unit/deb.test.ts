@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { VerificationError } from '../../src/errors.js'
-import { parseArMembers, readMd5sums } from '../../src/qemu/deb.js'
+import { parseArMembers, readMd5sums } from '../../src/emulation/qemu/deb.js'
+import { VerificationError } from '../../src/shared/errors.js'
 import { buildDeb } from '../helpers/archive-server.js'
 import { tempDir } from '../helpers/tmp.js'
 

@@ -1,4 +1,4 @@
-import { compareDebianVersions, parseDebianVersion, qemuUpstreamVersion } from '../../src/qemu/debversion.js'
+import { compareDebianVersions, parseDebianVersion, qemuUpstreamVersion } from '../../src/emulation/qemu/debversion.js'
 
 describe('Debian version order', () => {
   it.each([

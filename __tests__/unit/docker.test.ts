@@ -1,7 +1,7 @@
 import { buildArgv } from '../../src/docker/buildx.js'
 import { pluginPath, storeFromDriverStatus } from '../../src/docker/engine.js'
 import { lastLines, outcomeOf, testArgv } from '../../src/docker/test-run.js'
-import { parsePlatformList } from '../../src/platform.js'
+import { parsePlatformList } from '../../src/shared/platform.js'
 
 describe('buildx command lines', () => {
   it('build every given platform with attestations off and load the result under one tag', () => {

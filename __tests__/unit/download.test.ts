@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { download, HttpStatusError, retryableDownload } from '../../src/qemu/download.js'
+import { download, HttpStatusError, retryableDownload } from '../../src/emulation/qemu/download.js'
 import type { RetryPolicy } from '../../src/registry/retry.js'
 import { tempDir } from '../helpers/tmp.js'
 

@@ -1,4 +1,4 @@
-import { parseElf } from '../../src/elf.js'
+import { parseElf } from '../../src/shared/elf.js'
 import { elfHeader } from '../helpers/elf.js'
 
 const elf = (bits: 32 | 64, endian: 'little' | 'big', machine: number, phTypes: number[] = [], flags = 0) =>

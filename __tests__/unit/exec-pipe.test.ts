@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { CommandError, runPiped } from '../../src/exec.js'
+import { CommandError, runPiped } from '../../src/shared/exec.js'
 
 const sh = (script: string) => ({ command: 'sh', args: ['-c', script] })
 

@@ -1,6 +1,6 @@
-import { parseAnnotations } from '../../src/annotations.js'
-import { parsePlatform, parsePlatformList } from '../../src/platform.js'
+import { parseAnnotations } from '../../src/inputs/annotations.js'
 import { buildIndex, indexAnnotations, indexNotes } from '../../src/publish/index-manifest.js'
+import { parsePlatform, parsePlatformList } from '../../src/shared/platform.js'
 
 const d = (n: number) => ({
   mediaType: 'application/vnd.oci.image.manifest.v1+json',

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { InputError } from '../../src/errors.js'
-import { getInputs } from '../../src/inputs.js'
-import { formatPlatform } from '../../src/platform.js'
+import { getInputs } from '../../src/inputs/inputs.js'
+import { InputError } from '../../src/shared/errors.js'
+import { formatPlatform } from '../../src/shared/platform.js'
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as {

@@ -9,14 +9,14 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { VerificationError } from '../../src/errors.js'
-import { download } from '../../src/qemu/download.js'
-import { install } from '../../src/qemu/install.js'
-import { completeKept, keeper, keptDir, keptSuite } from '../../src/qemu/kept.js'
-import { parseQemuQuery, type QemuQuery } from '../../src/qemu/query.js'
-import { resolveQemu } from '../../src/qemu/resolve.js'
-import { type Restored, restoreQemu } from '../../src/qemu/restore.js'
-import { type Installed, MANIFEST } from '../../src/qemu/toolcache.js'
+import { download } from '../../src/emulation/qemu/download.js'
+import { install } from '../../src/emulation/qemu/install.js'
+import { completeKept, keeper, keptDir, keptSuite } from '../../src/emulation/qemu/kept.js'
+import { parseQemuQuery, type QemuQuery } from '../../src/emulation/qemu/query.js'
+import { resolveQemu } from '../../src/emulation/qemu/resolve.js'
+import { type Restored, restoreQemu } from '../../src/emulation/qemu/restore.js'
+import { type Installed, MANIFEST } from '../../src/emulation/qemu/toolcache.js'
+import { VerificationError } from '../../src/shared/errors.js'
 import {
   type ArchiveKey,
   type ArchiveServer,

@@ -1,5 +1,5 @@
-import { planMatrix } from '../../src/matrix-plan.js'
-import { parsePlatformList } from '../../src/platform.js'
+import { planMatrix } from '../../src/coordination/matrix-plan.js'
+import { parsePlatformList } from '../../src/shared/platform.js'
 
 describe("the reusable workflow's matrix", () => {
   const all = parsePlatformList('arm/v7,amd64,arm64,arm/v6,s390x')

@@ -6,7 +6,7 @@ import {
   PlatformListError,
   parsePlatformList,
   SUPPORTED_PLATFORMS
-} from '../../src/platform.js'
+} from '../../src/shared/platform.js'
 
 const list = (text: string) => parsePlatformList(text).map(formatPlatform)
 

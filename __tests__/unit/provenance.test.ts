@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { checkAttestationStore } from '../../src/attestations.js'
+import { checkAttestationStore } from '../../src/build/attestations.js'
 import { NO_SETTINGS } from '../../src/docker/buildx.js'
-import { InputError } from '../../src/errors.js'
 import { findPlatformImage } from '../../src/oci/layout.js'
 import type { Descriptor, ImageManifest } from '../../src/oci/types.js'
 import { MediaType } from '../../src/oci/types.js'
-import { parsePlatformList } from '../../src/platform.js'
 import {
   attachProvenance,
   attestationsFor,
@@ -18,6 +16,8 @@ import {
 } from '../../src/publish/provenance.js'
 import { prepareImage, pushImage } from '../../src/publish/push-image.js'
 import { RegistryClient } from '../../src/registry/client.js'
+import { InputError } from '../../src/shared/errors.js'
+import { parsePlatformList } from '../../src/shared/platform.js'
 import { errorOf } from '../helpers/error-of.js'
 import { imageManifest, OCI_INDEX, startRegistry, type TestRegistry } from '../helpers/registry-server.js'
 import { tempDir } from '../helpers/tmp.js'

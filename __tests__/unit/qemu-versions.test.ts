@@ -1,7 +1,7 @@
-import { planEmulation } from '../../src/emulation.js'
-import { getInputs } from '../../src/inputs.js'
-import { parsePlatformList } from '../../src/platform.js'
-import { parseQemuQuery } from '../../src/qemu/query.js'
+import { planEmulation } from '../../src/emulation/emulation.js'
+import { parseQemuQuery } from '../../src/emulation/qemu/query.js'
+import { getInputs } from '../../src/inputs/inputs.js'
+import { parsePlatformList } from '../../src/shared/platform.js'
 import { errorOf } from '../helpers/error-of.js'
 
 const inputs = (qemuVersion: string, platforms = 'linux/amd64,linux/arm64,linux/riscv64') =>

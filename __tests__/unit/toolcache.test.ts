@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { discardWrittenSince, snapshot } from '../../src/qemu/toolcache.js'
+import { discardWrittenSince, snapshot } from '../../src/emulation/qemu/toolcache.js'
 import { tempDir } from '../helpers/tmp.js'
 
 /** Writes `files` (paths relative to the tool cache's qemu/ folder). */

@@ -3,9 +3,10 @@
  * the matrix's records only: look a key up without downloading, and create a small entry. Every
  * failure is an error, never a miss.
  */
-import { sha256Hex } from '../digest.js'
-import { ArchwayError, oneLine } from '../errors.js'
+
 import { isRetryableNetworkError, RETRYABLE_STATUSES, type RetryPolicy, retryPolicyFromEnv, withRetry } from '../registry/retry.js'
+import { sha256Hex } from '../shared/digest.js'
+import { ArchwayError, oneLine } from '../shared/errors.js'
 
 const SERVICE = 'github.actions.results.api.v1.CacheService'
 /** Every record's entry has this version: the service keeps entries apart by key and version, and a record is the key alone. */

@@ -1,7 +1,7 @@
 /** The matrix's records in the run's Actions cache: each record a key, written once, read by lookup without downloading. */
-import { mapLimit } from '../concurrency.js'
-import { ArchwayError } from '../errors.js'
-import { formatPlatform, type Platform } from '../platform.js'
+import { mapLimit } from '../shared/concurrency.js'
+import { ArchwayError } from '../shared/errors.js'
+import { formatPlatform, type Platform } from '../shared/platform.js'
 import { type CacheServiceAccess, createEntry, lookupKey } from './cache-service.js'
 import { lookupPlan, type MatrixRecord, parseRecordKey, recordKey, type Verdict, verdictOf } from './records.js'
 

@@ -3,10 +3,11 @@
  * attempt N" with its image after its push; their names in the Actions cache, and the rule that
  * says which platform image a release may take. Pure.
  */
-import { sha256Hex } from '../digest.js'
-import { ArchwayError } from '../errors.js'
+
 import { type Descriptor, MediaType } from '../oci/types.js'
-import { dashedPlatform, formatPlatform, type Platform } from '../platform.js'
+import { sha256Hex } from '../shared/digest.js'
+import { ArchwayError } from '../shared/errors.js'
+import { dashedPlatform, formatPlatform, type Platform } from '../shared/platform.js'
 
 export type MatrixRecord =
   | { readonly state: 'started'; readonly platform: Platform; readonly attempt: number }

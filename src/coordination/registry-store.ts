@@ -3,12 +3,13 @@
  * one tag only its job writes, holding a small staging manifest (the record; once done, its
  * `subject` the platform's image), deleted after publishing where the registry allows it.
  */
-import { mapLimit } from '../concurrency.js'
-import { digestOf } from '../digest.js'
+
 import { type Descriptor, EMPTY_DESCRIPTOR, EMPTY_JSON, MediaType } from '../oci/types.js'
-import { dashedPlatform, formatPlatform, type Platform, parsePlatform } from '../platform.js'
 import type { RegistryClient } from '../registry/client.js'
 import { RegistryError } from '../registry/errors.js'
+import { mapLimit } from '../shared/concurrency.js'
+import { digestOf } from '../shared/digest.js'
+import { dashedPlatform, formatPlatform, type Platform, parsePlatform } from '../shared/platform.js'
 import { type MatrixRecord, type Verdict, verdictOf } from './records.js'
 
 const A = {

@@ -1,7 +1,8 @@
 /** Where a matrix keeps its records: the run's Actions cache where the runner gives it, else the registry's staging tags. */
-import { ArchwayError } from '../errors.js'
-import type { Platform } from '../platform.js'
+
 import type { RegistryClient } from '../registry/client.js'
+import { ArchwayError } from '../shared/errors.js'
+import type { Platform } from '../shared/platform.js'
 import { cacheServiceOf } from './cache-service.js'
 import { CacheRecords } from './cache-store.js'
 import type { MatrixRecord, Verdict } from './records.js'

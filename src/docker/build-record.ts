@@ -4,7 +4,7 @@
  * build's steps cost (build-cost.ts).
  */
 import { readFile } from 'node:fs/promises'
-import { opsOfProvenance, parseStatusStream, runSteps, type StepCost } from '../build-cost.js'
+import { opsOfProvenance, parseStatusStream, runSteps, type StepCost } from '../build/cost.js'
 import { docker } from './engine.js'
 
 /** The build's record reference (`builder/node/ref`) from the file `--metadata-file` wrote; undefined when it has none. */

@@ -1,6 +1,6 @@
 /** The buildx builder a build will use: its driver and its nodes, as `docker buildx inspect` tells them. */
-import { EnvironmentError } from '../errors.js'
-import { outputTail } from '../exec.js'
+import { EnvironmentError } from '../shared/errors.js'
+import { outputTail } from '../shared/exec.js'
 import { docker } from './engine.js'
 
 /** One BuildKit daemon of a builder. */

@@ -1,6 +1,6 @@
 /** The Docker engine: which image store it runs, and the one way Archway calls the CLI. */
-import { EnvironmentError, errorMessage } from '../errors.js'
-import { CommandError, type RunOptions, type RunResult, run } from '../exec.js'
+import { EnvironmentError, errorMessage } from '../shared/errors.js'
+import { CommandError, type RunOptions, type RunResult, run } from '../shared/exec.js'
 
 export type ImageStore = 'containerd' | 'classic'
 

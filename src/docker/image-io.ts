@@ -2,9 +2,10 @@
  * Images between the engine and OCI layouts, streamed (no archive file is ever written), and the
  * check that the engine's image, which the tests run, is the layout's, which is checked and pushed.
  */
-import { runPiped } from '../exec.js'
+
 import { platformArchive } from '../oci/platform-archive.js'
 import type { Descriptor } from '../oci/types.js'
+import { runPiped } from '../shared/exec.js'
 import type { ImageStore } from './engine.js'
 import { docker } from './engine.js'
 

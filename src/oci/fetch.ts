@@ -7,9 +7,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { mapLimit, quiet } from '../concurrency.js'
-import { type Platform, platformKey } from '../platform.js'
 import type { RegistryClient } from '../registry/client.js'
+import { mapLimit, quiet } from '../shared/concurrency.js'
+import { type Platform, platformKey } from '../shared/platform.js'
 import { blobPath, LayoutError, MAX_JSON_BLOB } from './layout.js'
 import {
   type Descriptor,

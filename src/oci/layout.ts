@@ -8,8 +8,8 @@ import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { ArchwayError, VerificationError } from '../errors.js'
-import { type Platform, platformKey } from '../platform.js'
+import { ArchwayError, VerificationError } from '../shared/errors.js'
+import { type Platform, platformKey } from '../shared/platform.js'
 import {
   type Descriptor,
   type DescriptorPlatform,

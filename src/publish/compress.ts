@@ -13,7 +13,7 @@ import { open } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { promisify } from 'node:util'
 import { constants, crc32, deflateRaw, gzip } from 'node:zlib'
-import { quiet } from '../concurrency.js'
+import { quiet } from '../shared/concurrency.js'
 
 /** Bytes per gzip member: large enough that the members' headers and the restarted dictionary cost nothing worth measuring. */
 export const BLOCK_SIZE = 4 * 1024 * 1024

@@ -3,10 +3,10 @@
  * and annotations: platforms in one fixed order, annotations sorted, no wall-clock field
  * unless given, so the same facts always give the same bytes and the same digest.
  */
-import { type Annotations, type PlatformAnnotations, sortedAnnotations } from '../annotations.js'
-import { digestOf } from '../digest.js'
+import { type Annotations, type PlatformAnnotations, sortedAnnotations } from '../inputs/annotations.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
-import { formatPlatform, type Platform, platformOrder } from '../platform.js'
+import { digestOf } from '../shared/digest.js'
+import { formatPlatform, type Platform, platformOrder } from '../shared/platform.js'
 
 /** One entry of the index: a platform and its image manifest as published. */
 export interface PlatformManifest {

@@ -5,10 +5,10 @@
  * gzip would not shrink them (prepareImage), then they stay OCI's uncompressed layers;
  * the `manifest:` annotations are added to the built manifest's own. Pure.
  */
-import { sortedAnnotations } from '../annotations.js'
-import { digestOf } from '../digest.js'
+import { sortedAnnotations } from '../inputs/annotations.js'
 import type { Descriptor, ImageManifest } from '../oci/types.js'
 import { MediaType } from '../oci/types.js'
+import { digestOf } from '../shared/digest.js'
 
 const OCI_EQUIVALENT: Readonly<Record<string, string>> = {
   [MediaType.DockerConfig]: MediaType.OciConfig,

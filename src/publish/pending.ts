@@ -1,12 +1,12 @@
 /** What the post step is to publish, from the platforms main pushed: kept in the post state. */
 import * as core from '@actions/core'
-import { ArchwayError } from '../errors.js'
-import type { BuildInputs } from '../inputs.js'
+import type { PublishState } from '../action/state.js'
+import type { BuildInputs } from '../inputs/inputs.js'
+import { targetsOf } from '../inputs/registries.js'
 import type { PipelineResult } from '../pipeline.js'
-import { formatPlatform, type Platform } from '../platform.js'
-import { targetsOf } from '../registries.js'
 import { formatReference } from '../registry/reference.js'
-import type { PublishState } from '../state.js'
+import { ArchwayError } from '../shared/errors.js'
+import { formatPlatform, type Platform } from '../shared/platform.js'
 import { buildIndex, indexNotes } from './index-manifest.js'
 import { runnerFacts } from './runner-facts.js'
 

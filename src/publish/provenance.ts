@@ -3,8 +3,6 @@
  * describe (the referrers API, or the `sha256-<hex>` tag schema), never as entries of the index.
  */
 
-import { digestOf } from '../digest.js'
-import { ArchwayError } from '../errors.js'
 import { blobPath, LayoutError, readBlob, readJsonBlob, readLayoutIndex } from '../oci/layout.js'
 import {
   Annotation,
@@ -21,6 +19,8 @@ import {
 import type { BlobSource } from '../registry/blobs.js'
 import type { RegistryClient } from '../registry/client.js'
 import { DOCKER_HUB } from '../registry/reference.js'
+import { digestOf } from '../shared/digest.js'
+import { ArchwayError } from '../shared/errors.js'
 
 /** How deep indexes may nest while looking for an attestation (buildx: index.json -> image index -> manifests). */
 const MAX_DEPTH = 8

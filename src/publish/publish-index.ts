@@ -1,15 +1,15 @@
 /** Publishing the index: straight from one job's state, or through the matrix's records. */
 import * as core from '@actions/core'
-import { mapLimit } from '../concurrency.js'
+import type { PublishState } from '../action/state.js'
+import { publishedSummary, writeSummary } from '../action/summary.js'
 import type { Verdict } from '../coordination/records.js'
 import { openStore, type RecordStore, type StoreKind } from '../coordination/store.js'
-import { ArchwayError } from '../errors.js'
-import { type BuildInputs, getCredentials } from '../inputs.js'
-import { formatPlatform, type Platform, parsePlatform } from '../platform.js'
-import { connect } from '../registries.js'
+import { type BuildInputs, getCredentials } from '../inputs/inputs.js'
+import { connect } from '../inputs/registries.js'
 import type { RegistryClient } from '../registry/client.js'
-import type { PublishState } from '../state.js'
-import { publishedSummary, writeSummary } from '../summary.js'
+import { mapLimit } from '../shared/concurrency.js'
+import { ArchwayError } from '../shared/errors.js'
+import { formatPlatform, type Platform, parsePlatform } from '../shared/platform.js'
 import { buildIndex, type IndexDocument, type IndexNotes, type PlatformManifest } from './index-manifest.js'
 
 type Images = readonly PlatformManifest[]

@@ -1,10 +1,10 @@
 /** Pushes one platform image from its OCI layout, by digest only: blobs, then the manifest. */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { mapLimit } from '../concurrency.js'
 import { blobPath, blobStream, type PlatformImage, readBlob } from '../oci/layout.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
 import type { RegistryClient } from '../registry/client.js'
+import { mapLimit } from '../shared/concurrency.js'
 import { BLOCK_SIZE, gzipToFile, wouldStoreAll } from './compress.js'
 import { type OciManifestDocument, ociManifest, uncompressedLayers } from './oci-manifest.js'
 

@@ -1,6 +1,6 @@
 /** Facts about the run for the index annotations, from the runner's environment. */
 import { readFile } from 'node:fs/promises'
-import { run } from '../exec.js'
+import { run } from '../shared/exec.js'
 import type { RunnerFacts } from './index-manifest.js'
 
 /**

@@ -4,8 +4,8 @@
  * and, when a step fails, the session's status, to go on from where the registry says it is.
  */
 import { rm, stat } from 'node:fs/promises'
-import { digestOf } from '../digest.js'
-import { errorMessage, VerificationError } from '../errors.js'
+import { digestOf } from '../shared/digest.js'
+import { errorMessage, VerificationError } from '../shared/errors.js'
 import { repositoryScope } from './auth.js'
 import { RegistryError } from './errors.js'
 import { algorithmOf, validateDigest, validateRepository } from './reference.js'

@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { EnvironmentError, errorMessage, oneLine } from '../errors.js'
-import { type RunResult, run } from '../exec.js'
+import { EnvironmentError, errorMessage, oneLine } from '../shared/errors.js'
+import { type RunResult, run } from '../shared/exec.js'
 import type { Credentials } from './auth.js'
 import { DOCKER_HUB } from './reference.js'
 

@@ -4,7 +4,7 @@
  * token in it.
  */
 import { STATUS_CODES } from 'node:http'
-import { ArchwayError, oneLine } from '../errors.js'
+import { ArchwayError, oneLine } from '../shared/errors.js'
 
 /** One entry of the distribution API's `{"errors": [...]}` body. */
 export interface RegistryErrorCode {

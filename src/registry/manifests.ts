@@ -1,7 +1,8 @@
 /** The manifest endpoints: HEAD, GET, PUT and DELETE, each answer checked against the digest of the bytes. */
-import { digestOf } from '../digest.js'
-import { ArchwayError, VerificationError } from '../errors.js'
+
 import { type Descriptor, MediaType } from '../oci/types.js'
+import { digestOf } from '../shared/digest.js'
+import { ArchwayError, VerificationError } from '../shared/errors.js'
 import { repositoryScope } from './auth.js'
 import { parseErrorBody } from './errors.js'
 import { algorithmOf, isDigest, validateDigest, validateManifestRef, validateRepository } from './reference.js'

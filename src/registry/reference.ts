@@ -3,7 +3,7 @@
  * `splitDockerDomain` and the name, tag and digest grammars), and which registries speak
  * plain HTTP. Pure.
  */
-import { ArchwayError } from '../errors.js'
+import { ArchwayError } from '../shared/errors.js'
 
 /** A name, a tag or a digest that the distribution spec does not allow. */
 export class ImageReferenceError extends ArchwayError {

@@ -4,7 +4,7 @@
  * -> retry (requests safe to repeat) -> redirects (Authorization kept to the registry's
  * origin) -> one HTTP exchange.
  */
-import { errorMessage } from '../errors.js'
+import { errorMessage } from '../shared/errors.js'
 import { type Credentials, RegistryAuth } from './auth.js'
 import { parseErrorBody, RegistryError, redactUrl } from './errors.js'
 import { isInsecureRegistry, registryApiHost, validateRegistry } from './reference.js'

@@ -22,7 +22,7 @@ import * as https from 'node:https'
 import type { Socket } from 'node:net'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { ArchwayError } from '../errors.js'
+import { ArchwayError } from '../shared/errors.js'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 export const MAX_REDIRECTS = 5

@@ -6,7 +6,7 @@
 import { posix } from 'node:path'
 import { Minimatch } from 'minimatch'
 import type { ImageConfig } from '../oci/types.js'
-import { type Platform, platformFacts } from '../platform.js'
+import { type Platform, platformFacts } from '../shared/platform.js'
 import { type ImageContext, ownLibraryDirs } from './arch-rule.js'
 
 /** The PATH a container gets when its config sets none (runc's and containerd's default). */

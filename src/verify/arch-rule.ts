@@ -10,7 +10,7 @@
  * multilib homes (`/usr/lib/i386-linux-gnu`, `/usr/lib32`, ...) and when not executable,
  * refused on PATH, as the entrypoint and in the platform's own library directories.
  */
-import { EM, ET } from '../elf.js'
+import { EM, ET } from '../shared/elf.js'
 
 /** What is known of one ELF file whose machine, class, byte order (or ARM ABI) is not the platform's. */
 export interface ForeignElf {

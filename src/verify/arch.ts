@@ -4,6 +4,10 @@
  * run or load it (arch-rule.ts; README, "The architecture check"). Only ARM ELF files in arm
  * images are read whole.
  */
+
+import { scanImage } from '../oci/layer.js'
+import { findPlatformImage, type PlatformImage } from '../oci/layout.js'
+import type { ImageConfig } from '../oci/types.js'
 import {
   type ArmAttributes,
   armArchLevel,
@@ -15,11 +19,8 @@ import {
   machineName,
   parseElf,
   readArmAttributes
-} from '../elf.js'
-import { scanImage } from '../oci/layer.js'
-import { findPlatformImage, type PlatformImage } from '../oci/layout.js'
-import type { ImageConfig } from '../oci/types.js'
-import { type ElfTarget, formatPlatform, type Platform, platformFacts, platformKey } from '../platform.js'
+} from '../shared/elf.js'
+import { type ElfTarget, formatPlatform, type Platform, platformFacts, platformKey } from '../shared/platform.js'
 import { imageContext } from './arch-context.js'
 import { ruleForeignElf } from './arch-rule.js'
 

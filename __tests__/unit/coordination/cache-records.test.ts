@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { createEntry, lookupKey, RECORD_VERSION } from '../../../src/coordination/cache-service.js'
 import { CacheRecords } from '../../../src/coordination/cache-store.js'
 import { recordKey } from '../../../src/coordination/records.js'
-import { parsePlatform } from '../../../src/platform.js'
+import { parsePlatform } from '../../../src/shared/platform.js'
 import { type BlobStore, type CacheService, startCacheService } from '../../helpers/cache-service.js'
 
 const arm64 = parsePlatform('linux/arm64')!

@@ -9,7 +9,7 @@ import {
   releaseKey,
   verdictOf
 } from '../../../src/coordination/records.js'
-import { parsePlatform } from '../../../src/platform.js'
+import { parsePlatform } from '../../../src/shared/platform.js'
 
 const p = (t: string) => parsePlatform(t)!
 const arm64 = p('linux/arm64')

@@ -1,8 +1,8 @@
 import { RegistryRecords, readStageManifest, stageManifest, stageTag } from '../../../src/coordination/registry-store.js'
-import { digestOf } from '../../../src/digest.js'
-import { parsePlatform } from '../../../src/platform.js'
 import type { RegistryClient } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
+import { digestOf } from '../../../src/shared/digest.js'
+import { parsePlatform } from '../../../src/shared/platform.js'
 
 const arm64 = parsePlatform('linux/arm64')!
 const s390x = parsePlatform('linux/s390x')!

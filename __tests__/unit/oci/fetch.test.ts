@@ -1,11 +1,11 @@
 /** What a builder pushed by digest, read back from a registry (the tests' in-process one) and fetched into an OCI layout. */
 import { randomBytes } from 'node:crypto'
-import { VerificationError } from '../../../src/errors.js'
 import { pushedManifest, readPushed, startFetch } from '../../../src/oci/fetch.js'
 import { findPlatformImage, LayoutError } from '../../../src/oci/layout.js'
 import type { Descriptor } from '../../../src/oci/types.js'
-import { type Platform, parsePlatform } from '../../../src/platform.js'
 import { RegistryClient } from '../../../src/registry/client.js'
+import { VerificationError } from '../../../src/shared/errors.js'
+import { type Platform, parsePlatform } from '../../../src/shared/platform.js'
 import { imageManifest, OCI_INDEX, OCI_MANIFEST, sha256, startRegistry, type TestRegistry } from '../../helpers/registry-server.js'
 import { tempDir } from '../../helpers/tmp.js'
 

@@ -1,6 +1,5 @@
 import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { VerificationError } from '../../../src/errors.js'
 import {
   blobPath,
   blobStream,
@@ -12,7 +11,8 @@ import {
   readLayoutIndex
 } from '../../../src/oci/layout.js'
 import { isAttestation, layerCompression, MediaType } from '../../../src/oci/types.js'
-import { platformKey } from '../../../src/platform.js'
+import { VerificationError } from '../../../src/shared/errors.js'
+import { platformKey } from '../../../src/shared/platform.js'
 import { LayoutBuilder, P, tarLayer } from './fixtures.js'
 
 const layer = () => tarLayer([{ name: 'etc/hostname', content: 'archway\n' }])

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises'
 import { extract } from 'tar-stream'
 import { findPlatformImage } from '../../../src/oci/layout.js'
 import { archiveBlobs, archiveDocuments, platformArchive } from '../../../src/oci/platform-archive.js'
-import { parsePlatformList } from '../../../src/platform.js'
+import { parsePlatformList } from '../../../src/shared/platform.js'
 import { LayoutBuilder, P, tarLayer } from './fixtures.js'
 
 /** Every member of a tar stream: name and bytes. */

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { VerificationError } from '../../../src/errors.js'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
 import { MANIFEST_ACCEPT } from '../../../src/registry/manifests.js'
 import { nextLink } from '../../../src/registry/requests.js'
+import { VerificationError } from '../../../src/shared/errors.js'
 import {
   imageManifest,
   OCI_MANIFEST,

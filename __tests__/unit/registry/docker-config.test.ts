@@ -6,7 +6,7 @@ import { tempDir } from '../../helpers/tmp.js'
 type ExecOutput = { exitCode: number; stdout: string; stderr: string }
 const getExecOutput = jest.fn<(cmd: string, args?: string[], opts?: { input?: Buffer; silent?: boolean }) => Promise<ExecOutput>>()
 jest.unstable_mockModule('@actions/exec', () => ({ getExecOutput }))
-const { EnvironmentError } = await import('../../../src/errors.js')
+const { EnvironmentError } = await import('../../../src/shared/errors.js')
 const { configKeyRegistry, dockerConfigPath, dockerCredentials, dockerServerAddress } = await import(
   '../../../src/registry/docker-config.js'
 )

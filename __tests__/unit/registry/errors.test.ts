@@ -1,5 +1,5 @@
-import { ArchwayError } from '../../../src/errors.js'
 import { parseErrorBody, RegistryError, redactUrl } from '../../../src/registry/errors.js'
+import { ArchwayError } from '../../../src/shared/errors.js'
 
 describe('registry errors', () => {
   it('name the method, the redacted URL, the status and the registry codes in one line', () => {

@@ -1,6 +1,6 @@
-import { EM, ET } from '../../../src/elf.js'
 import type { ImageConfig } from '../../../src/oci/types.js'
-import { type Platform, platformFacts } from '../../../src/platform.js'
+import { EM, ET } from '../../../src/shared/elf.js'
+import { type Platform, platformFacts } from '../../../src/shared/platform.js'
 import { entrypointPath, imageContext, pathOf, type Resolve } from '../../../src/verify/arch-context.js'
 import { type ForeignElf, otherArchHome, ruleForeignElf } from '../../../src/verify/arch-rule.js'
 import { P } from '../oci/fixtures.js'

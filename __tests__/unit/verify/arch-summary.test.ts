@@ -1,5 +1,5 @@
+import { renderSummary } from '../../../src/action/summary.js'
 import type { PlatformResult } from '../../../src/pipeline.js'
-import { renderSummary } from '../../../src/summary.js'
 import type { ArchReport } from '../../../src/verify/arch.js'
 import { P } from '../oci/fixtures.js'
 

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import { armArchLevel, describeElf, EM, ET, parseAeabiAttributes, parseElf, readArmAttributes } from '../../../src/elf.js'
-import { VerificationError } from '../../../src/errors.js'
 import { zstdDecompressor } from '../../../src/oci/layer.js'
 import { findPlatformImage } from '../../../src/oci/layout.js'
-import type { Platform } from '../../../src/platform.js'
+import { armArchLevel, describeElf, EM, ET, parseAeabiAttributes, parseElf, readArmAttributes } from '../../../src/shared/elf.js'
+import { VerificationError } from '../../../src/shared/errors.js'
+import type { Platform } from '../../../src/shared/platform.js'
 import { type ArchReport, archFailure, archOk, checkElf, verifyArch, verifyImageArch } from '../../../src/verify/arch.js'
 import { aeabiSection, armElf, elf, gnuTarLayer, LayoutBuilder, P, tarLayer, zstdFrames } from '../oci/fixtures.js'
 

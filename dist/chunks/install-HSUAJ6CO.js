@@ -1,0 +1,23 @@
+import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
+import {
+  ensureInstalled,
+  install,
+  md5sumsName,
+  packagePath,
+  takeKept
+} from "./chunk-CLFNEVS4.js";
+import "./chunk-2OHRPUO6.js";
+import "./chunk-WNYJYB2X.js";
+import "./chunk-L3XENWWB.js";
+import "./chunk-WQR6LQPS.js";
+import "./chunk-UW7OQIEV.js";
+import "./chunk-BZQWVCNM.js";
+import "./chunk-4GAVUGPR.js";
+import "./chunk-QFDZJLFJ.js";
+export {
+  ensureInstalled,
+  install,
+  md5sumsName,
+  packagePath,
+  takeKept
+};

@@ -1,0 +1,31 @@
+/** A build step that died the way an emulator crash dies, and the platform it ran for. Pure. */
+import { outcomeOf } from '../docker/test-run.js'
+import { CommandError } from '../shared/exec.js'
+import { formatPlatform, type Platform, parsePlatformList } from '../shared/platform.js'
+
+/** Whether a failed build's output reads as a test's crash would (outcomeOf): QEMU's report, or a RUN step's exit by a crash signal. */
+function crashed(output: string): boolean {
+  const step = /did not complete successfully: exit code: (\d+)/.exec(output)?.[1]
+  return outcomeOf(Number(step ?? 1), output).kind === 'crashed'
+}
+
+/** The failed build command behind an error of the build plan (the first, when several failed). */
+function failedBuild(err: unknown): CommandError | undefined {
+  if (err instanceof CommandError) return err
+  const cause = (err as { cause?: unknown } | undefined)?.cause
+  return cause instanceof CommandError ? cause : undefined
+}
+
+/**
+ * The emulated platform whose build step crashed, when the error says so and names one: the
+ * platform of a one-platform build (the classic store builds each alone), or the only emulated
+ * one of a multi-platform build (buildx does not say which platform a RUN step was for).
+ */
+export function crashedBuildPlatform(err: unknown, emulated: ReadonlySet<string>): Platform | undefined {
+  const build = failedBuild(err)
+  if (!build || !crashed(`${build.result.stdout}\n${build.result.stderr}`)) return undefined
+  const flag = /--platform (\S+)/.exec(build.command)?.[1]
+  if (!flag) return undefined
+  const candidates = parsePlatformList(flag).filter(p => emulated.has(formatPlatform(p)))
+  return candidates.length === 1 ? candidates[0] : undefined
+}
