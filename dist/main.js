@@ -51,8 +51,13 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-YPMVV6JM.js";
+} from "./chunks/chunk-PIKFBN7Y.js";
 import "./chunks/chunk-DZ36BXRR.js";
+import {
+  setImageOutputs,
+  setPlatformsOutput,
+  setQemuOutputs
+} from "./chunks/chunk-2ZKURFG7.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -74,7 +79,6 @@ import {
   endGroup,
   group,
   info,
-  setOutput,
   startGroup,
   warning
 } from "./chunks/chunk-F3BWMWNQ.js";
@@ -114,41 +118,6 @@ import {
 import {
   __toESM
 } from "./chunks/chunk-QFDZJLFJ.js";
-
-// src/action/outputs.ts
-function setPlatformsOutput(platforms) {
-  setOutput("platforms", platforms.map(formatPlatform).join(","));
-}
-function setQemuOutputs(q, byPlatform) {
-  setOutput("qemu-version", q.debianVersion);
-  setOutput("qemu-sha256", q.debSha256);
-  setOutput("qemu-path", q.dir);
-  setOutput("qemu-versions", JSON.stringify(Object.fromEntries(byPlatform)));
-}
-function setImageOutputs(o) {
-  setOutput("image", `${o.image.registry}/${o.image.repository}`);
-  setOutput("tags", o.tags.map(formatReference).join(","));
-  if (o.images) setOutput("platform-digests", JSON.stringify(Object.fromEntries(o.images.map((i) => [i.platform, i.digest]))));
-  if (o.digest) setOutput("digest", o.digest);
-}
-
-// src/build/context-credentials.ts
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-function ignoresGit(dockerignore) {
-  return dockerignore.split("\n").map((l) => l.trim().replace(/^\.\//, "").replace(/\/+$/, "")).some((l) => [".git", "**/.git", ".git/config", ".git/**", ".git/*"].includes(l));
-}
-function holdsCredentials(gitConfig) {
-  return /^\s*extraheader\s*=\s*\S/im.test(gitConfig);
-}
-var readOrEmpty = (path) => readFile(path, "utf8").catch(() => "");
-async function contextCredentialsWarning(context, file) {
-  if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || context === "-") return void 0;
-  if (!holdsCredentials(await readOrEmpty(join(context, ".git", "config")))) return void 0;
-  const own = file ? await readFile(`${file}.dockerignore`, "utf8").catch(() => void 0) : void 0;
-  if (ignoresGit(own ?? await readOrEmpty(join(context, ".dockerignore")))) return void 0;
-  return `The build context ${context} holds the job's token in .git/config (actions/checkout's persist-credentials), and no .dockerignore line keeps .git out: a COPY of the whole context puts it into the image. Check out with persist-credentials: false, or add .git to .dockerignore`;
-}
 
 // src/build/host.ts
 var semver = __toESM(require_semver(), 1);
@@ -308,7 +277,7 @@ function wantsAttestation(b) {
 }
 function checkAttestationStore(b, store) {
   if (store !== "classic") return;
-  const why = "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (as GitHub's runners can have) or a builder with a BuildKit of its own (the docker-container driver, for one)";
+  const why = "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (turned on in the engine's daemon.json) or a builder with a BuildKit of its own (the docker-container driver, for one)";
   if (b.provenance) throw new InputError("provenance", provenanceText(b.provenance), `accepted: false here, ${why}`);
   if (b.settings.sbom !== false) throw new InputError("sbom", b.settings.sbom, `accepted: false here, ${why}`);
 }
@@ -320,6 +289,24 @@ async function requireAttestation(image) {
     );
   }
   return found;
+}
+
+// src/build/context-credentials.ts
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+function ignoresGit(dockerignore) {
+  return dockerignore.split("\n").map((l) => l.trim().replace(/^\.\//, "").replace(/\/+$/, "")).some((l) => [".git", "**/.git", ".git/config", ".git/**", ".git/*"].includes(l));
+}
+function holdsCredentials(gitConfig) {
+  return /^\s*extraheader\s*=\s*\S/im.test(gitConfig);
+}
+var readOrEmpty = (path) => readFile(path, "utf8").catch(() => "");
+async function contextCredentialsWarning(context, file) {
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || context === "-") return void 0;
+  if (!holdsCredentials(await readOrEmpty(join(context, ".git", "config")))) return void 0;
+  const own = file ? await readFile(`${file}.dockerignore`, "utf8").catch(() => void 0) : void 0;
+  if (ignoresGit(own ?? await readOrEmpty(join(context, ".dockerignore")))) return void 0;
+  return `The build context ${context} holds the job's token in .git/config (actions/checkout's persist-credentials), and no .dockerignore line keeps .git out: a COPY of the whole context puts it into the image. Check out with persist-credentials: false, or add .git to .dockerignore`;
 }
 
 // src/build/host.ts
@@ -454,6 +441,13 @@ function checkClassicStore(b) {
       throw new InputError("cache-from", entry2, `accepted ${here}: type=registry or type=local; for type=${type}, ${SWITCH}`);
   }
 }
+async function checkedBuildHost(b) {
+  const host = await inspectBuildHost(b.builder);
+  checkBuildHost(b, host);
+  const leak = await contextCredentialsWarning(b.context, b.file);
+  if (leak) warning(leak);
+  return host;
+}
 
 // src/publish/runner-facts.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -515,8 +509,8 @@ async function merge(build, all) {
   const index = outcome.index;
   if (!index) throw new ArchwayError("no index was published");
   const images = outcome.images?.map((i) => ({ platform: formatPlatform(i.platform), digest: i.manifest.digest }));
-  setImageOutputs({ image: build.image, tags: build.tags, images, digest: index.digest });
   await writeSummary(mergeSummary(index.digest, build.tags.map(formatReference)));
+  return { image: build.image, tags: build.tags, images, digest: index.digest };
 }
 
 // src/emulation/binfmt.ts
@@ -846,9 +840,7 @@ async function setUpEmulation(inputs, platforms, host, binfmt = new Binfmt()) {
       })
     );
   }
-  const emulation = { groups };
-  setQemuOutputs(groups[0].setup.installed, qemuVersionsOf(emulation));
-  return emulation;
+  return { groups };
 }
 async function swapEmulator(inputs, host, platform, inUse, log) {
   const toolCache = runnerToolCache();
@@ -885,10 +877,35 @@ async function registerEmulators(installed, needed, flags, log, binfmt = new Bin
   return out;
 }
 
+// src/emulation/job.ts
+var entriesOf = (setups) => setups.flatMap((s) => s.saveKey ? [{ key: s.saveKey, paths: s.cachePaths }] : []);
+async function emulateFor(inputs, share) {
+  const runnerArch = hostDebianArch();
+  const emulation = await setUpEmulation(inputs, share, runnerArch);
+  const qemuVersions = qemuVersionsOf(emulation);
+  const swaps = [];
+  return {
+    runnerArch,
+    emulation,
+    qemuVersions,
+    swaps,
+    emulated: emulatedPlatforms(share, runnerArch),
+    swapEmulator: async (p, log) => {
+      const swap = await swapEmulator(inputs, runnerArch, p, qemuVersions.get(formatPlatform(p)), log);
+      if (swap) {
+        swaps.push(swap);
+        qemuVersions.set(swap.platform, swap.to);
+      }
+      return swap;
+    },
+    cacheEntries: () => entriesOf([...(emulation?.groups ?? []).map((g) => g.setup), ...swaps.map((s) => s.setup)])
+  };
+}
+
 // src/pipeline.ts
-import { mkdir as mkdir6, mkdtemp, rm as rm3 } from "node:fs/promises";
-import { availableParallelism as availableParallelism2, freemem } from "node:os";
-import { join as join8 } from "node:path";
+import { mkdir as mkdir7, mkdtemp, rm as rm3 } from "node:fs/promises";
+import { availableParallelism as availableParallelism3, freemem } from "node:os";
+import { join as join10 } from "node:path";
 
 // src/action/log-group.ts
 function printGroup(name, lines2) {
@@ -905,157 +922,85 @@ async function grouped(name, work) {
   }
 }
 
-// src/build/build.ts
-import { mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+// src/shared/time.ts
+var secondsSince = (start) => (Date.now() - start) / 1e3;
 
-// src/docker/build-record.ts
-import { readFile as readFile5 } from "node:fs/promises";
-
-// src/build/cost.ts
-var isObject = (v) => typeof v === "object" && v !== null;
-function parseStatusStream(text) {
-  const values = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{") {
-      if (depth++ === 0) start = i;
-    } else if (c === "}" && depth > 0 && --depth === 0) values.push(JSON.parse(text.slice(start, i + 1)));
-  }
-  return values;
+// src/docker/test-run.ts
+var SIGNALS = { 139: "SIGSEGV", 132: "SIGILL", 135: "SIGBUS" };
+function outcomeOf(exitCode, output) {
+  if (exitCode === 0) return { kind: "passed" };
+  const qemu = /qemu: uncaught target signal (\d+)/.exec(output);
+  const bySignal = qemu ? { 11: "SIGSEGV", 4: "SIGILL", 7: "SIGBUS" }[Number(qemu[1])] : SIGNALS[exitCode];
+  return bySignal ? { kind: "crashed", exitCode, signal: bySignal } : { kind: "failed", exitCode };
 }
-function buildConfigOf(doc) {
-  if (!isObject(doc)) return void 0;
-  const predicate = isObject(doc.predicate) ? doc.predicate : doc;
-  if (isObject(predicate.buildConfig)) return predicate.buildConfig;
-  const def = predicate.buildDefinition;
-  const internal = isObject(def) && isObject(def.internalParameters) ? def.internalParameters : void 0;
-  return internal && isObject(internal.buildConfig) ? internal.buildConfig : void 0;
+function lastLines(text, n = 20) {
+  return text.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "").slice(-n);
 }
-function opsOfProvenance(docs) {
-  const ops = /* @__PURE__ */ new Map();
-  for (const doc of docs) {
-    const config = buildConfigOf(doc);
-    if (!config || !Array.isArray(config.llbDefinition) || !isObject(config.digestMapping)) continue;
-    const byId = /* @__PURE__ */ new Map();
-    for (const step of config.llbDefinition) {
-      if (!isObject(step) || typeof step.id !== "string" || !isObject(step.op)) continue;
-      const body = isObject(step.op.Op) ? step.op.Op : {};
-      const p = step.op.platform;
-      const platform = isObject(p) ? platformKey({
-        os: String(p.OS ?? ""),
-        architecture: String(p.Architecture ?? ""),
-        variant: p.Variant ? String(p.Variant) : void 0
-      }) : void 0;
-      byId.set(step.id, { exec: "exec" in body, platform });
-    }
-    for (const [digest, id] of Object.entries(config.digestMapping)) {
-      const op = typeof id === "string" ? byId.get(id) : void 0;
-      if (op) ops.set(digest, op);
-    }
-  }
-  return ops;
+function testArgv(image, platform, command) {
+  return ["run", "--rm", "--init", "--network", "none", "--platform", formatPlatform(platform), "--entrypoint", "sh", image, "-c", command];
 }
-var NAME = /^\[(?:(\S+\/\S+) )?(\S+) \d+\/\d+\] (.*)$/s;
-function stepOf(name) {
-  const m = NAME.exec(name);
-  if (!m) return { step: name };
-  return { step: name.replace(/^\[\S+\/\S+ /, "["), stage: m[2] };
-}
-function runSteps(stream, ops) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const message of stream) {
-    const vertexes = isObject(message) && Array.isArray(message.vertexes) ? message.vertexes : [];
-    for (const v of vertexes) {
-      if (!v.digest || !v.name) continue;
-      const entry2 = seen.get(v.digest) ?? { name: v.name, intervals: /* @__PURE__ */ new Map(), cached: false };
-      seen.set(v.digest, entry2);
-      if (v.cached) entry2.cached = true;
-      if (v.started && v.completed) entry2.intervals.set(v.started, (Date.parse(v.completed) - Date.parse(v.started)) / 1e3);
-    }
-  }
-  const steps = [];
-  for (const [digest, v] of seen) {
-    const op = ops.get(digest);
-    if (!op?.exec || !op.platform || v.cached) continue;
-    const seconds2 = [...v.intervals.values()].reduce((a, b) => a + b, 0);
-    steps.push({ name: v.name, ...stepOf(v.name), platform: op.platform, seconds: seconds2 });
-  }
-  return steps;
-}
-var sum = (steps) => steps.reduce((a, s) => a + s.seconds, 0);
-function emulationCost(steps, emulated) {
-  const platforms = [...new Set(steps.map((s) => s.platform))];
-  const native = platforms.filter((p) => !emulated(p));
-  const costs = platforms.map((platform) => {
-    const own = steps.filter((s) => s.platform === platform);
-    const base = { platform, emulated: emulated(platform), runSeconds: sum(own) };
-    if (!base.emulated) return base;
-    for (const n of native) {
-      const theirs = new Map(steps.filter((s) => s.platform === n).map((s) => [s.step, s.seconds]));
-      const shared = own.filter((s) => theirs.has(s.step));
-      if (shared.length === 0) continue;
-      const nativeSeconds2 = shared.reduce((a, s) => a + (theirs.get(s.step) ?? 0), 0);
-      return { ...base, against: { platform: n, seconds: sum(shared), nativeSeconds: nativeSeconds2 } };
-    }
-    return base;
-  });
-  const nativeSeconds = /* @__PURE__ */ new Map();
-  for (const s of steps) if (!emulated(s.platform) && !nativeSeconds.has(s.step)) nativeSeconds.set(s.step, s.seconds);
-  const stages = /* @__PURE__ */ new Map();
-  for (const s of steps.filter((x) => emulated(x.platform))) {
-    const stage = s.stage ?? s.step;
-    const c = stages.get(stage) ?? { by: /* @__PURE__ */ new Map(), added: 0, compared: true };
-    const native2 = nativeSeconds.get(s.step);
-    c.by.set(s.platform, (c.by.get(s.platform) ?? 0) + s.seconds);
-    c.added += Math.max(0, s.seconds - (native2 ?? 0));
-    c.compared &&= native2 !== void 0;
-    stages.set(stage, c);
-  }
-  return {
-    platforms: costs,
-    stages: [...stages].map(([stage, c]) => ({
-      stage,
-      seconds: [...c.by.values()].reduce((a, b) => a + b, 0),
-      added: c.added,
-      compared: c.compared,
-      byPlatform: [...c.by]
-    })).sort((a, b) => b.added - a.added)
-  };
+async function runTest(image, platform, command, echo) {
+  const started = Date.now();
+  const r = await docker(testArgv(image, platform, command), { allowFailure: true });
+  const output = `${r.stdout}${r.stderr}`;
+  for (const line of output.split("\n")) if (line.trim()) echo(line);
+  return { platform, outcome: outcomeOf(r.exitCode, output), seconds: secondsSince(started), tail: lastLines(output) };
 }
 
-// src/docker/build-record.ts
-async function buildRecordRef(metadataFile) {
-  const doc = JSON.parse(await readFile5(metadataFile, "utf8"));
-  const ref = doc["buildx.build.ref"];
-  return typeof ref === "string" && ref.split("/").length === 3 ? ref : void 0;
+// src/emulation/emulator-crash.ts
+function crashed(output) {
+  const step = /did not complete successfully: exit code: (\d+)/.exec(output)?.[1];
+  return outcomeOf(Number(step ?? 1), output).kind === "crashed";
 }
-async function pushedDigest(metadataFile) {
-  const doc = JSON.parse(await readFile5(metadataFile, "utf8"));
-  const digest = doc["containerimage.digest"];
-  if (typeof digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(digest))
-    throw new Error(`the build's metadata (${metadataFile}) gives no digest of what it pushed`);
-  return digest;
+function failedBuild(err) {
+  if (err instanceof CommandError) return err;
+  const cause = err?.cause;
+  return cause instanceof CommandError ? cause : void 0;
 }
-var nodeOf = (recordRef) => recordRef.split("/")[1];
-async function recordedRunSteps(recordRef) {
-  const [builder, , ref] = recordRef.split("/");
-  const history = ["buildx", "history", "--builder", builder];
-  const inspected = JSON.parse((await docker([...history, "inspect", "--format", "json", ref])).stdout);
-  const provenance = (inspected.Attachments ?? []).filter((a) => a.Digest && a.Type?.startsWith("https://slsa.dev/provenance/"));
-  const docs = await Promise.all(
-    provenance.map(async (a) => JSON.parse((await docker([...history, "inspect", "attachment", ref, a.Digest])).stdout))
-  );
-  const logs = await docker([...history, "logs", "--progress=rawjson", ref]);
-  return runSteps(parseStatusStream(logs.stderr || logs.stdout), opsOfProvenance(docs));
+function crashedBuildPlatform(err, emulated) {
+  const build = failedBuild(err);
+  if (!build || !crashed(`${build.result.stdout}
+${build.result.stderr}`)) return void 0;
+  const flag = /--platform (\S+)/.exec(build.command)?.[1];
+  if (!flag) return void 0;
+  const candidates = parsePlatformList(flag).filter((p) => emulated.has(formatPlatform(p)));
+  return candidates.length === 1 ? candidates[0] : void 0;
 }
+var pinAdvice = (name, version) => `to use that QEMU for ${name} from the start: qemu-version: ${name}=${version}`;
+
+// src/build/after-crash.ts
+async function buildAgainAfterACrash(o, work) {
+  try {
+    return await work();
+  } catch (err) {
+    const p = o.swapEmulator ? crashedBuildPlatform(err, o.emulated) : void 0;
+    if (!p || !o.swapEmulator) throw err;
+    const swapEmulator2 = o.swapEmulator;
+    const name = formatPlatform(p);
+    const from = o.qemuVersions.get(name) ?? "(unknown)";
+    const swap = await grouped(`Build ${name} again under another QEMU`, async (log) => {
+      log(`A build step for ${name} crashed under QEMU ${from}`);
+      return swapEmulator2(p, log);
+    });
+    if (!swap) throw err;
+    try {
+      const done = await work();
+      warning(
+        `${name}: a build step crashed under QEMU ${from} and the build passed under QEMU ${swap.to}; ${pinAdvice(name, swap.to)}`
+      );
+      return done;
+    } catch (again) {
+      throw new ArchwayError(
+        `The build of ${name} crashed under QEMU ${from}, and under QEMU ${swap.to} it failed again: ${errorMessage(again)}`,
+        { cause: again }
+      );
+    }
+  }
+}
+
+// src/build/one-build.ts
+import { mkdir as mkdir5, rm as rm2 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 
 // src/docker/buildx.ts
 var NO_SETTINGS = {
@@ -1174,28 +1119,36 @@ function expectedImageId(store, top, config) {
   return store === "containerd" ? top.digest : config.digest;
 }
 
-// src/docker/secret-files.ts
-import { mkdir as mkdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-async function withSecretFiles(secrets, dir, build) {
-  if (secrets.length === 0) return build(/* @__PURE__ */ new Map());
-  await mkdir2(dir, { recursive: true, mode: 448 });
-  try {
-    const files = /* @__PURE__ */ new Map();
-    for (const [i, s] of secrets.entries()) {
-      const path = join4(dir, `secret-${i}`);
-      await writeFile3(path, s.value, { mode: 384 });
-      files.set(s.id, path);
-    }
-    return await build(files);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+// src/docker/build-record.ts
+import { readFile as readFile5 } from "node:fs/promises";
+async function buildRecordRef(metadataFile) {
+  const doc = JSON.parse(await readFile5(metadataFile, "utf8"));
+  const ref = doc["buildx.build.ref"];
+  return typeof ref === "string" && ref.split("/").length === 3 ? ref : void 0;
+}
+async function pushedDigest(metadataFile) {
+  const doc = JSON.parse(await readFile5(metadataFile, "utf8"));
+  const digest = doc["containerimage.digest"];
+  if (typeof digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(digest))
+    throw new Error(`the build's metadata (${metadataFile}) gives no digest of what it pushed`);
+  return digest;
+}
+var nodeOf = (recordRef) => recordRef.split("/")[1];
+async function readBuildRecord(recordRef) {
+  const [builder, , ref] = recordRef.split("/");
+  const history = ["buildx", "history", "--builder", builder];
+  const inspected = JSON.parse((await docker([...history, "inspect", "--format", "json", ref])).stdout);
+  const attached = (inspected.Attachments ?? []).filter((a) => a.Digest && a.Type?.startsWith("https://slsa.dev/provenance/"));
+  const provenance = await Promise.all(
+    attached.map(async (a) => JSON.parse((await docker([...history, "inspect", "attachment", ref, a.Digest])).stdout))
+  );
+  const logs = await docker([...history, "logs", "--progress=rawjson", ref]);
+  return { statusStream: logs.stderr || logs.stdout, provenance };
 }
 
 // src/oci/fetch.ts
-import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { mkdir as mkdir2, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 var DOWNLOADS_AT_ONCE = 6;
 async function readPushed(client, repository, top) {
   const documents = /* @__PURE__ */ new Map();
@@ -1234,10 +1187,10 @@ function pushedManifest(pushed, platform) {
 }
 async function startFetch(client, pushed, dir) {
   for (const algorithm of new Set([...pushed.documents.keys(), ...pushed.blobs.map((b) => b.digest)].map((d) => d.split(":")[0])))
-    await mkdir3(join5(dir, "blobs", algorithm), { recursive: true });
-  await Promise.all([...pushed.documents].map(([digest, bytes]) => writeFile4(blobPath(dir, digest), bytes)));
-  await writeFile4(join5(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-  await writeFile4(join5(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [pushed.top] }));
+    await mkdir2(join4(dir, "blobs", algorithm), { recursive: true });
+  await Promise.all([...pushed.documents].map(([digest, bytes]) => writeFile3(blobPath(dir, digest), bytes)));
+  await writeFile3(join4(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  await writeFile3(join4(dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [pushed.top] }));
   const each2 = new Map(pushed.blobs.map((b) => [b.digest, deferred()]));
   const done = quiet(
     mapLimit(pushed.blobs, DOWNLOADS_AT_ONCE, (b) => {
@@ -1386,45 +1339,33 @@ function localRef(plan, tag, p) {
   return plan.kind === "multi-platform" ? tag : `${tag}-${platformSlug(p)}`;
 }
 
-// src/build/build.ts
-var since = (t) => (Date.now() - t) / 1e3;
-var sec = (n) => `${n.toFixed(1)} s`;
-var list = (ps) => ps.map(formatPlatform).join(", ");
-async function buildEach(run3, each2) {
-  switch (run3.plan.kind) {
-    case "multi-platform":
-      return multiPlatform(run3, each2);
-    case "side-by-side":
-      return sideBySide(
-        run3,
-        run3.plan.startOrder.map((p) => [p]),
-        run3.plan.atOnce,
-        SAVED_FROM_ENGINE,
-        each2
-      );
-    case "layout-each":
-      return sideBySide(run3, unitsOf(run3.plan.builds), run3.plan.builds.length, LOADED_FROM_LAYOUT, each2);
-    case "oci-layout":
-      return ociLayout(run3, each2);
-    case "pushed":
-      return pushedOnce(run3, run3.plan.pushTo, each2);
-    case "pushed-each":
-      return sideBySide(run3, unitsOf(run3.plan.builds), run3.plan.builds.length, pushedByNode(run3.plan.pushTo), each2);
+// src/build/run.ts
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+
+// src/docker/secret-files.ts
+import { mkdir as mkdir3, rm, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+async function withSecretFiles(secrets, dir, build) {
+  if (secrets.length === 0) return build(/* @__PURE__ */ new Map());
+  await mkdir3(dir, { recursive: true, mode: 448 });
+  try {
+    const files = /* @__PURE__ */ new Map();
+    for (const [i, s] of secrets.entries()) {
+      const path = join5(dir, `secret-${i}`);
+      await writeFile4(path, s.value, { mode: 384 });
+      files.set(s.id, path);
+    }
+    return await build(files);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
-var unitsOf = (builds) => builds.map((b) => b.platforms);
+
+// src/build/run.ts
+var sec = (n) => `${n.toFixed(1)} s`;
+var list = (ps) => ps.map(formatPlatform).join(", ");
 var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join6(run3.scratch, "secrets"), work);
-async function buildAll(run3, argv, how) {
-  const started = Date.now();
-  const metadata = join6(run3.scratch, "metadata.json");
-  await withSecrets(
-    run3,
-    (files) => group(`Build ${list(run3.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
-  );
-  const took = since(started);
-  info(`Built ${run3.plan.platforms.length} platform(s) in ${sec(took)}`);
-  return { took, recordRef: await recordOf(metadata), metadata };
-}
 async function recordOf(metadata) {
   return buildRecordRef(metadata).catch(() => void 0);
 }
@@ -1437,6 +1378,94 @@ async function layoutDir(run3, name) {
   const dir = join6(run3.scratch, name);
   await mkdir4(dir, { recursive: true });
   return dir;
+}
+var lines = (text) => text ? text.replace(/\n$/, "").split("\n") : [];
+function requireSameImage(ref, id, want) {
+  if (id !== want)
+    throw new VerificationError(
+      `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
+    );
+}
+var commandLines = (argv, out) => [
+  `[command]docker ${argv.join(" ")}`,
+  ...lines(out.stdout),
+  ...lines(out.stderr)
+];
+
+// src/build/hand-on.ts
+async function saveOne(run3, p, ref, dir, buildSeconds) {
+  const imageId2 = await imageId(ref);
+  const started = Date.now();
+  const layout = quiet(
+    (async () => {
+      await saveLayout(ref, dir);
+      const top = await savedImage(dir);
+      const image = await findPlatformImage(dir, p);
+      requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, top, image.manifest.config));
+      const notes = [
+        `Saved as an OCI layout in ${sec(secondsSince(started))} (docker save ${ref}, streamed into the layout: no archive written), while the test ran`,
+        `The engine's image ${imageId2} is the layout's`
+      ];
+      return { image, notes };
+    })()
+  );
+  return { platform: p, imageId: imageId2, layout, buildSeconds, sharedBuild: false };
+}
+async function loadOne(run3, p, image, ref, build) {
+  const started = Date.now();
+  await loadPlatform(image, ref);
+  const imageId2 = await imageId(ref);
+  requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
+  const notes = [
+    `Loaded into the engine in ${sec(secondsSince(started))} (this platform alone, streamed from the layout); it is ${imageId2}`
+  ];
+  return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared };
+}
+async function pullBack(client, to, metadata, dir) {
+  const digest = await pushedDigest(metadata);
+  const top = await client.headManifest(to.repository, digest);
+  if (!top) throw new VerificationError(`the builder pushed ${pushedTo(to)}@${digest}, but the registry does not have it`);
+  const pushed = await readPushed(client, to.repository, top);
+  const started = Date.now();
+  const fetching = await startFetch(client, pushed, dir);
+  return { to, digest, pushed, fetching, started };
+}
+async function pullOne(run3, p, back, dir, build) {
+  const manifest = pushedManifest(back.pushed, p);
+  const fetched = quiet(back.fetching.image(manifest).then(() => secondsSince(back.started)));
+  const started = Date.now();
+  const ref = `${pushedTo(back.to)}@${manifest.digest}`;
+  run3.engineNames.add(ref);
+  const imageId2 = await pullPlatform(ref);
+  const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(secondsSince(started))}; it is ${imageId2}`;
+  const layout = quiet(
+    fetched.then(async (took) => {
+      const image = await findPlatformImage(dir, p);
+      if (image.descriptor.digest !== manifest.digest)
+        throw new VerificationError(
+          `the engine pulled ${manifest.digest} for ${formatPlatform(p)}, but its OCI layout holds ${image.descriptor.digest}: the image tested would not be the one pushed`
+        );
+      requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
+      const blobs = [image.manifest.config, ...image.manifest.layers];
+      const mb = blobs.reduce((n, b) => n + b.size, 0) / 1e6;
+      const note = `Pushed by the builder as ${pushedTo(back.to)}@${back.digest}; this platform's ${blobs.length} blobs (${mb.toFixed(1)} MB) fetched back into the OCI layout ${sec(took)} after the fetch began, each checked against its digest`;
+      return { image, notes: [note, pulled] };
+    })
+  );
+  return { platform: p, imageId: imageId2, layout, buildSeconds: build.seconds, sharedBuild: build.shared };
+}
+
+// src/build/one-build.ts
+async function buildAll(run3, argv, how) {
+  const started = Date.now();
+  const metadata = join7(run3.scratch, "metadata.json");
+  await withSecrets(
+    run3,
+    (files) => group(`Build ${list(run3.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
+  );
+  const took = secondsSince(started);
+  info(`Built ${run3.plan.platforms.length} platform(s) in ${sec(took)}`);
+  return { took, recordRef: await recordOf(metadata), metadata };
 }
 async function multiPlatform(run3, each2) {
   const { plan, b, tag } = run3;
@@ -1485,166 +1514,19 @@ async function writeLayout(run3, dir, engine) {
     });
     const top = await savedImage(dir);
     if (top.digest === engine) {
-      const how2 = `Written as an OCI layout from the build cache in ${sec(since(started))} (the engine's image, not read back from the engine)`;
+      const how2 = `Written as an OCI layout from the build cache in ${sec(secondsSince(started))} (the engine's image, not read back from the engine)`;
       log(how2);
       return { top, how: how2 };
     }
     log(`The export from the build cache is ${top.digest}, not the engine's image ${engine}: saving the engine's image instead`);
     await rm2(dir, { recursive: true, force: true });
-    await mkdir4(dir);
+    await mkdir5(dir);
     const saved = Date.now();
     await saveLayout(tag, dir);
-    const how = `Saved as an OCI layout in ${sec(since(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`;
+    const how = `Saved as an OCI layout in ${sec(secondsSince(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`;
     log(how);
     return { top: await savedImage(dir), how };
   });
-}
-var SAVED_FROM_ENGINE = {
-  argv: (argv) => argv,
-  handOn: async (run3, dir, build) => (p, ref) => saveOne(run3, p, ref, dir, build.seconds)
-};
-var LOADED_FROM_LAYOUT = {
-  argv: (argv, dir) => layoutArgv(argv, dir),
-  handOn: async (run3, dir, build) => async (p, ref) => loadOne(run3, p, await findPlatformImage(dir, p), ref, build)
-};
-function pushedByNode(to) {
-  let client;
-  const fetches = [];
-  return {
-    argv: (argv) => pushArgv(argv, to),
-    handOn: async (run3, dir, build, metadata) => {
-      client ??= connect(to.registry, run3.b);
-      const back = await pullBack(await client, to, metadata, dir);
-      fetches.push(back.fetching.done);
-      return (p) => pullOne(run3, p, back, dir, build);
-    },
-    rest: () => Promise.all(fetches)
-  };
-}
-async function sideBySide(run3, units, atOnce, how, each2) {
-  const { plan, b, tag } = run3;
-  const buildGate = limiter(atOnce);
-  const nextGate = limiter(run3.parallel);
-  const started = Date.now();
-  const failed = [];
-  const next = /* @__PURE__ */ new Map();
-  const slug = (unit) => unit.map(platformSlug).join("-");
-  const dirs = new Map(await Promise.all(units.map(async (u) => [u, await layoutDir(run3, `layout-${slug(u)}`)])));
-  const buildOne = async (unit, files) => {
-    if (failed.length > 0) return;
-    const dir = dirs.get(unit);
-    const metadata = join6(run3.scratch, `metadata-${slug(unit)}.json`);
-    const ref = unit.length === 1 ? localRef(plan, tag, unit[0]) : tag;
-    const argv = recordArgv(how.argv(buildArgv(ownCache(b, unit, plan.platforms), unit, ref, files), dir), metadata);
-    const from = since(started);
-    const out = await docker(argv, { allowFailure: true });
-    const to = since(started);
-    const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`;
-    const outcome = out.exitCode === 0 ? `Built ${list(unit)} in ${sec(to - from)} (${span})` : `Failed (${span})`;
-    printGroup(`Build ${list(unit)}`, [...commandLines(argv, out), outcome]);
-    if (out.exitCode !== 0) {
-      failed.push({ platforms: unit, error: new CommandError(`docker ${argv.join(" ")}`, out) });
-      return;
-    }
-    const recordRef = await recordOf(metadata);
-    const ready = quiet(how.handOn(run3, dir, { seconds: to - from, shared: unit.length > 1 }, metadata));
-    for (const p of unit) {
-      const handedOn = nextGate(async () => each2({ ...await (await ready)(p, localRef(plan, tag, p)), recordRef }));
-      next.set(formatPlatform(p), settled(handedOn));
-    }
-  };
-  await withSecrets(run3, (files) => settleAll(units.map((u) => buildGate(() => buildOne(u, files)))));
-  const ended = /* @__PURE__ */ new Map();
-  for (const [key, result] of next) ended.set(key, await result);
-  if (failed.length > 0) throw buildFailure(failed);
-  const rejected = [...ended.values()].find((r) => r.status === "rejected");
-  if (rejected) throw rejected.reason;
-  await how.rest?.();
-  return plan.platforms.map((p) => ended.get(formatPlatform(p)).value);
-}
-function ownCache(b, unit, platforms) {
-  if (unit.length >= platforms.length || b.settings.cacheTo.length === 0) return b;
-  const { from, to } = withMatrixScope({ from: b.settings.cacheFrom, to: b.settings.cacheTo }, ghaScope(unit));
-  return { ...b, settings: { ...b.settings, cacheFrom: from, cacheTo: to } };
-}
-async function saveOne(run3, p, ref, dir, buildSeconds) {
-  const imageId2 = await imageId(ref);
-  const started = Date.now();
-  const layout = quiet(
-    (async () => {
-      await saveLayout(ref, dir);
-      const top = await savedImage(dir);
-      const image = await findPlatformImage(dir, p);
-      requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, top, image.manifest.config));
-      const notes = [
-        `Saved as an OCI layout in ${sec(since(started))} (docker save ${ref}, streamed into the layout: no archive written), while the test ran`,
-        `The engine's image ${imageId2} is the layout's`
-      ];
-      return { image, notes };
-    })()
-  );
-  return { platform: p, imageId: imageId2, layout, buildSeconds, sharedBuild: false };
-}
-async function loadOne(run3, p, image, ref, build) {
-  const started = Date.now();
-  await loadPlatform(image, ref);
-  const imageId2 = await imageId(ref);
-  requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
-  const notes = [`Loaded into the engine in ${sec(since(started))} (this platform alone, streamed from the layout); it is ${imageId2}`];
-  return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared };
-}
-function buildFailure(failed) {
-  if (failed.length === 1) return failed[0].error;
-  const first = failed[0];
-  return new ArchwayError(
-    `The builds of ${list(failed.flatMap((f) => f.platforms))} failed; ${list(first.platforms)}: ${first.error.message}`,
-    { cause: first.error }
-  );
-}
-var lines = (text) => text ? text.replace(/\n$/, "").split("\n") : [];
-function requireSameImage(ref, id, want) {
-  if (id !== want)
-    throw new VerificationError(
-      `the engine's image ${ref} is ${id}, but its OCI layout holds ${want}: the image tested would not be the one pushed`
-    );
-}
-var commandLines = (argv, out) => [
-  `[command]docker ${argv.join(" ")}`,
-  ...lines(out.stdout),
-  ...lines(out.stderr)
-];
-async function pullBack(client, to, metadata, dir) {
-  const digest = await pushedDigest(metadata);
-  const top = await client.headManifest(to.repository, digest);
-  if (!top) throw new VerificationError(`the builder pushed ${pushedTo(to)}@${digest}, but the registry does not have it`);
-  const pushed = await readPushed(client, to.repository, top);
-  const started = Date.now();
-  const fetching = await startFetch(client, pushed, dir);
-  return { to, digest, pushed, fetching, started };
-}
-async function pullOne(run3, p, back, dir, build) {
-  const manifest = pushedManifest(back.pushed, p);
-  const fetched = quiet(back.fetching.image(manifest).then(() => since(back.started)));
-  const started = Date.now();
-  const ref = `${pushedTo(back.to)}@${manifest.digest}`;
-  run3.engineNames.add(ref);
-  const imageId2 = await pullPlatform(ref);
-  const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(since(started))}; it is ${imageId2}`;
-  const layout = quiet(
-    fetched.then(async (took) => {
-      const image = await findPlatformImage(dir, p);
-      if (image.descriptor.digest !== manifest.digest)
-        throw new VerificationError(
-          `the engine pulled ${manifest.digest} for ${formatPlatform(p)}, but its OCI layout holds ${image.descriptor.digest}: the image tested would not be the one pushed`
-        );
-      requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
-      const blobs = [image.manifest.config, ...image.manifest.layers];
-      const mb = blobs.reduce((n, b) => n + b.size, 0) / 1e6;
-      const note = `Pushed by the builder as ${pushedTo(back.to)}@${back.digest}; this platform's ${blobs.length} blobs (${mb.toFixed(1)} MB) fetched back into the OCI layout ${sec(took)} after the fetch began, each checked against its digest`;
-      return { image, notes: [note, pulled] };
-    })
-  );
-  return { platform: p, imageId: imageId2, layout, buildSeconds: build.seconds, sharedBuild: build.shared };
 }
 async function pushedOnce(run3, to, each2) {
   const { plan, b, tag } = run3;
@@ -1683,51 +1565,357 @@ async function ociLayout(run3, each2) {
   );
 }
 
-// src/docker/test-run.ts
-var SIGNALS = { 139: "SIGSEGV", 132: "SIGILL", 135: "SIGBUS" };
-function outcomeOf(exitCode, output) {
-  if (exitCode === 0) return { kind: "passed" };
-  const qemu = /qemu: uncaught target signal (\d+)/.exec(output);
-  const bySignal = qemu ? { 11: "SIGSEGV", 4: "SIGILL", 7: "SIGBUS" }[Number(qemu[1])] : SIGNALS[exitCode];
-  return bySignal ? { kind: "crashed", exitCode, signal: bySignal } : { kind: "failed", exitCode };
+// src/build/side-by-side.ts
+import { join as join8 } from "node:path";
+var SAVED_FROM_ENGINE = {
+  argv: (argv) => argv,
+  handOn: async (run3, dir, build) => (p, ref) => saveOne(run3, p, ref, dir, build.seconds)
+};
+var LOADED_FROM_LAYOUT = {
+  argv: (argv, dir) => layoutArgv(argv, dir),
+  handOn: async (run3, dir, build) => async (p, ref) => loadOne(run3, p, await findPlatformImage(dir, p), ref, build)
+};
+function pushedByNode(to) {
+  let client;
+  const fetches = [];
+  return {
+    argv: (argv) => pushArgv(argv, to),
+    handOn: async (run3, dir, build, metadata) => {
+      client ??= connect(to.registry, run3.b);
+      const back = await pullBack(await client, to, metadata, dir);
+      fetches.push(back.fetching.done);
+      return (p) => pullOne(run3, p, back, dir, build);
+    },
+    rest: () => Promise.all(fetches)
+  };
 }
-function lastLines(text, n = 20) {
-  return text.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "").slice(-n);
-}
-function testArgv(image, platform, command) {
-  return ["run", "--rm", "--init", "--network", "none", "--platform", formatPlatform(platform), "--entrypoint", "sh", image, "-c", command];
-}
-async function runTest(image, platform, command, echo) {
+async function sideBySide(run3, units, atOnce, how, each2) {
+  const { plan, b, tag } = run3;
+  const buildGate = limiter(atOnce);
+  const nextGate = limiter(run3.parallel);
   const started = Date.now();
-  const r = await docker(testArgv(image, platform, command), { allowFailure: true });
-  const output = `${r.stdout}${r.stderr}`;
-  for (const line of output.split("\n")) if (line.trim()) echo(line);
-  return { platform, outcome: outcomeOf(r.exitCode, output), seconds: (Date.now() - started) / 1e3, tail: lastLines(output) };
+  const failed = [];
+  const next = /* @__PURE__ */ new Map();
+  const slug = (unit) => unit.map(platformSlug).join("-");
+  const dirs = new Map(await Promise.all(units.map(async (u) => [u, await layoutDir(run3, `layout-${slug(u)}`)])));
+  const buildOne = async (unit, files) => {
+    if (failed.length > 0) return;
+    const dir = dirs.get(unit);
+    const metadata = join8(run3.scratch, `metadata-${slug(unit)}.json`);
+    const ref = unit.length === 1 ? localRef(plan, tag, unit[0]) : tag;
+    const argv = recordArgv(how.argv(buildArgv(ownCache(b, unit, plan.platforms), unit, ref, files), dir), metadata);
+    const from = secondsSince(started);
+    const out = await docker(argv, { allowFailure: true });
+    const to = secondsSince(started);
+    const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`;
+    const outcome = out.exitCode === 0 ? `Built ${list(unit)} in ${sec(to - from)} (${span})` : `Failed (${span})`;
+    printGroup(`Build ${list(unit)}`, [...commandLines(argv, out), outcome]);
+    if (out.exitCode !== 0) {
+      failed.push({ platforms: unit, error: new CommandError(`docker ${argv.join(" ")}`, out) });
+      return;
+    }
+    const recordRef = await recordOf(metadata);
+    const ready = quiet(how.handOn(run3, dir, { seconds: to - from, shared: unit.length > 1 }, metadata));
+    for (const p of unit) {
+      const handedOn = nextGate(async () => each2({ ...await (await ready)(p, localRef(plan, tag, p)), recordRef }));
+      next.set(formatPlatform(p), settled(handedOn));
+    }
+  };
+  await withSecrets(run3, (files) => settleAll(units.map((u) => buildGate(() => buildOne(u, files)))));
+  const ended = /* @__PURE__ */ new Map();
+  for (const [key, result] of next) ended.set(key, await result);
+  if (failed.length > 0) throw buildFailure(failed);
+  const rejected = [...ended.values()].find((r) => r.status === "rejected");
+  if (rejected) throw rejected.reason;
+  await how.rest?.();
+  return plan.platforms.map((p) => ended.get(formatPlatform(p)).value);
+}
+function ownCache(b, unit, platforms) {
+  if (unit.length >= platforms.length || b.settings.cacheTo.length === 0) return b;
+  const { from, to } = withMatrixScope({ from: b.settings.cacheFrom, to: b.settings.cacheTo }, ghaScope(unit));
+  return { ...b, settings: { ...b.settings, cacheFrom: from, cacheTo: to } };
+}
+function buildFailure(failed) {
+  if (failed.length === 1) return failed[0].error;
+  const first = failed[0];
+  return new ArchwayError(
+    `The builds of ${list(failed.flatMap((f) => f.platforms))} failed; ${list(first.platforms)}: ${first.error.message}`,
+    { cause: first.error }
+  );
 }
 
-// src/image-test/emulator-crash.ts
-function crashed(output) {
-  const step = /did not complete successfully: exit code: (\d+)/.exec(output)?.[1];
-  return outcomeOf(Number(step ?? 1), output).kind === "crashed";
+// src/build/build.ts
+async function buildEach(run3, each2) {
+  switch (run3.plan.kind) {
+    case "multi-platform":
+      return multiPlatform(run3, each2);
+    case "side-by-side":
+      return sideBySide(
+        run3,
+        run3.plan.startOrder.map((p) => [p]),
+        run3.plan.atOnce,
+        SAVED_FROM_ENGINE,
+        each2
+      );
+    case "layout-each":
+      return sideBySide(run3, unitsOf(run3.plan.builds), run3.plan.builds.length, LOADED_FROM_LAYOUT, each2);
+    case "oci-layout":
+      return ociLayout(run3, each2);
+    case "pushed":
+      return pushedOnce(run3, run3.plan.pushTo, each2);
+    case "pushed-each":
+      return sideBySide(run3, unitsOf(run3.plan.builds), run3.plan.builds.length, pushedByNode(run3.plan.pushTo), each2);
+  }
 }
-function failedBuild(err) {
-  if (err instanceof CommandError) return err;
-  const cause = err?.cause;
-  return cause instanceof CommandError ? cause : void 0;
+var unitsOf = (builds) => builds.map((b) => b.platforms);
+
+// src/build/cost.ts
+var isObject = (v) => typeof v === "object" && v !== null;
+function parseStatusStream(text) {
+  const values = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") {
+      if (depth++ === 0) start = i;
+    } else if (c === "}" && depth > 0 && --depth === 0) values.push(JSON.parse(text.slice(start, i + 1)));
+  }
+  return values;
 }
-function crashedBuildPlatform(err, emulated) {
-  const build = failedBuild(err);
-  if (!build || !crashed(`${build.result.stdout}
-${build.result.stderr}`)) return void 0;
-  const flag = /--platform (\S+)/.exec(build.command)?.[1];
-  if (!flag) return void 0;
-  const candidates = parsePlatformList(flag).filter((p) => emulated.has(formatPlatform(p)));
-  return candidates.length === 1 ? candidates[0] : void 0;
+function buildConfigOf(doc) {
+  if (!isObject(doc)) return void 0;
+  const predicate = isObject(doc.predicate) ? doc.predicate : doc;
+  if (isObject(predicate.buildConfig)) return predicate.buildConfig;
+  const def = predicate.buildDefinition;
+  const internal = isObject(def) && isObject(def.internalParameters) ? def.internalParameters : void 0;
+  return internal && isObject(internal.buildConfig) ? internal.buildConfig : void 0;
+}
+function opsOfProvenance(docs) {
+  const ops = /* @__PURE__ */ new Map();
+  for (const doc of docs) {
+    const config = buildConfigOf(doc);
+    if (!config || !Array.isArray(config.llbDefinition) || !isObject(config.digestMapping)) continue;
+    const byId = /* @__PURE__ */ new Map();
+    for (const step of config.llbDefinition) {
+      if (!isObject(step) || typeof step.id !== "string" || !isObject(step.op)) continue;
+      const body = isObject(step.op.Op) ? step.op.Op : {};
+      const p = step.op.platform;
+      const platform = isObject(p) ? platformKey({
+        os: String(p.OS ?? ""),
+        architecture: String(p.Architecture ?? ""),
+        variant: p.Variant ? String(p.Variant) : void 0
+      }) : void 0;
+      byId.set(step.id, { exec: "exec" in body, platform });
+    }
+    for (const [digest, id] of Object.entries(config.digestMapping)) {
+      const op = typeof id === "string" ? byId.get(id) : void 0;
+      if (op) ops.set(digest, op);
+    }
+  }
+  return ops;
+}
+var NAME = /^\[(?:(\S+\/\S+) )?(\S+) \d+\/\d+\] (.*)$/s;
+function stepOf(name) {
+  const m = NAME.exec(name);
+  if (!m) return { step: name };
+  return { step: name.replace(/^\[\S+\/\S+ /, "["), stage: m[2] };
+}
+function runSteps(stream, ops) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const message of stream) {
+    const vertexes = isObject(message) && Array.isArray(message.vertexes) ? message.vertexes : [];
+    for (const v of vertexes) {
+      if (!v.digest || !v.name) continue;
+      const entry2 = seen.get(v.digest) ?? { name: v.name, intervals: /* @__PURE__ */ new Map(), cached: false };
+      seen.set(v.digest, entry2);
+      if (v.cached) entry2.cached = true;
+      if (v.started && v.completed) entry2.intervals.set(v.started, (Date.parse(v.completed) - Date.parse(v.started)) / 1e3);
+    }
+  }
+  const steps = [];
+  for (const [digest, v] of seen) {
+    const op = ops.get(digest);
+    if (!op?.exec || !op.platform || v.cached) continue;
+    const seconds = [...v.intervals.values()].reduce((a, b) => a + b, 0);
+    steps.push({ name: v.name, ...stepOf(v.name), platform: op.platform, seconds });
+  }
+  return steps;
+}
+var sum = (steps) => steps.reduce((a, s) => a + s.seconds, 0);
+function emulationCost(steps, emulated) {
+  const platforms = [...new Set(steps.map((s) => s.platform))];
+  const native = platforms.filter((p) => !emulated(p));
+  const costs = platforms.map((platform) => {
+    const own = steps.filter((s) => s.platform === platform);
+    const base = { platform, emulated: emulated(platform), runSeconds: sum(own) };
+    if (!base.emulated) return base;
+    for (const n of native) {
+      const theirs = new Map(steps.filter((s) => s.platform === n).map((s) => [s.step, s.seconds]));
+      const shared = own.filter((s) => theirs.has(s.step));
+      if (shared.length === 0) continue;
+      const nativeSeconds2 = shared.reduce((a, s) => a + (theirs.get(s.step) ?? 0), 0);
+      return { ...base, against: { platform: n, seconds: sum(shared), nativeSeconds: nativeSeconds2 } };
+    }
+    return base;
+  });
+  const nativeSeconds = /* @__PURE__ */ new Map();
+  for (const s of steps) if (!emulated(s.platform) && !nativeSeconds.has(s.step)) nativeSeconds.set(s.step, s.seconds);
+  const stages = /* @__PURE__ */ new Map();
+  for (const s of steps.filter((x) => emulated(x.platform))) {
+    const stage = s.stage ?? s.step;
+    const c = stages.get(stage) ?? { by: /* @__PURE__ */ new Map(), added: 0, compared: true };
+    const native2 = nativeSeconds.get(s.step);
+    c.by.set(s.platform, (c.by.get(s.platform) ?? 0) + s.seconds);
+    c.added += Math.max(0, s.seconds - (native2 ?? 0));
+    c.compared &&= native2 !== void 0;
+    stages.set(stage, c);
+  }
+  return {
+    platforms: costs,
+    stages: [...stages].map(([stage, c]) => ({
+      stage,
+      seconds: [...c.by.values()].reduce((a, b) => a + b, 0),
+      added: c.added,
+      compared: c.compared,
+      byPlatform: [...c.by]
+    })).sort((a, b) => b.added - a.added)
+  };
+}
+
+// src/build/cost-records.ts
+async function recordedRunSteps(recordRef) {
+  const record = await readBuildRecord(recordRef);
+  return runSteps(parseStatusStream(record.statusStream), opsOfProvenance(record.provenance));
+}
+var BuildRecords = class {
+  #reads = /* @__PURE__ */ new Map();
+  /** Starts reading a build's record; its failure waits for `cost` to report it. */
+  read(ref) {
+    if (!this.#reads.has(ref)) this.#reads.set(ref, quiet(recordedRunSteps(ref)));
+  }
+  /**
+   * What the builds' RUN steps cost per platform they ran as; undefined, with a line saying why,
+   * when a record cannot be read (it is a report: the job goes on).
+   */
+  async cost(built, runnerArch) {
+    const refs = [...new Set(built.flatMap((b) => b.recordRef ? [b.recordRef] : []))];
+    if (refs.length === 0) {
+      info("What emulation cost is not shown: buildx gave no reference of its record of the build");
+      return void 0;
+    }
+    try {
+      const steps = await Promise.all(refs.map((ref) => this.#reads.get(ref) ?? recordedRunSteps(ref)));
+      return emulationCost(steps.flat(), (p) => needsEmulation(p, runnerArch));
+    } catch (err) {
+      info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`);
+      return void 0;
+    }
+  }
+};
+
+// src/image-test/after-crash.ts
+async function testAgainAfterCrashes(checked2, test, o) {
+  const out = [...checked2];
+  for (const [i, c] of checked2.entries()) {
+    const name = formatPlatform(c.platform);
+    const crash = c.test?.outcome;
+    const swapEmulator2 = o.swapEmulator;
+    if (crash?.kind !== "crashed" || !o.emulated.has(name) || !swapEmulator2 || !test) continue;
+    const again = await grouped(`Test ${name} again under another QEMU`, async (log) => {
+      log(`The test crashed with ${crash.signal} under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}`);
+      const swap = await swapEmulator2(c.platform, log);
+      if (!swap) {
+        log("The archive holds no other QEMU to try");
+        return void 0;
+      }
+      const result = await runTest(c.imageId, c.platform, test, log);
+      log(`Test ${result.outcome.kind} in ${result.seconds.toFixed(1)} s under QEMU ${swap.to}`);
+      return { test: result, retry: { signal: crash.signal, from: swap.from, to: swap.to } };
+    });
+    if (!again) continue;
+    out[i] = { ...c, ...again };
+    if (again.test.outcome.kind === "passed")
+      warning(
+        `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; ${pinAdvice(name, again.retry.to)}`
+      );
+  }
+  return out;
+}
+
+// src/image-test/check.ts
+var passed = (test, arch) => (!test || test.outcome.kind === "passed") && (!arch || archOk(arch));
+async function checkPlatform(built, b, log, prepare, stop) {
+  const { platform } = built;
+  const testLines = [];
+  const testing = b.test ? runTest(built.imageId, platform, b.test, (line) => testLines.push(line)) : Promise.resolve(void 0);
+  const inLayout = built.layout.then(({ image, notes }) => {
+    const node = built.recordRef ? `, built on node ${nodeOf(built.recordRef)}` : "";
+    log(`Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)${node}`);
+    for (const note of notes) log(note);
+    return image;
+  });
+  const verifying = inLayout.then((image) => b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : void 0);
+  const preparing = quiet(prepare ? inLayout.then((image) => prepare(image, stop.signal)) : Promise.resolve(void 0));
+  const [tested, verified] = await Promise.allSettled([testing, verifying]);
+  for (const line of testLines) log(line);
+  if (tested.status === "rejected" || verified.status === "rejected" || !passed(tested.value, verified.value)) stop.abort();
+  const prepared = await settled(preparing);
+  if (tested.status === "rejected") throw tested.reason;
+  if (verified.status === "rejected") throw verified.reason;
+  if (prepared.status === "rejected" && !stop.signal.aborted) throw prepared.reason;
+  const [test, arch] = [tested.value, verified.value];
+  if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
+  if (arch) log(archLogLine(arch));
+  return {
+    platform,
+    image: await inLayout,
+    imageId: built.imageId,
+    test,
+    arch,
+    prepared: prepared.status === "fulfilled" ? prepared.value : void 0,
+    buildSeconds: built.buildSeconds,
+    sharedBuild: built.sharedBuild,
+    recordRef: built.recordRef
+  };
+}
+
+// src/image-test/failures.ts
+function failureLines(c, o) {
+  const name = formatPlatform(c.platform);
+  const out = [];
+  const tail = (t2) => t2.tail.length ? `; last lines: ${t2.tail.slice(-5).join(" | ")}` : "";
+  const t = c.test;
+  if (t?.outcome.kind === "failed") out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`);
+  if (t?.outcome.kind === "crashed" && c.retry) {
+    out.push(
+      `Tests crashed on ${name} with ${c.retry.signal} under QEMU ${c.retry.from}, and again with ${t.outcome.signal} (exit code ${t.outcome.exitCode}) under QEMU ${c.retry.to}: not an emulator bug of one version${tail(t)}`
+    );
+  } else if (t?.outcome.kind === "crashed") {
+    const emulated = o.emulated.has(name);
+    const hint = emulated ? ` under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}; an emulator crash depends on the QEMU version: try another qemu-version for it (${name}=latest, ${name}=7.2, or stable, 10.0, ... for every platform)` : "";
+    out.push(`Tests crashed on ${name} with ${t.outcome.signal} (exit code ${t.outcome.exitCode})${hint}${tail(t)}`);
+  }
+  if (c.arch && !archOk(c.arch)) out.push(`Architecture check failed: ${archFailure(c.arch)}`);
+  return out;
+}
+function nothingPublished(plan) {
+  if (plan.kind !== "pushed" && plan.kind !== "pushed-each") return "Nothing was pushed.";
+  return `Nothing was tagged: what the builder pushed to ${pushedTo(plan.pushTo)} stays by digest only, untagged, for the registry's garbage collection.`;
+}
+function requireAllPassed(checked2, plan, o) {
+  const failures = checked2.flatMap((c) => failureLines(c, o));
+  if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. ${nothingPublished(plan)}`);
 }
 
 // src/publish/push-image.ts
-import { mkdir as mkdir5 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { mkdir as mkdir6 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // src/publish/compress.ts
 import { createHash } from "node:crypto";
@@ -1873,12 +2061,12 @@ function ociManifest(manifest, original, replaced = /* @__PURE__ */ new Map(), a
 // src/publish/push-image.ts
 var PARALLEL_BLOBS = 4;
 async function gzipLayer(image, layer, scratch, signal) {
-  const path = join7(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
+  const path = join9(scratch, `${layer.digest.replace(":", "-")}.tar.gz`);
   const { digest, size } = await gzipToFile(blobStream(image.dir, layer, BLOCK_SIZE), path, { signal });
   return { descriptor: { mediaType: MediaType.OciLayerGzip, digest, size }, path };
 }
 async function prepareImage(image, scratch, annotations = {}, signal) {
-  await mkdir5(scratch, { recursive: true });
+  await mkdir6(scratch, { recursive: true });
   const replaced = /* @__PURE__ */ new Map();
   const paths = /* @__PURE__ */ new Map();
   for (const layer of uncompressedLayers(image.manifest)) {
@@ -1904,37 +2092,91 @@ async function pushImage(client, repository, prepared) {
   return doc;
 }
 
+// src/publish/push-platforms.ts
+import { availableParallelism as availableParallelism2 } from "node:os";
+var PARALLEL = Math.max(2, availableParallelism2());
+async function pushPlatforms(b, checked2, prepare) {
+  const published = /* @__PURE__ */ new Map();
+  const prepared = await mapLimit(checked2, PARALLEL, async (c) => c.prepared ?? prepare(c.platform, c.image));
+  const attestations = wantsAttestation(b) ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
+  for (const target of targetsOf(b)) {
+    const client = await connect(target.registry, b);
+    const docs = await mapLimit(
+      checked2,
+      PARALLEL,
+      (c, i) => grouped(`Push ${formatPlatform(c.platform)} to ${target.registry}/${target.repository}`, async (log) => {
+        const started = Date.now();
+        const d = await pushImage(client, target.repository, prepared[i]);
+        log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${secondsSince(started).toFixed(1)} s`);
+        const added = Object.keys(b.annotations.manifest[formatPlatform(c.platform)] ?? {}).length;
+        if (added)
+          log(
+            `Its manifest is the tested image's (${c.image.descriptor.digest}) with ${added} annotations, over the same config and layer contents`
+          );
+        if (attestations) {
+          const versions = target.tags.length > 0 ? target.tags : [d.descriptor.digest];
+          const names = versions.map((v) => imagePurl(target.registry, target.repository, v, formatPlatform(c.platform)));
+          const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor, names);
+          log(`Attestations ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`);
+        }
+        return d;
+      })
+    );
+    for (const [i, c] of checked2.entries()) published.set(formatPlatform(c.platform), docs[i]);
+  }
+  return published;
+}
+
 // src/pipeline.ts
-var pinAdvice = (name, version) => `to use that QEMU for ${name} from the start: qemu-version: ${name}=${version}`;
-var seconds = (since2) => (Date.now() - since2) / 1e3;
 function localTag(repository, env = process.env, pid = process.pid) {
   const name = repository.split("/").pop().replace(/[^a-z0-9._-]/g, "-");
   return `archway.local/${name}:${env.GITHUB_RUN_ID ?? "run"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${pid}`;
 }
-var PARALLEL = Math.max(2, availableParallelism2());
 var availableMemory = () => process.availableMemory?.() ?? freemem();
 async function runPipeline(b, platforms, o) {
   const { engine, builder } = o.host;
   info(`Docker ${engine.version}, ${engine.store} image store, builder ${builder.name} (${builder.driver} driver)`);
-  const cores = availableParallelism2();
-  const plan = planBuild(
-    engine,
-    builder,
-    platforms,
-    cores,
-    availableMemory(),
-    o.emulated,
-    wantsAttestation(b),
-    builderPushTarget(b, builder)
-  );
+  const cores = availableParallelism3();
+  const memory = availableMemory();
+  const plan = planBuild(engine, builder, platforms, cores, memory, o.emulated, wantsAttestation(b), builderPushTarget(b, builder));
   info(describePlan(plan));
   const tag = localTag(b.image.repository);
-  await mkdir6(o.tempDir, { recursive: true });
-  const scratch = await mkdtemp(join8(o.tempDir, "archway-"));
+  await mkdir7(o.tempDir, { recursive: true });
+  const scratch = await mkdtemp(join10(o.tempDir, "archway-"));
   const engineNames = /* @__PURE__ */ new Set();
+  const run3 = { plan, b, tag, scratch, parallel: buildsAtOnce(platforms.length, cores, memory), engineNames };
   try {
-    const testsAtOnce = buildsAtOnce(platforms.length, cores, availableMemory());
-    return { engine, plan, ...await buildTestPush(b, plan, { ...o, scratch, testsAtOnce, engineNames }, tag) };
+    const stopPreparing = new AbortController();
+    const prepare = (p, image, signal) => prepareImage(image, join10(scratch, platformSlug(p)), b.annotations.manifest[formatPlatform(p)] ?? {}, signal);
+    const records = new BuildRecords();
+    const firstChecks = await buildAgainAfterACrash(
+      o,
+      () => buildEach(
+        run3,
+        (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, (log) => {
+          if (o.emulated.size > 0 && built.recordRef) records.read(built.recordRef);
+          const preparing = b.push ? (image, signal) => prepare(built.platform, image, signal) : void 0;
+          return checkPlatform(built, b, log, preparing, stopPreparing);
+        })
+      )
+    );
+    const checked2 = await testAgainAfterCrashes(firstChecks, b.test, o);
+    const cost = o.emulated.size > 0 ? await records.cost(checked2, o.runnerArch) : void 0;
+    const report = cost ? costLines(cost, testTimes(checked2)) : [];
+    if (report.length) printGroup("What emulation cost", report);
+    requireAllPassed(checked2, plan, o);
+    const published = b.push ? await pushPlatforms(b, checked2, prepare) : void 0;
+    const results = checked2.map((c) => ({
+      platform: c.platform,
+      buildSeconds: c.buildSeconds,
+      sharedBuild: c.sharedBuild,
+      test: c.test,
+      retry: c.retry,
+      arch: c.arch,
+      published: published?.get(formatPlatform(c.platform)),
+      node: c.recordRef ? nodeOf(c.recordRef) : void 0
+    }));
+    return { engine, plan, platforms: results, cost };
   } finally {
     await removeLocalImages([...new Set(platforms.map((p) => localRef(plan, tag, p))), ...engineNames]);
     await rm3(scratch, { recursive: true, force: true });
@@ -1944,192 +2186,6 @@ async function removeLocalImages(refs) {
   const out = await docker(["image", "rm", ...refs], { allowFailure: true });
   if (out.exitCode !== 0 && !/No such image/i.test(out.stderr))
     info(`Could not remove the local images ${refs.join(", ")}: ${out.stderr.trim()}`);
-}
-async function buildTestPush(b, plan, o, tag) {
-  const notes = (p) => b.annotations.manifest[formatPlatform(p)] ?? {};
-  const stopPreparing = new AbortController();
-  const prepare = (p, image, signal) => prepareImage(image, join8(o.scratch, platformSlug(p)), notes(p), signal);
-  const records = /* @__PURE__ */ new Map();
-  const readRecord = (ref) => {
-    if (!records.has(ref)) records.set(ref, quiet(recordedRunSteps(ref)));
-  };
-  const checked2 = await buildAgainAfterACrash(
-    o,
-    () => buildEach(
-      { plan, b, tag, scratch: o.scratch, parallel: o.testsAtOnce, engineNames: o.engineNames },
-      (built) => grouped(`Test and verify ${formatPlatform(built.platform)}`, async (log) => {
-        const { platform: p } = built;
-        if (o.emulated.size > 0 && built.recordRef) readRecord(built.recordRef);
-        const testLines = [];
-        const testing = b.test ? runTest(built.imageId, p, b.test, (line) => testLines.push(line)) : Promise.resolve(void 0);
-        const inLayout = built.layout.then(({ image, notes: notes2 }) => {
-          log(
-            `Image ${image.descriptor.digest} (${image.manifest.layers.length} layers)${built.recordRef ? `, built on node ${nodeOf(built.recordRef)}` : ""}`
-          );
-          for (const note of notes2) log(note);
-          return image;
-        });
-        const verifying = inLayout.then((image) => b.verifyArch ? verifyImageArch(image, { ignore: b.verifyArchIgnore }) : void 0);
-        const preparing = quiet(b.push ? inLayout.then((image) => prepare(p, image, stopPreparing.signal)) : Promise.resolve(void 0));
-        const [tested, verified] = await Promise.allSettled([testing, verifying]);
-        for (const line of testLines) log(line);
-        if (tested.status === "rejected" || verified.status === "rejected" || !passed(tested.value, verified.value)) stopPreparing.abort();
-        const prepared = await settled(preparing);
-        if (tested.status === "rejected") throw tested.reason;
-        if (verified.status === "rejected") throw verified.reason;
-        if (prepared.status === "rejected" && !stopPreparing.signal.aborted) throw prepared.reason;
-        const [test, arch] = [tested.value, verified.value];
-        if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
-        if (arch) log(archLogLine(arch));
-        return {
-          platform: p,
-          image: await inLayout,
-          imageId: built.imageId,
-          test,
-          retry: void 0,
-          arch,
-          prepared: prepared.status === "fulfilled" ? prepared.value : void 0,
-          buildSeconds: built.buildSeconds,
-          sharedBuild: built.sharedBuild,
-          recordRef: built.recordRef
-        };
-      })
-    )
-  );
-  for (const [i, c] of checked2.entries()) {
-    const name = formatPlatform(c.platform);
-    const crash = c.test?.outcome;
-    if (crash?.kind !== "crashed" || !o.emulated.has(name) || !o.swapEmulator || !b.test) continue;
-    const again = await grouped(`Test ${name} again under another QEMU`, async (log) => {
-      log(`The test crashed with ${crash.signal} under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}`);
-      const swap = await o.swapEmulator(c.platform, log);
-      if (!swap) {
-        log("The archive holds no other QEMU to try");
-        return void 0;
-      }
-      const test = await runTest(c.imageId, c.platform, b.test, log);
-      log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s under QEMU ${swap.to}`);
-      return { test, retry: { signal: crash.signal, from: swap.from, to: swap.to } };
-    });
-    if (!again) continue;
-    checked2[i] = { ...c, ...again };
-    if (again.test.outcome.kind === "passed")
-      warning(
-        `${name}: the test crashed under QEMU ${again.retry.from} and passed under QEMU ${again.retry.to}; ${pinAdvice(name, again.retry.to)}`
-      );
-  }
-  const cost = o.emulated.size > 0 ? await measureCost(checked2, o, records) : void 0;
-  const report = cost ? costLines(cost, testTimes(checked2)) : [];
-  if (report.length) printGroup("What emulation cost", report);
-  const failures = checked2.flatMap((c) => failureLines(c, o));
-  if (failures.length > 0) throw new ArchwayError(`${failures.join("; ")}. ${nothingPublished(plan)}`);
-  const published = /* @__PURE__ */ new Map();
-  if (b.push) {
-    const prepared = await mapLimit(checked2, PARALLEL, async (c) => c.prepared ?? prepare(c.platform, c.image));
-    const attestations = wantsAttestation(b) ? await mapLimit(checked2, PARALLEL, (c) => requireAttestation(c.image)) : void 0;
-    for (const target of targetsOf(b)) {
-      const client = await connect(target.registry, b);
-      const docs = await mapLimit(
-        checked2,
-        PARALLEL,
-        (c, i) => grouped(`Push ${formatPlatform(c.platform)} to ${target.registry}/${target.repository}`, async (log) => {
-          const started = Date.now();
-          const d = await pushImage(client, target.repository, prepared[i]);
-          log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${seconds(started).toFixed(1)} s`);
-          const added = Object.keys(notes(c.platform)).length;
-          if (added)
-            log(
-              `Its manifest is the tested image's (${c.image.descriptor.digest}) with ${added} annotations, over the same config and layer contents`
-            );
-          if (attestations) {
-            const versions = target.tags.length > 0 ? target.tags : [d.descriptor.digest];
-            const names = versions.map((v) => imagePurl(target.registry, target.repository, v, formatPlatform(c.platform)));
-            const a = await attachProvenance(client, target.repository, attestations[i], d.descriptor, names);
-            log(`Attestations ${a.referrer.digest} attached to ${d.descriptor.digest} as an OCI referrer (${a.via})`);
-          }
-          return d;
-        })
-      );
-      for (const [i, c] of checked2.entries()) published.set(formatPlatform(c.platform), docs[i]);
-    }
-  }
-  const platforms = checked2.map((c) => ({
-    platform: c.platform,
-    buildSeconds: c.buildSeconds,
-    sharedBuild: c.sharedBuild,
-    test: c.test,
-    retry: c.retry,
-    arch: c.arch,
-    published: published.get(formatPlatform(c.platform)),
-    node: c.recordRef ? nodeOf(c.recordRef) : void 0
-  }));
-  return { platforms, cost };
-}
-async function measureCost(built, o, reads) {
-  const refs = [...new Set(built.flatMap((b) => b.recordRef ? [b.recordRef] : []))];
-  if (refs.length === 0) {
-    info("What emulation cost is not shown: buildx gave no reference of its record of the build");
-    return void 0;
-  }
-  try {
-    const steps = await Promise.all(refs.map((ref) => reads.get(ref) ?? recordedRunSteps(ref)));
-    return emulationCost(steps.flat(), (p) => needsEmulation(p, o.machine));
-  } catch (err) {
-    info(`What emulation cost is not shown: BuildKit's record of the build could not be read (${errorMessage(err)})`);
-    return void 0;
-  }
-}
-function nothingPublished(plan) {
-  if (plan.kind !== "pushed" && plan.kind !== "pushed-each") return "Nothing was pushed.";
-  return `Nothing was tagged: what the builder pushed to ${pushedTo(plan.pushTo)} stays by digest only, untagged, for the registry's garbage collection.`;
-}
-var passed = (test, arch) => (!test || test.outcome.kind === "passed") && (!arch || archOk(arch));
-async function buildAgainAfterACrash(o, work) {
-  try {
-    return await work();
-  } catch (err) {
-    const p = o.swapEmulator ? crashedBuildPlatform(err, o.emulated) : void 0;
-    if (!p || !o.swapEmulator) throw err;
-    const name = formatPlatform(p);
-    const from = o.qemuVersions.get(name) ?? "(unknown)";
-    const swap = await grouped(`Build ${name} again under another QEMU`, async (log) => {
-      log(`A build step for ${name} crashed under QEMU ${from}`);
-      return o.swapEmulator(p, log);
-    });
-    if (!swap) throw err;
-    try {
-      const done = await work();
-      warning(
-        `${name}: a build step crashed under QEMU ${from} and the build passed under QEMU ${swap.to}; ${pinAdvice(name, swap.to)}`
-      );
-      return done;
-    } catch (again) {
-      throw new ArchwayError(
-        `The build of ${name} crashed under QEMU ${from}, and under QEMU ${swap.to} it failed again: ${errorMessage(again)}`,
-        {
-          cause: again
-        }
-      );
-    }
-  }
-}
-function failureLines(c, o) {
-  const name = formatPlatform(c.platform);
-  const out = [];
-  const tail = (t2) => t2.tail.length ? `; last lines: ${t2.tail.slice(-5).join(" | ")}` : "";
-  const t = c.test;
-  if (t?.outcome.kind === "failed") out.push(`Tests failed on ${name} with exit code ${t.outcome.exitCode}${tail(t)}`);
-  if (t?.outcome.kind === "crashed" && c.retry) {
-    out.push(
-      `Tests crashed on ${name} with ${c.retry.signal} under QEMU ${c.retry.from}, and again with ${t.outcome.signal} (exit code ${t.outcome.exitCode}) under QEMU ${c.retry.to}: not an emulator bug of one version${tail(t)}`
-    );
-  } else if (t?.outcome.kind === "crashed") {
-    const emulated = o.emulated.has(name);
-    const hint = emulated ? ` under QEMU ${o.qemuVersions.get(name) ?? "(unknown)"}; an emulator crash depends on the QEMU version: try another qemu-version for it (${name}=latest, ${name}=7.2, or stable, 10.0, ... for every platform)` : "";
-    out.push(`Tests crashed on ${name} with ${t.outcome.signal} (exit code ${t.outcome.exitCode})${hint}${tail(t)}`);
-  }
-  if (c.arch && !archOk(c.arch)) out.push(`Architecture check failed: ${archFailure(c.arch)}`);
-  return out;
 }
 
 // src/publish/pending.ts
@@ -2168,63 +2224,33 @@ async function run2() {
 async function main(inputs) {
   const { build, platforms: all } = inputs;
   setPlatformsOutput(all);
-  if (!build) {
-    const { facts, qemuCaches } = await emulate(inputs, all);
-    saveState({ qemuCaches });
+  if (build?.mode === "merge") return setImageOutputs(await merge(build, all));
+  const buildHost = build ? await checkedBuildHost(build) : void 0;
+  const release = build?.share && build.push ? await startRelease(build, all, build.share) : void 0;
+  const job = await emulateFor(inputs, build?.share ?? all);
+  if (job.emulation) setQemuOutputs(job.emulation.groups[0].setup.installed, job.qemuVersions);
+  const facts = { platforms: all.map(formatPlatform), runnerArch: job.runnerArch, emulation: job.emulation };
+  if (!build || !buildHost) {
+    saveState({ qemuCaches: job.cacheEntries() });
     return writeSummary(renderSummary(facts));
   }
-  if (build.mode === "merge") return merge(build, all);
-  const buildHost = await inspectBuildHost(build.builder);
-  checkBuildHost(build, buildHost);
-  const leak = await contextCredentialsWarning(build.context, build.file);
-  if (leak) warning(leak);
-  return buildJob(inputs, build, buildHost);
-}
-async function emulate(inputs, share) {
-  const host = hostDebianArch();
-  const emulation = await setUpEmulation(inputs, share, host);
-  const facts = { platforms: inputs.platforms.map(formatPlatform), host, emulation };
-  const qemuCaches = cacheEntries((emulation?.groups ?? []).map((g) => g.setup));
-  return { host, emulation, facts, qemuCaches };
-}
-function cacheEntries(setups) {
-  return setups.flatMap((s) => s.saveKey ? [{ key: s.saveKey, paths: s.cachePaths }] : []);
-}
-async function buildJob(inputs, build, buildHost) {
-  const share = build.share ?? inputs.platforms;
-  const release = build.share && build.push ? await startRelease(build, inputs.platforms, share) : void 0;
-  const { host, emulation, facts, qemuCaches } = await emulate(inputs, share);
   let pipeline2;
   let publish;
-  const qemuVersions = qemuVersionsOf(emulation);
-  const swaps = [];
   try {
-    const options = {
-      tempDir: runnerTemp(),
-      qemuVersions,
-      emulated: emulatedPlatforms(share, host),
-      machine: host,
-      host: buildHost,
-      swapEmulator: async (p, log) => {
-        const swap = await swapEmulator(inputs, host, p, qemuVersions.get(formatPlatform(p)), log);
-        if (swap) {
-          swaps.push(swap);
-          qemuVersions.set(swap.platform, swap.to);
-        }
-        return swap;
-      }
-    };
-    const stale = await builderEmulatorsWarning(buildHost.builder, [...options.emulated]);
-    if (stale) warning(stale);
-    pipeline2 = await runPipeline(build, share, options);
-    if (build.push) publish = await pendingPublish(build, pipeline2, inputs.platforms, release);
+    pipeline2 = await buildAndPush(inputs, build, buildHost, job);
+    if (build.push) publish = await pendingPublish(build, pipeline2, all, release);
   } finally {
-    saveState({ qemuCaches: [...qemuCaches, ...cacheEntries(swaps.map((s) => s.setup))], publish });
-    if (emulation && swaps.length > 0) setQemuOutputs(emulation.groups[0].setup.installed, qemuVersions);
+    saveState({ qemuCaches: job.cacheEntries(), publish });
+    if (job.emulation && job.swaps.length > 0) setQemuOutputs(job.emulation.groups[0].setup.installed, job.qemuVersions);
   }
   setImageOutputs({ image: build.image, tags: build.tags, images: publish?.images, digest: publish?.digest });
   const index = publish?.digest ? { digest: publish.digest, tags: build.tags.map(formatReference), pushed: false } : void 0;
   await writeSummary(renderSummary({ ...facts, pipeline: pipeline2, index }));
+}
+async function buildAndPush(inputs, build, host, job) {
+  const stale = await builderEmulatorsWarning(host.builder, [...job.emulated]);
+  if (stale) warning(stale);
+  return runPipeline(build, build.share ?? inputs.platforms, { ...job, tempDir: runnerTemp(), host });
 }
 
 // src/entrypoints/main.ts

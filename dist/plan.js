@@ -1,13 +1,14 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  setMatrixPlanOutputs
+} from "./chunks/chunk-2ZKURFG7.js";
+import {
   formatPlatform,
   parsePlatforms,
   platformFacts,
   runStep
 } from "./chunks/chunk-VRAEDIG3.js";
-import {
-  setOutput
-} from "./chunks/chunk-F3BWMWNQ.js";
+import "./chunks/chunk-F3BWMWNQ.js";
 import "./chunks/chunk-WNQVWJY4.js";
 import "./chunks/chunk-WNYJYB2X.js";
 import "./chunks/chunk-64H2USGQ.js";
@@ -27,7 +28,5 @@ function planMatrix(platforms, nativeArm) {
 
 // src/entrypoints/plan.ts
 await runStep("Archway could not plan the matrix", async () => {
-  const plan = planMatrix(parsePlatforms(process.env.PLATFORMS ?? ""), process.env.NATIVE_ARM === "true");
-  setOutput("matrix", JSON.stringify({ include: plan.include }));
-  setOutput("platforms", plan.platforms);
+  setMatrixPlanOutputs(planMatrix(parsePlatforms(process.env.PLATFORMS ?? ""), process.env.NATIVE_ARM === "true"));
 });

@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-YPMVV6JM.js";
+} from "./chunks/chunk-PIKFBN7Y.js";
 import "./chunks/chunk-DZ36BXRR.js";
 import {
   ALL_PLATFORMS,

@@ -49,7 +49,7 @@ RUN_DIR=/run/archway-test-env # exec-roots: short paths (unix socket length limi
 DOCKER_SERIES=28.5 # the engine GitHub's containerd-store behaviour is tested against (sid's docker.io)
 BUILDX_PLUGIN=/usr/local/lib/docker/cli-plugins/docker-buildx
 
-ENGINE_CONTAINERD_SOCK=/var/run/docker.sock # default engine: containerd image store, as on GitHub runners
+ENGINE_CONTAINERD_SOCK=/var/run/docker.sock # default engine: containerd image store (GitHub's ubuntu-24.04 runners run the classic store: the engine below)
 ENGINE_CLASSIC_SOCK=/var/run/archway-classic.sock
 BRIDGE_CONTAINERD=archway-cd0 # host-only bridges, one per engine (see piece_bridges)
 BRIDGE_CONTAINERD_CIDR=172.30.250.1/24

@@ -1,5 +1,5 @@
 /**
- * The README's copy-paste examples, run as a user's workflows by the local workflow runner, in
+ * The copy-paste examples of the README and of docs/, run as a user's workflows by the local workflow runner, in
  * a user's repository (the bundled example project), with `acme/archway` served from this
  * working tree. Only what cannot exist here is swapped: ghcr.io becomes the test registry and
  * the project's test command becomes the example's. The repository's secrets hold NPM_TOKEN,
@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { localBusyboxImage } from '../helpers/busybox-image.js'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
@@ -17,7 +17,16 @@ import { tempDir } from '../helpers/tmp.js'
 import { failures, job, logOf, overview, type WorkflowOptions, type WorkflowRun, WorkflowRunner } from '../helpers/workflow-runner.js'
 
 const env = testEnv()
-const blocks = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
+/** The documentation's pages: the README, then every page under docs/. */
+const pages = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter(f => f.endsWith('.md'))
+    .sort()
+    .map(f => join('docs', f))
+]
+/** Every YAML block of those pages, in order. */
+const blocks = pages.flatMap(page => [...readFileSync(join(ROOT, page), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]))
 const USER_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const NPM_TOKEN = `npm_${randomBytes(12).toString('hex')}`
 
@@ -30,7 +39,7 @@ function userRepository(): string {
   return repo
 }
 
-/** Runs one README example, given as a whole workflow's `jobs:`, in a fresh user repository. */
+/** Runs one example, given as a whole workflow's `jobs:`, in a fresh user repository. */
 async function runExample(jobs: string, image: string, options: Partial<WorkflowOptions> = {}): Promise<WorkflowRun> {
   const repo = userRepository()
   const text = jobs
@@ -57,13 +66,13 @@ async function runExample(jobs: string, image: string, options: Partial<Workflow
   return runner.run('.github/workflows/example.yml')
 }
 
-/** A README block that is a list of steps, as the steps of one job after a checkout. */
+/** A block that is a list of steps, as the steps of one job after a checkout. */
 const asJob = (steps: string, after = '') =>
   `jobs:\n  example:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${(steps + after).replace(/^(?=.)/gm, '      ')}`
 
 const block = (pattern: RegExp) => {
   const found = blocks.filter(b => pattern.test(b))
-  if (found.length !== 1) throw new Error(`${found.length} README examples match ${pattern}`)
+  if (found.length !== 1) throw new Error(`${found.length} examples of the README and docs/ match ${pattern}`)
   return found[0]
 }
 const newImage = (what: string) => `${env.registryOpen}/readme/${what}-${randomBytes(4).toString('hex')}`
@@ -95,7 +104,7 @@ const configsOf = (image: string, raw: Buffer) =>
 
 beforeAll(() => localBusyboxImage(env))
 
-describe("the README's examples, run as a user's workflows", () => {
+describe("the examples of the README and docs/, run as a user's workflows", () => {
   it('one job: six platforms built, tested and published under both tags', async () => {
     const image = newImage('one-job')
     const run = await runExample(asJob(block(/^- uses: acme\/archway@v1\n(?:.*\n)*\s+image:/)), image)
@@ -167,8 +176,8 @@ describe("the README's examples, run as a user's workflows", () => {
 
   it('a release: tags, labels and annotations from docker/metadata-action, a build secret, the gha cache lines', async () => {
     const image = newImage('release')
-    // A push of the tag v1.4.2.
-    const run = await runExample(block(/uses: docker\/metadata-action@v5/), image, { ref: 'refs/tags/v1.4.2' })
+    // A push of the tag v1.4.2; the whole job of docs/release.md (the README's switching snippets are steps).
+    const run = await runExample(block(/^jobs:[\s\S]*uses: docker\/metadata-action@v5/), image, { ref: 'refs/tags/v1.4.2' })
     expect(failures(run)).toEqual([])
     const meta = job(run, 'release').steps.find(s => s.name === 'docker/metadata-action@v5')!.outputs
     expect(meta.tags.split('\n')).toEqual([`${image}:1.4.2`, `${image}:1.4`, `${image}:sha-a1b2c3d`, `${image}:latest`])

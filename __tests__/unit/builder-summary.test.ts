@@ -32,7 +32,7 @@ describe('the summary of a build on a builder of BuildKit of its own', () => {
       },
       platforms: [result(amd64, nodeOf('fleet/fleet0/kx8a9')), result(arm64, nodeOf('fleet/fleet1/q2m3n'))]
     }
-    const md = renderSummary({ platforms: ['linux/amd64', 'linux/arm64'], host: 'amd64', pipeline })
+    const md = renderSummary({ platforms: ['linux/amd64', 'linux/arm64'], runnerArch: 'amd64', pipeline })
     expect(md).toContain('Built on builder fleet (remote driver, 2 nodes, BuildKit v0.13.2).\n\n| Platform | Node | Build |')
     expect(md).toContain('| linux/amd64 | `fleet0` | 2.0 s | none |')
     expect(md).toContain('| linux/arm64 | `fleet1` | 2.0 s | none |')
@@ -49,7 +49,7 @@ describe('the summary of a build on a builder of BuildKit of its own', () => {
       },
       platforms: [result(amd64, 'default')]
     }
-    const md = renderSummary({ platforms: ['linux/amd64'], host: 'amd64', pipeline })
+    const md = renderSummary({ platforms: ['linux/amd64'], runnerArch: 'amd64', pipeline })
     expect(md).toContain('| Platform | Build | Test |')
     expect(md).toContain('| linux/amd64 | 2.0 s | none |')
     expect(md).not.toContain('Built on')

@@ -1,7 +1,7 @@
 import { renderSummary } from '../../src/action/summary.js'
 import type { TestResult } from '../../src/docker/test-run.js'
-import { crashedBuildPlatform } from '../../src/image-test/emulator-crash.js'
-import { failureLines } from '../../src/pipeline.js'
+import { crashedBuildPlatform } from '../../src/emulation/emulator-crash.js'
+import { failureLines } from '../../src/image-test/failures.js'
 import { ArchwayError } from '../../src/shared/errors.js'
 import { CommandError } from '../../src/shared/exec.js'
 import { formatPlatform, parsePlatform } from '../../src/shared/platform.js'
@@ -48,7 +48,7 @@ describe('a crash under emulation, run again under another QEMU', () => {
       plan: { builder: { name: 'default', driver: 'docker', nodes: [] } } as never,
       platforms: [platform]
     }
-    expect(renderSummary({ platforms: ['linux/arm64'], host: 'amd64', pipeline })).toContain(
+    expect(renderSummary({ platforms: ['linux/arm64'], runnerArch: 'amd64', pipeline })).toContain(
       '| linux/arm64 | 2.0 s | passed (1.5 s, under QEMU `1:11.1.3+ds-1` after a crash under `1:10.0.13+ds-0+deb13u1`) |'
     )
   })

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, normalize } from 'node:path'
 import { parse } from 'yaml'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -11,6 +11,15 @@ const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {
   runs: Record<string, string>
 }
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
+/** The user documentation: the README and every page under docs/, by path from the root. */
+const docPages = readdirSync(join(root, 'docs'))
+  .filter(f => f.endsWith('.md'))
+  .sort()
+  .map(f => `docs/${f}`)
+const userDocs = ['README.md', ...docPages]
+/** Every Markdown file the project's prose lives in. */
+const allDocs = [...userDocs, 'CONTRIBUTING.md']
+const text = (file: string) => readFileSync(join(root, file), 'utf8')
 
 /** The rows of the Markdown table under `## heading`: first cell (without backticks) -> second cell. */
 function table(heading: string): Map<string, string> {
@@ -32,8 +41,8 @@ describe('the README', () => {
   })
 })
 
-/** The README's YAML examples, parsed. */
-const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
+/** The YAML examples of the README and of docs/, parsed. */
+const blocks = userDocs.flatMap(file => [...text(file).matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]))
 const examples = blocks.map(b => parse(b) as unknown)
 const workflow = parse(readFileSync(join(root, '.github', 'workflows', 'multiarch.yml'), 'utf8')) as {
   on: { workflow_call: { inputs: Record<string, { required?: boolean }>; secrets: Record<string, unknown> } }
@@ -50,10 +59,10 @@ function stepsOf(example: unknown): Step[] {
 }
 const jobsOf = (example: unknown): Job[] => Object.values((example as { jobs?: Record<string, Job> }).jobs ?? {})
 
-describe("the README's examples", () => {
+describe('the YAML examples of the README and docs/', () => {
   it('give the action only inputs action.yml declares', () => {
     const steps = examples.flatMap(stepsOf).filter(s => s.uses?.startsWith('acme/archway@'))
-    expect(steps.length).toBeGreaterThanOrEqual(4)
+    expect(steps.length).toBeGreaterThanOrEqual(6)
     for (const step of steps)
       for (const input of Object.keys(step.with ?? {}))
         expect({ input, declared: input in action.inputs }).toEqual({ input, declared: true })
@@ -84,7 +93,7 @@ describe("the README's examples", () => {
         writeFileSync(file, `name: README example ${i}\non: push\n${b}`)
         return file
       })
-    expect(files.length).toBeGreaterThanOrEqual(3)
+    expect(files.length).toBeGreaterThanOrEqual(4)
     for (const file of files) {
       let result = { file, code: 0, out: '' }
       try {
@@ -100,6 +109,85 @@ describe("the README's examples", () => {
       expect(result).toEqual({ file, code: 0, out: expect.stringContaining('Checking 1 workflow file(s)') })
     }
   }, 60000)
+})
+
+/** The `src/...` paths a text names (a file or a folder), not those inside another path (`/usr/local/go/src/...`). */
+function srcPaths(markdown: string): string[] {
+  return [...new Set([...markdown.matchAll(/(?<![\w./-])src\/[\w./-]*/g)].map(m => m[0].replace(/[.,:]+$/, '')))]
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-')
+}
+
+/** The anchors a Markdown file defines: its headings' (outside code blocks) and its `<a id>`s. */
+function anchorsOf(markdown: string): Set<string> {
+  const prose = markdown.replace(/```[\s\S]*?```/g, '')
+  const anchors = new Set<string>()
+  for (const [, h] of prose.matchAll(/^#{1,6} (.*)$/gm)) anchors.add(anchorOf(h))
+  for (const [, id] of prose.matchAll(/<a id="([^"]+)">/g)) anchors.add(id)
+  return anchors
+}
+
+describe('the documentation', () => {
+  it('names only src/ paths that exist', () => {
+    const named = allDocs.flatMap(file => srcPaths(text(file)).map(path => ({ file, path })))
+    expect(named.length).toBeGreaterThanOrEqual(20)
+    expect(named.filter(n => !existsSync(join(root, n.path)))).toEqual([])
+  })
+
+  it('finds src/ paths in prose and code, and not inside other paths', () => {
+    expect(srcPaths('`src/oci/` and src/shared/exec.ts, then /usr/local/go/src/debug/elf and `src/build/nodes.ts`.')).toEqual([
+      'src/oci/',
+      'src/shared/exec.ts',
+      'src/build/nodes.ts'
+    ])
+  })
+
+  it('links only files and headings that exist, and every docs/ page is linked from the README', () => {
+    const broken: string[] = []
+    for (const file of allDocs) {
+      const prose = text(file).replace(/```[\s\S]*?```/g, '')
+      for (const [, target] of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue
+        const [path, anchor] = target.split('#')
+        const linked = path ? normalize(join(dirname(file), path)) : file
+        if (!existsSync(join(root, linked))) broken.push(`${file}: ${target}`)
+        else if (anchor !== undefined && linked.endsWith('.md') && !anchorsOf(text(linked)).has(anchor)) broken.push(`${file}: ${target}`)
+      }
+    }
+    expect(broken).toEqual([])
+    for (const page of docPages) expect({ page, linked: readme.includes(`](${page}`) }).toEqual({ page, linked: true })
+  })
+
+  it('has GitHub-style anchors', () => {
+    expect(anchorOf('Which QEMU: `qemu-version`')).toBe('which-qemu-qemu-version')
+    expect(anchorOf('bench/release')).toBe('benchrelease')
+  })
+
+  it('keeps lines to 300 characters and table cells to 160', () => {
+    const long: string[] = []
+    for (const file of allDocs)
+      text(file)
+        .split('\n')
+        .forEach((line, i) => {
+          if (line.length > 300) long.push(`${file}:${i + 1}: a line of ${line.length}`)
+          if (line.startsWith('|'))
+            for (const cell of line.slice(1, -1).split('|'))
+              if (cell.trim().length > 160) long.push(`${file}:${i + 1}: a cell of ${cell.trim().length}`)
+        })
+    expect(long).toEqual([])
+  })
+
+  it('keeps the README to about 400 lines', () => {
+    const lines = readme.split('\n').length
+    expect({ lines, short: lines <= 420 }).toEqual({ lines, short: true })
+  })
 })
 
 describe('action.yml', () => {

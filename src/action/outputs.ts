@@ -32,3 +32,9 @@ export function setImageOutputs(o: ImageOutputs): void {
   if (o.images) core.setOutput('platform-digests', JSON.stringify(Object.fromEntries(o.images.map(i => [i.platform, i.digest]))))
   if (o.digest) core.setOutput('digest', o.digest)
 }
+
+/** The reusable workflow's plan step: the matrix of jobs, and the platforms as one list. */
+export function setMatrixPlanOutputs(plan: { readonly include: readonly unknown[]; readonly platforms: string }): void {
+  core.setOutput('matrix', JSON.stringify({ include: plan.include }))
+  core.setOutput('platforms', plan.platforms)
+}

@@ -1,29 +1,29 @@
 /** The job summary, rendered from the same facts as the outputs. Rendering is pure. */
 import * as core from '@actions/core'
-import { costLines, type TestTime } from '../build/cost-report.js'
+import { costLines, testTimes } from '../build/cost-report.js'
 import { describeBuilder } from '../docker/builder.js'
 import type { Emulation } from '../emulation/emulation.js'
-import type { PipelineResult, PlatformResult } from '../pipeline.js'
 import { formatPlatform } from '../shared/platform.js'
 import { archAccepted, archFailure, archOk } from '../verify/arch.js'
+import type { PipelineResult, PlatformResult } from './results.js'
 
 export interface SummaryFacts {
   readonly platforms: readonly string[]
-  readonly host: string
+  readonly runnerArch: string
   readonly emulation?: Emulation
   readonly pipeline?: PipelineResult
   readonly index?: { readonly digest: string; readonly tags: readonly string[]; readonly pushed: boolean }
 }
 
 export function emulationLine(f: SummaryFacts): string {
-  if (!f.emulation) return `**Archway**: ${f.platforms.join(', ')}: all native on this ${f.host} host, no emulation needed.`
+  if (!f.emulation) return `**Archway**: ${f.platforms.join(', ')}: all native on this ${f.runnerArch} host, no emulation needed.`
   const { groups } = f.emulation
   const each = groups.map(g => {
     const q = g.setup.installed
     const qemu = `QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${g.setup.source}) emulates ${g.registered.map(r => r.name).join(', ')}`
     return groups.length === 1 ? qemu : `${qemu} (${g.platforms.join(', ')})`
   })
-  return `**Archway**: ${each.join('; ')}${groups.length === 1 ? '' : ','} for ${f.platforms.join(', ')} on this ${f.host} host.`
+  return `**Archway**: ${each.join('; ')}${groups.length === 1 ? '' : ','} for ${f.platforms.join(', ')} on this ${f.runnerArch} host.`
 }
 
 function size(bytes: number): string {
@@ -44,11 +44,6 @@ function row(r: PlatformResult, nodes: boolean): string {
   const bytes = r.published ? size(r.published.compressedSize) : ''
   const node = nodes ? ` ${r.node ? `\`${r.node}\`` : 'unknown'} |` : ''
   return `| ${formatPlatform(r.platform)} |${node} ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`
-}
-
-/** Each platform's test time, for the cost table. Pure. */
-export function testTimes(results: readonly Pick<PlatformResult, 'platform' | 'test'>[]): TestTime[] {
-  return results.map(r => ({ platform: formatPlatform(r.platform), seconds: r.test?.seconds }))
 }
 
 /** The whole summary as Markdown. Pure. */

@@ -18,7 +18,7 @@ export function wantsAttestation(b: Asks): boolean {
 export function checkAttestationStore(b: Asks, store: ImageStore): void {
   if (store !== 'classic') return
   const why =
-    "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (as GitHub's runners can have) or a builder with a BuildKit of its own (the docker-container driver, for one)"
+    "since this Docker engine runs the classic image store, which cannot hold attestations; they need the containerd image store (turned on in the engine's daemon.json) or a builder with a BuildKit of its own (the docker-container driver, for one)"
   if (b.provenance) throw new InputError('provenance', provenanceText(b.provenance), `accepted: false here, ${why}`)
   if (b.settings.sbom !== false) throw new InputError('sbom', b.settings.sbom, `accepted: false here, ${why}`)
 }

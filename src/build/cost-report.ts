@@ -1,10 +1,16 @@
 /** What emulation cost, as Markdown lines for the job summary and the log. Pure. */
+import { formatPlatform, type Platform } from '../shared/platform.js'
 import type { EmulationCost, StageCost } from './cost.js'
 
 /** A platform's tests and how long they took (the last run, when a crash ran them again). */
 export interface TestTime {
   readonly platform: string
   readonly seconds?: number
+}
+
+/** Each platform's test time, for the cost table. */
+export function testTimes(results: readonly { platform: Platform; test?: { seconds: number } }[]): TestTime[] {
+  return results.map(r => ({ platform: formatPlatform(r.platform), seconds: r.test?.seconds }))
 }
 
 /** A stage is named in the hint when emulation added at least this long to its RUN steps... */

@@ -4,6 +4,7 @@
  * could not end well.
  */
 
+import * as core from '@actions/core'
 import * as semver from 'semver'
 import { type BuilderInfo, builderInfo, describeBuilder } from '../docker/builder.js'
 import { type EngineInfo, engineInfo } from '../docker/engine.js'
@@ -14,6 +15,7 @@ import { isInsecureRegistry } from '../registry/reference.js'
 import { EnvironmentError, InputError } from '../shared/errors.js'
 import { checkAttestationStore } from './attestations.js'
 import { cacheType, redactCacheEntry, registryRef } from './cache-entries.js'
+import { contextCredentialsWarning } from './context-credentials.js'
 import type { PushTarget } from './plan.js'
 
 export interface BuildHost {
@@ -221,4 +223,16 @@ function checkClassicStore(b: Asks): void {
     if (!CLASSIC_CACHE.imports.includes(type as 'registry'))
       throw new InputError('cache-from', entry, `accepted ${here}: type=registry or type=local; for type=${type}, ${SWITCH}`)
   }
+}
+
+/**
+ * The engine and builder for a build: asked, what they cannot do refused, and a warning when the
+ * build context would send the checkout's credentials to the builder.
+ */
+export async function checkedBuildHost(b: BuildInputs): Promise<BuildHost> {
+  const host = await inspectBuildHost(b.builder)
+  checkBuildHost(b, host)
+  const leak = await contextCredentialsWarning(b.context, b.file)
+  if (leak) core.warning(leak)
+  return host
 }

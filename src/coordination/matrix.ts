@@ -1,6 +1,6 @@
 /** A matrix of jobs: the release a job belongs to, its "started" record, and `mode: merge`, the job that publishes what the run staged. */
 import * as core from '@actions/core'
-import { setImageOutputs } from '../action/outputs.js'
+import type { ImageOutputs } from '../action/outputs.js'
 import type { PublishState } from '../action/state.js'
 import { mergeSummary, writeSummary } from '../action/summary.js'
 import type { BuildInputs } from '../inputs/inputs.js'
@@ -52,7 +52,7 @@ export async function startRelease(build: BuildInputs, all: readonly Platform[],
 }
 
 /** `mode: merge`: a job of its own that publishes what this run's jobs staged. */
-export async function merge(build: BuildInputs, all: readonly Platform[]): Promise<void> {
+export async function merge(build: BuildInputs, all: readonly Platform[]): Promise<ImageOutputs> {
   const { release: state, line } = matrixRelease({ ...build, mode: 'merge' }, all)
   const release = releaseOf(state)
   const notes = indexNotes(build.annotations, await runnerFacts())
@@ -65,6 +65,6 @@ export async function merge(build: BuildInputs, all: readonly Platform[]): Promi
   const index = outcome.index
   if (!index) throw new ArchwayError('no index was published')
   const images = outcome.images?.map(i => ({ platform: formatPlatform(i.platform), digest: i.manifest.digest }))
-  setImageOutputs({ image: build.image, tags: build.tags, images, digest: index.digest })
   await writeSummary(mergeSummary(index.digest, build.tags.map(formatReference)))
+  return { image: build.image, tags: build.tags, images, digest: index.digest }
 }

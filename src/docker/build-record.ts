@@ -1,10 +1,9 @@
 /**
  * BuildKit's record of a finished build (`docker buildx history`): its status stream and the
  * provenance it keeps of every build, whatever the build's own attestations; read for what the
- * build's steps cost (build-cost.ts).
+ * build's steps cost (build/cost-records.ts).
  */
 import { readFile } from 'node:fs/promises'
-import { opsOfProvenance, parseStatusStream, runSteps, type StepCost } from '../build/cost.js'
 import { docker } from './engine.js'
 
 /** The build's record reference (`builder/node/ref`) from the file `--metadata-file` wrote; undefined when it has none. */
@@ -26,18 +25,24 @@ export async function pushedDigest(metadataFile: string): Promise<string> {
 /** The node of a build record's reference (`builder/node/ref`): the builder's node that built it. Pure. */
 export const nodeOf = (recordRef: string) => recordRef.split('/')[1]
 
-/** The RUN steps of a recorded build that ran, with their seconds and platforms. */
-export async function recordedRunSteps(recordRef: string): Promise<StepCost[]> {
+/** What BuildKit recorded of a build: its status stream (buildx's rawjson lines) and its SLSA provenance documents. */
+export interface BuildRecord {
+  readonly statusStream: string
+  readonly provenance: readonly unknown[]
+}
+
+/** Reads a build's record by its reference (`builder/node/ref`). */
+export async function readBuildRecord(recordRef: string): Promise<BuildRecord> {
   const [builder, , ref] = recordRef.split('/')
   const history = ['buildx', 'history', '--builder', builder]
   const inspected = JSON.parse((await docker([...history, 'inspect', '--format', 'json', ref])).stdout) as {
     Attachments?: { Digest?: string; Type?: string }[]
   }
-  const provenance = (inspected.Attachments ?? []).filter(a => a.Digest && a.Type?.startsWith('https://slsa.dev/provenance/'))
-  const docs = await Promise.all(
-    provenance.map(async a => JSON.parse((await docker([...history, 'inspect', 'attachment', ref, a.Digest!])).stdout) as unknown)
+  const attached = (inspected.Attachments ?? []).filter(a => a.Digest && a.Type?.startsWith('https://slsa.dev/provenance/'))
+  const provenance = await Promise.all(
+    attached.map(async a => JSON.parse((await docker([...history, 'inspect', 'attachment', ref, a.Digest!])).stdout) as unknown)
   )
   // buildx prints a record's status stream on its standard error.
   const logs = await docker([...history, 'logs', '--progress=rawjson', ref])
-  return runSteps(parseStatusStream(logs.stderr || logs.stdout), opsOfProvenance(docs))
+  return { statusStream: logs.stderr || logs.stdout, provenance }
 }

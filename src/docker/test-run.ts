@@ -1,6 +1,7 @@
 /** Runs the user's test command inside one platform's image, and reads how it ended. */
 import type { Platform } from '../shared/platform.js'
 import { formatPlatform } from '../shared/platform.js'
+import { secondsSince } from '../shared/time.js'
 import { docker } from './engine.js'
 
 /** The signals a program dies of when its emulator mistranslates it. */
@@ -52,5 +53,5 @@ export async function runTest(image: string, platform: Platform, command: string
   const r = await docker(testArgv(image, platform, command), { allowFailure: true })
   const output = `${r.stdout}${r.stderr}`
   for (const line of output.split('\n')) if (line.trim()) echo(line)
-  return { platform, outcome: outcomeOf(r.exitCode, output), seconds: (Date.now() - started) / 1000, tail: lastLines(output) }
+  return { platform, outcome: outcomeOf(r.exitCode, output), seconds: secondsSince(started), tail: lastLines(output) }
 }

@@ -1,6 +1,5 @@
 /** Emulation for the platforms this job builds: QEMU from the caches or Debian's archive, then one binfmt_misc entry per emulator. */
 import * as core from '@actions/core'
-import { setQemuOutputs } from '../action/outputs.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { EnvironmentError, InputError } from '../shared/errors.js'
 import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, needsEmulation, type Platform, qemuArch } from '../shared/platform.js'
@@ -138,9 +137,7 @@ export async function setUpEmulation(
       })
     )
   }
-  const emulation = { groups }
-  setQemuOutputs(groups[0].setup.installed, qemuVersionsOf(emulation))
-  return emulation
+  return { groups }
 }
 
 /** Another QEMU registered for one platform's emulator after a crash under `from`. */

@@ -1,9 +1,9 @@
 /** What the post step is to publish, from the platforms main pushed: kept in the post state. */
 import * as core from '@actions/core'
+import type { PipelineResult } from '../action/results.js'
 import type { PublishState } from '../action/state.js'
 import type { BuildInputs } from '../inputs/inputs.js'
 import { targetsOf } from '../inputs/registries.js'
-import type { PipelineResult } from '../pipeline.js'
 import { formatReference } from '../registry/reference.js'
 import { ArchwayError } from '../shared/errors.js'
 import { formatPlatform, type Platform } from '../shared/platform.js'

@@ -28,6 +28,12 @@ export interface Published extends OciManifestDocument {
   readonly compressedSize: number
 }
 
+/** A platform image ready to push: its manifest as published, and the file each of its blobs is in. */
+export interface PreparedImage {
+  readonly doc: Published
+  readonly blobs: readonly { readonly digest: string; readonly size: number; readonly path: string }[]
+}
+
 /**
  * The manifest to publish (with the platform's `manifest:` annotations) and where each blob lies,
  * without touching the registry; `signal` stops the compression between two blocks. Uncompressed
@@ -39,7 +45,7 @@ export async function prepareImage(
   scratch: string,
   annotations: Readonly<Record<string, string>> = {},
   signal?: AbortSignal
-): Promise<{ doc: Published; blobs: { digest: string; size: number; path: string }[] }> {
+): Promise<PreparedImage> {
   await mkdir(scratch, { recursive: true })
   const replaced = new Map<string, Descriptor>()
   const paths = new Map<string, string>()
@@ -62,11 +68,7 @@ export async function prepareImage(
 }
 
 /** Pushes the blobs a registry lacks, then the manifest under its digest; no tag moves. */
-export async function pushImage(
-  client: RegistryClient,
-  repository: string,
-  prepared: Awaited<ReturnType<typeof prepareImage>>
-): Promise<Published> {
+export async function pushImage(client: RegistryClient, repository: string, prepared: PreparedImage): Promise<Published> {
   await mapLimit(prepared.blobs, PARALLEL_BLOBS, b => client.pushBlob(repository, b.digest, { path: b.path, size: b.size }))
   const { doc } = prepared
   await client.putManifest(repository, doc.descriptor.digest, doc.bytes, doc.descriptor.mediaType)

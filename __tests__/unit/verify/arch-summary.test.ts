@@ -1,5 +1,5 @@
+import type { PlatformResult } from '../../../src/action/results.js'
 import { renderSummary } from '../../../src/action/summary.js'
-import type { PlatformResult } from '../../../src/pipeline.js'
 import type { ArchReport } from '../../../src/verify/arch.js'
 import { P } from '../oci/fixtures.js'
 
@@ -35,7 +35,7 @@ describe('the job summary of the architecture check', () => {
     }
     const md = renderSummary({
       platforms: ['linux/amd64', 'linux/arm64'],
-      host: 'amd64',
+      runnerArch: 'amd64',
       pipeline: {
         plan: { builder: { name: 'default', driver: 'docker', nodes: [] } },
         platforms: [result(passed), result(failed)]

@@ -1,7 +1,8 @@
-/** A build step that died the way an emulator crash dies, and the platform it ran for. Pure. */
+/** A build step or a test that died the way an emulator crash dies, the platform it ran for, and what running it again under another QEMU needs. */
 import { outcomeOf } from '../docker/test-run.js'
 import { CommandError } from '../shared/exec.js'
 import { formatPlatform, type Platform, parsePlatformList } from '../shared/platform.js'
+import type { Swap } from './emulation.js'
 
 /** Whether a failed build's output reads as a test's crash would (outcomeOf): QEMU's report, or a RUN step's exit by a crash signal. */
 function crashed(output: string): boolean {
@@ -29,3 +30,16 @@ export function crashedBuildPlatform(err: unknown, emulated: ReadonlySet<string>
   const candidates = parsePlatformList(flag).filter(p => emulated.has(formatPlatform(p)))
   return candidates.length === 1 ? candidates[0] : undefined
 }
+
+/** What a crash under emulation needs to run again under another QEMU. */
+export interface CrashRecovery {
+  /** The QEMU each emulated platform runs under, for the hint when its test crashes. */
+  readonly qemuVersions: ReadonlyMap<string, string>
+  /** Platforms that run under emulation on this runner. */
+  readonly emulated: ReadonlySet<string>
+  /** Registers another QEMU for a platform whose build or test crashed under emulation (emulation.ts, swapEmulator). */
+  readonly swapEmulator?: (platform: Platform, log: (line: string) => void) => Promise<Swap | undefined>
+}
+
+/** The warning's advice when another QEMU did what the first could not. Pure. */
+export const pinAdvice = (name: string, version: string) => `to use that QEMU for ${name} from the start: qemu-version: ${name}=${version}`

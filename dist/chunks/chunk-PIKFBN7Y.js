@@ -2532,6 +2532,9 @@ function loadState() {
 }
 
 // src/build/cost-report.ts
+function testTimes(results) {
+  return results.map((r) => ({ platform: formatPlatform(r.platform), seconds: r.test?.seconds }));
+}
 var COSTLY_STAGE_SECONDS = 1;
 var COSTLY_STAGE_SHARE = 1 / 3;
 var STAGES_NAMED = 3;
@@ -3994,14 +3997,14 @@ function archLogLine(report) {
 
 // src/action/summary.ts
 function emulationLine(f) {
-  if (!f.emulation) return `**Archway**: ${f.platforms.join(", ")}: all native on this ${f.host} host, no emulation needed.`;
+  if (!f.emulation) return `**Archway**: ${f.platforms.join(", ")}: all native on this ${f.runnerArch} host, no emulation needed.`;
   const { groups } = f.emulation;
   const each = groups.map((g) => {
     const q = g.setup.installed;
     const qemu = `QEMU ${q.qemuVersion} (Debian \`${q.debianVersion}\`, ${q.codename}, from the ${g.setup.source}) emulates ${g.registered.map((r) => r.name).join(", ")}`;
     return groups.length === 1 ? qemu : `${qemu} (${g.platforms.join(", ")})`;
   });
-  return `**Archway**: ${each.join("; ")}${groups.length === 1 ? "" : ","} for ${f.platforms.join(", ")} on this ${f.host} host.`;
+  return `**Archway**: ${each.join("; ")}${groups.length === 1 ? "" : ","} for ${f.platforms.join(", ")} on this ${f.runnerArch} host.`;
 }
 function size(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -4016,9 +4019,6 @@ function row(r, nodes) {
   const bytes = r.published ? size(r.published.compressedSize) : "";
   const node = nodes ? ` ${r.node ? `\`${r.node}\`` : "unknown"} |` : "";
   return `| ${formatPlatform(r.platform)} |${node} ${build} | ${test} | ${arch} | ${digest} | ${bytes} |`;
-}
-function testTimes(results) {
-  return results.map((r) => ({ platform: formatPlatform(r.platform), seconds: r.test?.seconds }));
 }
 function renderSummary(f) {
   const lines = [emulationLine(f)];
@@ -5911,6 +5911,7 @@ async function publishFromState(publish) {
 export {
   saveState2 as saveState,
   loadState,
+  testTimes,
   costLines,
   docker,
   engineInfo,
@@ -5935,7 +5936,6 @@ export {
   archOk,
   archFailure,
   archLogLine,
-  testTimes,
   renderSummary,
   mergeSummary,
   writeSummary,

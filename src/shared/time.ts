@@ -1,0 +1,4 @@
+/** Elapsed time, as the logs and the summary give it. */
+
+/** The seconds since `start` (a `Date.now()` value). */
+export const secondsSince = (start: number): number => (Date.now() - start) / 1000
