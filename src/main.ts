@@ -13,7 +13,8 @@ import { type BuildInputs, getInputs, type Inputs } from './inputs/inputs.js'
 import { type PipelineResult, runPipeline } from './pipeline.js'
 import { pendingPublish } from './publish/pending.js'
 import { formatReference } from './registry/reference.js'
-import { formatPlatform, hostDebianArch, type Platform } from './shared/platform.js'
+import { formatPlatform, hostDebianArch } from './shared/platform.js'
+import type { Platform } from './shared/platform-table.js'
 import { runnerTemp } from './shared/runner-temp.js'
 
 export async function run(): Promise<void> {

@@ -29,7 +29,8 @@ import { attachProvenance, imagePurl } from './publish/provenance.js'
 import { type Published, prepareImage, pushImage } from './publish/push-image.js'
 import { mapLimit, quiet, settled } from './shared/concurrency.js'
 import { ArchwayError, errorMessage } from './shared/errors.js'
-import { formatPlatform, needsEmulation, type Platform } from './shared/platform.js'
+import { formatPlatform, needsEmulation } from './shared/platform.js'
+import type { Platform } from './shared/platform-table.js'
 import { type ArchReport, archFailure, archLogLine, archOk, verifyImageArch } from './verify/arch.js'
 
 export interface PlatformResult {

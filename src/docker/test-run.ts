@@ -1,6 +1,6 @@
 /** Runs the user's test command inside one platform's image, and reads how it ended. */
-import type { Platform } from '../shared/platform.js'
 import { formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { docker } from './engine.js'
 
 /** The signals a program dies of when its emulator mistranslates it. */

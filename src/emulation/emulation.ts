@@ -3,7 +3,8 @@ import * as core from '@actions/core'
 import { setQemuOutputs } from '../action/outputs.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { EnvironmentError, InputError } from '../shared/errors.js'
-import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, needsEmulation, type Platform, qemuArch } from '../shared/platform.js'
+import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, needsEmulation, qemuArch, type RunnerArch } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { Binfmt, type RegistrationOutcome, wantedEntry } from './binfmt.js'
 import type { QemuQuery } from './qemu/query.js'
 import { type QemuSetup, setupQemu } from './qemu/setup.js'
@@ -46,7 +47,7 @@ export function planEmulation(
   all: QemuQuery,
   own: ReadonlyMap<string, QemuQuery>,
   platforms: readonly Platform[],
-  host: 'amd64' | 'arm64'
+  host: RunnerArch
 ): PlannedGroup[] {
   const needed = new Set(emulatorsNeeded(platforms, host))
   const groups = new Map<string, { query: QemuQuery; emulators: Set<string>; platforms: string[] }>()
@@ -91,7 +92,7 @@ function runnerToolCache(): string {
 }
 
 /** What every QEMU set-up of a job shares: the archive, the host, the caches, the log. */
-function setupOptions(inputs: Inputs, host: 'amd64' | 'arm64', toolCache: string, info: (line: string) => void) {
+function setupOptions(inputs: Inputs, host: RunnerArch, toolCache: string, info: (line: string) => void) {
   return {
     mirror: inputs.qemuMirror,
     host,
@@ -107,7 +108,7 @@ function setupOptions(inputs: Inputs, host: 'amd64' | 'arm64', toolCache: string
 export async function setUpEmulation(
   inputs: Inputs,
   platforms: readonly Platform[],
-  host: 'amd64' | 'arm64',
+  host: RunnerArch,
   binfmt = new Binfmt()
 ): Promise<Emulation | undefined> {
   const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, host)
@@ -158,7 +159,7 @@ export interface Swap {
  */
 export async function swapEmulator(
   inputs: Inputs,
-  host: 'amd64' | 'arm64',
+  host: RunnerArch,
   platform: Platform,
   inUse: string | undefined,
   log: (line: string) => void
@@ -182,7 +183,7 @@ export function qemuVersionsOf(emulation: Emulation | undefined): Map<string, st
 }
 
 /** The platforms that run under emulation on this host, canonically spelled. */
-export function emulatedPlatforms(platforms: readonly Platform[], host: 'amd64' | 'arm64'): ReadonlySet<string> {
+export function emulatedPlatforms(platforms: readonly Platform[], host: RunnerArch): ReadonlySet<string> {
   return new Set(platforms.map(formatPlatform).filter(p => needsEmulation(p, host)))
 }
 

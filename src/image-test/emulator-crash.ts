@@ -1,7 +1,8 @@
 /** A build step that died the way an emulator crash dies, and the platform it ran for. Pure. */
 import { outcomeOf } from '../docker/test-run.js'
 import { CommandError } from '../shared/exec.js'
-import { formatPlatform, type Platform, parsePlatformList } from '../shared/platform.js'
+import { formatPlatform, parsePlatformList } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 
 /** Whether a failed build's output reads as a test's crash would (outcomeOf): QEMU's report, or a RUN step's exit by a crash signal. */
 function crashed(output: string): boolean {

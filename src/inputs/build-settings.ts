@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { cacheType, ghaScope, ghaTokens, hasGhaEntry, redactCacheEntry, withMatrixScope } from '../build/cache-entries.js'
 import type { BuildSettings } from '../docker/buildx.js'
 import { InputError } from '../shared/errors.js'
-import type { Platform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { parseBoolean, parseList } from './values.js'
 
 type Get = (name: string, fallback: string) => string
