@@ -1,4 +1,4 @@
-/** One step of the action run as GitHub's runner runs it: INPUT_* (action.yml's defaults filled in), STATE_*, the command files, and what the step left in them. */
+/** A step of the action as GitHub's runner runs it: INPUT_* with action.yml's defaults, STATE_*, the command files, and what it left in them. */
 import { spawn } from 'node:child_process'
 import { chownSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,8 +1,4 @@
-/**
- * Blob uploads in go-containerregistry's steps (remote/write.go): check for the existing blob,
- * initiate an upload session (or mount), stream the blob, commit; and, when a step fails, the
- * session's status, to go on from where the registry says it is.
- */
+/** Blob uploads in go-containerregistry's steps: check, open a session (or mount), stream, commit; after a failure, on from where the session is. */
 import { stat } from 'node:fs/promises'
 import { digestOf } from '../shared/digest.js'
 import { errorMessage, VerificationError } from '../shared/errors.js'
