@@ -51,13 +51,13 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-PIKFBN7Y.js";
+} from "./chunks/chunk-UZ5BHJQF.js";
 import "./chunks/chunk-DZ36BXRR.js";
 import {
   setImageOutputs,
   setPlatformsOutput,
   setQemuOutputs
-} from "./chunks/chunk-2ZKURFG7.js";
+} from "./chunks/chunk-WY52D4FE.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
@@ -74,7 +74,7 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-VRAEDIG3.js";
+} from "./chunks/chunk-QKB6RJ5T.js";
 import {
   endGroup,
   group,
@@ -91,7 +91,7 @@ import {
   evict,
   lookup,
   qemuRoot
-} from "./chunks/chunk-2OHRPUO6.js";
+} from "./chunks/chunk-EX32TN2U.js";
 import "./chunks/chunk-WNYJYB2X.js";
 import "./chunks/chunk-64H2USGQ.js";
 import {
@@ -648,14 +648,15 @@ var MEMO_TTL_MS = 24 * 60 * 60 * 1e3;
 function memoFile(toolCache, k) {
   const id = sha256Hex(Buffer.from(`${k.query.text}
 ${k.mirror}
-${k.host}`)).slice(0, 16);
+${k.runnerArch}`)).slice(0, 16);
   return join3(qemuRoot(toolCache), "resolved", `${id}.json`);
 }
 async function recall(toolCache, k, now) {
   try {
     const m = JSON.parse(await readFile4(memoFile(toolCache, k), "utf8"));
     const age = now.getTime() - Date.parse(m.resolvedAt);
-    if (m.query !== k.query.text || m.mirror !== k.mirror || m.host !== k.host || !(age >= 0 && age < MEMO_TTL_MS)) return void 0;
+    if (m.query !== k.query.text || m.mirror !== k.mirror || m.runnerArch !== k.runnerArch || !(age >= 0 && age < MEMO_TTL_MS))
+      return void 0;
     return m.debianVersion;
   } catch {
     return void 0;
@@ -664,7 +665,7 @@ async function recall(toolCache, k, now) {
 async function remember(toolCache, k, debianVersion, now) {
   const file = memoFile(toolCache, k);
   await mkdir(join3(file, ".."), { recursive: true });
-  const m = { query: k.query.text, mirror: k.mirror, host: k.host, debianVersion, resolvedAt: now.toISOString() };
+  const m = { query: k.query.text, mirror: k.mirror, runnerArch: k.runnerArch, debianVersion, resolvedAt: now.toISOString() };
   await writeFile2(file, `${JSON.stringify(m)}
 `);
 }
@@ -672,14 +673,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/emulation/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-5WVNUJMD.js"), import("./chunks/restore-HMIKVYQ4.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-6TJV3UOY.js"), import("./chunks/restore-JRLQ6WAF.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
       import("./chunks/resolve-F5LSGUIF.js"),
-      import("./chunks/install-HSUAJ6CO.js"),
-      import("./chunks/kept-P5AEVIRM.js"),
+      import("./chunks/install-Y4TKCAFB.js"),
+      import("./chunks/kept-5F6SJVVG.js"),
       import("./chunks/debian-keys-IFXZVAXQ.js"),
       import("./chunks/download-I7KNPMLT.js")
     ]);
@@ -694,14 +695,14 @@ var cold = {
   }
 };
 async function setupQemu(o) {
-  const memoKey = { query: o.query, mirror: o.mirror, host: o.host };
+  const memoKey = { query: o.query, mirror: o.mirror, runnerArch: o.runnerArch };
   const fromToolCache = async () => {
     const version = o.query.kind === "exact" ? o.query.text : await recall(o.toolCache, memoKey, o.now);
     if (!version) return void 0;
-    const found = await lookup(o.toolCache, version, o.host, o.needed);
+    const found = await lookup(o.toolCache, version, o.runnerArch, o.needed);
     if (found.state === "altered") {
       o.log.warning(`${found.path} differs from the SHA-256 recorded when it was cached; fetching QEMU ${version} again`);
-      await evict(o.toolCache, version, o.host);
+      await evict(o.toolCache, version, o.runnerArch);
     }
     if (found.state === "partial")
       o.log.info(`QEMU ${version} in the tool cache has no ${found.missing.map((e) => `qemu-${e}`).join(", ")} yet: adding it from the .deb`);
@@ -712,7 +713,7 @@ async function setupQemu(o) {
   const archive = await cold.archive();
   const keys = o.keys ?? archive.DEBIAN_ARCHIVE_KEYS;
   const remembered = (installed) => o.query.kind === "exact" ? Promise.resolve() : remember(o.toolCache, memoKey, installed.debianVersion, o.now);
-  const installOptions = { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, needed: o.needed };
+  const installOptions = { mirror: o.mirror, toolCache: o.toolCache, runnerArch: o.runnerArch, emulators: o.cacheable, needed: o.needed };
   let keep;
   if (o.useActionsCache) {
     const actionsCache = await cold.actionsCache();
@@ -738,7 +739,14 @@ async function setupQemu(o) {
   const keeping = keep ? archive.keeper(download, o.mirror, keep.dir) : void 0;
   try {
     const fetch = keeping?.fetch ?? download;
-    const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: (m) => o.log.warning(m) });
+    const pkg = await archive.resolveQemu(o.query, {
+      mirror: o.mirror,
+      arch: o.runnerArch,
+      keys,
+      fetch,
+      now: o.now,
+      warn: (m) => o.log.warning(m)
+    });
     const { installed, reused, unpacked } = await archive.ensureInstalled(pkg, { ...installOptions, fetch });
     if (unpacked.length > 0) o.log.info(`Unpacked ${unpacked.map((e) => `qemu-${e}`).join(", ")} from the .deb`);
     await remembered(installed);
@@ -763,8 +771,8 @@ function checked(setup, needed) {
 }
 
 // src/emulation/emulation.ts
-function planEmulation(all, own, platforms, host) {
-  const needed = new Set(emulatorsNeeded(platforms, host));
+function planEmulation(all, own, platforms, runnerArch) {
+  const needed = new Set(emulatorsNeeded(platforms, runnerArch));
   const groups = /* @__PURE__ */ new Map();
   const byEmulator = /* @__PURE__ */ new Map();
   for (const p of platforms) {
@@ -776,7 +784,7 @@ function planEmulation(all, own, platforms, host) {
         throw new InputError(
           "qemu-version",
           `${name}=${mine.text}`,
-          `accepted: a version for a platform emulated on this ${host} host; ${name} runs natively`
+          `accepted: a version for a platform emulated on this ${runnerArch} host; ${name} runs natively`
         );
       continue;
     }
@@ -801,22 +809,22 @@ function runnerToolCache() {
   if (!toolCache) throw new EnvironmentError("RUNNER_TOOL_CACHE is not set; Archway runs as a GitHub Actions step, which sets it");
   return toolCache;
 }
-function setupOptions(inputs, host, toolCache, info2) {
+function setupOptions(inputs, runnerArch, toolCache, info2) {
   return {
     mirror: inputs.qemuMirror,
-    host,
-    cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+    runnerArch,
+    cacheable: emulatorsNeeded(ALL_PLATFORMS, runnerArch),
     toolCache,
     useActionsCache: inputs.cache,
     now: /* @__PURE__ */ new Date(),
     log: { warning: (m) => warning(m), info: info2 }
   };
 }
-async function setUpEmulation(inputs, platforms, host, binfmt = new Binfmt()) {
-  const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, host);
+async function setUpEmulation(inputs, platforms, runnerArch, binfmt = new Binfmt()) {
+  const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, runnerArch);
   if (planned.length === 0) {
     info(
-      `Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${host} host; no emulation set up`
+      `Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${runnerArch} host; no emulation set up`
     );
     return void 0;
   }
@@ -828,7 +836,11 @@ async function setUpEmulation(inputs, platforms, host, binfmt = new Binfmt()) {
     const title = planned.length === 1 ? "QEMU" : `QEMU ${g.query.text} for ${g.platforms.join(", ")}`;
     groups.push(
       await group(title, async () => {
-        const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, (m) => info(m)), query: g.query, needed: g.emulators });
+        const setup = await setupQemu({
+          ...setupOptions(inputs, runnerArch, toolCache, (m) => info(m)),
+          query: g.query,
+          needed: g.emulators
+        });
         const q = setup.installed;
         info(
           `QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`
@@ -842,11 +854,11 @@ async function setUpEmulation(inputs, platforms, host, binfmt = new Binfmt()) {
   }
   return { groups };
 }
-async function swapEmulator(inputs, host, platform, inUse, log) {
+async function swapEmulator(inputs, runnerArch, platform, inUse, log) {
   const toolCache = runnerToolCache();
   const emulator = qemuArch(platform);
   for (const text of ["latest", "stable"]) {
-    const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, log), query: { kind: text, text }, needed: [emulator] });
+    const setup = await setupQemu({ ...setupOptions(inputs, runnerArch, toolCache, log), query: { kind: text, text }, needed: [emulator] });
     const q = setup.installed;
     if (q.debianVersion === inUse) continue;
     log(`QEMU ${q.qemuVersion} (${text}): Debian ${q.package} ${q.debianVersion}, .deb SHA-256 ${q.debSha256}, from the ${setup.source}`);
@@ -858,8 +870,8 @@ async function swapEmulator(inputs, host, platform, inUse, log) {
 function qemuVersionsOf(emulation) {
   return new Map(emulation?.groups.flatMap((g) => g.platforms.map((p) => [p, g.setup.installed.debianVersion])) ?? []);
 }
-function emulatedPlatforms(platforms, host) {
-  return new Set(platforms.map(formatPlatform).filter((p) => needsEmulation(p, host)));
+function emulatedPlatforms(platforms, runnerArch) {
+  return new Set(platforms.map(formatPlatform).filter((p) => needsEmulation(p, runnerArch)));
 }
 async function registerEmulators(installed, needed, flags, log, binfmt = new Binfmt()) {
   if (await binfmt.ensureMounted()) log(`Mounted binfmt_misc at ${binfmt.dir}`);

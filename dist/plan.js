@@ -1,13 +1,13 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   setMatrixPlanOutputs
-} from "./chunks/chunk-2ZKURFG7.js";
+} from "./chunks/chunk-WY52D4FE.js";
 import {
   formatPlatform,
   parsePlatforms,
   platformFacts,
   runStep
-} from "./chunks/chunk-VRAEDIG3.js";
+} from "./chunks/chunk-QKB6RJ5T.js";
 import "./chunks/chunk-F3BWMWNQ.js";
 import "./chunks/chunk-WNQVWJY4.js";
 import "./chunks/chunk-WNYJYB2X.js";

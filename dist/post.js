@@ -2,14 +2,14 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-PIKFBN7Y.js";
+} from "./chunks/chunk-UZ5BHJQF.js";
 import "./chunks/chunk-DZ36BXRR.js";
 import {
   ALL_PLATFORMS,
   emulatorsNeeded,
   hostDebianArch,
   runStep
-} from "./chunks/chunk-VRAEDIG3.js";
+} from "./chunks/chunk-QKB6RJ5T.js";
 import {
   info,
   warning
@@ -36,8 +36,8 @@ async function run() {
 }
 async function saveQemuCache(cache) {
   const [{ available, save }, { completeKept }] = await Promise.all([
-    import("./chunks/actions-cache-5WVNUJMD.js"),
-    import("./chunks/kept-P5AEVIRM.js")
+    import("./chunks/actions-cache-6TJV3UOY.js"),
+    import("./chunks/kept-5F6SJVVG.js")
   ]);
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   if (available()) {

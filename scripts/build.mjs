@@ -1,7 +1,11 @@
-// Bundles src/entrypoints/{main,post,plan}.ts into dist/main.js, dist/post.js and dist/plan.js (ESM, Node 20+).
+// Bundles src/entrypoints/{main,post,plan}.ts into dist/main.js, dist/post.js and dist/plan.js (ESM, Node 20+),
+// after writing src/inputs/action-defaults.generated.ts from action.yml again.
 
 import { rm } from 'node:fs/promises'
 import { build } from 'esbuild'
+import { writeActionDefaults } from './action-defaults.mjs'
+
+writeActionDefaults()
 
 const outdir = process.argv[2] ?? 'dist'
 await rm(outdir, { recursive: true, force: true })

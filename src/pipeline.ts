@@ -29,7 +29,8 @@ import type { BuildInputs } from './inputs/inputs.js'
 import type { PlatformImage } from './oci/layout.js'
 import { prepareImage } from './publish/push-image.js'
 import { pushPlatforms } from './publish/push-platforms.js'
-import { formatPlatform, type Platform } from './shared/platform.js'
+import { formatPlatform, type RunnerArch } from './shared/platform.js'
+import type { Platform } from './shared/platform-table.js'
 
 /** A local tag no one else uses: the build is loaded into the engine under it. Pure. */
 export function localTag(repository: string, env: NodeJS.ProcessEnv = process.env, pid = process.pid): string {
@@ -47,7 +48,7 @@ export interface PipelineOptions extends CrashRecovery {
   /** Where the pipeline keeps its scratch folder (the OCI layouts) while it runs: the runner's RUNNER_TEMP. */
   readonly tempDir: string
   /** The runner's own architecture: what runs emulated here (needsEmulation), for a build step of a target or of another platform (`FROM --platform=...`). */
-  readonly runnerArch: 'amd64' | 'arm64'
+  readonly runnerArch: RunnerArch
   /** The engine and builder, as asked before anything was set up (see build/host.ts). */
   readonly host: BuildHost
 }

@@ -14,7 +14,8 @@
 import { randomBytes } from 'node:crypto'
 import { context, fromCache, matrixJobs, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
 import { configsOf, deleteRepository, layersOf, tagsOf } from '../helpers/registry-api.js'
-import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { newRunner, type Runner, runStep } from '../helpers/runner.js'
+import type { StepResult } from '../helpers/runner-env.js'
 import { localImages, testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()

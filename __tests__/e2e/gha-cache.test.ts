@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { context, fromCache, matrixJobs, pruneOwn, recordsOf, runs, said, say } from '../helpers/build-cache.js'
 import { azuriteAccount, azuriteStore, type CacheService, startCacheService } from '../helpers/cache-service.js'
-import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { newRunner, type Runner, runStep } from '../helpers/runner.js'
+import type { StepResult } from '../helpers/runner-env.js'
 import { testEnv } from '../helpers/testenv.js'
 
 const env = testEnv()

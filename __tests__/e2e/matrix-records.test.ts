@@ -9,7 +9,8 @@ import { azuriteAccount, azuriteStore, type CacheService, startCacheService } fr
 import { type Distribution, startDistribution } from '../helpers/distribution.js'
 import { indexPlatforms, sha256, tagsOf } from '../helpers/registry-api.js'
 import { startRegistry, type TestRegistry } from '../helpers/registry-server.js'
-import { newRunId, newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { newRunId, newRunner, type Runner, runStep } from '../helpers/runner.js'
+import type { StepResult } from '../helpers/runner-env.js'
 import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
 

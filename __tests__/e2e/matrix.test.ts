@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { indexPlatforms, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
-import { newRunId, newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { newRunId, newRunner, type Runner, runStep } from '../helpers/runner.js'
+import type { StepResult } from '../helpers/runner-env.js'
 import { sampleContext } from '../helpers/sample.js'
 import { testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { deleteRepository, sha256, skopeoRaw, tagsOf } from '../helpers/registry-api.js'
-import { newRunner, type Runner, runStep, type StepResult } from '../helpers/runner.js'
+import { newRunner, type Runner, runStep } from '../helpers/runner.js'
+import type { StepResult } from '../helpers/runner-env.js'
 import { sampleContext } from '../helpers/sample.js'
 import { docker, localImages, testEnv } from '../helpers/testenv.js'
 

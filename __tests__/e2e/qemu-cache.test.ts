@@ -18,7 +18,8 @@ import { binfmtSnapshot, interpreterOf, putBackEntries } from '../helpers/binfmt
 import { type Member, memberOf, readEntry, withContent, writeEntry } from '../helpers/cache-entry.js'
 import { azuriteAccount, azuriteStore, type CacheService, startCacheService } from '../helpers/cache-service.js'
 import { type CountingMirror, countingMirror } from '../helpers/mirror.js'
-import { newRunner, runStep, type StepResult } from '../helpers/runner.js'
+import { newRunner, runStep } from '../helpers/runner.js'
+import type { StepResult } from '../helpers/runner-env.js'
 import { testEnv } from '../helpers/testenv.js'
 import { tempDir } from '../helpers/tmp.js'
 

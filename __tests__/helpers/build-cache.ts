@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { newRunner, runStep, type StepResult } from './runner.js'
+import { newRunner, runStep } from './runner.js'
+import type { StepResult } from './runner-env.js'
 import { sampleContext } from './sample.js'
 import { docker, testEnv } from './testenv.js'
 

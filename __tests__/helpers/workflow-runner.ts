@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path'
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
 import { parse as parseYaml } from 'yaml'
 import { MetadataError, MetadataNotModelled, metadataAction, type RepoData } from './metadata-action.js'
-import { parseCommandFile } from './runner.js'
+import { parseCommandFile } from './runner-env.js'
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 export type Dict = Record<string, Json>

@@ -2,7 +2,7 @@ import { cacheKey } from '../../src/emulation/qemu/actions-cache.js'
 import { parseQemuQuery } from '../../src/emulation/qemu/query.js'
 
 const key = (query: string, now = new Date('2026-11-22T10:00:00Z'), mirror = 'http://deb.debian.org/debian') =>
-  cacheKey({ query: parseQemuQuery(query)!, mirror, host: 'amd64' }, now)
+  cacheKey({ query: parseQemuQuery(query)!, mirror, runnerArch: 'amd64' }, now)
 
 describe('Actions cache keys', () => {
   it('name the exact version and host architecture for a pinned version, whatever the day', () => {

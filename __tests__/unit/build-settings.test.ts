@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { jest } from '@jest/globals'
 import { buildArgv, NO_SETTINGS } from '../../src/docker/buildx.js'
 import { readBuildSettings } from '../../src/inputs/build-settings.js'
-import { getInputs } from '../../src/inputs/inputs.js'
+import { getInputs, withDefaults } from '../../src/inputs/inputs.js'
 import { parseList } from '../../src/inputs/values.js'
 import { InputError } from '../../src/shared/errors.js'
 import { parsePlatformList } from '../../src/shared/platform.js'
@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/tmp.js'
 
 const settings = (values: Record<string, string>, context = '.', env: NodeJS.ProcessEnv = {}) => {
   const read = (name: string) => values[name] ?? ''
-  return readBuildSettings((name, fallback) => read(name).trim() || fallback, read, context, env)
+  return readBuildSettings(withDefaults(read), read, context, env)
 }
 
 describe('list inputs, read as docker/build-push-action reads them', () => {

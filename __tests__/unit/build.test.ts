@@ -2,7 +2,7 @@
 import { jest } from '@jest/globals'
 import type { BuildPlan } from '../../src/build/plan.js'
 import type { RunResult } from '../../src/shared/exec.js'
-import type { Platform } from '../../src/shared/platform.js'
+import type { Platform } from '../../src/shared/platform-table.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const log: string[] = []

@@ -1,16 +1,11 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { parse } from 'yaml'
 import { getInputs } from '../../src/inputs/inputs.js'
 import { InputError } from '../../src/shared/errors.js'
 import { formatPlatform } from '../../src/shared/platform.js'
+import { runnerInputs } from '../helpers/runner-env.js'
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? ''
-const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as {
-  inputs: Record<string, { default?: string }>
-}
 /** As GitHub's runner reads inputs: every one the workflow does not give has its action.yml default. */
-const asRunner = (values: Record<string, string>) => (name: string) => values[name] ?? action.inputs[name]?.default ?? ''
+const asRunner = (values: Record<string, string>) => (name: string) => runnerInputs(values)[name] ?? ''
 
 describe('inputs', () => {
   it('gives the documented defaults when nothing is set', () => {

@@ -90,7 +90,7 @@ beforeAll(async () => {
   ;({ installed } = await install(pkg, {
     mirror: server.url,
     toolCache: join(root, 'download-tool-cache'),
-    host: 'amd64',
+    runnerArch: 'amd64',
     emulators: ['aarch64', 's390x'],
     needed: ['aarch64', 's390x'],
     fetch: keeping.fetch
@@ -118,7 +118,7 @@ function restoreFrom(entry: ((dir: string) => Promise<unknown>) | undefined, tex
     query: query(text),
     mirror: 'http://deb.debian.org/debian',
     toolCache,
-    host: 'amd64',
+    runnerArch: 'amd64',
     emulators: ['aarch64', 's390x'],
     needed: ['aarch64'],
     keys: [key.publicKey],

@@ -1,7 +1,7 @@
 import { planEmulation } from '../../src/emulation/emulation.js'
 import { parseQemuQuery } from '../../src/emulation/qemu/query.js'
 import { getInputs } from '../../src/inputs/inputs.js'
-import { parsePlatformList } from '../../src/shared/platform.js'
+import { parsePlatformList, type RunnerArch } from '../../src/shared/platform.js'
 import { errorOf } from '../helpers/error-of.js'
 
 const inputs = (qemuVersion: string, platforms = 'linux/amd64,linux/arm64,linux/riscv64') =>
@@ -39,7 +39,7 @@ describe('qemu-version, for every platform and per platform', () => {
 })
 
 describe('the QEMU versions to set up', () => {
-  const plan = (value: string, platforms: string, host: 'amd64' | 'arm64' = 'amd64') => {
+  const plan = (value: string, platforms: string, host: RunnerArch = 'amd64') => {
     const i = inputs(value, platforms)
     return planEmulation(i.qemuVersion, i.qemuVersionFor, parsePlatformList(platforms), host)
   }
@@ -76,7 +76,7 @@ describe('the QEMU versions to set up', () => {
     ],
     ['linux/arm/v6=7.2', 'linux/arm/v6,linux/arm/v7', 'amd64', 'linux/arm/v6=7.2', 'share qemu-arm (linux/arm/v7 runs under stable)']
   ])('refuses %s for %s on an %s host before anything is set up', (value, platforms, host, shown, why) => {
-    const error = errorOf(() => plan(value, platforms, host as 'amd64' | 'arm64'))
+    const error = errorOf(() => plan(value, platforms, host as RunnerArch))
     expect(error?.message).toMatch(new RegExp(`^Input "qemu-version" has a bad value "${shown.replace(/[./]/g, '\\$&')}": accepted: `))
     expect(error?.message).toContain(why)
   })

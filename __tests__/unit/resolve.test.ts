@@ -168,7 +168,7 @@ function setup(text: string, now = NOW, needed = ['aarch64']): Promise<QemuSetup
   return setupQemu({
     query: query(text),
     mirror: server.url,
-    host: 'amd64',
+    runnerArch: 'amd64',
     needed,
     cacheable: ['aarch64', 's390x'],
     toolCache,
@@ -391,7 +391,7 @@ describe('refusing what the chain of trust does not vouch for', () => {
     const err = await install(wrong, {
       mirror: server.url,
       toolCache,
-      host: 'amd64',
+      runnerArch: 'amd64',
       emulators: ['aarch64', 's390x'],
       needed: ['aarch64'],
       fetch: url => download(url)
@@ -507,7 +507,7 @@ describe('the tool cache', () => {
       const again = await setupQemu({
         query: query('stable'),
         mirror: other.url,
-        host: 'amd64',
+        runnerArch: 'amd64',
         needed: ['aarch64'],
         cacheable: ['aarch64', 's390x'],
         toolCache,

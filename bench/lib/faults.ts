@@ -15,7 +15,6 @@
  *
  * Bundled and run by bench/faults: node bench/faults.mjs RUNS FILTER DIST
  */
-import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -26,7 +25,8 @@ import { azuriteAccount, azuriteStore, startCacheService } from '../../__tests__
 import { startDistribution } from '../../__tests__/helpers/distribution.js'
 import { closedPort, type FaultProxy, type FaultRule, startFaultProxy } from '../../__tests__/helpers/fault-proxy.js'
 import { sha256, skopeoRaw, tagsOf } from '../../__tests__/helpers/registry-api.js'
-import { newRunner, parseCommandFile, type Runner, type StepResult } from '../../__tests__/helpers/runner.js'
+import { newRunner, type Runner } from '../../__tests__/helpers/runner.js'
+import { runAsRunner, type StepResult } from '../../__tests__/helpers/runner-env.js'
 import { testEnv } from '../../__tests__/helpers/testenv.js'
 import { removeTempDirs, tempDir } from '../../__tests__/helpers/tmp.js'
 
@@ -50,8 +50,8 @@ const context = join(work, 'context')
 cpSync(join(root, 'example'), context, { recursive: true, filter: src => !src.includes('.busybox') })
 cpSync(env.busyboxDir, join(context, '.busybox'), { recursive: true })
 
-/** node DIST/<entry>.js as the runner runs it: INPUT_*, STATE_*, the command files. */
-async function step(
+/** node DIST/<entry>.js as the runner runs it (runner-env.ts): INPUT_* with action.yml's defaults, STATE_*, the command files. */
+function step(
   runner: Runner,
   entry: 'main' | 'post',
   inputs: Record<string, string>,
@@ -59,32 +59,7 @@ async function step(
   extraEnv: Record<string, string>
 ): Promise<StepResult> {
   const dir = mkdtempSync(join(work, 'step-'))
-  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
-  for (const f of Object.values(files)) writeFileSync(f, '')
-  const stepEnv: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)) stepEnv[k] = v
-  Object.assign(stepEnv, runner.env, files, extraEnv)
-  for (const [k, v] of Object.entries(inputs)) stepEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
-  for (const [k, v] of Object.entries(state)) stepEnv[`STATE_${k}`] = v
-  const child = spawn(process.execPath, [join(dist, `${entry}.js`)], {
-    env: stepEnv,
-    cwd: runner.env.GITHUB_WORKSPACE,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let log = ''
-  child.stdout.on('data', d => (log += d))
-  child.stderr.on('data', d => (log += d))
-  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
-  const read = (f: string) => readFileSync(f, 'utf8')
-  return {
-    code,
-    log,
-    outputs: parseCommandFile(read(files.GITHUB_OUTPUT)),
-    state: parseCommandFile(read(files.GITHUB_STATE)),
-    summary: read(files.GITHUB_STEP_SUMMARY),
-    errors: log.split('\n').filter(l => l.startsWith('::error'))
-  }
+  return runAsRunner({ script: join(dist, `${entry}.js`), dir, runnerEnv: runner.env, inputs, state, extraEnv })
 }
 
 interface Outcome {

@@ -3,7 +3,8 @@ import * as core from '@actions/core'
 import type { Installed } from '../emulation/qemu/toolcache.js'
 import type { ImageReference } from '../registry/reference.js'
 import { formatReference } from '../registry/reference.js'
-import { formatPlatform, type Platform } from '../shared/platform.js'
+import { formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 
 export function setPlatformsOutput(platforms: readonly Platform[]): void {
   core.setOutput('platforms', platforms.map(formatPlatform).join(','))

@@ -4,7 +4,7 @@ import type { BuildPlan } from '../build/plan.js'
 import type { EngineInfo } from '../docker/engine.js'
 import type { CrashSignal, TestResult } from '../docker/test-run.js'
 import type { Published } from '../publish/push-image.js'
-import type { Platform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import type { ArchReport } from '../verify/arch.js'
 
 export interface PlatformResult {

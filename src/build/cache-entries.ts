@@ -5,7 +5,8 @@
  * ACTIONS_CACHE_SERVICE_V2, so none is added here. Pure.
  */
 import { parse as parseCsv } from 'csv-parse/sync'
-import { dashedPlatform, type Platform } from '../shared/platform.js'
+import { dashedPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 
 /** An entry's fields, `key=value` with the key lowercased; undefined when it is not CSV. */
 function fields(entry: string): [string, string][] | undefined {

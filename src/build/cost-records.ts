@@ -6,7 +6,8 @@ import * as core from '@actions/core'
 import { readBuildRecord } from '../docker/build-record.js'
 import { quiet } from '../shared/concurrency.js'
 import { errorMessage } from '../shared/errors.js'
-import { needsEmulation, type Platform } from '../shared/platform.js'
+import { needsEmulation, type RunnerArch } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { type EmulationCost, emulationCost, opsOfProvenance, parseStatusStream, runSteps, type StepCost } from './cost.js'
 
 /** The RUN steps of a recorded build that ran, with their seconds and platforms. */
@@ -28,10 +29,7 @@ export class BuildRecords {
    * What the builds' RUN steps cost per platform they ran as; undefined, with a line saying why,
    * when a record cannot be read (it is a report: the job goes on).
    */
-  async cost(
-    built: readonly { platform: Platform; recordRef?: string }[],
-    runnerArch: 'amd64' | 'arm64'
-  ): Promise<EmulationCost | undefined> {
+  async cost(built: readonly { platform: Platform; recordRef?: string }[], runnerArch: RunnerArch): Promise<EmulationCost | undefined> {
     const refs = [...new Set(built.flatMap(b => (b.recordRef ? [b.recordRef] : [])))]
     if (refs.length === 0) {
       core.info('What emulation cost is not shown: buildx gave no reference of its record of the build')

@@ -1,5 +1,6 @@
 /** What emulation cost, as Markdown lines for the job summary and the log. Pure. */
-import { formatPlatform, type Platform } from '../shared/platform.js'
+import { formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import type { EmulationCost, StageCost } from './cost.js'
 
 /** A platform's tests and how long they took (the last run, when a crash ran them again). */

@@ -4,7 +4,8 @@
  * engine"), from what `docker buildx inspect` lists of each node.
  */
 import type { BuilderNode } from '../docker/builder.js'
-import { type Platform, platformKey } from '../shared/platform.js'
+import { platformKey } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 
 /** A listed platform (`linux/arm64/v8`, `linux/amd64/v2`) in platformKey's canonical form. */
 const keyOf = (listed: string): string => {

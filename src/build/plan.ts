@@ -2,7 +2,8 @@
 
 import { type BuilderInfo, describeBuilder } from '../docker/builder.js'
 import type { ImageStore } from '../docker/engine.js'
-import { formatPlatform, type Platform, qemuCost } from '../shared/platform.js'
+import { formatPlatform, qemuCost } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { buildsPerNode, type NodeBuild } from './nodes.js'
 
 interface PlanBase {

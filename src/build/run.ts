@@ -7,7 +7,8 @@ import type { BuildInputs } from '../inputs/inputs.js'
 import { LayoutError, type PlatformImage, readLayoutIndex } from '../oci/layout.js'
 import type { Descriptor } from '../oci/types.js'
 import { VerificationError } from '../shared/errors.js'
-import { formatPlatform, type Platform } from '../shared/platform.js'
+import { formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import type { BuildPlan } from './plan.js'
 
 export interface PlatformBuilt {

@@ -1,7 +1,8 @@
 /** The matrix's records in the run's Actions cache: each record a key, written once, read by lookup without downloading. */
 import { mapLimit } from '../shared/concurrency.js'
 import { ArchwayError } from '../shared/errors.js'
-import { formatPlatform, type Platform } from '../shared/platform.js'
+import { formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { type CacheServiceAccess, createEntry, lookupKey } from './cache-service.js'
 import { lookupPlan, type MatrixRecord, parseRecordKey, recordKey, type Verdict, verdictOf } from './records.js'
 

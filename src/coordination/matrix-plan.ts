@@ -1,5 +1,6 @@
 /** The reusable workflow's matrix: one job per platform, each on the runner the platform table suggests. Pure. */
-import { formatPlatform, type Platform, platformFacts } from '../shared/platform.js'
+import { formatPlatform, platformFacts } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 
 export interface MatrixPlan {
   readonly include: readonly { readonly platform: string; readonly runner: string }[]

@@ -7,7 +7,8 @@
 import { type Descriptor, MediaType } from '../oci/types.js'
 import { sha256Hex } from '../shared/digest.js'
 import { ArchwayError } from '../shared/errors.js'
-import { dashedPlatform, formatPlatform, type Platform } from '../shared/platform.js'
+import { dashedPlatform, formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 
 export type MatrixRecord =
   | { readonly state: 'started'; readonly platform: Platform; readonly attempt: number }

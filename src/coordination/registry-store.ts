@@ -9,7 +9,8 @@ import type { RegistryClient } from '../registry/client.js'
 import { RegistryError } from '../registry/errors.js'
 import { mapLimit } from '../shared/concurrency.js'
 import { digestOf } from '../shared/digest.js'
-import { dashedPlatform, formatPlatform, type Platform, parsePlatform } from '../shared/platform.js'
+import { dashedPlatform, formatPlatform, parsePlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { type MatrixRecord, type Verdict, verdictOf } from './records.js'
 
 const A = {

@@ -2,7 +2,7 @@
 
 import type { RegistryClient } from '../registry/client.js'
 import { ArchwayError } from '../shared/errors.js'
-import type { Platform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { cacheServiceOf } from './cache-service.js'
 import { CacheRecords } from './cache-store.js'
 import type { MatrixRecord, Verdict } from './records.js'

@@ -1,6 +1,6 @@
 /** `docker buildx build` command lines. Pure. */
-import type { Platform } from '../shared/platform.js'
 import { formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 
 /** docker/build-push-action's build settings, with its meanings (each list as it reads it). */
 export interface BuildSettings {

@@ -1,6 +1,6 @@
 /** Runs the user's test command inside one platform's image, and reads how it ended. */
-import type { Platform } from '../shared/platform.js'
 import { formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { secondsSince } from '../shared/time.js'
 import { docker } from './engine.js'
 

@@ -2,7 +2,8 @@
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs/inputs.js'
 import { EnvironmentError, InputError } from '../shared/errors.js'
-import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, needsEmulation, type Platform, qemuArch } from '../shared/platform.js'
+import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, needsEmulation, qemuArch, type RunnerArch } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { Binfmt, type RegistrationOutcome, wantedEntry } from './binfmt.js'
 import type { QemuQuery } from './qemu/query.js'
 import { type QemuSetup, setupQemu } from './qemu/setup.js'
@@ -45,9 +46,9 @@ export function planEmulation(
   all: QemuQuery,
   own: ReadonlyMap<string, QemuQuery>,
   platforms: readonly Platform[],
-  host: 'amd64' | 'arm64'
+  runnerArch: RunnerArch
 ): PlannedGroup[] {
-  const needed = new Set(emulatorsNeeded(platforms, host))
+  const needed = new Set(emulatorsNeeded(platforms, runnerArch))
   const groups = new Map<string, { query: QemuQuery; emulators: Set<string>; platforms: string[] }>()
   const byEmulator = new Map<string, { text: string; platform: string }>()
   for (const p of platforms) {
@@ -59,7 +60,7 @@ export function planEmulation(
         throw new InputError(
           'qemu-version',
           `${name}=${mine.text}`,
-          `accepted: a version for a platform emulated on this ${host} host; ${name} runs natively`
+          `accepted: a version for a platform emulated on this ${runnerArch} host; ${name} runs natively`
         )
       continue
     }
@@ -90,11 +91,11 @@ function runnerToolCache(): string {
 }
 
 /** What every QEMU set-up of a job shares: the archive, the host, the caches, the log. */
-function setupOptions(inputs: Inputs, host: 'amd64' | 'arm64', toolCache: string, info: (line: string) => void) {
+function setupOptions(inputs: Inputs, runnerArch: RunnerArch, toolCache: string, info: (line: string) => void) {
   return {
     mirror: inputs.qemuMirror,
-    host,
-    cacheable: emulatorsNeeded(ALL_PLATFORMS, host),
+    runnerArch,
+    cacheable: emulatorsNeeded(ALL_PLATFORMS, runnerArch),
     toolCache,
     useActionsCache: inputs.cache,
     now: new Date(),
@@ -106,13 +107,13 @@ function setupOptions(inputs: Inputs, host: 'amd64' | 'arm64', toolCache: string
 export async function setUpEmulation(
   inputs: Inputs,
   platforms: readonly Platform[],
-  host: 'amd64' | 'arm64',
+  runnerArch: RunnerArch,
   binfmt = new Binfmt()
 ): Promise<Emulation | undefined> {
-  const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, host)
+  const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, runnerArch)
   if (planned.length === 0) {
     core.info(
-      `Every platform to build (${platforms.map(formatPlatform).join(', ')}) runs natively on this ${host} host; no emulation set up`
+      `Every platform to build (${platforms.map(formatPlatform).join(', ')}) runs natively on this ${runnerArch} host; no emulation set up`
     )
     return undefined
   }
@@ -125,7 +126,11 @@ export async function setUpEmulation(
     const title = planned.length === 1 ? 'QEMU' : `QEMU ${g.query.text} for ${g.platforms.join(', ')}`
     groups.push(
       await core.group(title, async () => {
-        const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, m => core.info(m)), query: g.query, needed: g.emulators })
+        const setup = await setupQemu({
+          ...setupOptions(inputs, runnerArch, toolCache, m => core.info(m)),
+          query: g.query,
+          needed: g.emulators
+        })
         const q = setup.installed
         core.info(
           `QEMU ${q.qemuVersion}: Debian ${q.package} ${q.debianVersion} from ${q.suite} (${q.codename}), .deb SHA-256 ${q.debSha256}`
@@ -155,7 +160,7 @@ export interface Swap {
  */
 export async function swapEmulator(
   inputs: Inputs,
-  host: 'amd64' | 'arm64',
+  runnerArch: RunnerArch,
   platform: Platform,
   inUse: string | undefined,
   log: (line: string) => void
@@ -163,7 +168,7 @@ export async function swapEmulator(
   const toolCache = runnerToolCache()
   const emulator = qemuArch(platform)
   for (const text of ['latest', 'stable'] as const) {
-    const setup = await setupQemu({ ...setupOptions(inputs, host, toolCache, log), query: { kind: text, text }, needed: [emulator] })
+    const setup = await setupQemu({ ...setupOptions(inputs, runnerArch, toolCache, log), query: { kind: text, text }, needed: [emulator] })
     const q = setup.installed
     if (q.debianVersion === inUse) continue
     log(`QEMU ${q.qemuVersion} (${text}): Debian ${q.package} ${q.debianVersion}, .deb SHA-256 ${q.debSha256}, from the ${setup.source}`)
@@ -179,8 +184,8 @@ export function qemuVersionsOf(emulation: Emulation | undefined): Map<string, st
 }
 
 /** The platforms that run under emulation on this host, canonically spelled. */
-export function emulatedPlatforms(platforms: readonly Platform[], host: 'amd64' | 'arm64'): ReadonlySet<string> {
-  return new Set(platforms.map(formatPlatform).filter(p => needsEmulation(p, host)))
+export function emulatedPlatforms(platforms: readonly Platform[], runnerArch: RunnerArch): ReadonlySet<string> {
+  return new Set(platforms.map(formatPlatform).filter(p => needsEmulation(p, runnerArch)))
 }
 
 export async function registerEmulators(

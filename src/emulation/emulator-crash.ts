@@ -1,7 +1,8 @@
 /** A build step or a test that died the way an emulator crash dies, the platform it ran for, and what running it again under another QEMU needs. */
 import { outcomeOf } from '../docker/test-run.js'
 import { CommandError } from '../shared/exec.js'
-import { formatPlatform, type Platform, parsePlatformList } from '../shared/platform.js'
+import { formatPlatform, parsePlatformList } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import type { Swap } from './emulation.js'
 
 /** Whether a failed build's output reads as a test's crash would (outcomeOf): QEMU's report, or a RUN step's exit by a crash signal. */

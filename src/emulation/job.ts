@@ -3,7 +3,8 @@
  * runs under (kept current as a crash swaps one), and the QEMU cache entries the post step saves.
  */
 import type { Inputs } from '../inputs/inputs.js'
-import { formatPlatform, hostDebianArch, type Platform } from '../shared/platform.js'
+import { formatPlatform, hostDebianArch, type RunnerArch } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { type Emulation, emulatedPlatforms, qemuVersionsOf, type Swap, setUpEmulation, swapEmulator } from './emulation.js'
 import type { CrashRecovery } from './emulator-crash.js'
 import type { QemuSetup } from './qemu/setup.js'
@@ -16,7 +17,7 @@ export interface QemuCacheEntry {
 
 export interface JobEmulation extends CrashRecovery {
   /** The runner's own architecture, as Debian names it. */
-  readonly runnerArch: 'amd64' | 'arm64'
+  readonly runnerArch: RunnerArch
   /** What was set up; undefined when every platform runs natively. */
   readonly emulation?: Emulation
   /** The QEMU each emulated platform runs under now, by canonical platform. */

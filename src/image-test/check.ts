@@ -12,7 +12,7 @@ import type { BuildInputs } from '../inputs/inputs.js'
 import type { PlatformImage } from '../oci/layout.js'
 import type { PreparedImage } from '../publish/push-image.js'
 import { quiet, settled } from '../shared/concurrency.js'
-import type { Platform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { type ArchReport, archLogLine, archOk, verifyImageArch } from '../verify/arch.js'
 
 /** A platform once checked: what its tests and the architecture check found, and what the push needs. */

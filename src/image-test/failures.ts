@@ -4,7 +4,8 @@ import { type BuildPlan, pushedTo } from '../build/plan.js'
 import type { TestResult } from '../docker/test-run.js'
 import type { CrashRecovery } from '../emulation/emulator-crash.js'
 import { ArchwayError } from '../shared/errors.js'
-import { formatPlatform, type Platform } from '../shared/platform.js'
+import { formatPlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { type ArchReport, archFailure, archOk } from '../verify/arch.js'
 
 /** Why a platform failed, one clause each; none when it passed. */

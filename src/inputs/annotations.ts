@@ -5,7 +5,8 @@
  * (`manifest[linux/arm64]:`). A line with no level annotates the index. Pure.
  */
 import { InputError } from '../shared/errors.js'
-import { formatPlatform, type Platform, parsePlatform } from '../shared/platform.js'
+import { formatPlatform, parsePlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { type KeyValue, parseKeyValues } from './values.js'
 
 /** Per platform (its canonical name, `linux/arm64`): the annotations it gets, keys sorted. Platforms with none are left out. */

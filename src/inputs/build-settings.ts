@@ -4,10 +4,11 @@ import * as core from '@actions/core'
 import { cacheType, ghaScope, ghaTokens, hasGhaEntry, redactCacheEntry, withMatrixScope } from '../build/cache-entries.js'
 import type { BuildSettings } from '../docker/buildx.js'
 import { InputError } from '../shared/errors.js'
-import type { Platform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { parseBoolean, parseList } from './values.js'
 
-type Get = (name: string, fallback: string) => string
+/** An input's value, its action.yml default when the workflow gives none. */
+type Get = (name: string) => string
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
@@ -75,7 +76,7 @@ export function readBuildSettings(
   env = process.env,
   share?: readonly Platform[]
 ): BuildSettings {
-  const list = (name: string, o?: { ignoreComma?: boolean }) => parseList(name, get(name, ''), o)
+  const list = (name: string, o?: { ignoreComma?: boolean }) => parseList(name, get(name), o)
   const cacheList = (name: string) => {
     const entries = list(name, { ignoreComma: true })
     for (const e of entries)
@@ -119,15 +120,15 @@ export function readBuildSettings(
     ),
     cacheFrom: cache.from,
     cacheTo: cache.to,
-    network: optionalMatching('network', get('network', ''), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'default, none, host, or a network name'),
-    noCache: parseBoolean('no-cache', get('no-cache', 'false')),
+    network: optionalMatching('network', get('network'), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'default, none, host, or a network name'),
+    noCache: parseBoolean('no-cache', get('no-cache')),
     noCacheFilters: matching('no-cache-filters', list('no-cache-filters'), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'build stage names'),
-    pull: parseBoolean('pull', get('pull', 'false')),
-    sbom: parseSbom(get('sbom', 'false')),
+    pull: parseBoolean('pull', get('pull')),
+    sbom: parseSbom(get('sbom')),
     secrets: gitToken ? [...secrets, { id: `GIT_AUTH_TOKEN.${gitHost}`, value: token }] : secrets,
     secretEnvs,
     secretFiles,
-    shmSize: optionalMatching('shm-size', get('shm-size', ''), /^\d+(\.\d+)?[bkmgBKMG]?$/, 'a size such as 2g or 512m'),
+    shmSize: optionalMatching('shm-size', get('shm-size'), /^\d+(\.\d+)?[bkmgBKMG]?$/, 'a size such as 2g or 512m'),
     ssh: matching('ssh', list('ssh'), /^[A-Za-z0-9][A-Za-z0-9._-]*(=\S+)?$/, 'default, or id=path items (an agent socket or keys)'),
     ulimit: matching(
       'ulimit',

@@ -4,7 +4,9 @@ import type { BuildSettings } from '../docker/buildx.js'
 import type { QemuQuery } from '../emulation/qemu/query.js'
 import type { ImageReference } from '../registry/reference.js'
 import { InputError } from '../shared/errors.js'
-import { formatPlatform, type Platform, parsePlatformList } from '../shared/platform.js'
+import { formatPlatform, parsePlatformList } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
+import { ACTION_DEFAULTS } from './action-defaults.generated.js'
 import { type Annotations, parseAnnotations } from './annotations.js'
 import { maskBuildSecrets, readBuildSettings } from './build-settings.js'
 import {
@@ -71,37 +73,31 @@ export interface BuildInputs {
   readonly settings: BuildSettings
 }
 
-export const DEFAULTS = {
-  platforms: 'all',
-  qemuVersion: 'stable',
-  qemuMirror: 'http://deb.debian.org/debian',
-  binfmtFlags: 'FP',
-  cache: 'true'
-} as const
-
 export type InputReader = (name: string) => string
 
 const readInput: InputReader = name => core.getInput(name)
 
+/** An input's value, trimmed; its action.yml default when it is empty. */
+export function withDefaults(read: InputReader): InputReader {
+  return name => read(name).trim() || (ACTION_DEFAULTS[name] ?? '')
+}
+
 /** Reads and validates every input; throws InputError on the first bad one. */
 export function getInputs(read: InputReader = readInput): Inputs {
-  const get = (name: string, fallback: string): string => {
-    const v = read(name).trim()
-    return v === '' ? fallback : v
-  }
+  const get = withDefaults(read)
   // The password is masked before anything else can print it.
   const password = read('password')
   if (password) core.setSecret(password)
   maskBuildSecrets(read)
-  const platforms = parsePlatforms(get('platforms', DEFAULTS.platforms))
-  const qemu = parseQemuVersions(get('qemu-version', DEFAULTS.qemuVersion), platforms, DEFAULTS.qemuVersion)
+  const platforms = parsePlatforms(get('platforms'))
+  const qemu = parseQemuVersions(get('qemu-version'), platforms, ACTION_DEFAULTS['qemu-version'])
   return {
     platforms,
     qemuVersion: qemu.all,
     qemuVersionFor: qemu.byPlatform,
-    qemuMirror: parseMirror(get('qemu-mirror', DEFAULTS.qemuMirror)),
-    binfmtFlags: parseBinfmtFlags(get('binfmt-flags', DEFAULTS.binfmtFlags)),
-    cache: parseBoolean('cache', get('cache', DEFAULTS.cache)),
+    qemuMirror: parseMirror(get('qemu-mirror')),
+    binfmtFlags: parseBinfmtFlags(get('binfmt-flags')),
+    cache: parseBoolean('cache', get('cache')),
     ...buildInputs(get, read, password, platforms)
   }
 }
@@ -115,63 +111,56 @@ export function getCredentials(read: InputReader = readInput): Pick<BuildInputs,
 }
 
 /**
- * The inputs that only mean something with `image`, and their action.yml defaults. GitHub's
- * runner passes every input, its default when the workflow gives none, so an input counts as
- * given only when it differs from its default.
+ * The inputs that only mean something with `image`. GitHub's runner passes every input, its
+ * action.yml default when the workflow gives none, so an input counts as given only when it
+ * differs from its default.
  */
-const BUILD_ONLY: Readonly<Record<string, string>> = {
-  tags: 'latest',
-  file: '',
-  'build-args': '',
-  target: '',
-  labels: '',
-  annotations: '',
-  test: '',
-  username: '',
-  password: '',
-  builder: '',
-  build: '',
-  mode: 'auto',
-  'add-hosts': '',
-  allow: '',
-  'build-contexts': '',
-  'cache-from': '',
-  'cache-to': '',
-  network: '',
-  'no-cache': 'false',
-  'no-cache-filters': '',
-  pull: 'false',
-  sbom: 'false',
-  secrets: '',
-  'secret-envs': '',
-  'secret-files': '',
-  'shm-size': '',
-  ssh: '',
-  ulimit: '',
-  'verify-arch-ignore': ''
-}
+const BUILD_ONLY: readonly string[] = [
+  'tags',
+  'file',
+  'build-args',
+  'target',
+  'labels',
+  'annotations',
+  'test',
+  'username',
+  'password',
+  'builder',
+  'build',
+  'mode',
+  'add-hosts',
+  'allow',
+  'build-contexts',
+  'cache-from',
+  'cache-to',
+  'network',
+  'no-cache',
+  'no-cache-filters',
+  'pull',
+  'sbom',
+  'secrets',
+  'secret-envs',
+  'secret-files',
+  'shm-size',
+  'ssh',
+  'ulimit',
+  'verify-arch-ignore'
+]
 
-function buildInputs(
-  get: (name: string, fallback: string) => string,
-  read: InputReader,
-  password: string,
-  platforms: readonly Platform[]
-): { build?: BuildInputs } {
-  const imageText = get('image', '')
-  const push = parseBoolean('push', get('push', 'false'))
-  const verifyArch = parseBoolean('verify-arch', get('verify-arch', 'true'))
-  const verifyArchIgnore = parseArchIgnore(get('verify-arch-ignore', ''))
-  const provenance = parseProvenance(get('provenance', 'false'))
+function buildInputs(get: InputReader, read: InputReader, password: string, platforms: readonly Platform[]): { build?: BuildInputs } {
+  const imageText = get('image')
+  const push = parseBoolean('push', get('push'))
+  const verifyArch = parseBoolean('verify-arch', get('verify-arch'))
+  const verifyArchIgnore = parseArchIgnore(get('verify-arch-ignore'))
+  const provenance = parseProvenance(get('provenance'))
   if (imageText === '') {
-    const stray =
-      Object.keys(BUILD_ONLY).find(name => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ??
-      (push ? 'push' : provenance ? 'provenance' : undefined)
+    const stray = BUILD_ONLY.find(name => get(name) !== ACTION_DEFAULTS[name]) ?? (push ? 'push' : provenance ? 'provenance' : undefined)
     if (stray)
       throw new InputError('image', '', `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`)
     return {}
   }
   const image = parseImage(imageText)
-  const username = get('username', '')
+  const username = get('username')
   if ((username === '') !== (password === '')) {
     throw new InputError(
       username ? 'password' : 'username',
@@ -179,25 +168,25 @@ function buildInputs(
       'accepted: username and password given together, or neither (then the docker config credentials are used)'
     )
   }
-  const context = parseContext(get('context', '.'))
-  const shareMode = shareAndMode(get('build', ''), get('mode', BUILD_ONLY.mode), platforms)
+  const context = parseContext(get('context'))
+  const shareMode = shareAndMode(get('build'), get('mode'), platforms)
   return {
     build: {
       image,
-      tags: parseTags(get('tags', BUILD_ONLY.tags), image),
+      tags: parseTags(get('tags'), image),
       context,
-      file: optional(get('file', ''), parseFile),
-      buildArgs: parseKeyValues('build-args', get('build-args', '')),
-      target: optional(get('target', ''), v => parseName('target', v)),
-      labels: parseKeyValues('labels', get('labels', '')),
-      annotations: parseAnnotations(get('annotations', ''), platforms),
-      test: optional(get('test', ''), v => v),
+      file: optional(get('file'), parseFile),
+      buildArgs: parseKeyValues('build-args', get('build-args')),
+      target: optional(get('target'), v => parseName('target', v)),
+      labels: parseKeyValues('labels', get('labels')),
+      annotations: parseAnnotations(get('annotations'), platforms),
+      test: optional(get('test'), v => v),
       push,
       credentials: username ? { username, password } : undefined,
       verifyArch,
       verifyArchIgnore,
       provenance,
-      builder: optional(get('builder', ''), v => parseName('builder', v)),
+      builder: optional(get('builder'), v => parseName('builder', v)),
       ...shareMode,
       settings: readBuildSettings(get, read, context, process.env, shareMode.share)
     }

@@ -4,14 +4,8 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import { parseQemuQuery, type QemuQuery } from '../emulation/qemu/query.js'
 import { type ImageReference, ImageReferenceError, parseReference } from '../registry/reference.js'
 import { errorMessage, InputError } from '../shared/errors.js'
-import {
-  formatPlatform,
-  type Platform,
-  PlatformListError,
-  parsePlatform,
-  parsePlatformList,
-  SUPPORTED_PLATFORMS
-} from '../shared/platform.js'
+import { formatPlatform, PlatformListError, parsePlatform, parsePlatformList, SUPPORTED_PLATFORMS } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { validIgnoreGlob } from '../verify/arch-context.js'
 
 export type KeyValue = readonly [string, string]

@@ -9,7 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { RegistryClient } from '../registry/client.js'
 import { mapLimit, quiet } from '../shared/concurrency.js'
-import { type Platform, platformKey } from '../shared/platform.js'
+import { platformKey } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { blobPath, LayoutError, MAX_JSON_BLOB } from './layout.js'
 import {
   type Descriptor,

@@ -9,7 +9,8 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { ArchwayError, VerificationError } from '../shared/errors.js'
-import { type Platform, platformKey } from '../shared/platform.js'
+import { platformKey } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import {
   type Descriptor,
   type DescriptorPlatform,

@@ -6,7 +6,8 @@
 import { type Annotations, type PlatformAnnotations, sortedAnnotations } from '../inputs/annotations.js'
 import { type Descriptor, MediaType } from '../oci/types.js'
 import { digestOf } from '../shared/digest.js'
-import { formatPlatform, type Platform, platformOrder } from '../shared/platform.js'
+import { formatPlatform, platformOrder } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 
 /** One entry of the index: a platform and its image manifest as published. */
 export interface PlatformManifest {

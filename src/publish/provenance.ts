@@ -16,7 +16,7 @@ import {
   isManifestMediaType,
   MediaType
 } from '../oci/types.js'
-import type { BlobSource } from '../registry/blobs.js'
+import type { BlobSource } from '../registry/blob-upload.js'
 import type { RegistryClient } from '../registry/client.js'
 import { DOCKER_HUB } from '../registry/reference.js'
 import { digestOf } from '../shared/digest.js'

@@ -9,7 +9,8 @@ import { connect } from '../inputs/registries.js'
 import type { RegistryClient } from '../registry/client.js'
 import { mapLimit } from '../shared/concurrency.js'
 import { ArchwayError } from '../shared/errors.js'
-import { formatPlatform, type Platform, parsePlatform } from '../shared/platform.js'
+import { formatPlatform, parsePlatform } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { buildIndex, type IndexDocument, type IndexNotes, type PlatformManifest } from './index-manifest.js'
 
 type Images = readonly PlatformManifest[]

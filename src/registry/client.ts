@@ -1,10 +1,11 @@
 /**
  * The one registry client (OCI distribution API v2) every registry path of the action uses:
  * one request layer per registry (requests.ts) under the API's resources (blobs.ts,
- * manifests.ts, tags.ts, referrers.ts).
+ * blob-upload.ts, manifests.ts, tags.ts, referrers.ts).
  */
 import type { Descriptor } from '../oci/types.js'
-import { type BlobSource, blobExists, type Chunking, downloadBlob, getBlob, type PushBlobOptions, pushBlob } from './blobs.js'
+import { type BlobSource, type Chunking, type PushBlobOptions, pushBlob } from './blob-upload.js'
+import { blobExists, downloadBlob, getBlob } from './blobs.js'
 import { deleteManifest, type FetchedManifest, getManifest, headManifest, putManifest } from './manifests.js'
 import { referrers } from './referrers.js'
 import { RegistryRequests, type RequestOptions } from './requests.js'

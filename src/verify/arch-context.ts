@@ -6,7 +6,8 @@
 import { posix } from 'node:path'
 import { Minimatch } from 'minimatch'
 import type { ImageConfig } from '../oci/types.js'
-import { type Platform, platformFacts } from '../shared/platform.js'
+import { platformFacts } from '../shared/platform.js'
+import type { Platform } from '../shared/platform-table.js'
 import { type ImageContext, ownLibraryDirs } from './arch-rule.js'
 
 /** The PATH a container gets when its config sets none (runc's and containerd's default). */

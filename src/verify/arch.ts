@@ -20,7 +20,8 @@ import {
   parseElf,
   readArmAttributes
 } from '../shared/elf.js'
-import { type ElfTarget, formatPlatform, type Platform, platformFacts, platformKey } from '../shared/platform.js'
+import { formatPlatform, platformFacts, platformKey } from '../shared/platform.js'
+import type { ElfTarget, Platform } from '../shared/platform-table.js'
 import { imageContext } from './arch-context.js'
 import { ruleForeignElf } from './arch-rule.js'
 

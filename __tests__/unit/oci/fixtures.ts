@@ -219,7 +219,7 @@ function zstdFrame(data: Buffer): Buffer {
   return Buffer.concat(parts)
 }
 
-/** The platform objects as src/shared/platform.ts spells them. */
+/** The platform objects as src/shared/platform-table.ts spells them. */
 export const P = {
   amd64: { os: 'linux', architecture: 'amd64' },
   arm64: { os: 'linux', architecture: 'arm64' },

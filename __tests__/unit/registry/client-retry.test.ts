@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { rangeOffset } from '../../../src/registry/blobs.js'
+import { rangeOffset } from '../../../src/registry/blob-upload.js'
 import { RegistryClient, type RegistryClientOptions } from '../../../src/registry/client.js'
 import { RegistryError } from '../../../src/registry/errors.js'
 import { imageManifest, OCI_MANIFEST, sha256, startRegistry, type TestRegistry } from '../../helpers/registry-server.js'

@@ -1,6 +1,6 @@
 /** The architecture rule on whole images read from OCI layouts: modes, links and the config's entrypoint and PATH as the scan sees them. */
 import { EM, ET } from '../../../src/shared/elf.js'
-import type { Platform } from '../../../src/shared/platform.js'
+import type { Platform } from '../../../src/shared/platform-table.js'
 import { archAccepted, archFailure, archLogLine, archOk, verifyArch } from '../../../src/verify/arch.js'
 import { elf, LayoutBuilder, P, type TarEntry, tarLayer } from '../oci/fixtures.js'
 

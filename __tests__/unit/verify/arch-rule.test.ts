@@ -1,6 +1,7 @@
 import type { ImageConfig } from '../../../src/oci/types.js'
 import { EM, ET } from '../../../src/shared/elf.js'
-import { type Platform, platformFacts } from '../../../src/shared/platform.js'
+import { platformFacts } from '../../../src/shared/platform.js'
+import type { Platform } from '../../../src/shared/platform-table.js'
 import { entrypointPath, imageContext, pathOf, type Resolve } from '../../../src/verify/arch-context.js'
 import { type ForeignElf, otherArchHome, ruleForeignElf } from '../../../src/verify/arch-rule.js'
 import { P } from '../oci/fixtures.js'

@@ -3,7 +3,7 @@ import { zstdDecompressor } from '../../../src/oci/layer.js'
 import { findPlatformImage } from '../../../src/oci/layout.js'
 import { armArchLevel, describeElf, EM, ET, parseAeabiAttributes, parseElf, readArmAttributes } from '../../../src/shared/elf.js'
 import { VerificationError } from '../../../src/shared/errors.js'
-import type { Platform } from '../../../src/shared/platform.js'
+import type { Platform } from '../../../src/shared/platform-table.js'
 import { type ArchReport, archFailure, archOk, checkElf, verifyArch, verifyImageArch } from '../../../src/verify/arch.js'
 import { aeabiSection, armElf, elf, gnuTarLayer, LayoutBuilder, P, tarLayer, zstdFrames } from '../oci/fixtures.js'
 

@@ -10,10 +10,10 @@ import type { MemoKey } from './memo.js'
 
 /** The cache key. Pure: the day is part of a non-exact query's key, so its resolution lasts at most a day. */
 export function cacheKey(k: MemoKey, now: Date): string {
-  if (k.query.kind === 'exact') return `archway-qemu-${k.host}-${k.query.text}`
+  if (k.query.kind === 'exact') return `archway-qemu-${k.runnerArch}-${k.query.text}`
   const day = now.toISOString().slice(0, 10).replace(/-/g, '')
   const id = sha256(Buffer.from(`${k.query.text}\n${k.mirror}`)).slice(0, 12)
-  return `archway-qemu-${k.host}-${k.query.kind}-${id}-${day}`
+  return `archway-qemu-${k.runnerArch}-${k.query.kind}-${id}-${day}`
 }
 
 export interface CacheLog {

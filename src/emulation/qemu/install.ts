@@ -21,7 +21,7 @@ export const md5sumsName = (path: string): string => path.replace(/^\.\//, '')
 export interface InstallOptions {
   readonly mirror: string
   readonly toolCache: string
-  readonly host: string
+  readonly runnerArch: string
   /** Every emulator this host can use: what the manifest records the package as holding, and what a kept folder may give. */
   readonly emulators: readonly string[]
   /** The emulators this run needs: those unpacked from the .deb (the others are added by the jobs that need them). */
@@ -49,11 +49,11 @@ export interface Install {
  * installed afresh in place of any other.
  */
 export async function ensureInstalled(pkg: QemuPackage, o: InstallOptions): Promise<Install & { readonly reused: boolean }> {
-  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed)
+  const existing = await lookup(o.toolCache, pkg.debianVersion, o.runnerArch, o.needed)
   const same = (existing.state === 'ok' || existing.state === 'partial') && existing.installed.debSha256 === pkg.sha256
   if (same && existing.state === 'ok') return { installed: existing.installed, unpacked: [], taken: [], reused: true }
   // Another build of the version (another mirror, a binNMU), or binaries that no longer match: replaced.
-  if (!same && existing.state !== 'missing') await evict(o.toolCache, pkg.debianVersion, o.host)
+  if (!same && existing.state !== 'missing') await evict(o.toolCache, pkg.debianVersion, o.runnerArch)
   return { ...(await install(pkg, o, same ? existing.installed : undefined)), reused: false }
 }
 
@@ -111,7 +111,7 @@ export async function install(pkg: QemuPackage, o: InstallOptions, into?: Instal
       binaries[e] = sha256(data)
     }
     const manifest = { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries, ...(holds ? { holds } : {}) }
-    const installed = await commit(staged, o.toolCache, manifest, o.host, into)
+    const installed = await commit(staged, o.toolCache, manifest, o.runnerArch, into)
     const name = (path: string) => basename(path).replace(/^qemu-|-static$/g, '')
     return { installed, unpacked: unpacked.map(name), taken: [...kept.keys()].map(name) }
   } finally {

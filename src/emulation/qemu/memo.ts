@@ -14,19 +14,19 @@ export const MEMO_TTL_MS = 24 * 60 * 60 * 1000
 export interface MemoKey {
   readonly query: QemuQuery
   readonly mirror: string
-  readonly host: string
+  readonly runnerArch: string
 }
 
 interface Memo {
   readonly query: string
   readonly mirror: string
-  readonly host: string
+  readonly runnerArch: string
   readonly debianVersion: string
   readonly resolvedAt: string
 }
 
 function memoFile(toolCache: string, k: MemoKey): string {
-  const id = sha256(Buffer.from(`${k.query.text}\n${k.mirror}\n${k.host}`)).slice(0, 16)
+  const id = sha256(Buffer.from(`${k.query.text}\n${k.mirror}\n${k.runnerArch}`)).slice(0, 16)
   return join(qemuRoot(toolCache), 'resolved', `${id}.json`)
 }
 
@@ -34,7 +34,8 @@ export async function recall(toolCache: string, k: MemoKey, now: Date): Promise<
   try {
     const m = JSON.parse(await readFile(memoFile(toolCache, k), 'utf8')) as Memo
     const age = now.getTime() - Date.parse(m.resolvedAt)
-    if (m.query !== k.query.text || m.mirror !== k.mirror || m.host !== k.host || !(age >= 0 && age < MEMO_TTL_MS)) return undefined
+    if (m.query !== k.query.text || m.mirror !== k.mirror || m.runnerArch !== k.runnerArch || !(age >= 0 && age < MEMO_TTL_MS))
+      return undefined
     return m.debianVersion
   } catch {
     return undefined
@@ -44,6 +45,6 @@ export async function recall(toolCache: string, k: MemoKey, now: Date): Promise<
 export async function remember(toolCache: string, k: MemoKey, debianVersion: string, now: Date): Promise<void> {
   const file = memoFile(toolCache, k)
   await mkdir(join(file, '..'), { recursive: true })
-  const m: Memo = { query: k.query.text, mirror: k.mirror, host: k.host, debianVersion, resolvedAt: now.toISOString() }
+  const m: Memo = { query: k.query.text, mirror: k.mirror, runnerArch: k.runnerArch, debianVersion, resolvedAt: now.toISOString() }
   await writeFile(file, `${JSON.stringify(m)}\n`)
 }

@@ -40,7 +40,7 @@ export async function restoreQemu(o: RestoreOptions): Promise<Restored> {
     }
     if (written.length > 0)
       throw new VerificationError(`it wrote into the tool cache's qemu folder (${list(written)}), which a genuine entry never does`)
-    const pkg = await readKept(o.dir, o.query, { arch: o.host, keys: o.keys, now: o.now, warn: m => o.log.warning(m) })
+    const pkg = await readKept(o.dir, o.query, { arch: o.runnerArch, keys: o.keys, now: o.now, warn: m => o.log.warning(m) })
     if (!pkg) {
       o.log.info(
         `The Actions cache entry ${o.key} holds no Debian files to check QEMU against (an older format): QEMU is fetched from the Debian archive`

@@ -37,7 +37,7 @@ export type Source = 'tool cache' | 'Actions cache' | 'Debian archive'
 export interface QemuSetupOptions {
   readonly query: QemuQuery
   readonly mirror: string
-  readonly host: string
+  readonly runnerArch: string
   /** The emulators this run needs. */
   readonly needed: readonly string[]
   /** Every emulator the host can use: what the cache keeps. */
@@ -60,14 +60,14 @@ export interface QemuSetup {
 }
 
 export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
-  const memoKey: MemoKey = { query: o.query, mirror: o.mirror, host: o.host }
+  const memoKey: MemoKey = { query: o.query, mirror: o.mirror, runnerArch: o.runnerArch }
   const fromToolCache = async (): Promise<Installed | undefined> => {
     const version = o.query.kind === 'exact' ? o.query.text : await recall(o.toolCache, memoKey, o.now)
     if (!version) return undefined
-    const found = await lookup(o.toolCache, version, o.host, o.needed)
+    const found = await lookup(o.toolCache, version, o.runnerArch, o.needed)
     if (found.state === 'altered') {
       o.log.warning(`${found.path} differs from the SHA-256 recorded when it was cached; fetching QEMU ${version} again`)
-      await evict(o.toolCache, version, o.host)
+      await evict(o.toolCache, version, o.runnerArch)
     }
     if (found.state === 'partial')
       o.log.info(`QEMU ${version} in the tool cache has no ${found.missing.map(e => `qemu-${e}`).join(', ')} yet: adding it from the .deb`)
@@ -81,7 +81,7 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
   const keys = o.keys ?? archive.DEBIAN_ARCHIVE_KEYS
   const remembered = (installed: Installed) =>
     o.query.kind === 'exact' ? Promise.resolve() : remember(o.toolCache, memoKey, installed.debianVersion, o.now)
-  const installOptions = { mirror: o.mirror, toolCache: o.toolCache, host: o.host, emulators: o.cacheable, needed: o.needed }
+  const installOptions = { mirror: o.mirror, toolCache: o.toolCache, runnerArch: o.runnerArch, emulators: o.cacheable, needed: o.needed }
 
   /** Where the Debian files of a download are kept for the post step to save, after a miss. */
   let keep: { readonly key: string; readonly dir: string } | undefined
@@ -111,7 +111,14 @@ export async function setupQemu(o: QemuSetupOptions): Promise<QemuSetup> {
   const keeping = keep ? archive.keeper(download, o.mirror, keep.dir) : undefined
   try {
     const fetch = keeping?.fetch ?? download
-    const pkg = await archive.resolveQemu(o.query, { mirror: o.mirror, arch: o.host, keys, fetch, now: o.now, warn: m => o.log.warning(m) })
+    const pkg = await archive.resolveQemu(o.query, {
+      mirror: o.mirror,
+      arch: o.runnerArch,
+      keys,
+      fetch,
+      now: o.now,
+      warn: m => o.log.warning(m)
+    })
     const { installed, reused, unpacked } = await archive.ensureInstalled(pkg, { ...installOptions, fetch })
     if (unpacked.length > 0) o.log.info(`Unpacked ${unpacked.map(e => `qemu-${e}`).join(', ')} from the .deb`)
     await remembered(installed)

@@ -32,8 +32,8 @@ export function qemuRoot(toolCache: string): string {
   return join(toolCache, 'qemu')
 }
 
-export function versionDir(toolCache: string, debianVersion: string, host: string): string {
-  return join(qemuRoot(toolCache), debianVersion.replace(/:/g, '%3a'), host)
+export function versionDir(toolCache: string, debianVersion: string, runnerArch: string): string {
+  return join(qemuRoot(toolCache), debianVersion.replace(/:/g, '%3a'), runnerArch)
 }
 
 export function binaryPath(installed: Pick<Installed, 'dir'>, emulator: string): string {
@@ -53,8 +53,8 @@ export function notInstalled(installed: Pick<Installed, 'binaries' | 'holds'>, w
 }
 
 /** Looks a version up; the binaries in `emulators` are hashed and checked against the manifest. */
-export async function lookup(toolCache: string, debianVersion: string, host: string, emulators: readonly string[]): Promise<Lookup> {
-  const dir = versionDir(toolCache, debianVersion, host)
+export async function lookup(toolCache: string, debianVersion: string, runnerArch: string, emulators: readonly string[]): Promise<Lookup> {
+  const dir = versionDir(toolCache, debianVersion, runnerArch)
   let installed: Installed
   try {
     await readFile(`${dir}.complete`)
@@ -117,8 +117,8 @@ async function addTo(dir: string, staged: string, debSha256: string, binaries: R
 }
 
 /** Removes a version's entry, so it is fetched again. */
-export async function evict(toolCache: string, debianVersion: string, host: string): Promise<void> {
-  const dir = versionDir(toolCache, debianVersion, host)
+export async function evict(toolCache: string, debianVersion: string, runnerArch: string): Promise<void> {
+  const dir = versionDir(toolCache, debianVersion, runnerArch)
   await rm(`${dir}.complete`, { force: true })
   await rm(dir, { recursive: true, force: true })
 }
@@ -132,10 +132,10 @@ export async function commit(
   staged: string,
   toolCache: string,
   installed: Omit<Installed, 'dir'>,
-  host: string,
+  runnerArch: string,
   into?: Installed
 ): Promise<Installed> {
-  const dir = versionDir(toolCache, installed.debianVersion, host)
+  const dir = versionDir(toolCache, installed.debianVersion, runnerArch)
   if (into) return addTo(dir, staged, installed.debSha256, installed.binaries)
   await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}\n`)
   await mkdir(join(dir, '..'), { recursive: true })
@@ -204,9 +204,9 @@ export async function discardWrittenSince(toolCache: string, before: Snapshot): 
     if (before.get(path) === ctime || first.startsWith('.work-')) continue
     // <version>/<host>/<file> and <version>/<host>.complete are one entry; resolved/<memo> and anything else stand alone.
     if (first !== 'resolved' && second !== undefined) {
-      const host = second.replace(/\.complete$/, '')
-      doomed.add(join(first, `${host}.complete`))
-      doomed.add(join(first, host))
+      const runnerArch = second.replace(/\.complete$/, '')
+      doomed.add(join(first, `${runnerArch}.complete`))
+      doomed.add(join(first, runnerArch))
     } else doomed.add(path)
   }
   for (const path of doomed) await rm(join(root, path), { recursive: true, force: true })

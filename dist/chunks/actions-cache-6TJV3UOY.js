@@ -43594,11 +43594,11 @@ function saveCacheV2(paths_1, key_1, options_1) {
 
 // src/emulation/qemu/actions-cache.ts
 function cacheKey(k, now) {
-  if (k.query.kind === "exact") return `archway-qemu-${k.host}-${k.query.text}`;
+  if (k.query.kind === "exact") return `archway-qemu-${k.runnerArch}-${k.query.text}`;
   const day = now.toISOString().slice(0, 10).replace(/-/g, "");
   const id = sha256Hex(Buffer.from(`${k.query.text}
 ${k.mirror}`)).slice(0, 12);
-  return `archway-qemu-${k.host}-${k.query.kind}-${id}-${day}`;
+  return `archway-qemu-${k.runnerArch}-${k.query.kind}-${id}-${day}`;
 }
 function available() {
   return isFeatureAvailable();

@@ -3,15 +3,15 @@ import {
   keptEmulatorsDir,
   keptFetcher,
   readKept
-} from "./chunk-SPKH3NVF.js";
+} from "./chunk-7X3K5YOH.js";
 import "./chunk-SLB43Q4Y.js";
 import {
   ensureInstalled
-} from "./chunk-CLFNEVS4.js";
+} from "./chunk-JMPTS2OR.js";
 import {
   discardWrittenSince,
   snapshot
-} from "./chunk-2OHRPUO6.js";
+} from "./chunk-EX32TN2U.js";
 import "./chunk-WNYJYB2X.js";
 import "./chunk-D3JJJAMA.js";
 import "./chunk-64H2USGQ.js";
@@ -40,7 +40,7 @@ async function restoreQemu(o) {
     }
     if (written.length > 0)
       throw new VerificationError(`it wrote into the tool cache's qemu folder (${list(written)}), which a genuine entry never does`);
-    const pkg = await readKept(o.dir, o.query, { arch: o.host, keys: o.keys, now: o.now, warn: (m) => o.log.warning(m) });
+    const pkg = await readKept(o.dir, o.query, { arch: o.runnerArch, keys: o.keys, now: o.now, warn: (m) => o.log.warning(m) });
     if (!pkg) {
       o.log.info(
         `The Actions cache entry ${o.key} holds no Debian files to check QEMU against (an older format): QEMU is fetched from the Debian archive`

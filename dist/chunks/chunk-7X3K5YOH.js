@@ -7,10 +7,10 @@ import {
   md5sumsName,
   packagePath,
   readMd5sums
-} from "./chunk-CLFNEVS4.js";
+} from "./chunk-JMPTS2OR.js";
 import {
   binaryPath
-} from "./chunk-2OHRPUO6.js";
+} from "./chunk-EX32TN2U.js";
 import {
   LAYOUTS,
   PACKAGE_NAMES,

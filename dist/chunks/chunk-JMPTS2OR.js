@@ -4,7 +4,7 @@ import {
   evict,
   lookup,
   qemuRoot
-} from "./chunk-2OHRPUO6.js";
+} from "./chunk-EX32TN2U.js";
 import {
   parseElf
 } from "./chunk-WNYJYB2X.js";
@@ -94,10 +94,10 @@ function packagePath(pkg, emulator) {
 }
 var md5sumsName = (path) => path.replace(/^\.\//, "");
 async function ensureInstalled(pkg, o) {
-  const existing = await lookup(o.toolCache, pkg.debianVersion, o.host, o.needed);
+  const existing = await lookup(o.toolCache, pkg.debianVersion, o.runnerArch, o.needed);
   const same = (existing.state === "ok" || existing.state === "partial") && existing.installed.debSha256 === pkg.sha256;
   if (same && existing.state === "ok") return { installed: existing.installed, unpacked: [], taken: [], reused: true };
-  if (!same && existing.state !== "missing") await evict(o.toolCache, pkg.debianVersion, o.host);
+  if (!same && existing.state !== "missing") await evict(o.toolCache, pkg.debianVersion, o.runnerArch);
   return { ...await install(pkg, o, same ? existing.installed : void 0), reused: false };
 }
 async function install(pkg, o, into) {
@@ -146,7 +146,7 @@ async function install(pkg, o, into) {
       binaries[e] = sha256Hex(data);
     }
     const manifest = { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries, ...holds ? { holds } : {} };
-    const installed = await commit(staged, o.toolCache, manifest, o.host, into);
+    const installed = await commit(staged, o.toolCache, manifest, o.runnerArch, into);
     const name = (path) => basename(path).replace(/^qemu-|-static$/g, "");
     return { installed, unpacked: unpacked.map(name), taken: [...kept.keys()].map(name) };
   } finally {

@@ -10,8 +10,8 @@ var MANIFEST = "archway-qemu.json";
 function qemuRoot(toolCache) {
   return join(toolCache, "qemu");
 }
-function versionDir(toolCache, debianVersion, host) {
-  return join(qemuRoot(toolCache), debianVersion.replace(/:/g, "%3a"), host);
+function versionDir(toolCache, debianVersion, runnerArch) {
+  return join(qemuRoot(toolCache), debianVersion.replace(/:/g, "%3a"), runnerArch);
 }
 function binaryPath(installed, emulator) {
   return join(installed.dir, `qemu-${emulator}`);
@@ -19,8 +19,8 @@ function binaryPath(installed, emulator) {
 function notInstalled(installed, wanted) {
   return wanted.filter((e) => !(e in installed.binaries) && (installed.holds ?? []).includes(e));
 }
-async function lookup(toolCache, debianVersion, host, emulators) {
-  const dir = versionDir(toolCache, debianVersion, host);
+async function lookup(toolCache, debianVersion, runnerArch, emulators) {
+  const dir = versionDir(toolCache, debianVersion, runnerArch);
   let installed;
   try {
     await readFile(`${dir}.complete`);
@@ -72,13 +72,13 @@ async function addTo(dir, staged, debSha256, binaries) {
     await writeManifest(dir, { ...current, binaries: { ...current.binaries, ...added } });
   }
 }
-async function evict(toolCache, debianVersion, host) {
-  const dir = versionDir(toolCache, debianVersion, host);
+async function evict(toolCache, debianVersion, runnerArch) {
+  const dir = versionDir(toolCache, debianVersion, runnerArch);
   await rm(`${dir}.complete`, { force: true });
   await rm(dir, { recursive: true, force: true });
 }
-async function commit(staged, toolCache, installed, host, into) {
-  const dir = versionDir(toolCache, installed.debianVersion, host);
+async function commit(staged, toolCache, installed, runnerArch, into) {
+  const dir = versionDir(toolCache, installed.debianVersion, runnerArch);
   if (into) return addTo(dir, staged, installed.debSha256, installed.binaries);
   await writeFile(join(staged, MANIFEST), `${JSON.stringify(installed, null, 2)}
 `);
@@ -129,9 +129,9 @@ async function discardWrittenSince(toolCache, before) {
     const [first, second] = path.split(sep);
     if (before.get(path) === ctime || first.startsWith(".work-")) continue;
     if (first !== "resolved" && second !== void 0) {
-      const host = second.replace(/\.complete$/, "");
-      doomed.add(join(first, `${host}.complete`));
-      doomed.add(join(first, host));
+      const runnerArch = second.replace(/\.complete$/, "");
+      doomed.add(join(first, `${runnerArch}.complete`));
+      doomed.add(join(first, runnerArch));
     } else doomed.add(path);
   }
   for (const path of doomed) await rm(join(root, path), { recursive: true, force: true });

@@ -44,7 +44,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-VRAEDIG3.js";
+} from "./chunk-QKB6RJ5T.js";
 import {
   debug,
   getInput,
@@ -4069,6 +4069,50 @@ async function writeSummary(markdown) {
   await summary.addRaw(markdown, true).write();
 }
 
+// src/inputs/action-defaults.generated.ts
+var ACTION_DEFAULTS = {
+  platforms: "all",
+  "qemu-version": "stable",
+  "qemu-mirror": "http://deb.debian.org/debian",
+  "binfmt-flags": "FP",
+  cache: "true",
+  image: "",
+  tags: "latest",
+  context: ".",
+  file: "",
+  "build-args": "",
+  target: "",
+  labels: "",
+  annotations: "",
+  test: "",
+  push: "false",
+  username: "",
+  password: "",
+  "verify-arch": "true",
+  "verify-arch-ignore": "",
+  provenance: "false",
+  builder: "",
+  "cache-from": "",
+  "cache-to": "",
+  secrets: "",
+  "secret-envs": "",
+  "secret-files": "",
+  ssh: "",
+  "build-contexts": "",
+  "no-cache": "false",
+  "no-cache-filters": "",
+  pull: "false",
+  network: "",
+  "shm-size": "",
+  ulimit: "",
+  "add-hosts": "",
+  allow: "",
+  sbom: "false",
+  "github-token": "${{ github.token }}",
+  build: "",
+  mode: "auto"
+};
+
 // src/inputs/annotations.ts
 var INPUT = "annotations";
 var ACCEPTED = "accepted: KEY=VALUE lines as docker/metadata-action writes them, each with no level or index: (the index), manifest: (each platform's manifest) or manifest-descriptor: (its entry in the index); manifest[PLATFORM]: and manifest-descriptor[PLATFORM]: for one platform";
@@ -4225,7 +4269,7 @@ function parseSbom(value) {
   );
 }
 function readBuildSettings(get, read, context, env = process.env, share) {
-  const list = (name, o) => parseList(name, get(name, ""), o);
+  const list = (name, o) => parseList(name, get(name), o);
   const cacheList = (name) => {
     const entries = list(name, { ignoreComma: true });
     for (const e of entries)
@@ -4268,15 +4312,15 @@ function readBuildSettings(get, read, context, env = process.env, share) {
     ),
     cacheFrom: cache.from,
     cacheTo: cache.to,
-    network: optionalMatching("network", get("network", ""), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "default, none, host, or a network name"),
-    noCache: parseBoolean("no-cache", get("no-cache", "false")),
+    network: optionalMatching("network", get("network"), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "default, none, host, or a network name"),
+    noCache: parseBoolean("no-cache", get("no-cache")),
     noCacheFilters: matching("no-cache-filters", list("no-cache-filters"), /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "build stage names"),
-    pull: parseBoolean("pull", get("pull", "false")),
-    sbom: parseSbom(get("sbom", "false")),
+    pull: parseBoolean("pull", get("pull")),
+    sbom: parseSbom(get("sbom")),
     secrets: gitToken ? [...secrets, { id: `GIT_AUTH_TOKEN.${gitHost}`, value: token }] : secrets,
     secretEnvs,
     secretFiles,
-    shmSize: optionalMatching("shm-size", get("shm-size", ""), /^\d+(\.\d+)?[bkmgBKMG]?$/, "a size such as 2g or 512m"),
+    shmSize: optionalMatching("shm-size", get("shm-size"), /^\d+(\.\d+)?[bkmgBKMG]?$/, "a size such as 2g or 512m"),
     ssh: matching("ssh", list("ssh"), /^[A-Za-z0-9][A-Za-z0-9._-]*(=\S+)?$/, "default, or id=path items (an agent socket or keys)"),
     ulimit: matching(
       "ulimit",
@@ -4307,31 +4351,24 @@ function isGitUrlOn(context, host) {
 }
 
 // src/inputs/inputs.ts
-var DEFAULTS = {
-  platforms: "all",
-  qemuVersion: "stable",
-  qemuMirror: "http://deb.debian.org/debian",
-  binfmtFlags: "FP",
-  cache: "true"
-};
 var readInput = (name) => getInput(name);
+function withDefaults(read) {
+  return (name) => read(name).trim() || (ACTION_DEFAULTS[name] ?? "");
+}
 function getInputs(read = readInput) {
-  const get = (name, fallback) => {
-    const v = read(name).trim();
-    return v === "" ? fallback : v;
-  };
+  const get = withDefaults(read);
   const password = read("password");
   if (password) setSecret(password);
   maskBuildSecrets(read);
-  const platforms = parsePlatforms(get("platforms", DEFAULTS.platforms));
-  const qemu = parseQemuVersions(get("qemu-version", DEFAULTS.qemuVersion), platforms, DEFAULTS.qemuVersion);
+  const platforms = parsePlatforms(get("platforms"));
+  const qemu = parseQemuVersions(get("qemu-version"), platforms, ACTION_DEFAULTS["qemu-version"]);
   return {
     platforms,
     qemuVersion: qemu.all,
     qemuVersionFor: qemu.byPlatform,
-    qemuMirror: parseMirror(get("qemu-mirror", DEFAULTS.qemuMirror)),
-    binfmtFlags: parseBinfmtFlags(get("binfmt-flags", DEFAULTS.binfmtFlags)),
-    cache: parseBoolean("cache", get("cache", DEFAULTS.cache)),
+    qemuMirror: parseMirror(get("qemu-mirror")),
+    binfmtFlags: parseBinfmtFlags(get("binfmt-flags")),
+    cache: parseBoolean("cache", get("cache")),
     ...buildInputs(get, read, password, platforms)
   };
 }
@@ -4341,51 +4378,51 @@ function getCredentials(read = readInput) {
   const username = read("username").trim();
   return { image: parseImage(read("image").trim()), credentials: username && password ? { username, password } : void 0 };
 }
-var BUILD_ONLY = {
-  tags: "latest",
-  file: "",
-  "build-args": "",
-  target: "",
-  labels: "",
-  annotations: "",
-  test: "",
-  username: "",
-  password: "",
-  builder: "",
-  build: "",
-  mode: "auto",
-  "add-hosts": "",
-  allow: "",
-  "build-contexts": "",
-  "cache-from": "",
-  "cache-to": "",
-  network: "",
-  "no-cache": "false",
-  "no-cache-filters": "",
-  pull: "false",
-  sbom: "false",
-  secrets: "",
-  "secret-envs": "",
-  "secret-files": "",
-  "shm-size": "",
-  ssh: "",
-  ulimit: "",
-  "verify-arch-ignore": ""
-};
+var BUILD_ONLY = [
+  "tags",
+  "file",
+  "build-args",
+  "target",
+  "labels",
+  "annotations",
+  "test",
+  "username",
+  "password",
+  "builder",
+  "build",
+  "mode",
+  "add-hosts",
+  "allow",
+  "build-contexts",
+  "cache-from",
+  "cache-to",
+  "network",
+  "no-cache",
+  "no-cache-filters",
+  "pull",
+  "sbom",
+  "secrets",
+  "secret-envs",
+  "secret-files",
+  "shm-size",
+  "ssh",
+  "ulimit",
+  "verify-arch-ignore"
+];
 function buildInputs(get, read, password, platforms) {
-  const imageText = get("image", "");
-  const push = parseBoolean("push", get("push", "false"));
-  const verifyArch = parseBoolean("verify-arch", get("verify-arch", "true"));
-  const verifyArchIgnore = parseArchIgnore(get("verify-arch-ignore", ""));
-  const provenance = parseProvenance(get("provenance", "false"));
+  const imageText = get("image");
+  const push = parseBoolean("push", get("push"));
+  const verifyArch = parseBoolean("verify-arch", get("verify-arch"));
+  const verifyArchIgnore = parseArchIgnore(get("verify-arch-ignore"));
+  const provenance = parseProvenance(get("provenance"));
   if (imageText === "") {
-    const stray = Object.keys(BUILD_ONLY).find((name) => get(name, BUILD_ONLY[name]) !== BUILD_ONLY[name]) ?? (push ? "push" : provenance ? "provenance" : void 0);
+    const stray = BUILD_ONLY.find((name) => get(name) !== ACTION_DEFAULTS[name]) ?? (push ? "push" : provenance ? "provenance" : void 0);
     if (stray)
       throw new InputError("image", "", `accepted: an image name such as ghcr.io/acme/app; it is required when "${stray}" is given`);
     return {};
   }
   const image = parseImage(imageText);
-  const username = get("username", "");
+  const username = get("username");
   if (username === "" !== (password === "")) {
     throw new InputError(
       username ? "password" : "username",
@@ -4393,25 +4430,25 @@ function buildInputs(get, read, password, platforms) {
       "accepted: username and password given together, or neither (then the docker config credentials are used)"
     );
   }
-  const context = parseContext(get("context", "."));
-  const shareMode = shareAndMode(get("build", ""), get("mode", BUILD_ONLY.mode), platforms);
+  const context = parseContext(get("context"));
+  const shareMode = shareAndMode(get("build"), get("mode"), platforms);
   return {
     build: {
       image,
-      tags: parseTags(get("tags", BUILD_ONLY.tags), image),
+      tags: parseTags(get("tags"), image),
       context,
-      file: optional(get("file", ""), parseFile),
-      buildArgs: parseKeyValues("build-args", get("build-args", "")),
-      target: optional(get("target", ""), (v) => parseName("target", v)),
-      labels: parseKeyValues("labels", get("labels", "")),
-      annotations: parseAnnotations(get("annotations", ""), platforms),
-      test: optional(get("test", ""), (v) => v),
+      file: optional(get("file"), parseFile),
+      buildArgs: parseKeyValues("build-args", get("build-args")),
+      target: optional(get("target"), (v) => parseName("target", v)),
+      labels: parseKeyValues("labels", get("labels")),
+      annotations: parseAnnotations(get("annotations"), platforms),
+      test: optional(get("test"), (v) => v),
       push,
       credentials: username ? { username, password } : void 0,
       verifyArch,
       verifyArchIgnore,
       provenance,
-      builder: optional(get("builder", ""), (v) => parseName("builder", v)),
+      builder: optional(get("builder"), (v) => parseName("builder", v)),
       ...shareMode,
       settings: readBuildSettings(get, read, context, process.env, shareMode.share)
     }
@@ -4832,8 +4869,8 @@ async function openStore(kind, release, place, client, env = process.env) {
   };
 }
 
-// src/registry/blobs.ts
-import { rm, stat as stat3 } from "node:fs/promises";
+// src/registry/blob-upload.ts
+import { stat as stat3 } from "node:fs/promises";
 
 // src/registry/auth.ts
 var TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]/;
@@ -5019,6 +5056,46 @@ function scopeKey(scopes) {
   return [...scopes].sort().join(" ");
 }
 
+// src/registry/blobs.ts
+import { rm } from "node:fs/promises";
+async function blobExists(api, repo, digest) {
+  validateRepository(repo);
+  validateDigest(digest);
+  return checkExistingBlob(api, repo, digest, [repositoryScope(repo, "pull")]);
+}
+async function getBlob(api, repo, digest) {
+  validateRepository(repo);
+  validateDigest(digest);
+  const res = await api.call({ method: "GET", url: api.url(`/v2/${repo}/blobs/${digest}`), scopes: [repositoryScope(repo, "pull")] });
+  if (res.status !== 200) throw api.error("GET", res);
+  const actual = digestOf(res.body, algorithmOf(digest));
+  if (actual !== digest) throw new VerificationError(`Blob ${repo}@${digest} from ${api.registry} has the digest ${actual}: refused`);
+  return res.body;
+}
+async function downloadBlob(api, repo, digest, size2, path) {
+  validateRepository(repo);
+  validateDigest(digest);
+  const res = await api.call({
+    method: "GET",
+    url: api.url(`/v2/${repo}/blobs/${digest}`),
+    scopes: [repositoryScope(repo, "pull")],
+    saveTo: { path, algorithm: algorithmOf(digest) }
+  });
+  if (res.status !== 200 || !res.saved) throw api.error("GET", res);
+  if (res.saved.digest !== digest || res.saved.size !== size2) {
+    await rm(path, { force: true });
+    throw new VerificationError(
+      `Blob ${repo}@${digest} from ${api.registry} has ${res.saved.size} bytes (${size2} expected) with the digest ${res.saved.digest}: refused`
+    );
+  }
+}
+async function checkExistingBlob(api, repo, digest, scopes) {
+  const res = await api.call({ method: "HEAD", url: api.url(`/v2/${repo}/blobs/${digest}`), scopes });
+  if (res.status === 200) return true;
+  if (res.status === 404) return false;
+  throw api.error("HEAD", res);
+}
+
 // src/registry/transport.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
@@ -5150,39 +5227,8 @@ function lowerCaseKeys(headers) {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-// src/registry/blobs.ts
+// src/registry/blob-upload.ts
 var OCTETS = { "content-type": "application/octet-stream" };
-async function blobExists(api, repo, digest) {
-  validateRepository(repo);
-  validateDigest(digest);
-  return checkExistingBlob(api, repo, digest, [repositoryScope(repo, "pull")]);
-}
-async function getBlob(api, repo, digest) {
-  validateRepository(repo);
-  validateDigest(digest);
-  const res = await api.call({ method: "GET", url: api.url(`/v2/${repo}/blobs/${digest}`), scopes: [repositoryScope(repo, "pull")] });
-  if (res.status !== 200) throw api.error("GET", res);
-  const actual = digestOf(res.body, algorithmOf(digest));
-  if (actual !== digest) throw new VerificationError(`Blob ${repo}@${digest} from ${api.registry} has the digest ${actual}: refused`);
-  return res.body;
-}
-async function downloadBlob(api, repo, digest, size2, path) {
-  validateRepository(repo);
-  validateDigest(digest);
-  const res = await api.call({
-    method: "GET",
-    url: api.url(`/v2/${repo}/blobs/${digest}`),
-    scopes: [repositoryScope(repo, "pull")],
-    saveTo: { path, algorithm: algorithmOf(digest) }
-  });
-  if (res.status !== 200 || !res.saved) throw api.error("GET", res);
-  if (res.saved.digest !== digest || res.saved.size !== size2) {
-    await rm(path, { force: true });
-    throw new VerificationError(
-      `Blob ${repo}@${digest} from ${api.registry} has ${res.saved.size} bytes (${size2} expected) with the digest ${res.saved.digest}: refused`
-    );
-  }
-}
 async function pushBlob(api, repo, digest, source, options, chunking) {
   validateRepository(repo);
   validateDigest(digest);
@@ -5227,12 +5273,6 @@ async function pushBlob(api, repo, digest, source, options, chunking) {
     if (err2 instanceof RegistryError && await checkExistingBlob(api, repo, digest, scopes).catch(() => false)) return;
     throw err2;
   }
-}
-async function checkExistingBlob(api, repo, digest, scopes) {
-  const res = await api.call({ method: "HEAD", url: api.url(`/v2/${repo}/blobs/${digest}`), scopes });
-  if (res.status === 200) return true;
-  if (res.status === 404) return false;
-  throw api.error("HEAD", res);
 }
 async function initiateUpload(api, u, chunkSize) {
   const pairs = u.from ? [

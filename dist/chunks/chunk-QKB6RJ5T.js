@@ -1872,7 +1872,7 @@ function hostOf(registry) {
   return colon >= 0 && registry.indexOf(":") === colon ? registry.slice(0, colon) : registry;
 }
 
-// src/shared/platform.ts
+// src/shared/platform-table.ts
 var LE64 = { bits: 64, endian: "little" };
 var LE32 = { bits: 32, endian: "little" };
 var MASK = "ffffffffffffff00fffffffffffffffffeffffff";
@@ -1999,6 +1999,8 @@ var TABLE = [
     qemuCost: 0.4
   }
 ];
+
+// src/shared/platform.ts
 var BY_ALIAS = new Map(TABLE.flatMap((f) => f.aliases.map((a) => [a, f])));
 var BY_KEY = new Map(TABLE.map((f) => [formatPlatform(f.platform), f]));
 var ALL_PLATFORMS = TABLE.map((f) => f.platform);
@@ -2058,15 +2060,15 @@ function hostDebianArch(nodeArch = process.arch) {
   if (nodeArch === "arm64") return "arm64";
   throw new Error(`Archway runs on amd64 and arm64 hosts; this host is ${nodeArch}`);
 }
-function emulatorsNeeded(platforms, host) {
-  const native = host === "amd64" ? /* @__PURE__ */ new Set(["x86_64", "i386"]) : /* @__PURE__ */ new Set(["aarch64"]);
+function emulatorsNeeded(platforms, runnerArch) {
+  const native = runnerArch === "amd64" ? /* @__PURE__ */ new Set(["x86_64", "i386"]) : /* @__PURE__ */ new Set(["aarch64"]);
   return [...new Set(platforms.map(qemuArch))].filter((q) => !native.has(q));
 }
-function needsEmulation(key, host) {
+function needsEmulation(key, runnerArch) {
   const p = parsePlatform(key);
-  if (p) return emulatorsNeeded([p], host).length > 0;
+  if (p) return emulatorsNeeded([p], runnerArch).length > 0;
   const arch = key.split("/")[1];
-  return !(arch === host || host === "amd64" && arch === "386");
+  return !(arch === runnerArch || runnerArch === "amd64" && arch === "386");
 }
 function platformKey(p) {
   const os = (p.os ?? "?").toLowerCase();

@@ -7,10 +7,10 @@ import {
   keptFetcher,
   keptSuite,
   readKept
-} from "./chunk-SPKH3NVF.js";
+} from "./chunk-7X3K5YOH.js";
 import "./chunk-SLB43Q4Y.js";
-import "./chunk-CLFNEVS4.js";
-import "./chunk-2OHRPUO6.js";
+import "./chunk-JMPTS2OR.js";
+import "./chunk-EX32TN2U.js";
 import "./chunk-WNYJYB2X.js";
 import "./chunk-D3JJJAMA.js";
 import "./chunk-64H2USGQ.js";

@@ -5,8 +5,8 @@ import {
   md5sumsName,
   packagePath,
   takeKept
-} from "./chunk-CLFNEVS4.js";
-import "./chunk-2OHRPUO6.js";
+} from "./chunk-JMPTS2OR.js";
+import "./chunk-EX32TN2U.js";
 import "./chunk-WNYJYB2X.js";
 import "./chunk-L3XENWWB.js";
 import "./chunk-WQR6LQPS.js";

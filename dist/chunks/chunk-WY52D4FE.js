@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   formatPlatform,
   formatReference
-} from "./chunk-VRAEDIG3.js";
+} from "./chunk-QKB6RJ5T.js";
 import {
   setOutput
 } from "./chunk-F3BWMWNQ.js";
