@@ -1,5 +1,7 @@
 // Writes src/inputs/action-defaults.generated.ts from action.yml: every input and its default, as the runner passes it.
 // Usage: node scripts/action-defaults.mjs [OUT]   (OUT default src/inputs/action-defaults.generated.ts; npm run build runs it)
+//        node scripts/action-defaults.mjs --env [TOKEN]   prints INPUT_<NAME>=<default> lines, as the runner sets them
+//        for a step given no input (`${{ github.token }}` as TOKEN): the shell benches' step environment
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -42,4 +44,20 @@ export function writeActionDefaults(out = GENERATED) {
   if (!existsSync(out) || readFileSync(out, 'utf8') !== text) writeFileSync(out, text)
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) writeActionDefaults(process.argv[2])
+/** Each input's environment variable as the runner sets it for a step given no input: INPUT_<NAME>=<default>. */
+export function defaultInputEnv(actionYml, token = '') {
+  const inputs = parse(actionYml).inputs ?? {}
+  return Object.entries(inputs).map(([name, spec]) => {
+    const value = spec?.default == null ? '' : String(spec.default).replace('${{ github.token }}', token)
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}=${value}`
+  })
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] === '--env') {
+    for (const line of defaultInputEnv(readFileSync(join(ROOT, 'action.yml'), 'utf8'), process.argv[3])) {
+      if (line.includes('\n')) throw new Error(`an input's default spans lines, which a shell array line cannot hold: ${line}`)
+      console.log(line)
+    }
+  } else writeActionDefaults(process.argv[2])
+}

@@ -285,7 +285,7 @@ describe('a docker-container builder started before the emulators were registere
   // BuildKit v0.13 reads binfmt_misc again whenever it is asked for its platforms (from v0.14 at
   // most every 20 s): asked again after the emulators are registered, this node lists them, so
   // no warning is due, and its RUN steps run under the QEMU registered here. The warning for a
-  // node that does not list them is unit-tested (build-host.test.ts).
+  // node that does not list them is unit-tested (unit/build/host.test.ts).
   it('is asked again once the emulators are registered, and lists them: no warning, and its RUN steps ran under that QEMU', async () => {
     // setup-buildx-action before Archway: the builder's BuildKit looks at binfmt_misc when it starts, and finds no emulator.
     removeQemuEntries()
