@@ -27,11 +27,8 @@ import {
   isAttestation,
   isIndexMediaType,
   isManifestMediaType,
-  limiter,
-  mapLimit,
   mergeStaged,
   mergeSummary,
-  quiet,
   readBlob,
   readJsonBlob,
   readLayoutIndex,
@@ -42,8 +39,6 @@ import {
   renderSummary,
   require_tar_stream,
   saveState,
-  settleAll,
-  settled,
   sortedAnnotations,
   storeOf,
   targetsOf,
@@ -51,7 +46,7 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-UZ5BHJQF.js";
+} from "./chunks/chunk-XEU6JDFB.js";
 import "./chunks/chunk-DZ36BXRR.js";
 import {
   setImageOutputs,
@@ -92,6 +87,13 @@ import {
   lookup,
   qemuRoot
 } from "./chunks/chunk-EX32TN2U.js";
+import {
+  limiter,
+  mapLimit,
+  quiet,
+  settleAll,
+  settled
+} from "./chunks/chunk-WPJLAUQR.js";
 import "./chunks/chunk-WNYJYB2X.js";
 import "./chunks/chunk-64H2USGQ.js";
 import {
@@ -102,12 +104,12 @@ import {
   outputTail,
   run,
   runPiped
-} from "./chunks/chunk-WQR6LQPS.js";
+} from "./chunks/chunk-VWRYO23C.js";
 import {
   digestOf,
   sha256Hex
 } from "./chunks/chunk-UW7OQIEV.js";
-import "./chunks/chunk-BZQWVCNM.js";
+import "./chunks/chunk-UOB4JNN5.js";
 import {
   ArchwayError,
   EnvironmentError,
@@ -673,14 +675,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/emulation/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-6TJV3UOY.js"), import("./chunks/restore-JRLQ6WAF.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-BE7RNDGW.js"), import("./chunks/restore-GE477D6B.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
-      import("./chunks/resolve-F5LSGUIF.js"),
-      import("./chunks/install-Y4TKCAFB.js"),
-      import("./chunks/kept-5F6SJVVG.js"),
+      import("./chunks/resolve-AEFJYVGH.js"),
+      import("./chunks/install-2EKRC44F.js"),
+      import("./chunks/kept-I7FSEIJ6.js"),
       import("./chunks/debian-keys-IFXZVAXQ.js"),
       import("./chunks/download-I7KNPMLT.js")
     ]);

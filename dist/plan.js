@@ -13,7 +13,7 @@ import "./chunks/chunk-WNQVWJY4.js";
 import "./chunks/chunk-WNYJYB2X.js";
 import "./chunks/chunk-64H2USGQ.js";
 import "./chunks/chunk-IR6WKKZB.js";
-import "./chunks/chunk-BZQWVCNM.js";
+import "./chunks/chunk-UOB4JNN5.js";
 import "./chunks/chunk-4GAVUGPR.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 

@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-UZ5BHJQF.js";
+} from "./chunks/chunk-XEU6JDFB.js";
 import "./chunks/chunk-DZ36BXRR.js";
 import {
   ALL_PLATFORMS,
@@ -15,12 +15,13 @@ import {
   warning
 } from "./chunks/chunk-F3BWMWNQ.js";
 import "./chunks/chunk-WNQVWJY4.js";
+import "./chunks/chunk-WPJLAUQR.js";
 import "./chunks/chunk-WNYJYB2X.js";
 import "./chunks/chunk-64H2USGQ.js";
 import "./chunks/chunk-IR6WKKZB.js";
-import "./chunks/chunk-WQR6LQPS.js";
+import "./chunks/chunk-VWRYO23C.js";
 import "./chunks/chunk-UW7OQIEV.js";
-import "./chunks/chunk-BZQWVCNM.js";
+import "./chunks/chunk-UOB4JNN5.js";
 import {
   errorMessage
 } from "./chunks/chunk-4GAVUGPR.js";
@@ -35,21 +36,14 @@ async function run() {
   for (const cache of state?.qemuCaches ?? []) await saveQemuCache(cache);
 }
 async function saveQemuCache(cache) {
-  const [{ available, save }, { completeKept }] = await Promise.all([
-    import("./chunks/actions-cache-6TJV3UOY.js"),
-    import("./chunks/kept-5F6SJVVG.js")
+  const [{ available, save }, { completeEntry }] = await Promise.all([
+    import("./chunks/actions-cache-BE7RNDGW.js"),
+    import("./chunks/kept-I7FSEIJ6.js")
   ]);
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   if (available()) {
     const emulators = emulatorsNeeded(ALL_PLATFORMS, hostDebianArch());
-    for (const dir of cache.paths) {
-      const added = await completeKept(dir, emulators).catch((err) => {
-        warning(`Could not add the other emulators to the QEMU entry to save: ${errorMessage(err)}`);
-        return [];
-      });
-      if (added.length > 0)
-        log.info(`Unpacked ${added.map((e) => `qemu-${e}`).join(", ")} from the .deb into the entry, for the jobs that need them`);
-    }
+    for (const dir of cache.paths) await completeEntry(dir, emulators, log);
   }
   await save([...cache.paths], cache.key, log).catch((err) => warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`));
   for (const path of cache.paths) await rm(path, { recursive: true, force: true }).catch(() => void 0);

@@ -17,7 +17,7 @@ export async function run(): Promise<void> {
 /** Saving the cache never fails a job whose work is done. */
 async function saveQemuCache(cache: NonNullable<PostState['qemuCaches']>[number]): Promise<void> {
   // Loaded only when there is something to save: the cache service client is most of the bundle.
-  const [{ available, save }, { completeKept }] = await Promise.all([
+  const [{ available, save }, { completeEntry }] = await Promise.all([
     import('./emulation/qemu/actions-cache.js'),
     import('./emulation/qemu/kept.js')
   ])
@@ -25,14 +25,7 @@ async function saveQemuCache(cache: NonNullable<PostState['qemuCaches']>[number]
   // The main step unpacked the emulators it needed; the entry keeps every one a job here may need.
   if (available()) {
     const emulators = emulatorsNeeded(ALL_PLATFORMS, hostDebianArch())
-    for (const dir of cache.paths) {
-      const added = await completeKept(dir, emulators).catch(err => {
-        core.warning(`Could not add the other emulators to the QEMU entry to save: ${errorMessage(err)}`)
-        return []
-      })
-      if (added.length > 0)
-        log.info(`Unpacked ${added.map(e => `qemu-${e}`).join(', ')} from the .deb into the entry, for the jobs that need them`)
-    }
+    for (const dir of cache.paths) await completeEntry(dir, emulators, log)
   }
   await save([...cache.paths], cache.key, log).catch(err => core.warning(`Saving QEMU to the Actions cache failed: ${errorMessage(err)}`))
   // The Debian files kept for the entry (src/emulation/qemu/kept.ts) are not needed once it is saved.

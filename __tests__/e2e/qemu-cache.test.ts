@@ -13,7 +13,6 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { gunzipSync, gzipSync } from 'node:zlib'
 import { binfmtSnapshot, interpreterOf, putBackEntries } from '../helpers/binfmt.js'
 import { type Member, memberOf, readEntry, withContent, writeEntry } from '../helpers/cache-entry.js'
 import { azuriteAccount, azuriteStore, type CacheService, startCacheService } from '../helpers/cache-service.js'
@@ -133,9 +132,11 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     const names = files.map(m => m.header.name.replace(/^.*\/tool-cache\/qemu-debian\/[^/]+\//, '')).sort()
     expect(names.filter(n => !n.startsWith('emulators/'))).toEqual([
       'dists/stable/InRelease',
-      'dists/stable/main/binary-amd64/Packages.gz',
+      // Unpacked by the post step, checked by the InRelease's hash of it when restored: nothing to unpack then.
+      'dists/stable/main/binary-amd64/Packages',
       expect.stringMatching(/^pool\/main\/q\/qemu\/qemu-user_.*_amd64\.deb$/)
     ])
+    expect(first.post.log).toContain('Unpacked dists/stable/main/binary-amd64/Packages in the entry')
     // The main step unpacked the one emulator it needed; the post step added the others the .deb holds, for the jobs that need them.
     expect(first.main.log).toMatch(/^Unpacked qemu-aarch64 from the \.deb$/m)
     expect(first.post.log).toMatch(
@@ -202,15 +203,15 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     deb[Math.floor(deb.length / 2)] ^= 0xff
     return { members: withContent(members, '.deb', deb), deb }
   }
-  /** The altered .deb, and a Packages.gz that gives its SHA-256. */
+  /** The altered .deb, and a Packages index that gives its SHA-256. */
   const alterDebAndIndex = (members: Member[]) => {
     const { members: m, deb } = alterDeb(members)
     const genuineDeb = memberOf(members, '.deb').data
-    const text = gunzipSync(memberOf(m, '/Packages.gz').data).toString()
+    const text = memberOf(m, '/binary-amd64/Packages').data.toString()
     const forged = text.replace(`SHA256: ${sha256(genuineDeb)}\n`, `SHA256: ${sha256(deb)}\n`)
     expect(forged).not.toBe(text)
-    const gz = gzipSync(forged)
-    return { members: withContent(m, '/Packages.gz', gz), gz }
+    const index = Buffer.from(forged)
+    return { members: withContent(m, '/binary-amd64/Packages', index), index }
   }
 
   it.each([
@@ -254,16 +255,16 @@ describe('QEMU in the Actions cache, through the cache service', () => {
     [
       'the .deb changed and the Packages index changed to give its SHA-256',
       (m: Member[]) => alterDebAndIndex(m).members,
-      /the Packages index of stable from .*\/dists\/stable\/main\/binary-amd64\/Packages\.gz has SHA-256 [0-9a-f]{64}, but the signed archive index says/
+      /the Packages index of stable from .*\/dists\/stable\/main\/binary-amd64\/Packages has SHA-256 [0-9a-f]{64}, but the signed archive index says/
     ],
     [
       'the .deb, the Packages index and the InRelease’s SHA-256 of it changed to match',
       (members: Member[]) => {
-        const genuineGz = memberOf(members, '/Packages.gz').data
-        const { members: m, gz } = alterDebAndIndex(members)
+        const genuineIndex = memberOf(members, '/binary-amd64/Packages').data
+        const { members: m, index } = alterDebAndIndex(members)
         const text = memberOf(m, '/InRelease').data.toString()
-        const line = (data: Buffer) => `${sha256(data)} ${String(data.length).padStart(8)} main/binary-amd64/Packages.gz`
-        const forged = text.replace(line(genuineGz), line(gz))
+        const line = (data: Buffer) => `${sha256(data)} ${String(data.length).padStart(8)} main/binary-amd64/Packages`
+        const forged = text.replace(`${line(genuineIndex)}\n`, `${line(index)}\n`)
         expect(forged).not.toBe(text)
         return withContent(m, '/InRelease', Buffer.from(forged))
       },

@@ -10,6 +10,7 @@ import * as openpgp from 'openpgp'
 import { sha256Hex } from '../../shared/digest.js'
 import { DownloadError, errorMessage, VerificationError } from '../../shared/errors.js'
 import { run } from '../../shared/exec.js'
+import { readHashed } from '../../shared/hashed-read.js'
 
 /** Downloads a URL to a local file and returns its path. */
 export type Fetcher = (url: string) => Promise<string>
@@ -58,14 +59,16 @@ export function parseRelease(text: string): Release {
  * Parses the stanzas of a Packages index whose `Package` is one of `names`. Scans for
  * them rather than splitting the whole (tens of MB) index.
  */
-export function parsePackages(text: string, names: readonly string[]): PackageStanza[] {
+export function parsePackages(index: Buffer | string, names: readonly string[]): PackageStanza[] {
+  const data = typeof index === 'string' ? Buffer.from(index) : index
   const found: PackageStanza[] = []
   for (const name of names) {
     const needle = `Package: ${name}\n`
-    for (let at = text.startsWith(needle) ? 0 : text.indexOf(`\n${needle}`); at !== -1; at = text.indexOf(`\n${needle}`, at + 1)) {
-      const start = text[at] === '\n' ? at + 1 : at
-      const end = text.indexOf('\n\n', start)
-      const stanza = text.slice(start, end === -1 ? undefined : end)
+    const first = data.subarray(0, needle.length).toString() === needle ? 0 : data.indexOf(`\n${needle}`)
+    for (let at = first; at !== -1; at = data.indexOf(`\n${needle}`, at + 1)) {
+      const start = data[at] === 0x0a ? at + 1 : at
+      const end = data.indexOf('\n\n', start)
+      const stanza = data.toString('utf8', start, end === -1 ? undefined : end)
       const field = (f: string) => new RegExp(`^${f}: *(.*)$`, 'm').exec(stanza)?.[1]?.trim() ?? ''
       found.push({
         package: name,
@@ -125,6 +128,21 @@ export async function fetchVerified(fetch: Fetcher, url: string, expected: Index
   return file
 }
 
+/** An unpacked Packages index, read and checked against its hash on a thread of its own. */
+async function readVerified(fetch: Fetcher, url: string, expected: IndexEntry, alias: string): Promise<Buffer> {
+  const file = await fetchOrExplain(fetch, url, `the Packages index of ${alias}`)
+  try {
+    const { bytes, sha256 } = await readHashed(file)
+    if (sha256 !== expected.sha256)
+      throw new VerificationError(
+        `the Packages index of ${alias} from ${url} has SHA-256 ${sha256}, but the signed archive index says ${expected.sha256}`
+      )
+    return bytes
+  } finally {
+    await rm(file, { force: true })
+  }
+}
+
 export async function fetchOrExplain(fetch: Fetcher, url: string, what: string): Promise<string> {
   try {
     return await fetch(url)
@@ -146,6 +164,11 @@ export interface ArchiveOptions {
   readonly fetch: Fetcher
   readonly now?: Date
   readonly warn?: (message: string) => void
+  /**
+   * The folder keeps the Packages index unpacked, as InRelease lists it too (a kept folder; a
+   * mirror serves only the .gz and the .xz): it is checked by that hash, and nothing is unpacked.
+   */
+  readonly unpackedIndex?: boolean
 }
 
 /** Reads one suite's signed InRelease and the QEMU stanzas of its main Packages index. */
@@ -161,6 +184,9 @@ export async function readSuite(alias: string, names: readonly string[], o: Arch
   const release = parseRelease(signed)
   // As apt does: the signed Suite must be the one asked for, or an old suite's InRelease could stand in for it.
   if (release.suite !== alias) throw new VerificationError(`${base}/InRelease is signed for suite "${release.suite}", not ${alias}`)
+  const unpacked = `main/binary-${o.arch}/Packages`
+  const plain = o.unpackedIndex ? release.files.get(unpacked) : undefined
+  if (plain) return { alias, release, packages: parsePackages(await readVerified(o.fetch, `${base}/${unpacked}`, plain, alias), names) }
   // Packages.gz unpacks in-process several times faster than Packages.xz; backports suites list only the latter.
   const gz = `main/binary-${o.arch}/Packages.gz`
   const path = release.files.has(gz) ? gz : `main/binary-${o.arch}/Packages.xz`
@@ -168,8 +194,9 @@ export async function readSuite(alias: string, names: readonly string[], o: Arch
   if (!entry) throw new VerificationError(`${base}/InRelease lists no SHA-256 for main/binary-${o.arch}/Packages.gz or .xz`)
   const file = await fetchVerified(o.fetch, `${base}/${path}`, entry, `the Packages index of ${alias}`)
   try {
-    const text = path === gz ? gunzipSync(await readFile(file)).toString('utf8') : (await run('xz', ['-dc', file])).stdout
-    return { alias, release, packages: parsePackages(text, names) }
+    // Only the stanzas asked for are decoded: the whole index is tens of MB.
+    const index = path === gz ? gunzipSync(await readFile(file)) : (await run('xz', ['-dc', file])).stdout
+    return { alias, release, packages: parsePackages(index, names) }
   } finally {
     await rm(file, { force: true })
   }

@@ -2,9 +2,11 @@
 import { createHash } from 'node:crypto'
 import { chmod, copyFile, lstat, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { sha256Hex as sha256 } from '../../shared/digest.js'
+import { settleAll } from '../../shared/concurrency.js'
+import { sha256Hex } from '../../shared/digest.js'
 import { parseElf } from '../../shared/elf.js'
 import { VerificationError } from '../../shared/errors.js'
+import { readHashed } from '../../shared/hashed-read.js'
 import { type Fetcher, fetchOrExplain } from './archive.js'
 import { extractFromDeb, readMd5sums } from './deb.js'
 import type { QemuPackage } from './resolve.js'
@@ -34,6 +36,24 @@ export interface InstallOptions {
    * verified .deb's `md5sums` gives its path matches, instead of unpacking the .deb again.
    */
   readonly keptEmulators?: string
+  /** The .deb at `url`, already being read and hashed (a restore starts it beside the index's check). */
+  readonly deb?: { readonly url: string; readonly read: Promise<ReadDeb> }
+}
+
+/** A .deb's bytes and their SHA-256: what is checked is what is unpacked. */
+export interface ReadDeb {
+  readonly bytes: Buffer
+  readonly sha256: string
+}
+
+/** Fetches a .deb, read and hashed on a thread of its own. */
+export async function readDeb(fetch: Fetcher, url: string, what: string): Promise<ReadDeb> {
+  const file = await fetchOrExplain(fetch, url, what)
+  try {
+    return await readHashed(file)
+  } finally {
+    await rm(file, { force: true })
+  }
 }
 
 /** What an install did: the entry, and which of its emulators were unpacked from the .deb and which taken from a kept folder. */
@@ -69,10 +89,8 @@ export async function install(pkg: QemuPackage, o: InstallOptions, into?: Instal
   await mkdir(qemuRoot(o.toolCache), { recursive: true })
   const work = await mkdtemp(join(qemuRoot(o.toolCache), '.work-'))
   try {
-    const debFile = await fetchOrExplain(o.fetch, url, `${pkg.package} ${pkg.debianVersion}`)
-    const deb = await readFile(debFile)
-    await rm(debFile, { force: true })
-    const debSha256 = sha256(deb)
+    const what = `${pkg.package} ${pkg.debianVersion}`
+    const { bytes: deb, sha256: debSha256 } = await (o.deb?.url === url ? o.deb.read : readDeb(o.fetch, url, what))
     if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
       throw new VerificationError(
         `${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`
@@ -90,26 +108,27 @@ export async function install(pkg: QemuPackage, o: InstallOptions, into?: Instal
     const kept = holds && o.keptEmulators ? await takeKept(sums, paths, o.keptEmulators, unpackedDir) : new Map<string, string>()
     const toUnpack = paths.filter(path => !kept.has(path))
     const unpacked = toUnpack.length > 0 ? await extractFromDeb(deb, toUnpack, unpackedDir, work) : []
-    const binaries: Record<string, string> = {}
-    for (const e of o.emulators) {
-      const from = packagePath(pkg, e)
-      if (!kept.has(from) && !unpacked.includes(from)) continue
-      const data = await readFile(join(unpackedDir, from))
-      // A kept emulator's bytes, as installed, must have the MD5 the .deb's md5sums give its path.
-      const md5 = kept.get(from)
-      const actual = md5 && createHash('md5').update(data).digest('hex')
-      if (md5 && actual !== md5)
-        throw new VerificationError(`the kept qemu-${e} has MD5 ${actual}, but the md5sums of the verified .deb give ${from} ${md5}`)
-      const elf = parseElf(data.subarray(0, 64 * 1024))
-      if (!elf || elf.dynamic)
-        throw new VerificationError(
-          `${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`
-        )
-      const to = join(staged, `qemu-${e}`)
-      await rename(join(unpackedDir, from), to)
-      await chmod(to, 0o755)
-      binaries[e] = sha256(data)
-    }
+    const staging = o.emulators
+      .filter(e => kept.has(packagePath(pkg, e)) || unpacked.includes(packagePath(pkg, e)))
+      .map(async e => {
+        const from = packagePath(pkg, e)
+        const data = await readFile(join(unpackedDir, from))
+        // A kept emulator's bytes, as installed, must have the MD5 the .deb's md5sums give its path.
+        const md5 = kept.get(from)
+        const actual = md5 && createHash('md5').update(data).digest('hex')
+        if (md5 && actual !== md5)
+          throw new VerificationError(`the kept qemu-${e} has MD5 ${actual}, but the md5sums of the verified .deb give ${from} ${md5}`)
+        const elf = parseElf(data.subarray(0, 64 * 1024))
+        if (!elf || elf.dynamic)
+          throw new VerificationError(
+            `${from} in ${url} is not a statically linked ELF program; it cannot serve as a binfmt_misc interpreter for containers`
+          )
+        const to = join(staged, `qemu-${e}`)
+        await rename(join(unpackedDir, from), to)
+        await chmod(to, 0o755)
+        return [e, sha256Hex(data)] as const
+      })
+    const binaries: Record<string, string> = Object.fromEntries(await settleAll(staging))
     const manifest = { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries, ...(holds ? { holds } : {}) }
     const installed = await commit(staged, o.toolCache, manifest, o.runnerArch, into)
     const name = (path: string) => basename(path).replace(/^qemu-|-static$/g, '')

@@ -4,9 +4,11 @@
  * holds, so that a restored QEMU is checked along the same chain as a download.
  */
 import { constants } from 'node:fs'
-import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { VerificationError } from '../../shared/errors.js'
+import { gunzipSync } from 'node:zlib'
+import { errorMessage, VerificationError } from '../../shared/errors.js'
+import { run } from '../../shared/exec.js'
 import { runnerTemp } from '../../shared/runner-temp.js'
 import { type ArchiveOptions, type Fetcher, readSuite } from './archive.js'
 import { extractFromDeb, readMd5sums } from './deb.js'
@@ -135,11 +137,76 @@ export async function readKept(
 ): Promise<QemuPackage | undefined> {
   const alias = keptSuite(await readdir(join(dir, 'dists')).catch(() => []), query)
   if (!alias) return undefined
-  const suite = await readSuite(alias, PACKAGE_NAMES, { ...o, mirror: dir, fetch: keptFetcher })
+  const index = join(dir, 'dists', alias, 'main', `binary-${o.arch}`, 'Packages')
+  const unpackedIndex = await lstat(index).then(
+    s => s.isFile(),
+    () => false
+  )
+  const suite = await readSuite(alias, PACKAGE_NAMES, { ...o, mirror: dir, fetch: keptFetcher, unpackedIndex })
   const chosen = choose(query, staticPackage(suite))
   if (!chosen) throw new VerificationError(`the signed index of ${alias} it holds has no QEMU that fits qemu-version ${query.text}`)
   warnIfExpired(chosen, suite.release, o)
   return chosen
+}
+
+/**
+ * A kept folder made ready to be saved as an Actions cache entry: every emulator of `emulators`
+ * its .deb holds (completeKept) and its Packages index unpacked (unpackKeptIndex). Neither fails
+ * the post step: the entry is saved as it is, with a warning.
+ */
+export async function completeEntry(
+  dir: string,
+  emulators: readonly string[],
+  log: { warning(m: string): void; info(m: string): void }
+): Promise<void> {
+  const added = await completeKept(dir, emulators).catch(err => {
+    log.warning(`Could not add the other emulators to the QEMU entry to save: ${errorMessage(err)}`)
+    return []
+  })
+  if (added.length > 0)
+    log.info(`Unpacked ${added.map(e => `qemu-${e}`).join(', ')} from the .deb into the entry, for the jobs that need them`)
+  const indexes = await unpackKeptIndex(dir).catch(err => {
+    log.warning(`Could not unpack the Packages index of the QEMU entry to save: ${errorMessage(err)}`)
+    return []
+  })
+  if (indexes.length > 0) log.info(`Unpacked ${indexes.join(', ')} in the entry, checked by its own hash in the InRelease when restored`)
+}
+
+/**
+ * Unpacks the Packages index of a kept folder in place of its .gz or .xz, where the InRelease
+ * lists the unpacked index too (Debian's do): a restore then checks it by that hash with nothing
+ * to unpack, and the Actions cache compresses it better than the .gz. What the post step does
+ * before it saves the entry; returns the indexes unpacked.
+ */
+export async function unpackKeptIndex(dir: string): Promise<string[]> {
+  const done: string[] = []
+  for (const alias of await readdir(join(dir, 'dists')).catch(() => [])) {
+    const inRelease = await readFile(join(dir, 'dists', alias, 'InRelease'), 'utf8').catch(() => '')
+    const main = join(dir, 'dists', alias, 'main')
+    for (const arch of await readdir(main).catch(() => [])) {
+      const unpacked = `main/${arch}/Packages`
+      if (!inRelease.split(/\r?\n/).some(line => line.endsWith(` ${unpacked}`))) continue
+      const files = await readdir(join(main, arch))
+      const packed = ['Packages.gz', 'Packages.xz'].find(f => files.includes(f))
+      if (!packed) continue
+      const from = join(main, arch, packed)
+      const bytes = packed.endsWith('.gz') ? gunzipSync(await readFile(from)) : await xzDecompressed(from)
+      await writeFile(join(main, arch, 'Packages'), bytes)
+      await rm(from)
+      done.push(join('dists', alias, unpacked))
+    }
+  }
+  return done
+}
+
+async function xzDecompressed(file: string): Promise<Buffer> {
+  return Buffer.from((await run('xz', ['-dc', file])).stdout)
+}
+
+/** The path of the one .deb a kept folder holds (`<dir>/pool/...`); undefined when it holds none or several. */
+export async function keptDebPath(dir: string): Promise<string | undefined> {
+  const debs = (await readdir(join(dir, 'pool'), { recursive: true }).catch(() => [])).filter(f => f.endsWith('.deb'))
+  return debs.length === 1 ? `${dir}/pool/${debs[0]}` : undefined
 }
 
 /**
@@ -150,9 +217,9 @@ export async function readKept(
  * the emulators added.
  */
 export async function completeKept(dir: string, emulators: readonly string[]): Promise<string[]> {
-  const debs = (await readdir(join(dir, 'pool'), { recursive: true }).catch(() => [])).filter(f => f.endsWith('.deb'))
-  if (debs.length !== 1) return []
-  const deb = await readFile(join(dir, 'pool', debs[0]))
+  const path = await keptDebPath(dir)
+  if (!path) return []
+  const deb = await readFile(path)
   const scratch = await mkdtemp(join(runnerTemp(), 'archway-kept-'))
   try {
     const sums = await readMd5sums(deb, scratch)

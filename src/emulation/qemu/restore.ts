@@ -4,10 +4,11 @@
  * as after a download. An entry that fails is refused in one warning line, and nothing of it is used.
  */
 import { rm } from 'node:fs/promises'
+import { quiet } from '../../shared/concurrency.js'
 import { errorMessage, VerificationError } from '../../shared/errors.js'
 import type { CacheLog } from './actions-cache.js'
-import { ensureInstalled, type InstallOptions } from './install.js'
-import { keptEmulatorsDir, keptFetcher, readKept } from './kept.js'
+import { ensureInstalled, type InstallOptions, type ReadDeb, readDeb } from './install.js'
+import { keptDebPath, keptEmulatorsDir, keptFetcher, readKept } from './kept.js'
 import type { QemuQuery } from './query.js'
 import { discardWrittenSince, type Installed, snapshot } from './toolcache.js'
 
@@ -40,6 +41,8 @@ export async function restoreQemu(o: RestoreOptions): Promise<Restored> {
     }
     if (written.length > 0)
       throw new VerificationError(`it wrote into the tool cache's qemu folder (${list(written)}), which a genuine entry never does`)
+    // The .deb is read and hashed while the index is checked; the installer compares that hash with the index's.
+    const deb = await keptDeb(o.dir)
     const pkg = await readKept(o.dir, o.query, { arch: o.runnerArch, keys: o.keys, now: o.now, warn: m => o.log.warning(m) })
     if (!pkg) {
       o.log.info(
@@ -51,7 +54,8 @@ export async function restoreQemu(o: RestoreOptions): Promise<Restored> {
       ...o,
       fetch: keptFetcher,
       from: o.dir,
-      keptEmulators: keptEmulatorsDir(o.dir)
+      keptEmulators: keptEmulatorsDir(o.dir),
+      deb
     })
     const how = [
       taken.length > 0 ? `${emulatorList(taken)} it keeps by the MD5 the .deb's md5sums give` : '',
@@ -69,6 +73,12 @@ export async function restoreQemu(o: RestoreOptions): Promise<Restored> {
   } finally {
     await rm(o.dir, { recursive: true, force: true })
   }
+}
+
+/** The one .deb an entry keeps, being read and hashed; undefined when it keeps none or several (the installer then reads the one the index names). */
+async function keptDeb(dir: string): Promise<{ url: string; read: Promise<ReadDeb> } | undefined> {
+  const url = await keptDebPath(dir)
+  return url ? { url, read: quiet(readDeb(keptFetcher, url, 'the kept .deb')) } : undefined
 }
 
 const emulatorList = (names: readonly string[]) => names.map(n => `qemu-${n}`).join(', ')

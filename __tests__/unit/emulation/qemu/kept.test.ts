@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { download } from '../../../../src/emulation/qemu/download.js'
 import { install } from '../../../../src/emulation/qemu/install.js'
-import { completeKept, keeper, keptDir, keptSuite } from '../../../../src/emulation/qemu/kept.js'
+import { completeKept, keeper, keptDir, keptSuite, unpackKeptIndex } from '../../../../src/emulation/qemu/kept.js'
 import { parseQemuQuery, type QemuQuery } from '../../../../src/emulation/qemu/query.js'
 import { resolveQemu } from '../../../../src/emulation/qemu/resolve.js'
 import { type Restored, restoreQemu } from '../../../../src/emulation/qemu/restore.js'
@@ -59,6 +59,7 @@ let lines: { warning: string[]; info: string[] }
 let installed: Installed
 
 const STABLE_PACKAGES = 'dists/stable/main/binary-amd64/Packages.gz'
+const UNPACKED_PACKAGES = 'dists/stable/main/binary-amd64/Packages'
 const debPath = () => archive.deb('qemu-user', TRIXIE).filename
 
 beforeAll(async () => {
@@ -270,6 +271,51 @@ describe('QEMU restored from an Actions cache entry', () => {
     expect(await completeKept(dir, ['aarch64', 's390x'])).toEqual([])
     await rm(dir, { recursive: true })
     expect(await readdir(process.env.RUNNER_TEMP as string)).toEqual([])
+  })
+
+  it('is saved with its Packages index unpacked, as the InRelease lists it too: a restore checks it by that hash and unpacks nothing', async () => {
+    const dir = join(root, 'to-save')
+    await cp(genuine, dir, { recursive: true })
+    expect(await unpackKeptIndex(dir)).toEqual(['dists/stable/main/binary-amd64/Packages'])
+    expect(await files(dir)).toEqual((await files(genuine)).map(f => (f === STABLE_PACKAGES ? UNPACKED_PACKAGES : f)).sort())
+    expect(await readFile(join(dir, UNPACKED_PACKAGES), 'utf8')).toBe(archive.packages.get('stable')!.text)
+    // Unpacked already: nothing to do.
+    expect(await unpackKeptIndex(dir)).toEqual([])
+    const installed = installedOf(await restoreFrom(d => cp(dir, d, { recursive: true })))
+    expect(installed.debSha256).toBe(archive.deb('qemu-user', TRIXIE).sha256)
+    expect(lines.warning).toEqual([])
+    await rm(dir, { recursive: true })
+  })
+
+  it('keeps the .gz where the InRelease does not list the unpacked index', async () => {
+    const dir = join(root, 'to-save-unlisted')
+    await cp(genuine, dir, { recursive: true })
+    const inRelease = join(dir, 'dists/stable/InRelease')
+    await writeFile(inRelease, (await readFile(inRelease, 'utf8')).replace(/^ .* main\/binary-amd64\/Packages\r?\n/gm, ''))
+    expect(await unpackKeptIndex(dir)).toEqual([])
+    expect(await files(dir)).toEqual(await files(genuine))
+    await rm(dir, { recursive: true })
+  })
+
+  it('refuses an entry whose unpacked Packages index was changed to vouch for a changed .deb', async () => {
+    const restored = await restoreFrom(
+      tampered(async dir => {
+        await unpackKeptIndex(dir)
+        const deb = await alterDeb(dir)
+        const file = join(dir, UNPACKED_PACKAGES)
+        const text = await readFile(file, 'utf8')
+        const forged = text.replace(archive.deb('qemu-user', TRIXIE).sha256, sha256Hex(deb))
+        expect(forged).not.toBe(text)
+        await writeFile(file, forged)
+      })
+    )
+    expect(restored).toEqual({ state: 'refused' })
+    expect(lines.warning).toEqual([
+      expect.stringMatching(
+        /the Packages index of stable from .*\/dists\/stable\/main\/binary-amd64\/Packages has SHA-256 [0-9a-f]{64}, but the signed archive index says/
+      )
+    ])
+    expect(await files(join(toolCache, 'qemu'))).toEqual([])
   })
 
   it.each([

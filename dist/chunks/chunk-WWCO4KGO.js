@@ -7,7 +7,7 @@ import {
   md5sumsName,
   packagePath,
   readMd5sums
-} from "./chunk-JMPTS2OR.js";
+} from "./chunk-G4DVGWAL.js";
 import {
   binaryPath
 } from "./chunk-EX32TN2U.js";
@@ -18,18 +18,23 @@ import {
   staticPackage,
   suitesFor,
   warnIfExpired
-} from "./chunk-D3JJJAMA.js";
+} from "./chunk-G3PNUABC.js";
 import {
   readSuite
-} from "./chunk-L3XENWWB.js";
+} from "./chunk-MYKXMKJ6.js";
 import {
-  VerificationError
+  run
+} from "./chunk-VWRYO23C.js";
+import {
+  VerificationError,
+  errorMessage
 } from "./chunk-4GAVUGPR.js";
 
 // src/emulation/qemu/kept.ts
 import { constants } from "node:fs";
-import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { gunzipSync } from "node:zlib";
 function keptDir(toolCache, key) {
   return join(toolCache, "qemu-debian", key.replace(/:/g, "%3a"));
 }
@@ -100,32 +105,77 @@ function keptSuite(suites, query) {
 async function readKept(dir, query, o) {
   const alias = keptSuite(await readdir(join(dir, "dists")).catch(() => []), query);
   if (!alias) return void 0;
-  const suite = await readSuite(alias, PACKAGE_NAMES, { ...o, mirror: dir, fetch: keptFetcher });
+  const index = join(dir, "dists", alias, "main", `binary-${o.arch}`, "Packages");
+  const unpackedIndex = await lstat(index).then(
+    (s) => s.isFile(),
+    () => false
+  );
+  const suite = await readSuite(alias, PACKAGE_NAMES, { ...o, mirror: dir, fetch: keptFetcher, unpackedIndex });
   const chosen = choose(query, staticPackage(suite));
   if (!chosen) throw new VerificationError(`the signed index of ${alias} it holds has no QEMU that fits qemu-version ${query.text}`);
   warnIfExpired(chosen, suite.release, o);
   return chosen;
 }
-async function completeKept(dir, emulators) {
+async function completeEntry(dir, emulators, log) {
+  const added = await completeKept(dir, emulators).catch((err) => {
+    log.warning(`Could not add the other emulators to the QEMU entry to save: ${errorMessage(err)}`);
+    return [];
+  });
+  if (added.length > 0)
+    log.info(`Unpacked ${added.map((e) => `qemu-${e}`).join(", ")} from the .deb into the entry, for the jobs that need them`);
+  const indexes = await unpackKeptIndex(dir).catch((err) => {
+    log.warning(`Could not unpack the Packages index of the QEMU entry to save: ${errorMessage(err)}`);
+    return [];
+  });
+  if (indexes.length > 0) log.info(`Unpacked ${indexes.join(", ")} in the entry, checked by its own hash in the InRelease when restored`);
+}
+async function unpackKeptIndex(dir) {
+  const done = [];
+  for (const alias of await readdir(join(dir, "dists")).catch(() => [])) {
+    const inRelease = await readFile(join(dir, "dists", alias, "InRelease"), "utf8").catch(() => "");
+    const main = join(dir, "dists", alias, "main");
+    for (const arch of await readdir(main).catch(() => [])) {
+      const unpacked = `main/${arch}/Packages`;
+      if (!inRelease.split(/\r?\n/).some((line) => line.endsWith(` ${unpacked}`))) continue;
+      const files = await readdir(join(main, arch));
+      const packed = ["Packages.gz", "Packages.xz"].find((f) => files.includes(f));
+      if (!packed) continue;
+      const from = join(main, arch, packed);
+      const bytes = packed.endsWith(".gz") ? gunzipSync(await readFile(from)) : await xzDecompressed(from);
+      await writeFile(join(main, arch, "Packages"), bytes);
+      await rm(from);
+      done.push(join("dists", alias, unpacked));
+    }
+  }
+  return done;
+}
+async function xzDecompressed(file) {
+  return Buffer.from((await run("xz", ["-dc", file])).stdout);
+}
+async function keptDebPath(dir) {
   const debs = (await readdir(join(dir, "pool"), { recursive: true }).catch(() => [])).filter((f) => f.endsWith(".deb"));
-  if (debs.length !== 1) return [];
-  const deb = await readFile(join(dir, "pool", debs[0]));
+  return debs.length === 1 ? `${dir}/pool/${debs[0]}` : void 0;
+}
+async function completeKept(dir, emulators) {
+  const path = await keptDebPath(dir);
+  if (!path) return [];
+  const deb = await readFile(path);
   const scratch = await mkdtemp(join(runnerTemp(), "archway-kept-"));
   try {
     const sums = await readMd5sums(deb, scratch);
     const kept = new Set(await readdir(keptEmulatorsDir(dir)).catch(() => []));
     const wanted = /* @__PURE__ */ new Map();
     for (const e of emulators) {
-      const path = LAYOUTS.map((layout) => packagePath({ layout }, e)).find((p) => sums.has(md5sumsName(p)));
-      if (path && !kept.has(`qemu-${e}`)) wanted.set(path, e);
+      const path2 = LAYOUTS.map((layout) => packagePath({ layout }, e)).find((p) => sums.has(md5sumsName(p)));
+      if (path2 && !kept.has(`qemu-${e}`)) wanted.set(path2, e);
     }
     if (wanted.size === 0) return [];
     const out = join(scratch, "out");
     await mkdir(out);
     const got = await extractFromDeb(deb, [...wanted.keys()], out, scratch);
     await mkdir(keptEmulatorsDir(dir), { recursive: true });
-    for (const path of got) await rename(join(out, path), join(keptEmulatorsDir(dir), `qemu-${wanted.get(path)}`));
-    return got.map((path) => wanted.get(path));
+    for (const path2 of got) await rename(join(out, path2), join(keptEmulatorsDir(dir), `qemu-${wanted.get(path2)}`));
+    return got.map((path2) => wanted.get(path2));
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -138,5 +188,8 @@ export {
   keptFetcher,
   keptSuite,
   readKept,
+  completeEntry,
+  unpackKeptIndex,
+  keptDebPath,
   completeKept
 };

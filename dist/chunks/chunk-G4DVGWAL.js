@@ -6,14 +6,18 @@ import {
   qemuRoot
 } from "./chunk-EX32TN2U.js";
 import {
+  settleAll
+} from "./chunk-WPJLAUQR.js";
+import {
   parseElf
 } from "./chunk-WNYJYB2X.js";
 import {
-  fetchOrExplain
-} from "./chunk-L3XENWWB.js";
+  fetchOrExplain,
+  readHashed
+} from "./chunk-MYKXMKJ6.js";
 import {
   run
-} from "./chunk-WQR6LQPS.js";
+} from "./chunk-VWRYO23C.js";
 import {
   sha256Hex
 } from "./chunk-UW7OQIEV.js";
@@ -93,6 +97,14 @@ function packagePath(pkg, emulator) {
   return pkg.layout === "static-suffix" ? `./usr/bin/qemu-${emulator}-static` : `./usr/bin/qemu-${emulator}`;
 }
 var md5sumsName = (path) => path.replace(/^\.\//, "");
+async function readDeb(fetch, url, what) {
+  const file = await fetchOrExplain(fetch, url, what);
+  try {
+    return await readHashed(file);
+  } finally {
+    await rm(file, { force: true });
+  }
+}
 async function ensureInstalled(pkg, o) {
   const existing = await lookup(o.toolCache, pkg.debianVersion, o.runnerArch, o.needed);
   const same = (existing.state === "ok" || existing.state === "partial") && existing.installed.debSha256 === pkg.sha256;
@@ -105,10 +117,8 @@ async function install(pkg, o, into) {
   await mkdir(qemuRoot(o.toolCache), { recursive: true });
   const work = await mkdtemp(join2(qemuRoot(o.toolCache), ".work-"));
   try {
-    const debFile = await fetchOrExplain(o.fetch, url, `${pkg.package} ${pkg.debianVersion}`);
-    const deb = await readFile(debFile);
-    await rm(debFile, { force: true });
-    const debSha256 = sha256Hex(deb);
+    const what = `${pkg.package} ${pkg.debianVersion}`;
+    const { bytes: deb, sha256: debSha256 } = await (o.deb?.url === url ? o.deb.read : readDeb(o.fetch, url, what));
     if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
       throw new VerificationError(
         `${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`
@@ -126,10 +136,8 @@ async function install(pkg, o, into) {
     const kept = holds && o.keptEmulators ? await takeKept(sums, paths, o.keptEmulators, unpackedDir) : /* @__PURE__ */ new Map();
     const toUnpack = paths.filter((path) => !kept.has(path));
     const unpacked = toUnpack.length > 0 ? await extractFromDeb(deb, toUnpack, unpackedDir, work) : [];
-    const binaries = {};
-    for (const e of o.emulators) {
+    const staging = o.emulators.filter((e) => kept.has(packagePath(pkg, e)) || unpacked.includes(packagePath(pkg, e))).map(async (e) => {
       const from = packagePath(pkg, e);
-      if (!kept.has(from) && !unpacked.includes(from)) continue;
       const data = await readFile(join2(unpackedDir, from));
       const md5 = kept.get(from);
       const actual = md5 && createHash("md5").update(data).digest("hex");
@@ -143,8 +151,9 @@ async function install(pkg, o, into) {
       const to = join2(staged, `qemu-${e}`);
       await rename(join2(unpackedDir, from), to);
       await chmod(to, 493);
-      binaries[e] = sha256Hex(data);
-    }
+      return [e, sha256Hex(data)];
+    });
+    const binaries = Object.fromEntries(await settleAll(staging));
     const manifest = { ...pkg, debSha256, url: `${o.mirror}/${pkg.filename}`, binaries, ...holds ? { holds } : {} };
     const installed = await commit(staged, o.toolCache, manifest, o.runnerArch, into);
     const name = (path) => basename(path).replace(/^qemu-|-static$/g, "");
@@ -176,6 +185,7 @@ export {
   extractFromDeb,
   packagePath,
   md5sumsName,
+  readDeb,
   ensureInstalled,
   install,
   takeKept

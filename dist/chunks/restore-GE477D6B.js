@@ -1,25 +1,30 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
+  keptDebPath,
   keptEmulatorsDir,
   keptFetcher,
   readKept
-} from "./chunk-7X3K5YOH.js";
+} from "./chunk-WWCO4KGO.js";
 import "./chunk-SLB43Q4Y.js";
 import {
-  ensureInstalled
-} from "./chunk-JMPTS2OR.js";
+  ensureInstalled,
+  readDeb
+} from "./chunk-G4DVGWAL.js";
 import {
   discardWrittenSince,
   snapshot
 } from "./chunk-EX32TN2U.js";
+import {
+  quiet
+} from "./chunk-WPJLAUQR.js";
 import "./chunk-WNYJYB2X.js";
-import "./chunk-D3JJJAMA.js";
+import "./chunk-G3PNUABC.js";
 import "./chunk-64H2USGQ.js";
 import "./chunk-IR6WKKZB.js";
-import "./chunk-L3XENWWB.js";
-import "./chunk-WQR6LQPS.js";
+import "./chunk-MYKXMKJ6.js";
+import "./chunk-VWRYO23C.js";
 import "./chunk-UW7OQIEV.js";
-import "./chunk-BZQWVCNM.js";
+import "./chunk-UOB4JNN5.js";
 import {
   VerificationError,
   errorMessage
@@ -40,6 +45,7 @@ async function restoreQemu(o) {
     }
     if (written.length > 0)
       throw new VerificationError(`it wrote into the tool cache's qemu folder (${list(written)}), which a genuine entry never does`);
+    const deb = await keptDeb(o.dir);
     const pkg = await readKept(o.dir, o.query, { arch: o.runnerArch, keys: o.keys, now: o.now, warn: (m) => o.log.warning(m) });
     if (!pkg) {
       o.log.info(
@@ -51,7 +57,8 @@ async function restoreQemu(o) {
       ...o,
       fetch: keptFetcher,
       from: o.dir,
-      keptEmulators: keptEmulatorsDir(o.dir)
+      keptEmulators: keptEmulatorsDir(o.dir),
+      deb
     });
     const how = [
       taken.length > 0 ? `${emulatorList(taken)} it keeps by the MD5 the .deb's md5sums give` : "",
@@ -69,6 +76,10 @@ async function restoreQemu(o) {
   } finally {
     await rm(o.dir, { recursive: true, force: true });
   }
+}
+async function keptDeb(dir) {
+  const url = await keptDebPath(dir);
+  return url ? { url, read: quiet(readDeb(keptFetcher, url, "the kept .deb")) } : void 0;
 }
 var emulatorList = (names) => names.map((n) => `qemu-${n}`).join(", ");
 function list(paths) {

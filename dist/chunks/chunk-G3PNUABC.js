@@ -8,7 +8,7 @@ import {
 } from "./chunk-IR6WKKZB.js";
 import {
   readSuite
-} from "./chunk-L3XENWWB.js";
+} from "./chunk-MYKXMKJ6.js";
 import {
   InputError
 } from "./chunk-4GAVUGPR.js";

@@ -1,7 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   getExecOutput
-} from "./chunk-BZQWVCNM.js";
+} from "./chunk-UOB4JNN5.js";
 import {
   ArchwayError,
   oneLine

@@ -56,6 +56,9 @@ import {
   summary
 } from "./chunk-F3BWMWNQ.js";
 import {
+  mapLimit
+} from "./chunk-WPJLAUQR.js";
+import {
   EM,
   armArchLevel,
   armEabiVersion,
@@ -69,7 +72,7 @@ import {
   CommandError,
   outputTail,
   run
-} from "./chunk-WQR6LQPS.js";
+} from "./chunk-VWRYO23C.js";
 import {
   digestOf,
   sha256Hex
@@ -4594,50 +4597,6 @@ async function createEntry(access, key, content) {
   return "created";
 }
 
-// src/shared/concurrency.ts
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-function limiter(limit) {
-  let running = 0;
-  const waiting = [];
-  return async (task) => {
-    if (running < limit) running++;
-    else await new Promise((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-async function settleAll(promises) {
-  const settled2 = await Promise.allSettled(promises);
-  const failed = settled2.find((s) => s.status === "rejected");
-  if (failed) throw failed.reason;
-  return settled2.map((s) => s.value);
-}
-var settled = (p) => p.then(
-  (value) => ({ status: "fulfilled", value }),
-  (reason) => ({ status: "rejected", reason })
-);
-function quiet(promise) {
-  promise.catch(() => {
-  });
-  return promise;
-}
-
 // src/coordination/records.ts
 function releaseKey(runId, tags, platforms) {
   const what = `${[...tags].sort().join(",")}
@@ -5138,10 +5097,10 @@ async function send2(request, options = {}) {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const readTimeoutMs = options.readTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    let settled2 = false;
+    let settled = false;
     const finish = (err2, res) => {
-      if (settled2) return;
-      settled2 = true;
+      if (settled) return;
+      settled = true;
       clearTimeout(connectTimer);
       if (err2) reject(err2);
       else resolve(res);
@@ -5989,11 +5948,6 @@ export {
   sortedAnnotations,
   buildIndex,
   indexNotes,
-  mapLimit,
-  limiter,
-  settleAll,
-  settled,
-  quiet,
   releaseKey,
   attemptOf,
   chooseStore,

@@ -25,7 +25,7 @@ import {
   mkdirP,
   rmRF,
   which
-} from "./chunk-BZQWVCNM.js";
+} from "./chunk-UOB4JNN5.js";
 import {
   errorMessage
 } from "./chunk-4GAVUGPR.js";

@@ -4,14 +4,16 @@ import {
   install,
   md5sumsName,
   packagePath,
+  readDeb,
   takeKept
-} from "./chunk-JMPTS2OR.js";
+} from "./chunk-G4DVGWAL.js";
 import "./chunk-EX32TN2U.js";
+import "./chunk-WPJLAUQR.js";
 import "./chunk-WNYJYB2X.js";
-import "./chunk-L3XENWWB.js";
-import "./chunk-WQR6LQPS.js";
+import "./chunk-MYKXMKJ6.js";
+import "./chunk-VWRYO23C.js";
 import "./chunk-UW7OQIEV.js";
-import "./chunk-BZQWVCNM.js";
+import "./chunk-UOB4JNN5.js";
 import "./chunk-4GAVUGPR.js";
 import "./chunk-QFDZJLFJ.js";
 export {
@@ -19,5 +21,6 @@ export {
   install,
   md5sumsName,
   packagePath,
+  readDeb,
   takeKept
 };

@@ -1,7 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   run
-} from "./chunk-WQR6LQPS.js";
+} from "./chunk-VWRYO23C.js";
 import {
   sha256Hex
 } from "./chunk-UW7OQIEV.js";
@@ -10,6 +10,29 @@ import {
   VerificationError,
   errorMessage
 } from "./chunk-4GAVUGPR.js";
+
+// src/shared/hashed-read.ts
+import { Worker } from "node:worker_threads";
+var WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { readFileSync } = require('node:fs')
+const { createHash } = require('node:crypto')
+const bytes = readFileSync(workerData.path)
+const sha256 = createHash('sha256').update(bytes).digest('hex')
+const md5 = workerData.md5 ? createHash('md5').update(bytes).digest('hex') : undefined
+parentPort.postMessage({ sha256, md5, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.length }, [bytes.buffer])
+`;
+function readHashed(path, o = {}) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { eval: true, workerData: { path, md5: o.md5 === true } });
+    worker.once(
+      "message",
+      (m) => resolve({ bytes: Buffer.from(m.buffer, m.offset, m.length), sha256: m.sha256, md5: m.md5 })
+    );
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the hashing thread for ${path} exited with code ${code} before it answered`)));
+  });
+}
 
 // src/emulation/qemu/archive.ts
 import { readFile, rm } from "node:fs/promises";
@@ -8070,10 +8093,10 @@ function newS2KFromConfig(config2) {
 }
 var require$1 = createRequire("/");
 var _a;
-var Worker;
+var Worker2;
 var isMarkedAsUntransferable;
 try {
-  _a = require$1("worker_threads"), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable;
+  _a = require$1("worker_threads"), Worker2 = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable;
 } catch (e) {
 }
 var u8 = Uint8Array;
@@ -25542,17 +25565,19 @@ function parseRelease(text) {
   }
   return { suite: field("Suite") ?? "", codename: field("Codename") ?? "", date: date("Date"), validUntil: date("Valid-Until"), files };
 }
-function parsePackages(text, names) {
+function parsePackages(index2, names) {
+  const data = typeof index2 === "string" ? Buffer.from(index2) : index2;
   const found = [];
   for (const name of names) {
     const needle = `Package: ${name}
 `;
-    for (let at = text.startsWith(needle) ? 0 : text.indexOf(`
-${needle}`); at !== -1; at = text.indexOf(`
+    const first = data.subarray(0, needle.length).toString() === needle ? 0 : data.indexOf(`
+${needle}`);
+    for (let at = first; at !== -1; at = data.indexOf(`
 ${needle}`, at + 1)) {
-      const start = text[at] === "\n" ? at + 1 : at;
-      const end = text.indexOf("\n\n", start);
-      const stanza = text.slice(start, end === -1 ? void 0 : end);
+      const start = data[at] === 10 ? at + 1 : at;
+      const end = data.indexOf("\n\n", start);
+      const stanza = data.toString("utf8", start, end === -1 ? void 0 : end);
       const field = (f) => new RegExp(`^${f}: *(.*)$`, "m").exec(stanza)?.[1]?.trim() ?? "";
       found.push({
         package: name,
@@ -25602,6 +25627,19 @@ async function fetchVerified(fetch, url, expected, what) {
   }
   return file;
 }
+async function readVerified(fetch, url, expected, alias) {
+  const file = await fetchOrExplain(fetch, url, `the Packages index of ${alias}`);
+  try {
+    const { bytes, sha256: sha2562 } = await readHashed(file);
+    if (sha2562 !== expected.sha256)
+      throw new VerificationError(
+        `the Packages index of ${alias} from ${url} has SHA-256 ${sha2562}, but the signed archive index says ${expected.sha256}`
+      );
+    return bytes;
+  } finally {
+    await rm(file, { force: true });
+  }
+}
 async function fetchOrExplain(fetch, url, what) {
   try {
     return await fetch(url);
@@ -25620,20 +25658,24 @@ async function readSuite(alias, names, o) {
   }
   const release = parseRelease(signed);
   if (release.suite !== alias) throw new VerificationError(`${base}/InRelease is signed for suite "${release.suite}", not ${alias}`);
+  const unpacked = `main/binary-${o.arch}/Packages`;
+  const plain = o.unpackedIndex ? release.files.get(unpacked) : void 0;
+  if (plain) return { alias, release, packages: parsePackages(await readVerified(o.fetch, `${base}/${unpacked}`, plain, alias), names) };
   const gz = `main/binary-${o.arch}/Packages.gz`;
   const path = release.files.has(gz) ? gz : `main/binary-${o.arch}/Packages.xz`;
   const entry = release.files.get(path);
   if (!entry) throw new VerificationError(`${base}/InRelease lists no SHA-256 for main/binary-${o.arch}/Packages.gz or .xz`);
   const file = await fetchVerified(o.fetch, `${base}/${path}`, entry, `the Packages index of ${alias}`);
   try {
-    const text = path === gz ? gunzipSync(await readFile(file)).toString("utf8") : (await run("xz", ["-dc", file])).stdout;
-    return { alias, release, packages: parsePackages(text, names) };
+    const index2 = path === gz ? gunzipSync(await readFile(file)) : (await run("xz", ["-dc", file])).stdout;
+    return { alias, release, packages: parsePackages(index2, names) };
   } finally {
     await rm(file, { force: true });
   }
 }
 
 export {
+  readHashed,
   fetchOrExplain,
   readSuite
 };
