@@ -21,6 +21,7 @@ import {
   docker,
   engineInfo,
   findPlatformImage,
+  formatSeconds,
   getInputs,
   ghaScope,
   indexNotes,
@@ -39,6 +40,7 @@ import {
   renderSummary,
   require_tar_stream,
   saveState,
+  secondsSince,
   sortedAnnotations,
   storeOf,
   targetsOf,
@@ -46,19 +48,20 @@ import {
   verifyImageArch,
   withMatrixScope,
   writeSummary
-} from "./chunks/chunk-XEU6JDFB.js";
+} from "./chunks/chunk-32SKB743.js";
 import "./chunks/chunk-DZ36BXRR.js";
 import {
   setImageOutputs,
   setPlatformsOutput,
   setQemuOutputs
-} from "./chunks/chunk-WY52D4FE.js";
+} from "./chunks/chunk-HDEWX3RU.js";
 import {
   ALL_PLATFORMS,
   DOCKER_HUB,
   binfmtMagic,
   emulatorsNeeded,
   formatPlatform,
+  formatPlatforms,
   formatReference,
   hostDebianArch,
   isInsecureRegistry,
@@ -69,7 +72,7 @@ import {
   qemuArch,
   qemuCost,
   runStep
-} from "./chunks/chunk-QKB6RJ5T.js";
+} from "./chunks/chunk-7VKCA2L2.js";
 import {
   endGroup,
   group,
@@ -95,6 +98,10 @@ import {
   settled
 } from "./chunks/chunk-WPJLAUQR.js";
 import "./chunks/chunk-WNYJYB2X.js";
+import {
+  digestOf,
+  sha256Hex
+} from "./chunks/chunk-UW7OQIEV.js";
 import "./chunks/chunk-64H2USGQ.js";
 import {
   require_semver
@@ -104,12 +111,8 @@ import {
   outputTail,
   run,
   runPiped
-} from "./chunks/chunk-VWRYO23C.js";
-import {
-  digestOf,
-  sha256Hex
-} from "./chunks/chunk-UW7OQIEV.js";
-import "./chunks/chunk-UOB4JNN5.js";
+} from "./chunks/chunk-WQR6LQPS.js";
+import "./chunks/chunk-BZQWVCNM.js";
 import {
   ArchwayError,
   EnvironmentError,
@@ -495,7 +498,7 @@ async function startRelease(build, all, share) {
   info(line);
   const store = await storeOf(release, targetsOf(build), build);
   await store.write(share.map((platform) => ({ state: "started", platform, attempt: release.attempt })));
-  info(`Recorded ${share.map(formatPlatform).join(", ")} as started in attempt ${release.attempt} of release ${release.key}`);
+  info(`Recorded ${formatPlatforms(share)} as started in attempt ${release.attempt} of release ${release.key}`);
   return release;
 }
 async function merge(build, all) {
@@ -675,14 +678,14 @@ async function remember(toolCache, k, debianVersion, now) {
 // src/emulation/qemu/setup.ts
 var cold = {
   actionsCache: async () => {
-    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-BE7RNDGW.js"), import("./chunks/restore-GE477D6B.js")]);
+    const [{ cacheKey, restore }, { restoreQemu }] = await Promise.all([import("./chunks/actions-cache-ARDLGVRR.js"), import("./chunks/restore-RGO44W25.js")]);
     return { cacheKey, restore, restoreQemu };
   },
   archive: async () => {
     const [{ resolveQemu }, { ensureInstalled }, { keptDir, keeper }, { DEBIAN_ARCHIVE_KEYS }, { download }] = await Promise.all([
-      import("./chunks/resolve-AEFJYVGH.js"),
-      import("./chunks/install-2EKRC44F.js"),
-      import("./chunks/kept-I7FSEIJ6.js"),
+      import("./chunks/resolve-KWAFIOX3.js"),
+      import("./chunks/install-XUT6CCJT.js"),
+      import("./chunks/kept-JW3BXQUW.js"),
       import("./chunks/debian-keys-IFXZVAXQ.js"),
       import("./chunks/download-I7KNPMLT.js")
     ]);
@@ -825,9 +828,7 @@ function setupOptions(inputs, runnerArch, toolCache, info2) {
 async function setUpEmulation(inputs, platforms, runnerArch, binfmt = new Binfmt()) {
   const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, runnerArch);
   if (planned.length === 0) {
-    info(
-      `Every platform to build (${platforms.map(formatPlatform).join(", ")}) runs natively on this ${runnerArch} host; no emulation set up`
-    );
+    info(`Every platform to build (${formatPlatforms(platforms)}) runs natively on this ${runnerArch} host; no emulation set up`);
     return void 0;
   }
   const toolCache = runnerToolCache();
@@ -849,7 +850,7 @@ async function setUpEmulation(inputs, platforms, runnerArch, binfmt = new Binfmt
         );
         info(`Source: ${setup.source}${setup.source === "Debian archive" ? ` (${q.url})` : ""}`);
         const registered = await registerEmulators(q, g.emulators, inputs.binfmtFlags, (m) => info(m), binfmt);
-        info(`Set up in ${((Date.now() - started) / 1e3).toFixed(2)} s`);
+        info(`Set up in ${secondsSince(started).toFixed(2)} s`);
         return { setup, platforms: g.platforms, registered };
       })
     );
@@ -935,9 +936,6 @@ async function grouped(name, work) {
     printGroup(name, lines2);
   }
 }
-
-// src/shared/time.ts
-var secondsSince = (start) => (Date.now() - start) / 1e3;
 
 // src/docker/test-run.ts
 var SIGNALS = { 139: "SIGSEGV", 132: "SIGILL", 135: "SIGBUS" };
@@ -1297,7 +1295,7 @@ function planBuild(engine, builder, platforms, cores, memory, emulated = /* @__P
 var count = (n, one, many) => n === 1 ? `one ${one}` : `${n} ${many}`;
 function perNode(builds) {
   if (builds.every((b) => b.platforms.length === 1)) return "one per platform";
-  return `one per node (${builds.map((b) => `${b.node ?? "a node"}: ${b.platforms.map(formatPlatform).join(", ")}`).join("; ")})`;
+  return `one per node (${builds.map((b) => `${b.node ?? "a node"}: ${formatPlatforms(b.platforms)}`).join("; ")})`;
 }
 function describePlan(plan) {
   const n = plan.platforms.length;
@@ -1377,8 +1375,6 @@ async function withSecretFiles(secrets, dir, build) {
 }
 
 // src/build/run.ts
-var sec = (n) => `${n.toFixed(1)} s`;
-var list = (ps) => ps.map(formatPlatform).join(", ");
 var withSecrets = (run3, work) => withSecretFiles(run3.b.settings.secrets, join6(run3.scratch, "secrets"), work);
 async function recordOf(metadata) {
   return buildRecordRef(metadata).catch(() => void 0);
@@ -1417,7 +1413,7 @@ async function saveOne(run3, p, ref, dir, buildSeconds) {
       const image = await findPlatformImage(dir, p);
       requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, top, image.manifest.config));
       const notes = [
-        `Saved as an OCI layout in ${sec(secondsSince(started))} (docker save ${ref}, streamed into the layout: no archive written), while the test ran`,
+        `Saved as an OCI layout in ${formatSeconds(secondsSince(started))} (docker save ${ref}, streamed into the layout: no archive written), while the test ran`,
         `The engine's image ${imageId2} is the layout's`
       ];
       return { image, notes };
@@ -1431,7 +1427,7 @@ async function loadOne(run3, p, image, ref, build) {
   const imageId2 = await imageId(ref);
   requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
   const notes = [
-    `Loaded into the engine in ${sec(secondsSince(started))} (this platform alone, streamed from the layout); it is ${imageId2}`
+    `Loaded into the engine in ${formatSeconds(secondsSince(started))} (this platform alone, streamed from the layout); it is ${imageId2}`
   ];
   return { platform: p, imageId: imageId2, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared };
 }
@@ -1451,7 +1447,7 @@ async function pullOne(run3, p, back, dir, build) {
   const ref = `${pushedTo(back.to)}@${manifest.digest}`;
   run3.engineNames.add(ref);
   const imageId2 = await pullPlatform(ref);
-  const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(secondsSince(started))}; it is ${imageId2}`;
+  const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${formatSeconds(secondsSince(started))}; it is ${imageId2}`;
   const layout = quiet(
     fetched.then(async (took) => {
       const image = await findPlatformImage(dir, p);
@@ -1462,7 +1458,7 @@ async function pullOne(run3, p, back, dir, build) {
       requireSameImage(ref, imageId2, expectedImageId(run3.plan.store, image.descriptor, image.manifest.config));
       const blobs = [image.manifest.config, ...image.manifest.layers];
       const mb = blobs.reduce((n, b) => n + b.size, 0) / 1e6;
-      const note = `Pushed by the builder as ${pushedTo(back.to)}@${back.digest}; this platform's ${blobs.length} blobs (${mb.toFixed(1)} MB) fetched back into the OCI layout ${sec(took)} after the fetch began, each checked against its digest`;
+      const note = `Pushed by the builder as ${pushedTo(back.to)}@${back.digest}; this platform's ${blobs.length} blobs (${mb.toFixed(1)} MB) fetched back into the OCI layout ${formatSeconds(took)} after the fetch began, each checked against its digest`;
       return { image, notes: [note, pulled] };
     })
   );
@@ -1475,10 +1471,10 @@ async function buildAll(run3, argv, how) {
   const metadata = join7(run3.scratch, "metadata.json");
   await withSecrets(
     run3,
-    (files) => group(`Build ${list(run3.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
+    (files) => group(`Build ${formatPlatforms(run3.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
   );
   const took = secondsSince(started);
-  info(`Built ${run3.plan.platforms.length} platform(s) in ${sec(took)}`);
+  info(`Built ${run3.plan.platforms.length} platform(s) in ${formatSeconds(took)}`);
   return { took, recordRef: await recordOf(metadata), metadata };
 }
 async function multiPlatform(run3, each2) {
@@ -1528,7 +1524,7 @@ async function writeLayout(run3, dir, engine) {
     });
     const top = await savedImage(dir);
     if (top.digest === engine) {
-      const how2 = `Written as an OCI layout from the build cache in ${sec(secondsSince(started))} (the engine's image, not read back from the engine)`;
+      const how2 = `Written as an OCI layout from the build cache in ${formatSeconds(secondsSince(started))} (the engine's image, not read back from the engine)`;
       log(how2);
       return { top, how: how2 };
     }
@@ -1537,7 +1533,7 @@ async function writeLayout(run3, dir, engine) {
     await mkdir5(dir);
     const saved = Date.now();
     await saveLayout(tag, dir);
-    const how = `Saved as an OCI layout in ${sec(secondsSince(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`;
+    const how = `Saved as an OCI layout in ${formatSeconds(secondsSince(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`;
     log(how);
     return { top: await savedImage(dir), how };
   });
@@ -1622,8 +1618,8 @@ async function sideBySide(run3, units, atOnce, how, each2) {
     const out = await docker(argv, { allowFailure: true });
     const to = secondsSince(started);
     const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`;
-    const outcome = out.exitCode === 0 ? `Built ${list(unit)} in ${sec(to - from)} (${span})` : `Failed (${span})`;
-    printGroup(`Build ${list(unit)}`, [...commandLines(argv, out), outcome]);
+    const outcome = out.exitCode === 0 ? `Built ${formatPlatforms(unit)} in ${formatSeconds(to - from)} (${span})` : `Failed (${span})`;
+    printGroup(`Build ${formatPlatforms(unit)}`, [...commandLines(argv, out), outcome]);
     if (out.exitCode !== 0) {
       failed.push({ platforms: unit, error: new CommandError(`docker ${argv.join(" ")}`, out) });
       return;
@@ -1653,7 +1649,7 @@ function buildFailure(failed) {
   if (failed.length === 1) return failed[0].error;
   const first = failed[0];
   return new ArchwayError(
-    `The builds of ${list(failed.flatMap((f) => f.platforms))} failed; ${list(first.platforms)}: ${first.error.message}`,
+    `The builds of ${formatPlatforms(failed.flatMap((f) => f.platforms))} failed; ${formatPlatforms(first.platforms)}: ${first.error.message}`,
     { cause: first.error }
   );
 }
@@ -1849,7 +1845,7 @@ async function testAgainAfterCrashes(checked2, test, o) {
         return void 0;
       }
       const result = await runTest(c.imageId, c.platform, test, log);
-      log(`Test ${result.outcome.kind} in ${result.seconds.toFixed(1)} s under QEMU ${swap.to}`);
+      log(`Test ${result.outcome.kind} in ${formatSeconds(result.seconds)} under QEMU ${swap.to}`);
       return { test: result, retry: { signal: crash.signal, from: swap.from, to: swap.to } };
     });
     if (!again) continue;
@@ -1884,7 +1880,7 @@ async function checkPlatform(built, b, log, prepare, stop) {
   if (verified.status === "rejected") throw verified.reason;
   if (prepared.status === "rejected" && !stop.signal.aborted) throw prepared.reason;
   const [test, arch] = [tested.value, verified.value];
-  if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`);
+  if (test) log(`Test ${test.outcome.kind} in ${formatSeconds(test.seconds)}`);
   if (arch) log(archLogLine(arch));
   return {
     platform,
@@ -2121,7 +2117,7 @@ async function pushPlatforms(b, checked2, prepare) {
       (c, i) => grouped(`Push ${formatPlatform(c.platform)} to ${target.registry}/${target.repository}`, async (log) => {
         const started = Date.now();
         const d = await pushImage(client, target.repository, prepared[i]);
-        log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${secondsSince(started).toFixed(1)} s`);
+        log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${formatSeconds(secondsSince(started))}`);
         const added = Object.keys(b.annotations.manifest[formatPlatform(c.platform)] ?? {}).length;
         if (added)
           log(
@@ -2222,7 +2218,7 @@ async function pendingPublish(build, pipeline2, all, release) {
   if (build.share) {
     if (!release) throw new ArchwayError("a matrix job has no release to stage its platforms for");
     info(
-      `The post step stages ${share.map(formatPlatform).join(", ")} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`
+      `The post step stages ${formatPlatforms(share)} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`
     );
     return { ...state, release };
   }

@@ -1,19 +1,19 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   setMatrixPlanOutputs
-} from "./chunks/chunk-WY52D4FE.js";
+} from "./chunks/chunk-HDEWX3RU.js";
 import {
   formatPlatform,
   parsePlatforms,
   platformFacts,
   runStep
-} from "./chunks/chunk-QKB6RJ5T.js";
+} from "./chunks/chunk-7VKCA2L2.js";
 import "./chunks/chunk-F3BWMWNQ.js";
 import "./chunks/chunk-WNQVWJY4.js";
 import "./chunks/chunk-WNYJYB2X.js";
 import "./chunks/chunk-64H2USGQ.js";
 import "./chunks/chunk-IR6WKKZB.js";
-import "./chunks/chunk-UOB4JNN5.js";
+import "./chunks/chunk-BZQWVCNM.js";
 import "./chunks/chunk-4GAVUGPR.js";
 import "./chunks/chunk-QFDZJLFJ.js";
 

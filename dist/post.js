@@ -2,14 +2,14 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   loadState,
   publishFromState
-} from "./chunks/chunk-XEU6JDFB.js";
+} from "./chunks/chunk-32SKB743.js";
 import "./chunks/chunk-DZ36BXRR.js";
 import {
   ALL_PLATFORMS,
   emulatorsNeeded,
   hostDebianArch,
   runStep
-} from "./chunks/chunk-QKB6RJ5T.js";
+} from "./chunks/chunk-7VKCA2L2.js";
 import {
   info,
   warning
@@ -17,11 +17,11 @@ import {
 import "./chunks/chunk-WNQVWJY4.js";
 import "./chunks/chunk-WPJLAUQR.js";
 import "./chunks/chunk-WNYJYB2X.js";
+import "./chunks/chunk-UW7OQIEV.js";
 import "./chunks/chunk-64H2USGQ.js";
 import "./chunks/chunk-IR6WKKZB.js";
-import "./chunks/chunk-VWRYO23C.js";
-import "./chunks/chunk-UW7OQIEV.js";
-import "./chunks/chunk-UOB4JNN5.js";
+import "./chunks/chunk-WQR6LQPS.js";
+import "./chunks/chunk-BZQWVCNM.js";
 import {
   errorMessage
 } from "./chunks/chunk-4GAVUGPR.js";
@@ -37,8 +37,8 @@ async function run() {
 }
 async function saveQemuCache(cache) {
   const [{ available, save }, { completeEntry }] = await Promise.all([
-    import("./chunks/actions-cache-BE7RNDGW.js"),
-    import("./chunks/kept-I7FSEIJ6.js")
+    import("./chunks/actions-cache-ARDLGVRR.js"),
+    import("./chunks/kept-JW3BXQUW.js")
   ]);
   const log = { warning: (m) => warning(m), info: (m) => info(m) };
   if (available()) {

@@ -4,6 +4,7 @@ import { costLines, testTimes } from '../build/cost-report.js'
 import { describeBuilder } from '../docker/builder.js'
 import type { Emulation } from '../emulation/emulation.js'
 import { formatPlatform } from '../shared/platform.js'
+import { formatSeconds } from '../shared/time.js'
 import { archAccepted, archFailure, archOk } from '../verify/arch.js'
 import type { PipelineResult, PlatformResult } from './results.js'
 
@@ -31,9 +32,9 @@ function size(bytes: number): string {
 }
 
 function row(r: PlatformResult, nodes: boolean): string {
-  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? ' (shared)' : ''}`
+  const build = `${formatSeconds(r.buildSeconds)}${r.sharedBuild ? ' (shared)' : ''}`
   const retried = r.retry ? `, under QEMU \`${r.retry.to}\` after a crash under \`${r.retry.from}\`` : ''
-  const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s${retried})` : 'none'
+  const test = r.test ? `${r.test.outcome.kind} (${formatSeconds(r.test.seconds)}${retried})` : 'none'
   const accepted = r.arch?.accepted.count ? `, ${r.arch.accepted.count} of another architecture accepted` : ''
   const arch = r.arch
     ? archOk(r.arch)

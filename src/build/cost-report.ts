@@ -1,6 +1,8 @@
 /** What emulation cost, as Markdown lines for the job summary and the log. Pure. */
+
 import { formatPlatform } from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
+import { formatSeconds } from '../shared/time.js'
 import type { EmulationCost, StageCost } from './cost.js'
 
 /** A platform's tests and how long they took (the last run, when a crash ran them again). */
@@ -21,7 +23,6 @@ export const COSTLY_STAGE_SHARE = 1 / 3
 /** At most this many stages are named. */
 const STAGES_NAMED = 3
 
-const sec = (n: number) => `${n.toFixed(1)} s`
 const times = (a: number, b: number) => `${(a / b).toFixed(1)}x`
 
 /**
@@ -50,7 +51,7 @@ export function costLines(cost: EmulationCost, tests: readonly TestTime[]): stri
   const rows = order.map(platform => {
     const c = byPlatform.get(platform)
     const emulated = c?.emulated ?? false
-    const runs = c === undefined ? 'none' : sec(c.runSeconds)
+    const runs = c === undefined ? 'none' : formatSeconds(c.runSeconds)
     const against =
       c?.against && c.against.nativeSeconds > 0
         ? ` (${times(c.against.seconds, c.against.nativeSeconds)} the same steps as ${c.against.platform})`
@@ -58,7 +59,7 @@ export function costLines(cost: EmulationCost, tests: readonly TestTime[]): stri
     const t = testOf.get(platform)
     const testRatio =
       t !== undefined && emulated && nativeTest?.seconds ? ` (${times(t, nativeTest.seconds)} ${nativeTest.platform}'s)` : ''
-    const test = t === undefined ? (testOf.has(platform) ? 'none' : '') : `${sec(t)}${testRatio}`
+    const test = t === undefined ? (testOf.has(platform) ? 'none' : '') : `${formatSeconds(t)}${testRatio}`
     const where = c === undefined ? '' : emulated ? 'QEMU' : 'native'
     return `| ${platform} | ${where} | ${runs}${against} | ${test} |`
   })
@@ -73,7 +74,7 @@ export function costLines(cost: EmulationCost, tests: readonly TestTime[]): stri
   if (costly.length > 0) {
     const named = costly.map(
       s =>
-        `\`${s.stage}\` ${sec(s.seconds)} under QEMU${s.compared ? `, ${sec(s.added)} more than natively` : ''} (${s.byPlatform.map(([p, n]) => `${p} ${sec(n)}`).join(', ')})`
+        `\`${s.stage}\` ${formatSeconds(s.seconds)} under QEMU${s.compared ? `, ${formatSeconds(s.added)} more than natively` : ''} (${s.byPlatform.map(([p, n]) => `${p} ${formatSeconds(n)}`).join(', ')})`
     )
     lines.push(
       '',

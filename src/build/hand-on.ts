@@ -7,9 +7,9 @@ import { quiet } from '../shared/concurrency.js'
 import { VerificationError } from '../shared/errors.js'
 import { formatPlatform } from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
-import { secondsSince } from '../shared/time.js'
+import { formatSeconds, secondsSince } from '../shared/time.js'
 import { type PushTarget, pushedTo } from './plan.js'
-import { type BuildRun, type BuildTime, type InLayout, type PlatformBuilt, requireSameImage, savedImage, sec } from './run.js'
+import { type BuildRun, type BuildTime, type InLayout, type PlatformBuilt, requireSameImage, savedImage } from './run.js'
 
 /**
  * One platform built into the engine by the classic store's docker driver: its tests can start on
@@ -26,7 +26,7 @@ export async function saveOne(run: BuildRun, p: Platform, ref: string, dir: stri
       const image = await findPlatformImage(dir, p)
       requireSameImage(ref, imageId, expectedImageId(run.plan.store, top, image.manifest.config))
       const notes = [
-        `Saved as an OCI layout in ${sec(secondsSince(started))} (docker save ${ref}, streamed into the layout: no archive written), while the test ran`,
+        `Saved as an OCI layout in ${formatSeconds(secondsSince(started))} (docker save ${ref}, streamed into the layout: no archive written), while the test ran`,
         `The engine's image ${imageId} is the layout's`
       ]
       return { image, notes }
@@ -42,7 +42,7 @@ export async function loadOne(run: BuildRun, p: Platform, image: PlatformImage, 
   const imageId = await engineImageId(ref)
   requireSameImage(ref, imageId, expectedImageId(run.plan.store, image.descriptor, image.manifest.config))
   const notes = [
-    `Loaded into the engine in ${sec(secondsSince(started))} (this platform alone, streamed from the layout); it is ${imageId}`
+    `Loaded into the engine in ${formatSeconds(secondsSince(started))} (this platform alone, streamed from the layout); it is ${imageId}`
   ]
   return { platform: p, imageId, layout: Promise.resolve({ image, notes }), buildSeconds: build.seconds, sharedBuild: build.shared }
 }
@@ -83,7 +83,7 @@ export async function pullOne(run: BuildRun, p: Platform, back: PulledBack, dir:
   const ref = `${pushedTo(back.to)}@${manifest.digest}`
   run.engineNames.add(ref)
   const imageId = await pullPlatform(ref)
-  const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${sec(secondsSince(started))}; it is ${imageId}`
+  const pulled = `Pulled into the engine by its digest ${manifest.digest} in ${formatSeconds(secondsSince(started))}; it is ${imageId}`
   const layout = quiet(
     fetched.then(async took => {
       const image = await findPlatformImage(dir, p)
@@ -94,7 +94,7 @@ export async function pullOne(run: BuildRun, p: Platform, back: PulledBack, dir:
       requireSameImage(ref, imageId, expectedImageId(run.plan.store, image.descriptor, image.manifest.config))
       const blobs = [image.manifest.config, ...image.manifest.layers]
       const mb = blobs.reduce((n, b) => n + b.size, 0) / 1e6
-      const note = `Pushed by the builder as ${pushedTo(back.to)}@${back.digest}; this platform's ${blobs.length} blobs (${mb.toFixed(1)} MB) fetched back into the OCI layout ${sec(took)} after the fetch began, each checked against its digest`
+      const note = `Pushed by the builder as ${pushedTo(back.to)}@${back.digest}; this platform's ${blobs.length} blobs (${mb.toFixed(1)} MB) fetched back into the OCI layout ${formatSeconds(took)} after the fetch began, each checked against its digest`
       return { image, notes: [note, pulled] }
     })
   )

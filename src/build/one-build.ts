@@ -11,22 +11,11 @@ import { findPlatformImage } from '../oci/layout.js'
 import type { Descriptor } from '../oci/types.js'
 import { limiter, quiet, settleAll } from '../shared/concurrency.js'
 import { CommandError } from '../shared/exec.js'
-import { formatPlatform } from '../shared/platform.js'
-import { secondsSince } from '../shared/time.js'
+import { formatPlatform, formatPlatforms } from '../shared/platform.js'
+import { formatSeconds, secondsSince } from '../shared/time.js'
 import { loadOne, pullBack, pullOne } from './hand-on.js'
 import { layoutArgv, loadAndLayoutArgv, localRef, ociLoadArgv, type PushTarget, pushArgv, pushedTo, recordArgv } from './plan.js'
-import {
-  type BuildRun,
-  commandLines,
-  layoutDir,
-  list,
-  type PlatformBuilt,
-  recordOf,
-  requireSameImage,
-  savedImage,
-  sec,
-  withSecrets
-} from './run.js'
+import { type BuildRun, commandLines, layoutDir, type PlatformBuilt, recordOf, requireSameImage, savedImage, withSecrets } from './run.js'
 
 /** One build of every platform, its output streamed into one group; its time in seconds and its record. */
 async function buildAll(
@@ -37,10 +26,10 @@ async function buildAll(
   const started = Date.now()
   const metadata = join(run.scratch, 'metadata.json')
   await withSecrets(run, files =>
-    core.group(`Build ${list(run.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
+    core.group(`Build ${formatPlatforms(run.plan.platforms)} (${how})`, () => docker(recordArgv(argv(files), metadata), { echo: true }))
   )
   const took = secondsSince(started)
-  core.info(`Built ${run.plan.platforms.length} platform(s) in ${sec(took)}`)
+  core.info(`Built ${run.plan.platforms.length} platform(s) in ${formatSeconds(took)}`)
   return { took, recordRef: await recordOf(metadata), metadata }
 }
 
@@ -104,7 +93,7 @@ async function writeLayout(run: BuildRun, dir: string, engine: string): Promise<
     })
     const top = await savedImage(dir)
     if (top.digest === engine) {
-      const how = `Written as an OCI layout from the build cache in ${sec(secondsSince(started))} (the engine's image, not read back from the engine)`
+      const how = `Written as an OCI layout from the build cache in ${formatSeconds(secondsSince(started))} (the engine's image, not read back from the engine)`
       log(how)
       return { top, how }
     }
@@ -113,7 +102,7 @@ async function writeLayout(run: BuildRun, dir: string, engine: string): Promise<
     await mkdir(dir)
     const saved = Date.now()
     await saveLayout(tag, dir)
-    const how = `Saved as an OCI layout in ${sec(secondsSince(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`
+    const how = `Saved as an OCI layout in ${formatSeconds(secondsSince(saved))} (docker save ${tag}, streamed into the layout), the export from the build cache not being the same image`
     log(how)
     return { top: await savedImage(dir), how }
   })

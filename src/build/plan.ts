@@ -2,7 +2,7 @@
 
 import { type BuilderInfo, describeBuilder } from '../docker/builder.js'
 import type { ImageStore } from '../docker/engine.js'
-import { formatPlatform, qemuCost } from '../shared/platform.js'
+import { formatPlatform, formatPlatforms, qemuCost } from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
 import { buildsPerNode, type NodeBuild } from './nodes.js'
 
@@ -94,7 +94,7 @@ const count = (n: number, one: string, many: string) => (n === 1 ? `one ${one}` 
 /** A plan's builds on several nodes: `one per platform`, or `one per node (fleet0: linux/amd64, linux/s390x; fleet1: linux/arm64)`. */
 function perNode(builds: readonly NodeBuild[]): string {
   if (builds.every(b => b.platforms.length === 1)) return 'one per platform'
-  return `one per node (${builds.map(b => `${b.node ?? 'a node'}: ${b.platforms.map(formatPlatform).join(', ')}`).join('; ')})`
+  return `one per node (${builds.map(b => `${b.node ?? 'a node'}: ${formatPlatforms(b.platforms)}`).join('; ')})`
 }
 
 /** The plan in one line: `Build plan: classic image store, 6 builds side by side (at most 4 at once)`. */

@@ -7,7 +7,6 @@ import type { BuildInputs } from '../inputs/inputs.js'
 import { LayoutError, type PlatformImage, readLayoutIndex } from '../oci/layout.js'
 import type { Descriptor } from '../oci/types.js'
 import { VerificationError } from '../shared/errors.js'
-import { formatPlatform } from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
 import type { BuildPlan } from './plan.js'
 
@@ -46,11 +45,6 @@ export interface BuildRun {
   /** Names the run gave images in the engine besides its local tags (the names by digest of pulled platforms): removed with them when the run ends. */
   readonly engineNames: Set<string>
 }
-
-/** A build's time as the logs give it. */
-export const sec = (n: number) => `${n.toFixed(1)} s`
-/** Platforms as the logs list them. */
-export const list = (ps: readonly Platform[]) => ps.map(formatPlatform).join(', ')
 
 /** The secrets given by value exist as files for the builds only. */
 export const withSecrets = <T>(run: BuildRun, work: (files: ReadonlyMap<string, string>) => Promise<T>) =>

@@ -9,13 +9,13 @@ import type { RegistryClient } from '../registry/client.js'
 import { limiter, quiet, settleAll, settled } from '../shared/concurrency.js'
 import { ArchwayError } from '../shared/errors.js'
 import { CommandError } from '../shared/exec.js'
-import { formatPlatform } from '../shared/platform.js'
+import { formatPlatform, formatPlatforms } from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
-import { secondsSince } from '../shared/time.js'
+import { formatSeconds, secondsSince } from '../shared/time.js'
 import { ghaScope, withMatrixScope } from './cache-entries.js'
 import { loadOne, pullBack, pullOne, saveOne } from './hand-on.js'
 import { layoutArgv, localRef, type PushTarget, platformSlug, pushArgv, recordArgv } from './plan.js'
-import { type BuildRun, type BuildTime, commandLines, layoutDir, list, type PlatformBuilt, recordOf, sec, withSecrets } from './run.js'
+import { type BuildRun, type BuildTime, commandLines, layoutDir, type PlatformBuilt, recordOf, withSecrets } from './run.js'
 
 /** How a build of some platforms gets its image into its own layout folder and the engine. */
 interface OneExport {
@@ -99,8 +99,8 @@ export async function sideBySide<R>(
     const out = await docker(argv, { allowFailure: true })
     const to = secondsSince(started)
     const span = `from +${from.toFixed(1)} s to +${to.toFixed(1)} s of the builds`
-    const outcome = out.exitCode === 0 ? `Built ${list(unit)} in ${sec(to - from)} (${span})` : `Failed (${span})`
-    printGroup(`Build ${list(unit)}`, [...commandLines(argv, out), outcome])
+    const outcome = out.exitCode === 0 ? `Built ${formatPlatforms(unit)} in ${formatSeconds(to - from)} (${span})` : `Failed (${span})`
+    printGroup(`Build ${formatPlatforms(unit)}`, [...commandLines(argv, out), outcome])
     if (out.exitCode !== 0) {
       failed.push({ platforms: unit, error: new CommandError(`docker ${argv.join(' ')}`, out) })
       return
@@ -140,7 +140,7 @@ function buildFailure(failed: readonly { platforms: readonly Platform[]; error: 
   if (failed.length === 1) return failed[0].error
   const first = failed[0]
   return new ArchwayError(
-    `The builds of ${list(failed.flatMap(f => f.platforms))} failed; ${list(first.platforms)}: ${(first.error as Error).message}`,
+    `The builds of ${formatPlatforms(failed.flatMap(f => f.platforms))} failed; ${formatPlatforms(first.platforms)}: ${(first.error as Error).message}`,
     { cause: first.error }
   )
 }

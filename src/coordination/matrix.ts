@@ -10,7 +10,7 @@ import { mergeStaged, releaseOf, storeOf } from '../publish/publish-index.js'
 import { runnerFacts } from '../publish/runner-facts.js'
 import { formatReference } from '../registry/reference.js'
 import { ArchwayError } from '../shared/errors.js'
-import { formatPlatform } from '../shared/platform.js'
+import { formatPlatform, formatPlatforms } from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
 import { attemptOf, releaseKey } from './records.js'
 import { chooseStore } from './store.js'
@@ -48,7 +48,7 @@ export async function startRelease(build: BuildInputs, all: readonly Platform[],
   core.info(line)
   const store = await storeOf(release, targetsOf(build), build)
   await store.write(share.map(platform => ({ state: 'started', platform, attempt: release.attempt })))
-  core.info(`Recorded ${share.map(formatPlatform).join(', ')} as started in attempt ${release.attempt} of release ${release.key}`)
+  core.info(`Recorded ${formatPlatforms(share)} as started in attempt ${release.attempt} of release ${release.key}`)
   return release
 }
 

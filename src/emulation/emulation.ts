@@ -2,8 +2,17 @@
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs/inputs.js'
 import { EnvironmentError, InputError } from '../shared/errors.js'
-import { ALL_PLATFORMS, emulatorsNeeded, formatPlatform, needsEmulation, qemuArch, type RunnerArch } from '../shared/platform.js'
+import {
+  ALL_PLATFORMS,
+  emulatorsNeeded,
+  formatPlatform,
+  formatPlatforms,
+  needsEmulation,
+  qemuArch,
+  type RunnerArch
+} from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
+import { secondsSince } from '../shared/time.js'
 import { Binfmt, type RegistrationOutcome, wantedEntry } from './binfmt.js'
 import type { QemuQuery } from './qemu/query.js'
 import { type QemuSetup, setupQemu } from './qemu/setup.js'
@@ -112,9 +121,7 @@ export async function setUpEmulation(
 ): Promise<Emulation | undefined> {
   const planned = planEmulation(inputs.qemuVersion, inputs.qemuVersionFor, platforms, runnerArch)
   if (planned.length === 0) {
-    core.info(
-      `Every platform to build (${platforms.map(formatPlatform).join(', ')}) runs natively on this ${runnerArch} host; no emulation set up`
-    )
+    core.info(`Every platform to build (${formatPlatforms(platforms)}) runs natively on this ${runnerArch} host; no emulation set up`)
     return undefined
   }
   const toolCache = runnerToolCache()
@@ -137,7 +144,7 @@ export async function setUpEmulation(
         )
         core.info(`Source: ${setup.source}${setup.source === 'Debian archive' ? ` (${q.url})` : ''}`)
         const registered = await registerEmulators(q, g.emulators, inputs.binfmtFlags, m => core.info(m), binfmt)
-        core.info(`Set up in ${((Date.now() - started) / 1000).toFixed(2)} s`)
+        core.info(`Set up in ${secondsSince(started).toFixed(2)} s`)
         return { setup, platforms: g.platforms, registered }
       })
     )

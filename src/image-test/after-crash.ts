@@ -8,6 +8,7 @@ import { grouped } from '../action/log-group.js'
 import { runTest } from '../docker/test-run.js'
 import { type CrashRecovery, pinAdvice } from '../emulation/emulator-crash.js'
 import { formatPlatform } from '../shared/platform.js'
+import { formatSeconds } from '../shared/time.js'
 import type { Checked } from './check.js'
 
 /** The checked platforms, each crashed test run again under another QEMU where the archive holds one. */
@@ -26,7 +27,7 @@ export async function testAgainAfterCrashes(checked: readonly Checked[], test: s
         return undefined
       }
       const result = await runTest(c.imageId, c.platform, test, log)
-      log(`Test ${result.outcome.kind} in ${result.seconds.toFixed(1)} s under QEMU ${swap.to}`)
+      log(`Test ${result.outcome.kind} in ${formatSeconds(result.seconds)} under QEMU ${swap.to}`)
       return { test: result, retry: { signal: crash.signal, from: swap.from, to: swap.to } }
     })
     if (!again) continue

@@ -13,6 +13,7 @@ import type { PlatformImage } from '../oci/layout.js'
 import type { PreparedImage } from '../publish/push-image.js'
 import { quiet, settled } from '../shared/concurrency.js'
 import type { Platform } from '../shared/platform-table.js'
+import { formatSeconds } from '../shared/time.js'
 import { type ArchReport, archLogLine, archOk, verifyImageArch } from '../verify/arch.js'
 
 /** A platform once checked: what its tests and the architecture check found, and what the push needs. */
@@ -66,7 +67,7 @@ export async function checkPlatform(
   if (verified.status === 'rejected') throw verified.reason
   if (prepared.status === 'rejected' && !stop.signal.aborted) throw prepared.reason
   const [test, arch] = [tested.value, verified.value]
-  if (test) log(`Test ${test.outcome.kind} in ${test.seconds.toFixed(1)} s`)
+  if (test) log(`Test ${test.outcome.kind} in ${formatSeconds(test.seconds)}`)
   if (arch) log(archLogLine(arch))
   return {
     platform,

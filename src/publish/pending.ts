@@ -6,7 +6,7 @@ import type { BuildInputs } from '../inputs/inputs.js'
 import { targetsOf } from '../inputs/registries.js'
 import { formatReference } from '../registry/reference.js'
 import { ArchwayError } from '../shared/errors.js'
-import { formatPlatform } from '../shared/platform.js'
+import { formatPlatform, formatPlatforms } from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
 import { buildIndex, indexNotes } from './index-manifest.js'
 import { runnerFacts } from './runner-facts.js'
@@ -39,7 +39,7 @@ export async function pendingPublish(
   if (build.share) {
     if (!release) throw new ArchwayError('a matrix job has no release to stage its platforms for')
     core.info(
-      `The post step stages ${share.map(formatPlatform).join(', ')} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`
+      `The post step stages ${formatPlatforms(share)} once the job has succeeded; the job of this run that stages the last platform publishes the index as ${tags}`
     )
     return { ...state, release }
   }

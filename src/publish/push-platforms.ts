@@ -12,7 +12,7 @@ import type { PlatformImage } from '../oci/layout.js'
 import { mapLimit } from '../shared/concurrency.js'
 import { formatPlatform } from '../shared/platform.js'
 import type { Platform } from '../shared/platform-table.js'
-import { secondsSince } from '../shared/time.js'
+import { formatSeconds, secondsSince } from '../shared/time.js'
 import { attachProvenance, imagePurl } from './provenance.js'
 import { type PreparedImage, type Published, pushImage } from './push-image.js'
 
@@ -34,7 +34,7 @@ export async function pushPlatforms(
       grouped(`Push ${formatPlatform(c.platform)} to ${target.registry}/${target.repository}`, async log => {
         const started = Date.now()
         const d = await pushImage(client, target.repository, prepared[i])
-        log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${secondsSince(started).toFixed(1)} s`)
+        log(`Pushed ${d.descriptor.digest} (${d.compressedSize} bytes) in ${formatSeconds(secondsSince(started))}`)
         const added = Object.keys(b.annotations.manifest[formatPlatform(c.platform)] ?? {}).length
         if (added)
           log(

@@ -21,6 +21,11 @@ export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/')
 }
 
+/** Platforms as the logs list them: `linux/amd64, linux/arm64`. */
+export function formatPlatforms(ps: readonly Platform[]): string {
+  return ps.map(formatPlatform).join(', ')
+}
+
 /** A platform with dashes for slashes, as docker's documentation names one in a cache scope or a tag: `linux/arm/v7` -> `linux-arm-v7`. */
 export function dashedPlatform(p: Platform): string {
   return formatPlatform(p).replace(/\//g, '-')

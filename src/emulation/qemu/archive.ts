@@ -7,10 +7,9 @@
 import { readFile, rm } from 'node:fs/promises'
 import { gunzipSync } from 'node:zlib'
 import * as openpgp from 'openpgp'
-import { sha256Hex } from '../../shared/digest.js'
 import { DownloadError, errorMessage, VerificationError } from '../../shared/errors.js'
 import { run } from '../../shared/exec.js'
-import { readHashed } from '../../shared/hashed-read.js'
+import { type HashedFile, readHashed } from '../../shared/hashed-read.js'
 
 /** Downloads a URL to a local file and returns its path. */
 export type Fetcher = (url: string) => Promise<string>
@@ -113,37 +112,30 @@ export async function verifyInRelease(armored: string, armoredKeys: readonly str
   return message.getText()
 }
 
-export async function sha256File(file: string): Promise<string> {
-  return sha256Hex(await readFile(file))
-}
-
-/** Fetches a file and checks it against an expected hash; the file is deleted on a mismatch. */
-export async function fetchVerified(fetch: Fetcher, url: string, expected: IndexEntry, what: string): Promise<string> {
+/** Fetches a file, read and hashed on a thread of its own; the file is deleted once read. */
+export async function fetchHashed(fetch: Fetcher, url: string, what: string): Promise<HashedFile> {
   const file = await fetchOrExplain(fetch, url, what)
-  const actual = await sha256File(file)
-  if (actual !== expected.sha256) {
-    await rm(file, { force: true })
-    throw new VerificationError(`${what} from ${url} has SHA-256 ${actual}, but the signed archive index says ${expected.sha256}`)
-  }
-  return file
-}
-
-/** An unpacked Packages index, read and checked against its hash on a thread of its own. */
-async function readVerified(fetch: Fetcher, url: string, expected: IndexEntry, alias: string): Promise<Buffer> {
-  const file = await fetchOrExplain(fetch, url, `the Packages index of ${alias}`)
   try {
-    const { bytes, sha256 } = await readHashed(file)
-    if (sha256 !== expected.sha256)
-      throw new VerificationError(
-        `the Packages index of ${alias} from ${url} has SHA-256 ${sha256}, but the signed archive index says ${expected.sha256}`
-      )
-    return bytes
+    return await readHashed(file)
   } finally {
     await rm(file, { force: true })
   }
 }
 
-export async function fetchOrExplain(fetch: Fetcher, url: string, what: string): Promise<string> {
+/** Fetches a file and checks it against an expected hash: its bytes, the very ones hashed. */
+export async function fetchVerified(fetch: Fetcher, url: string, expected: IndexEntry, what: string): Promise<Buffer> {
+  const { bytes, sha256 } = await fetchHashed(fetch, url, what)
+  if (sha256 !== expected.sha256)
+    throw new VerificationError(`${what} from ${url} has SHA-256 ${sha256}, but the signed archive index says ${expected.sha256}`)
+  return bytes
+}
+
+/** A Packages index unpacked from its .gz (in-process) or .xz (by `xz`). */
+export async function unpackIndex(packed: Buffer, kind: 'gz' | 'xz'): Promise<Buffer> {
+  return kind === 'gz' ? gunzipSync(packed) : Buffer.from((await run('xz', ['-dc'], { input: packed })).stdout)
+}
+
+async function fetchOrExplain(fetch: Fetcher, url: string, what: string): Promise<string> {
   try {
     return await fetch(url)
   } catch (err) {
@@ -184,20 +176,15 @@ export async function readSuite(alias: string, names: readonly string[], o: Arch
   const release = parseRelease(signed)
   // As apt does: the signed Suite must be the one asked for, or an old suite's InRelease could stand in for it.
   if (release.suite !== alias) throw new VerificationError(`${base}/InRelease is signed for suite "${release.suite}", not ${alias}`)
+  const what = `the Packages index of ${alias}`
   const unpacked = `main/binary-${o.arch}/Packages`
   const plain = o.unpackedIndex ? release.files.get(unpacked) : undefined
-  if (plain) return { alias, release, packages: parsePackages(await readVerified(o.fetch, `${base}/${unpacked}`, plain, alias), names) }
+  if (plain) return { alias, release, packages: parsePackages(await fetchVerified(o.fetch, `${base}/${unpacked}`, plain, what), names) }
   // Packages.gz unpacks in-process several times faster than Packages.xz; backports suites list only the latter.
-  const gz = `main/binary-${o.arch}/Packages.gz`
-  const path = release.files.has(gz) ? gz : `main/binary-${o.arch}/Packages.xz`
-  const entry = release.files.get(path)
+  const kind = release.files.has(`${unpacked}.gz`) ? 'gz' : 'xz'
+  const entry = release.files.get(`${unpacked}.${kind}`)
   if (!entry) throw new VerificationError(`${base}/InRelease lists no SHA-256 for main/binary-${o.arch}/Packages.gz or .xz`)
-  const file = await fetchVerified(o.fetch, `${base}/${path}`, entry, `the Packages index of ${alias}`)
-  try {
-    // Only the stanzas asked for are decoded: the whole index is tens of MB.
-    const index = path === gz ? gunzipSync(await readFile(file)) : (await run('xz', ['-dc', file])).stdout
-    return { alias, release, packages: parsePackages(index, names) }
-  } finally {
-    await rm(file, { force: true })
-  }
+  // Only the stanzas asked for are decoded: the whole index is tens of MB.
+  const index = await unpackIndex(await fetchVerified(o.fetch, `${base}/${unpacked}.${kind}`, entry, what), kind)
+  return { alias, release, packages: parsePackages(index, names) }
 }

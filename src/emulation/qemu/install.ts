@@ -6,8 +6,8 @@ import { settleAll } from '../../shared/concurrency.js'
 import { sha256Hex } from '../../shared/digest.js'
 import { parseElf } from '../../shared/elf.js'
 import { VerificationError } from '../../shared/errors.js'
-import { readHashed } from '../../shared/hashed-read.js'
-import { type Fetcher, fetchOrExplain } from './archive.js'
+import type { HashedFile } from '../../shared/hashed-read.js'
+import { type Fetcher, fetchHashed } from './archive.js'
 import { extractFromDeb, readMd5sums } from './deb.js'
 import type { QemuPackage } from './resolve.js'
 import { commit, evict, type Installed, lookup, qemuRoot } from './toolcache.js'
@@ -37,23 +37,7 @@ export interface InstallOptions {
    */
   readonly keptEmulators?: string
   /** The .deb at `url`, already being read and hashed (a restore starts it beside the index's check). */
-  readonly deb?: { readonly url: string; readonly read: Promise<ReadDeb> }
-}
-
-/** A .deb's bytes and their SHA-256: what is checked is what is unpacked. */
-export interface ReadDeb {
-  readonly bytes: Buffer
-  readonly sha256: string
-}
-
-/** Fetches a .deb, read and hashed on a thread of its own. */
-export async function readDeb(fetch: Fetcher, url: string, what: string): Promise<ReadDeb> {
-  const file = await fetchOrExplain(fetch, url, what)
-  try {
-    return await readHashed(file)
-  } finally {
-    await rm(file, { force: true })
-  }
+  readonly deb?: { readonly url: string; readonly read: Promise<HashedFile> }
 }
 
 /** What an install did: the entry, and which of its emulators were unpacked from the .deb and which taken from a kept folder. */
@@ -90,7 +74,7 @@ export async function install(pkg: QemuPackage, o: InstallOptions, into?: Instal
   const work = await mkdtemp(join(qemuRoot(o.toolCache), '.work-'))
   try {
     const what = `${pkg.package} ${pkg.debianVersion}`
-    const { bytes: deb, sha256: debSha256 } = await (o.deb?.url === url ? o.deb.read : readDeb(o.fetch, url, what))
+    const { bytes: deb, sha256: debSha256 } = await (o.deb?.url === url ? o.deb.read : fetchHashed(o.fetch, url, what))
     if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
       throw new VerificationError(
         `${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`

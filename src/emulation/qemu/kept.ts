@@ -6,11 +6,9 @@
 import { constants } from 'node:fs'
 import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
 import { errorMessage, VerificationError } from '../../shared/errors.js'
-import { run } from '../../shared/exec.js'
 import { runnerTemp } from '../../shared/runner-temp.js'
-import { type ArchiveOptions, type Fetcher, readSuite } from './archive.js'
+import { type ArchiveOptions, type Fetcher, readSuite, unpackIndex } from './archive.js'
 import { extractFromDeb, readMd5sums } from './deb.js'
 import { md5sumsName, packagePath } from './install.js'
 import type { QemuQuery } from './query.js'
@@ -190,17 +188,13 @@ export async function unpackKeptIndex(dir: string): Promise<string[]> {
       const packed = ['Packages.gz', 'Packages.xz'].find(f => files.includes(f))
       if (!packed) continue
       const from = join(main, arch, packed)
-      const bytes = packed.endsWith('.gz') ? gunzipSync(await readFile(from)) : await xzDecompressed(from)
+      const bytes = await unpackIndex(await readFile(from), packed.endsWith('.gz') ? 'gz' : 'xz')
       await writeFile(join(main, arch, 'Packages'), bytes)
       await rm(from)
       done.push(join('dists', alias, unpacked))
     }
   }
   return done
-}
-
-async function xzDecompressed(file: string): Promise<Buffer> {
-  return Buffer.from((await run('xz', ['-dc', file])).stdout)
 }
 
 /** The path of the one .deb a kept folder holds (`<dir>/pool/...`); undefined when it holds none or several. */

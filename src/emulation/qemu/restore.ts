@@ -6,8 +6,10 @@
 import { rm } from 'node:fs/promises'
 import { quiet } from '../../shared/concurrency.js'
 import { errorMessage, VerificationError } from '../../shared/errors.js'
+import type { HashedFile } from '../../shared/hashed-read.js'
 import type { CacheLog } from './actions-cache.js'
-import { ensureInstalled, type InstallOptions, type ReadDeb, readDeb } from './install.js'
+import { fetchHashed } from './archive.js'
+import { ensureInstalled, type InstallOptions } from './install.js'
 import { keptDebPath, keptEmulatorsDir, keptFetcher, readKept } from './kept.js'
 import type { QemuQuery } from './query.js'
 import { discardWrittenSince, type Installed, snapshot } from './toolcache.js'
@@ -76,9 +78,9 @@ export async function restoreQemu(o: RestoreOptions): Promise<Restored> {
 }
 
 /** The one .deb an entry keeps, being read and hashed; undefined when it keeps none or several (the installer then reads the one the index names). */
-async function keptDeb(dir: string): Promise<{ url: string; read: Promise<ReadDeb> } | undefined> {
+async function keptDeb(dir: string): Promise<{ url: string; read: Promise<HashedFile> } | undefined> {
   const url = await keptDebPath(dir)
-  return url ? { url, read: quiet(readDeb(keptFetcher, url, 'the kept .deb')) } : undefined
+  return url ? { url, read: quiet(fetchHashed(keptFetcher, url, 'the kept .deb')) } : undefined
 }
 
 const emulatorList = (names: readonly string[]) => names.map(n => `qemu-${n}`).join(', ')

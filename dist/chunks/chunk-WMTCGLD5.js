@@ -12,15 +12,14 @@ import {
   parseElf
 } from "./chunk-WNYJYB2X.js";
 import {
-  fetchOrExplain,
-  readHashed
-} from "./chunk-MYKXMKJ6.js";
-import {
-  run
-} from "./chunk-VWRYO23C.js";
-import {
   sha256Hex
 } from "./chunk-UW7OQIEV.js";
+import {
+  fetchHashed
+} from "./chunk-D5HHU3RE.js";
+import {
+  run
+} from "./chunk-WQR6LQPS.js";
 import {
   VerificationError
 } from "./chunk-4GAVUGPR.js";
@@ -97,14 +96,6 @@ function packagePath(pkg, emulator) {
   return pkg.layout === "static-suffix" ? `./usr/bin/qemu-${emulator}-static` : `./usr/bin/qemu-${emulator}`;
 }
 var md5sumsName = (path) => path.replace(/^\.\//, "");
-async function readDeb(fetch, url, what) {
-  const file = await fetchOrExplain(fetch, url, what);
-  try {
-    return await readHashed(file);
-  } finally {
-    await rm(file, { force: true });
-  }
-}
 async function ensureInstalled(pkg, o) {
   const existing = await lookup(o.toolCache, pkg.debianVersion, o.runnerArch, o.needed);
   const same = (existing.state === "ok" || existing.state === "partial") && existing.installed.debSha256 === pkg.sha256;
@@ -118,7 +109,7 @@ async function install(pkg, o, into) {
   const work = await mkdtemp(join2(qemuRoot(o.toolCache), ".work-"));
   try {
     const what = `${pkg.package} ${pkg.debianVersion}`;
-    const { bytes: deb, sha256: debSha256 } = await (o.deb?.url === url ? o.deb.read : readDeb(o.fetch, url, what));
+    const { bytes: deb, sha256: debSha256 } = await (o.deb?.url === url ? o.deb.read : fetchHashed(o.fetch, url, what));
     if (debSha256 !== pkg.sha256 || deb.length !== pkg.size) {
       throw new VerificationError(
         `${url} has SHA-256 ${debSha256} (${deb.length} bytes), but the signed Packages index says ${pkg.sha256} (${pkg.size} bytes); nothing was kept`
@@ -185,7 +176,6 @@ export {
   extractFromDeb,
   packagePath,
   md5sumsName,
-  readDeb,
   ensureInstalled,
   install,
   takeKept

@@ -4,12 +4,11 @@ import {
   keptEmulatorsDir,
   keptFetcher,
   readKept
-} from "./chunk-WWCO4KGO.js";
+} from "./chunk-GGP2XCLZ.js";
 import "./chunk-SLB43Q4Y.js";
 import {
-  ensureInstalled,
-  readDeb
-} from "./chunk-G4DVGWAL.js";
+  ensureInstalled
+} from "./chunk-WMTCGLD5.js";
 import {
   discardWrittenSince,
   snapshot
@@ -18,13 +17,15 @@ import {
   quiet
 } from "./chunk-WPJLAUQR.js";
 import "./chunk-WNYJYB2X.js";
-import "./chunk-G3PNUABC.js";
+import "./chunk-UW7OQIEV.js";
+import "./chunk-ZZOUXBOC.js";
 import "./chunk-64H2USGQ.js";
 import "./chunk-IR6WKKZB.js";
-import "./chunk-MYKXMKJ6.js";
-import "./chunk-VWRYO23C.js";
-import "./chunk-UW7OQIEV.js";
-import "./chunk-UOB4JNN5.js";
+import {
+  fetchHashed
+} from "./chunk-D5HHU3RE.js";
+import "./chunk-WQR6LQPS.js";
+import "./chunk-BZQWVCNM.js";
 import {
   VerificationError,
   errorMessage
@@ -79,7 +80,7 @@ async function restoreQemu(o) {
 }
 async function keptDeb(dir) {
   const url = await keptDebPath(dir);
-  return url ? { url, read: quiet(readDeb(keptFetcher, url, "the kept .deb")) } : void 0;
+  return url ? { url, read: quiet(fetchHashed(keptFetcher, url, "the kept .deb")) } : void 0;
 }
 var emulatorList = (names) => names.map((n) => `qemu-${n}`).join(", ");
 function list(paths) {

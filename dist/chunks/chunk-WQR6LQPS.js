@@ -1,7 +1,7 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   getExecOutput
-} from "./chunk-UOB4JNN5.js";
+} from "./chunk-BZQWVCNM.js";
 import {
   ArchwayError,
   oneLine

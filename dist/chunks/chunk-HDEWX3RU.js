@@ -2,7 +2,7 @@ import { createRequire as __archwayCreateRequire } from 'node:module'; const req
 import {
   formatPlatform,
   formatReference
-} from "./chunk-QKB6RJ5T.js";
+} from "./chunk-7VKCA2L2.js";
 import {
   setOutput
 } from "./chunk-F3BWMWNQ.js";

@@ -10,19 +10,19 @@ import {
   keptSuite,
   readKept,
   unpackKeptIndex
-} from "./chunk-WWCO4KGO.js";
+} from "./chunk-GGP2XCLZ.js";
 import "./chunk-SLB43Q4Y.js";
-import "./chunk-G4DVGWAL.js";
+import "./chunk-WMTCGLD5.js";
 import "./chunk-EX32TN2U.js";
 import "./chunk-WPJLAUQR.js";
 import "./chunk-WNYJYB2X.js";
-import "./chunk-G3PNUABC.js";
+import "./chunk-UW7OQIEV.js";
+import "./chunk-ZZOUXBOC.js";
 import "./chunk-64H2USGQ.js";
 import "./chunk-IR6WKKZB.js";
-import "./chunk-MYKXMKJ6.js";
-import "./chunk-VWRYO23C.js";
-import "./chunk-UW7OQIEV.js";
-import "./chunk-UOB4JNN5.js";
+import "./chunk-D5HHU3RE.js";
+import "./chunk-WQR6LQPS.js";
+import "./chunk-BZQWVCNM.js";
 import "./chunk-4GAVUGPR.js";
 import "./chunk-QFDZJLFJ.js";
 export {

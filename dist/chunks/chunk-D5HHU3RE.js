@@ -1,38 +1,12 @@
 import { createRequire as __archwayCreateRequire } from 'node:module'; const require = __archwayCreateRequire(import.meta.url);
 import {
   run
-} from "./chunk-VWRYO23C.js";
-import {
-  sha256Hex
-} from "./chunk-UW7OQIEV.js";
+} from "./chunk-WQR6LQPS.js";
 import {
   DownloadError,
   VerificationError,
   errorMessage
 } from "./chunk-4GAVUGPR.js";
-
-// src/shared/hashed-read.ts
-import { Worker } from "node:worker_threads";
-var WORKER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const { readFileSync } = require('node:fs')
-const { createHash } = require('node:crypto')
-const bytes = readFileSync(workerData.path)
-const sha256 = createHash('sha256').update(bytes).digest('hex')
-const md5 = workerData.md5 ? createHash('md5').update(bytes).digest('hex') : undefined
-parentPort.postMessage({ sha256, md5, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.length }, [bytes.buffer])
-`;
-function readHashed(path, o = {}) {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { path, md5: o.md5 === true } });
-    worker.once(
-      "message",
-      (m) => resolve({ bytes: Buffer.from(m.buffer, m.offset, m.length), sha256: m.sha256, md5: m.md5 })
-    );
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the hashing thread for ${path} exited with code ${code} before it answered`)));
-  });
-}
 
 // src/emulation/qemu/archive.ts
 import { readFile, rm } from "node:fs/promises";
@@ -8093,10 +8067,10 @@ function newS2KFromConfig(config2) {
 }
 var require$1 = createRequire("/");
 var _a;
-var Worker2;
+var Worker;
 var isMarkedAsUntransferable;
 try {
-  _a = require$1("worker_threads"), Worker2 = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable;
+  _a = require$1("worker_threads"), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable;
 } catch (e) {
 }
 var u8 = Uint8Array;
@@ -25550,6 +25524,29 @@ var index$1 = /* @__PURE__ */ _mergeNamespaces({
   default: index
 }, [unbzip2StreamExports]);
 
+// src/shared/hashed-read.ts
+import { Worker as Worker2 } from "node:worker_threads";
+var WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { readFileSync } = require('node:fs')
+const { createHash } = require('node:crypto')
+const bytes = readFileSync(workerData.path)
+const sha256 = createHash('sha256').update(bytes).digest('hex')
+const md5 = workerData.md5 ? createHash('md5').update(bytes).digest('hex') : undefined
+parentPort.postMessage({ sha256, md5, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.length }, [bytes.buffer])
+`;
+function readHashed(path, o = {}) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker2(WORKER, { eval: true, workerData: { path, md5: o.md5 === true } });
+    worker.once(
+      "message",
+      (m) => resolve({ bytes: Buffer.from(m.buffer, m.offset, m.length), sha256: m.sha256, md5: m.md5 })
+    );
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the hashing thread for ${path} exited with code ${code} before it answered`)));
+  });
+}
+
 // src/emulation/qemu/archive.ts
 function parseRelease(text) {
   const field = (name) => new RegExp(`^${name}: *(.*)$`, "m").exec(text)?.[1]?.trim();
@@ -25615,30 +25612,22 @@ async function verifyInRelease(armored, armoredKeys, what) {
   if (good === 0) throw new VerificationError(`${what} is not signed by any of Debian's archive keys shipped with Archway`);
   return message.getText();
 }
-async function sha256File(file) {
-  return sha256Hex(await readFile(file));
-}
-async function fetchVerified(fetch, url, expected, what) {
+async function fetchHashed(fetch, url, what) {
   const file = await fetchOrExplain(fetch, url, what);
-  const actual = await sha256File(file);
-  if (actual !== expected.sha256) {
-    await rm(file, { force: true });
-    throw new VerificationError(`${what} from ${url} has SHA-256 ${actual}, but the signed archive index says ${expected.sha256}`);
-  }
-  return file;
-}
-async function readVerified(fetch, url, expected, alias) {
-  const file = await fetchOrExplain(fetch, url, `the Packages index of ${alias}`);
   try {
-    const { bytes, sha256: sha2562 } = await readHashed(file);
-    if (sha2562 !== expected.sha256)
-      throw new VerificationError(
-        `the Packages index of ${alias} from ${url} has SHA-256 ${sha2562}, but the signed archive index says ${expected.sha256}`
-      );
-    return bytes;
+    return await readHashed(file);
   } finally {
     await rm(file, { force: true });
   }
+}
+async function fetchVerified(fetch, url, expected, what) {
+  const { bytes, sha256: sha2562 } = await fetchHashed(fetch, url, what);
+  if (sha2562 !== expected.sha256)
+    throw new VerificationError(`${what} from ${url} has SHA-256 ${sha2562}, but the signed archive index says ${expected.sha256}`);
+  return bytes;
+}
+async function unpackIndex(packed, kind) {
+  return kind === "gz" ? gunzipSync(packed) : Buffer.from((await run("xz", ["-dc"], { input: packed })).stdout);
 }
 async function fetchOrExplain(fetch, url, what) {
   try {
@@ -25658,24 +25647,19 @@ async function readSuite(alias, names, o) {
   }
   const release = parseRelease(signed);
   if (release.suite !== alias) throw new VerificationError(`${base}/InRelease is signed for suite "${release.suite}", not ${alias}`);
+  const what = `the Packages index of ${alias}`;
   const unpacked = `main/binary-${o.arch}/Packages`;
   const plain = o.unpackedIndex ? release.files.get(unpacked) : void 0;
-  if (plain) return { alias, release, packages: parsePackages(await readVerified(o.fetch, `${base}/${unpacked}`, plain, alias), names) };
-  const gz = `main/binary-${o.arch}/Packages.gz`;
-  const path = release.files.has(gz) ? gz : `main/binary-${o.arch}/Packages.xz`;
-  const entry = release.files.get(path);
+  if (plain) return { alias, release, packages: parsePackages(await fetchVerified(o.fetch, `${base}/${unpacked}`, plain, what), names) };
+  const kind = release.files.has(`${unpacked}.gz`) ? "gz" : "xz";
+  const entry = release.files.get(`${unpacked}.${kind}`);
   if (!entry) throw new VerificationError(`${base}/InRelease lists no SHA-256 for main/binary-${o.arch}/Packages.gz or .xz`);
-  const file = await fetchVerified(o.fetch, `${base}/${path}`, entry, `the Packages index of ${alias}`);
-  try {
-    const index2 = path === gz ? gunzipSync(await readFile(file)) : (await run("xz", ["-dc", file])).stdout;
-    return { alias, release, packages: parsePackages(index2, names) };
-  } finally {
-    await rm(file, { force: true });
-  }
+  const index2 = await unpackIndex(await fetchVerified(o.fetch, `${base}/${unpacked}.${kind}`, entry, what), kind);
+  return { alias, release, packages: parsePackages(index2, names) };
 }
 
 export {
-  readHashed,
-  fetchOrExplain,
+  fetchHashed,
+  unpackIndex,
   readSuite
 };

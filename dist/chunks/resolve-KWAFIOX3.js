@@ -9,13 +9,12 @@ import {
   staticPackage,
   suitesFor,
   warnIfExpired
-} from "./chunk-G3PNUABC.js";
+} from "./chunk-ZZOUXBOC.js";
 import "./chunk-64H2USGQ.js";
 import "./chunk-IR6WKKZB.js";
-import "./chunk-MYKXMKJ6.js";
-import "./chunk-VWRYO23C.js";
-import "./chunk-UW7OQIEV.js";
-import "./chunk-UOB4JNN5.js";
+import "./chunk-D5HHU3RE.js";
+import "./chunk-WQR6LQPS.js";
+import "./chunk-BZQWVCNM.js";
 import "./chunk-4GAVUGPR.js";
 import "./chunk-QFDZJLFJ.js";
 export {

@@ -15,17 +15,17 @@ import {
   HttpCodes
 } from "./chunk-WNQVWJY4.js";
 import {
-  require_semver
-} from "./chunk-IR6WKKZB.js";
-import {
   sha256Hex
 } from "./chunk-UW7OQIEV.js";
+import {
+  require_semver
+} from "./chunk-IR6WKKZB.js";
 import {
   exec,
   mkdirP,
   rmRF,
   which
-} from "./chunk-UOB4JNN5.js";
+} from "./chunk-BZQWVCNM.js";
 import {
   errorMessage
 } from "./chunk-4GAVUGPR.js";

@@ -4,16 +4,15 @@ import {
   install,
   md5sumsName,
   packagePath,
-  readDeb,
   takeKept
-} from "./chunk-G4DVGWAL.js";
+} from "./chunk-WMTCGLD5.js";
 import "./chunk-EX32TN2U.js";
 import "./chunk-WPJLAUQR.js";
 import "./chunk-WNYJYB2X.js";
-import "./chunk-MYKXMKJ6.js";
-import "./chunk-VWRYO23C.js";
 import "./chunk-UW7OQIEV.js";
-import "./chunk-UOB4JNN5.js";
+import "./chunk-D5HHU3RE.js";
+import "./chunk-WQR6LQPS.js";
+import "./chunk-BZQWVCNM.js";
 import "./chunk-4GAVUGPR.js";
 import "./chunk-QFDZJLFJ.js";
 export {
@@ -21,6 +20,5 @@ export {
   install,
   md5sumsName,
   packagePath,
-  readDeb,
   takeKept
 };

@@ -2011,6 +2011,9 @@ function qemuCost(p) {
 function formatPlatform(p) {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
+function formatPlatforms(ps) {
+  return ps.map(formatPlatform).join(", ");
+}
 function dashedPlatform(p) {
   return formatPlatform(p).replace(/\//g, "-");
 }
@@ -2420,6 +2423,7 @@ export {
   ALL_PLATFORMS,
   qemuCost,
   formatPlatform,
+  formatPlatforms,
   dashedPlatform,
   parsePlatform,
   parsePlatformList,

@@ -8,7 +8,7 @@ import {
 } from "./chunk-IR6WKKZB.js";
 import {
   readSuite
-} from "./chunk-MYKXMKJ6.js";
+} from "./chunk-D5HHU3RE.js";
 import {
   InputError
 } from "./chunk-4GAVUGPR.js";

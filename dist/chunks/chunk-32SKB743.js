@@ -44,7 +44,7 @@ import {
   validateManifestRef,
   validateRegistry,
   validateRepository
-} from "./chunk-QKB6RJ5T.js";
+} from "./chunk-7VKCA2L2.js";
 import {
   debug,
   getInput,
@@ -69,14 +69,14 @@ import {
   readArmAttributes
 } from "./chunk-WNYJYB2X.js";
 import {
-  CommandError,
-  outputTail,
-  run
-} from "./chunk-VWRYO23C.js";
-import {
   digestOf,
   sha256Hex
 } from "./chunk-UW7OQIEV.js";
+import {
+  CommandError,
+  outputTail,
+  run
+} from "./chunk-WQR6LQPS.js";
 import {
   ArchwayError,
   EnvironmentError,
@@ -2534,6 +2534,10 @@ function loadState() {
   }
 }
 
+// src/shared/time.ts
+var secondsSince = (start) => (Date.now() - start) / 1e3;
+var formatSeconds = (n) => `${n.toFixed(1)} s`;
+
 // src/build/cost-report.ts
 function testTimes(results) {
   return results.map((r) => ({ platform: formatPlatform(r.platform), seconds: r.test?.seconds }));
@@ -2541,7 +2545,6 @@ function testTimes(results) {
 var COSTLY_STAGE_SECONDS = 1;
 var COSTLY_STAGE_SHARE = 1 / 3;
 var STAGES_NAMED = 3;
-var sec = (n) => `${n.toFixed(1)} s`;
 var times = (a, b) => `${(a / b).toFixed(1)}x`;
 function costlyStages(cost) {
   return cost.stages.filter((s) => s.added >= COSTLY_STAGE_SECONDS && s.added >= COSTLY_STAGE_SHARE * s.seconds).slice(0, STAGES_NAMED);
@@ -2556,11 +2559,11 @@ function costLines(cost, tests) {
   const rows = order.map((platform) => {
     const c = byPlatform.get(platform);
     const emulated = c?.emulated ?? false;
-    const runs = c === void 0 ? "none" : sec(c.runSeconds);
+    const runs = c === void 0 ? "none" : formatSeconds(c.runSeconds);
     const against = c?.against && c.against.nativeSeconds > 0 ? ` (${times(c.against.seconds, c.against.nativeSeconds)} the same steps as ${c.against.platform})` : "";
     const t = testOf.get(platform);
     const testRatio = t !== void 0 && emulated && nativeTest?.seconds ? ` (${times(t, nativeTest.seconds)} ${nativeTest.platform}'s)` : "";
-    const test = t === void 0 ? testOf.has(platform) ? "none" : "" : `${sec(t)}${testRatio}`;
+    const test = t === void 0 ? testOf.has(platform) ? "none" : "" : `${formatSeconds(t)}${testRatio}`;
     const where = c === void 0 ? "" : emulated ? "QEMU" : "native";
     return `| ${platform} | ${where} | ${runs}${against} | ${test} |`;
   });
@@ -2574,7 +2577,7 @@ function costLines(cost, tests) {
   const costly = costlyStages(cost);
   if (costly.length > 0) {
     const named = costly.map(
-      (s) => `\`${s.stage}\` ${sec(s.seconds)} under QEMU${s.compared ? `, ${sec(s.added)} more than natively` : ""} (${s.byPlatform.map(([p, n]) => `${p} ${sec(n)}`).join(", ")})`
+      (s) => `\`${s.stage}\` ${formatSeconds(s.seconds)} under QEMU${s.compared ? `, ${formatSeconds(s.added)} more than natively` : ""} (${s.byPlatform.map(([p, n]) => `${p} ${formatSeconds(n)}`).join(", ")})`
     );
     lines.push(
       "",
@@ -4013,9 +4016,9 @@ function size(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 function row(r, nodes) {
-  const build = `${r.buildSeconds.toFixed(1)} s${r.sharedBuild ? " (shared)" : ""}`;
+  const build = `${formatSeconds(r.buildSeconds)}${r.sharedBuild ? " (shared)" : ""}`;
   const retried = r.retry ? `, under QEMU \`${r.retry.to}\` after a crash under \`${r.retry.from}\`` : "";
-  const test = r.test ? `${r.test.outcome.kind} (${r.test.seconds.toFixed(1)} s${retried})` : "none";
+  const test = r.test ? `${r.test.outcome.kind} (${formatSeconds(r.test.seconds)}${retried})` : "none";
   const accepted = r.arch?.accepted.count ? `, ${r.arch.accepted.count} of another architecture accepted` : "";
   const arch = r.arch ? archOk(r.arch) ? `ok (${r.arch.elfChecked} ELF${accepted})` : `**failed** (${r.arch.mismatches.length} files${accepted})` : "off";
   const digest = r.published ? `\`${r.published.descriptor.digest}\`` : "not pushed";
@@ -5910,6 +5913,8 @@ async function publishFromState(publish) {
 export {
   saveState2 as saveState,
   loadState,
+  secondsSince,
+  formatSeconds,
   testTimes,
   costLines,
   docker,

@@ -7,7 +7,7 @@ import {
   md5sumsName,
   packagePath,
   readMd5sums
-} from "./chunk-G4DVGWAL.js";
+} from "./chunk-WMTCGLD5.js";
 import {
   binaryPath
 } from "./chunk-EX32TN2U.js";
@@ -18,13 +18,11 @@ import {
   staticPackage,
   suitesFor,
   warnIfExpired
-} from "./chunk-G3PNUABC.js";
+} from "./chunk-ZZOUXBOC.js";
 import {
-  readSuite
-} from "./chunk-MYKXMKJ6.js";
-import {
-  run
-} from "./chunk-VWRYO23C.js";
+  readSuite,
+  unpackIndex
+} from "./chunk-D5HHU3RE.js";
 import {
   VerificationError,
   errorMessage
@@ -34,7 +32,6 @@ import {
 import { constants } from "node:fs";
 import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { gunzipSync } from "node:zlib";
 function keptDir(toolCache, key) {
   return join(toolCache, "qemu-debian", key.replace(/:/g, "%3a"));
 }
@@ -141,16 +138,13 @@ async function unpackKeptIndex(dir) {
       const packed = ["Packages.gz", "Packages.xz"].find((f) => files.includes(f));
       if (!packed) continue;
       const from = join(main, arch, packed);
-      const bytes = packed.endsWith(".gz") ? gunzipSync(await readFile(from)) : await xzDecompressed(from);
+      const bytes = await unpackIndex(await readFile(from), packed.endsWith(".gz") ? "gz" : "xz");
       await writeFile(join(main, arch, "Packages"), bytes);
       await rm(from);
       done.push(join("dists", alias, unpacked));
     }
   }
   return done;
-}
-async function xzDecompressed(file) {
-  return Buffer.from((await run("xz", ["-dc", file])).stdout);
 }
 async function keptDebPath(dir) {
   const debs = (await readdir(join(dir, "pool"), { recursive: true }).catch(() => [])).filter((f) => f.endsWith(".deb"));
